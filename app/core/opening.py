@@ -1,0 +1,101 @@
+"""Opening and closing a profile: password, lock, database upgrade, backup on close.
+
+The first launch with an empty data dir makes a profile named after the computer's user.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from app.core.profile_lock import ProfileLock
+from app.core.profiles import Profile, create_profile, list_profiles, mark_opened, unlock
+from app.db.backup import BackupInfo
+from app.db.database import ProfileDatabase
+from app.errors import ProfileFileRefused, WrongPassword
+from app.paths import DataLocations
+
+AUTO_BACKUP_EVERY = timedelta(minutes=30)
+
+
+@dataclass
+class OpenProfile:
+    """A profile in use by this process: its database and the lock that keeps others out."""
+
+    profile: Profile
+    database: ProfileDatabase
+    lock: ProfileLock
+    last_backup_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def backup(self, reason: str = "manual") -> BackupInfo:
+        info = self.database.backup(reason)
+        self.last_backup_at = info.taken_at
+        return info
+
+    def backup_if_due(self, now: datetime | None = None) -> BackupInfo | None:
+        """The automatic backup: only if something changed and the last is 30 minutes old."""
+        now = now or datetime.now(UTC)
+        if self.database.changed_since_backup and now - self.last_backup_at >= AUTO_BACKUP_EVERY:
+            return self.backup("auto")
+        return None
+
+    def close(self) -> BackupInfo | None:
+        """Back up if anything changed since the last backup, then release the file and lock."""
+        try:
+            if self.database.changed_since_backup:
+                return self.backup("on-close")
+            return None
+        finally:
+            self.database.close()
+            self.lock.release()
+
+
+def default_profile_name() -> str:
+    try:
+        name = getpass.getuser().strip()
+    except (KeyError, OSError):
+        name = ""
+    return name[:1].upper() + name[1:] if name else "Learner"
+
+
+def ensure_first_profile(locations: DataLocations) -> Profile | None:
+    """On a first launch (no profiles at all) create one named after the user; else None."""
+    if list_profiles(locations):
+        return None
+    return create_profile(locations, default_profile_name())
+
+
+def open_profile(
+    locations: DataLocations, profile: Profile, *, password: str | None = None
+) -> OpenProfile:
+    """Unlock, lock, open and upgrade a profile.
+
+    Raises WrongPassword, ProfileInUse or ProfileFileRefused; on any of them nothing was changed
+    and no lock is left held.
+    """
+    if profile.locked:
+        if password is None:
+            raise WrongPassword(f"The profile {profile.name!r} is locked; enter its password.")
+        profile = unlock(profile, password)
+    lock = ProfileLock(profile).acquire()
+    try:
+        fresh = not profile.db_file.exists()
+        if fresh and profile.last_opened_at is not None:
+            raise ProfileFileRefused(
+                f"The data file of the profile {profile.name!r} is missing ({profile.db_file}). "
+                "Restore a backup from "
+                f"{profile.backups_dir} with `studydesk db restore`, or delete the profile."
+            )
+        database = ProfileDatabase.open(profile.db_file, profile.backups_dir, create=fresh)
+        opened = OpenProfile(mark_opened(profile), database, lock)
+        if fresh:
+            from app.core.samples import load_sample_content
+
+            with database.write_session() as session:
+                load_sample_content(session)
+            database.mark_clean()
+        return opened
+    except BaseException:
+        lock.release()
+        raise

@@ -1,0 +1,52 @@
+"""One Study Desk at a time per profile: a lock file held while the profile is open.
+
+The lock is an OS file lock (released by the OS even if the process dies), so a crash never
+leaves a profile locked.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from filelock import FileLock, Timeout
+
+from app.core.profiles import Profile
+from app.errors import ProfileInUse
+
+LOCK_NAME = ".studydesk.lock"
+
+
+class ProfileLock:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self._lock = FileLock(profile.folder / LOCK_NAME, is_singleton=False, thread_local=False)
+
+    def acquire(self) -> ProfileLock:
+        """Take the lock now or raise ProfileInUse; never waits."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise ProfileInUse(
+                f"The profile {self.profile.name!r} is open in another Study Desk window or "
+                "command. Close it there (or wait for the command to finish), then try again."
+            ) from None
+        return self
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release(force=True)
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+    def __enter__(self) -> ProfileLock:
+        return self.acquire()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.release()

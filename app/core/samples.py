@@ -1,0 +1,86 @@
+"""Bundled sample content: loaded into a new profile, marked as sample, removable in one action.
+
+Each feature registers a `SampleKind` (how to load its sample rows and how to remove them). The
+profile setting `sample_content` records which kinds were loaded, so a removed sample never comes
+back and a kind added by a later version is offered to existing profiles only through the GUI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.core.changes import Changes
+from app.db.models import ProfileSetting
+from app.paths import resources_dir
+
+SETTING_KEY = "sample_content"
+
+
+@dataclass(frozen=True)
+class SampleKind:
+    name: str
+    load: Callable[[Session, Path], int]  # adds the rows from resources/sample, returns a count
+    remove: Callable[[Session], int]  # soft-deletes rows marked as sample, returns a count
+
+
+_KINDS: dict[str, SampleKind] = {}
+
+
+def register_sample(kind: SampleKind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def registered_samples() -> list[str]:
+    return sorted(_KINDS)
+
+
+def _state(session: Session) -> dict[str, list[str]]:
+    row = session.get(ProfileSetting, SETTING_KEY)
+    value = row.value if row is not None else None
+    return dict(value) if isinstance(value, dict) else {"loaded": [], "removed": []}
+
+
+def _save(session: Session, state: dict[str, list[str]]) -> None:
+    row = session.get(ProfileSetting, SETTING_KEY)
+    if row is None:
+        session.add(ProfileSetting(key=SETTING_KEY, value=state))
+    else:
+        row.value = state
+
+
+def load_sample_content(session: Session, folder: Path | None = None) -> Changes:
+    """Load every registered sample not loaded or removed before, in the caller's transaction."""
+    folder = folder or resources_dir() / "sample"
+    state = _state(session)
+    done = set(state.get("loaded", [])) | set(state.get("removed", []))
+    loaded = []
+    for name, kind in sorted(_KINDS.items()):
+        if name not in done:
+            kind.load(session, folder)
+            loaded.append(name)
+    state["loaded"] = sorted(set(state.get("loaded", [])) | set(loaded))
+    _save(session, state)
+    return Changes.of(*loaded, "settings")
+
+
+def has_sample_content(session: Session) -> bool:
+    return bool(_state(session).get("loaded"))
+
+
+def remove_sample_content(session: Session) -> Changes:
+    """Soft-delete every sample row, in the caller's transaction; the learner's own rows stay."""
+    state = _state(session)
+    removed = []
+    for name in state.get("loaded", []):
+        kind = _KINDS.get(name)
+        if kind is not None:
+            kind.remove(session)
+        removed.append(name)
+    state["removed"] = sorted(set(state.get("removed", [])) | set(removed))
+    state["loaded"] = []
+    _save(session, state)
+    return Changes.of(*removed, "settings")

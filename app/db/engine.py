@@ -1,0 +1,75 @@
+"""SQLite engines for profile files, with the pragmas every connection must carry.
+
+Every connection: `foreign_keys=ON`, `journal_mode=WAL`, `busy_timeout`, `synchronous=FULL`
+(a committed review must survive a power cut). The pysqlite driver's own transaction handling is
+switched off so that SQLAlchemy emits `BEGIN` itself: DDL then runs inside the transaction (an
+upgrade that fails rolls back completely) and write sessions can ask for `BEGIN IMMEDIATE`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+BUSY_TIMEOUT_MS = 5000
+# "SDSK": marks a SQLite file as a Study Desk profile (PRAGMA application_id).
+APPLICATION_ID = 0x5344534B
+
+
+def sqlite_uri(path: Path, *, read_only: bool = False) -> str:
+    uri = "file:" + quote(str(path.resolve()))
+    return uri + ("?mode=ro" if read_only else "")
+
+
+def connect_raw(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A plain sqlite3 connection in autocommit mode, for backups and read-only inspection."""
+    conn = sqlite3.connect(
+        sqlite_uri(path, read_only=read_only),
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def create_file_owner_only(path: Path) -> None:
+    """Create an empty file readable by its owner only; SQLite gives its WAL files the same mode."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on one profile file. Write sessions pass `sqlite_begin="IMMEDIATE"`."""
+
+    def connect() -> sqlite3.Connection:
+        return connect_raw(path, read_only=read_only)
+
+    # Pooling buys nothing for a local file and would keep handles open after close().
+    engine = create_engine("sqlite+pysqlite://", creator=connect, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
