@@ -34,6 +34,12 @@ def resources_dir() -> Path:
 
 
 def alembic_dir() -> Path:
+    """The migration scripts (env.py, versions/): the checkout's alembic/ folder.
+
+    The bundle ships them as alembic_scripts/: its alembic/ folder is the Alembic library's own.
+    """
+    if getattr(sys, "_MEIPASS", None):
+        return bundle_root() / "alembic_scripts"
     return bundle_root() / "alembic"
 
 

@@ -1,0 +1,106 @@
+# Sourced by packaging/run.sh and packaging/test.sh (bash, `set -euo pipefail`, cwd = repo root).
+# Installs the system libraries Qt needs and the project's virtualenv, each only when missing or
+# out of date, so a second run starts at once.
+
+# Qt's xcb, EGL and font stack, PulseAudio for QtMultimedia, and Xvfb (with xauth, which xvfb-run
+# needs but xvfb only recommends) for a window on a machine without a screen.
+STUDYDESK_SYSTEM_PACKAGES=(
+    libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
+    libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+    libxcb-render-util0 libxcb-shape0 libxcb-xkb1
+    xvfb xauth
+)
+
+studydesk_say() {
+    printf 'studydesk setup: %s\n' "$*" >&2
+}
+
+# studydesk_quietly WHAT COMMAND...: run COMMAND silently; on failure show its output and stop.
+studydesk_quietly() {
+    local what="$1" log status=0
+    shift
+    log="$(mktemp)"
+    "$@" >"$log" 2>&1 || status=$?
+    if ((status != 0)); then
+        cat "$log" >&2
+        rm -f "$log"
+        studydesk_say "$what failed (exit $status, output above)"
+        return "$status"
+    fi
+    rm -f "$log"
+}
+
+studydesk_missing_packages() {
+    local package
+    for package in "$@"; do
+        if [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]]; then
+            printf '%s\n' "$package"
+        fi
+    done
+}
+
+studydesk_install_system_packages() {
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        studydesk_say "not a Debian system; make sure Qt's libraries are installed:" \
+            "${STUDYDESK_SYSTEM_PACKAGES[*]}"
+        return 0
+    fi
+    local wanted=("${STUDYDESK_SYSTEM_PACKAGES[@]}")
+    # Debian's own python3 ships venv (ensurepip) separately.
+    if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1 && [[ "$(command -v python3)" == /usr/bin/python3 ]]; then
+        wanted+=(python3-venv)
+    fi
+    local missing
+    mapfile -t missing < <(studydesk_missing_packages "${wanted[@]}")
+    if ((${#missing[@]} == 0)); then
+        return 0
+    fi
+    local sudo=()
+    if ((EUID != 0)); then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            studydesk_say "these system packages are missing and installing them needs root:" \
+                "${missing[*]}"
+            studydesk_say "run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+            return 1
+        fi
+    fi
+    studydesk_say "installing system packages: ${missing[*]}"
+    studydesk_quietly "apt-get update" \
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    studydesk_quietly "apt-get install ${missing[*]}" \
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# studydesk_install_venv TARGET: TARGET is "." (the app) or ".[test]" (the app and test tools).
+# The pip step is skipped while pyproject.toml hashes the same as at the last install of TARGET
+# (or of ".[test]", which includes ".").
+studydesk_install_venv() {
+    local target="$1"
+    if [[ ! -x .venv/bin/python ]]; then
+        if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            studydesk_say "Study Desk needs Python 3.11 or newer as python3; found: $(python3 --version 2>&1)"
+            return 1
+        fi
+        studydesk_say "creating .venv"
+        python3 -m venv .venv
+    fi
+    local digest stamp_base=".venv/.studydesk-installed"
+    digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    local stamps=("$stamp_base-test")
+    [[ "$target" == "." ]] && stamps+=("$stamp_base-app")
+    local stamp
+    for stamp in "${stamps[@]}"; do
+        if [[ -f "$stamp" && "$(<"$stamp")" == "$digest" ]]; then
+            return 0
+        fi
+    done
+    studydesk_say "installing $target into .venv (pip)"
+    studydesk_quietly "pip install -e '$target'" \
+        .venv/bin/python -m pip install --disable-pip-version-check --quiet -e "$target"
+    local name=app
+    [[ "$target" == ".[test]" ]] && name=test
+    printf '%s\n' "$digest" >"$stamp_base-$name"
+}

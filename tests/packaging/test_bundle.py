@@ -1,0 +1,137 @@
+"""The PyInstaller bundle starts, creates a profile at the newest schema and checks it.
+
+Builds packaging/studydesk.spec once per session into a temporary folder, then runs the frozen
+`studydesk` as a learner's machine would: no checkout, no virtualenv, only the bundle.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.db.revisions import known_revisions
+
+pytestmark = pytest.mark.slow
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SPEC = REPO_ROOT / "packaging" / "studydesk.spec"
+BUILD_TIMEOUT_S = 600
+RUN_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Bundle:
+    folder: Path
+
+    @property
+    def executable(self) -> Path:
+        return self.folder / "studydesk"
+
+
+def _folder_size(folder: Path) -> int:
+    """Bytes on disk; PyInstaller links shared libraries into _internal/, count those once."""
+    files = (path for path in folder.rglob("*") if not path.is_symlink() and path.is_file())
+    return sum(path.stat().st_size for path in files)
+
+
+def _bundle_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.pop("STUDYDESK_DATA_DIR", None)
+    env.update(extra)
+    return env
+
+
+def _run(
+    bundle: Bundle, *args: str, env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(bundle.executable), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
+
+
+def _explain(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundle]:
+    build_root = tmp_path_factory.mktemp("pyinstaller")
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(SPEC),
+        "--distpath",
+        str(build_root / "dist"),
+        "--workpath",
+        str(build_root / "work"),
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+    ]
+    started = time.monotonic()
+    result = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, f"PyInstaller failed: {_explain(result)}"
+    built = Bundle(build_root / "dist" / "studydesk")
+    size_mb = _folder_size(built.folder) / 1e6
+    print(f"\nbundle built in {elapsed:.0f} s, {size_mb:.0f} MB at {built.folder}")
+    yield built
+    shutil.rmtree(build_root, ignore_errors=True)  # some 200 MB per run
+
+
+@pytest.fixture(scope="module")
+def smoke_data_dir(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir after one `studydesk --smoke` run of the bundle, which must succeed."""
+    data_dir = tmp_path_factory.mktemp("smoke-data")
+    cwd = tmp_path_factory.mktemp("smoke-cwd")  # away from the checkout's app/ and alembic/
+    result = _run(bundle, "--smoke", env=_bundle_env(STUDYDESK_DATA_DIR=str(data_dir)), cwd=cwd)
+    assert result.returncode == 0, f"studydesk --smoke failed: {_explain(result)}"
+    return data_dir
+
+
+def test_smoke_run_creates_one_profile_at_newest_schema(smoke_data_dir: Path) -> None:
+    profiles = sorted(smoke_data_dir.glob("profiles/*/studydesk.sqlite3"))
+    assert len(profiles) == 1, f"expected one profile file, found {profiles}"
+    with closing(sqlite3.connect(profiles[0])) as conn:
+        (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision == known_revisions().head
+
+
+def test_db_check_of_the_bundle_reports_a_healthy_file(
+    bundle: Bundle, smoke_data_dir: Path, tmp_path: Path
+) -> None:
+    result = _run(
+        bundle,
+        "--data-dir",
+        str(smoke_data_dir),
+        "db",
+        "check",
+        "--json",
+        env=_bundle_env(),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, f"studydesk db check failed: {_explain(result)}"
+    report = json.loads(result.stdout)
+    assert report["integrity"] == "ok"
+    assert report["revision"] == known_revisions().head
