@@ -11,14 +11,15 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.db.engine import connect_raw
-from app.db.inspect import inspect_profile_file, integrity_problems
-from app.errors import UserError
+from app.db.engine import connect_raw, create_file_owner_only
+from app.db.inspect import check_header, inspect_profile_file, integrity_problems
+from app.errors import ProfileFileRefused, UserError
 
 _NAME = re.compile(r"^(\d{8}T\d{6}(?:\d{6})?Z)(?:-([a-z0-9-]+))?\.sqlite3$")
 _STAMP = "%Y%m%dT%H%M%S%fZ"
@@ -71,6 +72,9 @@ def backup_file(
             target = _open_destination(partial)
             try:
                 source.backup(target)
+                # The copied header says WAL; a read-only open of a WAL file leaves -wal/-shm
+                # files behind. A backup is one self-contained file, so switch it back.
+                target.execute("PRAGMA journal_mode=DELETE")
             finally:
                 target.close()
         finally:
@@ -163,13 +167,26 @@ def restore_backup(db_file: Path, backup: Path, backups_dir: Path) -> BackupInfo
 
     The backup is checked first (a Study Desk file, not newer than this build, passes
     integrity_check); the copy goes through SQLite's backup API, so it is all-or-nothing.
-    Returns the safety backup of what was there before. The caller must hold the profile lock.
+    Returns the safety backup of what was there before (a byte-for-byte copy if the profile file
+    was damaged, an empty database if it was missing). The caller must hold the profile lock.
     """
     inspect_profile_file(backup)
     problems = integrity_problems(backup)
     if problems:
         raise UserError(f"The backup {backup} is damaged ({problems[0]}); choose another one.")
-    safety = backup_file(db_file, backups_dir, "before-restore")
+    # A missing or damaged profile file is exactly when a learner restores, so neither may block
+    # it: a missing one starts empty, a damaged one is kept byte for byte (with its -wal, which
+    # SQLite would otherwise delete beside an empty file) and then replaced by an empty one.
+    if not db_file.exists():
+        db_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        create_file_owner_only(db_file)
+    if _readable(db_file):
+        safety = backup_file(db_file, backups_dir, "before-restore")
+    else:
+        safety = _keep_as_is(db_file, backups_dir, "before-restore-damaged")
+        _set_aside_wal(db_file, safety.path)
+        db_file.unlink()
+        create_file_owner_only(db_file)
     source = connect_raw(backup, read_only=True)
     try:
         target = connect_raw(db_file)
@@ -180,3 +197,44 @@ def restore_backup(db_file: Path, backup: Path, backups_dir: Path) -> BackupInfo
     finally:
         source.close()
     return safety
+
+
+def _set_aside_wal(db_file: Path, keep_as: Path) -> None:
+    """Move a non-empty -wal of `db_file` to `keep_as` + "-wal"; drop an empty one and the -shm."""
+    wal = db_file.with_name(db_file.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        os.replace(wal, keep_as.with_name(keep_as.name + "-wal"))
+    wal.unlink(missing_ok=True)
+    db_file.with_name(db_file.name + "-shm").unlink(missing_ok=True)
+
+
+def _readable(db_file: Path) -> bool:
+    """True when SQLite can copy the file (an empty file is an empty database)."""
+    if db_file.stat().st_size == 0:
+        return True
+    try:
+        check_header(db_file)
+    except ProfileFileRefused:
+        return False
+    return not integrity_problems(db_file, quick=True)
+
+
+def _keep_as_is(db_file: Path, backups_dir: Path, reason: str) -> BackupInfo:
+    """Copy a file SQLite cannot read byte for byte into the backups folder, for rescue tools."""
+    taken_at = datetime.now(UTC)
+    final = backups_dir / f"{taken_at.strftime(_STAMP)}-{reason}.sqlite3"
+    partial = backups_dir / f".{final.name}.partial"
+    try:
+        backups_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        create_file_owner_only(partial)
+        shutil.copyfile(db_file, partial)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, final)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise UserError(
+            f"Could not keep a copy of {db_file} in {backups_dir} ({error.strerror}), so "
+            "nothing was restored. Free some space or check the folder, then try again."
+        ) from None
+    return BackupInfo(final, taken_at, reason, final.stat().st_size)

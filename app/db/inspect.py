@@ -114,9 +114,15 @@ def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
     conn = connect_raw(path, read_only=True)
     try:
         pragma = "quick_check" if quick else "integrity_check"
-        rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
+        rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
     except sqlite3.DatabaseError as error:
         return [str(error)]
     finally:
         conn.close()
-    return [] if rows == ["ok"] else rows
+    if rows == ["ok"]:
+        return []
+    # SQLite may put many problems in one row, under a "*** in database main ***" heading;
+    # one problem per item keeps messages that quote the first one to a single line.
+    lines = (line.strip() for row in rows for line in row.splitlines())
+    problems = [line for line in lines if line and not line.startswith("*** in database")]
+    return problems or rows
