@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="a backup file (a path, or a name in the backups folder)")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     db_cmds.add_parser("upgrade", help="bring the database to this version's schema")
+
+    imports = commands.add_parser("import", help="bring in data from files")
+    import_cmds = imports.add_subparsers(dest="action", metavar="KIND", required=True)
+    tinydb = import_cmds.add_parser(
+        "tinydb", help="TechTree TinyDB files and MS2 QBank JSON (detected from their content)"
+    )
+    questions = import_cmds.add_parser("questions", help="MS2 QBank question JSON arrays")
+    for sub in (tinydb, questions):
+        sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        sub.add_argument("--dry-run", action="store_true", help="report what would come in")
+        sub.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -264,6 +275,40 @@ def db_upgrade(args: argparse.Namespace, locations: DataLocations) -> int:
     return 0
 
 
+def default_profile(args: argparse.Namespace, locations: DataLocations):  # type: ignore[no-untyped-def]
+    """--profile, else the only profile, else the first one made (the first-launch profile)."""
+    from app.core.opening import ensure_first_profile
+    from app.core.profiles import find_profile, list_profiles
+
+    if args.profile:
+        return find_profile(locations, args.profile)
+    made = ensure_first_profile(locations)
+    if made is not None:
+        return made
+    return min(list_profiles(locations), key=lambda p: p.created_at)
+
+
+def import_legacy_files(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.importers.legacy_import import import_legacy
+    from app.importers.report_text import report_lines
+
+    report = import_legacy(
+        locations,
+        list(args.paths),
+        default_profile=default_profile(args, locations),
+        dry_run=args.dry_run,
+        questions_only=args.action == "questions",
+    )
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        for line in report_lines(report, unreadable=False):
+            print(line)
+    for _path, reason in report.unreadable:
+        print(f"studydesk: {reason}", file=sys.stderr)
+    return 0 if report.complete else 1
+
+
 COMMANDS: dict[tuple[str, str], Command] = {
     ("profile", "list"): profile_list,
     ("profile", "create"): profile_create,
@@ -273,4 +318,6 @@ COMMANDS: dict[tuple[str, str], Command] = {
     ("db", "backup"): db_backup,
     ("db", "restore"): db_restore,
     ("db", "upgrade"): db_upgrade,
+    ("import", "tinydb"): import_legacy_files,
+    ("import", "questions"): import_legacy_files,
 }

@@ -33,6 +33,7 @@ class Profile:
     last_opened_at: datetime | None = None
     password_hash: str | None = None
     legacy_user_id: str | None = None
+    legacy_email: str | None = None
 
     @property
     def locked(self) -> bool:
@@ -62,6 +63,7 @@ def _write_meta(profile: Profile) -> None:
         "last_opened_at": profile.last_opened_at.isoformat() if profile.last_opened_at else None,
         "password_hash": profile.password_hash,
         "legacy_user_id": profile.legacy_user_id,
+        "legacy_email": profile.legacy_email,
     }
     target = profile.folder / PROFILE_META_NAME
     fd, temp = tempfile.mkstemp(dir=profile.folder, prefix=".profile-", suffix=".json")
@@ -88,6 +90,7 @@ def _read_meta(folder: Path) -> Profile | None:
             last_opened_at=datetime.fromisoformat(opened) if opened else None,
             password_hash=meta.get("password_hash"),
             legacy_user_id=meta.get("legacy_user_id"),
+            legacy_email=meta.get("legacy_email"),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -127,6 +130,12 @@ def find_profile(locations: DataLocations, name: str) -> Profile:
             return profile
     known = ", ".join(repr(p.name) for p in profiles) or "none yet"
     raise UserError(f"There is no profile called {name!r}. Profiles: {known}.")
+
+
+def usable_name(name: str, fallback: str = "Learner") -> str:
+    """`name` with the characters a profile name cannot hold replaced, trimmed to fit."""
+    cleaned = " ".join(_FORBIDDEN.sub(" ", name).split())[:MAX_NAME_LENGTH].strip(" .")
+    return cleaned or fallback
 
 
 def validate_name(locations: DataLocations, name: str, *, ignore_id: str | None = None) -> str:
@@ -193,6 +202,13 @@ def unlock(profile: Profile, password: str) -> Profile:
     if needs_rehash(profile.password_hash):
         return set_password(profile, password)
     return profile
+
+
+def save_legacy_identity(profile: Profile, email: str | None) -> Profile:
+    """Remember the email of the older app's account, so a later import finds this profile."""
+    changed = replace(profile, legacy_email=email)
+    _write_meta(changed)
+    return changed
 
 
 def mark_opened(profile: Profile) -> Profile:

@@ -1,6 +1,33 @@
 """Typed models, one module per domain. Importing this package registers every table."""
 
+from app.db.models.courses import (
+    Course,
+    CourseModule,
+    Lesson,
+    LessonContent,
+    LessonEvent,
+    PlacementCheck,
+)
 from app.db.models.imports import ImportSource, LegacyDocument
+from app.db.models.notes import Note, NoteLink, NoteTag
+from app.db.models.questions import Question, QuestionTag
 from app.db.models.settings import ProfileSetting
+from app.db.models.tags import Tag
 
-__all__ = ["ImportSource", "LegacyDocument", "ProfileSetting"]
+__all__ = [
+    "Course",
+    "CourseModule",
+    "ImportSource",
+    "LegacyDocument",
+    "Lesson",
+    "LessonContent",
+    "LessonEvent",
+    "Note",
+    "NoteLink",
+    "NoteTag",
+    "PlacementCheck",
+    "ProfileSetting",
+    "Question",
+    "QuestionTag",
+    "Tag",
+]

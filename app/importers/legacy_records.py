@@ -1,0 +1,219 @@
+"""Typed records read out of legacy documents, before they are routed to profiles and written.
+
+Ids: original UUIDs stay the keys. Rows that had no UUID of their own (modules, lessons, oldest
+syllabi, MS2 questions and notes) get a UUIDv5 derived from what identifies them in the old data,
+so importing the same document again finds the same row and adds nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+LEGACY_NAMESPACE = uuid.UUID("5d0c8f7e-3b1a-4c55-9a39-6f2b7d1e4a10")
+
+
+def derived_id(*parts: object) -> str:
+    return str(uuid.uuid5(LEGACY_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def uuid_or_derived(value: object, *parts: object) -> str:
+    """A legacy id kept as it is when it is a UUID, else a stable id derived from it."""
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            pass
+    return derived_id(*parts, value)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    table: str
+    doc_id: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "file": self.file,
+            "table": self.table,
+            "doc_id": self.doc_id,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class LegacyUser:
+    user_id: str
+    email: str
+    name: str
+    password_hash: str | None
+    created_at: datetime
+
+
+@dataclass
+class LessonRecord:
+    id: str
+    position: int
+    title: str
+    summary: str | None
+    duration: str | None
+
+
+@dataclass
+class ModuleRecord:
+    id: str
+    position: int
+    week: int | None
+    title: str
+    summary: str | None
+    lessons: list[LessonRecord] = field(default_factory=list)
+
+
+@dataclass
+class CourseRecord:
+    id: str
+    topic: str
+    level: str
+    duration: str | None
+    objectives: list[str]
+    owner: str | None  # legacy user id; None = shared / no user
+    master_id: str | None
+    is_master: bool
+    entered_topic: str | None
+    created_at: datetime
+    updated_at: datetime
+    modules: list[ModuleRecord]
+    extra: dict[str, Any]  # keys of the syllabus nobody reads yet, kept with the course
+    legacy_key: str | None = None  # the old syllabus_id / uid as written, for lesson_uid matching
+
+    def lesson_at(self, module_index: int, lesson_index: int) -> LessonRecord | None:
+        if 0 <= module_index < len(self.modules):
+            lessons = self.modules[module_index].lessons
+            if 0 <= lesson_index < len(lessons):
+                return lessons[lesson_index]
+        return None
+
+    def lesson_titled(self, title: str) -> LessonRecord | None:
+        for module in self.modules:
+            for lesson in module.lessons:
+                if lesson.title == title:
+                    return lesson
+        return None
+
+
+@dataclass
+class ContentRecord:
+    id: str
+    course_id: str
+    lesson_id: str
+    content: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class ProgressRecord:
+    """One progress document, becoming one event in the append-only lesson log."""
+
+    id: str
+    user: str  # legacy user id, or "email:<address>" for the lesson engine's progress
+    course_id: str
+    lesson_id: str
+    status: str
+    score: float | None
+    at: datetime
+
+
+@dataclass
+class AssessmentRecord:
+    id: str
+    user: str | None
+    topic: str
+    level: str
+    score: float | None
+    questions: list[Any]
+    responses: list[Any]
+    taken_at: datetime
+
+
+@dataclass
+class QuestionRecord:
+    id: str
+    legacy_id: str
+    stem: str
+    choices: list[dict[str, str]]
+    answer: str
+    explanation: dict[str, Any]
+    subject: str | None
+    system: str | None
+    difficulty: str | None
+    status: str | None
+    tags: list[str]
+    extra: dict[str, Any]
+
+
+@dataclass
+class NoteRecord:
+    id: str
+    legacy_id: str
+    kind: str  # "note" or "article"
+    title: str
+    summary: str | None
+    body: str
+    bookmarked: bool
+    tags: list[str]
+    links: list[tuple[str, str]]  # (kind, legacy id): ("article", "cardiology-basics"), ...
+
+
+@dataclass
+class Verbatim:
+    """A document kept exactly as it was, with the reason, in the legacy-documents table."""
+
+    table: str
+    doc_id: str
+    body: Any
+    reason: str
+    user: str | None = None
+
+
+@dataclass
+class LegacyPlan:
+    """Everything read out of one source file."""
+
+    file: str
+    users: list[LegacyUser] = field(default_factory=list)
+    courses: list[CourseRecord] = field(default_factory=list)
+    contents: list[ContentRecord] = field(default_factory=list)
+    progress: list[ProgressRecord] = field(default_factory=list)
+    assessments: list[AssessmentRecord] = field(default_factory=list)
+    questions: list[QuestionRecord] = field(default_factory=list)
+    notes: list[NoteRecord] = field(default_factory=list)
+    verbatim: list[Verbatim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Content and progress documents, resolved once every file's courses are known:
+    # (kind, table, doc id, document).
+    pending: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
+
+    def keep(
+        self, table: str, doc_id: str, body: Any, reason: str, user: str | None = None
+    ) -> None:
+        self.verbatim.append(Verbatim(table, doc_id, body, reason, user))
+        self.problems.append(Problem(self.file, table, doc_id, reason))
+
+
+def legacy_time(value: object, fallback: datetime | None = None) -> datetime:
+    """A legacy timestamp as aware UTC. Naive ones were written in the learner's local time."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            if parsed.tzinfo is None:
+                parsed = parsed.astimezone()  # interpret as local time
+            return parsed.astimezone(UTC)
+    return fallback or datetime.now(UTC)

@@ -1,0 +1,231 @@
+"""Linking content and progress documents to the lessons they belong to, across all files read.
+
+TechTree's `DatabaseService` finds a lesson by (syllabus_id, module_index, lesson_index); its
+lesson engine by `lesson_uid` ("<syllabus uid>_<module title>_<lesson title>", titles may hold
+"_") and its progress by topic and lesson title. What points nowhere is kept verbatim as an orphan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from app.importers.legacy_records import (
+    ContentRecord,
+    CourseRecord,
+    LegacyPlan,
+    ProgressRecord,
+    derived_id,
+    legacy_time,
+    uuid_or_derived,
+)
+from app.importers.techtree import STATUSES, BadDocument, as_int, as_score
+
+
+class CourseIndex:
+    def __init__(self, plans: list[LegacyPlan]) -> None:
+        self.by_id: dict[str, CourseRecord] = {}
+        for plan in plans:
+            for course in plan.courses:
+                self.by_id.setdefault(course.id, course)
+        self.by_key = {c.legacy_key: c for c in self.by_id.values() if c.legacy_key}
+
+    def for_topic(self, topic: str, owner: str | None) -> CourseRecord | None:
+        """The learner's own copy of a topic first, then a shared one, then anyone's."""
+        matches = [c for c in self.by_id.values() if c.topic.casefold() == topic.casefold()]
+        for wanted in (owner, None):
+            for course in matches:
+                if course.owner == wanted:
+                    return course
+        return matches[0] if matches else None
+
+    def engine_lesson(self, lesson_uid: str) -> tuple[CourseRecord, str] | None:
+        for key, course in self.by_key.items():
+            if not lesson_uid.startswith(key + "_"):
+                continue
+            rest = lesson_uid[len(key) + 1 :]
+            for module in course.modules:
+                for lesson in module.lessons:
+                    if rest == f"{module.title}_{lesson.title}":
+                        return course, lesson.id
+        return None
+
+
+def _content_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return {"exposition_content": value}
+    if not isinstance(value, dict):
+        raise BadDocument("content is not an object")
+    return value
+
+
+def resolve_content(index: CourseIndex, doc: dict[str, Any], kind: str) -> ContentRecord:
+    if kind == "content":
+        course = index.by_id.get(uuid_or_derived(doc.get("syllabus_id"), "syllabus"))
+        if course is None:
+            raise BadDocument(f"its syllabus {doc.get('syllabus_id')} is not in the data")
+        m, n = (
+            as_int(doc.get("module_index"), "module_index"),
+            as_int(doc.get("lesson_index"), "lesson_index"),
+        )
+        lesson = course.lesson_at(m, n)
+        if lesson is None:
+            raise BadDocument(f"module {m}, lesson {n} is outside its syllabus {course.topic!r}")
+        content_id = uuid_or_derived(doc.get("lesson_id"), "content", lesson.id)
+        lesson_id = lesson.id
+    else:
+        uid = doc.get("lesson_uid")
+        found = index.engine_lesson(uid) if isinstance(uid, str) else None
+        if found is None:
+            raise BadDocument(f"no syllabus has the lesson {uid!r}")
+        course, lesson_id = found
+        content_id = derived_id("engine-content", uid)
+    created = legacy_time(doc.get("created_at"))
+    return ContentRecord(
+        content_id,
+        course.id,
+        lesson_id,
+        _content_dict(doc.get("content")),
+        created,
+        legacy_time(doc.get("updated_at"), created),
+    )
+
+
+def resolve_progress(index: CourseIndex, doc: dict[str, Any]) -> ProgressRecord:
+    user = doc.get("user_id")
+    if not isinstance(user, str):
+        raise BadDocument("the progress has no user_id")
+    course = index.by_id.get(uuid_or_derived(doc.get("syllabus_id"), "syllabus"))
+    if course is None:
+        raise BadDocument(f"its syllabus {doc.get('syllabus_id')} is not in the data")
+    m, n = (
+        as_int(doc.get("module_index"), "module_index"),
+        as_int(doc.get("lesson_index"), "lesson_index"),
+    )
+    lesson = course.lesson_at(m, n)
+    if lesson is None:
+        raise BadDocument(f"module {m}, lesson {n} is outside its syllabus {course.topic!r}")
+    status = doc.get("status")
+    if status not in STATUSES:
+        raise BadDocument(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    at = legacy_time(doc.get("updated_at") or doc.get("created_at"))
+    event_id = derived_id(
+        "progress", doc.get("progress_id"), user, lesson.id, at.isoformat(), status
+    )
+    return ProgressRecord(
+        event_id, user, course.id, lesson.id, str(status), as_score(doc.get("score")), at
+    )
+
+
+def resolve_engine_progress(
+    plan: LegacyPlan, index: CourseIndex, table: str, doc_id: str, doc: dict[str, Any]
+) -> None:
+    """One per-learner document: each topic entry becomes events for the lessons it names."""
+    email = doc.get("user_email")
+    if not isinstance(email, str) or "@" not in email:
+        plan.keep(table, doc_id, doc, "the progress has no user_email")
+        return
+    user = f"email:{email.strip().casefold()}"
+    updated = legacy_time(doc.get("updated_at") or doc.get("created_at"))
+    for topic, entry in doc.items():
+        if topic in ("user_email", "created_at", "updated_at", "doc_id"):
+            continue
+        where = f"{doc_id}/{topic}"
+        if not isinstance(entry, dict):
+            plan.keep(table, where, {topic: entry}, "the topic's progress is not an object", user)
+            continue
+        course = index.for_topic(topic, None)
+        if course is None:
+            plan.keep(table, where, {topic: entry}, f"no syllabus has the topic {topic!r}", user)
+            continue
+        raw_performance = entry.get("performance")
+        performance: dict[str, Any] = raw_performance if isinstance(raw_performance, dict) else {}
+        events: list[tuple[str, str, float | None, Any]] = []
+        completed = entry.get("completed_lessons") or []
+        for title in completed if isinstance(completed, list) else []:
+            raw_perf = performance.get(title)
+            perf: dict[str, Any] = raw_perf if isinstance(raw_perf, dict) else {}
+            try:
+                score = as_score(perf.get("score"))
+            except BadDocument:
+                score = None
+            events.append((str(title), "completed", score, perf.get("completed_at")))
+        current = entry.get("current_lesson")
+        if isinstance(current, str) and current not in completed:
+            events.append((current, "in_progress", None, None))
+        missing = []
+        for title, status, score, when in events:
+            lesson = course.lesson_titled(title)
+            if lesson is None:
+                missing.append(title)
+                continue
+            at = legacy_time(when, updated)
+            plan.progress.append(
+                ProgressRecord(
+                    derived_id(
+                        "engine-progress", user, course.id, lesson.id, status, at.isoformat()
+                    ),
+                    user,
+                    course.id,
+                    lesson.id,
+                    status,
+                    score,
+                    at,
+                )
+            )
+        if missing:
+            plan.keep(
+                table,
+                where,
+                {topic: entry},
+                f"lessons not in the syllabus {course.topic!r}: {', '.join(missing[:5])}",
+                user,
+            )
+
+
+def resolve_pending(plans: list[LegacyPlan], known_learner: Callable[[str], bool]) -> None:
+    """Turn every plan's pending documents into content and progress records or orphans.
+
+    `known_learner` answers for a legacy user id or "email:<address>"; progress of a learner
+    it does not know is kept verbatim.
+    """
+    index = CourseIndex(plans)
+    for plan in plans:
+        newest: dict[str, tuple[ContentRecord, str, str, dict[str, Any]]] = {}
+        for kind, table, doc_id, doc in plan.pending:
+            user = doc.get("user_id") if isinstance(doc.get("user_id"), str) else None
+            try:
+                if kind in ("content", "engine_content"):
+                    record = resolve_content(index, doc, kind)
+                    older = newest.get(record.lesson_id)
+                    if older is None or record.updated_at > older[0].updated_at:
+                        newest[record.lesson_id] = (record, table, doc_id, doc)
+                        if older is not None:
+                            plan.keep(
+                                older[1],
+                                older[2],
+                                older[3],
+                                "a newer content of the same lesson exists",
+                            )
+                    else:
+                        plan.keep(table, doc_id, doc, "a newer content of the same lesson exists")
+                elif kind == "progress":
+                    event = resolve_progress(index, doc)
+                    if not known_learner(event.user):
+                        raise BadDocument(f"its learner {event.user} is not in the users table")
+                    plan.progress.append(event)
+                else:
+                    email = doc.get("user_email")
+                    if isinstance(email, str) and not known_learner(
+                        f"email:{email.strip().casefold()}"
+                    ):
+                        raise BadDocument(f"its learner {email} is not in the users table")
+                    resolve_engine_progress(plan, index, table, doc_id, doc)
+            except BadDocument as error:
+                plan.keep(table, doc_id, doc, str(error), user)
+        plan.contents.extend(item[0] for item in newest.values())
+        plan.pending.clear()

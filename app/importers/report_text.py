@@ -1,0 +1,50 @@
+"""An import report as plain sentences, for the terminal and the GUI's report dialog."""
+
+from __future__ import annotations
+
+from app.importers.legacy_import import ImportReport
+
+LABELS = {  # (one, several)
+    "courses": ("course", "courses"),
+    "modules": ("module", "modules"),
+    "lessons": ("lesson", "lessons"),
+    "lesson_contents": ("lesson text", "lesson texts"),
+    "progress": ("progress record", "progress records"),
+    "assessments": ("placement check", "placement checks"),
+    "questions": ("question", "questions"),
+    "notes": ("note or article", "notes and articles"),
+    "kept_verbatim": ("document kept aside as it was", "documents kept aside as they were"),
+}
+
+
+def counted(key: str, number: int) -> str:
+    one, several = LABELS[key]
+    return f"{number:,} {one if number == 1 else several}"
+
+
+def report_lines(
+    report: ImportReport, *, max_problems: int = 20, unreadable: bool = True
+) -> list[str]:
+    lines = []
+    if report.dry_run:
+        lines.append("Dry run: nothing was written.")
+    for profile in report.profiles:
+        made = " (new profile)" if profile.created else ""
+        lines.append(f"Profile {profile.profile!r}{made}:")
+        if profile.already_imported and not any(profile.counts.values()):
+            lines.append("  already imported before; nothing new.")
+            continue
+        found = [counted(k, n) for k, n in profile.counts.items() if n]
+        if found:
+            lines.append("  " + ", ".join(found) + ".")
+        elif profile.created:
+            lines.append("  made for a learner of the older app; their old password opens it.")
+        else:
+            lines.append("  nothing new.")
+        for problem in profile.problems[:max_problems]:
+            lines.append(f"  kept aside: {problem.table} #{problem.doc_id}: {problem.reason}")
+        if len(profile.problems) > max_problems:
+            lines.append(f"  ... and {len(profile.problems) - max_problems} more kept aside.")
+    if unreadable:
+        lines.extend(f"Not imported: {reason}" for _path, reason in report.unreadable)
+    return lines
