@@ -1,0 +1,163 @@
+"""GUI bootstrap: the application object, logging, error reporting, one instance per data dir,
+then the launch flow (first-launch setup, profile choice, opening) and the main window.
+
+`run_gui(..., smoke=True)` is `studydesk --smoke`: a normal launch without questions that exits 0
+once the main window has painted, or 1 if anything went wrong on the way.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.logs import setup_logging
+from app.paths import DataLocations
+from app.ui.device_settings import DeviceSettings
+from app.ui.error_dialog import ErrorReporter
+from app.ui.launch import Launcher
+from app.ui.main_window import MainWindow
+from app.ui.single_instance import SingleInstance, server_name
+from app.ui.tasks import TaskRunner
+from app.ui.theme import Appearance
+
+log = logging.getLogger(__name__)
+
+SMOKE_TIMEOUT_MS = 120_000
+
+
+class FirstPaint(QObject):
+    """Calls back once, after the watched window's first paint has been handled."""
+
+    def __init__(self, window: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._callback = callback
+        self._done = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            watched.removeEventFilter(self)
+            # After the paint itself has run, not before it.
+            QTimer.singleShot(0, self._callback)
+        return False
+
+
+def _application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
+    app.setApplicationName("Study Desk")
+    app.setApplicationDisplayName("Study Desk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("")
+    # The launcher decides when to quit: closing the main window to switch profile must not.
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def run_gui(
+    locations: DataLocations, *, profile_name: str | None = None, smoke: bool = False
+) -> int:
+    """Run Study Desk's window until the learner quits; returns the process exit code."""
+    started = time.perf_counter()
+    app = _application()
+    log_path = setup_logging(locations)
+    log.info("Study Desk %s starting (data: %s, smoke: %s)", __version__, locations.root, smoke)
+    reporter = ErrorReporter(log_path, smoke=smoke)
+    reporter.install_excepthook()
+    reporter.failed.connect(lambda: app.exit(1))
+
+    instance = SingleInstance(server_name(locations))
+    if not smoke and instance.forward_to_running():
+        reporter.uninstall_excepthook()
+        return 0
+    if not smoke:
+        instance.listen()
+
+    settings = DeviceSettings(locations)
+    appearance = Appearance(app)
+    appearance.apply_theme(settings.theme)
+    appearance.apply_text_size(settings.text_size)
+    runner = TaskRunner()
+    runner.user_error.connect(reporter.user_error)
+    runner.task_failed.connect(reporter.task_failed)
+    launcher = Launcher(
+        locations,
+        runner,
+        settings,
+        appearance,
+        reporter,
+        profile_name=profile_name,
+        smoke=smoke,
+    )
+    instance.raise_requested.connect(launcher.bring_to_front)
+    launcher.finished.connect(app.exit)
+    if smoke:
+        _watch_smoke(launcher, started, reporter)
+    stop_handling_signals = _quit_on_termination(app)
+    QTimer.singleShot(0, launcher.start)
+    try:
+        code = app.exec()
+    finally:
+        window = launcher.window
+        if window is not None:
+            window.close()  # an exit from elsewhere still saves state and closes the profile
+        runner.shutdown()
+        instance.close()
+        stop_handling_signals()
+        reporter.uninstall_excepthook()
+    if reporter.has_failed:
+        code = code or 1
+    log.info("Study Desk exiting with code %d", code)
+    return code
+
+
+def _quit_on_termination(app: QApplication) -> Callable[[], None]:
+    """Ctrl+C in a terminal or a polite kill closes the window normally (so the profile is
+    backed up and released) instead of dropping everything. Returns the undo."""
+    previous: dict[int, object] = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGINT", "SIGTERM"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                previous[number] = signal.signal(number, lambda _n, _f: app.exit(0))
+    # Python runs signal handlers only between bytecodes; Qt's loop must hand it the thread.
+    poll = QTimer()
+    poll.timeout.connect(lambda: None)
+    poll.start(500)
+
+    def undo() -> None:
+        poll.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
+
+    return undo
+
+
+def _watch_smoke(launcher: Launcher, started: float, reporter: ErrorReporter) -> None:
+    """Close the main window after its first paint; fail if it never comes."""
+
+    def painted(window: MainWindow) -> None:
+        log.info("Smoke: first paint after %.2f s", time.perf_counter() - started)
+        window.close()
+
+    def on_shown(window: MainWindow) -> None:
+        window.smoke_watch = FirstPaint(window, lambda: painted(window))  # type: ignore[attr-defined]
+
+    def too_slow() -> None:
+        log.error("Smoke: no painted main window after %d s", SMOKE_TIMEOUT_MS // 1000)
+        reporter.has_failed = True
+        QApplication.exit(1)
+
+    launcher.window_shown.connect(on_shown)
+    timer = QTimer(launcher)
+    timer.setSingleShot(True)
+    timer.timeout.connect(too_slow)
+    timer.start(SMOKE_TIMEOUT_MS)

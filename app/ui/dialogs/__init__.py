@@ -1,0 +1,1 @@
+"""Dialogs shared by the launch flow and the main window."""

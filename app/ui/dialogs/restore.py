@@ -1,0 +1,159 @@
+"""File > Restore from Backup: pick a backup, confirm, and put it back.
+
+Restoring first saves what the profile holds now as a "before restore" backup, so a restore can
+itself be undone; the learner is told where that backup went.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.restoring import RestoreResult, restore_open_profile
+from app.db.backup import BackupInfo, list_backups
+from app.errors import UserError
+from app.ui.context import ViewContext
+from app.ui.dialogs.forms import confirm
+
+_REASONS = {
+    "manual": "Made by you",
+    "auto": "Automatic",
+    "on-close": "When Study Desk closed",
+    "before-restore": "Before a restore",
+}
+PathRole = Qt.ItemDataRole.UserRole
+
+
+def reason_text(reason: str) -> str:
+    if reason.startswith("before-upgrade"):
+        return "Before an update of Study Desk"
+    return _REASONS.get(reason, reason.replace("-", " ").capitalize() or "Backup")
+
+
+def when_text(taken_at: datetime) -> str:
+    # Seconds included: two backups from the same minute must not look identical.
+    return taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class RestoreDialog(QDialog):
+    """`restored(RestoreResult, when)` fires after the profile's data was replaced."""
+
+    restored = Signal(object, str)
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Restore from Backup")
+        self.context = context
+        self.intro = QLabel(
+            f"Choose the backup of “{context.profile_name}” to go back to. What the profile "
+            "holds now is backed up first, so you can return to it."
+        )
+        self.intro.setWordWrap(True)
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels(["Made", "Why", "Size"])
+        self.list.setRootIsDecorated(False)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.list.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.list.itemActivated.connect(lambda *_: self.restore_selected())
+        self.state = QLabel("Looking for backups…")
+        self.state.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = self.buttons.addButton(
+            "Restore", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.accepted.connect(self.restore_selected)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.state)
+        layout.addWidget(self.buttons)
+        self.resize(560, 380)
+        self._update_buttons()
+        backups_dir = context.opened.profile.backups_dir
+        context.runner.run_read(
+            lambda _progress: list_backups(backups_dir), on_done=self._show_backups, owner=self
+        )
+
+    def selected_backup(self) -> Path | None:
+        items = self.list.selectedItems()
+        return Path(items[0].data(0, PathRole)) if items else None
+
+    def restore_selected(self) -> None:
+        backup = self.selected_backup()
+        if backup is None:
+            return
+        when = self.list.selectedItems()[0].text(0)
+        if not confirm(
+            self,
+            "Restore from Backup",
+            f"Replace everything in “{self.context.profile_name}” with the backup from {when}?\n\n"
+            "What is there now will be saved as a backup first.",
+            "Restore",
+        ):
+            return
+        self.restore_button.setEnabled(False)
+        self.state.setText("Restoring…")
+        opened = self.context.opened
+        self.context.runner.run_write(
+            lambda _progress: restore_open_profile(opened, backup),
+            label="Restoring a backup",
+            on_done=lambda result: self._restored(result, when),
+            on_error=self._failed,
+            on_finally=self._update_buttons,
+            owner=self,
+        )
+
+    def _show_backups(self, backups: list[BackupInfo]) -> None:
+        self.list.clear()
+        for info in backups:
+            item = QTreeWidgetItem(
+                [when_text(info.taken_at), reason_text(info.reason), size_text(info.size)]
+            )
+            item.setData(0, PathRole, str(info.path))
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.list.addTopLevelItem(item)
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
+            self.state.setText(f"Backups are kept in {self.context.opened.profile.backups_dir}")
+        else:
+            self.state.setText(
+                "There are no backups yet. Study Desk makes one when it closes after changes, "
+                "every 30 minutes while you work, and when you choose File > Back Up Now."
+            )
+        self._update_buttons()
+
+    def _restored(self, result: RestoreResult, when: str) -> None:
+        self.restored.emit(result, when)
+        self.accept()
+
+    def _failed(self, error: UserError) -> None:
+        self.state.setText(str(error))
+
+    def _update_buttons(self) -> None:
+        self.restore_button.setEnabled(self.selected_backup() is not None)

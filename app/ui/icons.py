@@ -1,0 +1,44 @@
+"""Small icons drawn in code, so they follow the theme's text color and need no image files."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QWidget
+
+
+def lock_icon(widget: QWidget, size: int = 16) -> QIcon:
+    """A padlock in the widget's text color: marks a profile protected by a password."""
+    color = QColor(widget.palette().color(widget.foregroundRole()))
+    ratio = widget.devicePixelRatioF()
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    unit = size / 16
+    pen = QPen(color, 1.6 * unit)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    shackle = QPainterPath()
+    shackle.moveTo(5 * unit, 7.5 * unit)
+    shackle.lineTo(5 * unit, 5 * unit)
+    shackle.arcTo(QRectF(5 * unit, 2 * unit, 6 * unit, 6 * unit), 180, -180)
+    shackle.lineTo(11 * unit, 7.5 * unit)
+    painter.drawPath(shackle)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawRoundedRect(
+        QRectF(3 * unit, 7 * unit, 10 * unit, 7.5 * unit), 1.5 * unit, 1.5 * unit
+    )
+    painter.end()
+    return QIcon(pixmap)
+
+
+def blank_icon(widget: QWidget, size: int = 16) -> QIcon:
+    """Keeps names aligned in a list where only some rows have a lock."""
+    ratio = widget.devicePixelRatioF()
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return QIcon(pixmap)

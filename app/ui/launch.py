@@ -1,0 +1,259 @@
+"""From launch to the main window: first-launch setup, choosing and unlocking a profile, opening
+it in the background, and coming back to the picker when it cannot be opened or the learner
+switches profile.
+
+Every step that touches the disk runs through the task runner; the GUI thread only shows the
+picker, the password form or a small "Opening…" window meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
+
+from app.core.opening import OpenProfile, ensure_first_profile, open_profile
+from app.core.profiles import Profile, ensure_data_dir, list_profiles
+from app.errors import UserError
+from app.paths import DataLocations
+from app.ui.context import ViewContext
+from app.ui.device_settings import DeviceSettings
+from app.ui.dialogs.profile_forms import UnlockDialog
+from app.ui.dialogs.profile_picker import ProfilePicker
+from app.ui.error_dialog import ErrorReporter
+from app.ui.main_window import MainWindow
+from app.ui.tasks import TaskRunner
+from app.ui.theme import Appearance
+
+log = logging.getLogger(__name__)
+
+OPENING_SHOWN_AFTER_MS = 200
+
+
+class OpeningWindow(QWidget):
+    """ "Opening “Alex”…" while the profile opens; shown only if that takes a noticeable time."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(None, Qt.WindowType.Dialog)
+        self.setWindowTitle("Study Desk")
+        self.label = QLabel(f"Opening “{name}”…")
+        bar = QProgressBar()
+        bar.setRange(0, 0)
+        bar.setTextVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(self.label)
+        layout.addWidget(bar)
+        self.setMinimumWidth(320)
+        QTimer.singleShot(OPENING_SHOWN_AFTER_MS, self, self._show_if_still_opening)
+        self._done = False
+
+    def finish(self) -> None:
+        self._done = True
+        self.close()
+        self.deleteLater()
+
+    def _show_if_still_opening(self) -> None:
+        if not self._done:
+            self.show()
+
+
+class Launcher(QObject):
+    """Drives the launch. Signals: `window_shown(MainWindow)`; `finished(exit_code)` when the
+    app should quit (the learner chose Quit, closed the window, or smoke mode is done)."""
+
+    window_shown = Signal(object)
+    finished = Signal(int)
+
+    def __init__(
+        self,
+        locations: DataLocations,
+        runner: TaskRunner,
+        settings: DeviceSettings,
+        appearance: Appearance,
+        reporter: ErrorReporter,
+        *,
+        profile_name: str | None = None,
+        smoke: bool = False,
+    ) -> None:
+        super().__init__()
+        self.locations = locations
+        self.runner = runner
+        self.settings = settings
+        self.appearance = appearance
+        self.reporter = reporter
+        self.profile_name = profile_name
+        self.smoke = smoke
+        self.window: MainWindow | None = None
+        self.picker: ProfilePicker | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self.opening: OpeningWindow | None = None
+        self.message_box: QMessageBox | None = None
+
+    def start(self) -> None:
+        locations = self.locations
+
+        def prepare(_progress: object) -> list[Profile]:
+            ensure_data_dir(locations)
+            ensure_first_profile(locations)
+            return list_profiles(locations)
+
+        self.runner.run_write(
+            prepare, label="Getting ready", on_done=self._choose, on_error=self._cannot_start
+        )
+
+    def front_widget(self) -> QWidget | None:
+        """What the learner should see when they launch Study Desk a second time."""
+        for widget in (
+            self.window,
+            self.unlock_dialog,
+            self.picker,
+            self.message_box,
+            self.opening,
+        ):
+            if widget is not None and widget.isVisible():
+                return widget
+        return None
+
+    def bring_to_front(self) -> None:
+        log.info("Study Desk was launched again; bringing this window forward")
+        widget = self.front_widget()
+        if widget is None:
+            return
+        if widget.isMinimized():
+            widget.showNormal()
+        widget.raise_()
+        widget.activateWindow()
+
+    def _choose(self, profiles: list[Profile]) -> None:
+        if self.profile_name:
+            name, self.profile_name = self.profile_name, None
+            wanted = name.casefold()
+            match = [p for p in profiles if p.name.casefold() == wanted or p.id == name]
+            if match:
+                self.open(match[0])
+            else:
+                self._tell(UserError(f"There is no profile called “{name}”."), profiles)
+        elif len(profiles) == 1:
+            self.open(profiles[0])
+        elif self.smoke:
+            unlocked = [p for p in profiles if not p.locked]
+            last = [p for p in unlocked if p.id == self.settings.last_profile_id]
+            if not unlocked:
+                self.reporter.user_error(
+                    "Every profile has a password; smoke mode cannot open one."
+                )
+                return
+            self.open((last or unlocked)[0])
+        else:
+            self.show_picker(profiles)
+
+    def show_picker(self, profiles: list[Profile]) -> None:
+        if self.smoke:
+            self.reporter.user_error("Smoke mode cannot choose a profile.")
+            return
+        self.picker = ProfilePicker(
+            self.runner, self.locations, profiles, selected_id=self.settings.last_profile_id
+        )
+        self.picker.accepted.connect(self._picked)
+        self.picker.rejected.connect(lambda: self.finished.emit(0))
+        self.picker.show()
+
+    def show_fresh_picker(self) -> None:
+        locations = self.locations
+        self.runner.run_read(lambda _progress: list_profiles(locations), on_done=self.show_picker)
+
+    def open(self, profile: Profile) -> None:
+        if profile.locked:
+            if self.smoke:
+                self.reporter.user_error(f"The profile “{profile.name}” has a password.")
+                return
+            self.unlock_dialog = UnlockDialog(self.runner, self.locations, profile)
+            self.unlock_dialog.succeeded.connect(self._opened)
+            self.unlock_dialog.failed.connect(self._open_failed)
+            self.unlock_dialog.rejected.connect(self._unlock_abandoned)
+            self.unlock_dialog.show()
+            return
+        self.opening = OpeningWindow(profile.name)
+        locations = self.locations
+        self.runner.run_write(
+            lambda _progress: open_profile(locations, profile),
+            label=f"Opening “{profile.name}”",
+            on_done=self._opened,
+            on_error=self._open_failed,
+            on_finally=self._opening_ended,
+        )
+
+    def _picked(self) -> None:
+        profile = self.picker.chosen() if self.picker is not None else None
+        if profile is not None:
+            self.open(profile)
+
+    def _unlock_abandoned(self) -> None:
+        # `failed` rejects the dialog too; the error path then shows the picker itself.
+        if self.message_box is None:
+            self.show_fresh_picker()
+
+    def _opening_ended(self) -> None:
+        if self.opening is not None:
+            self.opening.finish()
+            self.opening = None
+        if self.window is None and self.message_box is None and not self.smoke:
+            # A bug while opening (already reported): offer the other profiles.
+            self.show_fresh_picker()
+
+    def _opened(self, opened: OpenProfile) -> None:
+        self.settings.last_profile_id = opened.profile.id
+        context = ViewContext(
+            self.locations, self.runner, opened, self.settings, self.appearance, self.reporter
+        )
+        window = MainWindow(context)
+        window.switch_profile_requested.connect(self._switch)
+        window.closed.connect(self._window_closed)
+        self.window = window
+        window.show()
+        self.window_shown.emit(window)
+
+    def _open_failed(self, error: UserError) -> None:
+        self._tell(error, None)
+
+    def _tell(self, error: UserError, profiles: list[Profile] | None) -> None:
+        """Show why, then the picker so the other profiles still work."""
+        box = self.reporter.user_error(str(error), "Could not open the profile")
+        if box is None:
+            return
+        self.message_box = box
+
+        def then_pick() -> None:
+            self.message_box = None
+            if profiles is None:
+                self.show_fresh_picker()
+            else:
+                self.show_picker(profiles)
+
+        box.finished.connect(then_pick)
+
+    def _switch(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        opened = window.context.opened
+        window.close_for_switch()
+        self.runner.run_write(
+            lambda _progress: opened.close(),
+            label=f"Closing “{opened.profile.name}”",
+            on_finally=self.show_fresh_picker,
+        )
+
+    def _window_closed(self, switching: bool) -> None:
+        self.window = None
+        if not switching:
+            self.finished.emit(0)
+
+    def _cannot_start(self, error: UserError) -> None:
+        box = self.reporter.user_error(str(error), "Study Desk cannot start")
+        if box is None:
+            return
+        self.message_box = box
+        box.finished.connect(lambda: self.finished.emit(1))

@@ -1,0 +1,277 @@
+"""The main window: assembles the sidebar, the views, the menus and the status bar.
+
+Views do their own work and listen to `runner.data_changed` themselves; the window only
+switches between them and hosts the actions that concern the whole profile (backups, profiles,
+settings).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import __version__
+from app.core.changes import Changes
+from app.core.restoring import RestoreResult
+from app.db.backup import BackupInfo
+from app.errors import UserError
+from app.ui.context import ViewContext
+from app.ui.dialogs.profiles import ProfilesDialog
+from app.ui.dialogs.restore import RestoreDialog
+from app.ui.error_dialog import show_message
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.status import TaskStatus
+from app.ui.tasks import TaskHandle
+from app.ui.today.view import TodayView
+
+log = logging.getLogger(__name__)
+
+# The views that exist, in sidebar order; each later feature adds its own here.
+VIEWS: list[Callable[[ViewContext], QWidget]] = [TodayView]
+BACKUP_CHECK_MS = 60_000
+
+
+def shortcuts(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySequence]:
+    """The platform's key for `standard` plus fallbacks where the platform has none."""
+    keys = QKeySequence.keyBindings(standard)
+    for text in fallbacks:
+        key = QKeySequence(text)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+class MainWindow(QMainWindow):
+    """`switch_profile_requested`: the learner wants another profile (the owner closes this
+    window with `close_for_switch()` and this profile in the background).
+    `closed(switching)`: the window is gone; when not switching, the profile is closed too."""
+
+    switch_profile_requested = Signal()
+    closed = Signal(bool)
+
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._switching = False
+        self.dialog: QWidget | None = None  # the last dialog opened, kept alive while shown
+
+        self.sidebar = QListWidget()
+        self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
+        # Padding only: colors stay the palette's, so both themes apply.
+        self.sidebar.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
+        self.stack = QStackedWidget()
+        self.views: list[QWidget] = []
+        for make_view in VIEWS:
+            view = make_view(context)
+            self.views.append(view)
+            self.stack.addWidget(view)
+            self.sidebar.addItem(QListWidgetItem(str(getattr(view, "title", type(view).__name__))))
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+        splitter = QSplitter()
+        splitter.setObjectName("main-splitter")
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([160, 840])
+        self.setCentralWidget(splitter)
+
+        self.task_status = TaskStatus(context.runner)
+        self.profile_label = QLabel()
+        self.statusBar().addPermanentWidget(self.task_status)
+        self.statusBar().addPermanentWidget(self.profile_label)
+        self._build_menus()
+        self._show_profile_name()
+        context.runner.data_changed.connect(self._on_data_changed)
+
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.back_up_if_due)
+        self._backup_timer.start()
+        self._restore_layout()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
+        self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        file.addAction("&Restore from Backup…", self.restore_from_backup)
+        file.addSeparator()
+        file.addAction("S&witch Profile…", self.switch_profile_requested.emit)
+        file.addAction("&Manage Profiles…", self.manage_profiles)
+        file.addSeparator()
+        settings = file.addAction("&Settings…", self.open_settings)
+        settings.setShortcuts(shortcuts(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
+        settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        file.addSeparator()
+        quit_action = file.addAction("&Quit", self.close)
+        quit_action.setShortcuts(shortcuts(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        view = bar.addMenu("&View")
+        for row in range(self.sidebar.count()):
+            action = view.addAction(self.sidebar.item(row).text())
+            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _checked=False, r=row: self.sidebar.setCurrentRow(r))
+        view.addSeparator()
+        theme_menu = view.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for key, text in (("system", "&System"), ("light", "&Light"), ("dark", "&Dark")):
+            action = theme_menu.addAction(text)
+            action.setCheckable(True)
+            action.setData(key)
+            action.triggered.connect(lambda _checked=False, k=key: self.set_theme(k))
+            self.theme_actions.addAction(action)
+        self._check_theme_action()
+        self.full_screen_action = view.addAction("&Full Screen", self.toggle_full_screen)
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.setShortcuts(shortcuts(QKeySequence.StandardKey.FullScreen, "F11"))
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            "Open &Data Folder", lambda: self._open_folder(self.context.locations.root)
+        )
+        help_menu.addAction(
+            "Open &Log Folder", lambda: self._open_folder(self.context.locations.logs_dir)
+        )
+        help_menu.addSeparator()
+        about = help_menu.addAction("&About Study Desk", self.about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    # File menu
+    def back_up_now(self) -> TaskHandle:
+        opened = self.context.opened
+        return self.context.runner.run_write(
+            lambda _progress: opened.backup("manual"),
+            label="Backing up",
+            on_done=self._backed_up,
+            owner=self,
+        )
+
+    def back_up_if_due(self) -> None:
+        opened = self.context.opened
+        self.context.runner.run_write(
+            lambda _progress: opened.backup_if_due(), label="", owner=self
+        )
+
+    def restore_from_backup(self) -> None:
+        dialog = RestoreDialog(self.context, self)
+        dialog.restored.connect(self._restored)
+        self._show_dialog(dialog)
+
+    def manage_profiles(self) -> None:
+        self._show_dialog(ProfilesDialog(self.context, self))
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.context, self)
+        dialog.accepted.connect(self._check_theme_action)
+        self._show_dialog(dialog)
+
+    def close_for_switch(self) -> None:
+        self._switching = True
+        self.close()
+
+    # View menu
+    def set_theme(self, theme: str) -> None:
+        self.context.settings.theme = theme
+        self.context.appearance.apply_theme(theme)
+        self._check_theme_action()
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.full_screen_action.setChecked(self.isFullScreen())
+
+    # Help menu
+    def about(self) -> None:
+        locations = self.context.locations
+        show_message(
+            self,
+            "About Study Desk",
+            f"Study Desk {__version__}\n"
+            "Lessons, flashcards, videos, notes and plans, all on your own computer.\n\n"
+            f"Your data: {locations.root}\nLog files: {locations.logs_dir}",
+            QMessageBox.Icon.Information,
+        )
+
+    def _open_folder(self, folder: object) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _show_dialog(self, dialog: QWidget) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.show()
+
+    def _backed_up(self, info: BackupInfo) -> None:
+        self.statusBar().showMessage(f"Backup saved: {info.path}", 15_000)
+
+    def _restored(self, result: RestoreResult, when: str) -> None:
+        show_message(
+            self,
+            "Backup Restored",
+            f"“{self.context.profile_name}” now holds what it held on {when}.\n\n"
+            "What it held just before the restore was saved as a backup:\n"
+            f"{result.safety.path}\n\nYou can go back to it with File > Restore from Backup.",
+            QMessageBox.Icon.Information,
+        )
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if changes.touches("profile"):
+            self._show_profile_name()
+
+    def _show_profile_name(self) -> None:
+        name = self.context.profile_name
+        self.setWindowTitle(f"{name} — Study Desk")
+        self.profile_label.setText(f"Profile: {name}")
+
+    def _check_theme_action(self) -> None:
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == self.context.settings.theme)
+
+    def _restore_layout(self) -> None:
+        geometry = self.context.settings.window_geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = self.screen().availableGeometry()
+            self.resize(min(1040, int(screen.width() * 0.9)), min(700, int(screen.height() * 0.9)))
+        state = self.context.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._backup_timer.stop()
+        self.context.settings.save_window(self.saveGeometry(), self.saveState())
+        if not self._switching:
+            # Waiting for the last writes and the closing backup can take a moment.
+            self.hide()
+            self.context.runner.shutdown()
+            self._close_profile()
+        event.accept()
+        self.closed.emit(self._switching)
+
+    def _close_profile(self) -> None:
+        try:
+            self.context.opened.close()
+        except UserError as error:
+            log.warning("Closing backup failed: %s", error)
+            if not self.context.reporter.smoke:
+                QMessageBox.warning(None, "Study Desk", str(error))
+        except Exception:
+            log.exception("Could not close the profile cleanly")

@@ -1,0 +1,124 @@
+"""One Study Desk window per data dir: a second launch asks the first to come forward and exits.
+
+The first instance listens on a local socket named after the data dir; a second launch connects,
+sends "raise", waits for "ok" (sent once the first has raised its window) and exits 0. The wait
+spins a local event loop rather than blocking, so two instances can even share one thread (tests).
+The profile lock stays the real guard against two writers; this only spares the learner a
+confusing "profile in use" message when they simply launched twice.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+
+from PySide6.QtCore import QByteArray, QEventLoop, QObject, QTimer, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from app.paths import DataLocations
+
+log = logging.getLogger(__name__)
+
+RAISE = b"raise\n"
+ACK = b"ok\n"
+FORWARD_TIMEOUT_MS = 3000
+
+
+def server_name(locations: DataLocations) -> str:
+    """Stable per user and data dir, short enough for a Unix socket path."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = ""
+    digest = hashlib.sha256(f"{user}\0{locations.root}".encode()).hexdigest()[:20]
+    return f"studydesk-{digest}"
+
+
+class SingleInstance(QObject):
+    """`forward_to_running()` in a second launch; `listen()` in the first.
+
+    Signal raise_requested: a later launch asked this one to bring its window forward. The
+    receiver raises its window synchronously; the reply is sent after it returns.
+    """
+
+    raise_requested = Signal()
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._server: QLocalServer | None = None
+        self._clients: list[QLocalSocket] = []
+
+    def forward_to_running(self, timeout_ms: int = FORWARD_TIMEOUT_MS) -> bool:
+        """True if another instance answered our "raise"; False if none is running."""
+        socket = QLocalSocket()
+        loop = QEventLoop()
+        answer = QByteArray()
+
+        def on_ready() -> None:
+            answer.append(socket.readAll())
+            if answer.contains(b"\n"):
+                loop.quit()
+
+        socket.connected.connect(lambda: socket.write(RAISE))
+        socket.readyRead.connect(on_ready)
+        socket.errorOccurred.connect(lambda _error: loop.quit())
+        socket.disconnected.connect(loop.quit)
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        timer.start(timeout_ms)
+        socket.connectToServer(self.name)
+        if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+            loop.exec()
+        timer.stop()
+        if socket.isOpen() and socket.bytesAvailable():
+            answer.append(socket.readAll())
+        socket.abort()
+        answered = answer.data() == ACK
+        if answered:
+            log.info("Study Desk is already running for this data folder; asked it to come forward")
+        return answered
+
+    def listen(self) -> bool:
+        """Start answering later launches. A socket left by a crashed instance is replaced."""
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self.name):
+            # Nobody answered forward_to_running(), so whatever holds the name is stale.
+            QLocalServer.removeServer(self.name)
+            if not server.listen(self.name):
+                log.warning("Single-instance socket unavailable: %s", server.errorString())
+                return False
+        server.newConnection.connect(self._on_connection)
+        self._server = server
+        return True
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+    def _on_connection(self) -> None:
+        assert self._server is not None
+        while (client := self._server.nextPendingConnection()) is not None:
+            self._clients.append(client)
+            client.readyRead.connect(lambda c=client: self._on_message(c))
+            client.disconnected.connect(lambda c=client: self._forget(c))
+            if client.bytesAvailable():
+                self._on_message(client)
+
+    def _on_message(self, client: QLocalSocket) -> None:
+        if not client.canReadLine():
+            return
+        if client.readLine().data() == RAISE:
+            self.raise_requested.emit()
+            client.write(ACK)
+            client.flush()
+        client.disconnectFromServer()
+
+    def _forget(self, client: QLocalSocket) -> None:
+        if client in self._clients:
+            self._clients.remove(client)
+        client.deleteLater()

@@ -1,0 +1,277 @@
+"""The one way the GUI does database and disk work: off the GUI thread, results back on it.
+
+Writes run on a single worker thread in the order they were asked for, so two writes never race
+for the SQLite write lock and a later one sees what an earlier one committed. Reads run on a small
+pool beside them (WAL lets readers work while a write is in progress). Each piece of work is a
+plain function `fn(progress) -> result` that may call `progress.check()` to honour a cancel; its
+outcome comes back to the GUI thread through queued signals, never by the worker touching widgets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+
+from app.core.changes import Changes
+from app.core.progress import Progress
+from app.errors import Cancelled, UserError
+
+log = logging.getLogger(__name__)
+
+WorkFn = Callable[[Progress], Any]
+# Progress from a tight loop would flood the GUI thread with queued signals.
+PROGRESS_INTERVAL = 0.05
+READ_THREADS = 3
+
+
+class TaskHandle:
+    """What the caller keeps of a piece of work: its id, label and a way to cancel it."""
+
+    def __init__(self, task_id: int, label: str, cancellable: bool, progress: Progress) -> None:
+        self.id = task_id
+        self.label = label
+        self.cancellable = cancellable
+        self.progress = progress
+        self.finished = False
+
+    def cancel(self) -> None:
+        """Ask the work to stop; it rolls back at its next `progress.check()`."""
+        if self.cancellable and not self.finished:
+            self.progress.cancel()
+
+
+@dataclass
+class _Task:
+    handle: TaskHandle
+    fn: WorkFn
+    writes: bool
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[UserError], None] | None
+    on_finally: Callable[[], None] | None
+    owner: QObject | None
+    future: Future[None] | None = None
+
+
+def _changes_of(result: object) -> Changes | None:
+    if isinstance(result, Changes):
+        return result
+    changes = getattr(result, "changes", None)
+    return changes if isinstance(changes, Changes) else None
+
+
+class TaskRunner(QObject):
+    """Runs work off the GUI thread. Create it, and call every method, on the GUI thread.
+
+    Signals (all delivered on the GUI thread):
+    - task_started(id, label): the work began on its worker.
+    - task_progress(id, done, total, message): total 0 means the size is unknown.
+    - task_finished(id): always last, whatever the outcome.
+    - task_cancelled(id): the work stopped at the learner's request; nothing was written.
+    - task_failed(id, summary): a bug; the traceback is already in the log.
+    - user_error(message): a UserError from work that gave no `on_error`.
+    - data_changed(Changes): a write committed; views refresh what it touches.
+    """
+
+    task_started = Signal(int, str)
+    task_progress = Signal(int, int, int, str)
+    task_finished = Signal(int)
+    task_cancelled = Signal(int)
+    task_failed = Signal(int, str)
+    user_error = Signal(str)
+    data_changed = Signal(object)
+
+    # Emitted on worker threads; queued to the GUI thread where this object lives.
+    _began = Signal(int)
+    _progressed = Signal(int, int, int, str)
+    _delivered = Signal(int, str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studydesk-write")
+        self._readers = ThreadPoolExecutor(
+            max_workers=READ_THREADS, thread_name_prefix="studydesk-read"
+        )
+        self._ids = itertools.count(1)
+        self._tasks: dict[int, _Task] = {}
+        self._closed = False
+        queued = Qt.ConnectionType.QueuedConnection
+        self._began.connect(self._on_began, queued)
+        self._progressed.connect(self._on_progressed, queued)
+        self._delivered.connect(self._on_delivered, queued)
+
+    def run_write(
+        self,
+        fn: WorkFn,
+        *,
+        label: str,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[UserError], None] | None = None,
+        on_finally: Callable[[], None] | None = None,
+        cancellable: bool = False,
+        owner: QObject | None = None,
+    ) -> TaskHandle:
+        """Queue `fn` behind every earlier write. A result that is (or has `.changes`) a
+        non-empty `Changes` is announced with `data_changed` right after `on_done` has run
+        (so the caller can update what it holds before views refresh), even if `on_done` fails.
+
+        `owner`: when given and already deleted by the time the work ends, no callback runs.
+        An empty `label` keeps quick housekeeping out of the status bar.
+        """
+        return self._submit(fn, label, True, on_done, on_error, on_finally, cancellable, owner)
+
+    def run_read(
+        self,
+        fn: WorkFn,
+        *,
+        label: str = "",
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[UserError], None] | None = None,
+        on_finally: Callable[[], None] | None = None,
+        cancellable: bool = False,
+        owner: QObject | None = None,
+    ) -> TaskHandle:
+        """Run `fn` on the read pool, beside writes. It must not write."""
+        return self._submit(fn, label, False, on_done, on_error, on_finally, cancellable, owner)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def handle(self, task_id: int) -> TaskHandle | None:
+        """The handle of work still queued or running, else None."""
+        task = self._tasks.get(task_id)
+        return task.handle if task is not None else None
+
+    def shutdown(self, timeout: float = 30.0) -> bool:
+        """Stop taking work, cancel what can be cancelled, and wait for queued writes.
+
+        Blocks the GUI thread (it is meant for closing). Returns False if writes were still
+        running after `timeout` seconds; writes not yet started by then are dropped.
+        Callbacks of work that ends afterwards do not run.
+        """
+        if self._closed:
+            return True
+        self._closed = True
+        for task in list(self._tasks.values()):
+            task.handle.cancel()
+            if not task.writes and task.future is not None:
+                task.future.cancel()
+        writes = [t.future for t in self._tasks.values() if t.writes and t.future is not None]
+        _, pending = wait_for_futures(writes, timeout=timeout)
+        self._writer.shutdown(wait=False, cancel_futures=True)
+        self._readers.shutdown(wait=False, cancel_futures=True)
+        if pending:
+            log.warning("%d write(s) still running after %.0f s at shutdown", len(pending), timeout)
+        return not pending
+
+    def _submit(
+        self,
+        fn: WorkFn,
+        label: str,
+        writes: bool,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[UserError], None] | None,
+        on_finally: Callable[[], None] | None,
+        cancellable: bool,
+        owner: QObject | None,
+    ) -> TaskHandle:
+        if self._closed:
+            raise RuntimeError("the task runner has been shut down")
+        task_id = next(self._ids)
+        progress = Progress(on_change=self._progress_reporter(task_id))
+        handle = TaskHandle(task_id, label, cancellable, progress)
+        task = _Task(handle, fn, writes, on_done, on_error, on_finally, owner)
+        self._tasks[task_id] = task
+        pool = self._writer if writes else self._readers
+        task.future = pool.submit(self._execute, task)
+        return handle
+
+    def _progress_reporter(self, task_id: int) -> Callable[[int, int, str], None]:
+        last_time = 0.0
+        last_message = ""
+        lock = threading.Lock()
+
+        def report(done: int, total: int, message: str) -> None:
+            nonlocal last_time, last_message
+            now = time.monotonic()
+            with lock:
+                finished = total > 0 and done >= total
+                recent = now - last_time < PROGRESS_INTERVAL
+                if recent and not finished and message == last_message:
+                    return
+                last_time, last_message = now, message
+            self._progressed.emit(task_id, done, total, message)
+
+        return report
+
+    def _execute(self, task: _Task) -> None:
+        """Runs on a worker thread: never touches widgets, only emits signals."""
+        task_id = task.handle.id
+        if task.handle.progress.cancelled:
+            self._delivered.emit(task_id, "cancelled", None)
+            return
+        self._began.emit(task_id)
+        try:
+            result = task.fn(task.handle.progress)
+        except Cancelled:
+            self._delivered.emit(task_id, "cancelled", None)
+        except UserError as error:
+            log.info("%s: %s", task.handle.label or "background work", error)
+            self._delivered.emit(task_id, "user_error", error)
+        except Exception as error:
+            log.exception("Bug in background work %r", task.handle.label)
+            self._delivered.emit(task_id, "failed", error)
+        else:
+            self._delivered.emit(task_id, "done", result)
+
+    def _on_began(self, task_id: int) -> None:
+        task = self._tasks.get(task_id)
+        if task is not None and not self._closed:
+            self.task_started.emit(task_id, task.handle.label)
+
+    def _on_progressed(self, task_id: int, done: int, total: int, message: str) -> None:
+        if task_id in self._tasks and not self._closed:
+            self.task_progress.emit(task_id, done, total, message)
+
+    def _on_delivered(self, task_id: int, outcome: str, value: object) -> None:
+        task = self._tasks.pop(task_id, None)
+        if task is None:
+            return
+        task.handle.finished = True
+        if self._closed:
+            return
+        alive = task.owner is None or shiboken6.isValid(task.owner)
+        changes = _changes_of(value) if task.writes and outcome == "done" else None
+        try:
+            if outcome == "done":
+                if task.on_done is not None and alive:
+                    task.on_done(value)
+            elif outcome == "cancelled":
+                self.task_cancelled.emit(task_id)
+            elif outcome == "user_error":
+                assert isinstance(value, UserError)
+                if task.on_error is not None:
+                    if alive:
+                        task.on_error(value)
+                elif alive:
+                    self.user_error.emit(str(value))
+            else:
+                self.task_failed.emit(task_id, f"{type(value).__name__}: {value}")
+        finally:
+            try:
+                if changes:
+                    self.data_changed.emit(changes)
+                if task.on_finally is not None and alive:
+                    task.on_finally()
+            finally:
+                self.task_finished.emit(task_id)

@@ -1,0 +1,128 @@
+"""Light, dark or the system's choice, on the Fusion style, plus the learner's text size.
+
+The color scheme hint alone is not enough: platforms without a theme plugin (the offscreen one
+used by tests, many Linux desktops) ignore `setColorScheme`, so the palette is set explicitly
+too. The hint is still passed on so native dialogs and title bars follow where they can.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.ui.device_settings import TEXT_SIZES
+
+_SCHEMES = {
+    "system": Qt.ColorScheme.Unknown,
+    "light": Qt.ColorScheme.Light,
+    "dark": Qt.ColorScheme.Dark,
+}
+
+Role = QPalette.ColorRole
+Group = QPalette.ColorGroup
+
+
+def _palette(
+    colors: dict[QPalette.ColorRole, str], disabled: dict[QPalette.ColorRole, str]
+) -> QPalette:
+    palette = QPalette()
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role, color in disabled.items():
+        palette.setColor(Group.Disabled, role, QColor(color))
+    return palette
+
+
+def light_palette() -> QPalette:
+    return _palette(
+        {
+            Role.Window: "#efefef",
+            Role.WindowText: "#1d1d1d",
+            Role.Base: "#ffffff",
+            Role.AlternateBase: "#f5f5f5",
+            Role.ToolTipBase: "#ffffdc",
+            Role.ToolTipText: "#1d1d1d",
+            Role.PlaceholderText: "#6e6e6e",
+            Role.Text: "#1d1d1d",
+            Role.Button: "#efefef",
+            Role.ButtonText: "#1d1d1d",
+            Role.BrightText: "#ffffff",
+            Role.Light: "#ffffff",
+            Role.Midlight: "#e3e3e3",
+            Role.Mid: "#b8b8b8",
+            Role.Dark: "#9f9f9f",
+            Role.Shadow: "#767676",
+            Role.Highlight: "#2f6fbf",
+            Role.HighlightedText: "#ffffff",
+            Role.Link: "#1c5ea8",
+            Role.LinkVisited: "#6b3fa0",
+        },
+        {Role.WindowText: "#9a9a9a", Role.Text: "#9a9a9a", Role.ButtonText: "#9a9a9a"},
+    )
+
+
+def dark_palette() -> QPalette:
+    return _palette(
+        {
+            Role.Window: "#2b2b2b",
+            Role.WindowText: "#e6e6e6",
+            Role.Base: "#1f1f1f",
+            Role.AlternateBase: "#262626",
+            Role.ToolTipBase: "#3a3a3a",
+            Role.ToolTipText: "#e6e6e6",
+            Role.PlaceholderText: "#8c8c8c",
+            Role.Text: "#e6e6e6",
+            Role.Button: "#353535",
+            Role.ButtonText: "#e6e6e6",
+            Role.BrightText: "#ffffff",
+            Role.Light: "#474747",
+            Role.Midlight: "#3c3c3c",
+            Role.Mid: "#2f2f2f",
+            Role.Dark: "#1a1a1a",
+            Role.Shadow: "#0d0d0d",
+            Role.Highlight: "#3d7fd1",
+            Role.HighlightedText: "#ffffff",
+            Role.Link: "#7fb2ef",
+            Role.LinkVisited: "#b79be0",
+        },
+        {Role.WindowText: "#7a7a7a", Role.Text: "#7a7a7a", Role.ButtonText: "#7a7a7a"},
+    )
+
+
+class Appearance(QObject):
+    """Applies the theme and text size to the whole application; follows the system's scheme
+    while "system" is chosen. Create one, on the GUI thread, after the QApplication."""
+
+    def __init__(self, app: QApplication, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._theme = "system"
+        # Text sizes scale the system's size as it was at start, not the last scaled one.
+        self._base_point_size = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 10.0
+        app.setStyle("Fusion")
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
+
+    @property
+    def theme(self) -> str:
+        return self._theme
+
+    def is_dark(self) -> bool:
+        if self._theme == "system":
+            return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+        return self._theme == "dark"
+
+    def apply_theme(self, theme: str) -> None:
+        self._theme = theme if theme in _SCHEMES else "system"
+        QGuiApplication.styleHints().setColorScheme(_SCHEMES[self._theme])
+        self._app.setPalette(dark_palette() if self.is_dark() else light_palette())
+
+    def apply_text_size(self, percent: int) -> None:
+        percent = percent if percent in TEXT_SIZES else 100
+        font = QFont(self._app.font())
+        font.setPointSizeF(round(self._base_point_size * percent / 100, 1))
+        self._app.setFont(font)
+
+    def _on_system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self._theme == "system":
+            self._app.setPalette(dark_palette() if self.is_dark() else light_palette())

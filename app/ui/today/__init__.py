@@ -1,0 +1,1 @@
+"""Today: what to study now, drawn from every other view."""

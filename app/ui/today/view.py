@@ -1,0 +1,168 @@
+"""Today: a greeting, the date, and what there is to study now.
+
+For now nothing can be studied yet, so Today says so plainly; each later view adds its own part
+(due cards, the next lesson, planned sessions) to `TodaySummary` and a section here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.opening import OpenProfile
+from app.core.samples import has_sample_content, remove_sample_content
+from app.ui.context import ViewContext
+
+# Kinds of change that alter what Today shows.
+SHOWS = ("profile", "settings")
+
+
+@dataclass(frozen=True)
+class TodaySummary:
+    has_sample_content: bool
+
+
+def read_summary(opened: OpenProfile) -> TodaySummary:
+    with opened.database.read_session() as session:
+        return TodaySummary(has_sample_content=has_sample_content(session))
+
+
+def remove_samples(opened: OpenProfile) -> Changes:
+    with opened.database.write_session() as session:
+        return remove_sample_content(session)
+
+
+def greeting(now: datetime, name: str) -> str:
+    part = "morning" if now.hour < 12 else "afternoon" if now.hour < 18 else "evening"
+    return f"Good {part}, {name}"
+
+
+def _scaled_label(text: str, scale: float, bold: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("font_scale", scale)
+    label.setProperty("font_bold", bold)
+    label.setWordWrap(True)
+    _scale_font(label)
+    return label
+
+
+def _scale_font(label: QLabel) -> None:
+    """Size a heading relative to the application font, so the text size setting reaches it."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(font.pointSizeF() * float(label.property("font_scale")))
+    font.setBold(bool(label.property("font_bold")))
+    label.setFont(font)
+
+
+class TodayView(QWidget):
+    """Refreshes itself whenever a write touches the profile or its settings."""
+
+    title = "Today"
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.greeting = _scaled_label("", 1.8, bold=True)
+        self.date = _scaled_label("", 1.1)
+        self.date.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.empty_title = _scaled_label("Nothing to study yet", 1.25, bold=True)
+        self.empty_text = QLabel(
+            "As you add lessons, flashcards and other study material, what is due today "
+            "will appear here."
+        )
+        self.empty_text.setWordWrap(True)
+        empty = QFrame()
+        empty.setFrameShape(QFrame.Shape.StyledPanel)
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.setContentsMargins(20, 16, 20, 18)
+        empty_layout.addWidget(self.empty_title)
+        empty_layout.addWidget(self.empty_text)
+
+        self.samples = QFrame()
+        self.samples.setFrameShape(QFrame.Shape.StyledPanel)
+        self.samples_text = QLabel(
+            "Sample content is loaded so you can try things out. Remove it when you want "
+            "only your own material here."
+        )
+        self.samples_text.setWordWrap(True)
+        self.remove_samples_button = QPushButton("Remove Sample Content")
+        self.remove_samples_button.clicked.connect(self.remove_sample_content)
+        samples_layout = QVBoxLayout(self.samples)
+        samples_layout.setContentsMargins(20, 14, 20, 16)
+        samples_layout.addWidget(self.samples_text)
+        samples_layout.addWidget(self.remove_samples_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.samples.hide()
+
+        column = QVBoxLayout()
+        column.setSpacing(12)
+        column.addWidget(self.greeting)
+        column.addWidget(self.date)
+        column.addSpacing(16)
+        column.addWidget(empty)
+        column.addWidget(self.samples)
+        column.addStretch(1)
+        # A readable line length on wide windows: the column stops growing, the margins do.
+        holder = QWidget()
+        holder.setLayout(column)
+        holder.setMaximumWidth(720)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.addWidget(holder, 1)
+        layout.addStretch(0)
+
+        # The date and greeting change at midnight and noon even if nothing else does.
+        self._clock = QTimer(self)
+        self._clock.setInterval(60_000)
+        self._clock.timeout.connect(self._show_time_of_day)
+        self._clock.start()
+        context.runner.data_changed.connect(self.on_data_changed)
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The view's own font follows the application font; its headings are scaled from it.
+        if event.type() == QEvent.Type.FontChange:
+            for label in (self.greeting, self.date, self.empty_title):
+                _scale_font(label)
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        self._show_time_of_day()
+        opened = self.context.opened
+        self.context.runner.run_read(
+            lambda _progress: read_summary(opened), on_done=self._show_summary, owner=self
+        )
+
+    def on_data_changed(self, changes: Changes) -> None:
+        if changes.touches(*SHOWS):
+            self.refresh()
+
+    def remove_sample_content(self) -> None:
+        opened = self.context.opened
+        self.remove_samples_button.setEnabled(False)
+        self.context.runner.run_write(
+            lambda _progress: remove_samples(opened),
+            label="Removing sample content",
+            on_finally=lambda: self.remove_samples_button.setEnabled(True),
+            owner=self,
+        )
+
+    def _show_time_of_day(self) -> None:
+        self.greeting.setText(greeting(datetime.now(), self.context.profile_name))
+        self.date.setText(QLocale().toString(QDate.currentDate(), QLocale.FormatType.LongFormat))
+
+    def _show_summary(self, summary: TodaySummary) -> None:
+        self.samples.setVisible(summary.has_sample_content)

@@ -1,0 +1,105 @@
+"""Fixtures for the GUI tests: real widgets over real profile files in tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QApplication
+from ui_helpers import Gui
+
+import app.core.samples as samples
+from app.core.opening import OpenProfile, open_profile
+from app.core.profiles import create_profile
+from app.logs import setup_logging
+from app.paths import DataLocations, data_locations
+from app.ui.device_settings import DeviceSettings
+from app.ui.error_dialog import ErrorReporter
+from app.ui.launch import Launcher
+from app.ui.main_window import MainWindow
+from app.ui.tasks import TaskRunner
+from app.ui.theme import Appearance
+
+
+@pytest.fixture(autouse=True)
+def _own_sample_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kinds a test registers disappear after it; the real ones stay registered."""
+    monkeypatch.setattr(samples, "_KINDS", dict(samples._KINDS))
+
+
+@pytest.fixture
+def locations(data_dir: object) -> DataLocations:
+    return data_locations()
+
+
+@pytest.fixture
+def runner(qapp: QApplication) -> Iterator[TaskRunner]:
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.shutdown(timeout=10)
+
+
+@pytest.fixture
+def gui(qapp: QApplication, locations: DataLocations, runner: TaskRunner) -> Iterator[Gui]:
+    reporter = ErrorReporter(setup_logging(locations))
+    runner.user_error.connect(reporter.user_error)
+    runner.task_failed.connect(reporter.task_failed)
+    appearance = Appearance(qapp)
+    appearance.apply_theme("light")
+    yield Gui(locations, runner, DeviceSettings(locations), appearance, reporter)
+    for widget in QApplication.topLevelWidgets():
+        if shiboken6.isValid(widget) and widget.isVisible():
+            widget.close()
+
+
+@pytest.fixture
+def launch(gui: Gui) -> Iterator[Callable[..., Launcher]]:
+    """Start the launch flow the way run_gui does; the window is closed at the end."""
+    made: list[Launcher] = []
+
+    def start(*, profile_name: str | None = None, smoke: bool = False) -> Launcher:
+        launcher = Launcher(
+            gui.locations,
+            gui.runner,
+            gui.settings,
+            gui.appearance,
+            gui.reporter,
+            profile_name=profile_name,
+            smoke=smoke,
+        )
+        made.append(launcher)
+        launcher.start()
+        return launcher
+
+    yield start
+    for launcher in made:
+        window = launcher.window
+        if window is not None and shiboken6.isValid(window):
+            window.close()
+
+
+@pytest.fixture
+def opened(locations: DataLocations) -> Iterator[OpenProfile]:
+    """An open profile called Alex, as the launcher would hand it to the window."""
+    profile = create_profile(locations, "Alex")
+    open_one = open_profile(locations, profile)
+    yield open_one
+    if open_one.lock.held:
+        open_one.close()
+
+
+@pytest.fixture
+def make_window(gui: Gui, opened: OpenProfile) -> Iterator[Callable[[], MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = MainWindow(gui.context(opened))
+        windows.append(window)
+        window.show()
+        return window
+
+    yield make
+    for window in windows:
+        if shiboken6.isValid(window):
+            window.close()

@@ -1,0 +1,163 @@
+"""From launch to the main window, as a learner meets it."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from ui_helpers import click, visible
+
+from app.core.profile_lock import ProfileLock
+from app.core.profiles import create_profile, list_profiles
+from app.db.check import check_database
+from app.main import run_gui
+from app.paths import DataLocations
+from app.ui.device_settings import DeviceSettings
+from app.ui.launch import Launcher
+from app.ui.main_window import MainWindow
+from app.ui.today.view import TodayView
+
+WAIT_MS = 15_000
+
+
+def today(window: MainWindow) -> TodayView:
+    view = window.views[0]
+    assert isinstance(view, TodayView)
+    return view
+
+
+def test_first_launch_makes_a_profile_named_after_the_user_and_shows_today(
+    qtbot: QtBot,
+    locations: DataLocations,
+    launch: Callable[..., Launcher],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(getpass, "getuser", lambda: "robin")
+    with qtbot.waitCallback(timeout=WAIT_MS) as shown:
+        launcher = launch()  # the window can only appear once the event loop runs again
+        launcher.window_shown.connect(shown)
+    window = shown.args[0]
+    assert [p.name for p in list_profiles(locations)] == ["Robin"]
+    assert today(window).greeting.text().endswith(", Robin")
+    assert "Robin" in window.windowTitle()
+    assert today(window).empty_title.text() == "Nothing to study yet"
+    assert window.sidebar.item(0).text() == "Today"
+
+
+def test_several_profiles_show_a_picker_that_opens_the_chosen_one(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    ana = create_profile(locations, "Ana")
+    create_profile(locations, "Bea", password="s3cret")
+    launcher = launch()
+    qtbot.waitUntil(lambda: visible(launcher.picker), timeout=WAIT_MS)
+    picker = launcher.picker
+    assert picker is not None
+    assert picker.names() == ["Ana", "Bea"]
+    assert picker.list.item(1).toolTip() == "Protected by a password"
+    assert picker.list.item(0).toolTip() == ""
+    picker.select("Ana")
+    with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as shown:
+        click(qtbot, picker.open_button)
+    assert today(shown.args[0]).greeting.text().endswith(", Ana")
+    assert not visible(picker)
+    assert launcher.settings.last_profile_id == ana.id  # preselected next time
+
+
+def test_a_locked_profile_refuses_a_wrong_password_and_opens_with_the_right_one(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    profile = create_profile(locations, "Cara", password="s3cret")
+    launcher = launch()
+    qtbot.waitUntil(lambda: visible(launcher.unlock_dialog), timeout=WAIT_MS)
+    dialog = launcher.unlock_dialog
+    assert dialog is not None
+
+    qtbot.keyClicks(dialog.password, "guess")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=WAIT_MS)
+    assert "not the password" in dialog.error.text()
+    assert dialog.password.text() == ""
+    assert launcher.window is None
+    assert not profile.db_file.exists()  # nothing was opened, let alone created
+
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.keyClicks(dialog.password, "s3cret")
+    with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as shown:
+        click(qtbot, dialog.ok_button)
+    assert today(shown.args[0]).greeting.text().endswith(", Cara")
+
+
+def test_a_damaged_profile_is_named_left_untouched_and_the_others_still_open(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    damaged = create_profile(locations, "Dana")
+    create_profile(locations, "Eli")
+    garbage = os.urandom(8192)
+    damaged.db_file.write_bytes(garbage)
+
+    launcher = launch(profile_name="Dana")
+    qtbot.waitUntil(lambda: visible(launcher.message_box), timeout=WAIT_MS)
+    box = launcher.message_box
+    assert isinstance(box, QMessageBox)
+    assert str(damaged.db_file) in box.text()
+    assert damaged.db_file.read_bytes() == garbage
+
+    box.accept()
+    qtbot.waitUntil(lambda: visible(launcher.picker), timeout=WAIT_MS)
+    assert launcher.picker is not None
+    launcher.picker.select("Eli")
+    with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as shown:
+        click(qtbot, launcher.picker.open_button)
+    assert today(shown.args[0]).greeting.text().endswith(", Eli")
+    assert damaged.db_file.read_bytes() == garbage
+
+
+def test_a_profile_open_in_a_command_says_so(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    profile = create_profile(locations, "Finn")
+    with ProfileLock(profile):  # as `studydesk` commands hold it
+        launcher = launch()
+        qtbot.waitUntil(lambda: visible(launcher.message_box), timeout=WAIT_MS)
+        assert launcher.message_box is not None
+        assert "open in another Study Desk window or command" in launcher.message_box.text()
+        assert launcher.window is None
+
+
+def test_switch_profile_closes_this_one_and_shows_the_picker(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    gus = create_profile(locations, "Gus")
+    launcher = launch()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
+    assert launcher.window is not None
+    launcher.window.switch_profile_requested.emit()
+    qtbot.waitUntil(lambda: visible(launcher.picker), timeout=WAIT_MS)
+    assert launcher.window is None
+    with ProfileLock(gus):  # the switch released the profile
+        pass
+
+
+def test_smoke_run_opens_the_window_and_exits_0(locations: DataLocations) -> None:
+    assert run_gui(locations, smoke=True) == 0
+    profiles = list_profiles(locations)
+    assert len(profiles) == 1
+    assert check_database(profiles[0].db_file).healthy
+    assert (locations.logs_dir / "studydesk.log").read_text().count("Smoke: first paint") == 1
+
+
+def test_smoke_run_opens_the_last_used_profile_without_asking(
+    locations: DataLocations,
+) -> None:
+    create_profile(locations, "Ana", password="s3cret")
+    bo = create_profile(locations, "Bo")
+    create_profile(locations, "Cy")
+    DeviceSettings(locations).last_profile_id = bo.id
+    assert run_gui(locations, smoke=True) == 0
+    opened = [p.name for p in list_profiles(locations) if p.last_opened_at is not None]
+    assert opened == ["Bo"]

@@ -1,0 +1,279 @@
+"""The main window: backups, restore, theme, remembered layout, profiles, sample content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+import shiboken6
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+from ui_helpers import Gui, click, message_boxes
+
+from app.core.opening import OpenProfile, open_profile
+from app.core.profiles import create_profile, find_profile, list_profiles
+from app.core.samples import SampleKind, register_sample
+from app.db.backup import list_backups
+from app.db.inspect import integrity_problems
+from app.db.models import ProfileSetting
+from app.paths import DataLocations
+from app.ui.dialogs import profiles as profiles_module
+from app.ui.dialogs import restore as restore_module
+from app.ui.dialogs.profile_forms import NewProfileDialog, PasswordDialog, RenameProfileDialog
+from app.ui.dialogs.profiles import ProfilesDialog
+from app.ui.dialogs.restore import RestoreDialog
+from app.ui.main_window import MainWindow
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.tasks import TaskRunner
+from app.ui.today.view import TodayView
+
+WAIT_MS = 10_000
+
+
+def set_goal(opened: OpenProfile, minutes: int) -> None:
+    with opened.database.write_session() as session:
+        session.merge(ProfileSetting(key="daily_goal", value=minutes))
+
+
+def goal(opened: OpenProfile) -> object:
+    with opened.database.read_session() as session:
+        row = session.get(ProfileSetting, "daily_goal")
+        return row.value if row is not None else None
+
+
+def test_back_up_now_makes_a_checked_backup_and_says_where(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], opened: OpenProfile
+) -> None:
+    window = make_window()
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: "Backup saved" in window.statusBar().currentMessage(), timeout=WAIT_MS)
+    backups = list_backups(opened.profile.backups_dir)
+    assert [b.reason for b in backups] == ["manual"]
+    assert integrity_problems(backups[0].path) == []
+    assert str(backups[0].path) in window.statusBar().currentMessage()
+
+
+def test_restore_brings_back_the_old_data_and_keeps_a_before_restore_backup(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    opened: OpenProfile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window()
+    set_goal(opened, 20)
+    backup = window.back_up_now()
+    qtbot.waitUntil(lambda: backup.finished, timeout=WAIT_MS)
+    set_goal(opened, 45)
+
+    monkeypatch.setattr(restore_module, "confirm", lambda *args: True)
+    window.restore_from_backup()
+    dialog = window.dialog
+    assert isinstance(dialog, RestoreDialog)
+    qtbot.waitUntil(lambda: dialog.list.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert dialog.list.topLevelItem(0).text(1) == "Made by you"
+    with qtbot.waitSignal(window.context.runner.data_changed, timeout=WAIT_MS) as changed:
+        click(qtbot, dialog.restore_button)
+    assert changed.args[0].everything
+    assert goal(opened) == 20
+
+    safety = [b for b in list_backups(opened.profile.backups_dir) if b.reason == "before-restore"]
+    assert len(safety) == 1
+    told = [box for box in message_boxes() if box.windowTitle() == "Backup Restored"]
+    assert told and str(safety[0].path) in told[0].text()
+
+
+def test_dark_theme_darkens_the_window_and_is_remembered(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], gui: Gui
+) -> None:
+    window = make_window()
+    light = window.palette().color(QPalette.ColorRole.Window).lightness()
+    dark_action = next(a for a in window.theme_actions.actions() if a.data() == "dark")
+    dark_action.trigger()
+    qtbot.waitUntil(
+        lambda: window.palette().color(QPalette.ColorRole.Window).lightness() < light - 100,
+        timeout=WAIT_MS,
+    )
+    assert dark_action.isChecked()
+    assert gui.settings.theme == "dark"
+    window.set_theme("light")
+
+
+def test_window_size_and_place_are_restored_on_the_next_launch(
+    qtbot: QtBot, gui: Gui, locations: DataLocations, opened: OpenProfile
+) -> None:
+    first = MainWindow(gui.context(opened))
+    first.show()
+    first.resize(640, 480)
+    qtbot.waitUntil(lambda: first.size().width() == 640, timeout=WAIT_MS)
+    first.close()  # shuts the runner down and closes the profile, as quitting does
+
+    runner = TaskRunner()
+    reopened = open_profile(locations, find_profile(locations, "Alex"))
+    gui.runner = runner
+    second = MainWindow(gui.context(reopened))
+    try:
+        second.show()
+        assert (second.width(), second.height()) == (640, 480)
+    finally:
+        second.close()
+
+
+def test_sample_content_can_be_removed_in_one_click(
+    qtbot: QtBot, gui: Gui, locations: DataLocations
+) -> None:
+    removed: list[str] = []
+    register_sample(
+        SampleKind(
+            "demo",
+            load=lambda _session, _folder: 1,
+            remove=lambda _session: removed.append("demo") or 1,
+        )
+    )
+    opened = open_profile(locations, create_profile(locations, "Sam"))  # loads the samples
+    window = MainWindow(gui.context(opened))
+    try:
+        window.show()
+        today = window.views[0]
+        assert isinstance(today, TodayView)
+        qtbot.waitUntil(today.samples.isVisible, timeout=WAIT_MS)
+        with qtbot.waitSignal(gui.runner.data_changed, timeout=WAIT_MS):
+            click(qtbot, today.remove_samples_button)
+        qtbot.waitUntil(lambda: not today.samples.isVisible(), timeout=WAIT_MS)
+        assert removed == ["demo"]
+    finally:
+        window.close()
+
+
+def test_manage_profiles_creates_renames_and_deletes_to_the_trash(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    locations: DataLocations,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window()
+    window.manage_profiles()
+    manager = window.dialog
+    assert isinstance(manager, ProfilesDialog)
+    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    assert not manager.delete_button.isEnabled()  # the open profile
+    assert manager.note.isVisible()
+
+    manager.create_profile()
+    form = manager.form
+    assert isinstance(form, NewProfileDialog)
+    qtbot.keyClicks(form.name, "Bo")
+    click(qtbot, form.ok_button)
+    qtbot.waitUntil(lambda: manager.names() == ["Alex", "Bo"], timeout=WAIT_MS)
+
+    manager.create_profile()
+    duplicate = manager.form
+    assert isinstance(duplicate, NewProfileDialog)
+    qtbot.keyClicks(duplicate.name, "alex")
+    click(qtbot, duplicate.ok_button)
+    qtbot.waitUntil(duplicate.error.isVisible, timeout=WAIT_MS)
+    assert "already exists" in duplicate.error.text()
+    duplicate.reject()
+
+    manager.select("Alex")
+    manager.rename_profile()
+    rename = manager.form
+    assert isinstance(rename, RenameProfileDialog)
+    rename.name.setText("Alexandra")
+    click(qtbot, rename.ok_button)
+    qtbot.waitUntil(lambda: "Alexandra" in window.windowTitle(), timeout=WAIT_MS)
+    today = window.views[0]
+    assert isinstance(today, TodayView)
+    assert today.greeting.text().endswith(", Alexandra")
+
+    monkeypatch.setattr(profiles_module, "confirm", lambda *args: True)
+    qtbot.waitUntil(lambda: manager.names() == ["Alexandra", "Bo"], timeout=WAIT_MS)
+    manager.select("Bo")
+    bo_folder = next(p.folder for p in list_profiles(locations) if p.name == "Bo")
+    click(qtbot, manager.delete_button)
+    qtbot.waitUntil(lambda: manager.names() == ["Alexandra"], timeout=WAIT_MS)
+    assert not bo_folder.exists()
+    trashed = list(locations.trash_dir.iterdir())
+    assert len(trashed) == 1 and (trashed[0] / "profile.json").exists()
+
+
+def test_a_password_can_be_set_and_is_then_asked_for(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], locations: DataLocations
+) -> None:
+    window = make_window()
+    window.manage_profiles()
+    manager = window.dialog
+    assert isinstance(manager, ProfilesDialog)
+    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    manager.change_password()
+    form = manager.form
+    assert isinstance(form, PasswordDialog)
+    qtbot.keyClicks(form.password, "tulip")
+    qtbot.keyClicks(form.repeat, "tulips")
+    click(qtbot, form.ok_button)
+    assert "not the same" in form.error.text()
+    qtbot.keyClicks(form.repeat, "tulip")
+    click(qtbot, form.ok_button)
+    qtbot.waitUntil(lambda: find_profile(locations, "Alex").locked, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: manager.list.item(0).toolTip() == "Protected by a password")
+
+
+def test_settings_change_text_size_and_show_the_folders(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], gui: Gui, opened: OpenProfile
+) -> None:
+    window = make_window()
+    before = QApplication.font().pointSizeF()
+    today = window.views[0]
+    assert isinstance(today, TodayView)
+    heading_before = today.greeting.font().pointSizeF()
+    window.open_settings()
+    dialog = window.dialog
+    assert isinstance(dialog, SettingsDialog)
+    shown = " ".join(label.text() for label in dialog.findChildren(type(window.profile_label)))
+    assert str(opened.profile.backups_dir) in shown
+    assert str(gui.locations.root) in shown
+    dialog.text_size.setCurrentIndex(dialog.text_size.findText("Larger"))
+    dialog.accept()
+    try:
+        assert QApplication.font().pointSizeF() > before
+        qtbot.waitUntil(lambda: today.greeting.font().pointSizeF() > heading_before)
+        assert gui.settings.text_size == 130
+    finally:
+        gui.appearance.apply_text_size(100)
+
+
+def test_closing_the_window_backs_up_changes_and_frees_the_profile(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], opened: OpenProfile
+) -> None:
+    window = make_window()
+    set_goal(opened, 30)
+    window.close()
+    assert [b.reason for b in list_backups(opened.profile.backups_dir)] == ["on-close"]
+    assert not opened.lock.held
+    assert not shiboken6.isValid(window) or not window.isVisible()
+
+
+def test_about_names_the_version_and_folders(
+    make_window: Callable[[], MainWindow], locations: DataLocations
+) -> None:
+    window = make_window()
+    window.about()
+    box = next(b for b in message_boxes() if b.windowTitle() == "About Study Desk")
+    assert "Study Desk 0.1.0" in box.text() and str(locations.root) in box.text()
+    assert box.icon() == QMessageBox.Icon.Information
+
+
+def test_an_automatic_backup_follows_changes_after_30_minutes(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], opened: OpenProfile
+) -> None:
+    window = make_window()
+    window.back_up_if_due()  # nothing changed yet: no backup
+    set_goal(opened, 15)
+    window.back_up_if_due()  # changed, but the last backup is recent: still none
+    opened.last_backup_at -= timedelta(minutes=31)
+    window.back_up_if_due()
+    qtbot.waitUntil(
+        lambda: [b.reason for b in list_backups(opened.profile.backups_dir)] == ["auto"],
+        timeout=WAIT_MS,
+    )

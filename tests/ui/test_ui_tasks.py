@@ -1,0 +1,177 @@
+"""The task runner and its status bar widget: work off the GUI thread, in order, cancellable."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from pytestqt.qtbot import QtBot
+from ui_helpers import click
+
+from app.core.changes import Changes
+from app.core.progress import Progress
+from app.errors import UserError
+from app.ui.status import TaskStatus
+from app.ui.tasks import TaskRunner
+
+WAIT_MS = 10_000
+
+
+def test_writes_run_in_order_on_one_thread_that_is_not_the_gui_thread(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    ran: list[tuple[int, int]] = []
+    delivered: list[int] = []
+
+    def write(number: int) -> Callable[[Progress], int]:
+        def work(_progress: Progress) -> int:
+            time.sleep(0.01 * (5 - number))  # later writes are quicker: order must still hold
+            ran.append((number, threading.get_ident()))
+            return number
+
+        return work
+
+    handles = [
+        runner.run_write(write(n), label=f"write {n}", on_done=delivered.append) for n in range(5)
+    ]
+    qtbot.waitUntil(lambda: all(h.finished for h in handles), timeout=WAIT_MS)
+    assert [number for number, _ in ran] == [0, 1, 2, 3, 4]
+    assert delivered == [0, 1, 2, 3, 4]
+    threads = {thread for _, thread in ran}
+    assert len(threads) == 1
+    assert threading.get_ident() not in threads
+
+
+def test_reads_run_beside_a_long_write(qtbot: QtBot, runner: TaskRunner) -> None:
+    release = threading.Event()
+    runner.run_write(lambda _p: release.wait(5), label="long write")
+    with qtbot.waitSignal(runner.task_finished, timeout=WAIT_MS):
+        read = runner.run_read(lambda _p: "read result", label="read")
+    assert read.finished and not release.is_set()
+    release.set()
+
+
+def test_progress_reaches_the_gui_thread(qtbot: QtBot, runner: TaskRunner) -> None:
+    seen: list[tuple[int, int, str]] = []
+    runner.task_progress.connect(
+        lambda _id, done, total, message: seen.append((done, total, message))
+    )
+
+    def work(progress: Progress) -> None:
+        progress.set_total(3, "Copying")
+        for step in range(3):
+            time.sleep(0.06)
+            progress.advance(message=f"Copying part {step + 1}")
+
+    with qtbot.waitSignal(runner.task_finished, timeout=WAIT_MS):
+        runner.run_write(work, label="Copying")
+    assert seen[0] == (0, 3, "Copying")
+    assert seen[-1] == (3, 3, "Copying part 3")
+
+
+def test_cancelled_work_announces_no_change(qtbot: QtBot, runner: TaskRunner) -> None:
+    changed: list[Changes] = []
+    done: list[object] = []
+    runner.data_changed.connect(changed.append)
+    started = threading.Event()
+
+    def work(progress: Progress) -> Changes:
+        started.set()
+        while True:
+            progress.check()
+            time.sleep(0.01)
+
+    handle = runner.run_write(work, label="Importing", cancellable=True, on_done=done.append)
+    queued = runner.run_write(lambda _p: Changes.of("cards"), label="next", cancellable=True)
+    queued.cancel()  # cancelled before it started: it never runs
+    assert started.wait(5)
+    with qtbot.waitSignal(runner.task_cancelled, timeout=WAIT_MS) as cancelled:
+        handle.cancel()
+    assert cancelled.args == [handle.id]
+    qtbot.waitUntil(lambda: queued.finished, timeout=WAIT_MS)
+    assert changed == [] and done == []
+
+
+def test_a_user_error_reaches_on_error_or_the_user_error_signal(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    def fail(_progress: Progress) -> None:
+        raise UserError("The file notes.csv has no header row.")
+
+    errors: list[UserError] = []
+    with qtbot.waitSignal(runner.task_finished, timeout=WAIT_MS):
+        runner.run_write(fail, label="Importing", on_error=errors.append)
+    assert [str(e) for e in errors] == ["The file notes.csv has no header row."]
+
+    with qtbot.waitSignal(runner.user_error, timeout=WAIT_MS) as shown:
+        runner.run_write(fail, label="Importing")
+    assert shown.args == ["The file notes.csv has no header row."]
+
+
+def test_a_bug_is_logged_with_its_traceback_and_reported(
+    qtbot: QtBot, runner: TaskRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(_progress: Progress) -> None:
+        raise KeyError("missing")
+
+    with caplog.at_level(logging.ERROR), qtbot.waitSignal(runner.task_failed) as failed:
+        runner.run_write(broken, label="Saving")
+    assert "KeyError" in failed.args[1]
+    assert any(r.exc_info and "Saving" in r.getMessage() for r in caplog.records)
+
+
+@dataclass(frozen=True)
+class Saved:
+    changes: Changes
+
+
+def test_writes_announce_what_they_changed(qtbot: QtBot, runner: TaskRunner) -> None:
+    with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS) as plain:
+        runner.run_write(lambda _p: Changes.of("cards"), label="Saving")
+    assert plain.args[0].touches("cards")
+    with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS) as wrapped:
+        runner.run_write(lambda _p: Saved(Changes.of("notes")), label="Saving")
+    assert wrapped.args[0].touches("notes")
+
+
+def test_shutdown_waits_for_queued_writes(runner: TaskRunner) -> None:
+    finished: list[int] = []
+    for number in range(3):
+        runner.run_write(
+            lambda _p, n=number: (time.sleep(0.05), finished.append(n)), label="saving"
+        )
+    assert runner.shutdown(timeout=10)
+    assert finished == [0, 1, 2]
+
+
+def test_the_status_bar_shows_long_work_and_cancels_it(qtbot: QtBot, runner: TaskRunner) -> None:
+    status = TaskStatus(runner)
+    qtbot.addWidget(status)
+
+    def work(progress: Progress) -> None:
+        progress.set_total(0, "reading cards.csv")
+        while True:
+            progress.check()
+            time.sleep(0.01)
+
+    runner.run_write(work, label="Importing cards", cancellable=True)
+    qtbot.waitUntil(status.isVisible, timeout=WAIT_MS)
+    assert status.label.text().startswith("Importing cards")
+    assert status.bar.maximum() == 0  # size unknown: a busy bar
+    assert status.cancel_button.isVisible()
+    with qtbot.waitSignal(runner.task_cancelled, timeout=WAIT_MS):
+        click(qtbot, status.cancel_button)
+    qtbot.waitUntil(lambda: not status.isVisible(), timeout=WAIT_MS)
+
+
+def test_quick_work_never_shows_in_the_status_bar(qtbot: QtBot, runner: TaskRunner) -> None:
+    status = TaskStatus(runner)
+    qtbot.addWidget(status)
+    with qtbot.waitSignal(runner.task_finished, timeout=WAIT_MS):
+        runner.run_write(lambda _p: None, label="Saving")
+    qtbot.wait(400)
+    assert not status.isVisible()
