@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Changes
 from app.core.opening import OpenProfile
-from app.core.samples import has_sample_content, remove_sample_content
 from app.ui.context import ViewContext
 
 # Kinds of change that alter what Today shows.
@@ -36,11 +35,16 @@ class TodaySummary:
 
 
 def read_summary(opened: OpenProfile) -> TodaySummary:
+    # Imported here, on the worker thread: the models are not needed for the first paint.
+    from app.core.samples import has_sample_content
+
     with opened.database.read_session() as session:
         return TodaySummary(has_sample_content=has_sample_content(session))
 
 
 def remove_samples(opened: OpenProfile) -> Changes:
+    from app.core.samples import remove_sample_content
+
     with opened.database.write_session() as session:
         return remove_sample_content(session)
 
