@@ -1,6 +1,6 @@
-"""From launch to the main window: first-launch setup, choosing and unlocking a profile, opening
-it in the background, and coming back to the picker when it cannot be opened or the learner
-switches profile.
+"""From launch to the main window: first-launch setup (with the import of the older apps' data),
+choosing and unlocking a profile, opening it in the background, and coming back to the picker
+when it cannot be opened or the learner switches profile.
 
 Every step that touches the disk runs through the task runner; the GUI thread only shows the
 picker, the password form or a small "Opening…" window meanwhile.
@@ -9,6 +9,8 @@ picker, the password form or a small "Opening…" window meanwhile.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
@@ -16,12 +18,15 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QW
 from app.core.opening import OpenProfile, ensure_first_profile, open_profile
 from app.core.profiles import Profile, ensure_data_dir, list_profiles
 from app.errors import UserError
+from app.importers.discovery import find_legacy_files
+from app.importers.legacy_import import ImportReport
 from app.paths import DataLocations
 from app.ui.context import ViewContext
 from app.ui.device_settings import DeviceSettings
 from app.ui.dialogs.profile_forms import UnlockDialog
 from app.ui.dialogs.profile_picker import ProfilePicker
 from app.ui.error_dialog import ErrorReporter
+from app.ui.legacy_import import LegacyImportRun
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Appearance
@@ -29,6 +34,24 @@ from app.ui.theme import Appearance
 log = logging.getLogger(__name__)
 
 OPENING_SHOWN_AFTER_MS = 200
+OWN_PROFILE_NOTE = "“{name}” is your profile from the older app — use your old password."
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The profiles at launch; on a first launch, the profile just made and any legacy files."""
+
+    profiles: list[Profile]
+    first: Profile | None = None
+    legacy_files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Which profile the picker (or smoke mode) should start from, and why."""
+
+    selected_id: str | None = None
+    note: str = ""
 
 
 class OpeningWindow(QWidget):
@@ -90,22 +113,62 @@ class Launcher(QObject):
         self.unlock_dialog: UnlockDialog | None = None
         self.opening: OpeningWindow | None = None
         self.message_box: QMessageBox | None = None
+        self.legacy_import: LegacyImportRun | None = None
+        self.choice = Choice()
 
     def start(self) -> None:
         locations = self.locations
 
-        def prepare(_progress: object) -> list[Profile]:
+        def prepare(_progress: object) -> Prepared:
             ensure_data_dir(locations)
-            ensure_first_profile(locations)
-            return list_profiles(locations)
+            first = ensure_first_profile(locations)
+            found = find_legacy_files(locations) if first is not None else []
+            return Prepared(list_profiles(locations), first, tuple(found))
 
         self.runner.run_write(
-            prepare, label="Getting ready", on_done=self._choose, on_error=self._cannot_start
+            prepare, label="Getting ready", on_done=self._prepared, on_error=self._cannot_start
         )
+
+    def _prepared(self, prepared: Prepared) -> None:
+        if prepared.first is None or not prepared.legacy_files:
+            self._choose(prepared.profiles)
+            return
+        first = prepared.first
+        log.info("First launch: found %d legacy file(s)", len(prepared.legacy_files))
+        run = LegacyImportRun(
+            self.runner,
+            self.locations,
+            self.reporter,
+            list(prepared.legacy_files),
+            default_profile=first,
+            first_launch=True,
+            smoke=self.smoke,
+            parent=self,
+        )
+        run.finished.connect(lambda report: self._imported(first, report))
+        self.legacy_import = run
+        run.start()
+
+    def _imported(self, first: Profile, report: ImportReport | None) -> None:
+        """Carry on with the launch; a lone learner from the older app finds their profile
+        chosen in the picker (smoke mode always opens the profile made for this launch)."""
+        if self.legacy_import is not None:
+            self.legacy_import.deleteLater()
+            self.legacy_import = None
+        learners = [p for p in report.profiles if p.created] if report is not None else []
+        if len(learners) == 1 and not self.smoke:
+            own = learners[0]
+            self.choice = Choice(own.profile_id, OWN_PROFILE_NOTE.format(name=own.profile))
+        else:
+            self.choice = Choice(first.id)
+        locations = self.locations
+        self.runner.run_read(lambda _progress: list_profiles(locations), on_done=self._choose)
 
     def front_widget(self) -> QWidget | None:
         """What the learner should see when they launch Study Desk a second time."""
+        legacy_import = self.legacy_import
         for widget in (
+            legacy_import.front_widget() if legacy_import is not None else None,
             self.window,
             self.unlock_dialog,
             self.picker,
@@ -139,7 +202,8 @@ class Launcher(QObject):
             self.open(profiles[0])
         elif self.smoke:
             unlocked = [p for p in profiles if not p.locked]
-            last = [p for p in unlocked if p.id == self.settings.last_profile_id]
+            wanted_ids = (self.choice.selected_id, self.settings.last_profile_id)
+            last = [p for wanted in wanted_ids for p in unlocked if wanted and p.id == wanted]
             if not unlocked:
                 self.reporter.user_error(
                     "Every profile has a password; smoke mode cannot open one."
@@ -153,8 +217,13 @@ class Launcher(QObject):
         if self.smoke:
             self.reporter.user_error("Smoke mode cannot choose a profile.")
             return
+        choice, self.choice = self.choice, Choice()
         self.picker = ProfilePicker(
-            self.runner, self.locations, profiles, selected_id=self.settings.last_profile_id
+            self.runner,
+            self.locations,
+            profiles,
+            selected_id=choice.selected_id or self.settings.last_profile_id,
+            note=choice.note,
         )
         self.picker.accepted.connect(self._picked)
         self.picker.rejected.connect(lambda: self.finished.emit(0))

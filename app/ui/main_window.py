@@ -1,18 +1,20 @@
 """The main window: assembles the sidebar, the views, the menus and the status bar.
 
 Views do their own work and listen to `runner.data_changed` themselves; the window only
-switches between them and hosts the actions that concern the whole profile (backups, profiles,
-settings).
+switches between them and hosts the actions that concern the whole profile (import, backups,
+profiles, settings).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QLabel,
     QListWidget,
@@ -33,6 +35,7 @@ from app.ui.context import ViewContext
 from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.dialogs.restore import RestoreDialog
 from app.ui.error_dialog import show_message
+from app.ui.legacy_import import LegacyImportRun
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
@@ -69,6 +72,7 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._switching = False
         self.dialog: QWidget | None = None  # the last dialog opened, kept alive while shown
+        self.legacy_import: LegacyImportRun | None = None
 
         self.sidebar = QListWidget()
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
@@ -109,6 +113,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self.import_action = file.addAction("&Import…", self.import_files)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setToolTip("Bring in lessons, questions and notes from the older apps")
+        file.addSeparator()
         self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         file.addAction("&Restore from Backup…", self.restore_from_backup)
@@ -155,6 +163,41 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
     # File menu
+    def import_files(self) -> None:
+        """Ask for files, then import them; other learners' data goes to their own profiles."""
+        if self.legacy_import is not None:
+            return  # one at a time; the action is disabled meanwhile
+        names, _filter = QFileDialog.getOpenFileNames(
+            self,
+            "Import from the Older Apps",
+            str(Path.home()),
+            "TechTree or MS2 QBank files (*.json);;All files (*)",
+        )
+        if not names:
+            return
+        context = self.context
+        run = LegacyImportRun(
+            context.runner,
+            context.locations,
+            context.reporter,
+            [Path(name) for name in names],
+            default_profile=context.opened.profile,
+            opened=context.opened,
+            smoke=context.reporter.smoke,
+            parent=self,
+            window=self,
+        )
+        run.finished.connect(self._import_ended)
+        self.legacy_import = run
+        self.import_action.setEnabled(False)
+        run.start()
+
+    def _import_ended(self, _report: object) -> None:
+        if self.legacy_import is not None:
+            self.legacy_import.deleteLater()
+            self.legacy_import = None
+        self.import_action.setEnabled(True)
+
     def back_up_now(self) -> TaskHandle:
         opened = self.context.opened
         return self.context.runner.run_write(

@@ -62,6 +62,11 @@ def show(label: str, figure: tuple[float, list[float]]) -> None:
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="sd-bench-") as scratch:
+        run_all(Path(scratch))
+
+
+def run_all(scratch: Path) -> None:
     python = sys.executable
     print("Figures are from just before the process starts; for --smoke, to its first painted")
     print("main window (its exit is not counted); for the floors, to the process's exit.")
@@ -74,11 +79,11 @@ def main() -> None:
     show("floor: import sqlalchemy", median_of(lambda: [python, "-c", "import sqlalchemy.orm"]))
 
     def first_launch() -> list[str]:
-        fresh = tempfile.mkdtemp(prefix="sd-bench-")
+        fresh = tempfile.mkdtemp(dir=scratch)
         return [python, "-m", "app", "--data-dir", fresh, "--smoke"]
 
     show("studydesk --smoke, first launch (new profile)", median_of(first_launch))
-    existing = tempfile.mkdtemp(prefix="sd-bench-")
+    existing = tempfile.mkdtemp(dir=scratch)
     timed([python, "-m", "app", "--data-dir", existing, "--smoke"])
     show(
         "studydesk --smoke, existing empty profile",
@@ -88,7 +93,7 @@ def main() -> None:
     from app.db.database import ProfileDatabase
 
     def open_once(create: bool) -> float:
-        folder = Path(tempfile.mkdtemp(prefix="sd-bench-"))
+        folder = Path(tempfile.mkdtemp(dir=scratch))
         db_file = folder / "studydesk.sqlite3"
         if not create:
             ProfileDatabase.open(db_file, folder / "backups", create=True).close()

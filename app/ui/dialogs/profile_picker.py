@@ -34,6 +34,7 @@ class ProfilePicker(QDialog):
         profiles: list[Profile],
         *,
         selected_id: str | None = None,
+        note: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -47,6 +48,10 @@ class ProfilePicker(QDialog):
         font.setBold(True)
         heading.setFont(font)
         hint = QLabel("Choose your profile, or make a new one.")
+        # e.g. which profile holds this learner's data from the older app
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
         self.list = QListWidget()
         self.list.setUniformItemSizes(True)
         self.list.setSpacing(2)
@@ -67,6 +72,7 @@ class ProfilePicker(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(hint)
+        layout.addWidget(self.note)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self.resize(380, 340)
