@@ -1,0 +1,73 @@
+"""Headless commands over the same core functions the GUI uses.
+
+Each feature keeps its commands in its own module here, registered in `COMMAND_MODULES`.
+Exit codes: 0 done, 1 a clear problem (one line on stderr), 2 usage, 70 a bug (logged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.cli import db_commands, import_commands, profile_commands
+from app.cli.common import CommandTable
+from app.errors import UserError
+from app.paths import data_locations
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES = (profile_commands, db_commands, import_commands)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
+    parser = argparse.ArgumentParser(
+        prog="studydesk",
+        description="Study Desk: an offline study app. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"Study Desk {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="use DIR instead of the usual data folder"
+    )
+    parser.add_argument("--profile", metavar="NAME", help="the profile to open or work on")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the window as a normal launch would, wait for the first paint, exit",
+    )
+    table = CommandTable(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    for module in COMMAND_MODULES:
+        module.register(table)
+    return parser, table
+
+
+def run(argv: Sequence[str]) -> int:
+    parser, table = build_parser()
+    args = parser.parse_args(list(argv))
+    locations = data_locations(args.data_dir)
+    if args.command is None:
+        from app.main import run_gui
+
+        return run_gui(locations, profile_name=args.profile, smoke=args.smoke)
+    from app.logs import setup_logging
+
+    log_path = setup_logging(locations)
+    handler = table.handlers[(args.command, args.action)]
+    try:
+        return handler(args, locations)
+    except UserError as error:
+        print(f"studydesk: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("studydesk: interrupted; nothing was left half done.", file=sys.stderr)
+        return 1
+    except Exception as error:
+        log.exception("command %s %s failed", args.command, args.action)
+        where = f" Details are in {log_path}." if log_path else ""
+        print(
+            f"studydesk: unexpected error ({type(error).__name__}: {error}).{where}",
+            file=sys.stderr,
+        )
+        return 70

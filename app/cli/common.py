@@ -1,0 +1,98 @@
+"""What the command modules share: the command table, profile choice, passwords, confirmation."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from app.errors import UserError
+from app.paths import DataLocations
+
+if TYPE_CHECKING:
+    from app.core.profiles import Profile
+
+PASSWORD_ENV = "STUDYDESK_PASSWORD"
+
+Command = Callable[[argparse.Namespace, DataLocations], int]
+
+GROUP_HELP = {
+    "profile": "list, create, rename or delete profiles",
+    "db": "check, back up, restore or upgrade a profile's data",
+    "import": "bring in data from files",
+    "export": "write data out to files",
+}
+
+
+class CommandTable:
+    """Subcommands grouped as `studydesk GROUP ACTION`; each feature module adds its own."""
+
+    def __init__(self, commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+        self._commands = commands
+        self._groups: dict[str, argparse._SubParsersAction] = {}  # type: ignore[type-arg]
+        self.handlers: dict[tuple[str, str], Command] = {}
+
+    def add(self, group: str, action: str, handler: Command, help: str) -> argparse.ArgumentParser:
+        if group not in self._groups:
+            parser = self._commands.add_parser(group, help=GROUP_HELP[group])
+            self._groups[group] = parser.add_subparsers(
+                dest="action", metavar="ACTION", required=True
+            )
+        self.handlers[(group, action)] = handler
+        command: argparse.ArgumentParser = self._groups[group].add_parser(action, help=help)
+        return command
+
+
+def ask_password(prompt: str, *, confirm: bool = False) -> str:
+    """From the terminal (twice to confirm a new one), else $STUDYDESK_PASSWORD, else stdin."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Type it again: ") != first:
+            raise UserError("The two passwords were not the same; nothing was changed.")
+        return first
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise UserError(f"A password is needed: type it, or set {PASSWORD_ENV}.")
+    return line.rstrip("\n")
+
+
+def confirm(question: str, expected: str, yes: bool) -> None:
+    if yes:
+        return
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UserError("This needs confirmation: run it again with --yes.")
+    answer = input(f"{question} Type {expected!r} to confirm: ")
+    if answer.strip() != expected:
+        raise UserError("Not confirmed; nothing was changed.")
+
+
+def chosen_profile(args: argparse.Namespace, locations: DataLocations) -> Profile:
+    from app.core.profiles import find_profile, list_profiles
+
+    if args.profile:
+        return find_profile(locations, args.profile)
+    profiles = list_profiles(locations)
+    if len(profiles) == 1:
+        return profiles[0]
+    if not profiles:
+        raise UserError(f"There are no profiles in {locations.root} yet.")
+    names = ", ".join(repr(p.name) for p in profiles)
+    raise UserError(f"There are several profiles ({names}); choose one with --profile NAME.")
+
+
+def default_profile(args: argparse.Namespace, locations: DataLocations) -> Profile:
+    """--profile, else the only profile, else the first one made (the first-launch profile)."""
+    from app.core.opening import ensure_first_profile
+    from app.core.profiles import find_profile, list_profiles
+
+    if args.profile:
+        return find_profile(locations, args.profile)
+    made = ensure_first_profile(locations)
+    if made is not None:
+        return made
+    return min(list_profiles(locations), key=lambda p: p.created_at)
