@@ -2,13 +2,14 @@
 
 Revision ID: 0002
 Revises: 0001
-Created: 2026-11-21 22:42:22.143469
+Created: 2026-11-21 22:55:13.136730
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -245,6 +246,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=True),
         sa.Column("occurred_at", sa.String(length=27), nullable=False),
         sa.Column("source", sa.String(length=40), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=True),
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("created_at", sa.String(length=27), nullable=False),
         sa.ForeignKeyConstraint(

@@ -94,6 +94,8 @@ class LessonEvent(LogRow, Base):
     score: Mapped[float | None] = mapped_column(Float)
     occurred_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(40), default="")
+    # What happened in more detail (the check answered and the option chosen, ...); never queried.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class PlacementCheck(SyncedRow, Base):
