@@ -7,6 +7,7 @@ back and a kind added by a later version is offered to existing profiles only th
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +30,24 @@ class SampleKind:
 
 _KINDS: dict[str, SampleKind] = {}
 
+# Features whose sample content ships with the app: each module has `KIND` and `register()`.
+# They are registered on first use, so neither the GUI nor the CLI has to remember to.
+BUILTIN_SAMPLE_MODULES = ("app.core.courses.sample",)
+
+
+def _ensure_builtins() -> None:
+    for name in BUILTIN_SAMPLE_MODULES:
+        module = importlib.import_module(name)
+        if module.KIND not in _KINDS:
+            module.register()
+
 
 def register_sample(kind: SampleKind) -> None:
     _KINDS[kind.name] = kind
 
 
 def registered_samples() -> list[str]:
+    _ensure_builtins()
     return sorted(_KINDS)
 
 
@@ -54,6 +67,7 @@ def _save(session: Session, state: dict[str, list[str]]) -> None:
 
 def load_sample_content(session: Session, folder: Path | None = None) -> Changes:
     """Load every registered sample not loaded or removed before, in the caller's transaction."""
+    _ensure_builtins()
     folder = folder or resources_dir() / "sample"
     state = _state(session)
     done = set(state.get("loaded", [])) | set(state.get("removed", []))
@@ -73,6 +87,7 @@ def has_sample_content(session: Session) -> bool:
 
 def remove_sample_content(session: Session) -> Changes:
     """Soft-delete every sample row, in the caller's transaction; the learner's own rows stay."""
+    _ensure_builtins()
     state = _state(session)
     removed = []
     for name in state.get("loaded", []):

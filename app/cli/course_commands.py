@@ -1,0 +1,83 @@
+"""`studydesk import course PATH` and `studydesk export course NAME PATH`: course packs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.cli.common import CommandTable, ask_password, default_profile
+from app.core.profiles import Profile
+from app.db.database import ProfileDatabase
+from app.paths import DataLocations
+
+
+def register(table: CommandTable) -> None:
+    course_in = table.add(
+        "import", "course", import_course, "a course pack (.sdcourse file, or a folder)"
+    )
+    course_in.add_argument("path", type=Path, metavar="PATH")
+    course_in.add_argument("--json", action="store_true", help="print the counts as JSON")
+    course_out = table.add("export", "course", export_course, "a course as a .sdcourse pack")
+    course_out.add_argument("name", metavar="NAME", help="the course's topic (or its id)")
+    course_out.add_argument("path", type=Path, metavar="PATH", help="file or folder to write")
+    course_out.add_argument("--force", action="store_true", help="replace an existing file")
+
+
+@contextmanager
+def _opened(profile: Profile) -> Iterator[ProfileDatabase]:
+    from app.core.profile_lock import ProfileLock
+    from app.core.profiles import unlock
+
+    if profile.locked:
+        unlock(profile, ask_password(f"Password of {profile.name!r}: "))
+    with ProfileLock(profile):
+        database = ProfileDatabase.open(
+            profile.db_file, profile.backups_dir, create=not profile.db_file.exists()
+        )
+        try:
+            yield database
+        finally:
+            database.close()
+
+
+def import_course(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.importers.course_pack import load_pack
+    from app.importers.course_pack_write import import_pack_file
+
+    load_pack(args.path)  # refuse a bad pack before touching (or creating) any profile
+    profile = default_profile(args, locations)
+    with _opened(profile) as database:
+        result = import_pack_file(database, args.path, profile.media_dir)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    added = result.added
+    if not any(added.values()) and not result.restored:
+        print(f"{result.topic!r} was already in {profile.name!r}; nothing new was imported.")
+    else:
+        print(
+            f"Imported {result.topic!r} into {profile.name!r}: {added['modules']} modules, "
+            f"{added['lessons']} lessons, {added['lesson_contents']} lesson contents, "
+            f"{added['media_files']} images."
+        )
+    return 0
+
+
+def export_course(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.importers.course_pack_export import export_course_pack, find_course
+
+    profile = default_profile(args, locations)
+    with _opened(profile) as database, database.read_session() as session:
+        course_id = find_course(session, args.name)
+        done = export_course_pack(
+            session, course_id, args.path, profile.media_dir, overwrite=args.force
+        )
+    counts = done.counts
+    print(
+        f"Exported {args.name!r} to {done.path}: {counts['modules']} modules, "
+        f"{counts['lessons']} lessons, {counts['media_files']} images."
+    )
+    return 0

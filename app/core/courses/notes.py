@@ -1,0 +1,81 @@
+"""Notes taken from a lesson: "Add a note" creates a note linked to the lesson it came from.
+
+The link is stored now (`note_links`, target kind "lesson", resolved), so the Notebook can show
+where a note came from and the lesson can list its notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.changes import Changes
+from app.db.models import Lesson, Note, NoteLink
+
+LESSON_TARGET = "lesson"
+
+
+@dataclass(frozen=True)
+class LessonNote:
+    note_id: str
+    title: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NoteAdded:
+    note: LessonNote
+    link_id: str
+    changes: Changes
+
+
+def note_body(body: str, selection: str | None) -> str:
+    """The note's text: the selected passage quoted first (markdown `>`), then the learner's."""
+    parts = []
+    if selection and selection.strip():
+        quoted = "\n".join(f"> {line}".rstrip() for line in selection.strip().splitlines())
+        parts.append(quoted)
+    if body.strip():
+        parts.append(body.strip())
+    return "\n\n".join(parts)
+
+
+def add_note(
+    session: Session, lesson_id: str, title: str, body: str = "", selection: str | None = None
+) -> NoteAdded:
+    """A new note linked to the lesson, in the caller's transaction. An empty title becomes
+    the lesson's title. Raises LookupError for a lesson that does not exist or was deleted."""
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None or lesson.deleted_at is not None:
+        raise LookupError(f"no lesson {lesson_id!r}")
+    note = Note(kind="note", title=title.strip() or lesson.title, body=note_body(body, selection))
+    session.add(note)
+    session.flush()
+    link = NoteLink(note_id=note.id, target_kind=LESSON_TARGET, target_id=lesson.id, resolved=True)
+    session.add(link)
+    session.flush()
+    return NoteAdded(
+        LessonNote(note.id, note.title, note.body, note.created_at),
+        link.id,
+        Changes.of("notes"),
+    )
+
+
+def lesson_notes(session: Session, lesson_id: str) -> tuple[LessonNote, ...]:
+    """The live notes linked to a lesson, oldest first."""
+    rows = session.execute(
+        select(Note.id, Note.title, Note.body, Note.created_at)
+        .join(NoteLink, NoteLink.note_id == Note.id)
+        .where(
+            NoteLink.target_kind == LESSON_TARGET,
+            NoteLink.target_id == lesson_id,
+            NoteLink.deleted_at.is_(None),
+            Note.deleted_at.is_(None),
+        )
+        .order_by(Note.created_at, Note.id)
+    )
+    return tuple(LessonNote(*row) for row in rows)
