@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 
 import app.db.models  # noqa: F401  (registers every table on Base.metadata)
-from app.db.base import Base
+from app.db.base import Base, include_in_comparison
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -33,6 +33,7 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
 context.configure(
     connection=connection,
     render_item=render_item,
+    include_object=include_in_comparison,
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,

@@ -12,14 +12,26 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import course_commands, db_commands, import_commands, profile_commands
+from app.cli import (
+    card_commands,
+    course_commands,
+    db_commands,
+    import_commands,
+    profile_commands,
+)
 from app.cli.common import CommandTable
 from app.errors import UserError
 from app.paths import data_locations
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = (profile_commands, db_commands, import_commands, course_commands)
+COMMAND_MODULES = (
+    profile_commands,
+    db_commands,
+    import_commands,
+    course_commands,
+    card_commands,
+)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:

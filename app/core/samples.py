@@ -32,7 +32,7 @@ _KINDS: dict[str, SampleKind] = {}
 
 # Features whose sample content ships with the app: each module has `KIND` and `register()`.
 # They are registered on first use, so neither the GUI nor the CLI has to remember to.
-BUILTIN_SAMPLE_MODULES = ("app.core.courses.sample",)
+BUILTIN_SAMPLE_MODULES = ("app.core.courses.sample", "app.core.flashcards.sample")
 
 
 def _ensure_builtins() -> None:

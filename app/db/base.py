@@ -20,6 +20,22 @@ NAMING_CONVENTION = {
 }
 
 
+# Tables that revisions make but no model describes: FTS5 indexes and their shadow tables
+# (`cards_fts`, `cards_fts_data`, ...). Autogenerate and schema comparisons skip them.
+UNMODELLED_TABLE_PREFIXES = ("cards_fts",)
+
+
+def is_unmodelled_table(name: str | None) -> bool:
+    return name is not None and name.startswith(UNMODELLED_TABLE_PREFIXES)
+
+
+def include_in_comparison(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's `include_object` hook: leave the unmodelled (FTS5) tables out."""
+    return not (type_ == "table" and is_unmodelled_table(name))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}

@@ -20,6 +20,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def db_time(value: datetime) -> str:
+    """The stored text of an aware datetime, for raw SQL that compares with UTCDateTime columns."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: give it a time zone before storing")
+    # isoformat, unlike strftime("%Y"), pads years below 1000 to four digits (fixed width).
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def from_db_time(value: str) -> datetime:
+    """The aware UTC datetime of a stored UTCDateTime text."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime stored as ISO-8601 UTC text (`2026-11-21T22:26:46.123456Z`).
 
@@ -31,14 +44,9 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: give it a time zone before storing")
-        # isoformat, unlike strftime("%Y"), pads years below 1000 to four digits (fixed width).
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+        return None if value is None else db_time(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return from_db_time(str(value))

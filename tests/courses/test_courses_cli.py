@@ -5,24 +5,13 @@ from __future__ import annotations
 import json
 import zipfile
 
-import pytest
 from course_helpers import SAMPLE_PACK, zip_pack
 
-from app.cli import course_commands, run
+from app.cli import run
 
 
 def cli(data_dir, *args: str) -> int:
     return run(["--data-dir", str(data_dir), *args])
-
-
-@pytest.fixture(autouse=True)
-def _course_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Registered as the lead will register them in COMMAND_MODULES (no-op once they are)."""
-    import app.cli as cli_package
-
-    if course_commands not in cli_package.COMMAND_MODULES:
-        modules = (*cli_package.COMMAND_MODULES, course_commands)
-        monkeypatch.setattr(cli_package, "COMMAND_MODULES", modules)
 
 
 def test_import_prints_counts_as_json_then_export_and_reimport(tmp_path, capsys):

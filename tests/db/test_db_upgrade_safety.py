@@ -38,7 +38,7 @@ def test_a_failing_migration_rolls_back_completely_and_says_where_the_backup_is(
         NEXT,
         HEAD,
         """
-        op.create_table("decks", sa.Column("id", sa.String(36), primary_key=True))
+        op.create_table("shelves", sa.Column("id", sa.String(36), primary_key=True))
         with op.batch_alter_table("import_sources") as batch:
             batch.add_column(sa.Column("note", sa.Text(), nullable=True))
         op.execute("UPDATE import_sources SET path = 'overwritten'")
@@ -56,7 +56,7 @@ def test_a_failing_migration_rolls_back_completely_and_says_where_the_backup_is(
     assert "this migration is broken" in message
     # Nothing of the half-done upgrade is left: no table, no column, no changed or lost rows.
     assert revision_of(filled_profile.db_file) == HEAD
-    assert "decks" not in table_names(filled_profile.db_file)
+    assert "shelves" not in table_names(filled_profile.db_file)
     columns = [row[1] for row in rows(filled_profile.db_file, "PRAGMA table_info(import_sources)")]
     assert "note" not in columns
     assert learner_rows(filled_profile.db_file) == before
@@ -99,36 +99,36 @@ def test_recreating_a_parent_table_keeps_its_children(
         NEXT,
         HEAD,
         """
-        op.create_table("decks", sa.Column("id", sa.String(36), primary_key=True))
+        op.create_table("shelves", sa.Column("id", sa.String(36), primary_key=True))
         op.create_table(
-            "cards",
+            "books",
             sa.Column("id", sa.String(36), primary_key=True),
             sa.Column(
-                "deck_id", sa.String(36), sa.ForeignKey("decks.id", ondelete="CASCADE")
+                "shelf_id", sa.String(36), sa.ForeignKey("shelves.id", ondelete="CASCADE")
             ),
         )
         """,
     )
     database = profile_file.open()
     with database.engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO decks VALUES ('spanish')")
-        conn.exec_driver_sql("INSERT INTO cards VALUES ('hola', 'spanish'), ('adios', 'spanish')")
+        conn.exec_driver_sql("INSERT INTO shelves VALUES ('spanish')")
+        conn.exec_driver_sql("INSERT INTO books VALUES ('hola', 'spanish'), ('adios', 'spanish')")
     database.close()
 
-    # The trap is real in this SQLite: with foreign keys on, dropping the parent empties cards.
+    # The trap is real in this SQLite: with foreign keys on, dropping the parent empties books.
     copy = profile_file.db_file.with_name("trap.sqlite3")
     shutil.copy(profile_file.db_file, copy)
     conn = sqlite3.connect(copy, isolation_level=None)
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("DROP TABLE decks")
-    assert conn.execute("SELECT count(*) FROM cards").fetchone() == (0,)
+    conn.execute("DROP TABLE shelves")
+    assert conn.execute("SELECT count(*) FROM books").fetchone() == (0,)
     conn.close()
 
     revision_scripts.add(
         NEXT2,
         NEXT,
         """
-        with op.batch_alter_table("decks", recreate="always") as batch:
+        with op.batch_alter_table("shelves", recreate="always") as batch:
             batch.add_column(sa.Column("title", sa.String(200), nullable=True))
         """,
     )
@@ -138,11 +138,11 @@ def test_recreating_a_parent_table_keeps_its_children(
     assert database.last_upgrade is not None
     assert database.last_upgrade.from_revision == NEXT
     assert revision_of(profile_file.db_file) == NEXT2
-    assert rows(profile_file.db_file, "SELECT id, deck_id FROM cards ORDER BY id") == [
+    assert rows(profile_file.db_file, "SELECT id, shelf_id FROM books ORDER BY id") == [
         ("adios", "spanish"),
         ("hola", "spanish"),
     ]
-    assert rows(profile_file.db_file, "SELECT id, title FROM decks") == [("spanish", None)]
+    assert rows(profile_file.db_file, "SELECT id, title FROM shelves") == [("spanish", None)]
     assert rows(profile_file.db_file, "PRAGMA foreign_key_check") == []
 
 
@@ -150,7 +150,7 @@ def test_an_upgrade_backs_up_first_and_reports_where(
     revision_scripts: RevisionScripts, filled_profile: ProfileFile
 ):
     before = learner_rows(filled_profile.db_file)
-    revision_scripts.add(NEXT, HEAD, 'op.create_table("decks", sa.Column("id", sa.Text))')
+    revision_scripts.add(NEXT, HEAD, 'op.create_table("shelves", sa.Column("id", sa.Text))')
     database = filled_profile.open()
     database.close()
     assert database.last_upgrade is not None

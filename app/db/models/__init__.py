@@ -8,6 +8,14 @@ from app.db.models.courses import (
     LessonEvent,
     PlacementCheck,
 )
+from app.db.models.flashcards import (
+    Card,
+    CardReview,
+    CardReviewUndo,
+    CardTag,
+    Deck,
+    SchedulerConfig,
+)
 from app.db.models.imports import ImportSource, LegacyDocument
 from app.db.models.notes import Note, NoteLink, NoteTag
 from app.db.models.questions import Question, QuestionTag
@@ -15,8 +23,13 @@ from app.db.models.settings import ProfileSetting
 from app.db.models.tags import Tag
 
 __all__ = [
+    "Card",
+    "CardReview",
+    "CardReviewUndo",
+    "CardTag",
     "Course",
     "CourseModule",
+    "Deck",
     "ImportSource",
     "LegacyDocument",
     "Lesson",
@@ -29,5 +42,6 @@ __all__ = [
     "ProfileSetting",
     "Question",
     "QuestionTag",
+    "SchedulerConfig",
     "Tag",
 ]

@@ -1,0 +1,87 @@
+"""`studydesk import csv` and `studydesk export csv|markdown`: flashcards in and out of files."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.cli.common import CommandTable, ask_password, default_profile
+from app.core.opening import OpenProfile
+from app.errors import UserError
+from app.paths import DataLocations
+
+
+def register(table: CommandTable) -> None:
+    csv_in = table.add(
+        "import", "csv", import_csv, "flashcards from a CSV/TSV file (front, back, tags)"
+    )
+    csv_in.add_argument("path", type=Path, metavar="PATH")
+    csv_in.add_argument("--deck", required=True, help='the deck, e.g. "Languages::Spanish"')
+    csv_in.add_argument("--encoding", help="the file's encoding if it is not UTF-8 (e.g. cp1252)")
+    csv_out = table.add("export", "csv", export_csv, "a deck (with subdecks) to a CSV file")
+    csv_out.add_argument("--deck", required=True, help="the deck to export")
+    csv_out.add_argument("path", type=Path, metavar="PATH")
+    markdown = table.add(
+        "export", "markdown", export_markdown, "a deck to a folder of markdown files"
+    )
+    markdown.add_argument("--deck", required=True, help="the deck to export")
+    markdown.add_argument("folder", type=Path, metavar="FOLDER")
+
+
+@contextmanager
+def _opened(args: argparse.Namespace, locations: DataLocations) -> Iterator[OpenProfile]:
+    from app.core.opening import open_profile
+
+    profile = default_profile(args, locations)
+    password = ask_password(f"Password of {profile.name!r}: ") if profile.locked else None
+    opened = open_profile(locations, profile, password=password)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def import_csv(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.importers.cards_csv import import_cards_csv, read_cards_csv
+
+    read_cards_csv(args.path, args.encoding)  # a bad file is refused before a profile opens
+    with _opened(args, locations) as opened, opened.database.write_session() as session:
+        report = import_cards_csv(session, args.path, args.deck, encoding=args.encoding)
+    skipped = f", {report.duplicates} already there" if report.duplicates else ""
+    print(f"Imported {report.added} cards into {report.deck_name!r}{skipped} from {args.path}.")
+    return 0
+
+
+def _deck_id(opened: OpenProfile, name: str) -> str:
+    from app.core.flashcards.decks import load_tree
+
+    with opened.database.read_session() as session:
+        deck = load_tree(session).find(name)
+    if deck is None:
+        raise UserError(f"There is no deck called {name!r} in {opened.profile.name!r}.")
+    return deck.id
+
+
+def export_csv(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.importers.cards_export import export_deck_csv
+
+    with _opened(args, locations) as opened:
+        deck_id = _deck_id(opened, args.deck)
+        with opened.database.read_session() as session:
+            report = export_deck_csv(session, deck_id, args.path)
+    print(f"Exported {report.cards} cards from {args.deck!r} to {report.path}.")
+    return 0
+
+
+def export_markdown(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.importers.cards_export import export_deck_markdown
+
+    with _opened(args, locations) as opened:
+        deck_id = _deck_id(opened, args.deck)
+        with opened.database.read_session() as session:
+            report = export_deck_markdown(session, deck_id, args.folder, opened.profile.media_dir)
+    images = f" and {report.media} images" if report.media else ""
+    print(f"Exported {report.cards} cards{images} from {args.deck!r} to {report.path}.")
+    return 0

@@ -1,0 +1,196 @@
+"""Flashcard core benchmarks on a 100,000-card profile with a year of review history.
+
+Run on its own (not part of the test suite):
+
+    .venv/bin/python tests/perf/bench_flashcards_core.py [--cards 100000] [--days 365] [--dir D]
+
+Targets (issue): first card under 150 ms, answer + next card under 5 ms p95, deck counts under
+50 ms. Answer + next is measured as the GUI does it: one write session for the answer (its
+commit with synchronous=FULL included) and one read session for the next card, and as
+`answer_and_next` in one write session (also timed before its commit: the part that is ours,
+not the disk's fsync). A "floor" line times a one-row write session on the same disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "flashcards"))
+
+from flashcard_helpers import ZONE, generate_profile  # noqa: E402
+
+from app.core.flashcards.browser import (  # noqa: E402
+    CardFilter,
+    CardSort,
+    SortKey,
+    browse_cards,
+    search_card_ids,
+)
+from app.core.flashcards.queue import deck_list, queue_counts  # noqa: E402
+from app.core.flashcards.review import answer_and_next, answer_card, next_card  # noqa: E402
+from app.core.flashcards.scheduling import Rating  # noqa: E402
+from app.core.flashcards.stats import deck_statistics  # noqa: E402
+from app.db.database import ProfileDatabase  # noqa: E402
+from app.db.models import ProfileSetting  # noqa: E402
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.2f} ms"
+
+
+def timed(work: Callable[[], object], runs: int = 10) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--new-per-day", type=int, default=60)
+    parser.add_argument("--answers", type=int, default=300)
+    parser.add_argument(
+        "--dir", help="where to make the profile (e.g. /dev/shm to leave the disk's fsync out)"
+    )
+    args = parser.parse_args()
+    now = datetime(2026, 3, 10, 10, 30, tzinfo=ZONE)
+    with tempfile.TemporaryDirectory(dir=args.dir) as scratch:
+        folder = Path(scratch)
+        database = ProfileDatabase.open(folder / "p.sqlite3", folder / "b", create=True)
+        start = time.perf_counter()
+        generated = generate_profile(
+            database, cards=args.cards, days=args.days, new_per_day=args.new_per_day, now=now
+        )
+        print(
+            f"profile: {len(generated.card_ids):,} cards, {len(generated.decks)} decks, "
+            f"{generated.reviews:,} reviews over {args.days} days "
+            f"(generated in {time.perf_counter() - start:.1f} s, "
+            f"{(folder / 'p.sqlite3').stat().st_size / 2**20:.0f} MB)"
+        )
+        database.close()
+
+        # Cold: a freshly opened profile, as after launch.
+        database = ProfileDatabase.open(folder / "p.sqlite3", folder / "b")
+        start = time.perf_counter()
+        with database.read_session() as session:
+            first = next_card(session, None, now)
+        print(f"first card (cold, all decks)      {ms(time.perf_counter() - start)}")
+        print(f"  counts {first.counts}")
+
+        steps = []
+        answer_times = []
+        moment = now
+        shown = first
+        for _ in range(args.answers):
+            if shown.card is None:
+                break
+            moment += timedelta(seconds=6)
+            start = time.perf_counter()
+            with database.write_session() as session:
+                answer_card(session, shown.card.id, Rating.GOOD, 5000, moment)
+            middle = time.perf_counter()
+            with database.read_session() as session:
+                shown = next_card(session, None, moment)
+            end = time.perf_counter()
+            steps.append(end - start)
+            answer_times.append(middle - start)
+        print(
+            f"answer, then next card ({len(steps)})    median {ms(statistics.median(steps))}"
+            f"  p95 {ms(p95(steps))}   (answer alone: median "
+            f"{ms(statistics.median(answer_times))}, p95 {ms(p95(answer_times))})"
+        )
+        together = []
+        work = []
+        for _ in range(args.answers):
+            if shown.card is None:
+                break
+            moment += timedelta(seconds=6)
+            start = time.perf_counter()
+            with database.write_session() as session:
+                _result, shown = answer_and_next(
+                    session, shown.card.id, Rating.GOOD, 5000, moment, None
+                )
+                work.append(time.perf_counter() - start)
+            together.append(time.perf_counter() - start)
+        print(
+            f"answer_and_next ({len(together)}, one session) median "
+            f"{ms(statistics.median(together))}  p95 {ms(p95(together))}   (before the commit: "
+            f"median {ms(statistics.median(work))}, p95 {ms(p95(work))})"
+        )
+
+        def one_row_commit() -> None:
+            with database.write_session() as session:
+                session.merge(ProfileSetting(key="bench", value={"at": time.time()}))
+
+        floor = timed(one_row_commit, 50)
+        print(
+            f"floor: a one-row write session       median {ms(statistics.median(floor))}"
+            f"  p95 {ms(p95(floor))}   (connection, BEGIN IMMEDIATE, fsync'd commit)"
+        )
+
+        deck = generated.decks[0]
+        for label, work in (
+            ("deck list with counts", lambda: deck_list(session, moment)),
+            ("queue counts, all decks", lambda: queue_counts(session, None, moment)),
+            ("queue counts, one deck", lambda: queue_counts(session, deck.id, moment)),
+            ("next card, one deck", lambda: next_card(session, deck.id, moment)),
+            (
+                "browser first page (created)",
+                lambda: browse_cards(session, CardFilter(), CardSort(), moment),
+            ),
+            (
+                "browser first page (due, desc)",
+                lambda: browse_cards(session, CardFilter(), CardSort(SortKey.DUE, True), moment),
+            ),
+            (
+                "browser first page (front)",
+                lambda: browse_cards(session, CardFilter(), CardSort(SortKey.FRONT), moment),
+            ),
+            (
+                "browser page at row 90,000",
+                lambda: browse_cards(session, CardFilter(), CardSort(), moment, 90_000),
+            ),
+            (
+                "browser text search 'topic 42'",
+                lambda: browse_cards(session, CardFilter(text="topic 42"), CardSort(), moment),
+            ),
+            (
+                "browser all ids (100k, created)",
+                lambda: search_card_ids(session, CardFilter(), CardSort(), moment),
+            ),
+            (
+                "statistics, profile, 365 days",
+                lambda: deck_statistics(session, None, moment, 365),
+            ),
+            (
+                "statistics, one deck, 30 days",
+                lambda: deck_statistics(session, deck.id, moment, 30),
+            ),
+        ):
+            with database.read_session() as session:
+                times = timed(work)
+            print(f"{label:<34} median {ms(statistics.median(times))}  p95 {ms(p95(times))}")
+        database.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
