@@ -14,6 +14,8 @@ from app.paths import DataLocations
 THEMES = ("system", "light", "dark")
 # Text size as a percentage of the system's font size, so "Large" means the same on every OS.
 TEXT_SIZES = {90: "Small", 100: "Default", 115: "Large", 130: "Larger", 150: "Largest"}
+# The lesson reader's own size, relative to the text size above (Ctrl+= / Ctrl+- / Ctrl+0).
+READER_ZOOMS = (80, 90, 100, 110, 125, 140, 160, 180, 200)
 
 
 class DeviceSettings:
@@ -55,6 +57,18 @@ class DeviceSettings:
     @text_size.setter
     def text_size(self, value: int) -> None:
         self._set("appearance/text_size", str(value if value in TEXT_SIZES else 100))
+
+    @property
+    def reader_zoom(self) -> int:
+        try:
+            zoom = int(self._text("lessons/reader_zoom", "100"))
+        except ValueError:
+            return 100
+        return zoom if zoom in READER_ZOOMS else 100
+
+    @reader_zoom.setter
+    def reader_zoom(self, value: int) -> None:
+        self._set("lessons/reader_zoom", str(value if value in READER_ZOOMS else 100))
 
     @property
     def last_profile_id(self) -> str | None:

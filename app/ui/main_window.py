@@ -36,6 +36,9 @@ from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.dialogs.restore import RestoreDialog
 from app.ui.error_dialog import show_message
 from app.ui.legacy_import import LegacyImportRun
+from app.ui.lessons.pack_actions import export_course_pack, import_course_pack
+from app.ui.lessons.today_section import ContinueCourseSection
+from app.ui.lessons.view import LessonsView
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
@@ -44,7 +47,7 @@ from app.ui.today.view import TodayView
 log = logging.getLogger(__name__)
 
 # The views that exist, in sidebar order; each later feature adds its own here.
-VIEWS: list[Callable[[ViewContext], QWidget]] = [TodayView]
+VIEWS: list[Callable[[ViewContext], QWidget]] = [TodayView, LessonsView]
 BACKUP_CHECK_MS = 60_000
 
 
@@ -100,6 +103,11 @@ class MainWindow(QMainWindow):
         self.profile_label = QLabel()
         self.statusBar().addPermanentWidget(self.task_status)
         self.statusBar().addPermanentWidget(self.profile_label)
+        today = next(v for v in self.views if isinstance(v, TodayView))
+        self.lessons = next(v for v in self.views if isinstance(v, LessonsView))
+        self.continue_section = ContinueCourseSection(context)
+        today.add_section(self.continue_section)
+        self.continue_section.open_lesson_requested.connect(self.open_lesson)
         self._build_menus()
         self._show_profile_name()
         context.runner.data_changed.connect(self._on_data_changed)
@@ -116,6 +124,11 @@ class MainWindow(QMainWindow):
         self.import_action = file.addAction("&Import…", self.import_files)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setToolTip("Bring in lessons, questions and notes from the older apps")
+        file.addAction("Import &Course…", lambda: import_course_pack(self.context, self))
+        file.addAction(
+            "E&xport Course…",
+            lambda: export_course_pack(self.context, self, self.lessons.current_course_id),
+        )
         file.addSeparator()
         self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
@@ -163,6 +176,10 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
     # File menu
+    def open_lesson(self, lesson_id: str) -> None:
+        self.sidebar.setCurrentRow(self.views.index(self.lessons))
+        self.lessons.open_lesson(lesson_id)
+
     def import_files(self) -> None:
         """Ask for files, then import them; other learners' data goes to their own profiles."""
         if self.legacy_import is not None:

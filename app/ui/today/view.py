@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,7 +89,7 @@ class TodayView(QWidget):
             "will appear here."
         )
         self.empty_text.setWordWrap(True)
-        empty = QFrame()
+        self.empty = empty = QFrame()
         empty.setFrameShape(QFrame.Shape.StyledPanel)
         empty_layout = QVBoxLayout(empty)
         empty_layout.setContentsMargins(20, 16, 20, 18)
@@ -111,7 +111,8 @@ class TodayView(QWidget):
         samples_layout.addWidget(self.remove_samples_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.samples.hide()
 
-        column = QVBoxLayout()
+        self.sections: list[QWidget] = []
+        self._column = column = QVBoxLayout()
         column.setSpacing(12)
         column.addWidget(self.greeting)
         column.addWidget(self.date)
@@ -135,6 +136,25 @@ class TodayView(QWidget):
         self._clock.start()
         context.runner.data_changed.connect(self.on_data_changed)
         self.refresh()
+
+    def add_section(self, section: QWidget) -> None:
+        """Host another view's part of Today (above the sample content panel). A section hides
+        itself when it has nothing to show; "Nothing to study yet" shows while all are hidden."""
+        self.sections.append(section)
+        self._column.insertWidget(self._column.indexOf(self.empty), section)
+        section.installEventFilter(self)
+        self._show_empty()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched in self.sections and event.type() in (
+            QEvent.Type.ShowToParent,
+            QEvent.Type.HideToParent,
+        ):
+            self._show_empty()
+        return super().eventFilter(watched, event)
+
+    def _show_empty(self) -> None:
+        self.empty.setVisible(all(section.isHidden() for section in self.sections))
 
     def changeEvent(self, event: QEvent) -> None:
         # The view's own font follows the application font; its headings are scaled from it.

@@ -1,0 +1,1 @@
+"""Lessons: the course library, a course outline and the lesson reader."""

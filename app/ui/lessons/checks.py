@@ -1,0 +1,148 @@
+"""A knowledge check: a multiple-choice question answered with radio buttons.
+
+Choosing an option asks for it to be recorded (`answered`); the verdict comes back from the
+core (`show_result`), so what the learner sees is what the log says. After an answer the
+options are locked. "Make a flashcard" is offered when the flashcards core can make one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.courses.lesson_log import CheckResult
+from app.ui.lessons.data import CheckText
+from app.ui.lessons.widgets import heading, markdown_label
+
+NO_FLASHCARDS = "Flashcards arrive with the Review view"
+
+
+def letter(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+def verdict_color(palette: QPalette, correct: bool | None) -> str:
+    """Green for right, red for wrong, readable on the light and the dark theme; "" (the
+    normal text color) when there was nothing to judge."""
+    if correct is None:
+        return ""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    light_color, dark_color = {True: ("#1b6e2a", "#7fd08a"), False: ("#a52a1f", "#ff8f80")}[correct]
+    return dark_color if dark else light_color
+
+
+class KnowledgeCheckBox(QFrame):
+    """`answered(check_index, option_index)`; `card_requested(check_index)`."""
+
+    answered = Signal(int, int)
+    card_requested = Signal(int)
+
+    def __init__(
+        self,
+        index: int,
+        check: CheckText,
+        *,
+        cards_available: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.check = check
+        self.result: CheckResult | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        # A card on the page: radio buttons and text boxes stand out in both themes.
+        self.setBackgroundRole(QPalette.ColorRole.Window)
+        self.setAutoFillBackground(True)
+        self.title = heading(f"Question {index + 1}", 1.05)
+        self.question = markdown_label(check.question)
+        self.group = QButtonGroup(self)
+        self.options: list[QRadioButton] = []
+        options = QVBoxLayout()
+        options.setSpacing(6)
+        for number, text in enumerate(check.options):
+            button = QRadioButton(f"{letter(number)})  {text}".replace("&", "&&"))
+            button.setToolTip(text)
+            self.group.addButton(button, number)
+            self.options.append(button)
+            options.addWidget(button)
+        self.group.idClicked.connect(self._chosen)
+        self.feedback = heading("", 1.0)
+        self.feedback.hide()
+        self.explanation = markdown_label(check.explanation)
+        self.explanation.hide()
+        self.card_button = QPushButton("Make a flashcard")
+        self.card_button.setEnabled(cards_available)
+        self.card_button.setToolTip(
+            "Add this question to your flashcards" if cards_available else NO_FLASHCARDS
+        )
+        self.card_button.clicked.connect(lambda: self.card_requested.emit(self.index))
+        footer = QHBoxLayout()
+        footer.addStretch(1)
+        footer.addWidget(self.card_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.question)
+        layout.addLayout(options)
+        layout.addWidget(self.feedback)
+        layout.addWidget(self.explanation)
+        layout.addLayout(footer)
+
+    def _chosen(self, option: int) -> None:
+        if self.result is not None:
+            return
+        for button in self.options:
+            button.setEnabled(False)  # no second guess while the first is being recorded
+        self.answered.emit(self.index, option)
+
+    def unlock(self) -> None:
+        """Recording failed: let the learner answer again."""
+        self.group.setExclusive(False)
+        for button in self.options:
+            button.setChecked(False)
+            button.setEnabled(True)
+        self.group.setExclusive(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and self.result is not None:
+            self._color_feedback()  # the theme changed
+        super().changeEvent(event)
+
+    def _color_feedback(self) -> None:
+        color = verdict_color(self.palette(), self.result.correct if self.result else None)
+        # A style sheet rather than a palette: an application palette change would undo it.
+        self.feedback.setStyleSheet(f"color: {color};" if color else "")
+
+    def show_result(self, result: CheckResult) -> None:
+        self.result = result
+        right = result.correct_index
+        for number, button in enumerate(self.options):
+            # Readable, not greyed out, but no longer answerable.
+            button.setEnabled(True)
+            button.setChecked(number == result.chosen)
+            button.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            mark = "✓ " if number == right else "✗ " if number == result.chosen else ""
+            button.setText(f"{mark}{button.text()}")
+        if result.correct is None or right is None:
+            text = "Recorded. This question has no answer on record, so it is not judged."
+        elif result.correct:
+            text = "✓ Correct."
+        else:
+            answer = self.check.options[right].rstrip()
+            stop = "" if answer.endswith((".", "!", "?")) else "."
+            text = f"✗ Not quite. The answer is {letter(right)}) {answer}{stop}"
+        self.feedback.setText(text)
+        self._color_feedback()
+        self.feedback.show()
+        self.explanation.setVisible(bool(self.check.explanation.strip()))

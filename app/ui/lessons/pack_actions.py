@@ -1,0 +1,150 @@
+"""File > Import Course… and File > Export Course…: course packs in and out of the profile.
+
+The import runs on the write worker (one transaction: a refused or cancelled pack leaves the
+profile and its media folder as they were); its progress and Cancel show in the status bar.
+The export reads on a worker and writes the file beside its target before renaming it into
+place. Either way the learner is told the counts, or the exact reason it did not work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from app.core.courses.library import LibraryRow, LibrarySort
+from app.core.opening import OpenProfile
+from app.core.progress import Progress
+from app.errors import UserError
+from app.importers.course_pack_export import PackExported
+from app.importers.course_pack_export import export_course_pack as export_pack
+from app.importers.course_pack_write import PackImported, import_pack_file
+from app.ui.context import ViewContext
+from app.ui.error_dialog import show_message
+from app.ui.lessons.data import read_library
+from app.ui.tasks import TaskHandle
+
+PACK_FILTER = "Course packs (*.sdcourse *.json);;All files (*)"
+EXPORT_FILTER = "Course packs (*.sdcourse)"
+
+
+def imported_text(result: PackImported) -> str:
+    added = result.added
+    if not any(added.values()) and not result.restored:
+        return f"“{result.topic}” was already in your library; nothing new was imported."
+    images = f", {added['media_files']} images" if added["media_files"] else ""
+    restored = " It had been removed and is back, with your progress." if result.restored else ""
+    return (
+        f"Imported “{result.topic}”: {added['modules']} modules, {added['lessons']} lessons, "
+        f"{added['lesson_contents']} with content{images}.{restored}"
+    )
+
+
+def _import(opened: OpenProfile, path: Path, progress: Progress) -> PackImported:
+    return import_pack_file(opened.database, path, opened.profile.media_dir, progress=progress)
+
+
+def import_course_pack(
+    context: ViewContext,
+    parent: QWidget,
+    *,
+    on_imported: Callable[[PackImported], None] | None = None,
+) -> TaskHandle | None:
+    """Ask for a pack, import it, and say what came in (or why nothing did)."""
+    name, _filter = QFileDialog.getOpenFileName(
+        parent, "Import a Course Pack", str(Path.home()), PACK_FILTER
+    )
+    if not name:
+        return None
+    path = Path(name)
+    opened = context.opened
+
+    def done(result: PackImported) -> None:
+        show_message(parent, "Course Imported", imported_text(result), QMessageBox.Icon.Information)
+        if on_imported is not None:
+            on_imported(result)
+
+    return context.runner.run_write(
+        lambda progress: _import(opened, path, progress),
+        label=f"Importing {path.name}",
+        cancellable=True,
+        on_done=done,
+        on_error=lambda error: _failed(parent, "Course Not Imported", error),
+        owner=parent,
+    )
+
+
+def export_course_pack(
+    context: ViewContext, parent: QWidget, course_id: str | None = None
+) -> TaskHandle:
+    """Ask which course (the current one is offered first) and where, then write the pack."""
+    opened = context.opened
+    return context.runner.run_read(
+        lambda _progress: read_library(opened, "", LibrarySort.TOPIC),
+        on_done=lambda rows: _choose_course(context, parent, rows, course_id),
+        owner=parent,
+    )
+
+
+def _choose_course(
+    context: ViewContext, parent: QWidget, rows: list[LibraryRow], course_id: str | None
+) -> None:
+    if not rows:
+        show_message(parent, "Export a Course", "There is no course to export yet.")
+        return
+    chosen = next((r for r in rows if r.course_id == course_id), None)
+    if chosen is None and len(rows) > 1:
+        names = [f"{r.topic} ({r.level})" if r.level else r.topic for r in rows]
+        name, ok = QInputDialog.getItem(
+            parent, "Export a Course", "Course to export:", names, 0, False
+        )
+        if not ok:
+            return
+        chosen = rows[names.index(name)]
+    chosen = chosen or rows[0]
+    suggested = Path.home() / f"{_file_stem(chosen.topic)}.sdcourse"
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, "Export a Course Pack", str(suggested), EXPORT_FILTER
+    )
+    if not name:
+        return
+    target = Path(name)
+    if not target.suffix:
+        target = target.with_suffix(".sdcourse")
+    opened = context.opened
+    course = chosen.course_id
+
+    def work(_progress: Progress) -> PackExported:
+        with opened.database.read_session() as session:
+            # The file dialog has already asked before replacing a file.
+            return export_pack(session, course, target, opened.profile.media_dir, overwrite=True)
+
+    context.runner.run_read(
+        work,
+        label=f"Exporting {chosen.topic}",
+        on_done=lambda done: _exported(parent, chosen, done),
+        on_error=lambda error: _failed(parent, "Course Not Exported", error),
+        owner=parent,
+    )
+
+
+def _exported(parent: QWidget, row: LibraryRow, done: PackExported) -> None:
+    counts = done.counts
+    show_message(
+        parent,
+        "Course Exported",
+        f"“{row.topic}” was saved to {done.path}: {counts['modules']} modules, "
+        f"{counts['lessons']} lessons, {counts['media_files']} images. Your progress and notes "
+        "stay in your profile; the pack holds only the course.",
+        QMessageBox.Icon.Information,
+    )
+
+
+def _failed(parent: QWidget, title: str, error: UserError) -> None:
+    show_message(parent, title, str(error))
+
+
+def _file_stem(topic: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in " -_" else "" for c in topic).strip()
+    return cleaned.replace(" ", "-").lower()[:60] or "course"

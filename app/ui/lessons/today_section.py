@@ -1,0 +1,95 @@
+"""Today's "continue your course" section: the course studied last, the lesson to open next,
+and how far the course is done. A profile that has not started any course is offered its first
+course instead; with no courses at all the section hides itself."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.courses.library import CourseInProgress
+from app.ui.context import ViewContext
+from app.ui.lessons.data import read_in_progress
+from app.ui.lessons.widgets import heading, muted, rescale
+
+SHOWS = ("courses", "lessons", "lesson_progress")
+
+
+class ContinueCourseSection(QFrame):
+    """`open_lesson_requested(lesson_id)`: the learner wants to go on with that lesson (the
+    window switches to Lessons and opens it)."""
+
+    open_lesson_requested = Signal(str)
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.found: CourseInProgress | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.heading = heading("Continue your course", 1.25)
+        self.course = QLabel()
+        self.course.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setMaximumWidth(200)
+        self.bar.setFormat("%p %")
+        self.counts = muted(QLabel())
+        self.button = QPushButton("Continue")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self._open)
+        row = QHBoxLayout()
+        row.addWidget(self.bar)
+        row.addWidget(self.counts, 1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 14, 20, 16)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.course)
+        layout.addLayout(row)
+        rescale(self)
+        self.hide()
+        context.runner.data_changed.connect(self.on_data_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        opened = self.context.opened
+        self.context.runner.run_read(
+            lambda _progress: read_in_progress(opened), on_done=self._show, owner=self
+        )
+
+    def on_data_changed(self, changes: Changes) -> None:
+        if changes.touches(*SHOWS):
+            self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            QTimer.singleShot(0, self, lambda: rescale(self))  # once the new font has arrived
+        super().changeEvent(event)
+
+    def _show(self, found: CourseInProgress | None) -> None:
+        self.found = found
+        if found is None:
+            self.hide()
+            return
+        row, target = found.course, found.target
+        started = row.last_studied is not None
+        self.heading.setText("Continue your course" if started else "Start a course")
+        self.course.setText(f"{row.topic} — {target.lesson_title}")
+        self.course.setToolTip(f"Opens “{target.lesson_title}”")
+        self.bar.setValue(row.percent)
+        self.counts.setText(f"{row.completed_count} of {row.lesson_count} lessons completed")
+        self.button.setText("Continue" if started else "Start")
+        self.show()
+
+    def _open(self) -> None:
+        if self.found is not None:
+            self.open_lesson_requested.emit(self.found.target.lesson_id)
