@@ -1,8 +1,9 @@
-"""`studydesk import csv` and `studydesk export csv|markdown`: flashcards in and out of files."""
+"""`studydesk import csv|apkg` and `studydesk export csv|markdown`: flashcards in and out."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,12 @@ def register(table: CommandTable) -> None:
     csv_in.add_argument("path", type=Path, metavar="PATH")
     csv_in.add_argument("--deck", required=True, help='the deck, e.g. "Languages::Spanish"')
     csv_in.add_argument("--encoding", help="the file's encoding if it is not UTF-8 (e.g. cp1252)")
+    apkg = table.add(
+        "import", "apkg", import_apkg, "an Anki package (.apkg): decks, cards, images, history"
+    )
+    apkg.add_argument("path", type=Path, metavar="PATH")
+    apkg.add_argument("--deck", help="put every card into this deck instead of the package's")
+    apkg.add_argument("--json", action="store_true", help="print the counts as JSON")
     csv_out = table.add("export", "csv", export_csv, "a deck (with subdecks) to a CSV file")
     csv_out.add_argument("--deck", required=True, help="the deck to export")
     csv_out.add_argument("path", type=Path, metavar="PATH")
@@ -51,6 +58,32 @@ def import_csv(args: argparse.Namespace, locations: DataLocations) -> int:
         report = import_cards_csv(session, args.path, args.deck, encoding=args.encoding)
     skipped = f", {report.duplicates} already there" if report.duplicates else ""
     print(f"Imported {report.added} cards into {report.deck_name!r}{skipped} from {args.path}.")
+    return 0
+
+
+def import_apkg(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.importers.anki_apkg import import_apkg as import_package
+    from app.importers.anki_apkg import read_apkg
+
+    parsed = read_apkg(args.path, args.deck)  # a bad package is refused before a profile opens
+    with _opened(args, locations) as opened, opened.database.write_session() as session:
+        report = import_package(session, parsed, opened.profile.media_dir)
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(
+        f"Imported {report.cards} cards ({report.notes} notes) into {len(report.decks)} decks, "
+        f"{report.reviews} reviews and {report.media} images from {args.path}."
+    )
+    if report.already_there:
+        print(f"{report.already_there} cards were already there and were kept as they are.")
+    skipped = report.skipped_reviews
+    if skipped:
+        print(f"{skipped} review-log rows were not answers (rescheduling) and were skipped.")
+    for reason in report.skipped_cards:
+        print(f"Skipped a card: {reason}.")
+    if report.skipped_media:
+        print(f"{report.skipped_media} media files (sounds, videos, unused) were not imported.")
     return 0
 
 

@@ -1,0 +1,205 @@
+"""Import an Anki package (.apkg) into a profile: decks, cards, images and review history.
+
+`read_apkg` (in `anki_read`) checks and reads the whole package first; `import_apkg` then
+stores the images and writes every row in the caller's transaction. On any failure the images
+it created are removed again and the transaction is the caller's to roll back, so a failed
+import leaves nothing behind. Cards already imported from the same notes (same note guid and
+card number) are not added again; only reviews made since are appended, and replayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.core.flashcards.cards import NewCard, add_cards
+from app.core.flashcards.decks import DeckInfo, deck_settings, ensure_deck
+from app.core.flashcards.media import store_media
+from app.core.flashcards.replay import (
+    ensure_config,
+    live_reviews,
+    settings_by_id,
+    write_schedules,
+)
+from app.core.flashcards.scheduling import NEW_CARD, Rating, Schedule, apply_review
+from app.core.flashcards.tables import CARDS, REVIEWS, chunks
+from app.db.models import ImportSource
+from app.db.types import new_id, utcnow
+from app.errors import UserError
+from app.importers.anki_package import MAX_MEDIA_BYTES, AnkiPackage
+from app.importers.anki_read import (
+    ApkgCard,
+    ApkgImportReport,
+    ApkgReview,
+    ParsedApkg,
+    read_apkg,
+)
+
+__all__ = ["ApkgImportReport", "ParsedApkg", "import_apkg", "read_apkg"]
+
+
+def import_apkg(
+    session: Session,
+    source: Path | ParsedApkg,
+    media_dir: Path,
+    *,
+    deck_name: str | None = None,
+    now: datetime | None = None,
+) -> ApkgImportReport:
+    """Import a package (or one already read with `read_apkg`) in the caller's transaction.
+
+    `deck_name` puts every card into that deck; otherwise the package's deck tree is kept.
+    Raises UserError, having written nothing, for a bad package.
+    """
+    parsed = source if isinstance(source, ParsedApkg) else read_apkg(source, deck_name)
+    now = now or utcnow()
+    created: list[Path] = []
+    try:
+        _store_images(parsed, media_dir, created)
+        return _write(session, parsed, now)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _store_images(parsed: ParsedApkg, media_dir: Path, created: list[Path]) -> None:
+    if not parsed.media:
+        return
+    with AnkiPackage(parsed.path) as package:
+        for stored, member in sorted(parsed.media.items()):
+            target = media_dir / stored
+            existed = target.exists()
+            data = package.read(member, MAX_MEDIA_BYTES, f"the image {member!r}")
+            if store_media(media_dir, data) != stored:
+                raise UserError(f"{parsed.path} changed while it was being imported; try again.")
+            if not existed:
+                created.append(target)
+
+
+def _write(session: Session, parsed: ParsedApkg, now: datetime) -> ApkgImportReport:
+    existing: dict[str, str] = {
+        str(external): str(card_id)
+        for external, card_id in session.execute(
+            select(CARDS.c.external_id, CARDS.c.id).where(
+                CARDS.c.source == "anki", CARDS.c.external_id.is_not(None)
+            )
+        )
+    }
+    decks: dict[str, DeckInfo] = {}
+    for name in sorted({card.deck for card in parsed.cards}):
+        decks[name] = ensure_deck(session, name)
+    card_id_of: dict[int, str] = {}
+    fresh: dict[str, list[ApkgCard]] = {}
+    for card in parsed.cards:
+        if card.external_id in existing:
+            card_id_of[card.anki_id] = existing[card.external_id]
+        else:
+            existing[card.external_id] = ""  # the same note twice in one package: once
+            fresh.setdefault(card.deck, []).append(card)
+    added: list[str] = []
+    for name, cards in fresh.items():
+        new_cards = [
+            NewCard(c.front, c.back, c.tags, origin="anki", external_id=c.external_id)
+            for c in cards
+        ]
+        change = add_cards(session, decks[name].id, new_cards, now=now)
+        for card, card_id in zip(cards, change.card_ids, strict=True):
+            card_id_of[card.anki_id] = card_id
+        added.extend(change.card_ids)
+    marks = [
+        {"card_id": card_id_of[c.anki_id], "s": c.suspended, "f": c.flag}
+        for cards in fresh.values()
+        for c in cards
+        if c.suspended or c.flag
+    ]
+    if marks:
+        session.execute(
+            update(CARDS)
+            .where(CARDS.c.id == bindparam("card_id"))
+            .values(suspended=bindparam("s"), flag=bindparam("f")),
+            marks,
+        )
+    reviews = _write_reviews(session, parsed, card_id_of, now)
+    new_ids = set(added)
+    notes = len({c.note_guid for c in parsed.cards if card_id_of.get(c.anki_id) in new_ids})
+    report = ApkgImportReport(
+        parsed.path, parsed.collection, tuple(decks), notes, len(added), reviews,
+        len(parsed.media), len(parsed.cards) - len(added), parsed.skipped_reviews,
+        parsed.skipped_cards, parsed.skipped_media, tuple(added),
+    )  # fmt: skip
+    session.add(
+        ImportSource(
+            kind="cards-apkg",
+            path=str(parsed.path),
+            size=parsed.size,
+            sha256=parsed.sha256,
+            report=report.as_json(),
+        )
+    )
+    return report
+
+
+def _write_reviews(
+    session: Session, parsed: ParsedApkg, card_id_of: Mapping[int, str], now: datetime
+) -> int:
+    """Append the package's answers each card does not have yet, and replay those cards."""
+    incoming = {card_id_of[c.anki_id]: c.reviews for c in parsed.cards if c.reviews}
+    if not incoming:
+        return 0
+    homes: dict[str, tuple[str, str | None]] = {}
+    for part in chunks(sorted(incoming)):
+        found = session.execute(
+            select(CARDS.c.id, CARDS.c.deck_id, CARDS.c.scheduler).where(CARDS.c.id.in_(part))
+        )
+        homes.update({row.id: (row.deck_id, row.scheduler) for row in found})
+    logs = live_reviews(session, incoming.keys())
+    settings = settings_by_id(session, {r.config_id for log in logs.values() for r in log})
+    configs: dict[tuple[str, str | None], str] = {}
+    rows: list[dict[str, Any]] = []
+    schedules: dict[str, Schedule] = {}
+    for card_id, reviews in incoming.items():
+        home = homes[card_id]
+        if home not in configs:
+            configs[home] = ensure_config(session, deck_settings(session, *home))
+            settings.update(settings_by_id(session, [configs[home]]))
+        old = logs.get(card_id, [])
+        seen = {review.reviewed_at for review in old}
+        steps: list[tuple[datetime, str, int, str, ApkgReview | None]] = [
+            (r.reviewed_at, r.id, r.rating, r.config_id, None) for r in old
+        ]
+        for review in reviews:
+            if review.at in seen:
+                continue
+            seen.add(review.at)
+            steps.append((review.at, new_id(), review.rating, configs[home], review))
+        if len(steps) == len(old):
+            continue
+        schedule = NEW_CARD
+        for at, review_id, rating, config_id, new in sorted(steps, key=lambda s: (s[0], s[1])):
+            if new is not None:
+                rows.append(
+                    {
+                        "id": review_id,
+                        "created_at": now,
+                        "card_id": card_id,
+                        "deck_id": home[0],
+                        "rating": rating,
+                        "reviewed_at": at,
+                        "duration_ms": new.duration_ms,
+                        "scheduler": settings[config_id].kind,
+                        "config_id": config_id,
+                        "state_before": schedule.state,
+                    }
+                )
+            schedule = apply_review(schedule, Rating(rating), at, settings[config_id], card_id)
+        schedules[card_id] = schedule
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(REVIEWS), rows[start : start + 5000])
+    write_schedules(session, schedules)
+    return len(rows)

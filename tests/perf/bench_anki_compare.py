@@ -1,0 +1,205 @@
+"""Study Desk against Anki (the `anki` package from PyPI) on the same 20,000-note workload.
+
+Run on its own (not part of the test suite); `anki` is a benchmark-only dependency:
+
+    .venv/bin/pip install anki
+    .venv/bin/python tests/perf/bench_anki_compare.py [--notes 20000] [--answers 200] [--dir D]
+
+(a) Study Desk: import the .apkg (written by Anki's exporter when `anki` is installed, else by
+the tests' own writer), first card, answer + next card (median, p95), deck counts.
+(b) Anki: add the same notes to a Collection, get the queue, answer cards (build_answer +
+answer_card), deck tree counts. Without `anki` (b) is skipped with a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "flashcards"))
+
+from apkg_builder import BASIC, CLOZE, REVERSED, Note, Package, write_apkg  # noqa: E402
+from sqlalchemy import update  # noqa: E402
+
+from app.core.flashcards.queue import deck_list  # noqa: E402
+from app.core.flashcards.review import answer_and_next, next_card  # noqa: E402
+from app.core.flashcards.tables import DECKS  # noqa: E402
+from app.db.database import ProfileDatabase  # noqa: E402
+from app.importers.anki_apkg import import_apkg  # noqa: E402
+
+DECK_COUNT = 10
+
+
+def notes(count: int) -> list[tuple[str, list[str], int]]:
+    """(note type, fields, deck number): 70% Basic, 20% reversed, 10% Cloze."""
+    found = []
+    for n in range(count):
+        deck = n % DECK_COUNT
+        if n % 10 == 9:
+            found.append(
+                ("Cloze", [f"Fact {n}: {{{{c1::answer {n}}}}} and {{{{c2::more}}}}", ""], deck)
+            )
+        elif n % 10 >= 7:
+            found.append(("Basic (and reversed card)", [f"word <b>{n}</b>", f"meaning {n}"], deck))
+        else:
+            found.append(("Basic", [f"question {n}<br>line two", f"answer <i>{n}</i>"], deck))
+    return found  # fmt: skip
+
+
+def stats(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def run_anki(
+    folder: Path, workload: list[tuple[str, list[str], int]], answers: int
+) -> dict[str, Any]:
+    from anki.collection import Collection, ExportAnkiPackageOptions
+    from anki.scheduler.v3 import CardAnswer
+
+    (folder / "anki").mkdir()
+    col = Collection(str(folder / "anki" / "collection.anki2"))
+    deck_ids = [col.decks.id(f"Bench::Deck {d}") for d in range(DECK_COUNT)]
+    models = {name: col.models.by_name(name) for name in {w[0] for w in workload}}
+
+    def add_all() -> None:
+        for name, fields, deck in workload:
+            note = col.new_note(models[name])
+            for index, value in enumerate(fields):
+                note.fields[index] = value
+            col.add_note(note, deck_ids[deck])
+
+    result: dict[str, Any] = {}
+    result["add notes"], _ = timed(add_all)
+    col.decks.select(col.decks.id("Bench"))
+    config = col.decks.get_config(1)
+    config["new"]["perDay"] = 9999  # both sides: no daily limit in the way of the loop
+    col.decks.update_config(config)
+    result["first card"], _ = timed(lambda: col.sched.get_queued_cards())
+    loop = []
+    for _ in range(answers):
+        start = time.perf_counter()
+        queued = col.sched.get_queued_cards().cards[0]
+        card = col.get_card(queued.card.id)
+        card.start_timer()
+        col.sched.answer_card(
+            col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.GOOD)
+        )
+        col.sched.get_queued_cards()
+        loop.append((time.perf_counter() - start) * 1000)
+    result["answer + next"] = stats(loop)
+    result["deck counts"], _ = timed(lambda: col.sched.deck_due_tree())
+    apkg = folder / "bench.apkg"
+    options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=False)
+    col.export_anki_package(out_path=str(apkg), options=options, limit=None)
+    col.close()
+    result["apkg"] = apkg
+    return result
+
+
+def own_apkg(folder: Path, workload: list[tuple[str, list[str], int]]) -> Path:
+    kinds = {"Basic": BASIC, "Basic (and reversed card)": REVERSED, "Cloze": CLOZE}
+    package = Package(decks={d + 2: f"Bench::Deck {d}" for d in range(DECK_COUNT)})
+    package.notes = [
+        Note(f"g{n}", kinds[name], fields, deck + 2)
+        for n, (name, fields, deck) in enumerate(workload)
+    ]
+    return write_apkg(folder / "bench.apkg", package, current=True)
+
+
+def run_studydesk(folder: Path, apkg: Path, answers: int) -> dict[str, Any]:
+    database = ProfileDatabase.open(folder / "p" / "studydesk.sqlite3", folder / "b", create=True)
+    result: dict[str, Any] = {}
+    try:
+
+        def do_import() -> Any:
+            with database.write_session() as session:
+                return import_apkg(session, apkg, folder / "media")
+
+        result["import apkg"], report = timed(do_import)
+        result["cards"] = report.cards
+        with database.write_session() as session:
+            session.execute(update(DECKS).values(new_per_day=9999))
+        now = datetime.now(UTC)
+        with database.read_session() as session:
+            result["first card"], shown = timed(lambda: next_card(session, None, now))
+        loop = []
+        card = shown.card
+        for _ in range(answers):
+            assert card is not None
+            start = time.perf_counter()
+            with database.write_session() as session:
+                _answer, shown = answer_and_next(session, card.id, 3, 5000, datetime.now(UTC), None)
+            loop.append((time.perf_counter() - start) * 1000)
+            card = shown.card
+        result["answer + next"] = stats(loop)
+        with database.read_session() as session:
+            result["deck counts"], _ = timed(lambda: deck_list(session, datetime.now(UTC)))
+    finally:
+        database.close()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=20_000)
+    parser.add_argument("--answers", type=int, default=200)
+    parser.add_argument("--dir", type=Path)
+    args = parser.parse_args()
+    workload = notes(args.notes)
+    with tempfile.TemporaryDirectory(dir=args.dir) as temp:
+        folder = Path(temp)
+        try:
+            import anki  # noqa: F401
+        except ImportError:
+            anki_result = None
+            print("anki is not installed (pip install anki): skipping the Anki side.")
+            apkg = own_apkg(folder, workload)
+        else:
+            anki_result = run_anki(folder, workload, args.answers)
+            apkg = anki_result["apkg"]
+        ours = run_studydesk(folder, apkg, args.answers)
+    print(f"{args.notes:,} notes -> {ours['cards']:,} cards; {args.answers} answers")
+    print(f"Study Desk: import .apkg {ours['import apkg']:.0f} ms")
+    rows = ("first card", "deck counts")
+    for name in rows:
+        line = f"  {name:14} Study Desk {ours[name]:8.1f} ms"
+        if anki_result:
+            ratio = ours[name] / anki_result[name]
+            line += f" | Anki {anki_result[name]:8.1f} ms | ratio {ratio:.2f}"
+        print(line)
+    median, p95 = ours["answer + next"]
+    line = f"  answer + next  Study Desk median {median:.2f} ms p95 {p95:.2f} ms"
+    if anki_result:
+        a_median, a_p95 = anki_result["answer + next"]
+        line += (
+            f" | Anki median {a_median:.2f} ms p95 {a_p95:.2f} ms"
+            f" | ratio median {median / a_median:.2f} p95 {p95 / a_p95:.2f}"
+        )
+    print(line)
+    if anki_result:
+        ratio = ours["import apkg"] / anki_result["add notes"]
+        print(
+            f"  load notes     Study Desk import {ours['import apkg']:.0f} ms | Anki add_note x"
+            f"{args.notes:,} {anki_result['add notes']:.0f} ms | ratio {ratio:.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
