@@ -39,6 +39,8 @@ from app.ui.legacy_import import LegacyImportRun
 from app.ui.lessons.pack_actions import export_course_pack, import_course_pack
 from app.ui.lessons.today_section import ContinueCourseSection
 from app.ui.lessons.view import LessonsView
+from app.ui.review.today_section import DueCardsSection
+from app.ui.review.view import ReviewView
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
@@ -47,7 +49,7 @@ from app.ui.today.view import TodayView
 log = logging.getLogger(__name__)
 
 # The views that exist, in sidebar order; each later feature adds its own here.
-VIEWS: list[Callable[[ViewContext], QWidget]] = [TodayView, LessonsView]
+VIEWS: list[Callable[[ViewContext], QWidget]] = [TodayView, LessonsView, ReviewView]
 BACKUP_CHECK_MS = 60_000
 
 
@@ -108,6 +110,10 @@ class MainWindow(QMainWindow):
         self.continue_section = ContinueCourseSection(context)
         today.add_section(self.continue_section)
         self.continue_section.open_lesson_requested.connect(self.open_lesson)
+        self.review = next(v for v in self.views if isinstance(v, ReviewView))
+        self.due_cards_section = DueCardsSection(context)
+        today.add_section(self.due_cards_section)
+        self.due_cards_section.review_requested.connect(self.start_review)
         self._build_menus()
         self._show_profile_name()
         context.runner.data_changed.connect(self._on_data_changed)
@@ -176,6 +182,10 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
     # File menu
+    def start_review(self, deck_id: str) -> None:
+        self.sidebar.setCurrentRow(self.views.index(self.review))
+        self.review.start_review(deck_id or None)
+
     def open_lesson(self, lesson_id: str) -> None:
         self.sidebar.setCurrentRow(self.views.index(self.lessons))
         self.lessons.open_lesson(lesson_id)

@@ -1,0 +1,270 @@
+"""The Review view's database work. Every function here runs on a TaskRunner worker, never on
+the GUI thread: each opens its own session, does one step of the review loop, and returns a
+frozen record the GUI shows as it is (card markdown already made safe for display)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.core.changes import Changes
+from app.core.courses.markdown import display_markdown
+from app.core.flashcards.browser import CardFilter, count_cards
+from app.core.flashcards.cards import CardUndo
+from app.core.flashcards.queue import DeckCounts
+from app.core.flashcards.review import NextCard, SessionSummary, next_card, session_summary
+from app.core.opening import OpenProfile
+
+# Kinds of change that alter what the Review view shows ("flashcards": the sample decks were
+# loaded or removed, as `app.core.samples` announces it).
+SHOWS = ("cards", "reviews", "decks", "tags", "flashcards")
+
+
+def local_now() -> datetime:
+    """Now in the learner's zone: the study day turns over at 4 am there."""
+    return datetime.now().astimezone()
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    """What the review pane shows next: the card (with its sides ready for display) or the
+    empty state, and the summary of the session when it has just run out of cards."""
+
+    deck_id: str | None
+    next: NextCard
+    front: str
+    back: str
+    has_cards: bool  # the selection holds any live card at all (suspended ones too)
+    summary: SessionSummary | None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An answer written and the step after it. `undo` is what takes it back: a review id
+    (`undo_answer`) or the values a suspend/bury replaced (`undo_card_change`)."""
+
+    undo: str | CardUndo | None
+    label: str  # names it after "Undid the ..."
+    note: str  # what the pane says about it
+    step: ReviewStep
+    changes: Changes
+
+
+def media_dir(opened: OpenProfile) -> Path:
+    return opened.profile.media_dir
+
+
+def step_in(
+    session: Session,
+    opened: OpenProfile,
+    deck_id: str | None,
+    session_ids: Sequence[str],
+    now: datetime,
+    found: NextCard | None = None,
+) -> ReviewStep:
+    """`found`: the next card when the caller already has it (`answer_and_next`)."""
+    found = found or next_card(session, deck_id, now)
+    folder = media_dir(opened)
+    if found.card is not None:
+        front = display_markdown(found.card.front, folder)
+        back = display_markdown(found.card.back, folder)
+        return ReviewStep(deck_id, found, front, back, True, None)
+    has_cards = found.next_due_at is not None or (
+        count_cards(session, CardFilter(deck_id=deck_id), now) > 0
+    )
+    summary = session_summary(session, session_ids) if session_ids else None
+    return ReviewStep(deck_id, found, "", "", has_cards, summary)
+
+
+def read_step(opened: OpenProfile, deck_id: str | None, session_ids: Sequence[str]) -> ReviewStep:
+    with opened.database.read_session() as session:
+        return step_in(session, opened, deck_id, session_ids, local_now())
+
+
+def answer(
+    opened: OpenProfile,
+    card_id: str,
+    rating: int,
+    duration_ms: int,
+    deck_id: str | None,
+    session_ids: Sequence[str],
+) -> Answered:
+    """One round trip of the loop: the answer and the next card in one write transaction."""
+    from app.core.flashcards.review import answer_and_next
+
+    now = local_now()
+    with opened.database.write_session() as session:
+        result, found = answer_and_next(session, card_id, rating, duration_ms, now, deck_id)
+        ids = [*session_ids, result.review_id]
+        step = step_in(session, opened, deck_id, ids, now, found)
+    note = f"{result.rating.name.title()}: due again in {result.interval_label}"
+    return Answered(result.review_id, "answer", note, step, result.changes)
+
+
+def set_aside(
+    opened: OpenProfile,
+    card_id: str,
+    how: str,
+    deck_id: str | None,
+    session_ids: Sequence[str],
+) -> Answered:
+    """Suspend (`how` = "suspend") or bury ("bury") a card, then the next one."""
+    from app.core.flashcards.cards import bury_cards, set_suspended
+
+    now = local_now()
+    with opened.database.write_session() as session:
+        if how == "suspend":
+            change = set_suspended(session, [card_id], True)
+        else:
+            change = bury_cards(session, [card_id], now)
+        step = step_in(session, opened, deck_id, session_ids, now)
+    if how == "suspend":
+        label, note = "suspension", "Suspended: it stays out of reviews until unsuspended"
+    else:
+        label, note = "burying", "Buried until tomorrow"
+    return Answered(change.undo, label, note, step, change.changes)
+
+
+def undo(
+    opened: OpenProfile,
+    token: str | CardUndo,
+    deck_id: str | None,
+    session_ids: Sequence[str],
+) -> Answered:
+    """Take back an answer or a suspend/bury, then show what is next (usually that card)."""
+    from app.core.flashcards.cards import undo_card_change
+    from app.core.flashcards.review import undo_answer
+
+    now = local_now()
+    with opened.database.write_session() as session:
+        if isinstance(token, str):
+            changes = undo_answer(session, token, now).changes
+            session_ids = [i for i in session_ids if i != token]
+        else:
+            changes = undo_card_change(session, token, now)
+        step = step_in(session, opened, deck_id, session_ids, now)
+    return Answered(None, "undo", "", step, changes)
+
+
+def read_decks(opened: OpenProfile) -> tuple[DeckCounts, ...]:
+    from app.core.flashcards.queue import deck_list
+
+    with opened.database.read_session() as session:
+        return deck_list(session, local_now())
+
+
+def read_due_today(opened: OpenProfile) -> tuple[DeckCounts, ...]:
+    from app.core.flashcards.queue import due_today
+
+    with opened.database.read_session() as session:
+        return due_today(session, local_now())
+
+
+# --- decks and cards ---------------------------------------------------------------------------
+
+DECK_CHANGES = Changes.of("decks")
+
+
+def create_deck(opened: OpenProfile, name: str, parent_id: str | None) -> Changes:
+    from app.core.flashcards.decks import create_deck as create
+
+    with opened.database.write_session() as session:
+        create(session, name, parent_id)
+    return DECK_CHANGES
+
+
+def rename_deck(opened: OpenProfile, deck_id: str, name: str) -> Changes:
+    from app.core.flashcards.decks import rename_deck as rename
+
+    with opened.database.write_session() as session:
+        return rename(session, deck_id, name)
+
+
+def delete_deck(opened: OpenProfile, deck_id: str) -> Changes:
+    from app.core.flashcards.decks import delete_deck as delete
+
+    with opened.database.write_session() as session:
+        return delete(session, deck_id)
+
+
+@dataclass(frozen=True)
+class DeckOptions:
+    scheduler: str
+    desired_retention: float
+    new_per_day: int
+    reviews_per_day: int
+    learning_steps: tuple[int, ...]  # seconds
+
+
+def save_deck_options(opened: OpenProfile, deck_id: str, options: DeckOptions) -> Changes:
+    from app.core.flashcards.decks import update_deck_settings
+
+    with opened.database.write_session() as session:
+        update_deck_settings(
+            session,
+            deck_id,
+            scheduler=options.scheduler,
+            desired_retention=options.desired_retention,
+            new_per_day=options.new_per_day,
+            reviews_per_day=options.reviews_per_day,
+            learning_steps=options.learning_steps,
+        )
+    return DECK_CHANGES
+
+
+@dataclass(frozen=True)
+class CardText:
+    """What the card editor saves: `card_id` None adds a new card."""
+
+    card_id: str | None
+    deck_id: str | None  # None: a "Default" deck, made if need be (a profile with no decks)
+    front: str
+    back: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    card_id: str
+    changes: Changes
+
+
+def save_card(opened: OpenProfile, text: CardText) -> SavedCard:
+    """Add the card, or change its text, tags and deck, in one transaction."""
+    from app.core.flashcards.browser import get_card
+    from app.core.flashcards.cards import add_card, edit_card, move_cards
+    from app.core.flashcards.decks import ensure_deck
+
+    with opened.database.write_session() as session:
+        deck_id = text.deck_id or ensure_deck(session, "Default").id
+        if text.card_id is None:
+            change = add_card(session, deck_id, text.front, text.back, tags=text.tags)
+            kinds = change.changes.kinds | {"decks"}  # a Default deck may be new
+            return SavedCard(change.card_ids[0], Changes(frozenset(kinds)))
+        moved = get_card(session, text.card_id).deck_id != deck_id
+        edit_card(session, text.card_id, front=text.front, back=text.back, tags=text.tags)
+        if moved:
+            move_cards(session, [text.card_id], deck_id)
+    return SavedCard(text.card_id, Changes.of("cards", "tags"))
+
+
+def preview(opened: OpenProfile, front: str, back: str) -> tuple[str, str]:
+    """Both sides made safe for display (reads the media folder, so off the GUI thread)."""
+    folder = media_dir(opened)
+    return display_markdown(front, folder), display_markdown(back, folder)
+
+
+def store_image(opened: OpenProfile, path: Path) -> str:
+    """Copy an image into the profile's media folder; returns the markdown that shows it."""
+    from app.core.flashcards.media import media_link, store_media
+    from app.errors import UserError
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"Could not read {path}: {error.strerror or error}") from None
+    return media_link(store_media(media_dir(opened), data), path.stem)

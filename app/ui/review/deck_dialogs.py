@@ -1,0 +1,156 @@
+"""Forms for decks: a new deck, a new name, and the deck's study options. Each saves in the
+background and shows a problem (a taken name, a setting out of range) under its fields."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
+
+from app.core.flashcards.decks import DeckInfo
+from app.core.opening import OpenProfile
+from app.ui.dialogs.forms import WorkDialog
+from app.ui.review import data
+from app.ui.tasks import TaskRunner, WorkFn
+
+SCHEDULER_NAMES = (("fsrs", "FSRS (recommended)"), ("sm2", "SM-2 (classic Anki)"))
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def steps_text(seconds: tuple[int, ...]) -> str:
+    """Learning steps as the learner types them: "1m 10m 1d"."""
+    parts = []
+    for value in seconds:
+        for unit in ("d", "h", "m"):
+            if value % _UNITS[unit] == 0:
+                parts.append(f"{value // _UNITS[unit]}{unit}")
+                break
+        else:
+            parts.append(f"{value}s")
+    return " ".join(parts)
+
+
+def parse_steps(text: str) -> tuple[int, ...] | None:
+    """Seconds of each step in "1m 10m 1d" (a bare number is minutes); None if unreadable."""
+    found = []
+    for part in text.replace(",", " ").split():
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", part.strip().lower())
+        if match is None:
+            return None
+        found.append(round(float(match.group(1)) * _UNITS[match.group(2) or "m"]))
+    return tuple(found)
+
+
+class NewDeckDialog(WorkDialog):
+    def __init__(
+        self,
+        runner: TaskRunner,
+        opened: OpenProfile,
+        parent_deck: DeckInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(runner, "New Deck", "Create", "Creating the deck", parent)
+        self.opened, self.parent_deck = opened, parent_deck
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("For example, Spanish or Biology::Cells")
+        self.form.addRow("Name:", self.name)
+        if parent_deck is not None:
+            self.set_intro(f"The new deck goes inside “{parent_deck.full_name}”.")
+
+    def work(self) -> WorkFn | None:
+        name = self.name.text().strip()
+        if not name:
+            self.show_error("Give the deck a name.")
+            return None
+        opened = self.opened
+        parent_id = self.parent_deck.id if self.parent_deck else None
+        return lambda _progress: data.create_deck(opened, name, parent_id)
+
+
+class RenameDeckDialog(WorkDialog):
+    def __init__(
+        self, runner: TaskRunner, opened: OpenProfile, deck: DeckInfo, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(runner, "Rename Deck", "Rename", "Renaming the deck", parent)
+        self.opened, self.deck = opened, deck
+        self.name = QLineEdit(deck.name)
+        self.name.selectAll()
+        self.form.addRow("New name:", self.name)
+
+    def work(self) -> WorkFn | None:
+        opened, deck_id, name = self.opened, self.deck.id, self.name.text()
+        return lambda _progress: data.rename_deck(opened, deck_id, name)
+
+
+class DeckOptionsDialog(WorkDialog):
+    """The options of one deck; they apply to reviews from now on."""
+
+    def __init__(
+        self, runner: TaskRunner, opened: OpenProfile, deck: DeckInfo, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(runner, "Deck Options", "Save", "Saving the options", parent)
+        self.opened, self.deck = opened, deck
+        self.set_intro(f"Options of “{deck.full_name}”. They apply to answers from now on.")
+        self.scheduler = QComboBox()
+        for key, text in SCHEDULER_NAMES:
+            self.scheduler.addItem(text, key)
+        self.scheduler.setCurrentIndex(max(0, self.scheduler.findData(deck.scheduler)))
+        self.retention = QDoubleSpinBox()
+        self.retention.setRange(0.70, 0.99)
+        self.retention.setSingleStep(0.01)
+        self.retention.setDecimals(2)
+        self.retention.setValue(deck.desired_retention)
+        self.retention.setToolTip(
+            "How likely you want to be to remember a card when it comes up (FSRS). Higher "
+            "means more reviews."
+        )
+        self.new_per_day = self._limit(deck.new_per_day)
+        self.reviews_per_day = self._limit(deck.reviews_per_day)
+        self.steps = QLineEdit(steps_text(deck.learning_steps))
+        self.steps.setPlaceholderText("For example, 1m 10m")
+        self.steps.setToolTip("The delays before a new card graduates: s, m, h or d each.")
+        self.form.addRow("Scheduler:", self.scheduler)
+        self.form.addRow("Desired retention:", self.retention)
+        self.form.addRow("New cards per day:", self.new_per_day)
+        self.form.addRow("Reviews per day:", self.reviews_per_day)
+        self.form.addRow("Learning steps:", self.steps)
+        self.scheduler.currentIndexChanged.connect(self._show_fsrs_fields)
+        self._show_fsrs_fields()
+
+    @staticmethod
+    def _limit(value: int) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(0, 100_000)
+        box.setValue(value)
+        return box
+
+    def _show_fsrs_fields(self) -> None:
+        # SM-2 has no retention target; the steps are FSRS's here (see decks._settings).
+        fsrs = self.scheduler.currentData() == "fsrs"
+        self.retention.setEnabled(fsrs)
+        self.steps.setEnabled(fsrs)
+
+    def options(self) -> data.DeckOptions | None:
+        steps = parse_steps(self.steps.text())
+        if steps is None or not steps:
+            self.show_error("Write the learning steps as times such as 1m 10m 1h.")
+            return None
+        return data.DeckOptions(
+            scheduler=str(self.scheduler.currentData()),
+            desired_retention=round(self.retention.value(), 2),
+            new_per_day=self.new_per_day.value(),
+            reviews_per_day=self.reviews_per_day.value(),
+            learning_steps=steps,
+        )
+
+    def work(self) -> WorkFn | None:
+        options = self.options()
+        if options is None:
+            return None
+        opened, deck_id = self.opened, self.deck.id
+        return lambda _progress: data.save_deck_options(opened, deck_id, options)
+
+    def _set_working(self, working: bool) -> None:
+        super()._set_working(working)
+        if not working:
+            self._show_fsrs_fields()

@@ -1,0 +1,185 @@
+"""The deck list beside the review pane: today's counts per deck, and the deck actions.
+
+Enter or a double-click on a deck asks to review it (`review_requested(deck_id)`, "" for all
+decks). The list reloads itself, in the background, after any change to cards or decks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.flashcards.decks import DeckInfo
+from app.core.flashcards.queue import DeckCounts
+from app.ui.context import ViewContext
+from app.ui.dialogs.forms import WorkDialog, confirm
+from app.ui.review import data
+from app.ui.review.deck_dialogs import DeckOptionsDialog, NewDeckDialog, RenameDeckDialog
+from app.ui.review.deck_model import DECK_ID_ROLE, DUE, LEARN, NAME, NEW, DeckTreeModel
+
+
+class DeckPanel(QWidget):
+    """`review_requested(deck_id)`: study this deck now ("" means every deck)."""
+
+    review_requested = Signal(str)
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.dialog: WorkDialog | None = None  # the open deck form, kept alive while shown
+        self.model = DeckTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName("Decks")
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        for column in (NEW, LEARN, DUE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.activated.connect(self._activated)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        self.study_button = QPushButton("Study")
+        self.study_button.setToolTip("Review the selected deck (Enter)")
+        self.study_button.clicked.connect(self.study_selected)
+        self.new_action = self._action("&New Deck…", self.new_deck, "Ctrl+Shift+N")
+        self.rename_action = self._action("&Rename Deck…", self.rename_deck, "F2")
+        self.options_action = self._action("Deck &Options…", self.deck_options, "Ctrl+Shift+O")
+        self.delete_action = self._action("&Delete Deck…", self.delete_deck, "Del")
+        menu = QMenu(self)
+        for action in (self.new_action, self.rename_action, self.options_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        self.tree.addActions(menu.actions())
+        self.deck_button = QToolButton()
+        self.deck_button.setText("Deck")
+        self.deck_button.setMenu(menu)
+        self.deck_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.study_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.deck_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.tree.selectionModel().currentChanged.connect(self._enable_actions)
+        self._enable_actions()
+        context.runner.data_changed.connect(self.on_data_changed)
+        self.refresh()
+
+    def _action(self, text: str, slot: object, key: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # Reading
+    def refresh(self) -> None:
+        opened = self.context.opened
+        self.context.runner.run_read(
+            lambda _progress: data.read_decks(opened), on_done=self._show_rows, owner=self
+        )
+
+    def on_data_changed(self, changes: Changes) -> None:
+        if changes.touches(*data.SHOWS):
+            self.refresh()
+
+    def _show_rows(self, rows: tuple[DeckCounts, ...]) -> None:
+        chosen = self.selected_deck_id()
+        first = not self.model.loaded
+        self.model.set_rows(rows)
+        if first:
+            self.tree.expandAll()
+        index = self.model.index_of(chosen)
+        if not index.isValid():
+            index = self.model.index(0, NAME)
+        if index != self.tree.currentIndex():
+            self.tree.setCurrentIndex(index)
+        self._enable_actions()
+
+    # Selection
+    def selected_deck_id(self) -> str | None:
+        """The chosen deck's id; None for "All decks" (or nothing chosen yet)."""
+        index = self.tree.currentIndex()
+        deck_id = index.data(DECK_ID_ROLE) if index.isValid() else ""
+        return str(deck_id) or None
+
+    def selected_deck(self) -> DeckInfo | None:
+        return self.model.deck(self.tree.currentIndex())
+
+    def select_deck(self, deck_id: str | None) -> None:
+        index = self.model.index_of(deck_id)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+
+    def _enable_actions(self, *_args: object) -> None:
+        has_deck = self.selected_deck() is not None
+        for action in (self.rename_action, self.options_action, self.delete_action):
+            action.setEnabled(has_deck)
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.review_requested.emit(str(index.data(DECK_ID_ROLE) or ""))
+
+    def study_selected(self) -> None:
+        self.review_requested.emit(self.selected_deck_id() or "")
+
+    # Deck actions
+    def new_deck(self) -> None:
+        self._open(NewDeckDialog(self.context.runner, self.context.opened, self.selected_deck()))
+
+    def rename_deck(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self._open(RenameDeckDialog(self.context.runner, self.context.opened, deck))
+
+    def deck_options(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            self._open(DeckOptionsDialog(self.context.runner, self.context.opened, deck))
+
+    def delete_deck(self) -> None:
+        deck = self.selected_deck()
+        if deck is None:
+            return
+        counts = self.model.counts_of(deck.id)
+        text = (
+            f"Delete “{deck.full_name}”, its subdecks and all their cards?\n\n"
+            "Their review history is kept; a backup taken before now can bring them back."
+        )
+        if counts.total:
+            text += f"\n\n{counts.total} of its cards are due today."
+        if not confirm(self, "Delete Deck", text, "Delete"):
+            return
+        opened, deck_id = self.context.opened, deck.id
+        self.context.runner.run_write(
+            lambda _progress: data.delete_deck(opened, deck_id),
+            label="Deleting the deck",
+            owner=self,
+        )
+
+    def _open(self, dialog: WorkDialog) -> None:
+        dialog.setParent(self.window(), dialog.windowFlags())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()

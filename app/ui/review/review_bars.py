@@ -1,0 +1,92 @@
+"""The strips around the card: the counts left today, and the four answer buttons each with
+the interval it would give the card."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.core.flashcards.queue import QueueCounts
+from app.core.flashcards.review import IntervalPreview
+
+RATINGS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
+
+
+class CountsBar(QWidget):
+    """ "New 5 · Learning 1 · Due 12"; the kind of the card on screen is underlined."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.deck = QLabel()
+        self.deck.setTextFormat(Qt.TextFormat.PlainText)
+        self.deck.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.counts = QLabel()
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.counts.setAccessibleName("Cards left today")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.addWidget(self.deck, 1)
+        layout.addWidget(self.counts)
+        self.current = QueueCounts()
+
+    def show_counts(self, deck_name: str, counts: QueueCounts, kind: str | None = None) -> None:
+        self.current = counts
+        self.deck.setText(deck_name)
+        parts = []
+        for key, label, value in (
+            ("new", "New", counts.new),
+            ("learning", "Learning", counts.learning),
+            ("review", "Due", counts.review),
+        ):
+            number = f"<u>{value}</u>" if key == kind else str(value)
+            parts.append(f"{label} <b>{number}</b>")
+        self.counts.setText(" &nbsp;·&nbsp; ".join(parts))
+
+    def text(self) -> str:
+        c = self.current
+        return f"New {c.new} · Learning {c.learning} · Due {c.review}"
+
+
+class AnswerBar(QWidget):
+    """`answered(rating)`: 1 Again, 2 Hard, 3 Good, 4 Easy. The buttons never take focus, so
+    Space and the number keys stay with the review pane."""
+
+    answered = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.buttons: list[QPushButton] = []
+        self.intervals: list[QLabel] = []
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        for rating, name in RATINGS:
+            button = QPushButton(name)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumWidth(96)
+            button.setToolTip(f"{name} ({rating})")
+            button.clicked.connect(lambda _checked=False, r=rating: self.answered.emit(r))
+            interval = QLabel()
+            interval.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            interval.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(button)
+            column.addWidget(interval)
+            row.addLayout(column)
+            self.buttons.append(button)
+            self.intervals.append(interval)
+        row.addStretch(1)
+
+    def set_previews(self, previews: tuple[IntervalPreview, ...]) -> None:
+        labels = {int(p.rating): p.label for p in previews}
+        for (rating, name), button, interval in zip(
+            RATINGS, self.buttons, self.intervals, strict=True
+        ):
+            interval.setText(labels.get(rating, ""))
+            button.setToolTip(f"{name} ({rating}): next in {labels.get(rating, '?')}")
+
+    def set_busy(self, busy: bool) -> None:
+        for button in self.buttons:
+            button.setEnabled(not busy)

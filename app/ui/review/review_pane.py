@@ -1,0 +1,277 @@
+"""The review loop on screen: the front, Space for the back, 1-4 to answer, Ctrl+Z to undo.
+
+Every step is one background task (`data.answer`, `data.set_aside`, `data.undo`, `data.read_step`)
+whose result carries the next card, so the GUI thread never waits on the disk. While a step is
+on its way the answer keys and buttons are disabled; a step that arrives after the learner has
+moved on (another deck chosen) is dropped, though its undo token is still kept.
+
+Time per card is measured from showing the front to the answer, as Anki does: the thinking
+before revealing the back is part of the effort the scheduler's log records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from app.core.changes import Changes
+from app.core.flashcards.cards import CardUndo
+from app.core.flashcards.review import CardToShow
+from app.errors import UserError
+from app.ui.context import ViewContext
+from app.ui.review import data
+from app.ui.review.card_view import CardBrowser, both_sides
+from app.ui.review.finished import FinishedPage, empty_text
+from app.ui.review.review_bars import AnswerBar, CountsBar
+from app.ui.tasks import WorkFn
+
+CARD_PAGE, FINISHED_PAGE = range(2)
+FRONT_KEYS, BACK_KEYS, NO_KEYS = range(3)
+RECHECK_MS = 60_000  # the empty state looks again for learning cards that fell due
+
+
+class ReviewPane(QWidget):
+    """`edit_requested(card)`: the learner pressed E on this card (the view opens the editor).
+    `step_shown()`: a new step is on screen (tests wait for it)."""
+
+    edit_requested = Signal(object)
+    step_shown = Signal()
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.deck_id: str | None = None
+        self.deck_name = "All decks"
+        self.step: data.ReviewStep | None = None
+        self.showing_back = False
+        self.busy = False
+        self.undo_stack: list[tuple[str | CardUndo, str]] = []
+        self.session_ids: list[str] = []  # this session's answers, for its summary
+        self._request = 0
+        self._own_change = False
+        self._shown_at = QElapsedTimer()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self.counts = CountsBar()
+        self.note = QLabel()
+        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.browser = CardBrowser()
+        self.browser.setAccessibleName("Card")
+        self.finished = FinishedPage()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.browser)
+        self.pages.addWidget(self.finished)
+        self.show_button = QPushButton("Show Answer")
+        self.show_button.setToolTip("Show the back of the card (Space)")
+        self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.show_button.setMinimumWidth(200)
+        self.show_button.clicked.connect(self.show_answer)
+        self.answers = AnswerBar()
+        self.answers.answered.connect(self.answer)
+        self.keys = QStackedWidget()
+        front = QWidget()
+        front_layout = QVBoxLayout(front)
+        front_layout.setContentsMargins(0, 0, 0, 0)
+        front_layout.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.keys.addWidget(front)
+        self.keys.addWidget(self.answers)
+        self.keys.addWidget(QWidget())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 12)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.keys)
+
+        self.show_action = self._action("Show Answer", self.show_answer, "Space", "Return", "Enter")
+        self.answer_actions = [self._answer_action(n) for n in range(1, 5)]
+        self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z")
+        self.edit_action = self._action("&Edit Card…", self.edit, "E")
+        self.suspend_action = self._action("&Suspend Card", self.suspend, "@")
+        self.bury_action = self._action("&Bury Card", self.bury, "-")
+
+        self._recheck = QTimer(self)
+        self._recheck.setInterval(RECHECK_MS)
+        self._recheck.timeout.connect(self.refresh)
+        context.runner.data_changed.connect(self.on_data_changed)
+        self._show_keys()
+
+    def _action(self, text: str, slot: Callable[[], object], *keys: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _answer_action(self, rating: int) -> QAction:
+        return self._action(f"Answer {rating}", lambda: self.answer(rating), str(rating))
+
+    @property
+    def card(self) -> CardToShow | None:
+        return self.step.next.card if self.step is not None else None
+
+    # Reading
+    def start(self, deck_id: str | None, deck_name: str) -> None:
+        """Begin a session on this deck (None: all decks)."""
+        self.deck_id, self.deck_name = deck_id, deck_name
+        self.session_ids = []
+        self.note.clear()
+        self.refresh()
+        self.setFocus()
+
+    def refresh(self) -> None:
+        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
+        self._request += 1
+        token = self._request
+        self.context.runner.run_read(
+            lambda _progress: data.read_step(opened, deck_id, ids),
+            on_done=lambda step: self._arrived(step, token),
+            on_error=self._read_failed,
+            owner=self,
+        )
+
+    def on_data_changed(self, changes: Changes) -> None:
+        if self._own_change:  # announced right after our own step arrived: already shown
+            self._own_change = False
+            return
+        if changes.touches(*data.SHOWS) and not self.busy:
+            self.refresh()
+
+    def _arrived(self, step: data.ReviewStep, token: int) -> None:
+        if token == self._request and step.deck_id == self.deck_id:
+            self._show_step(step)
+
+    def _read_failed(self, error: UserError) -> None:
+        if self.deck_id is not None:  # the deck was deleted meanwhile: study all decks
+            self.start(None, "All decks")
+        else:
+            self.context.runner.user_error.emit(str(error))
+
+    # Showing
+    def _show_step(self, step: data.ReviewStep) -> None:
+        before = self.card
+        self.step = step
+        card = step.next.card
+        same_card = before is not None and card is not None and before.id == card.id
+        kind = card.kind if card is not None else None
+        self.counts.show_counts(self.deck_name, step.next.counts, kind)
+        if card is None:
+            self.showing_back = False
+            now = data.local_now()
+            message = empty_text(step.has_cards, step.next.next_due_at, now)
+            self.finished.show_state(step.summary, message)
+            self.pages.setCurrentIndex(FINISHED_PAGE)
+            self._recheck.start()
+        else:
+            self._recheck.stop()
+            self.pages.setCurrentIndex(CARD_PAGE)
+            self.answers.set_previews(card.previews)
+            if not same_card:
+                self.showing_back = False
+                self._shown_at.start()
+            self._render()
+        self._show_keys()
+        self.step_shown.emit()
+
+    def _render(self) -> None:
+        if self.step is None or self.step.next.card is None:
+            return
+        markdown = both_sides(self.step.front, self.step.back) if self.showing_back else None
+        media = data.media_dir(self.context.opened)
+        self.browser.show_markdown(markdown or self.step.front, media)
+
+    def _show_keys(self) -> None:
+        has_card = self.card is not None
+        if not has_card:
+            self.keys.setCurrentIndex(NO_KEYS)
+        else:
+            self.keys.setCurrentIndex(BACK_KEYS if self.showing_back else FRONT_KEYS)
+        ready = not self.busy
+        self.show_action.setEnabled(ready and has_card and not self.showing_back)
+        for action in self.answer_actions:
+            action.setEnabled(ready and has_card and self.showing_back)
+        for action in (self.edit_action, self.suspend_action, self.bury_action):
+            action.setEnabled(ready and has_card)
+        self.undo_action.setEnabled(ready and bool(self.undo_stack))
+        self.answers.set_busy(not ready)
+        self.show_button.setEnabled(ready)
+
+    def show_answer(self) -> None:
+        if self.busy or self.card is None or self.showing_back:
+            return
+        self.showing_back = True
+        self._render()
+        self._show_keys()
+
+    # Writing
+    def answer(self, rating: int) -> None:
+        card = self.card
+        if self.busy or card is None or not self.showing_back:
+            return
+        elapsed = int(self._shown_at.elapsed()) if self._shown_at.isValid() else 0
+        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
+        self._write(lambda _p: data.answer(opened, card.id, rating, elapsed, deck_id, ids))
+
+    def suspend(self) -> None:
+        self._set_aside("suspend")
+
+    def bury(self) -> None:
+        self._set_aside("bury")
+
+    def _set_aside(self, how: str) -> None:
+        card = self.card
+        if self.busy or card is None:
+            return
+        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
+        self._write(lambda _p: data.set_aside(opened, card.id, how, deck_id, ids))
+
+    def undo(self) -> None:
+        if self.busy or not self.undo_stack:
+            return
+        token, label = self.undo_stack.pop()
+        if isinstance(token, str) and token in self.session_ids:
+            self.session_ids.remove(token)
+        self.note.setText(f"Undid the {label}")
+        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
+        self._write(lambda _p: data.undo(opened, token, deck_id, ids))
+
+    def edit(self) -> None:
+        if self.card is not None and not self.busy:
+            self.edit_requested.emit(self.card)
+
+    def _write(self, fn: WorkFn) -> None:
+        self._set_busy(True)
+        self._request += 1
+        token = self._request
+        self.context.runner.run_write(
+            fn,
+            label="",  # many a minute: the status bar would flicker
+            on_done=lambda result: self._written(result, token),
+            on_error=self._write_failed,
+            on_finally=lambda: self._set_busy(False),
+            owner=self,
+        )
+
+    def _written(self, result: data.Answered, token: int) -> None:
+        self._own_change = bool(result.changes)
+        if result.undo is not None:
+            self.undo_stack.append((result.undo, result.label))
+            if isinstance(result.undo, str):
+                self.session_ids.append(result.undo)
+            self.note.setText(f"{result.note} · Ctrl+Z to undo")
+        if token == self._request:
+            self.busy = False
+            self._show_step(result.step)
+
+    def _write_failed(self, error: UserError) -> None:
+        self.note.setText(str(error))
+        self.refresh()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self._show_keys()

@@ -1,0 +1,106 @@
+"""The deck list: its model, Enter to study a deck, and the deck actions."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from review_helpers import SAMPLE_CARDS, SAMPLE_DECK, WAIT_MS, deck_id, show_review
+from ui_helpers import Gui
+
+from app.core.opening import OpenProfile
+from app.ui.review import deck_panel
+from app.ui.review.deck_dialogs import DeckOptionsDialog, NewDeckDialog, parse_steps, steps_text
+from app.ui.review.deck_model import DUE, LEARN, NAME, NEW, DeckTreeModel
+
+
+def test_the_deck_tree_model_passes_the_model_tester(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, qtmodeltester: ModelTester
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    model = view.decks.model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2  # All decks, Sample
+    all_row, sample = model.index(0, NAME), model.index(1, NAME)
+    assert all_row.data() == "All decks" and sample.data() == "Sample"
+    child = model.index(0, NAME, sample)
+    assert child.data() == "Getting started with flashcards"
+    assert child.parent() == sample
+    assert [model.index(0, c, sample).data() for c in (NEW, LEARN, DUE)] == ["14", "0", "0"]
+    assert model.index(0, NEW).data() == str(SAMPLE_CARDS)
+
+    fresh = DeckTreeModel()
+    qtmodeltester.check(fresh)  # only "All decks" before the first load
+    assert fresh.rowCount() == 1
+
+
+def test_enter_on_a_deck_studies_that_deck(qtbot: QtBot, gui: Gui, opened: OpenProfile) -> None:
+    view = show_review(qtbot, gui, opened)
+    tree, model = view.decks.tree, view.decks.model
+    sample = model.index(1, NAME)
+    child = model.index(0, NAME, sample)
+    tree.setFocus()
+    tree.setCurrentIndex(child)
+    with qtbot.waitSignal(view.pane.step_shown, timeout=WAIT_MS):
+        qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert view.pane.deck_id == deck_id(opened, SAMPLE_DECK)
+    assert view.pane.counts.deck.text() == SAMPLE_DECK
+    assert view.pane.hasFocus()  # Space works straight away
+    assert view.pane.card is not None and view.pane.card.deck_name == SAMPLE_DECK
+
+
+def test_a_new_deck_appears_in_the_list(qtbot: QtBot, gui: Gui, opened: OpenProfile) -> None:
+    view = show_review(qtbot, gui, opened)
+    view.decks.tree.setCurrentIndex(view.decks.model.index(0, NAME))  # All decks: at the top
+    view.decks.new_deck()
+    dialog = view.decks.dialog
+    assert isinstance(dialog, NewDeckDialog)
+    dialog.name.setText("Spanish")
+    dialog.accept()
+    qtbot.waitUntil(lambda: view.decks.model.rowCount() == 3, timeout=WAIT_MS)
+    assert [view.decks.model.index(r, NAME).data() for r in range(3)] == [
+        "All decks",
+        "Sample",
+        "Spanish",
+    ]
+
+
+def test_deck_options_limit_new_cards(qtbot: QtBot, gui: Gui, opened: OpenProfile) -> None:
+    view = show_review(qtbot, gui, opened)
+    view.decks.select_deck(deck_id(opened, "Sample"))
+    view.decks.deck_options()
+    dialog = view.decks.dialog
+    assert isinstance(dialog, DeckOptionsDialog)
+    assert dialog.steps.text() == "1m 10m"
+    dialog.new_per_day.setValue(5)
+    dialog.scheduler.setCurrentIndex(dialog.scheduler.findData("sm2"))
+    assert not dialog.retention.isEnabled()
+    dialog.accept()
+    qtbot.waitUntil(lambda: view.decks.model.index(1, NEW).data() == "5", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: view.pane.counts.current.new == 5, timeout=WAIT_MS)
+
+
+def test_deleting_a_deck_asks_first(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    view.decks.select_deck(deck_id(opened, "Sample"))
+    asked: list[str] = []
+    monkeypatch.setattr(deck_panel, "confirm", lambda *args: asked.append(args[2]) or False)
+    view.decks.delete_deck()
+    qtbot.wait(100)
+    assert view.decks.model.rowCount() == 2
+    monkeypatch.setattr(deck_panel, "confirm", lambda *args: True)
+    view.decks.delete_deck()
+    qtbot.waitUntil(lambda: view.decks.model.rowCount() == 1, timeout=WAIT_MS)
+    assert "14 of its cards are due today" in asked[0]
+    qtbot.waitUntil(lambda: view.pane.card is None, timeout=WAIT_MS)
+    assert view.pane.finished.message.text().startswith("No cards yet")
+
+
+def test_learning_steps_read_and_write() -> None:
+    assert parse_steps("1m 10m 1d") == (60, 600, 86400)
+    assert parse_steps("5, 30s") == (300, 30)
+    assert parse_steps("soon") is None
+    assert steps_text((60, 600, 86400, 45)) == "1m 10m 1d 45s"

@@ -1,0 +1,198 @@
+"""The review loop on screen: front, Space for the back, 1-4, Ctrl+Z, @ and -, the counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from review_helpers import (
+    SAMPLE_CARDS,
+    SAMPLE_DECK,
+    WAIT_MS,
+    SessionWatch,
+    answer_with_key,
+    card_row,
+    deck_id,
+    reviews_of,
+    session_watch,
+    show_review,
+)
+from ui_helpers import Gui
+
+from app.core.opening import OpenProfile
+from app.db.models.flashcards import STATE_NEW
+from app.ui.review.review_pane import CARD_PAGE, FINISHED_PAGE
+
+__all__ = ["session_watch"]  # the fixture, imported for pytest
+
+
+def test_space_shows_the_back_and_3_answers_good_then_the_next_card_shows(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, session_watch: SessionWatch
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    session_watch.watching = True
+    first = pane.card
+    assert first is not None and pane.pages.currentIndex() == CARD_PAGE
+    assert pane.counts.text() == f"New {SAMPLE_CARDS} · Learning 0 · Due 0"
+    front_only = pane.browser.plain_text()
+    assert first.back.split()[0] not in front_only
+
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    assert pane.showing_back
+    assert pane.answers.isVisible()
+    assert first.back.split()[0] in pane.browser.plain_text()
+    labels = [label.text() for label in pane.answers.intervals]
+    assert all(labels) and labels == [p.label for p in first.previews]
+    assert [b.text() for b in pane.answers.buttons] == ["Again", "Hard", "Good", "Easy"]
+
+    answer_with_key(qtbot, view, Qt.Key.Key_3)
+    session_watch.watching = False
+    assert reviews_of(opened, first.id) == (1, 0)
+    assert card_row(opened, first.id).state != STATE_NEW
+    second = pane.card
+    assert second is not None and second.id != first.id
+    assert not pane.showing_back
+    assert pane.counts.text() == f"New {SAMPLE_CARDS - 1} · Learning 1 · Due 0"
+    assert "Ctrl+Z" in pane.note.text()
+    # The deck list follows the answer too.
+    qtbot.waitUntil(
+        lambda: view.decks.model.counts_of(None).new == SAMPLE_CARDS - 1, timeout=WAIT_MS
+    )
+    assert session_watch.on_gui_thread == []
+
+
+def test_answer_keys_do_nothing_before_the_back_shows(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    first = view.pane.card
+    assert first is not None
+    qtbot.keyClick(view.pane, Qt.Key.Key_3)
+    qtbot.wait(200)
+    assert view.pane.card is not None and view.pane.card.id == first.id
+    assert reviews_of(opened, first.id) == (0, 0)
+
+
+def test_ctrl_z_undoes_the_answer_and_the_card_is_due_again(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    first = pane.card
+    assert first is not None
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    answer_with_key(qtbot, view, Qt.Key.Key_4)
+    assert card_row(opened, first.id).state != STATE_NEW
+
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not pane.busy, timeout=WAIT_MS)
+    assert reviews_of(opened, first.id) == (1, 1)
+    row = card_row(opened, first.id)
+    assert row.state == STATE_NEW and row.due is None
+    assert pane.card is not None and pane.card.id == first.id
+    assert pane.counts.text() == f"New {SAMPLE_CARDS} · Learning 0 · Due 0"
+    assert pane.note.text() == "Undid the answer"
+    assert not pane.undo_action.isEnabled()
+
+
+def test_at_suspends_and_minus_buries_each_undoable(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    first = pane.card
+    assert first is not None
+    answer_with_key(qtbot, view, Qt.Key.Key_At)
+    assert card_row(opened, first.id).suspended
+    assert pane.card is not None and pane.card.id != first.id
+    assert pane.counts.text() == f"New {SAMPLE_CARDS - 1} · Learning 0 · Due 0"
+
+    second = pane.card
+    answer_with_key(qtbot, view, Qt.Key.Key_Minus)
+    assert card_row(opened, second.id).buried_until is not None
+    assert pane.counts.text() == f"New {SAMPLE_CARDS - 2} · Learning 0 · Due 0"
+
+    qtbot.keyClick(pane, Qt.Key.Key_Z)  # without Ctrl: nothing happens
+    qtbot.wait(100)
+    assert not pane.busy and card_row(opened, second.id).buried_until is not None
+
+
+def test_undo_brings_back_a_buried_then_a_suspended_card(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    first = pane.card
+    assert first is not None
+    answer_with_key(qtbot, view, Qt.Key.Key_At)
+    second = pane.card
+    assert second is not None
+    answer_with_key(qtbot, view, Qt.Key.Key_Minus)
+    for _ in range(2):
+        with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+            pane.undo_action.trigger()
+        qtbot.waitUntil(lambda: not pane.busy, timeout=WAIT_MS)
+    assert card_row(opened, second.id).buried_until is None
+    assert not card_row(opened, first.id).suspended
+    assert pane.counts.text() == f"New {SAMPLE_CARDS} · Learning 0 · Due 0"
+
+
+def test_a_deck_studied_to_the_end_shows_the_summary_and_when_the_next_card_is_due(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    from app.core.flashcards.cards import add_card
+    from app.core.flashcards.decks import create_deck
+
+    with opened.database.write_session() as session:
+        deck = create_deck(session, "Tiny")
+        add_card(session, deck.id, "Capital of France?", "Paris")
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        view.start_review(deck.id)
+    assert pane.counts.text() == "New 1 · Learning 0 · Due 0"
+    qtbot.keyClick(pane, Qt.Key.Key_Return)
+    answer_with_key(qtbot, view, Qt.Key.Key_4)  # Easy: straight to review, days away
+    assert pane.card is None and pane.pages.currentIndex() == FINISHED_PAGE
+    assert pane.finished.title.text() == "Session complete"
+    assert "Studied 1 card" in pane.finished.summary.text()
+    assert "Again 0 · Hard 0 · Good 0 · Easy 1" in pane.finished.summary.text()
+    message = pane.finished.message.text()
+    assert message.startswith("All done for now — next card due ")
+    assert message.split("due ")[1].startswith(("tomorrow at", "on "))
+
+
+def test_a_learning_card_tells_in_minutes_and_an_empty_deck_how_to_get_cards(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    from app.core.flashcards.cards import add_card
+    from app.core.flashcards.decks import create_deck, update_deck_settings
+    from app.core.flashcards.review import answer_card
+    from app.ui.review.data import local_now
+
+    with opened.database.write_session() as session:
+        soon = create_deck(session, "Soon")
+        update_deck_settings(session, soon.id, learning_steps=[1800, 7200])
+        card = add_card(session, soon.id, "Two plus two?", "Four").card_ids[0]
+        # Again: the first step, 30 minutes away (past the 20 minutes studied ahead).
+        answer_card(session, card, 1, 4000, local_now())
+        empty = create_deck(session, "Empty")
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        view.start_review(soon.id)
+    assert pane.card is None
+    assert pane.finished.message.text() in (
+        "All done for now — next card due in 30 minutes",
+        "All done for now — next card due in 29 minutes",
+    )
+    assert pane.finished.title.text() == "All caught up"
+
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        view.start_review(empty.id)
+    assert pane.finished.message.text() == (
+        "No cards yet — add a card (Ctrl+N) or import a deck (File > Import…)"
+    )
+    assert pane.counts.deck.text() == "Empty"
+    assert deck_id(opened, SAMPLE_DECK)
