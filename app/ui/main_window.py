@@ -31,6 +31,7 @@ from app.core.changes import Changes
 from app.core.restoring import RestoreResult
 from app.db.backup import BackupInfo
 from app.errors import UserError
+from app.ui.cards.view import CardBrowserView
 from app.ui.context import ViewContext
 from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.dialogs.restore import RestoreDialog
@@ -42,6 +43,7 @@ from app.ui.lessons.view import LessonsView
 from app.ui.review.today_section import DueCardsSection
 from app.ui.review.view import ReviewView
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.stats.view import StatisticsView
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
 from app.ui.today.view import TodayView
@@ -49,7 +51,13 @@ from app.ui.today.view import TodayView
 log = logging.getLogger(__name__)
 
 # The views that exist, in sidebar order; each later feature adds its own here.
-VIEWS: list[Callable[[ViewContext], QWidget]] = [TodayView, LessonsView, ReviewView]
+VIEWS: list[Callable[[ViewContext], QWidget]] = [
+    TodayView,
+    LessonsView,
+    ReviewView,
+    CardBrowserView,
+    StatisticsView,
+]
 BACKUP_CHECK_MS = 60_000
 
 

@@ -35,7 +35,10 @@ from app.errors import UserError
 
 STATES = ("new", "learning", "review", "suspended", "buried", "deleted")
 PREVIEW_CHARS = 160
-_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[*_`#>|]+|\s+")
+# Images, tags and runs of white space stand for a gap; emphasis and heading marks are
+# dropped outright, so "the **testing effect**?" previews as "the testing effect?".
+_GAPS = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|\s+")
+_MARKS = re.compile(r"[*`#>|]+|(?<![^\W_])_+|_+(?![^\W_])")
 
 
 class SortKey(StrEnum):
@@ -108,7 +111,7 @@ class CardPage:
 
 def plain_preview(markdown: str, limit: int = PREVIEW_CHARS) -> str:
     """Markdown as one line of plain text, for a table cell."""
-    flat = _MARKUP.sub(" ", markdown).strip()
+    flat = " ".join(_MARKS.sub("", _GAPS.sub(" ", markdown)).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

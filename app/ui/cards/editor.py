@@ -1,0 +1,109 @@
+"""The panel beside the browser table: the selected card's front, back and tags, editable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.flashcards.browser import CardDetail
+
+
+def split_tags(text: str) -> list[str]:
+    """Tags are typed separated by commas (a tag may hold spaces)."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+class CardEditorPanel(QWidget):
+    """Shows one card; `save_requested(card_id, front, back, tags)` when the learner saves.
+
+    With no card or several selected it shows why there is nothing to edit."""
+
+    save_requested = Signal(str, str, str, list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.card_id: str | None = None
+        self.heading = QLabel("No card selected")
+        self.heading.setWordWrap(True)
+        self.details = QLabel("")
+        self.details.setWordWrap(True)
+        self.details.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.front = QPlainTextEdit()
+        self.front.setPlaceholderText("Front (Markdown)")
+        self.back = QPlainTextEdit()
+        self.back.setPlaceholderText("Back (Markdown)")
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("tag one, tag two")
+        self.save_button = QPushButton("Save")
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_button.setToolTip("Save the card (Ctrl+S)")
+        self.save_button.clicked.connect(self._save)
+        for edit in (self.front, self.back):
+            edit.textChanged.connect(self._mark_edited)
+        self.tags.textEdited.connect(lambda _text: self._mark_edited())
+
+        form = QFormLayout()
+        form.addRow("Front", self.front)
+        form.addRow("Back", self.back)
+        form.addRow("Tags", self.tags)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.details)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.save_button)
+        self.show_nothing("No card selected")
+
+    def show_nothing(self, why: str) -> None:
+        self.card_id = None
+        self.heading.setText(why)
+        self.details.setText("")
+        for edit in (self.front, self.back):
+            edit.blockSignals(True)
+            edit.setPlainText("")
+            edit.blockSignals(False)
+        self.tags.setText("")
+        self._enable(False)
+
+    def show_card(self, card: CardDetail) -> None:
+        self.card_id = card.id
+        self.heading.setText(f"Card in {card.deck_name}")
+        due = card.due.astimezone().strftime("%Y-%m-%d %H:%M") if card.due else "not scheduled"
+        state = "deleted" if card.deleted_at else "suspended" if card.suspended else "active"
+        self.details.setText(
+            f"{state.capitalize()} · {card.reps} reviews, {card.lapses} lapses · due {due}"
+        )
+        for edit, text in ((self.front, card.front), (self.back, card.back)):
+            edit.blockSignals(True)
+            edit.setPlainText(text)
+            edit.blockSignals(False)
+        self.tags.setText(", ".join(card.tags))
+        self._enable(True)
+        self.save_button.setEnabled(False)
+
+    def _enable(self, enabled: bool) -> None:
+        for widget in (self.front, self.back, self.tags, self.save_button):
+            widget.setEnabled(enabled)
+
+    def _mark_edited(self) -> None:
+        self.save_button.setEnabled(self.card_id is not None)
+
+    def _save(self) -> None:
+        if self.card_id is None:
+            return
+        self.save_button.setEnabled(False)
+        self.save_requested.emit(
+            self.card_id,
+            self.front.toPlainText(),
+            self.back.toPlainText(),
+            split_tags(self.tags.text()),
+        )

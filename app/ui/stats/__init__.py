@@ -1,0 +1,1 @@
+"""The Statistics view: reviews per day, the due forecast, card counts and true retention."""

@@ -1,0 +1,179 @@
+"""The charts of the Statistics view, built from the core's statistics dataclasses.
+
+Each chart follows the window palette: a dark palette gets the dark chart theme, and the chart
+background is the palette's base color so it sits in the view like any other panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QPieSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QWidget
+
+from app.core.flashcards.stats import CardCounts, DayReviews, ForecastDay
+
+RATING_COLORS = {"Again": "#d9534f", "Hard": "#e0a030", "Good": "#4caf50", "Easy": "#3a8fd6"}
+FORECAST_COLORS = {"Learning": "#e0a030", "Review": "#3a8fd6"}
+COUNT_COLORS = {
+    "New": "#6aa7e8",
+    "Learning": "#e0a030",
+    "Young": "#7cc47f",
+    "Mature": "#2e7d32",
+    "Suspended": "#c9b037",
+}
+MAX_LABELLED_DAYS = 31
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class ChartPanel(QChartView):
+    """One chart; `apply_palette` re-themes it (call it when the palette changes)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart_ = QChart()
+        self.chart_.setTitle(title)
+        self.chart_.setMargins(QMargins(4, 4, 4, 4))
+        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.setChart(self.chart_)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        self._colors: dict[str, str] = {}
+
+    def apply_palette(self, palette: QPalette) -> None:
+        chart = self.chart_
+        dark = is_dark(palette)
+        chart.setTheme(
+            QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight
+        )
+        chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
+        text = palette.color(QPalette.ColorRole.Text)
+        chart.setTitleBrush(text)
+        chart.legend().setLabelColor(text)
+        for axis in chart.axes():
+            axis.setLabelsColor(text)
+            axis.setTitleBrush(text)
+        self._recolor()
+
+    def _recolor(self) -> None:
+        """The theme resets series colors; put back the ones that carry meaning."""
+        for series in self.chart_.series():
+            if isinstance(series, QStackedBarSeries):
+                for bar_set in series.barSets():
+                    color = self._colors.get(bar_set.label())
+                    if color:
+                        bar_set.setColor(QColor(color))
+                        bar_set.setBorderColor(QColor(color))
+            elif isinstance(series, QPieSeries):
+                for pie_slice in series.slices():
+                    color = self._colors.get(str(pie_slice.property("kind")))
+                    if color:
+                        pie_slice.setColor(QColor(color))
+
+    def _clear(self) -> None:
+        self.chart_.removeAllSeries()
+        for axis in self.chart_.axes():
+            self.chart_.removeAxis(axis)
+
+    def show_bars(
+        self,
+        days: Sequence[str],
+        sets: Mapping[str, Sequence[int]],
+        colors: dict[str, str],
+        axis_title: str = "",
+    ) -> QStackedBarSeries:
+        """Stacked bars, one per day; day labels only where they fit."""
+        self._clear()
+        self._colors = colors
+        series = QStackedBarSeries()
+        for label, values in sets.items():
+            bar_set = QBarSet(label)
+            bar_set.append([float(value) for value in values])
+            series.append(bar_set)
+        series.setBarWidth(0.85)
+        self.chart_.addSeries(series)
+        x_axis = QBarCategoryAxis()
+        x_axis.append(list(days))
+        labelled = len(days) <= MAX_LABELLED_DAYS
+        x_axis.setLabelsVisible(labelled)
+        x_axis.setLineVisible(labelled)  # hundreds of ticks would draw a grey band
+        x_axis.setLabelsAngle(-90)
+        x_axis.setGridLineVisible(False)
+        x_axis.setTitleText(axis_title)
+        font = x_axis.labelsFont()
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
+        x_axis.setLabelsFont(font)
+        y_axis = QValueAxis()
+        top = max((sum(values) for values in zip(*sets.values(), strict=True)), default=0)
+        y_axis.setRange(0, max(4, top))
+        y_axis.setLabelFormat("%d")
+        y_axis.applyNiceNumbers()
+        self.chart_.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart_.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x_axis)
+        series.attachAxis(y_axis)
+        self.apply_palette(self.palette())
+        return series
+
+    def show_pie(self, parts: dict[str, int], colors: dict[str, str]) -> QPieSeries:
+        self._clear()
+        self._colors = colors
+        series = QPieSeries()
+        series.setHoleSize(0.35)
+        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        for kind, value in parts.items():
+            if value:
+                pie_slice = series.append(f"{kind}: {value:,}", value)
+                pie_slice.setProperty("kind", kind)
+        self.chart_.addSeries(series)
+        self.apply_palette(self.palette())
+        return series
+
+
+def day_label(day: object) -> str:
+    return f"{day.month}/{day.day}"  # type: ignore[attr-defined]
+
+
+def show_reviews(panel: ChartPanel, reviews: Sequence[DayReviews]) -> QStackedBarSeries:
+    labels = [day_label(day.day) for day in reviews]
+    title = f"{reviews[0].day:%d %b %Y} – {reviews[-1].day:%d %b %Y}" if reviews else ""
+    sets = {
+        "Again": [day.again for day in reviews],
+        "Hard": [day.hard for day in reviews],
+        "Good": [day.good for day in reviews],
+        "Easy": [day.easy for day in reviews],
+    }
+    return panel.show_bars(labels, sets, RATING_COLORS, title)
+
+
+def show_forecast(panel: ChartPanel, forecast: Sequence[ForecastDay]) -> QStackedBarSeries:
+    labels = [day_label(day.day) for day in forecast]
+    sets = {
+        "Learning": [day.learning for day in forecast],
+        "Review": [day.review for day in forecast],
+    }
+    return panel.show_bars(labels, sets, FORECAST_COLORS, "Today holds the overdue cards")
+
+
+def show_counts(panel: ChartPanel, counts: CardCounts) -> QPieSeries:
+    parts = {
+        "New": counts.new,
+        "Learning": counts.learning,
+        "Young": counts.young,
+        "Mature": counts.mature,
+        "Suspended": counts.suspended,
+    }
+    return panel.show_pie(parts, COUNT_COLORS)

@@ -1,0 +1,220 @@
+"""Statistics: how much was reviewed, what falls due, where the cards stand, how much sticks.
+
+Computed in one background read (about half a second over 100,000 cards); the view reads only
+when shown, and again after writes touching cards, reviews or decks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.changes import Changes
+from app.core.flashcards.decks import DeckInfo
+from app.core.flashcards.stats import Retention
+from app.ui.context import ViewContext
+from app.ui.stats import data
+from app.ui.stats.charts import ChartPanel, show_counts, show_forecast, show_reviews
+
+SHOWS = ("cards", "reviews", "decks")
+PERIODS = ((30, "Last 30 days"), (90, "Last 90 days"), (365, "Last 365 days"))
+NO_REVIEWS = "No reviews yet"
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate * 100:.1f} %"
+
+
+class StatisticsView(QWidget):
+    title = "Statistics"
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._stale = True
+        self._query = 0
+        self.shown: data.StatisticsRead | None = None
+
+        self.deck = QComboBox()
+        self.deck.addItem("Whole profile", None)
+        self.deck.setMinimumContentsLength(20)
+        self.period = QComboBox()
+        for days, text in PERIODS:
+            self.period.addItem(text, days)
+        self.status = QLabel("")
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Deck:"))
+        top.addWidget(self.deck)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Reviews over:"))
+        top.addWidget(self.period)
+        top.addStretch(1)
+        top.addWidget(self.status)
+
+        self.reviews_chart = ChartPanel("Reviews per day")
+        self.forecast_chart = ChartPanel("Due in the next 30 days")
+        self.counts_chart = ChartPanel("Cards")
+        self.retention_value = QLabel("–")
+        font = QFont(self.retention_value.font())
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        self.retention_value.setFont(font)
+        self.retention_value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.retention_table = QTableWidget(0, 4)
+        self.retention_table.setHorizontalHeaderLabels(["Period", "Passed", "Failed", "Retention"])
+        self.retention_table.verticalHeader().hide()
+        self.retention_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.retention_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        retention = QFrame()
+        retention.setFrameShape(QFrame.Shape.StyledPanel)
+        retention_layout = QVBoxLayout(retention)
+        heading = QLabel("True retention (review cards remembered), last 30 days")
+        heading.setWordWrap(True)
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        retention_layout.addWidget(heading)
+        retention_layout.addWidget(self.retention_value)
+        retention_layout.addWidget(self.retention_table, 1)
+
+        grid_page = QWidget()
+        grid = QGridLayout(grid_page)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.reviews_chart, 0, 0, 1, 2)
+        grid.addWidget(self.forecast_chart, 1, 0, 1, 2)
+        grid.addWidget(self.counts_chart, 2, 0)
+        grid.addWidget(retention, 2, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(grid_page)
+        self.empty = QLabel(
+            f"<h3>{NO_REVIEWS}</h3><p>Statistics appear here once you have reviewed some cards.</p>"
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(scroll)
+        self.pages.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+        self.deck.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        context.runner.data_changed.connect(self._on_data_changed)
+
+    @property
+    def charts(self) -> tuple[ChartPanel, ...]:
+        return (self.reviews_chart, self.forecast_chart, self.counts_chart)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            for chart in self.charts:
+                chart.apply_palette(self.palette())
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if not changes.touches(*SHOWS):
+            return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def reload(self) -> None:
+        """Read the decks and the statistics again."""
+        self._stale = False
+        opened = self.context.opened
+        self.context.runner.run_read(
+            lambda _p: data.read_decks(opened), on_done=self._decks_arrived, owner=self
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._query += 1
+        query = self._query
+        deck_id, days, opened = (
+            self.deck.currentData(),
+            self.period.currentData(),
+            self.context.opened,
+        )
+        self.status.setText("Calculating…")
+        self.context.runner.run_read(
+            lambda _p: data.read_statistics(opened, deck_id, days),
+            label="Calculating statistics",
+            on_done=lambda result: self._arrived(query, result),
+            owner=self,
+        )
+
+    def _decks_arrived(self, decks: tuple[DeckInfo, ...]) -> None:
+        chosen = self.deck.currentData()
+        self.deck.blockSignals(True)
+        self.deck.clear()
+        self.deck.addItem("Whole profile", None)
+        for deck in decks:
+            self.deck.addItem("    " * deck.depth + deck.name, deck.id)
+        self.deck.setCurrentIndex(max(0, self.deck.findData(chosen)))
+        self.deck.blockSignals(False)
+        if chosen is not None and self.deck.currentData() is None:
+            self.refresh()
+
+    def _arrived(self, query: int, result: data.StatisticsRead) -> None:
+        if query != self._query:
+            return
+        self.shown = result
+        self.status.setText("")
+        stats = result.statistics
+        if not result.has_reviews:
+            self.pages.setCurrentWidget(self.empty)
+        else:
+            self.pages.setCurrentIndex(0)
+        show_reviews(self.reviews_chart, stats.reviews)
+        self.reviews_chart.chart_.setTitle(
+            f"Reviews per day: {sum(day.reviews for day in stats.reviews):,} in "
+            f"{self.period.currentText().lower()}"
+        )
+        show_forecast(self.forecast_chart, stats.forecast)
+        show_counts(self.counts_chart, stats.counts)
+        self.counts_chart.chart_.setTitle(f"Cards: {stats.counts.total:,}")
+        self._show_retention(stats.retention)
+
+    def _show_retention(self, periods: tuple[Retention, ...]) -> None:
+        month = next((p for p in periods if p.label == "Last 30 days"), None)
+        self.retention_value.setText(_percent(month.rate if month else None))
+        self.retention_table.setRowCount(len(periods))
+        for row, period in enumerate(periods):
+            values = (
+                period.label,
+                f"{period.passed:,}",
+                f"{period.failed:,}",
+                _percent(period.rate),
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.retention_table.setItem(row, column, item)
