@@ -105,8 +105,8 @@ def test_window_size_and_place_are_restored_on_the_next_launch(
 ) -> None:
     first = MainWindow(gui.context(opened))
     first.show()
-    first.resize(640, 480)
-    qtbot.waitUntil(lambda: first.size().width() == 640, timeout=WAIT_MS)
+    first.resize(760, 520)
+    qtbot.waitUntil(lambda: first.size().width() == 760, timeout=WAIT_MS)
     first.close()  # shuts the runner down and closes the profile, as quitting does
 
     runner = TaskRunner()
@@ -115,7 +115,7 @@ def test_window_size_and_place_are_restored_on_the_next_launch(
     second = MainWindow(gui.context(reopened))
     try:
         second.show()
-        assert (second.width(), second.height()) == (640, 480)
+        assert (second.width(), second.height()) == (760, 520)
     finally:
         second.close()
 

@@ -31,6 +31,12 @@ DUE_CHOICES = (
 )
 
 
+def narrow_combo(combo: QComboBox) -> None:
+    """Let a combo box shrink to a few characters instead of its longest entry."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
+
+
 class FilterBar(QWidget):
     """`filter_changed(CardFilter)`: the learner changed a field; typing is debounced."""
 
@@ -41,10 +47,11 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search front and back…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(180)
+        self.search.setMinimumWidth(120)
         self.deck = QComboBox()
+        narrow_combo(self.deck)
         self.deck.addItem("All decks", None)
-        self.deck.setMinimumContentsLength(14)
+        self.deck.setMinimumContentsLength(10)
         self.deck.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -55,12 +62,15 @@ class FilterBar(QWidget):
         self.tag_completer = QCompleter([], self.tag)
         self.tag.setCompleter(self.tag_completer)
         self.state = QComboBox()
+        narrow_combo(self.state)
         for text, value in STATE_CHOICES:
             self.state.addItem(text, value)
         self.due = QComboBox()
+        narrow_combo(self.due)
         for text, days in DUE_CHOICES:
             self.due.addItem(text, days)
         self.flag = QComboBox()
+        narrow_combo(self.flag)
         self.flag.addItem("Any flag", None)
         for number, name in enumerate(FLAG_NAMES):
             self.flag.addItem("No flag" if number == 0 else f"{name} flag", number)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QTableView,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -85,13 +86,18 @@ class CardBrowserView(QWidget):
         tools.addWidget(self.count_label)
         tools.addSpacing(12)
         tools.addWidget(self.message, 1)
+        # A toolbar folds the actions that do not fit into a ">>" menu, so a small laptop
+        # window still fits the browser.
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in self.actions_.toolbar():
-            button = QToolButton()
-            button.setDefaultAction(action)
+            bar.addAction(action)
             if action.menu() is not None:
-                button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            tools.addWidget(button)
+                button = bar.widgetForAction(action)
+                if isinstance(button, QToolButton):
+                    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar = bar
+        tools.addWidget(bar, 2)
 
         splitter = QSplitter()
         splitter.addWidget(self.table)
