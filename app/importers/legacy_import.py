@@ -7,6 +7,7 @@ verbatim in `legacy_documents`, and the report says which and why.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from app.core.profile_lock import ProfileLock
 from app.core.profiles import (
+    MAX_NAME_LENGTH,
     Profile,
     create_profile,
     list_profiles,
@@ -73,6 +75,7 @@ class ImportReport:
     profiles: list[ProfileReport] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     dry_run: bool = False
+    empty: list[tuple[str, str]] = field(default_factory=list)  # (file, message): no documents
 
     @property
     def complete(self) -> bool:
@@ -83,12 +86,13 @@ class ImportReport:
             "dry_run": self.dry_run,
             "profiles": [p.as_json() for p in self.profiles],
             "unreadable": [{"file": f, "reason": r} for f, r in self.unreadable],
+            "empty": [{"file": f, "message": m} for f, m in self.empty],
         }
 
 
 def plan_file(source: SourceFile, *, questions_only: bool = False) -> LegacyPlan:
     """Read one parsed file into a plan; UserError when its top level is of no known kind."""
-    plan = LegacyPlan(file=str(source.path))
+    plan = LegacyPlan(file=str(source.path), check_text=source.odd_text)
     data = source.data
     if data is None:
         return plan
@@ -150,6 +154,7 @@ def import_legacy(
     plans: list[LegacyPlan] = []
     sources: dict[str, SourceFile] = {}
     unreadable: list[tuple[str, str]] = []
+    empty: list[tuple[str, str]] = []
     for path in paths:
         progress.check()
         try:
@@ -158,22 +163,45 @@ def import_legacy(
         except UserError as error:
             unreadable.append((str(path), str(error)))
             continue
+        if _holds_nothing(source.data):  # written nowhere, not even in the ledger
+            empty.append((str(path), f"{path} holds no documents; there was nothing to import."))
+            continue
         plans.append(plan)
         sources[plan.file] = source
     directory = _directory(locations, plans)
-    resolve_pending(plans, lambda user: directory.target(user) is not None)
+    resolve_pending(
+        plans, lambda user: directory.target(user) is not None, directory.user_id_for_email
+    )
     routing = route(plans, sources, directory)
-    targets = _targets(locations, routing, default_profile, dry_run)
-    total = sum(share.row_total() for share in routing.shares.values())
-    progress.set_total(total, "Importing")
-    reports = []
-    ordered = sorted(routing.shares.items(), key=lambda item: item[0] != DEFAULT)
-    for key, share in ordered:
-        if not _has_rows(share) and key not in routing.users and key != DEFAULT:
-            continue
-        profile, created = targets[key]
-        reports.append(_import_share(profile, created, share, dry_run, progress, open_database))
-    return ImportReport(reports, unreadable, dry_run)
+    made: list[Profile] = []
+    written: set[str] = set()
+    try:
+        targets = _targets(locations, routing, default_profile, dry_run, made)
+        total = sum(share.row_total() for share in routing.shares.values())
+        progress.set_total(total, "Importing")
+        reports = []
+        ordered = sorted(routing.shares.items(), key=lambda item: item[0] != DEFAULT)
+        for key, share in ordered:
+            if not _has_rows(share) and key not in routing.users and key != DEFAULT:
+                continue
+            profile, created = targets[key]
+            reports.append(_import_share(profile, created, share, dry_run, progress, open_database))
+            written.add(profile.id)
+    except BaseException:
+        # A cancel or an error: the profiles this run made for learners whose rows were
+        # never committed hold nothing; they go, so the data dir is as it was before.
+        for profile in made:
+            if profile.id not in written:
+                shutil.rmtree(profile.folder, ignore_errors=True)
+        raise
+    return ImportReport(reports, unreadable, dry_run, empty)
+
+
+def _holds_nothing(data: Any) -> bool:
+    """A 0-byte file, `{}`, `[]` or TinyDB tables without documents."""
+    if isinstance(data, dict):
+        return all(isinstance(table, dict) and not table for table in data.values())
+    return data is None or data == []
 
 
 def _has_rows(share: ProfileShare) -> bool:
@@ -194,9 +222,16 @@ def _directory(locations: DataLocations, plans: list[LegacyPlan]) -> LearnerDire
 
 
 def _targets(
-    locations: DataLocations, routing: Routing, default: Profile, dry_run: bool
+    locations: DataLocations,
+    routing: Routing,
+    default: Profile,
+    dry_run: bool,
+    made: list[Profile],
 ) -> dict[str, tuple[Profile, bool]]:
-    """The profile behind each target key, creating profiles for new legacy learners."""
+    """The profile behind each target key, creating profiles for new legacy learners.
+
+    Each profile created is appended to `made` at once, so a failure later can remove it.
+    """
     by_id = {p.id: p for p in list_profiles(locations)}
     targets: dict[str, tuple[Profile, bool]] = {DEFAULT: (default, False)}
     for key in routing.shares:
@@ -212,15 +247,26 @@ def _targets(
                 True,
             )
             continue
-        names = {p.name.casefold() for p in list_profiles(locations)}
-        name = usable_name(user.name)
-        if name.casefold() in names:
-            name = usable_name(f"{user.name} ({user.email})")
         profile = create_profile(
-            locations, name, password_hash=user.password_hash, legacy_user_id=user.user_id
+            locations,
+            _free_name(locations, user.name, user.email),
+            password_hash=user.password_hash,
+            legacy_user_id=user.user_id,
         )
+        made.append(profile)
         targets[key] = (save_legacy_identity(profile, user.email), True)
     return targets
+
+
+def _free_name(locations: DataLocations, name: str, email: str) -> str:
+    """The learner's name; if a profile has it, with their email, else with a number."""
+    taken = {p.name.casefold() for p in list_profiles(locations)}
+    base = usable_name(name)
+    for suffix in ("", f" ({email})", *(f" ({number})" for number in range(2, 10_000))):
+        candidate = usable_name(base[: max(1, MAX_NAME_LENGTH - len(suffix))] + suffix)
+        if candidate.casefold() not in taken:
+            return candidate
+    raise UserError(f"There are too many profiles called {base!r}.")
 
 
 def _import_share(

@@ -7,6 +7,7 @@ so importing the same document again finds the same row and adds nothing.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,11 +23,16 @@ def derived_id(*parts: object) -> str:
 def uuid_or_derived(value: object, *parts: object) -> str:
     """A legacy id kept as it is when it is a UUID, else a stable id derived from it."""
     if isinstance(value, str):
+        if _CANONICAL_UUID.fullmatch(value):  # what str(uuid.UUID(value)) would give back
+            return value
         try:
             return str(uuid.UUID(value))
         except ValueError:
             pass
     return derived_id(*parts, value)
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -198,11 +204,40 @@ class LegacyPlan:
     # (kind, table, doc id, document).
     pending: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
 
+    check_text: bool = False  # the file has escapes like \ud800: look for lone surrogates
+
     def keep(
         self, table: str, doc_id: str, body: Any, reason: str, user: str | None = None
     ) -> None:
+        table, doc_id, reason = storable(table), storable(doc_id), storable(reason)
         self.verbatim.append(Verbatim(table, doc_id, body, reason, user))
         self.problems.append(Problem(self.file, table, doc_id, reason))
+
+
+def storable(text: str) -> str:
+    """`text` with lone surrogates (from JSON escapes like \\ud800) written out as escapes.
+
+    SQLite stores UTF-8, which cannot hold them; everything else is returned unchanged.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """True when a string (or key) anywhere in `value` holds a lone surrogate."""
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_lone_surrogate(v) for v in value)
+    return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def legacy_time(value: object, fallback: datetime | None = None) -> datetime:
@@ -210,10 +245,9 @@ def legacy_time(value: object, fallback: datetime | None = None) -> datetime:
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is not None:
             if parsed.tzinfo is None:
                 parsed = parsed.astimezone()  # interpret as local time
             return parsed.astimezone(UTC)
+        except (ValueError, OverflowError):  # not a timestamp, or year 1 / 9999 out of range
+            pass
     return fallback or datetime.now(UTC)

@@ -30,10 +30,12 @@ class CourseIndex:
             for course in plan.courses:
                 self.by_id.setdefault(course.id, course)
         self.by_key = {c.legacy_key: c for c in self.by_id.values() if c.legacy_key}
+        self._engine_lessons: dict[str, tuple[CourseRecord, str]] | None = None
 
     def for_topic(self, topic: str, owner: str | None) -> CourseRecord | None:
         """The learner's own copy of a topic first, then a shared one, then anyone's."""
-        matches = [c for c in self.by_id.values() if c.topic.casefold() == topic.casefold()]
+        wanted_topic = topic.strip().casefold()  # course topics are stored stripped
+        matches = [c for c in self.by_id.values() if c.topic.casefold() == wanted_topic]
         for wanted in (owner, None):
             for course in matches:
                 if course.owner == wanted:
@@ -41,15 +43,14 @@ class CourseIndex:
         return matches[0] if matches else None
 
     def engine_lesson(self, lesson_uid: str) -> tuple[CourseRecord, str] | None:
-        for key, course in self.by_key.items():
-            if not lesson_uid.startswith(key + "_"):
-                continue
-            rest = lesson_uid[len(key) + 1 :]
-            for module in course.modules:
-                for lesson in module.lessons:
-                    if rest == f"{module.title}_{lesson.title}":
-                        return course, lesson.id
-        return None
+        if self._engine_lessons is None:  # built once: a scan per document is quadratic
+            self._engine_lessons = {}
+            for key, course in self.by_key.items():
+                for module in course.modules:
+                    for lesson in module.lessons:
+                        uid = f"{key}_{module.title}_{lesson.title}"
+                        self._engine_lessons.setdefault(uid, (course, lesson.id))
+        return self._engine_lessons.get(lesson_uid)
 
 
 def _content_dict(value: Any) -> dict[str, Any]:
@@ -112,25 +113,37 @@ def resolve_progress(index: CourseIndex, doc: dict[str, Any]) -> ProgressRecord:
     status = doc.get("status")
     if status not in STATUSES:
         raise BadDocument(f"status {status!r} is not one of {', '.join(STATUSES)}")
-    at = legacy_time(doc.get("updated_at") or doc.get("created_at"))
-    event_id = derived_id(
-        "progress", doc.get("progress_id"), user, lesson.id, at.isoformat(), status
-    )
+    stamp = doc.get("updated_at") or doc.get("created_at")
+    at = legacy_time(stamp)
+    # The id is made from the timestamp as written, not as read: reading depends on the
+    # computer's time zone (and on the clock, when the timestamp is missing or unreadable).
+    event_id = derived_id("progress", doc.get("progress_id"), user, lesson.id, stamp, status)
     return ProgressRecord(
         event_id, user, course.id, lesson.id, str(status), as_score(doc.get("score")), at
     )
 
 
 def resolve_engine_progress(
-    plan: LegacyPlan, index: CourseIndex, table: str, doc_id: str, doc: dict[str, Any]
+    plan: LegacyPlan,
+    index: CourseIndex,
+    table: str,
+    doc_id: str,
+    doc: dict[str, Any],
+    owner_of: Callable[[str], str | None] = lambda email: None,
 ) -> None:
-    """One per-learner document: each topic entry becomes events for the lessons it names."""
+    """One per-learner document: each topic entry becomes events for the lessons it names.
+
+    A topic is matched to the learner's own copy of the syllabus first (`owner_of` gives the
+    legacy user id behind an email), then to the shared one.
+    """
     email = doc.get("user_email")
     if not isinstance(email, str) or "@" not in email:
         plan.keep(table, doc_id, doc, "the progress has no user_email")
         return
     user = f"email:{email.strip().casefold()}"
-    updated = legacy_time(doc.get("updated_at") or doc.get("created_at"))
+    owner = owner_of(email.strip().casefold())
+    doc_stamp = doc.get("updated_at") or doc.get("created_at")
+    updated = legacy_time(doc_stamp)
     for topic, entry in doc.items():
         if topic in ("user_email", "created_at", "updated_at", "doc_id"):
             continue
@@ -138,7 +151,7 @@ def resolve_engine_progress(
         if not isinstance(entry, dict):
             plan.keep(table, where, {topic: entry}, "the topic's progress is not an object", user)
             continue
-        course = index.for_topic(topic, None)
+        course = index.for_topic(topic, owner)
         if course is None:
             plan.keep(table, where, {topic: entry}, f"no syllabus has the topic {topic!r}", user)
             continue
@@ -146,8 +159,12 @@ def resolve_engine_progress(
         performance: dict[str, Any] = raw_performance if isinstance(raw_performance, dict) else {}
         events: list[tuple[str, str, float | None, Any]] = []
         completed = entry.get("completed_lessons") or []
-        for title in completed if isinstance(completed, list) else []:
-            raw_perf = performance.get(title)
+        if not isinstance(completed, list):
+            reason = "completed_lessons is not a list of lesson titles"
+            plan.keep(table, where, {topic: entry}, reason, user)
+            continue
+        for title in completed:
+            raw_perf = performance.get(title) if isinstance(title, str) else None
             perf: dict[str, Any] = raw_perf if isinstance(raw_perf, dict) else {}
             try:
                 score = as_score(perf.get("score"))
@@ -164,11 +181,10 @@ def resolve_engine_progress(
                 missing.append(title)
                 continue
             at = legacy_time(when, updated)
+            stamp = when if when is not None else doc_stamp  # as written: see resolve_progress
             plan.progress.append(
                 ProgressRecord(
-                    derived_id(
-                        "engine-progress", user, course.id, lesson.id, status, at.isoformat()
-                    ),
+                    derived_id("engine-progress", user, course.id, lesson.id, status, stamp),
                     user,
                     course.id,
                     lesson.id,
@@ -187,11 +203,15 @@ def resolve_engine_progress(
             )
 
 
-def resolve_pending(plans: list[LegacyPlan], known_learner: Callable[[str], bool]) -> None:
+def resolve_pending(
+    plans: list[LegacyPlan],
+    known_learner: Callable[[str], bool],
+    owner_of: Callable[[str], str | None] = lambda email: None,
+) -> None:
     """Turn every plan's pending documents into content and progress records or orphans.
 
     `known_learner` answers for a legacy user id or "email:<address>"; progress of a learner
-    it does not know is kept verbatim.
+    it does not know is kept verbatim. `owner_of` gives the legacy user id of an email.
     """
     index = CourseIndex(plans)
     for plan in plans:
@@ -224,8 +244,15 @@ def resolve_pending(plans: list[LegacyPlan], known_learner: Callable[[str], bool
                         f"email:{email.strip().casefold()}"
                     ):
                         raise BadDocument(f"its learner {email} is not in the users table")
-                    resolve_engine_progress(plan, index, table, doc_id, doc)
+                    resolve_engine_progress(plan, index, table, doc_id, doc, owner_of)
             except BadDocument as error:
                 plan.keep(table, doc_id, doc, str(error), user)
-        plan.contents.extend(item[0] for item in newest.values())
+        used: set[str] = set()
+        for record, table, doc_id, doc in newest.values():
+            if record.id in used:  # the same lesson_id on contents of two lessons
+                reason = f"another content in this file has the id {record.id}"
+                plan.keep(table, doc_id, doc, reason)
+                continue
+            used.add(record.id)
+            plan.contents.append(record)
         plan.pending.clear()

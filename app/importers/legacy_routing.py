@@ -42,6 +42,11 @@ class LearnerDirectory:
         if email:
             self.by_email.setdefault(email.casefold(), key)
 
+    def user_id_for_email(self, email: str) -> str | None:
+        """The legacy user id of the learner with this email, if one is known."""
+        key = self.by_email.get(email.casefold())
+        return next((uid for uid, k in self.by_id.items() if k == key), None) if key else None
+
     def target(self, user: str | None) -> str | None:
         """The target key of a record's user; DEFAULT for none; None for an unknown learner."""
         if user is None:
@@ -89,11 +94,14 @@ def route(
             share.problems.append(
                 Problem(plan.file, document.table, document.doc_id, document.reason)
             )
+    holders: dict[str, list[ProfileShare]] = {}  # course id -> the shares that have it
+    for share in routing.shares.values():
+        for course_id in share.courses:
+            holders.setdefault(course_id, []).append(share)
     for plan in plans:
         for content in plan.contents:
-            for share in routing.shares.values():
-                if content.course_id in share.courses:
-                    share.contents.append(content)
+            for share in holders.get(content.course_id, ()):
+                share.contents.append(content)
     for share in routing.shares.values():
         share.sources.update({plan.file: sources[plan.file] for plan in plans})
     return routing

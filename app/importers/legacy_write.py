@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import JSON, Table, select
 from sqlalchemy.orm import Session
 
 from app.core.progress import Progress
@@ -34,7 +34,7 @@ from app.db.models import (
     Tag,
 )
 from app.db.models.tags import tag_id
-from app.db.types import new_id, utcnow
+from app.db.types import UTCDateTime, new_id, utcnow
 from app.importers.legacy_records import (
     AssessmentRecord,
     ContentRecord,
@@ -45,6 +45,7 @@ from app.importers.legacy_records import (
     QuestionRecord,
     Verbatim,
     derived_id,
+    storable,
 )
 from app.importers.source import SourceFile
 
@@ -90,22 +91,48 @@ class ProfileShare:
         )
 
 
-def _insert(session: Session, table: Table, rows: list[dict[str, Any]], progress: Progress) -> int:
-    added = 0
-    for start in range(0, len(rows), CHUNK):
-        progress.check()
-        chunk = rows[start : start + CHUNK]
-        result = session.execute(insert(table).on_conflict_do_nothing(), chunk)
-        added += max(result.rowcount, 0)  # type: ignore[attr-defined]
-        progress.advance(len(chunk))
-    return added
+Row = tuple[Any, ...]
 
 
-def _stamps(created: Any, updated: Any = None) -> dict[str, Any]:
-    return {"created_at": created, "updated_at": updated or created, "deleted_at": None}
+class _Writer:
+    """Bulk inserts through the session's own connection, values already in storage form.
+
+    The ORM types would format every timestamp and JSON value again for every row (a lesson
+    carries its course's stamps); here each is formatted once, in the same form the column
+    types write, and the rows go to SQLite in `executemany` chunks.
+    """
+
+    def __init__(self, session: Session, progress: Progress) -> None:
+        self.session = session
+        self.progress = progress
+        dialect = session.get_bind().dialect
+        self._stamp_type = UTCDateTime()
+        self._dialect = dialect
+        self.json: Callable[[Any], str] = getattr(dialect, "_json_serializer", None) or json.dumps
+
+    def stamp(self, value: datetime | None) -> str | None:
+        return self._stamp_type.process_bind_param(value, self._dialect)
+
+    def insert(self, table: str, columns: tuple[str, ...], rows: list[Row]) -> int:
+        """INSERT ... ON CONFLICT DO NOTHING; the number of rows that were new."""
+        names = ", ".join(f'"{name}"' for name in columns)
+        marks = ", ".join("?" for _ in columns)
+        sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING'
+        connection = self.session.connection()
+        added = 0
+        for start in range(0, len(rows), CHUNK):
+            self.progress.check()
+            chunk = rows[start : start + CHUNK]
+            result = connection.exec_driver_sql(sql, chunk)
+            added += max(result.rowcount, 0)
+            self.progress.advance(len(chunk))
+        return added
 
 
-def _course_rows(share: ProfileShare, session: Session) -> list[dict[str, Any]]:
+_SYNCED = ("created_at", "updated_at", "deleted_at")
+
+
+def _course_rows(share: ProfileShare, session: Session, w: _Writer) -> list[Row]:
     known = set(share.courses) | set(
         session.scalars(
             select(Course.id).where(
@@ -121,23 +148,64 @@ def _course_rows(share: ProfileShare, session: Session) -> list[dict[str, Any]]:
         if course.master_id and master is None:
             extra["master_not_imported"] = course.master_id
         rows.append(
-            {
-                "id": course.id,
-                "topic": course.topic,
-                "level": course.level,
-                "duration": course.duration,
-                "objectives": course.objectives,
-                "entered_topic": course.entered_topic,
-                "master_id": master,
-                "is_master": course.is_master,
-                "is_sample": False,
-                "source": "techtree",
-                "legacy_key": course.legacy_key,
-                "extra": extra,
-                **_stamps(course.created_at, course.updated_at),
-            }
+            (
+                course.id,
+                course.topic,
+                course.level,
+                course.duration,
+                w.json(course.objectives),
+                course.entered_topic,
+                master,
+                course.is_master,
+                False,
+                "techtree",
+                course.legacy_key,
+                w.json(extra),
+                w.stamp(course.created_at),
+                w.stamp(course.updated_at or course.created_at),
+                None,
+            )
         )
     return rows
+
+
+_COURSE_COLUMNS = (
+    "id",
+    "topic",
+    "level",
+    "duration",
+    "objectives",
+    "entered_topic",
+    "master_id",
+    "is_master",
+    "is_sample",
+    "source",
+    "legacy_key",
+    "extra",
+    *_SYNCED,
+)
+
+
+def _insert_dicts(w: _Writer, table: Table, rows: list[dict[str, Any]]) -> int:
+    """The small tables: rows as dicts, each value put in storage form by its column's type."""
+    if not rows:
+        return w.insert(table.name, (), [])
+    columns = tuple(rows[0])
+    convert: list[Callable[[Any], Any]] = []
+    for name in columns:
+        kind = table.c[name].type
+        if isinstance(kind, UTCDateTime):
+            convert.append(w.stamp)
+        elif isinstance(kind, JSON):
+            convert.append(w.json)
+        else:
+            convert.append(_same)
+    plain = [tuple(f(row[c]) for f, c in zip(convert, columns, strict=True)) for row in rows]
+    return w.insert(table.name, columns, plain)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _tag_rows(names: Iterable[str]) -> list[dict[str, Any]]:
@@ -146,10 +214,15 @@ def _tag_rows(names: Iterable[str]) -> list[dict[str, Any]]:
     return [{"id": tag_id(n), "name": n, **_stamps(now)} for n in unique.values()]
 
 
+def _stamps(created: Any, updated: Any = None) -> dict[str, Any]:
+    return {"created_at": created, "updated_at": updated or created, "deleted_at": None}
+
+
 def write_share(
     session: Session, share: ProfileShare, progress: Progress
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Insert what is new; return the counts per kind and the ledger row id per source file."""
+    w = _Writer(session, progress)
     now = utcnow()
     counts = dict.fromkeys(COUNT_KEYS, 0)
     ledger = {}
@@ -159,7 +232,7 @@ def write_share(
             ImportSource(
                 id=ledger[path],
                 kind="legacy",
-                path=path,
+                path=storable(path),
                 size=source.size,
                 sha256=source.sha256,
                 report={},
@@ -167,80 +240,132 @@ def write_share(
         )
     session.flush()
     courses = list(share.courses.values())
-    counts["courses"] = _insert(session, Course.__table__, _course_rows(share, session), progress)  # type: ignore[arg-type]
-    modules = [
-        {
-            "id": m.id,
-            "course_id": c.id,
-            "position": m.position,
-            "week": m.week,
-            "title": m.title,
-            "summary": m.summary,
-            **_stamps(c.created_at, c.updated_at),
-        }
-        for c in courses
-        for m in c.modules
-    ]
-    counts["modules"] = _insert(session, CourseModule.__table__, modules, progress)  # type: ignore[arg-type]
-    lessons = [
-        {
-            "id": lesson.id,
-            "module_id": m.id,
-            "course_id": c.id,
-            "position": lesson.position,
-            "title": lesson.title,
-            "summary": lesson.summary,
-            "duration": lesson.duration,
-            **_stamps(c.created_at, c.updated_at),
-        }
-        for c in courses
-        for m in c.modules
-        for lesson in m.lessons
-    ]
-    counts["lessons"] = _insert(session, Lesson.__table__, lessons, progress)  # type: ignore[arg-type]
+    counts["courses"] = w.insert(
+        Course.__tablename__, _COURSE_COLUMNS, _course_rows(share, session, w)
+    )
+    modules: list[Row] = []
+    lessons: list[Row] = []
+    for c in courses:
+        created, updated = w.stamp(c.created_at), w.stamp(c.updated_at or c.created_at)
+        for m in c.modules:
+            modules.append((m.id, c.id, m.position, m.week, m.title, m.summary, created, updated))
+            lessons.extend(
+                (
+                    lesson.id,
+                    m.id,
+                    c.id,
+                    lesson.position,
+                    lesson.title,
+                    lesson.summary,
+                    lesson.duration,
+                    created,
+                    updated,
+                )
+                for lesson in m.lessons
+            )
+    counts["modules"] = w.insert(
+        CourseModule.__tablename__,
+        ("id", "course_id", "position", "week", "title", "summary", "created_at", "updated_at"),
+        modules,
+    )
+    counts["lessons"] = w.insert(
+        Lesson.__tablename__,
+        (
+            "id",
+            "module_id",
+            "course_id",
+            "position",
+            "title",
+            "summary",
+            "duration",
+            "created_at",
+            "updated_at",
+        ),
+        lessons,
+    )
+    del modules, lessons
     contents = [
-        {
-            "id": r.id,
-            "lesson_id": r.lesson_id,
-            "body": r.content,
-            **_stamps(r.created_at, r.updated_at),
-        }
+        (
+            r.id,
+            r.lesson_id,
+            w.json(r.content),
+            w.stamp(r.created_at),
+            w.stamp(r.updated_at or r.created_at),
+        )
         for r in share.contents
     ]
-    counts["lesson_contents"] = _insert(session, LessonContent.__table__, contents, progress)  # type: ignore[arg-type]
+    counts["lesson_contents"] = w.insert(
+        LessonContent.__tablename__,
+        ("id", "lesson_id", "body", "created_at", "updated_at"),
+        contents,
+    )
+    del contents
+    stamp_now = w.stamp(now)
     events = [
-        {
-            "id": r.id,
-            "lesson_id": r.lesson_id,
-            "course_id": r.course_id,
-            "kind": "status",
-            "status": r.status,
-            "score": r.score,
-            "occurred_at": r.at,
-            "source": "techtree",
-            "created_at": now,
-        }
+        (
+            r.id,
+            r.lesson_id,
+            r.course_id,
+            "status",
+            r.status,
+            r.score,
+            w.stamp(r.at),
+            "techtree",
+            stamp_now,
+        )
         for r in share.progress
     ]
-    counts["progress"] = _insert(session, LessonEvent.__table__, events, progress)  # type: ignore[arg-type]
+    counts["progress"] = w.insert(
+        LessonEvent.__tablename__,
+        (
+            "id",
+            "lesson_id",
+            "course_id",
+            "kind",
+            "status",
+            "score",
+            "occurred_at",
+            "source",
+            "created_at",
+        ),
+        events,
+    )
     by_topic = {c.topic.casefold(): c.id for c in courses}
-    checks = [
-        {
-            "id": r.id,
-            "topic": r.topic,
-            "course_id": by_topic.get(r.topic.casefold()),
-            "knowledge_level": r.level,
-            "score": r.score,
-            "questions": r.questions,
-            "responses": r.responses,
-            "taken_at": r.taken_at,
-            **_stamps(r.taken_at),
-        }
-        for r in share.assessments
-    ]
-    counts["assessments"] = _insert(session, PlacementCheck.__table__, checks, progress)  # type: ignore[arg-type]
-    counts["questions"] = _write_questions(session, share.questions, progress)
-    counts["notes"] = _write_notes(session, share.notes, progress)
+    checks = []
+    for r in share.assessments:
+        taken = w.stamp(r.taken_at)
+        checks.append(
+            (
+                r.id,
+                r.topic,
+                by_topic.get(r.topic.casefold()),
+                r.level,
+                r.score,
+                w.json(r.questions),
+                w.json(r.responses),
+                taken,
+                taken,
+                taken,
+            )
+        )
+    counts["assessments"] = w.insert(
+        PlacementCheck.__tablename__,
+        (
+            "id",
+            "topic",
+            "course_id",
+            "knowledge_level",
+            "score",
+            "questions",
+            "responses",
+            "taken_at",
+            "created_at",
+            "updated_at",
+        ),
+        checks,
+    )
+    counts["questions"] = _write_questions(session, w, share.questions)
+    counts["notes"] = _write_notes(session, w, share.notes)
     kept = [
         {
             "id": _verbatim_id(v),
@@ -253,19 +378,19 @@ def write_share(
         }
         for file, v in share.verbatim
     ]
-    counts["kept_verbatim"] = _insert(session, LegacyDocument.__table__, kept, progress)  # type: ignore[arg-type]
+    counts["kept_verbatim"] = _insert_dicts(w, LegacyDocument.__table__, kept)  # type: ignore[arg-type]
     return counts, ledger
 
 
 def _verbatim_id(document: Verbatim) -> str:
     body = json.dumps(document.body, sort_keys=True, ensure_ascii=False, default=str)
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
     return derived_id("verbatim", document.table, document.doc_id, digest)
 
 
-def _write_questions(session: Session, records: list[QuestionRecord], progress: Progress) -> int:
+def _write_questions(session: Session, w: _Writer, records: list[QuestionRecord]) -> int:
     now = utcnow()
-    _insert(session, Tag.__table__, _tag_rows(t for r in records for t in r.tags), progress)  # type: ignore[arg-type]
+    _insert_dicts(w, Tag.__table__, _tag_rows(t for r in records for t in r.tags))  # type: ignore[arg-type]
     rows = [
         {
             "id": r.id,
@@ -285,19 +410,19 @@ def _write_questions(session: Session, records: list[QuestionRecord], progress: 
         }
         for r in records
     ]
-    added = _insert(session, Question.__table__, rows, progress)  # type: ignore[arg-type]
+    added = _insert_dicts(w, Question.__table__, rows)  # type: ignore[arg-type]
     links = [
         {"question_id": r.id, "tag_id": tag_id(t), "updated_at": now, "deleted_at": None}
         for r in records
         for t in dict.fromkeys(x.casefold() for x in r.tags)
     ]
-    _insert(session, QuestionTag.__table__, links, progress)  # type: ignore[arg-type]
+    _insert_dicts(w, QuestionTag.__table__, links)  # type: ignore[arg-type]
     return added
 
 
-def _write_notes(session: Session, records: list[NoteRecord], progress: Progress) -> int:
+def _write_notes(session: Session, w: _Writer, records: list[NoteRecord]) -> int:
     now = utcnow()
-    _insert(session, Tag.__table__, _tag_rows(t for r in records for t in r.tags), progress)  # type: ignore[arg-type]
+    _insert_dicts(w, Tag.__table__, _tag_rows(t for r in records for t in r.tags))  # type: ignore[arg-type]
     rows = [
         {
             "id": r.id,
@@ -313,13 +438,13 @@ def _write_notes(session: Session, records: list[NoteRecord], progress: Progress
         }
         for r in records
     ]
-    added = _insert(session, Note.__table__, rows, progress)  # type: ignore[arg-type]
+    added = _insert_dicts(w, Note.__table__, rows)  # type: ignore[arg-type]
     tags = [
         {"note_id": r.id, "tag_id": tag_id(t), "updated_at": now, "deleted_at": None}
         for r in records
         for t in dict.fromkeys(x.casefold() for x in r.tags)
     ]
-    _insert(session, NoteTag.__table__, tags, progress)  # type: ignore[arg-type]
+    _insert_dicts(w, NoteTag.__table__, tags)  # type: ignore[arg-type]
     articles = dict(
         session.execute(select(Note.legacy_id, Note.id).where(Note.kind == "article")).all()
     )
@@ -339,5 +464,5 @@ def _write_notes(session: Session, records: list[NoteRecord], progress: Progress
                     **_stamps(now),
                 }
             )
-    _insert(session, NoteLink.__table__, links, progress)  # type: ignore[arg-type]
+    _insert_dicts(w, NoteLink.__table__, links)  # type: ignore[arg-type]
     return added

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.importers.legacy_records import LegacyPlan, NoteRecord, QuestionRecord, derived_id
-from app.importers.techtree import BadDocument
+from app.importers.legacy_records import (
+    LegacyPlan,
+    NoteRecord,
+    QuestionRecord,
+    derived_id,
+    has_lone_surrogate,
+)
+from app.importers.techtree import LONE_SURROGATE, BadDocument
 
 DIFFICULTIES = ("Easy", "Medium", "Hard")
 _LINK_KEYS = {"article_ids": "article", "question_ids": "question", "video_ids": "video"}
@@ -101,6 +107,9 @@ def read_ms2_array(plan: LegacyPlan, data: list[Any], table: str) -> None:
         doc_id = str(doc.get("id", position)) if isinstance(doc, dict) else str(position)
         if not isinstance(doc, dict):
             plan.keep(table, doc_id, doc, "the entry is not an object")
+            continue
+        if plan.check_text and has_lone_surrogate(doc):
+            plan.keep(table, doc_id, doc, LONE_SURROGATE)
             continue
         if doc_id in seen:
             plan.keep(table, doc_id, doc, f"another entry in this file has the same id {doc_id}")

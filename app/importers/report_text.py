@@ -45,6 +45,7 @@ def report_lines(
             lines.append(f"  kept aside: {problem.table} #{problem.doc_id}: {problem.reason}")
         if len(profile.problems) > max_problems:
             lines.append(f"  ... and {len(profile.problems) - max_problems} more kept aside.")
+    lines.extend(f"Nothing to import: {message}" for _path, message in report.empty)
     if unreadable:
         lines.extend(f"Not imported: {reason}" for _path, reason in report.unreadable)
     return lines

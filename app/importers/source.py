@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ class SourceFile:
     size: int
     sha256: str
     data: Any  # the parsed JSON; None for an empty (0-byte) file
+    odd_text: bool = False  # it may hold lone surrogates (escapes like \ud800 with no pair)
 
 
 def read_source(path: Path) -> SourceFile:
@@ -50,8 +52,9 @@ def read_source(path: Path) -> SourceFile:
             "Close the other program and import again; nothing was imported."
         )
     digest = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
-        return SourceFile(path, len(raw), digest, None)
+    size = len(raw)
+    if not raw or raw.isspace():  # not raw.strip(): that copies a large file ending in "\n"
+        return SourceFile(path, size, digest, None)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -59,16 +62,46 @@ def read_source(path: Path) -> SourceFile:
             f"{path} is not UTF-8 text (bad byte at position {error.start}); it is not a file "
             "from the older apps, or it is damaged. Nothing was imported."
         ) from None
+    del raw  # the bytes and the text together would double the peak memory of a large file
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        cut = error.pos >= len(text.rstrip()) - 1
-        why = "it ends too early (cut off?)" if cut else f"{error.msg}"
+        # A string left open runs to the end of the file: cut off there too.
+        cut = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
+        why = "it ends too early (cut off?)" if cut else error.msg
         raise UserError(
-            f"{path} is not valid JSON: {why} at line {error.lineno}, column {error.colno}. "
+            f"{path} is not valid JSON: {why} (line {error.lineno}, column {error.colno}). "
             "Nothing was imported."
         ) from None
-    return SourceFile(path, len(raw), digest, data)
+    except RecursionError:
+        raise UserError(
+            f"{path} is JSON nested too deeply to be data from the older apps. "
+            "Nothing was imported."
+        ) from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        why = str(error).split(";")[0]
+        raise UserError(f"{path} cannot be read as data ({why}). Nothing was imported.") from None
+    return SourceFile(path, size, digest, data, _lone_surrogate_escape(text))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate_escape(text: str) -> bool:
+    """Whether a \\uD800-\\uDFFF escape in the JSON text is not part of a pair.
+
+    JSON writers escape emoji as pairs; one alone is valid JSON but not text SQLite can store.
+    """
+    if "\\ud" not in text and "\\uD" not in text:
+        return False
+    expect_low_at = -1  # where the low half of a pair must start, after a high half
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        low = match.group()[3].lower() in "cdef"
+        paired = match.start() == expect_low_at
+        if (expect_low_at != -1 and not paired) or low != paired:
+            return True
+        expect_low_at = -1 if low else match.end()
+    return expect_low_at != -1
 
 
 def sha256_of(path: Path) -> str:

@@ -8,6 +8,8 @@ kept verbatim with the reason.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,11 +21,13 @@ from app.importers.legacy_records import (
     LessonRecord,
     ModuleRecord,
     derived_id,
+    has_lone_surrogate,
     legacy_time,
     uuid_or_derived,
 )
 
 STATUSES = ("not_started", "in_progress", "completed")
+LONE_SURROGATE = "it holds text that is not valid Unicode (an unpaired escape like \\ud800)"
 _SYLLABUS_KEYS = {"topic", "level", "duration", "learning_objectives", "modules"}
 _ENGINE_KEYS = {"uid", "is_master", "parent_uid", "user_entered_topic", "user_id"}
 _STAMP_KEYS = {"created_at", "updated_at"}
@@ -33,31 +37,43 @@ class BadDocument(Exception):
     """The document cannot become a typed row; the message is the reason kept with it."""
 
 
+_WHOLE = re.compile(r"-?\d{1,19}")  # what SQLite's 64-bit INTEGER can hold, as text
+_INT_RANGE = range(-(2**63), 2**63)
+
+
 def as_int(value: object, what: str) -> int:
-    if isinstance(value, bool):
-        raise BadDocument(f"{what} is not a whole number ({value!r})")
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise BadDocument(f"{what} is not a whole number ({value!r})")
+        value = int(value)
+    elif isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value in _INT_RANGE:
+        return value
+    raise BadDocument(f"{what} is not a whole number ({_short(value)})")
 
 
 def as_score(value: object, what: str = "score") -> float | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise BadDocument(f"{what} is not a number ({value!r})")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return float(value.strip().rstrip("%"))
+            number = float(value)
+        except OverflowError:
+            number = None
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().rstrip("%"))
         except ValueError:
-            pass
-    raise BadDocument(f"{what} is not a number ({value!r})")
+            number = None
+    if number is None or not math.isfinite(number):
+        raise BadDocument(f"{what} is not a number ({_short(value)})")
+    return number
+
+
+def _short(value: object) -> str:
+    """A value for a reason: its repr, cut short (a whole document can be a "value")."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def as_text(value: object) -> str | None:
@@ -273,9 +289,15 @@ def read_document(
     if not isinstance(doc, dict):
         plan.keep(table, doc_id, doc, "the document is not an object")
         return
+    # Whatever is set aside stays with its learner, not in whoever's profile is the default.
+    user = doc.get("user_id") if isinstance(doc.get("user_id"), str) else None
+    if plan.check_text and has_lone_surrogate(doc):
+        plan.keep(table, doc_id, doc, LONE_SURROGATE, user)
+        return
     kind = classify(doc)
     if kind == "unknown":
-        plan.keep(table, doc_id, doc, f"documents of this shape in table {table!r} are not known")
+        reason = f"documents of this shape in table {table!r} are not known"
+        plan.keep(table, doc_id, doc, reason, user)
         return
     own_id = doc.get(
         {"user": "user_id", "syllabus": "syllabus_id", "assessment": "assessment_id"}.get(kind, ""),
@@ -283,7 +305,8 @@ def read_document(
     if isinstance(own_id, str):
         seen = seen_ids.setdefault(kind, set())
         if own_id in seen:
-            plan.keep(table, doc_id, doc, f"another {kind} in this file has the same id {own_id}")
+            reason = f"another {kind} in this file has the same id {own_id}"
+            plan.keep(table, doc_id, doc, reason, user)
             return
         seen.add(own_id)
     if kind in _DEFERRED:
@@ -298,5 +321,4 @@ def read_document(
     try:
         readers[kind]()
     except BadDocument as error:
-        user = doc.get("user_id") if isinstance(doc.get("user_id"), str) else None
         plan.keep(table, doc_id, doc, str(error), user)

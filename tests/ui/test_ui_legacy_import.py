@@ -338,11 +338,6 @@ def test_cancelling_an_import_keeps_nothing_and_says_so(
     qtbot.waitUntil(lambda: window.import_action.isEnabled(), timeout=WAIT_MS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import_legacy creates the profiles of the older app's learners before it writes, "
-    "and a cancel leaves them behind (empty); the importer should remove them",
-)
 def test_cancelling_the_first_launch_import_leaves_only_the_new_profile(
     qtbot: QtBot,
     locations: DataLocations,
