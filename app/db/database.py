@@ -17,10 +17,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.db.backup import BackupInfo, backup_file, rotate_backups
-from app.db.engine import create_file_owner_only, make_engine
+from app.db.engine import make_engine
 from app.db.inspect import inspect_profile_file
 from app.db.migrate import UpgradeFailed, UpgradeResult, run_upgrade
 from app.db.revisions import known_revisions
+from app.db.schema_template import create_from_template
 from app.errors import ProfileFileRefused
 
 
@@ -49,15 +50,18 @@ class ProfileDatabase:
         """
         head = known_revisions().head
         new_file = create and not db_file.exists()
+        revision: str | None
         if new_file:
             db_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            create_file_owner_only(db_file)
-            revision = None
+            create_from_template(db_file, head)
+            revision = head
         else:
             revision = inspect_profile_file(db_file).revision
         engine = make_engine(db_file)
         database = cls(db_file, backups_dir, engine)
-        if revision != head:
+        if new_file:
+            database.last_upgrade = UpgradeResult(None, head, None)
+        elif revision != head:
             database.last_upgrade = database._upgrade(revision, head)
         return database
 
