@@ -60,6 +60,8 @@ class ProfileDatabase:
         engine = make_engine(db_file)
         database = cls(db_file, backups_dir, engine)
         if new_file:
+            with engine.connect():  # the first connection puts the new file in WAL mode
+                pass
             database.last_upgrade = UpgradeResult(None, head, None)
         elif revision != head:
             database.last_upgrade = database._upgrade(revision, head)
