@@ -7,11 +7,14 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import CommandTable, ask_password, default_profile
-from app.core.opening import OpenProfile
 from app.errors import UserError
 from app.paths import DataLocations
+
+if TYPE_CHECKING:  # the flashcard and database modules load only when a command runs
+    from app.core.opening import OpenProfile
 
 
 def register(table: CommandTable) -> None:

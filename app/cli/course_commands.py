@@ -7,11 +7,14 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import CommandTable, ask_password, default_profile
-from app.core.profiles import Profile
-from app.db.database import ProfileDatabase
 from app.paths import DataLocations
+
+if TYPE_CHECKING:  # the database modules load only when a command runs
+    from app.core.profiles import Profile
+    from app.db.database import ProfileDatabase
 
 
 def register(table: CommandTable) -> None:
@@ -34,6 +37,8 @@ def _opened(profile: Profile) -> Iterator[ProfileDatabase]:
     if profile.locked:
         unlock(profile, ask_password(f"Password of {profile.name!r}: "))
     with ProfileLock(profile):
+        from app.db.database import ProfileDatabase
+
         database = ProfileDatabase.open(
             profile.db_file, profile.backups_dir, create=not profile.db_file.exists()
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
@@ -19,17 +20,19 @@ from app.core.opening import OpenProfile, ensure_first_profile, open_profile
 from app.core.profiles import Profile, ensure_data_dir, list_profiles
 from app.errors import UserError
 from app.importers.discovery import find_legacy_files
-from app.importers.legacy_import import ImportReport
 from app.paths import DataLocations
 from app.ui.context import ViewContext
 from app.ui.device_settings import DeviceSettings
 from app.ui.dialogs.profile_forms import UnlockDialog
 from app.ui.dialogs.profile_picker import ProfilePicker
 from app.ui.error_dialog import ErrorReporter
-from app.ui.legacy_import import LegacyImportRun
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Appearance
+
+if TYPE_CHECKING:  # the importer loads only when there is something to import
+    from app.importers.legacy_import import ImportReport
+    from app.ui.legacy_import import LegacyImportRun
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +138,8 @@ class Launcher(QObject):
             return
         first = prepared.first
         log.info("First launch: found %d legacy file(s)", len(prepared.legacy_files))
+        from app.ui.legacy_import import LegacyImportRun
+
         run = LegacyImportRun(
             self.runner,
             self.locations,

@@ -8,8 +8,8 @@ profiles, settings).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
@@ -31,33 +31,23 @@ from app.core.changes import Changes
 from app.core.restoring import RestoreResult
 from app.db.backup import BackupInfo
 from app.errors import UserError
-from app.ui.cards.view import CardBrowserView
 from app.ui.context import ViewContext
 from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.dialogs.restore import RestoreDialog
 from app.ui.error_dialog import show_message
-from app.ui.legacy_import import LegacyImportRun
-from app.ui.lessons.pack_actions import export_course_pack, import_course_pack
 from app.ui.lessons.today_section import ContinueCourseSection
-from app.ui.lessons.view import LessonsView
 from app.ui.review.today_section import DueCardsSection
-from app.ui.review.view import ReviewView
 from app.ui.settings_dialog import SettingsDialog
-from app.ui.stats.view import StatisticsView
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
 from app.ui.today.view import TodayView
+from app.ui.view_registry import VIEWS, LazyViews
+
+if TYPE_CHECKING:  # the importer loads only when the learner imports
+    from app.ui.legacy_import import LegacyImportRun
 
 log = logging.getLogger(__name__)
 
-# The views that exist, in sidebar order; each later feature adds its own here.
-VIEWS: list[Callable[[ViewContext], QWidget]] = [
-    TodayView,
-    LessonsView,
-    ReviewView,
-    CardBrowserView,
-    StatisticsView,
-]
 BACKUP_CHECK_MS = 60_000
 
 
@@ -92,13 +82,11 @@ class MainWindow(QMainWindow):
         # Padding only: colors stay the palette's, so both themes apply.
         self.sidebar.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
         self.stack = QStackedWidget()
-        self.views: list[QWidget] = []
-        for make_view in VIEWS:
-            view = make_view(context)
-            self.views.append(view)
-            self.stack.addWidget(view)
-            self.sidebar.addItem(QListWidgetItem(str(getattr(view, "title", type(view).__name__))))
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages = LazyViews(self.stack, context, VIEWS)
+        self.views = self.pages.built  # views built so far, by sidebar row; Today always is
+        for spec in VIEWS:
+            self.sidebar.addItem(QListWidgetItem(spec.title))
+        self.sidebar.currentRowChanged.connect(self.pages.show)
         self.sidebar.setCurrentRow(0)
         splitter = QSplitter()
         splitter.setObjectName("main-splitter")
@@ -113,12 +101,11 @@ class MainWindow(QMainWindow):
         self.profile_label = QLabel()
         self.statusBar().addPermanentWidget(self.task_status)
         self.statusBar().addPermanentWidget(self.profile_label)
-        today = next(v for v in self.views if isinstance(v, TodayView))
-        self.lessons = next(v for v in self.views if isinstance(v, LessonsView))
+        today = self.pages.get(0)
+        assert isinstance(today, TodayView)
         self.continue_section = ContinueCourseSection(context)
         today.add_section(self.continue_section)
         self.continue_section.open_lesson_requested.connect(self.open_lesson)
-        self.review = next(v for v in self.views if isinstance(v, ReviewView))
         self.due_cards_section = DueCardsSection(context)
         today.add_section(self.due_cards_section)
         self.due_cards_section.review_requested.connect(self.start_review)
@@ -138,11 +125,8 @@ class MainWindow(QMainWindow):
         self.import_action = file.addAction("&Import…", self.import_files)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setToolTip("Bring in lessons, questions and notes from the older apps")
-        file.addAction("Import &Course…", lambda: import_course_pack(self.context, self))
-        file.addAction(
-            "E&xport Course…",
-            lambda: export_course_pack(self.context, self, self.lessons.current_course_id),
-        )
+        file.addAction("Import &Course…", self.import_course)
+        file.addAction("E&xport Course…", self.export_course)
         file.addSeparator()
         self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
@@ -190,13 +174,27 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
     # File menu
+    def _show(self, title: str) -> Any:
+        row = self.pages.row_of(title)
+        self.sidebar.setCurrentRow(row)
+        return self.pages.get(row)
+
     def start_review(self, deck_id: str) -> None:
-        self.sidebar.setCurrentRow(self.views.index(self.review))
-        self.review.start_review(deck_id or None)
+        self._show("Review").start_review(deck_id or None)
 
     def open_lesson(self, lesson_id: str) -> None:
-        self.sidebar.setCurrentRow(self.views.index(self.lessons))
-        self.lessons.open_lesson(lesson_id)
+        self._show("Lessons").open_lesson(lesson_id)
+
+    def import_course(self) -> None:
+        from app.ui.lessons.pack_actions import import_course_pack
+
+        import_course_pack(self.context, self)
+
+    def export_course(self) -> None:
+        from app.ui.lessons.pack_actions import export_course_pack
+
+        lessons = self.pages.get(self.pages.row_of("Lessons"))
+        export_course_pack(self.context, self, getattr(lessons, "current_course_id", None))
 
     def import_files(self) -> None:
         """Ask for files, then import them; other learners' data goes to their own profiles."""
@@ -211,6 +209,8 @@ class MainWindow(QMainWindow):
         if not names:
             return
         context = self.context
+        from app.ui.legacy_import import LegacyImportRun
+
         run = LegacyImportRun(
             context.runner,
             context.locations,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 import shiboken6
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click, message_boxes
@@ -277,3 +277,23 @@ def test_an_automatic_backup_follows_changes_after_30_minutes(
         lambda: [b.reason for b in list_backups(opened.profile.backups_dir)] == ["auto"],
         timeout=WAIT_MS,
     )
+
+
+def test_views_are_built_when_first_shown_and_reachable_by_keyboard(
+    qtbot: QtBot, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    titles = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
+    assert titles == ["Today", "Lessons", "Review", "Cards", "Statistics"]
+    # Only Today is paid for at startup.
+    assert isinstance(window.views[0], TodayView)
+    assert window.views[1:] == [None] * (len(titles) - 1)
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    for row, title in enumerate(titles):
+        action = view_menu.actions()[row]
+        assert action.shortcut() == QKeySequence(f"Ctrl+{row + 1}")
+        action.trigger()
+        qtbot.waitUntil(lambda row=row: window.stack.currentIndex() == row, timeout=WAIT_MS)
+        shown = window.stack.currentWidget()
+        assert shown is window.views[row]
+        assert getattr(shown, "title", None) == title

@@ -4,6 +4,8 @@ course instead; with no courses at all the section hides itself."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -16,10 +18,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Changes
-from app.core.courses.library import CourseInProgress
 from app.ui.context import ViewContext
-from app.ui.lessons.data import read_in_progress
 from app.ui.lessons.widgets import heading, muted, rescale
+
+if TYPE_CHECKING:  # the lessons core loads on the worker, off the first paint's path
+    from app.core.courses.library import CourseInProgress
+    from app.core.opening import OpenProfile
+
+
+def read_in_progress(opened: OpenProfile) -> CourseInProgress | None:
+    from app.ui.lessons.data import read_in_progress as read
+
+    return read(opened)
+
 
 SHOWS = ("courses", "lessons", "lesson_progress")
 

@@ -20,8 +20,8 @@ from app.core.flashcards.review import NextCard, SessionSummary, next_card, sess
 from app.core.opening import OpenProfile
 
 # Kinds of change that alter what the Review view shows ("flashcards": the sample decks were
-# loaded or removed, as `app.core.samples` announces it).
-SHOWS = ("cards", "reviews", "decks", "tags", "flashcards")
+# loaded or removed, as `app.core.samples` announces it); kept with the light Today section.
+from app.ui.review.today_section import SHOWS as SHOWS
 
 
 def local_now() -> datetime:

@@ -5,6 +5,8 @@ Hidden when no deck has anything due today.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
@@ -19,9 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Changes
-from app.core.flashcards.queue import DeckCounts
 from app.ui.context import ViewContext
-from app.ui.review import data
+
+if TYPE_CHECKING:  # the flashcards core loads on the worker, off the first paint's path
+    from app.core.flashcards.queue import DeckCounts
+    from app.core.opening import OpenProfile
+
+# The kinds of change that alter what the Review view and this section show.
+SHOWS = ("cards", "reviews", "decks", "tags", "flashcards")
+
+
+def read_due_today(opened: OpenProfile) -> tuple[DeckCounts, ...]:
+    from app.ui.review.data import read_due_today as read
+
+    return read(opened)
+
 
 REFRESH_MS = 5 * 60_000  # learning cards fall due and the study day turns over at 4 am
 
@@ -69,11 +83,11 @@ class DueCardsSection(QFrame):
     def refresh(self) -> None:
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: data.read_due_today(opened), on_done=self._show, owner=self
+            lambda _progress: read_due_today(opened), on_done=self._show, owner=self
         )
 
     def on_data_changed(self, changes: Changes) -> None:
-        if changes.touches(*data.SHOWS):
+        if changes.touches(*SHOWS):
             self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
