@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.progress import Progress
@@ -25,16 +22,10 @@ from app.db.models import (
     Lesson,
     LessonContent,
     LessonEvent,
-    Note,
-    NoteLink,
-    NoteTag,
     PlacementCheck,
-    Question,
-    QuestionTag,
-    Tag,
 )
-from app.db.models.tags import tag_id
-from app.db.types import UTCDateTime, new_id, utcnow
+from app.db.types import new_id, utcnow
+from app.importers.bulk_rows import BulkWriter, Row, insert_dicts, stamps
 from app.importers.legacy_records import (
     AssessmentRecord,
     ContentRecord,
@@ -47,6 +38,7 @@ from app.importers.legacy_records import (
     derived_id,
     storable,
 )
+from app.importers.legacy_write_bank import write_notes, write_questions
 from app.importers.source import SourceFile
 
 COUNT_KEYS = (
@@ -60,7 +52,6 @@ COUNT_KEYS = (
     "notes",
     "kept_verbatim",
 )
-CHUNK = 5000
 
 
 @dataclass
@@ -91,48 +82,10 @@ class ProfileShare:
         )
 
 
-Row = tuple[Any, ...]
-
-
-class _Writer:
-    """Bulk inserts through the session's own connection, values already in storage form.
-
-    The ORM types would format every timestamp and JSON value again for every row (a lesson
-    carries its course's stamps); here each is formatted once, in the same form the column
-    types write, and the rows go to SQLite in `executemany` chunks.
-    """
-
-    def __init__(self, session: Session, progress: Progress) -> None:
-        self.session = session
-        self.progress = progress
-        dialect = session.get_bind().dialect
-        self._stamp_type = UTCDateTime()
-        self._dialect = dialect
-        self.json: Callable[[Any], str] = getattr(dialect, "_json_serializer", None) or json.dumps
-
-    def stamp(self, value: datetime | None) -> str | None:
-        return self._stamp_type.process_bind_param(value, self._dialect)
-
-    def insert(self, table: str, columns: tuple[str, ...], rows: list[Row]) -> int:
-        """INSERT ... ON CONFLICT DO NOTHING; the number of rows that were new."""
-        names = ", ".join(f'"{name}"' for name in columns)
-        marks = ", ".join("?" for _ in columns)
-        sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING'
-        connection = self.session.connection()
-        added = 0
-        for start in range(0, len(rows), CHUNK):
-            self.progress.check()
-            chunk = rows[start : start + CHUNK]
-            result = connection.exec_driver_sql(sql, chunk)
-            added += max(result.rowcount, 0)
-            self.progress.advance(len(chunk))
-        return added
-
-
 _SYNCED = ("created_at", "updated_at", "deleted_at")
 
 
-def _course_rows(share: ProfileShare, session: Session, w: _Writer) -> list[Row]:
+def _course_rows(share: ProfileShare, session: Session, w: BulkWriter) -> list[Row]:
     known = set(share.courses) | set(
         session.scalars(
             select(Course.id).where(
@@ -186,43 +139,11 @@ _COURSE_COLUMNS = (
 )
 
 
-def _insert_dicts(w: _Writer, table: Table, rows: list[dict[str, Any]]) -> int:
-    """The small tables: rows as dicts, each value put in storage form by its column's type."""
-    if not rows:
-        return w.insert(table.name, (), [])
-    columns = tuple(rows[0])
-    convert: list[Callable[[Any], Any]] = []
-    for name in columns:
-        kind = table.c[name].type
-        if isinstance(kind, UTCDateTime):
-            convert.append(w.stamp)
-        elif isinstance(kind, JSON):
-            convert.append(w.json)
-        else:
-            convert.append(_same)
-    plain = [tuple(f(row[c]) for f, c in zip(convert, columns, strict=True)) for row in rows]
-    return w.insert(table.name, columns, plain)
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _tag_rows(names: Iterable[str]) -> list[dict[str, Any]]:
-    now = utcnow()
-    unique = {name.strip().casefold(): name.strip() for name in names if name.strip()}
-    return [{"id": tag_id(n), "name": n, **_stamps(now)} for n in unique.values()]
-
-
-def _stamps(created: Any, updated: Any = None) -> dict[str, Any]:
-    return {"created_at": created, "updated_at": updated or created, "deleted_at": None}
-
-
 def write_share(
     session: Session, share: ProfileShare, progress: Progress
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Insert what is new; return the counts per kind and the ledger row id per source file."""
-    w = _Writer(session, progress)
+    w = BulkWriter(session, progress)
     now = utcnow()
     counts = dict.fromkeys(COUNT_KEYS, 0)
     ledger = {}
@@ -364,8 +285,8 @@ def write_share(
         ),
         checks,
     )
-    counts["questions"] = _write_questions(session, w, share.questions)
-    counts["notes"] = _write_notes(session, w, share.notes)
+    counts["questions"] = write_questions(session, w, share.questions)
+    counts["notes"] = write_notes(session, w, share.notes)
     kept = [
         {
             "id": _verbatim_id(v),
@@ -374,11 +295,11 @@ def write_share(
             "doc_id": v.doc_id[:200],
             "body": v.body,
             "reason": v.reason,
-            **_stamps(now),
+            **stamps(now),
         }
         for file, v in share.verbatim
     ]
-    counts["kept_verbatim"] = _insert_dicts(w, LegacyDocument.__table__, kept)  # type: ignore[arg-type]
+    counts["kept_verbatim"] = insert_dicts(w, LegacyDocument.__table__, kept)  # type: ignore[arg-type]
     return counts, ledger
 
 
@@ -386,83 +307,3 @@ def _verbatim_id(document: Verbatim) -> str:
     body = json.dumps(document.body, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
     return derived_id("verbatim", document.table, document.doc_id, digest)
-
-
-def _write_questions(session: Session, w: _Writer, records: list[QuestionRecord]) -> int:
-    now = utcnow()
-    _insert_dicts(w, Tag.__table__, _tag_rows(t for r in records for t in r.tags))  # type: ignore[arg-type]
-    rows = [
-        {
-            "id": r.id,
-            "legacy_id": r.legacy_id,
-            "stem": r.stem,
-            "choices": r.choices,
-            "answer": r.answer,
-            "explanation": r.explanation,
-            "subject": r.subject,
-            "system": r.system,
-            "difficulty": r.difficulty,
-            "status": r.status,
-            "is_sample": False,
-            "source": "ms2",
-            "extra": r.extra,
-            **_stamps(now),
-        }
-        for r in records
-    ]
-    added = _insert_dicts(w, Question.__table__, rows)  # type: ignore[arg-type]
-    links = [
-        {"question_id": r.id, "tag_id": tag_id(t), "updated_at": now, "deleted_at": None}
-        for r in records
-        for t in dict.fromkeys(x.casefold() for x in r.tags)
-    ]
-    _insert_dicts(w, QuestionTag.__table__, links)  # type: ignore[arg-type]
-    return added
-
-
-def _write_notes(session: Session, w: _Writer, records: list[NoteRecord]) -> int:
-    now = utcnow()
-    _insert_dicts(w, Tag.__table__, _tag_rows(t for r in records for t in r.tags))  # type: ignore[arg-type]
-    rows = [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "title": r.title,
-            "summary": r.summary,
-            "body": r.body,
-            "bookmarked": r.bookmarked,
-            "legacy_id": r.legacy_id,
-            "is_sample": False,
-            "source": "ms2",
-            **_stamps(now),
-        }
-        for r in records
-    ]
-    added = _insert_dicts(w, Note.__table__, rows)  # type: ignore[arg-type]
-    tags = [
-        {"note_id": r.id, "tag_id": tag_id(t), "updated_at": now, "deleted_at": None}
-        for r in records
-        for t in dict.fromkeys(x.casefold() for x in r.tags)
-    ]
-    _insert_dicts(w, NoteTag.__table__, tags)  # type: ignore[arg-type]
-    articles = dict(
-        session.execute(select(Note.legacy_id, Note.id).where(Note.kind == "article")).all()
-    )
-    questions = dict(session.execute(select(Question.legacy_id, Question.id)).all())
-    targets = {"article": articles, "question": questions}
-    links = []
-    for r in records:
-        for kind, legacy in r.links:
-            found = targets.get(kind, {}).get(legacy)
-            links.append(
-                {
-                    "id": derived_id("note-link", r.id, kind, legacy),
-                    "note_id": r.id,
-                    "target_kind": kind,
-                    "target_id": found or legacy,
-                    "resolved": found is not None,
-                    **_stamps(now),
-                }
-            )
-    _insert_dicts(w, NoteLink.__table__, links)  # type: ignore[arg-type]
-    return added

@@ -47,8 +47,13 @@ def test_a_second_open_of_the_same_profile_is_refused_until_the_first_closes(
 def test_another_profile_can_be_open_at_the_same_time(locations: DataLocations):
     ana = open_profile(locations, create_profile(locations, "Ana"))
     bob = open_profile(locations, create_profile(locations, "Bob"))
-    ana.close()
-    bob.close()
+    try:
+        assert ana.lock.held and bob.lock.held
+        assert ana.profile.db_file.is_file() and bob.profile.db_file.is_file()
+    finally:
+        ana.close()
+        bob.close()
+    assert not ana.lock.held and not bob.lock.held
 
 
 def test_a_lock_held_by_a_killed_process_is_released(locations: DataLocations):
