@@ -31,10 +31,10 @@ DUE_CHOICES = (
 )
 
 
-def narrow_combo(combo: QComboBox) -> None:
-    """Let a combo box shrink to a few characters instead of its longest entry."""
+def narrow_combo(combo: QComboBox, characters: int = 12) -> None:
+    """Size a combo box for its usual choice ("Any due date") rather than its longest entry."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(6)
+    combo.setMinimumContentsLength(characters)
 
 
 class FilterBar(QWidget):
