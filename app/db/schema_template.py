@@ -1,9 +1,14 @@
 """New profile files are copies of one empty database at the newest schema.
 
-Running every Alembic revision for each new profile costs ~60 ms; an import that brings in a
-hundred learners makes a hundred profiles. The first new profile in a process builds the empty
-head-schema database once (through the same upgrade path as any file) and later ones copy its
-bytes (~1 ms). The template lives in a private temporary folder removed at exit.
+Importing Alembic and running every revision costs a quarter of a second; a first launch makes
+one profile and an import of a hundred learners makes a hundred. So the app ships the empty
+head-schema database (`resources/schema/empty-profile.sqlite3`), used only when its revision is
+the scripts' head, and otherwise builds one per process through the same upgrade path as any
+file. A test checks the shipped file against a fresh migration; after adding a revision, run
+
+    python -m app.db.schema_template
+
+to write it again.
 """
 
 from __future__ import annotations
@@ -16,10 +21,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-from app.db.engine import create_file_owner_only, make_engine
+from app.db.engine import connect_raw, create_file_owner_only, make_engine
 from app.db.inspect import FileState
 from app.db.migrate import run_upgrade
-from app.paths import alembic_dir
+from app.paths import alembic_dir, resources_dir
 
 _lock = threading.Lock()
 _templates: dict[tuple[str, str], Path] = {}
@@ -44,13 +49,31 @@ def _build(head: str) -> Path:
     return path
 
 
+def shipped_template() -> Path:
+    return resources_dir() / "schema" / "empty-profile.sqlite3"
+
+
+def revision_of(path: Path) -> str | None:
+    try:
+        conn = connect_raw(path, read_only=True)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
 def template_for(head: str) -> Path:
-    """The empty database at `head` for the current migration scripts, built on first use."""
+    """The empty database at `head` for the current migration scripts."""
     key = (str(alembic_dir()), head)
     with _lock:
         path = _templates.get(key)
         if path is None or not path.is_file():
-            path = _templates[key] = _build(head)
+            shipped = shipped_template()
+            usable = shipped.is_file() and revision_of(shipped) == head
+            path = _templates[key] = shipped if usable else _build(head)
         return path
 
 
@@ -69,3 +92,18 @@ def create_from_template(db_file: Path, head: str) -> None:
     except BaseException:
         db_file.unlink(missing_ok=True)
         raise
+
+
+def write_shipped_template() -> Path:
+    """Rebuild `resources/schema/empty-profile.sqlite3` at the scripts' head."""
+    from app.db.revisions import known_revisions
+
+    built = _build(known_revisions().head)
+    target = shipped_template()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, target)
+    return target
+
+
+if __name__ == "__main__":
+    print(write_shipped_template())

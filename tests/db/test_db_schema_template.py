@@ -11,6 +11,7 @@ from app.db.engine import APPLICATION_ID, create_file_owner_only, make_engine
 from app.db.inspect import FileState
 from app.db.migrate import run_upgrade
 from app.db.revisions import known_revisions
+from app.db.schema_template import revision_of, shipped_template, template_for
 
 
 def schema(path: Path) -> list[tuple[str, str, str]]:
@@ -38,10 +39,20 @@ def test_new_profiles_have_exactly_the_migrated_schema(tmp_path: Path) -> None:
         made.append(db_file)
 
     for db_file in made:
-        assert schema(db_file) == schema(migrated)
+        assert schema(db_file) == schema(migrated), (
+            "resources/schema/empty-profile.sqlite3 is out of step with the migrations: "
+            "run `python -m app.db.schema_template`"
+        )
         assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
         with sqlite3.connect(db_file) as conn:
             assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
             assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
             assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_the_shipped_empty_profile_is_at_head_and_used_for_new_profiles() -> None:
+    head = known_revisions().head
+    shipped = shipped_template()
+    assert revision_of(shipped) == head, "run `python -m app.db.schema_template`"
+    assert template_for(head) == shipped
