@@ -43,6 +43,8 @@ _BOMS = (
 _DIRECTIVE = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
 _SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
 HEADER = ("front", "back", "tags")
+HEADER_SORTED = sorted(HEADER)
+COLUMN_ROLES = (*HEADER, "ignore")
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,27 @@ def _choose_separator(body: str, path: Path, first_line: int) -> str:
     return ","
 
 
-def read_cards_csv(path: Path, encoding: str | None = None) -> ParsedCsv:
-    """Read and check a whole CSV/TSV file of cards. Raises UserError naming the file and line."""
+@dataclass(frozen=True)
+class CsvPreview:
+    """The first rows of a file as split, before any column is given a meaning."""
+
+    path: Path
+    rows: tuple[tuple[str, ...], ...]
+    encoding: str
+    separator: str
+    deck: str | None = None  # from a `#deck:` header line
+
+
+@dataclass(frozen=True)
+class _Text:
+    data: bytes
+    encoding: str
+    directives: dict[str, str]
+    rows: list[tuple[int, list[str]]]
+    separator: str
+
+
+def _read_text(path: Path, encoding: str | None) -> _Text:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -171,29 +192,80 @@ def read_cards_csv(path: Path, encoding: str | None = None) -> ParsedCsv:
     named = directives.get("separator")
     separator = _SEPARATORS.get(named.lower(), named[:1]) if named else None
     separator = separator or _choose_separator(body, path, first_line)
-    cards = []
-    for number, (line, row) in enumerate(_rows(body, separator, first_line, path)):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = [cell.strip() for cell in row]
-        if number == 0 and tuple(c.casefold() for c in cells) == HEADER[: len(cells)]:
-            continue
+    return _Text(data, used, directives, _rows(body, separator, first_line, path), separator)
+
+
+def preview_cards_csv(path: Path, encoding: str | None = None, *, limit: int = 20) -> CsvPreview:
+    """The first `limit` non-blank rows, split but not checked; UserError if unreadable."""
+    read = _read_text(path, encoding)
+    rows = [tuple(c.strip() for c in row) for _n, row in read.rows if any(c.strip() for c in row)]
+    deck = read.directives.get("deck") or None
+    return CsvPreview(path, tuple(rows[:limit]), read.encoding, read.separator, deck)
+
+
+def _check_columns(columns: tuple[str, ...]) -> None:
+    roles = [c for c in columns if c != "ignore"]
+    if set(columns) - set(COLUMN_ROLES) or sorted(roles) not in (["back", "front"], HEADER_SORTED):
+        raise UserError("Give one column to the front, one to the back and at most one to tags.")
+
+
+def _card(path: Path, line: int, cells: list[str], columns: tuple[str, ...] | None) -> CsvCard:
+    if columns is None:
         if not 2 <= len(cells) <= 3:
             raise UserError(
                 f"{path}, line {line}: expected 2 or 3 columns (front, back, tags), "
                 f"found {len(cells)}."
             )
-        if not cells[0]:
-            raise UserError(f"{path}, line {line}: the front is empty.")
-        if len(cells[0]) > MAX_TEXT or len(cells[1]) > MAX_TEXT:
-            raise UserError(f"{path}, line {line}: a side is longer than {MAX_TEXT:,} characters.")
-        tags = split_tags(cells[2]) if len(cells) == 3 else ()
-        cards.append(CsvCard(line, cells[0], cells[1], tags))
+        columns = HEADER[: len(cells)]
+    else:
+        least = max(columns.index("front"), columns.index("back")) + 1
+        if not least <= len(cells) <= len(columns):
+            wanted = f"{least} to {len(columns)}" if least < len(columns) else str(least)
+            raise UserError(
+                f"{path}, line {line}: expected {wanted} columns ({', '.join(columns)}), "
+                f"found {len(cells)}."
+            )
+    cell = {role: cells[i] for i, role in enumerate(columns) if i < len(cells)}
+    front, back = cell["front"], cell["back"]
+    if not front:
+        raise UserError(f"{path}, line {line}: the front is empty.")
+    if len(front) > MAX_TEXT or len(back) > MAX_TEXT:
+        raise UserError(f"{path}, line {line}: a side is longer than {MAX_TEXT:,} characters.")
+    return CsvCard(line, front, back, split_tags(cell["tags"]) if "tags" in cell else ())
+
+
+def _is_header(cells: list[str], columns: tuple[str, ...] | None) -> bool:
+    folded = tuple(c.casefold() for c in cells)
+    if columns is None:
+        return folded == HEADER[: len(cells)]
+    return all(role in ("ignore", folded[i]) for i, role in enumerate(columns[: len(cells)]))
+
+
+def read_cards_csv(
+    path: Path, encoding: str | None = None, *, columns: tuple[str, ...] | None = None
+) -> ParsedCsv:
+    """Read and check a whole CSV/TSV file of cards. Raises UserError naming the file and line.
+
+    `columns` gives each column a role ("front", "back", "tags" or "ignore"); without it the
+    columns are front, back and optionally tags."""
+    if columns is not None:
+        _check_columns(columns)
+    read = _read_text(path, encoding)
+    cards = []
+    for number, (line, row) in enumerate(read.rows):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = [cell.strip() for cell in row]
+        if number == 0 and _is_header(cells, columns):
+            continue
+        cards.append(_card(path, line, cells, columns))
     if not cards:
         raise UserError(f"{path} holds no cards (only a header or blank lines).")
-    digest = hashlib.sha256(data).hexdigest()
-    deck = directives.get("deck") or None
-    return ParsedCsv(path, tuple(cards), used, separator, size, digest, deck)
+    digest = hashlib.sha256(read.data).hexdigest()
+    deck = read.directives.get("deck") or None
+    return ParsedCsv(
+        path, tuple(cards), read.encoding, read.separator, len(read.data), digest, deck
+    )
 
 
 def import_cards_csv(
@@ -202,14 +274,15 @@ def import_cards_csv(
     deck_name: str | None,
     *,
     encoding: str | None = None,
+    columns: tuple[str, ...] | None = None,
     origin: str = "csv",
     is_sample: bool = False,
     now: datetime | None = None,
 ) -> CsvImportReport:
     """Import a CSV/TSV file into the deck `deck_name` (made if missing; None: the file's
     `#deck:` line, else the file's name), in the caller's transaction. The file is checked whole
-    first; raises UserError before writing anything."""
-    parsed = read_cards_csv(path, encoding)
+    first; raises UserError before writing anything. `columns`: as for `read_cards_csv`."""
+    parsed = read_cards_csv(path, encoding, columns=columns)
     deck = ensure_deck(session, deck_name or parsed.deck or path.stem, is_sample=is_sample)
     rows = session.execute(
         select(CARDS.c.front, CARDS.c.back).where(

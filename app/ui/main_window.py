@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setToolTip("Bring in lessons, questions and notes from the older apps")
         file.addAction("Import &Course…", self.import_course)
+        file.addAction("Import Car&ds…", self.import_cards)
         file.addAction("E&xport Course…", self.export_course)
         file.addSeparator()
         self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
@@ -184,6 +185,11 @@ class MainWindow(QMainWindow):
 
     def open_lesson(self, lesson_id: str) -> None:
         self._show("Lessons").open_lesson(lesson_id)
+
+    def import_cards(self) -> None:
+        from app.ui.review.card_import import import_cards
+
+        import_cards(self.context, self)
 
     def import_course(self) -> None:
         from app.ui.lessons.pack_actions import import_course_pack

@@ -1,0 +1,238 @@
+"""File > Import Cards…: a CSV mapped column by column, an encoding chosen, a refused file that
+writes nothing, and an Anki package with its counts."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+from ui_helpers import Gui, click, message_boxes
+
+from app.core.flashcards.decks import load_tree
+from app.core.flashcards.tables import CARDS
+from app.core.opening import OpenProfile
+from app.importers.cards_csv import preview_cards_csv, read_cards_csv
+from app.ui.review.card_import import import_cards
+from app.ui.review.card_mapping import CardMappingDialog, default_roles
+
+WAIT_MS = 15_000
+
+
+def apkg_builder() -> ModuleType:
+    folder = str(Path(__file__).resolve().parents[1] / "flashcards")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module("apkg_builder")
+
+
+@pytest.fixture
+def parent(qtbot: QtBot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path | None) -> None:
+    answer = (str(path), "") if path is not None else ("", "")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: answer))
+
+
+def told(qtbot: QtBot, title: str) -> QMessageBox:
+    qtbot.waitUntil(lambda: any(b.windowTitle() == title for b in message_boxes()), timeout=WAIT_MS)
+    box = next(b for b in message_boxes() if b.windowTitle() == title)
+    box.close()
+    return box
+
+
+def mapping_dialog(qtbot: QtBot, parent: QWidget) -> CardMappingDialog:
+    qtbot.waitUntil(lambda: parent.findChild(CardMappingDialog) is not None, timeout=WAIT_MS)
+    dialog = parent.findChild(CardMappingDialog)
+    assert dialog is not None
+    return dialog
+
+
+def ok_button(dialog: CardMappingDialog) -> object:
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def cards_in(opened: OpenProfile, deck_name: str) -> set[tuple[str, str]]:
+    with opened.database.read_session() as session:
+        deck = load_tree(session).find(deck_name)
+        if deck is None:
+            return set()
+        rows = session.execute(
+            select(CARDS.c.front, CARDS.c.back).where(CARDS.c.deck_id == deck.id)
+        )
+        return {(str(front), str(back)) for front, back in rows}
+
+
+def card_count(opened: OpenProfile) -> int:
+    with opened.database.read_session() as session:
+        return int(session.execute(select(func.count()).select_from(CARDS)).scalar_one())
+
+
+def test_swapped_columns_mapped_by_hand_land_in_a_new_deck(
+    qtbot: QtBot,
+    gui: Gui,
+    opened: OpenProfile,
+    parent: QWidget,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "spanish.csv"
+    path.write_text("1,hello,hola,greetings\n2,house,casa,nouns A1\n")
+    choose_file(monkeypatch, path)
+    import_cards(gui.context(opened), parent)
+    dialog = mapping_dialog(qtbot, parent)
+    qtbot.waitUntil(lambda: len(dialog.role_combos) == 4, timeout=WAIT_MS)
+    assert dialog.columns() == ("front", "back", "tags", "ignore")  # no header: in file order
+    assert dialog.table.item(1, 2).text() == "hola"
+    for combo, role in zip(dialog.role_combos, ("ignore", "back", "front", "tags"), strict=True):
+        combo.setCurrentIndex(combo.findData(role))
+    assert dialog.columns() == ("ignore", "back", "front", "tags")
+    assert ok_button(dialog).isEnabled()
+    dialog.set_deck_name("Languages::Spanish")
+    assert dialog.deck_name() == "Languages::Spanish"
+
+    with qtbot.waitSignal(gui.runner.data_changed, timeout=WAIT_MS) as changed:
+        click(qtbot, ok_button(dialog))
+    assert changed.args[0].touches("cards")
+    text = told(qtbot, "Cards Imported").text()
+    assert text == "Imported 2 cards into “Languages::Spanish” from spanish.csv."
+    assert cards_in(opened, "Languages::Spanish") == {("hola", "hello"), ("casa", "house")}
+    assert not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def test_a_header_row_naming_the_mapped_columns_is_not_a_card(tmp_path: Path) -> None:
+    path = tmp_path / "swapped.csv"
+    path.write_text("id,back,front\n1,hello,hola\n")
+    assert default_roles(preview_cards_csv(path)) == ("ignore", "back", "front")
+    parsed = read_cards_csv(path, columns=("ignore", "back", "front"))
+    assert [(c.line, c.front, c.back) for c in parsed.cards] == [(2, "hola", "hello")]
+
+
+def test_a_windows_1252_file_imports_once_that_encoding_is_chosen(
+    qtbot: QtBot,
+    gui: Gui,
+    opened: OpenProfile,
+    parent: QWidget,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "words.csv"
+    path.write_bytes("café,coffee\nniño,child\n".encode("cp1252"))
+    choose_file(monkeypatch, path)
+    import_cards(gui.context(opened), parent)
+    dialog = mapping_dialog(qtbot, parent)
+    # read as UTF-8 it is refused, in the importer's words, and cannot be imported yet
+    assert f"{path}, line 1: this is not utf-8 text" in dialog.problem.text()
+    assert not ok_button(dialog).isEnabled()
+
+    dialog.set_encoding("cp1252")
+    qtbot.waitUntil(lambda: ok_button(dialog).isEnabled(), timeout=WAIT_MS)
+    assert dialog.table.item(1, 0).text() == "café"
+    assert dialog.columns() == ("front", "back")
+    assert dialog.deck_name() == "words"  # a new deck named after the file
+    click(qtbot, ok_button(dialog))
+    assert told(qtbot, "Cards Imported").text() == "Imported 2 cards into “words” from words.csv."
+    assert cards_in(opened, "words") == {("café", "coffee"), ("niño", "child")}
+
+
+def test_a_wrong_column_count_is_shown_as_the_importer_says_and_nothing_is_written(
+    qtbot: QtBot,
+    gui: Gui,
+    opened: OpenProfile,
+    parent: QWidget,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = card_count(opened)
+    path = tmp_path / "bad.csv"
+    path.write_text("one,uno,numbers\ntwo\nthree,tres\n")
+    choose_file(monkeypatch, path)
+    import_cards(gui.context(opened), parent)
+    dialog = mapping_dialog(qtbot, parent)
+    qtbot.waitUntil(lambda: ok_button(dialog).isEnabled(), timeout=WAIT_MS)
+    click(qtbot, ok_button(dialog))
+    text = told(qtbot, "Cards Not Imported").text()
+    assert text == f"{path}, line 2: expected 2 to 3 columns (front, back, tags), found 1."
+    assert card_count(opened) == before
+    assert cards_in(opened, "bad") == set()
+    assert dialog.isVisible() and ok_button(dialog).isEnabled()  # open to fix and try again
+
+
+def test_an_empty_file_says_so_in_the_dialog(
+    qtbot: QtBot,
+    gui: Gui,
+    opened: OpenProfile,
+    parent: QWidget,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "empty.tsv"
+    path.write_text("\n\n")
+    choose_file(monkeypatch, path)
+    import_cards(gui.context(opened), parent)
+    dialog = mapping_dialog(qtbot, parent)
+    assert dialog.problem.text() == f"{path} is empty; there were no cards to import."
+    assert not ok_button(dialog).isEnabled()
+
+
+def test_an_anki_package_imports_and_reports_its_counts(
+    qtbot: QtBot,
+    gui: Gui,
+    opened: OpenProfile,
+    parent: QWidget,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builder = apkg_builder()
+    package = builder.Package(
+        notes=[
+            builder.Note("g-1", builder.BASIC, ['hola <img src="cat.png">', "hello"]),
+            builder.Note("g-2", builder.REVERSED, ["casa", "house"], tags="nouns"),
+        ],
+        media={"cat.png": builder.PNG},
+    )
+    package.reviews = [(0, 0, 1_700_000_000_000, 3, 0)]
+    path = builder.write_apkg(tmp_path / "spanish.apkg", package)
+    choose_file(monkeypatch, path)
+    with qtbot.waitSignal(gui.runner.data_changed, timeout=WAIT_MS):
+        handle = import_cards(gui.context(opened), parent)
+    assert handle is not None and handle.label == "Importing spanish.apkg"
+    assert told(qtbot, "Cards Imported").text() == (
+        "Imported 3 cards (2 notes) into 1 deck, 1 review and 1 image from spanish.apkg."
+    )
+    assert len(cards_in(opened, "Lang::Spanish")) == 3
+
+
+def test_a_broken_package_is_refused_naming_the_file(
+    qtbot: QtBot,
+    gui: Gui,
+    opened: OpenProfile,
+    parent: QWidget,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = card_count(opened)
+    path = tmp_path / "broken.apkg"
+    path.write_bytes(b"not a zip")
+    choose_file(monkeypatch, path)
+    import_cards(gui.context(opened), parent)
+    assert str(path) in told(qtbot, "Cards Not Imported").text()
+    assert card_count(opened) == before
+
+
+def test_cancelling_the_file_dialog_does_nothing(
+    gui: Gui, opened: OpenProfile, parent: QWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    choose_file(monkeypatch, None)
+    assert import_cards(gui.context(opened), parent) is None
