@@ -43,6 +43,7 @@ class OpenProfile:
     def close(self) -> BackupInfo | None:
         """Back up if anything changed since the last backup, then release the file and lock."""
         try:
+            self.database.close_companions()  # e.g. a review's last answer, committed first
             if self.database.changed_since_backup:
                 return self.backup("on-close")
             return None

@@ -7,11 +7,13 @@ one transaction; if it fails the file is rolled back and the learner is told whe
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -22,7 +24,11 @@ from app.db.inspect import inspect_profile_file
 from app.db.migrate import UpgradeFailed, UpgradeResult, run_upgrade
 from app.db.revisions import known_revisions
 from app.db.schema_template import create_from_template
-from app.errors import ProfileFileRefused
+from app.errors import ProfileFileRefused, UserError
+
+
+class Companion(Protocol):
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class ProfileDatabase:
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._changed = threading.Event()
         self.last_upgrade: UpgradeResult | None = None
+        # Objects with connections of their own on this file (review sessions), closed first.
+        self._companions: weakref.WeakSet[Companion] = weakref.WeakSet()
 
     @classmethod
     def open(cls, db_file: Path, backups_dir: Path, *, create: bool = False) -> ProfileDatabase:
@@ -119,6 +127,28 @@ class ProfileDatabase:
         rotate_backups(self.backups_dir, now)
         return info
 
+    def attach(self, companion: Companion) -> None:
+        """Have `close_companions` (and so `close`) close this object first."""
+        self._companions.add(companion)
+
+    def detach(self, companion: Companion) -> None:
+        self._companions.discard(companion)
+
+    def close_companions(self) -> None:
+        """Close every attached companion: their last writes are committed (a backup taken after
+        this has them). Raises the first UserError one of them gave, after closing them all."""
+        failed: UserError | None = None
+        for companion in list(self._companions):
+            try:
+                companion.close()
+            except UserError as error:
+                failed = failed or error
+        if failed is not None:
+            raise failed
+
     def close(self) -> None:
         """Release every connection; checkpoints the WAL into the main file."""
-        self.engine.dispose()
+        try:
+            self.close_companions()
+        finally:
+            self.engine.dispose()

@@ -46,10 +46,12 @@ def press(qtbot: QtBot, view: ReviewView, key: Qt.Key, text: str = "") -> None:
 
 
 def answer_with_key(qtbot: QtBot, view: ReviewView, key: Qt.Key) -> None:
-    """Press the key and wait until the next step is on screen."""
+    """Press the key and wait until the next step is on screen and the answer is committed
+    (its commit follows the next card: `data.settle`)."""
     with qtbot.waitSignal(view.pane.step_shown, timeout=WAIT_MS):
         qtbot.keyClick(view.pane, key)
     qtbot.waitUntil(lambda: not view.pane.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not view.context.runner.busy, timeout=WAIT_MS)
 
 
 def deck_id(opened: OpenProfile, full_name: str) -> str:

@@ -196,3 +196,33 @@ def test_a_learning_card_tells_in_minutes_and_an_empty_deck_how_to_get_cards(
     )
     assert pane.counts.deck.text() == "Empty"
     assert deck_id(opened, SAMPLE_DECK)
+
+
+def test_an_answer_that_cannot_be_saved_is_said_and_its_card_comes_back(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch
+) -> None:
+    import sqlite3
+
+    from app.core.flashcards.review_session import ReviewSession
+
+    def disk_full(self: ReviewSession) -> None:
+        self._connection().execute("ROLLBACK")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    first = pane.card
+    assert first is not None
+    monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    qtbot.keyClick(pane, Qt.Key.Key_3)
+    qtbot.waitUntil(lambda: "could not save your last answer" in pane.note.text(), timeout=WAIT_MS)
+    assert "disk is full" in pane.note.text()
+    monkeypatch.undo()
+    # The pane reads again: the card whose answer was lost is back, and nothing was logged.
+    qtbot.waitUntil(
+        lambda: pane.card is not None and pane.card.id == first.id and not pane.busy,
+        timeout=WAIT_MS,
+    )
+    assert reviews_of(opened, first.id) == (0, 0)
+    assert pane.counts.text() == f"New {SAMPLE_CARDS} · Learning 0 · Due 0"

@@ -54,7 +54,17 @@ class DeckInfo:
 
     def settings(self, scheduler: str | None = None) -> SchedulerSettings:
         """The scheduler settings a review in this deck uses (`scheduler` overrides the kind)."""
-        return _settings(self, scheduler)
+        return self._settings_for(scheduler)
+
+    @cached_property
+    def _settings_by_kind(self) -> dict[str | None, SchedulerSettings]:
+        return {}
+
+    def _settings_for(self, scheduler: str | None) -> SchedulerSettings:
+        found = self._settings_by_kind.get(scheduler)
+        if found is None:
+            found = self._settings_by_kind[scheduler] = _settings(self, scheduler)
+        return found
 
 
 def _settings(deck: Any, scheduler: str | None) -> SchedulerSettings:
@@ -107,6 +117,15 @@ class DeckTree:
     def children(self, deck_id: str | None) -> list[DeckInfo]:
         return self._children.get(deck_id, [])
 
+    def path_ids(self, deck_id: str) -> list[str]:
+        """The deck and its live ancestors, from the deck up."""
+        found = []
+        current: str | None = deck_id
+        while current is not None and current in self._by_id:
+            found.append(current)
+            current = self._by_id[current].parent_id
+        return found
+
     def subtree_ids(self, deck_id: str | None) -> list[str]:
         """The deck and every deck below it, in tree order; None means every deck."""
         if deck_id is None:
@@ -148,7 +167,12 @@ _TREES: dict[tuple[tuple[Any, ...], ...], DeckTree] = {}
 
 def load_tree(session: Session) -> DeckTree:
     """Every live deck, in tree order. A deck under a deleted parent is shown at the top."""
-    rows = tuple(tuple(row) for row in session.connection().exec_driver_sql(_TREE_SQL))
+    return read_tree(session.connection().connection.driver_connection)
+
+
+def read_tree(conn: Any) -> DeckTree:
+    """`load_tree` on a plain sqlite3 connection (a review session's own)."""
+    rows = tuple(tuple(row) for row in conn.execute(_TREE_SQL).fetchall())
     tree = _TREES.get(rows)
     if tree is None:
         tree = _build_tree(rows)

@@ -12,27 +12,32 @@ everywhere the undo travels, and nothing is ever deleted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, insert, select
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.changes import Changes
-from app.core.flashcards.cards import card_tags
 from app.core.flashcards.decks import DeckInfo, deck_settings
 from app.core.flashcards.queue import QueueCounts, QueuePlan, plan_queue
-from app.core.flashcards.replay import (
-    ensure_config,
-    read_schedule,
-    replay_cards,
-    write_schedules,
+from app.core.flashcards.replay import replay_cards
+from app.core.flashcards.review_sql import (
+    CardRow,
+    driver_connection,
+    insert_review,
+    pick_card,
+    read_card,
+    read_tags,
+    store_config,
+    store_schedule,
 )
 from app.core.flashcards.scheduling import (
     Rating,
     Schedule,
+    SchedulerSettings,
     apply_review,
     format_interval,
     preview_intervals,
@@ -46,11 +51,9 @@ from app.db.models.flashcards import (
     STATE_NEW,
     STATE_REVIEW,
 )
-from app.db.types import new_id
+from app.db.types import from_db_time, new_id
 from app.errors import UserError
 
-LEARN_AHEAD = timedelta(minutes=20)
-MAX_DURATION_MS = 60 * 60 * 1000
 REVIEW_CHANGES = Changes.of("cards", "reviews")
 
 
@@ -119,66 +122,6 @@ class SessionSummary:
         return self.total_ms / 1000 / self.reviewed if self.reviewed else 0.0
 
 
-_SCHEDULE_COLUMNS = [
-    CARDS.c[name]
-    for name in (
-        "state",
-        "step",
-        "due",
-        "stability",
-        "difficulty",
-        "ease",
-        "interval_days",
-        "reps",
-        "lapses",
-        "last_review",
-    )
-]
-
-
-def _not_buried(now: datetime) -> ColumnElement[bool]:
-    return (CARDS.c.buried_until.is_(None)) | (CARDS.c.buried_until <= now)
-
-
-def _first(session: Session, query: Select[Any]) -> str | None:
-    found = session.execute(query.limit(1)).scalar()
-    return None if found is None else str(found)
-
-
-def _pick(session: Session, plan: QueuePlan, now: datetime) -> str | None:
-    every_deck = len(plan.deck_ids) == len(plan.tree.decks)
-    in_selection = CARDS.c.deck_id.in_(plan.deck_ids)
-    learning = select(CARDS.c.id).where(CARDS.c.queue == QUEUE_LEARNING, _not_buried(now))
-    if not every_deck:
-        learning = learning.where(in_selection)
-    card_id = _first(session, learning.where(CARDS.c.due <= now).order_by(CARDS.c.due))
-    if card_id:
-        return card_id
-    review_decks = [d for d in plan.deck_ids if plan.review_quota.get(d, 0) > 0]
-    if review_decks:
-        reviews = select(CARDS.c.id).where(
-            CARDS.c.queue == QUEUE_REVIEW, CARDS.c.due < plan.day.end, _not_buried(now)
-        )
-        if len(review_decks) != len(plan.tree.decks):
-            reviews = reviews.where(CARDS.c.deck_id.in_(review_decks))
-        card_id = _first(session, reviews.order_by(CARDS.c.due))
-        if card_id:
-            return card_id
-    for deck_id in plan.deck_ids:
-        if plan.new_quota.get(deck_id, 0) > 0:
-            new = select(CARDS.c.id).where(
-                CARDS.c.queue == QUEUE_NEW,
-                CARDS.c.deck_id == deck_id,
-                CARDS.c.due.is_(None),
-                _not_buried(now),
-            )
-            card_id = _first(session, new.order_by(CARDS.c.id))
-            if card_id:
-                return card_id
-    ahead = learning.where(CARDS.c.due <= now + LEARN_AHEAD).order_by(CARDS.c.due)
-    return _first(session, ahead)
-
-
 def _next_due(session: Session, plan: QueuePlan, now: datetime) -> datetime | None:
     """When something will be there to study again (for the empty state)."""
     selection = CARDS.c.deck_id.in_(plan.deck_ids)
@@ -202,17 +145,13 @@ def _next_due(session: Session, plan: QueuePlan, now: datetime) -> datetime | No
     ).all()
     decks = set(plan.deck_ids)
     held_back = any(queue >= 0 and deck_id in decks for deck_id, queue in buried)
-    if held_back or _first(session, new_left) is not None:
+    if held_back or session.execute(new_left.limit(1)).first() is not None:
         candidates.append(plan.day.end)
     return min(candidates) if candidates else None
 
 
 def _parse(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    from app.db.types import from_db_time
-
-    return from_db_time(str(value))
+    return value if isinstance(value, datetime) else from_db_time(str(value))
 
 
 def next_card(session: Session, deck_id: str | None, now: datetime) -> NextCard:
@@ -221,26 +160,43 @@ def next_card(session: Session, deck_id: str | None, now: datetime) -> NextCard:
     `now` must be aware and in the learner's zone (the study day turns at 4 am there).
     """
     plan = plan_queue(session, deck_id, now)
-    card_id = _pick(session, plan, now)
-    if card_id is None:
-        return NextCard(None, plan.counts, _next_due(session, plan, now))
-    return NextCard(_card_to_show(session, card_id, plan.tree.by_id, now), plan.counts, None)
+    return next_in_plan(session, driver_connection(session), plan, now)
 
 
-def _card_to_show(session: Session, card_id: str, deck_of: object, now: datetime) -> CardToShow:
-    row = session.execute(select(CARDS).where(CARDS.c.id == card_id)).one()
-    deck: DeckInfo = deck_of(row.deck_id)  # type: ignore[operator]
-    schedule = read_schedule(row)
+def next_in_plan(
+    session: Session, conn: sqlite3.Connection, plan: QueuePlan, now: datetime
+) -> NextCard:
+    """The card `pick_card` chooses under this plan, or the empty state."""
+    card = show_next(conn, plan, now)
+    return (
+        NextCard(card, plan.counts, None) if card is not None else empty_state(session, plan, now)
+    )
+
+
+def show_next(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardToShow | None:
+    card_id = pick_card(conn, plan, now)
+    row = None if card_id is None else read_card(conn, card_id)
+    return None if row is None else card_to_show(conn, row, plan.tree.by_id(row.deck_id), now)
+
+
+def empty_state(session: Session, plan: QueuePlan, now: datetime) -> NextCard:
+    """Nothing to show now: the counts, and when the next card will be due."""
+    return NextCard(None, plan.counts, _next_due(session, plan, now))
+
+
+def card_to_show(
+    conn: sqlite3.Connection, row: CardRow, deck: DeckInfo, now: datetime
+) -> CardToShow:
     settings = deck.settings(row.scheduler)
-    previews = preview_intervals(schedule, now, settings, card_id)
+    previews = preview_intervals(row.schedule, now, settings, row.id)
     kind = {QUEUE_NEW: "new", QUEUE_LEARNING: "learning"}.get(row.queue, "review")
     return CardToShow(
-        id=card_id,
+        id=row.id,
         deck_id=row.deck_id,
         deck_name=deck.full_name,
         front=row.front,
         back=row.back,
-        tags=card_tags(session, [card_id])[card_id],
+        tags=read_tags(conn, row.id),
         flag=row.flag,
         kind=kind,
         source_kind=row.source_kind,
@@ -253,40 +209,46 @@ def _card_to_show(session: Session, card_id: str, deck_of: object, now: datetime
     )
 
 
+def record_answer(
+    conn: sqlite3.Connection,
+    card: CardRow,
+    settings: SchedulerSettings,
+    rating: Rating,
+    duration_ms: int,
+    now: datetime,
+    stored_configs: Collection[str] = (),
+) -> tuple[str, Schedule | None]:
+    """Append the review and store the card's next schedule, in the caller's transaction.
+
+    Returns the review id and the schedule; the schedule is None when the log already holds a
+    later review of this card (e.g. from a device whose clock is ahead): then only a replay
+    gives the right order, and the caller replays. `stored_configs`: settings rows known to be
+    in the database already (a session remembers them).
+    """
+    review_id = new_id()
+    if settings.config_id not in stored_configs:
+        store_config(conn, settings)
+    insert_review(conn, review_id, card, rating, duration_ms, now, settings)
+    before = card.schedule
+    if before.last_review is not None and now < before.last_review:
+        return review_id, None
+    after = apply_review(before, rating, now, settings, card.id)
+    store_schedule(conn, card.id, after)
+    return review_id, after
+
+
 def answer_card(
     session: Session, card_id: str, rating: Rating | int, duration_ms: int, now: datetime
 ) -> AnswerResult:
     """Record an answer and reschedule the card. Raises UserError if the card was deleted."""
     rating = Rating(rating)
-    row = session.execute(
-        select(CARDS.c.deck_id, CARDS.c.scheduler, CARDS.c.deleted_at, *_SCHEDULE_COLUMNS).where(
-            CARDS.c.id == card_id
-        )
-    ).one_or_none()
-    if row is None or row.deleted_at is not None:
+    conn = driver_connection(session)
+    row = read_card(conn, card_id)
+    if row is None or row.deleted:
         raise UserError("That card was deleted; it can no longer be answered.")
-    before = read_schedule(row)
     settings = deck_settings(session, row.deck_id, row.scheduler)
-    config_id = ensure_config(session, settings)
-    review_id = new_id()
-    session.execute(
-        insert(REVIEWS).values(
-            id=review_id,
-            created_at=now,
-            card_id=card_id,
-            deck_id=row.deck_id,
-            rating=int(rating),
-            reviewed_at=now,
-            duration_ms=max(0, min(int(duration_ms), MAX_DURATION_MS)),
-            scheduler=settings.kind,
-            config_id=config_id,
-            state_before=before.state,
-        )
-    )
-    if before.last_review is None or now >= before.last_review:
-        after = apply_review(before, rating, now, settings, card_id)
-        write_schedules(session, {card_id: after})
-    else:  # the log already holds a later review: only a replay gives the right order
+    review_id, after = record_answer(conn, row, settings, rating, duration_ms, now)
+    if after is None:
         after = replay_cards(session, [card_id])[card_id]
     label = format_interval(after.due - now) if after.due else ""
     return AnswerResult(card_id, review_id, rating, after, label, REVIEW_CHANGES)

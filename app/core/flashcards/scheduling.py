@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import fsrs
@@ -87,7 +87,7 @@ class SchedulerSettings:
             "parameters": list(self.parameters),
         }
 
-    @property
+    @cached_property
     def config_id(self) -> str:
         """The content address of these settings: equal settings, equal id, on any device."""
         return _config_id(json.dumps(self.as_json(), sort_keys=True, separators=(",", ":")))

@@ -1,27 +1,32 @@
 """The Review view's database work. Every function here runs on a TaskRunner worker, never on
-the GUI thread: each opens its own session, does one step of the review loop, and returns a
-frozen record the GUI shows as it is (card markdown already made safe for display)."""
+the GUI thread: each does one step of the review loop through the pane's `ReviewSession` (or a
+session of its own for other writes) and returns a frozen record the GUI shows as it is (card
+markdown already made safe for display)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from app.core.changes import Changes
 from app.core.courses.markdown import display_markdown
 from app.core.flashcards.browser import CardFilter, count_cards
 from app.core.flashcards.cards import CardUndo
 from app.core.flashcards.queue import DeckCounts
-from app.core.flashcards.review import NextCard, SessionSummary, next_card, session_summary
+from app.core.flashcards.review import REVIEW_CHANGES, NextCard, SessionSummary, session_summary
 from app.core.opening import OpenProfile
 
 # Kinds of change that alter what the Review view shows ("flashcards": the sample decks were
 # loaded or removed, as `app.core.samples` announces it); kept with the light Today section.
 from app.ui.review.today_section import SHOWS as SHOWS
+
+if TYPE_CHECKING:
+    from app.core.flashcards.review_session import ReviewSession
 
 
 def local_now() -> datetime:
@@ -58,55 +63,95 @@ def media_dir(opened: OpenProfile) -> Path:
     return opened.profile.media_dir
 
 
-def step_in(
-    session: Session,
+class ReviewSessions:
+    """The Review pane's review session (one per open profile, moved from deck to deck). Made
+    and used on worker threads only (it opens a connection of its own), one step at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._session: ReviewSession | None = None
+
+    @contextmanager
+    def use(self, opened: OpenProfile, deck_id: str | None) -> Iterator[ReviewSession]:
+        """The session, on this deck, for one step (other threads wait their turn)."""
+        from app.core.flashcards.review_session import ReviewSession
+
+        with self._lock:
+            current = self._session
+            if current is None or current.closed or current.database is not opened.database:
+                current = self._session = ReviewSession(opened.database, deck_id)
+            else:
+                current.select(deck_id)
+            yield current
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._session is not None and not self._session.closed:
+                self._session.flush()
+
+
+def step_from(
     opened: OpenProfile,
     deck_id: str | None,
     session_ids: Sequence[str],
     now: datetime,
-    found: NextCard | None = None,
+    found: NextCard,
 ) -> ReviewStep:
-    """`found`: the next card when the caller already has it (`answer_and_next`)."""
-    found = found or next_card(session, deck_id, now)
+    """The step to show for this card (sides made safe for display) or the empty state."""
     folder = media_dir(opened)
     if found.card is not None:
         front = display_markdown(found.card.front, folder)
         back = display_markdown(found.card.back, folder)
         return ReviewStep(deck_id, found, front, back, True, None)
-    has_cards = found.next_due_at is not None or (
-        count_cards(session, CardFilter(deck_id=deck_id), now) > 0
-    )
-    summary = session_summary(session, session_ids) if session_ids else None
+    with opened.database.read_session() as session:
+        has_cards = found.next_due_at is not None or (
+            count_cards(session, CardFilter(deck_id=deck_id), now) > 0
+        )
+        summary = session_summary(session, session_ids) if session_ids else None
     return ReviewStep(deck_id, found, "", "", has_cards, summary)
 
 
-def read_step(opened: OpenProfile, deck_id: str | None, session_ids: Sequence[str]) -> ReviewStep:
-    with opened.database.read_session() as session:
-        return step_in(session, opened, deck_id, session_ids, local_now())
+def read_step(
+    opened: OpenProfile,
+    sessions: ReviewSessions,
+    deck_id: str | None,
+    session_ids: Sequence[str],
+) -> ReviewStep:
+    now = local_now()
+    with sessions.use(opened, deck_id) as review:
+        found = review.current(now)
+    return step_from(opened, deck_id, session_ids, now, found)
 
 
 def answer(
     opened: OpenProfile,
+    sessions: ReviewSessions,
     card_id: str,
     rating: int,
     duration_ms: int,
     deck_id: str | None,
     session_ids: Sequence[str],
 ) -> Answered:
-    """One round trip of the loop: the answer and the next card in one write transaction."""
-    from app.core.flashcards.review import answer_and_next
-
+    """One round trip of the loop: the answer and the next card. Its commit follows on the
+    session's own thread; `settle` (queued right behind) waits for it and announces it."""
     now = local_now()
-    with opened.database.write_session() as session:
-        result, found = answer_and_next(session, card_id, rating, duration_ms, now, deck_id)
-        ids = [*session_ids, result.review_id]
-        step = step_in(session, opened, deck_id, ids, now, found)
+    with sessions.use(opened, deck_id) as review:
+        result, found = review.answer(card_id, rating, duration_ms, now)
+    step = step_from(opened, deck_id, [*session_ids, result.review_id], now, found)
     note = f"{result.rating.name.title()}: due again in {result.interval_label}"
-    return Answered(result.review_id, "answer", note, step, result.changes)
+    return Answered(result.review_id, "answer", note, step, Changes())
+
+
+def settle(sessions: ReviewSessions) -> Changes:
+    """Wait for the last answer's commit; what it changed, to announce (raises UserError if it
+    could not be saved: the card then comes back)."""
+    sessions.flush()
+    return REVIEW_CHANGES
 
 
 def set_aside(
     opened: OpenProfile,
+    sessions: ReviewSessions,
     card_id: str,
     how: str,
     deck_id: str | None,
@@ -116,12 +161,15 @@ def set_aside(
     from app.core.flashcards.cards import bury_cards, set_suspended
 
     now = local_now()
-    with opened.database.write_session() as session:
-        if how == "suspend":
-            change = set_suspended(session, [card_id], True)
-        else:
-            change = bury_cards(session, [card_id], now)
-        step = step_in(session, opened, deck_id, session_ids, now)
+    with sessions.use(opened, deck_id) as review:
+        review.flush()
+        with opened.database.write_session() as session:
+            if how == "suspend":
+                change = set_suspended(session, [card_id], True)
+            else:
+                change = bury_cards(session, [card_id], now)
+        found = review.current(now)
+    step = step_from(opened, deck_id, session_ids, now, found)
     if how == "suspend":
         label, note = "suspension", "Suspended: it stays out of reviews until unsuspended"
     else:
@@ -131,6 +179,7 @@ def set_aside(
 
 def undo(
     opened: OpenProfile,
+    sessions: ReviewSessions,
     token: str | CardUndo,
     deck_id: str | None,
     session_ids: Sequence[str],
@@ -140,13 +189,16 @@ def undo(
     from app.core.flashcards.review import undo_answer
 
     now = local_now()
-    with opened.database.write_session() as session:
-        if isinstance(token, str):
-            changes = undo_answer(session, token, now).changes
-            session_ids = [i for i in session_ids if i != token]
-        else:
-            changes = undo_card_change(session, token, now)
-        step = step_in(session, opened, deck_id, session_ids, now)
+    with sessions.use(opened, deck_id) as review:
+        review.flush()
+        with opened.database.write_session() as session:
+            if isinstance(token, str):
+                changes = undo_answer(session, token, now).changes
+                session_ids = [i for i in session_ids if i != token]
+            else:
+                changes = undo_card_change(session, token, now)
+        found = review.current(now)
+    step = step_from(opened, deck_id, session_ids, now, found)
     return Answered(None, "undo", "", step, changes)
 
 

@@ -1,9 +1,11 @@
 """The review loop on screen: the front, Space for the back, 1-4 to answer, Ctrl+Z to undo.
 
 Every step is one background task (`data.answer`, `data.set_aside`, `data.undo`, `data.read_step`)
-whose result carries the next card, so the GUI thread never waits on the disk. While a step is
-on its way the answer keys and buttons are disabled; a step that arrives after the learner has
-moved on (another deck chosen) is dropped, though its undo token is still kept.
+on the pane's review session, whose result carries the next card, so the GUI thread never waits
+on the disk. An answer's commit (its fsync) happens while the next card is being shown:
+`data.settle`, queued right behind the answer, waits for it and announces the change. While a
+step is on its way the answer keys and buttons are disabled; a step that arrives after the
+learner has moved on (another deck chosen) is dropped, though its undo token is still kept.
 
 Time per card is measured from showing the front to the answer, as Anki does: the thinking
 before revealing the back is part of the effort the scheduler's log records.
@@ -52,6 +54,7 @@ class ReviewPane(QWidget):
         self.session_ids: list[str] = []  # this session's answers, for its summary
         self._request = 0
         self._own_change = False
+        self.sessions = data.ReviewSessions()
         self._shown_at = QElapsedTimer()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -129,7 +132,7 @@ class ReviewPane(QWidget):
         self._request += 1
         token = self._request
         self.context.runner.run_read(
-            lambda _progress: data.read_step(opened, deck_id, ids),
+            lambda _progress: data.read_step(opened, self.sessions, deck_id, ids),
             on_done=lambda step: self._arrived(step, token),
             on_error=self._read_failed,
             owner=self,
@@ -215,7 +218,19 @@ class ReviewPane(QWidget):
             return
         elapsed = int(self._shown_at.elapsed()) if self._shown_at.isValid() else 0
         opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
-        self._write(lambda _p: data.answer(opened, card.id, rating, elapsed, deck_id, ids))
+        sessions = self.sessions
+        self._write(
+            lambda _p: data.answer(opened, sessions, card.id, rating, elapsed, deck_id, ids)
+        )
+        # Right behind it on the write thread: wait for the answer's commit (the next card is
+        # already on screen by then), then announce it so the deck list and Today update.
+        self.context.runner.run_write(
+            lambda _p: data.settle(sessions),
+            label="",
+            on_done=self._settled,
+            on_error=self._write_failed,
+            owner=self,
+        )
 
     def suspend(self) -> None:
         self._set_aside("suspend")
@@ -228,7 +243,8 @@ class ReviewPane(QWidget):
         if self.busy or card is None:
             return
         opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
-        self._write(lambda _p: data.set_aside(opened, card.id, how, deck_id, ids))
+        sessions = self.sessions
+        self._write(lambda _p: data.set_aside(opened, sessions, card.id, how, deck_id, ids))
 
     def undo(self) -> None:
         if self.busy or not self.undo_stack:
@@ -238,7 +254,8 @@ class ReviewPane(QWidget):
             self.session_ids.remove(token)
         self.note.setText(f"Undid the {label}")
         opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
-        self._write(lambda _p: data.undo(opened, token, deck_id, ids))
+        sessions = self.sessions
+        self._write(lambda _p: data.undo(opened, sessions, token, deck_id, ids))
 
     def edit(self) -> None:
         if self.card is not None and not self.busy:
@@ -267,6 +284,9 @@ class ReviewPane(QWidget):
         if token == self._request:
             self.busy = False
             self._show_step(result.step)
+
+    def _settled(self, _changes: Changes) -> None:
+        self._own_change = True  # the announcement that follows: already on screen
 
     def _write_failed(self, error: UserError) -> None:
         self.note.setText(str(error))

@@ -1,0 +1,223 @@
+"""A review session (the warm review loop the Review view uses) shows exactly the cards and
+counts the stateless `next_card` shows, keeps every answer durable, and notices every change
+it did not make itself."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from flashcard_helpers import cached, generate_profile, make_cards, make_deck, pick_rating
+
+from app.core.flashcards.cards import bury_cards, edit_card, set_suspended
+from app.core.flashcards.decks import load_tree
+from app.core.flashcards.queue import read_tally
+from app.core.flashcards.replay import replay_cards
+from app.core.flashcards.review import next_card, undo_answer
+from app.core.flashcards.review_session import ReviewSession
+from app.core.flashcards.scheduling import Rating
+from app.core.flashcards.tables import REVIEWS
+from app.db.database import ProfileDatabase
+from app.errors import UserError
+
+
+def stateless(database: ProfileDatabase, deck_id, at):
+    with database.read_session() as session:
+        return next_card(session, deck_id, at)
+
+
+def fresh_tally(database: ProfileDatabase, deck_id, at):
+    with database.read_session() as session:
+        return read_tally(session, deck_id, at)
+
+
+def small_profile(database: ProfileDatabase, now):
+    generated = generate_profile(
+        database, cards=360, days=20, new_per_day=12, top_decks=2, subdecks=2, now=now, seed=3
+    )
+    from app.core.flashcards.decks import update_deck_settings
+
+    tops = [d for d in generated.decks if d.parent_id is None]
+    with database.write_session() as session:
+        # Tight limits, so that caps run out during the test, in parents and children.
+        update_deck_settings(session, tops[0].id, new_per_day=9, reviews_per_day=25)
+        child = [d for d in generated.decks if d.parent_id == tops[0].id][0]
+        update_deck_settings(session, child.id, new_per_day=4, reviews_per_day=6)
+        update_deck_settings(session, tops[1].id, new_per_day=0, reviews_per_day=400)
+    with database.read_session() as session:
+        return load_tree(session)
+
+
+@pytest.mark.parametrize("which", ["all", "top", "child"])
+def test_a_session_shows_what_the_stateless_loop_shows_answer_after_answer(database, now, which):
+    tree = small_profile(database, now)
+    tops = [d for d in tree.decks if d.parent_id is None]
+    deck_id = {
+        "all": None,
+        "top": tops[0].id,
+        "child": tree.children(tops[0].id)[0].id,
+    }[which]
+    rng = random.Random(11)
+    review = ReviewSession(database, deck_id)
+    moment = now
+    try:
+        shown = review.current(moment)
+        answered = 0
+        while shown.card is not None and answered < 120:
+            expected = stateless(database, deck_id, moment)
+            assert shown == expected
+            assert fresh_tally(database, deck_id, moment).plan(deck_id).counts == shown.counts
+            with database.read_session() as session:
+                schedule = replay_cards(session, [shown.card.id])[shown.card.id]
+                session.rollback()
+            result, shown = review.answer(
+                shown.card.id, pick_rating(rng, schedule), 3000, moment
+            )
+            assert result.schedule.due is not None
+            answered += 1
+            moment += timedelta(seconds=rng.choice([5, 20, 45, 90, 700]))
+            if shown.card is not None:  # time moved on: what is due may have changed
+                shown = review.current(moment)
+        assert answered > 15  # the child deck runs out first (its limits are tight)
+        assert review.reloads == 1  # its own answers never made it read everything again
+        end = stateless(database, deck_id, moment)
+        assert review.current(moment) == end
+    finally:
+        review.close()
+
+
+def test_every_answer_is_committed_and_matches_a_replay_of_the_log(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 5)
+    review = ReviewSession(database, None)
+    shown = review.current(now)
+    ids = []
+    for rating in (Rating.GOOD, Rating.AGAIN, Rating.EASY):
+        assert shown.card is not None
+        result, shown = review.answer(shown.card.id, rating, 4000, now)
+        ids.append(result.review_id)
+    review.close()
+    # Another connection sees all three, and the cache is what a replay of the log gives.
+    with database.read_session() as session:
+        assert session.query(REVIEWS).filter(REVIEWS.c.id.in_(ids)).count() == 3
+        stored = cached(database, cards[:3])
+        replayed = replay_cards(session, cards[:3])
+        session.rollback()
+    assert stored == cached(database, cards[:3])
+    assert all(stored[c][2] is not None for c in cards[:3])  # a due time for each
+    assert set(replayed) == set(cards[:3])
+
+
+def test_changes_made_elsewhere_are_seen_at_once(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 4)
+    review = ReviewSession(database, deck.id)
+    try:
+        assert review.current(now).card.id == cards[0]
+        with database.write_session() as session:  # e.g. the browser, in another view
+            set_suspended(session, [cards[0]], True)
+        after = review.current(now)
+        assert after.card.id == cards[1] and after.counts.new == 3
+        with database.write_session() as session:
+            bury_cards(session, [cards[1]], now)
+            edit_card(session, cards[2], front="changed front", back="b")
+        after = review.current(now)
+        assert after.card.id == cards[2] and after.card.front == "changed front"
+        assert after.counts.new == 2
+        result, after = review.answer(cards[2], Rating.GOOD, 1000, now)
+        with database.write_session() as session:  # Ctrl+Z goes through undo_answer
+            undo_answer(session, result.review_id, now)
+        back = review.current(now)
+        assert back.card.id == cards[2] and back.counts.new == 2
+        assert back == stateless(database, deck.id, now)
+    finally:
+        review.close()
+
+
+def test_a_new_study_day_brings_new_cards_back(database, now):
+    deck = make_deck(database, "Spanish", new_per_day=2)
+    make_cards(database, deck, 5)
+    review = ReviewSession(database, None)
+    try:
+        shown = review.current(now)
+        for _ in range(2):
+            _result, shown = review.answer(shown.card.id, Rating.EASY, 1000, now)
+        assert shown.card is None and shown.counts.new == 0
+        assert shown.next_due_at is not None  # the empty state says when
+        tomorrow = now + timedelta(days=1)
+        again = review.current(tomorrow)
+        assert again.card is not None and again.counts.new == 2
+        assert again == stateless(database, None, tomorrow)
+    finally:
+        review.close()
+
+
+def test_a_deleted_or_closed_session_says_what_to_do(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 2)
+    review = ReviewSession(database, None)
+    with pytest.raises(UserError, match="deleted"):
+        review.answer("no-such-card", Rating.GOOD, 1000, now)
+    review.close()
+    with pytest.raises(UserError, match="start the review again"):
+        review.answer(cards[0], Rating.GOOD, 1000, now)
+
+
+def test_a_card_from_outside_the_selection_is_answered_the_slow_way(database, now):
+    spanish = make_deck(database, "Spanish")
+    french = make_deck(database, "French")
+    make_cards(database, spanish, 2)
+    other = make_cards(database, french, 2)
+    review = ReviewSession(database, spanish.id)
+    try:
+        result, shown = review.answer(other[0], Rating.GOOD, 1000, now)
+        assert result.card_id == other[0]
+        assert shown == stateless(database, spanish.id, now)
+    finally:
+        review.close()
+
+
+def test_a_commit_that_fails_is_reported_and_the_card_comes_back(database, now, monkeypatch):
+    import sqlite3
+
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 3)
+    review = ReviewSession(database, None)
+    try:
+        shown = review.current(now)
+
+        def disk_full(self) -> None:
+            self._connection().execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+        _result, shown = review.answer(cards[0], Rating.GOOD, 1000, now)
+        assert shown.card is not None and shown.card.id == cards[1]
+        monkeypatch.undo()
+        with pytest.raises(UserError) as raised:
+            review.answer(cards[1], Rating.GOOD, 1000, now)
+        message = str(raised.value)
+        assert "disk is full" in message and str(database.db_file) in message
+        assert "shown again" in message
+        again = review.current(now)  # the answer that failed is not in the log
+        assert again.card is not None and again.card.id == cards[0]
+        assert again.counts.new == 3
+    finally:
+        review.close()
+    with database.read_session() as session:
+        assert session.query(REVIEWS).count() == 0
+
+
+def test_flush_and_close_wait_for_the_last_commit(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 2)
+    review = ReviewSession(database, None)
+    review.answer(cards[0], Rating.GOOD, 1000, now)
+    review.flush()
+    with database.read_session() as session:  # another connection sees it after flush
+        assert session.query(REVIEWS).count() == 1
+    review.answer(cards[1], Rating.GOOD, 1000, now)
+    review.close()
+    with database.read_session() as session:
+        assert session.query(REVIEWS).count() == 2
