@@ -71,9 +71,7 @@ def test_a_session_shows_what_the_stateless_loop_shows_answer_after_answer(datab
             with database.read_session() as session:
                 schedule = replay_cards(session, [shown.card.id])[shown.card.id]
                 session.rollback()
-            result, shown = review.answer(
-                shown.card.id, pick_rating(rng, schedule), 3000, moment
-            )
+            result, shown = review.answer(shown.card.id, pick_rating(rng, schedule), 3000, moment)
             assert result.schedule.due is not None
             answered += 1
             moment += timedelta(seconds=rng.choice([5, 20, 45, 90, 700]))

@@ -122,8 +122,7 @@ def main() -> int:
             f"{ms(statistics.median(waits))}  p95 {ms(p95)}"
         )
         print(
-            f"key press -> answer committed and announced: median "
-            f"{ms(statistics.median(settles))}"
+            f"key press -> answer committed and announced: median {ms(statistics.median(settles))}"
         )
         view.close()
         runner.shutdown(timeout=10)
