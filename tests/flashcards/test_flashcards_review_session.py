@@ -42,7 +42,7 @@ def small_profile(database: ProfileDatabase, now):
     with database.write_session() as session:
         # Tight limits, so that caps run out during the test, in parents and children.
         update_deck_settings(session, tops[0].id, new_per_day=9, reviews_per_day=25)
-        child = [d for d in generated.decks if d.parent_id == tops[0].id][0]
+        child = next(d for d in generated.decks if d.parent_id == tops[0].id)
         update_deck_settings(session, child.id, new_per_day=4, reviews_per_day=6)
         update_deck_settings(session, tops[1].id, new_per_day=0, reviews_per_day=400)
     with database.read_session() as session:
