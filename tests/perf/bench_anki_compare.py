@@ -96,6 +96,13 @@ def run_anki(
     result["add notes"], _ = timed(add_all)
     col.decks.select(col.decks.id("Bench"))
     firsts = []
+    for limit in range(20, 20 + FIRST_RUNS):  # the default limit first
+        config = col.decks.get_config(1)
+        config["new"]["perDay"] = limit
+        col.decks.update_config(config)
+        firsts.append(timed(lambda: col.sched.get_queued_cards())[0])
+    result["first card, 20 new/day"] = statistics.median(firsts)
+    firsts = []
     for limit in range(9999, 9999 - FIRST_RUNS, -1):
         config = col.decks.get_config(1)
         config["new"]["perDay"] = limit  # both sides: no daily limit in the way of the loop
@@ -134,6 +141,18 @@ def own_apkg(folder: Path, workload: list[tuple[str, list[str], int]]) -> Path:
     return write_apkg(folder / "bench.apkg", package, current=True)
 
 
+def first_card(database: ProfileDatabase, now: datetime) -> float:
+    """As the Review view opens: a new session and its first card (median of fresh starts)."""
+    firsts = []
+    for _ in range(FIRST_RUNS):
+        start = time.perf_counter()
+        review = ReviewSession(database, None)
+        review.current(now)
+        firsts.append((time.perf_counter() - start) * 1000)
+        review.close()
+    return statistics.median(firsts)
+
+
 def run_studydesk(folder: Path, apkg: Path, answers: int) -> dict[str, Any]:
     database = ProfileDatabase.open(folder / "p" / "studydesk.sqlite3", folder / "b", create=True)
     result: dict[str, Any] = {}
@@ -145,18 +164,13 @@ def run_studydesk(folder: Path, apkg: Path, answers: int) -> dict[str, Any]:
 
         result["import apkg"], report = timed(do_import)
         result["cards"] = report.cards
+        now = datetime.now(UTC)
+        result["first card, 20 new/day"] = first_card(database, now)
         with database.write_session() as session:
             session.execute(update(DECKS).values(new_per_day=9999))
-        now = datetime.now(UTC)
-        firsts = []
-        for _ in range(FIRST_RUNS):  # as the Review view opens: a new session, its first card
-            start = time.perf_counter()
-            review = ReviewSession(database, None)
-            shown = review.current(now)
-            firsts.append((time.perf_counter() - start) * 1000)
-            review.close()
-        result["first card"] = statistics.median(firsts)
+        result["first card"] = first_card(database, now)
         review = ReviewSession(database, None)
+        shown = review.current(now)
         loop = []
         durable = []
         card = shown.card
@@ -202,9 +216,11 @@ def main() -> int:
         ours = run_studydesk(folder, apkg, args.answers)
     print(f"{args.notes:,} notes -> {ours['cards']:,} cards; {args.answers} answers")
     print(f"Study Desk: import .apkg {ours['import apkg']:.0f} ms")
-    rows = ("first card", "deck counts")  # medians of 5 fresh starts, of 10 runs
+    # Medians of 5 fresh starts, of 10 runs. "first card": no daily limit (9,999 new a day, as
+    # the answer loop needs), so every new card is counted; "20 new/day": the default limit.
+    rows = ("first card", "first card, 20 new/day", "deck counts")
     for name in rows:
-        line = f"  {name:14} Study Desk {ours[name]:8.1f} ms"
+        line = f"  {name:22} Study Desk {ours[name]:8.1f} ms"
         if anki_result:
             ratio = ours[name] / anki_result[name]
             line += f" | Anki {anki_result[name]:8.1f} ms | ratio {ratio:.2f}"
