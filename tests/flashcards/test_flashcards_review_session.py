@@ -219,3 +219,18 @@ def test_flush_and_close_wait_for_the_last_commit(database, now):
     review.close()
     with database.read_session() as session:
         assert session.query(REVIEWS).count() == 2
+
+
+def test_answering_a_buried_card_keeps_the_counts_right(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 4)
+    with database.write_session() as session:
+        bury_cards(session, [cards[3]], now)
+    review = ReviewSession(database, None)
+    try:
+        assert review.current(now).counts.new == 3
+        _result, shown = review.answer(cards[3], Rating.GOOD, 1000, now)  # e.g. from a script
+        assert shown == stateless(database, None, now)
+        assert shown.counts.new == 3
+    finally:
+        review.close()

@@ -174,7 +174,8 @@ class ReviewSession:
             row = shown if shown is not None and shown.id == card_id else read_card(conn, card_id)
             if row is None or row.deleted:
                 raise UserError("That card was deleted; it can no longer be answered.")
-            selected = row.deck_id in tally.deck_ids and row.queue >= QUEUE_NEW
+            buried = row.buried_until is not None and row.buried_until > now
+            selected = row.deck_id in tally.deck_ids and row.queue >= QUEUE_NEW and not buried
             if not selected:
                 return self._answer_elsewhere(card_id, rating, duration_ms, now)
             settings = tally.tree.by_id(row.deck_id).settings(row.scheduler)

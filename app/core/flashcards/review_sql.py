@@ -97,12 +97,13 @@ class CardRow:
     source_id: str | None
     source_anchor: str | None
     schedule: Schedule
+    buried_until: datetime | None = None
 
 
 _CARD_SQL = (
     "SELECT id, deck_id, front, back, flag, queue, scheduler, deleted_at IS NOT NULL, "
     "source_kind, source_id, source_anchor, state, step, due, stability, difficulty, ease, "
-    "interval_days, reps, lapses, last_review FROM cards WHERE id = ?"
+    "interval_days, reps, lapses, last_review, buried_until FROM cards WHERE id = ?"
 )
 
 
@@ -139,6 +140,7 @@ def read_card(conn: sqlite3.Connection, card_id: str) -> CardRow | None:
         source_id=row[9],
         source_anchor=row[10],
         schedule=schedule,
+        buried_until=_time(row[21]),
     )
 
 
