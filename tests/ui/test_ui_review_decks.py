@@ -11,7 +11,14 @@ from ui_helpers import Gui
 
 from app.core.opening import OpenProfile
 from app.ui.review import deck_panel
-from app.ui.review.deck_dialogs import DeckOptionsDialog, NewDeckDialog, parse_steps, steps_text
+from app.ui.review.deck_dialogs import (
+    TOP_LEVEL,
+    DeckOptionsDialog,
+    MoveDeckDialog,
+    NewDeckDialog,
+    parse_steps,
+    steps_text,
+)
 from app.ui.review.deck_model import DUE, LEARN, NAME, NEW, DeckTreeModel
 
 
@@ -104,3 +111,35 @@ def test_learning_steps_read_and_write() -> None:
     assert parse_steps("5, 30s") == (300, 30)
     assert parse_steps("soon") is None
     assert steps_text((60, 600, 86400, 45)) == "1m 10m 1d 45s"
+
+
+def test_move_deck_puts_a_deck_at_the_top_and_never_inside_itself(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    view.decks.select_deck(deck_id(opened, SAMPLE_DECK))
+    assert view.decks.move_action.isEnabled()
+    view.decks.move_deck()
+    dialog = view.decks.dialog
+    assert isinstance(dialog, MoveDeckDialog)
+    places = [dialog.target.itemText(i) for i in range(dialog.target.count())]
+    assert places == [TOP_LEVEL, "Sample"]  # not into itself
+    assert dialog.target.currentText() == "Sample"  # where it is now
+    dialog.accept()  # already there: said, not done
+    assert "already there" in dialog.error.text()
+    dialog.target.setCurrentIndex(0)
+    dialog.accept()
+    qtbot.waitUntil(lambda: view.decks.model.rowCount() == 3, timeout=WAIT_MS)
+    names = [view.decks.model.index(r, NAME).data() for r in range(3)]
+    assert names == ["All decks", "Getting started with flashcards", "Sample"]
+    # The cards went with it.
+    moved = deck_id(opened, "Getting started with flashcards")
+    qtbot.waitUntil(lambda: view.decks.model.counts_of(moved).new == SAMPLE_CARDS, timeout=WAIT_MS)
+
+    view.decks.select_deck(deck_id(opened, "Sample"))
+    view.decks.move_deck()
+    dialog = view.decks.dialog
+    assert isinstance(dialog, MoveDeckDialog)
+    places = [dialog.target.itemText(i) for i in range(dialog.target.count())]
+    assert places == [TOP_LEVEL, "Getting started with flashcards"]
+    dialog.reject()

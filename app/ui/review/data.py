@@ -236,6 +236,13 @@ def rename_deck(opened: OpenProfile, deck_id: str, name: str) -> Changes:
         return rename(session, deck_id, name)
 
 
+def move_deck(opened: OpenProfile, deck_id: str, parent_id: str | None) -> Changes:
+    from app.core.flashcards.decks import move_deck as move
+
+    with opened.database.write_session() as session:
+        return move(session, deck_id, parent_id)
+
+
 def delete_deck(opened: OpenProfile, deck_id: str) -> Changes:
     from app.core.flashcards.decks import delete_deck as delete
 

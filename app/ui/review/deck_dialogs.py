@@ -1,5 +1,6 @@
-"""Forms for decks: a new deck, a new name, and the deck's study options. Each saves in the
-background and shows a problem (a taken name, a setting out of range) under its fields."""
+"""Forms for decks: a new deck, a new name, a new place in the tree, and the deck's study
+options. Each saves in the background and shows a problem (a taken name, a setting out of
+range) under its fields."""
 
 from __future__ import annotations
 
@@ -80,6 +81,42 @@ class RenameDeckDialog(WorkDialog):
     def work(self) -> WorkFn | None:
         opened, deck_id, name = self.opened, self.deck.id, self.name.text()
         return lambda _progress: data.rename_deck(opened, deck_id, name)
+
+
+TOP_LEVEL = "(Top level: no parent deck)"
+
+
+class MoveDeckDialog(WorkDialog):
+    """Put a deck, with its subdecks and cards, inside another deck or at the top."""
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        opened: OpenProfile,
+        deck: DeckInfo,
+        decks: list[DeckInfo],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(runner, "Move Deck", "Move", "Moving the deck", parent)
+        self.opened, self.deck = opened, deck
+        self.set_intro(f"Move “{deck.full_name}” with its subdecks and cards into:")
+        self.target = QComboBox()
+        self.target.addItem(TOP_LEVEL, None)
+        inside = deck.path
+        for other in decks:  # not into itself or one of its own subdecks
+            if other.path[: len(inside)] != inside:
+                self.target.addItem(other.full_name, other.id)
+        self.target.setCurrentIndex(max(0, self.target.findData(deck.parent_id)))
+        self.target.setMinimumContentsLength(30)
+        self.form.addRow("New parent:", self.target)
+
+    def work(self) -> WorkFn | None:
+        target = self.target.currentData()
+        if target == self.deck.parent_id:
+            self.show_error("The deck is already there; choose another place.")
+            return None
+        opened, deck_id = self.opened, self.deck.id
+        return lambda _progress: data.move_deck(opened, deck_id, target)
 
 
 class DeckOptionsDialog(WorkDialog):

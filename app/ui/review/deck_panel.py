@@ -26,7 +26,12 @@ from app.core.flashcards.queue import DeckCounts
 from app.ui.context import ViewContext
 from app.ui.dialogs.forms import WorkDialog, confirm
 from app.ui.review import data
-from app.ui.review.deck_dialogs import DeckOptionsDialog, NewDeckDialog, RenameDeckDialog
+from app.ui.review.deck_dialogs import (
+    DeckOptionsDialog,
+    MoveDeckDialog,
+    NewDeckDialog,
+    RenameDeckDialog,
+)
 from app.ui.review.deck_model import DECK_ID_ROLE, DUE, LEARN, NAME, NEW, DeckTreeModel
 
 
@@ -60,10 +65,11 @@ class DeckPanel(QWidget):
         self.study_button.clicked.connect(self.study_selected)
         self.new_action = self._action("&New Deck…", self.new_deck, "Ctrl+Shift+N")
         self.rename_action = self._action("&Rename Deck…", self.rename_deck, "F2")
+        self.move_action = self._action("&Move Deck…", self.move_deck, "Ctrl+Shift+M")
         self.options_action = self._action("Deck &Options…", self.deck_options, "Ctrl+Shift+O")
         self.delete_action = self._action("&Delete Deck…", self.delete_deck, "Del")
         menu = QMenu(self)
-        for action in (self.new_action, self.rename_action, self.options_action):
+        for action in (self.new_action, self.rename_action, self.move_action, self.options_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.delete_action)
@@ -135,7 +141,8 @@ class DeckPanel(QWidget):
 
     def _enable_actions(self, *_args: object) -> None:
         has_deck = self.selected_deck() is not None
-        for action in (self.rename_action, self.options_action, self.delete_action):
+        actions = (self.rename_action, self.move_action, self.options_action, self.delete_action)
+        for action in actions:
             action.setEnabled(has_deck)
 
     def _activated(self, index: QModelIndex) -> None:
@@ -152,6 +159,12 @@ class DeckPanel(QWidget):
         deck = self.selected_deck()
         if deck is not None:
             self._open(RenameDeckDialog(self.context.runner, self.context.opened, deck))
+
+    def move_deck(self) -> None:
+        deck = self.selected_deck()
+        if deck is not None:
+            decks = list(self.model.decks())
+            self._open(MoveDeckDialog(self.context.runner, self.context.opened, deck, decks))
 
     def deck_options(self) -> None:
         deck = self.selected_deck()
