@@ -35,6 +35,7 @@ from urllib.parse import unquote
 
 from app.core.flashcards.cards import MAX_TEXT
 from app.core.flashcards.media import image_extension, media_link
+from app.core.progress import Progress
 from app.errors import UserError
 from app.importers.anki_collection import (
     AnkiCard,
@@ -57,6 +58,7 @@ MAX_DURATION_MS = 60 * 60 * 1000
 MANUAL_REVIEW_KINDS = (4, 5)
 _ANSWER_RULE = re.compile(r"^\s*<hr\s+id\s*=\s*['\"]?answer['\"]?\s*/?>", re.IGNORECASE)
 _UPDATE_STUB = "Please update to the latest Anki version"
+CARDS_PER_STEP = 1000  # cards read (here) or written (anki_apkg) between two progress reports
 
 
 @dataclass(frozen=True)
@@ -131,13 +133,21 @@ class ApkgImportReport:
         }
 
 
-def read_apkg(path: Path, deck_name: str | None = None) -> ParsedApkg:
-    """Read and check a whole package; raises UserError naming the file. Writes nothing."""
+def read_apkg(
+    path: Path, deck_name: str | None = None, *, progress: Progress | None = None
+) -> ParsedApkg:
+    """Read and check a whole package; raises UserError naming the file. Writes nothing.
+
+    `progress` gets messages only (how many cards are read so far), no total: the import that
+    follows sets the total of the work it does; raises Cancelled between steps."""
+    progress = progress or Progress()
+    progress.set_message(f"Reading {path.name}")
     try:
         data_size = path.stat().st_size
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
+                progress.check()
                 digest.update(chunk)
     except FileNotFoundError:
         raise UserError(f"{path} does not exist.") from None
@@ -150,12 +160,13 @@ def read_apkg(path: Path, deck_name: str | None = None) -> ParsedApkg:
         member = package.collection_name
         media_names = package.media_map()
         collection = read_collection(package.extract_collection(Path(folder)), path)
+        progress.check()
         if member == "collection.anki2" and _is_update_stub(collection):
             raise UserError(
                 f"{path} holds only a placeholder collection (its real data is in a format this "
                 "package does not include); export it again from Anki."
             )
-        reader = _PackageReader(package, path, media_names, collection, deck_name)
+        reader = _PackageReader(package, path, media_names, collection, deck_name, progress)
         return reader.parse(data_size, digest.hexdigest(), member)
 
 
@@ -172,8 +183,10 @@ class _PackageReader:
         media_names: dict[str, str],
         collection: AnkiCollection,
         deck_name: str | None,
+        progress: Progress,
     ) -> None:
         self.package = package
+        self.progress = progress
         self.path = path
         self.collection = collection
         self.deck_name = deck_name
@@ -191,7 +204,11 @@ class _PackageReader:
         reviews = self._reviews()
         cards: list[ApkgCard] = []
         skipped: list[str] = []
-        for card in self._cards_with_notes():
+        every = self._cards_with_notes()
+        for number, card in enumerate(every):
+            if number % CARDS_PER_STEP == 0:
+                self.progress.check()
+                self.progress.set_message(f"Reading cards ({number:,} of {len(every):,})")
             note = collection.notes[card.note_id]
             rendered = self._render(card, note, collection.note_types[note.notetype_id])
             if isinstance(rendered, str):

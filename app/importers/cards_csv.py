@@ -10,6 +10,8 @@
 - The whole file is read and checked before anything is written; the import then runs in the
   caller's transaction, so a failed import writes nothing. Cards whose front and back are already
   in the deck are skipped, so importing a file twice adds nothing the second time.
+- Progress: reading reports messages only; the import then counts one step per card (added a
+  thousand at a time) and calls `progress.check()` between steps, so a cancel writes nothing.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from sqlalchemy.orm import Session
 
 from app.core.flashcards.cards import MAX_TEXT, NewCard, add_cards
 from app.core.flashcards.decks import ensure_deck
-from app.core.flashcards.tables import CARDS
+from app.core.flashcards.tables import CARDS, chunks
+from app.core.progress import Progress
 from app.db.models import ImportSource
 from app.errors import UserError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+ROWS_PER_STEP = 1000  # rows checked, or cards added, between two progress reports
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -242,17 +246,26 @@ def _is_header(cells: list[str], columns: tuple[str, ...] | None) -> bool:
 
 
 def read_cards_csv(
-    path: Path, encoding: str | None = None, *, columns: tuple[str, ...] | None = None
+    path: Path,
+    encoding: str | None = None,
+    *,
+    columns: tuple[str, ...] | None = None,
+    progress: Progress | None = None,
 ) -> ParsedCsv:
     """Read and check a whole CSV/TSV file of cards. Raises UserError naming the file and line.
 
     `columns` gives each column a role ("front", "back", "tags" or "ignore"); without it the
-    columns are front, back and optionally tags."""
+    columns are front, back and optionally tags. `progress` gets a message (no total) and may
+    raise Cancelled between rows."""
+    progress = progress or Progress()
+    progress.set_message(f"Reading {path.name}")
     if columns is not None:
         _check_columns(columns)
     read = _read_text(path, encoding)
     cards = []
     for number, (line, row) in enumerate(read.rows):
+        if number % ROWS_PER_STEP == 0:
+            progress.check()
         if not any(cell.strip() for cell in row):
             continue
         cells = [cell.strip() for cell in row]
@@ -278,11 +291,15 @@ def import_cards_csv(
     origin: str = "csv",
     is_sample: bool = False,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> CsvImportReport:
     """Import a CSV/TSV file into the deck `deck_name` (made if missing; None: the file's
     `#deck:` line, else the file's name), in the caller's transaction. The file is checked whole
-    first; raises UserError before writing anything. `columns`: as for `read_cards_csv`."""
-    parsed = read_cards_csv(path, encoding, columns=columns)
+    first; raises UserError before writing anything. `columns`: as for `read_cards_csv`.
+    Raises Cancelled when `progress` is cancelled; the caller's transaction must roll back."""
+    progress = progress or Progress()
+    parsed = read_cards_csv(path, encoding, columns=columns, progress=progress)
+    progress.check()
     deck = ensure_deck(session, deck_name or parsed.deck or path.stem, is_sample=is_sample)
     rows = session.execute(
         select(CARDS.c.front, CARDS.c.back).where(
@@ -297,8 +314,16 @@ def import_cards_csv(
             continue
         existing.add(key)
         new_cards.append(NewCard(card.front, card.back, card.tags, origin=origin))
-    change = add_cards(session, deck.id, new_cards, is_sample=is_sample, now=now)
     duplicates = len(parsed.cards) - len(new_cards)
+    done, _total, _message = progress.snapshot()
+    progress.set_total(done + len(parsed.cards), "Adding cards")
+    progress.advance(duplicates)  # already in the deck: nothing to do for them
+    card_ids: list[str] = []
+    for part in chunks(new_cards, ROWS_PER_STEP):
+        progress.check()
+        change = add_cards(session, deck.id, part, is_sample=is_sample, now=now)
+        card_ids.extend(change.card_ids)
+        progress.advance(len(part))
     if not is_sample:
         session.add(
             ImportSource(
@@ -309,6 +334,7 @@ def import_cards_csv(
                 report={"deck": deck.full_name, "added": len(new_cards), "duplicates": duplicates},
             )
         )
+    progress.check()
     return CsvImportReport(
         path,
         deck.id,
@@ -316,5 +342,5 @@ def import_cards_csv(
         len(new_cards),
         duplicates,
         parsed.encoding,
-        change.card_ids,
+        tuple(card_ids),
     )

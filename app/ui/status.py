@@ -1,18 +1,56 @@
 """The status bar's view of background work: what is running, how far it got, and Cancel.
 
-Work that ends within a moment never appears, so quick saves do not make the bar flicker.
+Work that ends within a moment never appears, so quick saves do not make the bar flicker. When
+the bar is short of room, the task's name (often a file name) is shortened in the middle so that
+the step it is at ("Adding cards", a count) stays readable; the tooltip has the whole text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.ui.tasks import TaskRunner
 
 SHOW_AFTER_MS = 250
+LABEL_MIN_WIDTH = 120
+STEP_SEPARATOR = " — "
+
+
+def elided(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` as it fits in `width` pixels: the part before " — " shortened in the middle
+    first, then (if even the step does not fit) the end cut with an ellipsis."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    name, separator, step = text.partition(STEP_SEPARATOR)
+    if separator:
+        room = width - metrics.horizontalAdvance(separator + step)
+        if room >= metrics.horizontalAdvance(name[:8] + "…"):
+            return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, room) + separator + step
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+class ElidedLabel(QLabel):
+    """One line that shortens itself to its width (see `elided`); `text()` stays whole."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), LABEL_MIN_WIDTH), hint.height())
+
+    def shown_text(self) -> str:
+        return elided(self.text(), self.fontMetrics(), self.contentsRect().width())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(self.contentsRect(), align, self.shown_text())
 
 
 @dataclass
@@ -30,7 +68,7 @@ class TaskStatus(QWidget):
         super().__init__(parent)
         self._runner = runner
         self._running: dict[int, _Running] = {}
-        self.label = QLabel()
+        self.label = ElidedLabel()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(180)
         self.bar.setTextVisible(False)

@@ -57,6 +57,7 @@ class _Task:
     writes: bool
     on_done: Callable[[Any], None] | None
     on_error: Callable[[UserError], None] | None
+    on_cancelled: Callable[[], None] | None
     on_finally: Callable[[], None] | None
     owner: QObject | None
     future: Future[None] | None = None
@@ -116,6 +117,7 @@ class TaskRunner(QObject):
         label: str,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[UserError], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
         on_finally: Callable[[], None] | None = None,
         cancellable: bool = False,
         owner: QObject | None = None,
@@ -124,10 +126,13 @@ class TaskRunner(QObject):
         non-empty `Changes` is announced with `data_changed` right after `on_done` has run
         (so the caller can update what it holds before views refresh), even if `on_done` fails.
 
+        `on_cancelled` runs (before `task_cancelled`) when the work stopped at a cancel.
         `owner`: when given and already deleted by the time the work ends, no callback runs.
         An empty `label` keeps quick housekeeping out of the status bar.
         """
-        return self._submit(fn, label, True, on_done, on_error, on_finally, cancellable, owner)
+        return self._submit(
+            fn, label, True, on_done, on_error, on_cancelled, on_finally, cancellable, owner
+        )
 
     def run_read(
         self,
@@ -136,12 +141,15 @@ class TaskRunner(QObject):
         label: str = "",
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[UserError], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
         on_finally: Callable[[], None] | None = None,
         cancellable: bool = False,
         owner: QObject | None = None,
     ) -> TaskHandle:
         """Run `fn` on the read pool, beside writes. It must not write."""
-        return self._submit(fn, label, False, on_done, on_error, on_finally, cancellable, owner)
+        return self._submit(
+            fn, label, False, on_done, on_error, on_cancelled, on_finally, cancellable, owner
+        )
 
     @property
     def busy(self) -> bool:
@@ -181,6 +189,7 @@ class TaskRunner(QObject):
         writes: bool,
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[UserError], None] | None,
+        on_cancelled: Callable[[], None] | None,
         on_finally: Callable[[], None] | None,
         cancellable: bool,
         owner: QObject | None,
@@ -190,7 +199,7 @@ class TaskRunner(QObject):
         task_id = next(self._ids)
         progress = Progress(on_change=self._progress_reporter(task_id))
         handle = TaskHandle(task_id, label, cancellable, progress)
-        task = _Task(handle, fn, writes, on_done, on_error, on_finally, owner)
+        task = _Task(handle, fn, writes, on_done, on_error, on_cancelled, on_finally, owner)
         self._tasks[task_id] = task
         pool = self._writer if writes else self._readers
         task.future = pool.submit(self._execute, task)
@@ -257,6 +266,8 @@ class TaskRunner(QObject):
                 if task.on_done is not None and alive:
                     task.on_done(value)
             elif outcome == "cancelled":
+                if task.on_cancelled is not None and alive:
+                    task.on_cancelled()
                 self.task_cancelled.emit(task_id)
             elif outcome == "user_error":
                 assert isinstance(value, UserError)

@@ -235,3 +235,20 @@ def test_a_collection_file_is_read_only_from_a_copy(tmp_path: Path):
     with pytest.raises(sqlite3.OperationalError):
         connection.execute("CREATE TABLE t (x)")
     connection.close()
+
+
+def test_the_same_note_twice_in_a_package_is_one_card_with_both_histories(database, tmp_path: Path):
+    package = Package(
+        notes=[
+            Note("g-twice", BASIC, ["uno", "one"]),
+            Note("g-twice", BASIC, ["uno", "one"]),  # exported twice (e.g. two decks merged)
+        ]
+    )
+    package.reviews = [
+        (0, 0, START_MS, 3, 0),
+        (1, 0, START_MS + DAY_MS, 3, 1),
+    ]
+    report = do_import(database, write_apkg(tmp_path / "twice.apkg", package), tmp_path / "m")
+    assert report.cards == 1
+    assert counts(database) == (1, 2)
+    assert cards_by_external_id(database)["g-twice:0"].reps == 2

@@ -1,12 +1,16 @@
 """File > Import Cards…: a CSV mapped column by column, an encoding chosen, a refused file that
-writes nothing, and an Anki package with its counts."""
+writes nothing, an Anki package with its counts, and progress in the status bar with a Cancel
+that leaves the profile as it was."""
 
 from __future__ import annotations
 
 import importlib
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import shiboken6
@@ -15,11 +19,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from ui_helpers import Gui, click, message_boxes
 
+import app.importers.anki_apkg as anki_apkg
+import app.importers.cards_csv as cards_csv
 from app.core.flashcards.decks import load_tree
-from app.core.flashcards.tables import CARDS
+from app.core.flashcards.tables import CARDS, DECKS, REVIEWS
 from app.core.opening import OpenProfile
+from app.db.models import ImportSource
 from app.importers.cards_csv import preview_cards_csv, read_cards_csv
-from app.ui.review.card_import import import_cards
+from app.ui.main_window import MainWindow
+from app.ui.review.card_import import cancelled_text, import_cards
 from app.ui.review.card_mapping import CardMappingDialog, default_roles
 
 WAIT_MS = 15_000
@@ -236,3 +244,120 @@ def test_cancelling_the_file_dialog_does_nothing(
 ) -> None:
     choose_file(monkeypatch, None)
     assert import_cards(gui.context(opened), parent) is None
+
+
+class Held:
+    """Holds the import inside its `number`-th call of `add_cards` until released, so the test
+    sees the status bar mid-import and can press Cancel there."""
+
+    def __init__(self, add_cards: Callable[..., Any], number: int = 2) -> None:
+        self._add_cards = add_cards
+        self._number = number
+        self.calls = 0
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls == self._number:
+            self.reached.set()
+            self.release.wait(WAIT_MS / 1000)
+        return self._add_cards(*args, **kwargs)
+
+
+def profile_rows(opened: OpenProfile) -> dict[str, int]:
+    with opened.database.read_session() as session:
+        return {
+            table.name: int(session.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in (CARDS, DECKS, REVIEWS, ImportSource.__table__)
+        }
+
+
+def media_files(opened: OpenProfile) -> set[str]:
+    folder = opened.profile.media_dir
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+def test_an_anki_import_shows_its_progress_and_cancel_leaves_the_profile_as_it_was(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    opened: OpenProfile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builder = apkg_builder()
+    notes = [builder.Note(f"g-{n}", builder.BASIC, [f"word {n}", f"meaning {n}"]) for n in range(6)]
+    notes[0] = builder.Note("g-0", builder.BASIC, ['cat <img src="cat.png">', "gato"])
+    package = builder.Package(notes=notes, media={"cat.png": builder.PNG})
+    package.reviews = [(0, 0, 1_700_000_000_000, 3, 0)]
+    path = builder.write_apkg(tmp_path / "spanish.apkg", package)
+    monkeypatch.setattr(anki_apkg, "CARDS_PER_STEP", 2)
+    held = Held(anki_apkg.add_cards)
+    monkeypatch.setattr(anki_apkg, "add_cards", held)
+    window = make_window()
+    before, images = profile_rows(opened), media_files(opened)
+    choose_file(monkeypatch, path)
+    status = window.task_status
+    try:
+        window.import_cards()
+        assert held.reached.wait(WAIT_MS / 1000)  # the image and two cards are in
+        qtbot.waitUntil(status.isVisible, timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: status.label.text() == "Importing spanish.apkg — Adding cards",
+            timeout=WAIT_MS,
+        )
+        assert status.bar.maximum() == 1 + 6 + 1  # the image, each card, the card with answers
+        assert 1 <= status.bar.value() < status.bar.maximum()
+        assert status.cancel_button.isVisible() and status.cancel_button.isEnabled()
+        assert media_files(opened) != images  # the image was already stored
+        click(qtbot, status.cancel_button)
+        assert status.label.text() == "Importing spanish.apkg — stopping…"
+    finally:
+        held.release.set()
+    box = told(qtbot, "Import Cancelled")
+    assert box.text() == cancelled_text(path)
+    assert box.text().startswith("Importing spanish.apkg was cancelled. Nothing was imported")
+    qtbot.waitUntil(lambda: not status.isVisible(), timeout=WAIT_MS)
+    assert profile_rows(opened) == before
+    assert media_files(opened) == images
+    assert not message_boxes()  # neither "Cards Imported" nor an error
+
+
+def test_a_csv_import_is_cancelled_with_the_column_dialogs_cancel(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    opened: OpenProfile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "words.csv"
+    path.write_text("".join(f"word {n},meaning {n}\n" for n in range(7)))
+    monkeypatch.setattr(cards_csv, "ROWS_PER_STEP", 2)
+    held = Held(cards_csv.add_cards)
+    monkeypatch.setattr(cards_csv, "add_cards", held)
+    window = make_window()
+    before = profile_rows(opened)
+    choose_file(monkeypatch, path)
+    status = window.task_status
+    try:
+        window.import_cards()
+        dialog = mapping_dialog(qtbot, window)
+        qtbot.waitUntil(lambda: ok_button(dialog).isEnabled(), timeout=WAIT_MS)
+        click(qtbot, ok_button(dialog))
+        assert held.reached.wait(WAIT_MS / 1000)
+        qtbot.waitUntil(
+            lambda: (
+                status.isVisible() and status.label.text() == "Importing words.csv — Adding cards"
+            ),
+            timeout=WAIT_MS,
+        )
+        assert status.bar.maximum() == 7
+        assert dialog.problem.text() == "Importing… Cancel stops it and keeps nothing."
+        click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+    finally:
+        held.release.set()
+    assert told(qtbot, "Import Cancelled").text() == cancelled_text(path)
+    assert profile_rows(opened) == before
+    assert cards_in(opened, "words") == set()
+    assert not shiboken6.isValid(dialog) or not dialog.isVisible()
+    assert not message_boxes()

@@ -15,7 +15,7 @@ from ui_helpers import click
 from app.core.changes import Changes
 from app.core.progress import Progress
 from app.errors import UserError
-from app.ui.status import TaskStatus
+from app.ui.status import ElidedLabel, TaskStatus
 from app.ui.tasks import TaskRunner
 
 WAIT_MS = 10_000
@@ -94,6 +94,36 @@ def test_cancelled_work_announces_no_change(qtbot: QtBot, runner: TaskRunner) ->
     assert cancelled.args == [handle.id]
     qtbot.waitUntil(lambda: queued.finished, timeout=WAIT_MS)
     assert changed == [] and done == []
+
+
+def test_on_cancelled_runs_for_cancelled_work_only(qtbot: QtBot, runner: TaskRunner) -> None:
+    told: list[str] = []
+    started = threading.Event()
+
+    def work(progress: Progress) -> None:
+        started.set()
+        while True:
+            progress.check()
+            time.sleep(0.01)
+
+    stopped = runner.run_write(
+        work,
+        label="Importing",
+        cancellable=True,
+        on_cancelled=lambda: told.append("cancelled"),
+        on_finally=lambda: told.append("finally"),
+    )
+    assert started.wait(5)
+    with qtbot.waitSignal(runner.task_cancelled, timeout=WAIT_MS):
+        stopped.cancel()
+    assert told == ["cancelled", "finally"]
+
+    told.clear()
+    with qtbot.waitSignal(runner.task_finished, timeout=WAIT_MS):
+        runner.run_read(
+            lambda _p: 1, on_done=told.append, on_cancelled=lambda: told.append("cancelled")
+        )
+    assert told == [1]
 
 
 def test_a_user_error_reaches_on_error_or_the_user_error_signal(
@@ -175,3 +205,25 @@ def test_quick_work_never_shows_in_the_status_bar(qtbot: QtBot, runner: TaskRunn
         runner.run_write(lambda _p: None, label="Saving")
     qtbot.wait(400)
     assert not status.isVisible()
+
+
+def test_a_long_task_name_is_shortened_in_the_middle_and_the_step_stays_whole(
+    qtbot: QtBot,
+) -> None:
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    name = "Importing Spanish vocabulary - 5000 most common words (frequency deck, 2024).apkg"
+    text = f"{name} — Reading cards (1,000 of 26,000)"
+    label.setText(text)
+    metrics = label.fontMetrics()
+    label.resize(metrics.horizontalAdvance(text) + 10, 24)
+    assert label.shown_text() == text
+    label.resize(metrics.horizontalAdvance(text) * 2 // 3, 24)
+    shown = label.shown_text()
+    assert shown.startswith("Importing Spanish") and "…" in shown
+    assert shown.endswith(" — Reading cards (1,000 of 26,000)")
+    assert metrics.horizontalAdvance(shown) <= label.contentsRect().width()
+    assert label.text() == label.toolTip() == text  # the whole text stays readable
+    label.resize(60, 24)  # not even the step fits: the end is cut instead
+    assert label.shown_text().endswith("…")
+    assert label.minimumSizeHint().width() <= 120

@@ -4,6 +4,8 @@ A package is imported as it is, on the write worker. A CSV/TSV file is first pre
 worker, then the learner says what each column is, its encoding and the deck in a
 `CardMappingDialog`; the import then runs on the write worker. Either import is one transaction:
 a refused file writes nothing, and the learner is told the counts or the importer's exact words.
+Its progress shows in the status bar; Cancel there (or the column dialog's Cancel, which stays
+in front during a CSV import) stops it, and a cancelled import leaves nothing behind either.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.core.changes import Changes
 from app.core.flashcards.decks import load_tree
 from app.core.opening import OpenProfile
+from app.core.progress import Progress
 from app.errors import UserError
 from app.importers.anki_apkg import ApkgImportReport, import_apkg, read_apkg
 from app.importers.cards_csv import (
@@ -32,6 +35,7 @@ from app.ui.review.card_mapping import CardMappingDialog
 from app.ui.tasks import TaskHandle
 
 CARD_FILTER = "Card files (*.csv *.tsv *.txt *.apkg);;All files (*)"
+CANCELLED_TITLE = "Import Cancelled"  # as the legacy import's
 IMPORT_CHANGES = Changes.of("cards", "decks", "tags", "reviews")
 
 
@@ -61,10 +65,12 @@ def import_cards(context: ViewContext, parent: QWidget) -> TaskHandle | None:
     opened = context.opened
     if path.suffix.lower() == ".apkg":
         return context.runner.run_write(
-            lambda _progress: _write_apkg(opened, path),
+            lambda progress: _write_apkg(opened, path, progress),
             label=f"Importing {path.name}",
             on_done=lambda done: _told(parent, apkg_text(done.report)),
             on_error=lambda error: _not_imported(parent, error),
+            on_cancelled=lambda: _cancelled(parent, path),
+            cancellable=True,
             owner=parent,
         )
     return context.runner.run_read(
@@ -72,6 +78,13 @@ def import_cards(context: ViewContext, parent: QWidget) -> TaskHandle | None:
         label=f"Reading {path.name}",
         on_done=lambda found: _ask_mapping(context, parent, path, *found),
         owner=parent,
+    )
+
+
+def cancelled_text(path: Path) -> str:
+    return (
+        f"Importing {path.name} was cancelled. Nothing was imported: your cards, decks, "
+        "reviews and images are exactly as they were before."
     )
 
 
@@ -135,13 +148,17 @@ def _ask_mapping(
         dialog.set_busy(True)
         opened = context.opened
         encoding, columns, deck = dialog.encoding(), dialog.columns(), dialog.deck_name()
-        context.runner.run_write(
-            lambda _progress: _write_csv(opened, path, deck, encoding, columns),
+        handle = context.runner.run_write(
+            lambda progress: _write_csv(opened, path, deck, encoding, columns, progress),
             label=f"Importing {path.name}",
             on_done=lambda done: _imported(parent, dialog, done),
             on_error=lambda error: _refused(parent, dialog, error),
+            on_cancelled=lambda: _csv_cancelled(parent, dialog, path),
+            cancellable=True,
             owner=parent,
         )
+        # The dialog is modal, so its Cancel is the one the learner can reach during the import.
+        dialog.rejected.connect(handle.cancel)
 
     dialog.encoding_changed.connect(reread)
     dialog.import_requested.connect(start_import)
@@ -158,17 +175,25 @@ def _show(dialog: CardMappingDialog, found: Previewed) -> None:
 
 
 def _write_csv(
-    opened: OpenProfile, path: Path, deck: str, encoding: str | None, columns: tuple[str, ...]
+    opened: OpenProfile,
+    path: Path,
+    deck: str,
+    encoding: str | None,
+    columns: tuple[str, ...],
+    progress: Progress,
 ) -> CardsImported:
     with opened.database.write_session() as session:
-        report = import_cards_csv(session, path, deck, encoding=encoding, columns=columns)
+        report = import_cards_csv(
+            session, path, deck, encoding=encoding, columns=columns, progress=progress
+        )
     return CardsImported(report)
 
 
-def _write_apkg(opened: OpenProfile, path: Path) -> CardsImported:
-    parsed = read_apkg(path)  # checked whole before the write transaction begins
+def _write_apkg(opened: OpenProfile, path: Path, progress: Progress) -> CardsImported:
+    # checked whole before the write transaction begins
+    parsed = read_apkg(path, progress=progress)
     with opened.database.write_session() as session:
-        report = import_apkg(session, parsed, opened.profile.media_dir)
+        report = import_apkg(session, parsed, opened.profile.media_dir, progress=progress)
     return CardsImported(report)
 
 
@@ -189,6 +214,16 @@ def _refused(parent: QWidget, dialog: CardMappingDialog, error: UserError) -> No
 
 def _not_imported(parent: QWidget, error: UserError) -> None:
     show_message(parent, "Cards Not Imported", str(error))
+
+
+def _csv_cancelled(parent: QWidget, dialog: CardMappingDialog, path: Path) -> None:
+    if shiboken6.isValid(dialog):
+        dialog.reject()  # already closed when its own Cancel stopped the import
+    _cancelled(parent, path)
+
+
+def _cancelled(parent: QWidget, path: Path) -> None:
+    show_message(parent, CANCELLED_TITLE, cancelled_text(path), QMessageBox.Icon.Information)
 
 
 def _told(parent: QWidget, text: str) -> None:

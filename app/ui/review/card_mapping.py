@@ -51,7 +51,8 @@ class CardMappingDialog(QDialog):
     """Signals:
     - encoding_changed(object): the learner chose an encoding (a codec name or None); re-read.
     - import_requested(): OK was pressed with a valid mapping; the dialog stays open until
-      `accept` so a refused file can be fixed and tried again.
+      `accept` so a refused file can be fixed and tried again. Cancel (reject) while busy is
+      the learner's way to stop the import.
     """
 
     encoding_changed = Signal(object)
@@ -150,6 +151,7 @@ class CardMappingDialog(QDialog):
         self.encoding_combo.setEnabled(not busy)
         self.deck_combo.setEnabled(not busy)
         if busy:
+            self.problem.setText("Importing… Cancel stops it and keeps nothing.")
             self._set_ok(False)
         else:
             self._check_mapping()
