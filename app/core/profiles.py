@@ -55,7 +55,8 @@ class Profile:
         return f"Profile(id={self.id!r}, name={self.name!r})"
 
 
-def _write_meta(profile: Profile) -> None:
+def write_meta(profile: Profile) -> None:
+    """Write `profile.json` in the profile's folder: synced, then renamed over the old one."""
     meta = {
         "id": profile.id,
         "name": profile.name,
@@ -175,21 +176,21 @@ def create_profile(
     folder.mkdir(mode=0o700)
     stored = hash_password(password) if password else password_hash
     profile = Profile(profile_id, cleaned, folder, datetime.now(UTC), None, stored, legacy_user_id)
-    _write_meta(profile)
+    write_meta(profile)
     return profile
 
 
 def rename_profile(locations: DataLocations, old: str, new: str) -> Profile:
     profile = find_profile(locations, old)
     renamed = replace(profile, name=validate_name(locations, new, ignore_id=profile.id))
-    _write_meta(renamed)
+    write_meta(renamed)
     return renamed
 
 
 def set_password(profile: Profile, password: str | None) -> Profile:
     """Set, change or (with None) remove the profile's password."""
     changed = replace(profile, password_hash=hash_password(password) if password else None)
-    _write_meta(changed)
+    write_meta(changed)
     return changed
 
 
@@ -207,13 +208,13 @@ def unlock(profile: Profile, password: str) -> Profile:
 def save_legacy_identity(profile: Profile, email: str | None) -> Profile:
     """Remember the email of the older app's account, so a later import finds this profile."""
     changed = replace(profile, legacy_email=email)
-    _write_meta(changed)
+    write_meta(changed)
     return changed
 
 
 def mark_opened(profile: Profile) -> Profile:
     opened = replace(profile, last_opened_at=datetime.now(UTC))
-    _write_meta(opened)
+    write_meta(opened)
     return opened
 
 

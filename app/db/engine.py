@@ -1,9 +1,13 @@
 """SQLite engines for profile files, with the pragmas every connection must carry.
 
 Every connection: `foreign_keys=ON`, `journal_mode=WAL`, `busy_timeout`, `synchronous=FULL`
-(a committed review must survive a power cut). The pysqlite driver's own transaction handling is
-switched off so that SQLAlchemy emits `BEGIN` itself: DDL then runs inside the transaction (an
-upgrade that fails rolls back completely) and write sessions can ask for `BEGIN IMMEDIATE`.
+(a committed review must survive a power cut). The one exception is a new file that nobody can
+see yet (`app.db.fresh_file`): its journal is kept in memory and nothing is synced, because it is
+synced whole before it is moved into place, and deleted if it is not finished.
+
+The pysqlite driver's own transaction handling is switched off so that SQLAlchemy emits `BEGIN`
+itself: DDL then runs inside the transaction (an upgrade that fails rolls back completely) and
+write sessions can ask for `BEGIN IMMEDIATE`.
 """
 
 from __future__ import annotations
@@ -41,14 +45,29 @@ def connect_raw(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def apply_pragmas(conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+    """The settings every profile connection carries (see the module docstring)."""
+    conn.isolation_level = None
+    cursor = conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if not read_only:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
 def create_file_owner_only(path: Path) -> None:
     """Create an empty file readable by its owner only; SQLite gives its WAL files the same mode."""
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine on one profile file. Write sessions pass `sqlite_begin="IMMEDIATE"`."""
+def make_engine(path: Path, *, read_only: bool = False, building: bool = False) -> Engine:
+    """An engine on one profile file. Write sessions pass `sqlite_begin="IMMEDIATE"`.
+
+    `building`: the file is being built out of sight (see the module docstring).
+    """
 
     def connect() -> sqlite3.Connection:
         return connect_raw(path, read_only=read_only)
@@ -61,14 +80,12 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if not read_only:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()
+        if building:
+            dbapi_connection.isolation_level = None
+            for pragma in ("foreign_keys=ON", "journal_mode=MEMORY", "synchronous=OFF"):
+                dbapi_connection.execute(f"PRAGMA {pragma}")
+        else:
+            apply_pragmas(dbapi_connection, read_only=read_only)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

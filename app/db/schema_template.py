@@ -77,18 +77,20 @@ def template_for(head: str) -> Path:
         return path
 
 
-def create_from_template(db_file: Path, head: str) -> None:
+def create_from_template(db_file: Path, head: str, *, sync: bool = True) -> None:
     """Write a new owner-only profile file holding the empty schema at `head`.
 
-    Raises FileExistsError rather than overwrite anything.
+    Raises FileExistsError rather than overwrite anything. `sync=False` for a file that is
+    synced later as a whole (`app.db.fresh_file`).
     """
     data = template_for(head).read_bytes()
     fd = os.open(db_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
     except BaseException:
         db_file.unlink(missing_ok=True)
         raise

@@ -7,6 +7,8 @@ so importing the same document again finds the same row and adds nothing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -16,8 +18,28 @@ from typing import Any
 LEGACY_NAMESPACE = uuid.UUID("5d0c8f7e-3b1a-4c55-9a39-6f2b7d1e4a10")
 
 
+_NAMESPACE_BYTES = LEGACY_NAMESPACE.bytes
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
 def derived_id(*parts: object) -> str:
-    return str(uuid.uuid5(LEGACY_NAMESPACE, "/".join(str(p) for p in parts)))
+    """`str(uuid.uuid5(LEGACY_NAMESPACE, "/".join(parts)))`, without making UUID objects (an
+    import makes one for every module, lesson and progress row)."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + "/".join(map(str, parts)).encode()).hexdigest()
+    # Version 5 in the 13th digit, the RFC 4122 variant in the two top bits of the 17th.
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+def derived_ids(parts: tuple[object, ...], count: int) -> list[str]:
+    """`[derived_id(*parts, n) for n in range(count)]`, the shared beginning hashed once."""
+    start = hashlib.sha1(_NAMESPACE_BYTES + "/".join(map(str, (*parts, ""))).encode())
+    ids = []
+    for number in range(count):
+        digest = start.copy()
+        digest.update(str(number).encode())
+        h = digest.hexdigest()
+        ids.append(f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}")
+    return ids
 
 
 def uuid_or_derived(value: object, *parts: object) -> str:
@@ -33,6 +55,32 @@ def uuid_or_derived(value: object, *parts: object) -> str:
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class JsonText:
+    """A lesson body kept as the JSON object text it was written as: a view of the file's bytes.
+
+    It is stored as it is (valid JSON, checked when the file was split into documents) and read
+    into Python only when its document is kept verbatim.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Any) -> None:  # a bytes-like object (msgspec.Raw) holding UTF-8 JSON
+        self._raw = raw
+
+    def text(self) -> str:
+        return str(memoryview(self._raw), "utf-8")
+
+    def value(self) -> Any:
+        return json.loads(self.text())
+
+
+def with_bodies_read(value: Any) -> Any:
+    """A document with its lesson body (if kept as JsonText) read into Python."""
+    if isinstance(value, dict) and any(isinstance(v, JsonText) for v in value.values()):
+        return {k: v.value() if isinstance(v, JsonText) else v for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -60,7 +108,7 @@ class LegacyUser:
     created_at: datetime
 
 
-@dataclass
+@dataclass(slots=True)
 class LessonRecord:
     id: str
     position: int
@@ -69,7 +117,7 @@ class LessonRecord:
     duration: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleRecord:
     id: str
     position: int
@@ -111,17 +159,17 @@ class CourseRecord:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class ContentRecord:
     id: str
     course_id: str
     lesson_id: str
-    content: dict[str, Any]
+    content: dict[str, Any] | JsonText
     created_at: datetime
     updated_at: datetime
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgressRecord:
     """One progress document, becoming one event in the append-only lesson log."""
 
@@ -210,7 +258,7 @@ class LegacyPlan:
         self, table: str, doc_id: str, body: Any, reason: str, user: str | None = None
     ) -> None:
         table, doc_id, reason = storable(table), storable(doc_id), storable(reason)
-        self.verbatim.append(Verbatim(table, doc_id, body, reason, user))
+        self.verbatim.append(Verbatim(table, doc_id, with_bodies_read(body), reason, user))
         self.problems.append(Problem(self.file, table, doc_id, reason))
 
 
@@ -245,8 +293,8 @@ def legacy_time(value: object, fallback: datetime | None = None) -> datetime:
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            if parsed.tzinfo is None:
-                parsed = parsed.astimezone()  # interpret as local time
+            # A naive one is taken as local time: astimezone(UTC) does that in one step, with
+            # the same offset as astimezone().astimezone(UTC) (the same C code finds it).
             return parsed.astimezone(UTC)
         except (ValueError, OverflowError):  # not a timestamp, or year 1 / 9999 out of range
             pass

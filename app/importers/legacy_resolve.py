@@ -7,6 +7,7 @@ lesson engine by `lesson_uid` ("<syllabus uid>_<module title>_<lesson title>", t
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from app.importers.legacy_records import (
     ContentRecord,
     CourseRecord,
+    JsonText,
     LegacyPlan,
     ProgressRecord,
     derived_id,
@@ -31,6 +33,15 @@ class CourseIndex:
                 self.by_id.setdefault(course.id, course)
         self.by_key = {c.legacy_key: c for c in self.by_id.values() if c.legacy_key}
         self._engine_lessons: dict[str, tuple[CourseRecord, str]] | None = None
+        self._by_syllabus_id: dict[str, CourseRecord | None] = {}
+
+    def for_syllabus_id(self, value: Any) -> CourseRecord | None:
+        """The course a DatabaseService `syllabus_id` names (looked up once per id)."""
+        if not isinstance(value, str):
+            return self.by_id.get(uuid_or_derived(value, "syllabus"))
+        if value not in self._by_syllabus_id:
+            self._by_syllabus_id[value] = self.by_id.get(uuid_or_derived(value, "syllabus"))
+        return self._by_syllabus_id[value]
 
     def for_topic(self, topic: str, owner: str | None) -> CourseRecord | None:
         """The learner's own copy of a topic first, then a shared one, then anyone's."""
@@ -53,7 +64,9 @@ class CourseIndex:
         return self._engine_lessons.get(lesson_uid)
 
 
-def _content_dict(value: Any) -> dict[str, Any]:
+def _content_dict(value: Any) -> dict[str, Any] | JsonText:
+    if isinstance(value, JsonText):  # an object, kept as the text it was written as
+        return value
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -66,7 +79,7 @@ def _content_dict(value: Any) -> dict[str, Any]:
 
 def resolve_content(index: CourseIndex, doc: dict[str, Any], kind: str) -> ContentRecord:
     if kind == "content":
-        course = index.by_id.get(uuid_or_derived(doc.get("syllabus_id"), "syllabus"))
+        course = index.for_syllabus_id(doc.get("syllabus_id"))
         if course is None:
             raise BadDocument(f"its syllabus {doc.get('syllabus_id')} is not in the data")
         m, n = (
@@ -85,14 +98,12 @@ def resolve_content(index: CourseIndex, doc: dict[str, Any], kind: str) -> Conte
             raise BadDocument(f"no syllabus has the lesson {uid!r}")
         course, lesson_id = found
         content_id = derived_id("engine-content", uid)
-    created = legacy_time(doc.get("created_at"))
+    created_at, updated_at = doc.get("created_at"), doc.get("updated_at")
+    created = legacy_time(created_at)
+    # Written at the same moment (the usual case): the same reading, not a second one.
+    updated = created if updated_at == created_at else legacy_time(updated_at, created)
     return ContentRecord(
-        content_id,
-        course.id,
-        lesson_id,
-        _content_dict(doc.get("content")),
-        created,
-        legacy_time(doc.get("updated_at"), created),
+        content_id, course.id, lesson_id, _content_dict(doc.get("content")), created, updated
     )
 
 
@@ -100,7 +111,7 @@ def resolve_progress(index: CourseIndex, doc: dict[str, Any]) -> ProgressRecord:
     user = doc.get("user_id")
     if not isinstance(user, str):
         raise BadDocument("the progress has no user_id")
-    course = index.by_id.get(uuid_or_derived(doc.get("syllabus_id"), "syllabus"))
+    course = index.for_syllabus_id(doc.get("syllabus_id"))
     if course is None:
         raise BadDocument(f"its syllabus {doc.get('syllabus_id')} is not in the data")
     m, n = (
@@ -214,6 +225,7 @@ def resolve_pending(
     it does not know is kept verbatim. `owner_of` gives the legacy user id of an email.
     """
     index = CourseIndex(plans)
+    known_learner = functools.lru_cache(maxsize=None)(known_learner)  # a few learners, many rows
     for plan in plans:
         newest: dict[str, tuple[ContentRecord, str, str, dict[str, Any]]] = {}
         for kind, table, doc_id, doc in plan.pending:

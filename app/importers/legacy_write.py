@@ -30,6 +30,7 @@ from app.importers.legacy_records import (
     AssessmentRecord,
     ContentRecord,
     CourseRecord,
+    JsonText,
     NoteRecord,
     Problem,
     ProgressRecord,
@@ -86,13 +87,10 @@ _SYNCED = ("created_at", "updated_at", "deleted_at")
 
 
 def _course_rows(share: ProfileShare, session: Session, w: BulkWriter) -> list[Row]:
-    known = set(share.courses) | set(
-        session.scalars(
-            select(Course.id).where(
-                Course.id.in_([c.master_id for c in share.courses.values() if c.master_id])
-            )
-        )
-    )
+    wanted = {c.master_id for c in share.courses.values() if c.master_id} - set(share.courses)
+    known = set(share.courses)
+    if wanted:  # masters imported before, into this profile
+        known.update(session.scalars(select(Course.id).where(Course.id.in_(wanted))))
     rows = []
     # Masters before their copies: the copy's foreign key needs the master to exist.
     for course in sorted(share.courses.values(), key=lambda c: c.master_id is not None):
@@ -114,8 +112,7 @@ def _course_rows(share: ProfileShare, session: Session, w: BulkWriter) -> list[R
                 "techtree",
                 course.legacy_key,
                 w.json(extra),
-                w.stamp(course.created_at),
-                w.stamp(course.updated_at or course.created_at),
+                *w.stamps(course.created_at, course.updated_at),
                 None,
             )
         )
@@ -146,20 +143,27 @@ def write_share(
     w = BulkWriter(session, progress)
     now = utcnow()
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    ledger = {}
-    for path, source in share.sources.items():
-        ledger[path] = new_id()
-        session.add(
-            ImportSource(
-                id=ledger[path],
-                kind="legacy",
-                path=storable(path),
-                size=source.size,
-                sha256=source.sha256,
-                report={},
+    ledger = {path: new_id() for path in share.sources}
+    stamp_now = w.stamp(now)
+    w.insert(
+        ImportSource.__tablename__,
+        ("id", "kind", "path", "size", "sha256", "report", *_SYNCED),
+        [
+            (
+                ledger[path],
+                "legacy",
+                storable(path),
+                source.size,
+                source.sha256,
+                "{}",  # the report, written once the counts are known (_record_reports)
+                stamp_now,
+                stamp_now,
+                None,
             )
-        )
-    session.flush()
+            for path, source in share.sources.items()
+        ],
+        counted=False,
+    )
     courses = list(share.courses.values())
     counts["courses"] = w.insert(
         Course.__tablename__, _COURSE_COLUMNS, _course_rows(share, session, w)
@@ -167,7 +171,7 @@ def write_share(
     modules: list[Row] = []
     lessons: list[Row] = []
     for c in courses:
-        created, updated = w.stamp(c.created_at), w.stamp(c.updated_at or c.created_at)
+        created, updated = w.stamps(c.created_at, c.updated_at)
         for m in c.modules:
             modules.append((m.id, c.id, m.position, m.week, m.title, m.summary, created, updated))
             lessons.extend(
@@ -209,9 +213,8 @@ def write_share(
         (
             r.id,
             r.lesson_id,
-            w.json(r.content),
-            w.stamp(r.created_at),
-            w.stamp(r.updated_at or r.created_at),
+            r.content.text() if isinstance(r.content, JsonText) else w.json(r.content),
+            *w.stamps(r.created_at, r.updated_at),
         )
         for r in share.contents
     ]
@@ -221,7 +224,6 @@ def write_share(
         contents,
     )
     del contents
-    stamp_now = w.stamp(now)
     events = [
         (
             r.id,
@@ -285,8 +287,10 @@ def write_share(
         ),
         checks,
     )
-    counts["questions"] = write_questions(session, w, share.questions)
-    counts["notes"] = write_notes(session, w, share.notes)
+    if share.questions:
+        counts["questions"] = write_questions(session, w, share.questions)
+    if share.notes:
+        counts["notes"] = write_notes(session, w, share.notes)
     kept = [
         {
             "id": _verbatim_id(v),
@@ -300,7 +304,27 @@ def write_share(
         for file, v in share.verbatim
     ]
     counts["kept_verbatim"] = insert_dicts(w, LegacyDocument.__table__, kept)  # type: ignore[arg-type]
+    _record_reports(w, ledger, counts, share.problems)
     return counts, ledger
+
+
+def _record_reports(
+    w: BulkWriter, ledger: dict[str, str], counts: dict[str, int], problems: list[Problem]
+) -> None:
+    """Each ledger row gets what came of its file: the counts and the file's problems."""
+    cursor = w.cursor()
+    try:
+        for path, row_id in ledger.items():
+            report = {
+                "counts": counts,
+                "problems": [p.as_json() for p in problems if p.file == path],
+            }
+            cursor.execute(
+                'UPDATE "import_sources" SET report = ?, updated_at = ? WHERE id = ?',
+                (w.json(report), w.stamp(utcnow()), row_id),
+            )
+    finally:
+        cursor.close()
 
 
 def _verbatim_id(document: Verbatim) -> str:

@@ -2,7 +2,8 @@
 
 The file is read into memory in one go and parsed from those bytes, so the checksum recorded in
 the import ledger is exactly what was imported; a file that changes while it is read is refused.
-The source is opened read-only and never modified.
+The source is opened read-only and never modified. A TinyDB file is parsed document by document
+(`json_documents`) when that gives what `json.loads` gives; anything else by `json.loads`.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
+from app.importers.json_documents import lone_surrogate_escape, read_tables
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class SourceFile:
     path: Path
     size: int
     sha256: str
-    data: Any  # the parsed JSON; None for an empty (0-byte) file
+    data: Any  # the parsed JSON (lesson bodies may be JsonText); None for an empty (0-byte) file
     odd_text: bool = False  # it may hold lone surrogates (escapes like \ud800 with no pair)
 
 
@@ -51,10 +53,17 @@ def read_source(path: Path) -> SourceFile:
             f"{path} changed while it was being read (is the old app still running?). "
             "Close the other program and import again; nothing was imported."
         )
-    digest = hashlib.sha256(raw).hexdigest()
     size = len(raw)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # hashlib lets go of Python's lock: the checksum is made while the text is parsed.
+        hashing = pool.submit(_sha256, raw)
+        tables = None if not raw or raw.isspace() else read_tables(raw)
+        digest = hashing.result()
     if not raw or raw.isspace():  # not raw.strip(): that copies a large file ending in "\n"
         return SourceFile(path, size, digest, None)
+    if tables is not None:
+        return SourceFile(path, size, digest, tables)
+    odd_text = lone_surrogate_escape(raw)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -81,27 +90,11 @@ def read_source(path: Path) -> SourceFile:
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
         why = str(error).split(";")[0]
         raise UserError(f"{path} cannot be read as data ({why}). Nothing was imported.") from None
-    return SourceFile(path, size, digest, data, _lone_surrogate_escape(text))
+    return SourceFile(path, size, digest, data, odd_text)
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _lone_surrogate_escape(text: str) -> bool:
-    """Whether a \\uD800-\\uDFFF escape in the JSON text is not part of a pair.
-
-    JSON writers escape emoji as pairs; one alone is valid JSON but not text SQLite can store.
-    """
-    if "\\ud" not in text and "\\uD" not in text:
-        return False
-    expect_low_at = -1  # where the low half of a pair must start, after a high half
-    for match in _SURROGATE_ESCAPE.finditer(text):
-        low = match.group()[3].lower() in "cdef"
-        paired = match.start() == expect_low_at
-        if (expect_low_at != -1 and not paired) or low != paired:
-            return True
-        expect_low_at = -1 if low else match.end()
-    return expect_low_at != -1
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def sha256_of(path: Path) -> str:

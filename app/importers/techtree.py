@@ -21,6 +21,7 @@ from app.importers.legacy_records import (
     LessonRecord,
     ModuleRecord,
     derived_id,
+    derived_ids,
     has_lone_surrogate,
     legacy_time,
     uuid_or_derived,
@@ -42,6 +43,8 @@ _INT_RANGE = range(-(2**63), 2**63)
 
 
 def as_int(value: object, what: str) -> int:
+    if type(value) is int and -(2**63) <= value < 2**63:  # the usual case, first
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
@@ -129,17 +132,18 @@ def build_course(
             raise BadDocument(f"the lessons of module {m_index + 1} are not a list")
         week = module.get("week")
         lessons = []
+        ids = derived_ids(("lesson", course_id, m_index), len(lessons_in))
         for l_index, lesson in enumerate(lessons_in):
             lesson = {"title": lesson} if isinstance(lesson, str) else lesson
             if not isinstance(lesson, dict):
                 raise BadDocument(f"lesson {l_index + 1} of module {m_index + 1} is not an object")
             lessons.append(
                 LessonRecord(
-                    id=derived_id("lesson", course_id, m_index, l_index),
-                    position=l_index,
-                    title=as_text(lesson.get("title")) or f"Lesson {l_index + 1}",
-                    summary=as_text(lesson.get("summary")),
-                    duration=as_text(lesson.get("duration")),
+                    ids[l_index],
+                    l_index,
+                    as_text(lesson.get("title")) or f"Lesson {l_index + 1}",
+                    as_text(lesson.get("summary")),
+                    as_text(lesson.get("duration")),
                 )
             )
         modules.append(

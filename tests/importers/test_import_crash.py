@@ -1,9 +1,12 @@
 """An import killed or cancelled part way: each profile has all of its rows or none of them.
 
-The import is one transaction per profile. `kill -9` of the `studydesk import` process at
-several points of its writing leaves every profile as it was before, or complete, never a part;
-the database passes `db check`; importing again then brings in the rest. A cancel from the
-progress callback raises Cancelled and writes nothing, and leaves no new empty profiles behind.
+A profile that exists is written in one transaction; one the import makes (a new learner's, or
+one whose database file does not exist yet) is built out of sight and moved into place whole.
+`kill -9` of the `studydesk import` process at several points of its writing leaves every
+profile as it was before, or complete, never a part: no profile is listed whose database is not
+complete; the database passes `db check`; importing again brings in the rest and removes what
+the killed run left behind. A cancel from the progress callback raises Cancelled and writes
+nothing, and leaves no new empty profiles behind.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 from importer_helpers import ROOT, count, dump_data_dir, techtree_export, write_json
 
+from app.core.profile_staging import staging_dir
 from app.core.profiles import Profile, create_profile, list_profiles
 from app.core.progress import Progress
 from app.db.check import check_database
@@ -55,10 +59,12 @@ def big_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     return path, complete
 
 
-def start_import(data_dir: Path, export: Path) -> subprocess.Popen[str]:
+def start_import(data_dir: Path, export: Path, *kill_at: str) -> subprocess.Popen[str]:
+    """`studydesk import tinydb` in a process of its own; `kill_at` (module, function, n): it
+    dies as by kill -9 (no cleanup runs) on the n-th call of that function."""
     command = ["--data-dir", str(data_dir), "--profile", "Default", "import", "tinydb"]
     return subprocess.Popen(
-        [sys.executable, "-m", "app", *command, str(export)],
+        [sys.executable, "-c", DYING_CHILD, *(kill_at or ("", "", "0")), *command, str(export)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -67,15 +73,43 @@ def start_import(data_dir: Path, export: Path) -> subprocess.Popen[str]:
     )
 
 
-def wait_for_writes(data_dir: Path, process: subprocess.Popen[str], wal_bytes: int) -> bool:
-    """Wait until some profile's write-ahead log holds `wal_bytes`; False if it ended first."""
+DYING_CHILD = """
+import importlib, os, sys
+module, name, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if module:
+    target = importlib.import_module(module)
+    original = getattr(target, name)
+    calls = []
+
+    def dying(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == nth:
+            os._exit(137)
+        return original(*args, **kwargs)
+
+    setattr(target, name, dying)
+from app.__main__ import main
+sys.exit(main(sys.argv[4:]))
+"""
+
+# Where the writing shows on disk: an existing profile's write-ahead log, a new learner's file
+# being built in the staging area, a missing profile file being built beside its final name.
+GROWING = {
+    "wal": "profiles/*/studydesk.sqlite3-wal",
+    "staged": "profiles/.importing/*/studydesk.sqlite3",
+    "building": "profiles/*/studydesk.sqlite3.building",
+}
+
+
+def wait_for_writes(data_dir: Path, process: subprocess.Popen[str], where: str, size: int) -> bool:
+    """Wait until a file of `GROWING[where]` holds `size` bytes; False if the import ended first."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             return False
-        for wal in data_dir.glob("profiles/*/studydesk.sqlite3-wal"):
+        for path in data_dir.glob(GROWING[where]):
             try:
-                if wal.stat().st_size >= wal_bytes:
+                if path.stat().st_size >= size:
                     return True
             except FileNotFoundError:
                 pass
@@ -86,13 +120,18 @@ def wait_for_writes(data_dir: Path, process: subprocess.Popen[str], wal_bytes: i
 def assert_all_or_nothing(
     locations: DataLocations, complete: dict[str | None, dict[str, int]], default: Profile
 ) -> list[str]:
-    """Every profile holds none or all of its rows; returns how each one came out."""
+    """Every profile holds none or all of its rows; returns how each one came out.
+
+    A learner's profile made by the import is listed only once it is complete.
+    """
     outcomes = []
     nothing = dict.fromkeys(TABLES, 0)
     for profile in list_profiles(locations):
         counts = table_counts(profile.db_file)
         expected = complete[profile.legacy_user_id]
         assert counts in (nothing, expected), (profile.name, counts, expected)
+        if profile.id != default.id:
+            assert counts == expected, f"{profile.name} is listed but not complete"
         outcomes.append("all" if counts == expected else "none")
         if profile.db_file.exists():
             report = check_database(profile.db_file)
@@ -103,36 +142,94 @@ def assert_all_or_nothing(
     return outcomes
 
 
-@pytest.mark.parametrize("wal_mb", [0.3, 2.5, None])
+def leftovers(locations: DataLocations) -> list[Path]:
+    """What an import killed part way may leave: staged folders, files being built."""
+    staged = list(staging_dir(locations).iterdir()) if staging_dir(locations).is_dir() else []
+    return staged + list(locations.profiles_dir.glob("*/studydesk.sqlite3.building*"))
+
+
+def assert_import_again_completes(
+    locations: DataLocations, export: Path, complete: dict[str | None, dict[str, int]]
+) -> None:
+    """Importing again brings in whatever the killed run did not, and clears what it left."""
+    finish = start_import(locations.root, export)
+    assert finish.wait(timeout=120) == 0, finish.stderr.read()  # type: ignore[union-attr]
+    assert by_learner(locations) == complete
+    assert len(list_profiles(locations)) == len(complete)  # learners found again, not doubled
+    assert leftovers(locations) == []
+    assert not staging_dir(locations).exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "megabytes", "default_has_file"),
+    [
+        ("wal", 0.3, True),  # inside the default profile's transaction
+        ("staged", 0.6, True),  # while a new learner's file is being built
+        ("staged", 2.5, True),
+        ("building", 0.6, False),  # while the default profile's missing file is being built
+        (None, 0, True),  # the control: a fixed delay, wherever it lands
+    ],
+)
 def test_kill_9_during_the_import_leaves_each_profile_whole_or_untouched(
-    wal_mb: float | None, big_export, tmp_path: Path
+    where: str | None, megabytes: float, default_has_file: bool, big_export, tmp_path: Path
+):
+    export, complete = big_export
+    locations = data_locations(tmp_path / "data")
+    default = create_profile(locations, "Default")
+    if default_has_file:
+        ProfileDatabase.open(default.db_file, default.backups_dir, create=True).close()
+
+    process = start_import(locations.root, export)
+    if where is None:
+        time.sleep(0.6)
+        killed_mid_write = process.poll() is None
+    else:
+        killed_mid_write = wait_for_writes(
+            locations.root, process, where, int(megabytes * 1_000_000)
+        )
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode in (-signal.SIGKILL, 0), process.stderr.read()  # type: ignore[union-attr]
+
+    outcomes = assert_all_or_nothing(locations, complete, default)
+    left = leftovers(locations)
+    print(f"killed at {megabytes} MB of {where}: profiles {outcomes}, left {len(left)}")
+    if where is not None:
+        assert killed_mid_write, "the import finished before the kill; make the file bigger"
+    if where == "wal":
+        assert "none" in outcomes  # the profile being written was rolled back
+    if where == "building":
+        assert not default.db_file.exists()  # as before: the half-built file never moved in
+        assert left  # ... and is removed by the next import
+    assert_import_again_completes(locations, export, complete)
+
+
+@pytest.mark.parametrize(
+    "kill_at",
+    [
+        ("app.db.fresh_file", "sync_file", "1"),  # a learner's file built, not yet synced
+        ("app.core.profile_staging", "sync_folder", "1"),  # ... its folder about to move in
+        ("app.db.fresh_file", "sync_file", "3"),  # others may have moved in already
+        ("app.core.profile_staging", "finish_staging", "1"),  # all moved, not yet synced
+    ],
+    ids=lambda part: str(part),
+)
+def test_killed_at_each_step_of_making_a_profile_none_is_left_half_made(
+    kill_at: tuple[str, str, str], big_export, tmp_path: Path
 ):
     export, complete = big_export
     locations = data_locations(tmp_path / "data")
     default = create_profile(locations, "Default")
     ProfileDatabase.open(default.db_file, default.backups_dir, create=True).close()
 
-    process = start_import(locations.root, export)
-    if wal_mb is None:  # the control: a fixed delay, wherever it lands
-        time.sleep(0.6)
-        killed_mid_write = process.poll() is None
-    else:
-        killed_mid_write = wait_for_writes(locations.root, process, int(wal_mb * 1_000_000))
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode in (-signal.SIGKILL, 0), process.stderr.read()  # type: ignore[union-attr]
+    process = start_import(locations.root, export, *kill_at)
+    assert process.wait(timeout=120) == 137, process.stderr.read()  # type: ignore[union-attr]
 
     outcomes = assert_all_or_nothing(locations, complete, default)
-    print(f"killed at {wal_mb} MB of WAL: profiles {outcomes}")
-    if wal_mb is not None:
-        assert killed_mid_write, "the import finished before the kill; make the file bigger"
-        assert "none" in outcomes  # the profile being written was rolled back
-
-    # Importing again brings in whatever the killed run did not commit.
-    finish = start_import(locations.root, export)
-    assert finish.wait(timeout=120) == 0, finish.stderr.read()  # type: ignore[union-attr]
-    assert by_learner(locations) == complete
-    assert len(list_profiles(locations)) == len(complete)  # learners found again, not doubled
+    print(f"died at {kill_at}: profiles {outcomes}, left {len(leftovers(locations))}")
+    if kill_at[1] != "finish_staging":
+        assert len(outcomes) < len(complete)  # the learner being made is not there at all
+    assert_import_again_completes(locations, export, complete)
 
 
 def test_cancel_from_the_progress_callback_writes_nothing(big_export, tmp_path: Path):
@@ -174,3 +271,5 @@ def test_cancel_after_a_profile_was_written_keeps_that_one_whole(big_export, tmp
         import_legacy(locations, [export], default_profile=default, progress=progress)
     outcomes = assert_all_or_nothing(locations, complete, default)
     assert outcomes.count("all") >= 1
+    assert leftovers(locations) == []  # the learners' files being built were removed
+    assert not staging_dir(locations).exists()

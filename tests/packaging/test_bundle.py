@@ -135,3 +135,43 @@ def test_db_check_of_the_bundle_reports_a_healthy_file(
     report = json.loads(result.stdout)
     assert report["integrity"] == "ok"
     assert report["revision"] == known_revisions().head
+
+
+def test_the_bundle_imports_a_techtree_file_into_a_new_learner_profile(
+    bundle: Bundle, tmp_path: Path
+) -> None:
+    """The frozen legacy import: msgspec's reading, a profile built out of sight, moved in."""
+    syllabus_id, user_id = (
+        "6a2d9c14-3e5f-4b8a-9c7d-1e2f3a4b5c6d",
+        "0b6f3a52-8d1e-4c57-9a43-2f1c5e7d9b10",
+    )
+    export = {
+        "users": {"1": {"user_id": user_id, "email": "ana@example.com", "name": "Ana"}},
+        "syllabi": {
+            "1": {
+                "syllabus_id": syllabus_id,
+                "user_id": user_id,
+                "topic": "orbits",
+                "level": "beginner",
+                "content": {"modules": [{"week": 1, "title": "M", "lessons": [{"title": "L"}]}]},
+            }
+        },
+        "lesson_content": {
+            "1": {
+                "lesson_id": "9c1f0e2a-4b3d-4e5f-8a7b-6c5d4e3f2a1b",
+                "syllabus_id": syllabus_id,
+                "module_index": 0,
+                "lesson_index": 0,
+                "content": {"exposition_content": "# Kepler"},
+            }
+        },
+    }
+    source = tmp_path / "techtree_db.json"
+    source.write_text(json.dumps(export), encoding="utf-8")
+    data_dir = tmp_path / "data"
+    args = ("--data-dir", str(data_dir), "import", "tinydb", str(source), "--json")
+    result = _run(bundle, *args, env=_bundle_env(), cwd=tmp_path)
+    assert result.returncode == 0, f"studydesk import tinydb failed: {_explain(result)}"
+    learner = next(p for p in json.loads(result.stdout)["profiles"] if p["profile"] == "Ana")
+    assert (learner["created"], learner["lessons"], learner["lesson_contents"]) == (True, 1, 1)
+    assert not (data_dir / "profiles" / ".importing").exists()

@@ -1,0 +1,53 @@
+"""Bulk inserts: a hundred rows per statement, the rest one by one, only new rows counted."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.core.progress import Progress
+from app.db.fresh_file import build_database
+from app.importers.bulk_rows import BulkWriter
+
+COLUMNS = ("id", "topic", "level", "objectives", "is_master", "is_sample", "source", "extra")
+STAMPS = ("created_at", "updated_at")
+
+
+def course(number: int) -> tuple[object, ...]:
+    stamp = "2025-01-01T00:00:00.000000Z"
+    return (
+        f"course-{number}",
+        f"topic {number}",
+        "beginner",
+        "[]",
+        0,
+        0,
+        "test",
+        "{}",
+        stamp,
+        stamp,
+    )
+
+
+@pytest.mark.parametrize("variable_limit", [None, 25])  # 25: fewer ? than one statement wants
+def test_rows_are_inserted_whatever_the_statement_size(tmp_path: Path, variable_limit: int | None):
+    with (
+        build_database(tmp_path / "p.sqlite3", tmp_path / "backups") as database,
+        database.write_session() as session,
+    ):
+        writer = BulkWriter(session, Progress())
+        if variable_limit is not None:
+            writer.cursor().connection.setlimit(
+                sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variable_limit
+            )
+        rows = [course(n) for n in range(257)]
+        assert writer.insert("courses", COLUMNS + STAMPS, rows) == 257
+        again = rows[:150] + [course(n) for n in range(257, 300)]
+        assert writer.insert("courses", COLUMNS + STAMPS, again) == 43  # only the new ones
+    conn = sqlite3.connect(tmp_path / "p.sqlite3")
+    try:
+        assert conn.execute("SELECT count(*) FROM courses").fetchone() == (300,)
+    finally:
+        conn.close()
