@@ -36,8 +36,12 @@ from app.ui.tasks import TaskHandle, TaskRunner
 log = logging.getLogger(__name__)
 
 PROGRESS_SHOWN_AFTER_MS = 300
+# Profiles are written one transaction each (new ones built out of sight and moved in whole):
+# the one being written when Cancel comes is rolled back; those finished before stay complete.
 CANCELLED_TEXT = (
-    "The import was cancelled. Nothing was imported: every profile is exactly as it was before."
+    "The import was cancelled. Nothing was left half-done: the profile being written is exactly "
+    "as it was before. A profile finished before you pressed Cancel is complete; importing the "
+    "same files again brings in the rest without adding anything twice."
 )
 
 
