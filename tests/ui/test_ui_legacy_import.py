@@ -282,6 +282,24 @@ def test_a_corrupt_file_is_named_as_not_imported_and_the_others_come_in(
     assert corrupt.read_text(encoding="utf-8").startswith('{"_default"')  # left as it was
 
 
+def test_an_empty_file_is_named_in_the_report(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    fixtures: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    empty = tmp_path / "old-notes.json"
+    empty.write_bytes(b"")
+    window = make_window()
+    choose_files(monkeypatch, [empty, fixtures / MS2_FILES[0]])
+    window.import_action.trigger()
+    assert window.legacy_import is not None
+    shown = report_dialog(qtbot, window.legacy_import).shown_text()
+    assert "Empty files" in shown and "old-notes.json" in shown
+    assert "2 questions" in shown
+
+
 def test_entries_that_do_not_fit_are_listed_as_kept_aside(
     qtbot: QtBot,
     make_window: Callable[[], MainWindow],

@@ -83,7 +83,12 @@ def report_html(report: ImportReport) -> str:
                 f"<li><b>{escape(Path(path).name)}</b> — Not imported: {escape(reason)}</li>"
             )
         parts.append("</ul>")
-    if not report.profiles and not report.unreadable:
+    if report.empty:
+        parts.append("<h3>Empty files</h3><p>These files hold no documents:</p><ul>")
+        for path, _message in report.empty:
+            parts.append(f"<li><b>{escape(Path(path).name)}</b> — {escape(path)}</li>")
+        parts.append("</ul>")
+    if not report.profiles and not report.unreadable and not report.empty:
         parts.append("<p>There was nothing to import.</p>")
     return "".join(parts)
 
