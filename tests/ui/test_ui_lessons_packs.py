@@ -85,3 +85,22 @@ def test_exporting_writes_a_pack_that_imports_again(
     assert str(written) in box.text() and "3 modules, 8 lessons" in box.text()
     assert asked == []  # the current course was offered; no need to ask which
     assert load_pack(written).course.topic == SAMPLE_TOPIC
+
+
+def test_a_cancelled_pack_import_says_nothing_came_in(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    view = show_view(qtbot, gui, opened)
+    release = threading.Event()
+    # An earlier write keeps the write thread busy, so Cancel comes before the import starts.
+    view.context.runner.run_write(lambda _progress: release.wait(WAIT_MS / 1000), label="")
+    choose_file(monkeypatch, "getOpenFileName", sample_pack(tmp_path / "a.sdcourse", "Memory"))
+    handle = import_course_pack(view.context, view)
+    assert handle is not None
+    handle.cancel()
+    release.set()
+    text = told(qtbot, "Import Cancelled").text()
+    assert text.startswith("Importing a.sdcourse was cancelled. Nothing was imported")
+    assert view.library.model.rowCount() == 1

@@ -45,6 +45,13 @@ def _import(opened: OpenProfile, path: Path, progress: Progress) -> PackImported
     return import_pack_file(opened.database, path, opened.profile.media_dir, progress=progress)
 
 
+def cancelled_text(path: Path) -> str:
+    return (
+        f"Importing {path.name} was cancelled. Nothing was imported: your courses, lessons "
+        "and images are exactly as they were before."
+    )
+
+
 def import_course_pack(
     context: ViewContext,
     parent: QWidget,
@@ -69,6 +76,9 @@ def import_course_pack(
         lambda progress: _import(opened, path, progress),
         label=f"Importing {path.name}",
         cancellable=True,
+        on_cancelled=lambda: show_message(
+            parent, "Import Cancelled", cancelled_text(path), QMessageBox.Icon.Information
+        ),
         on_done=done,
         on_error=lambda error: _failed(parent, "Course Not Imported", error),
         owner=parent,
