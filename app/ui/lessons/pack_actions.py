@@ -52,6 +52,10 @@ def cancelled_text(path: Path) -> str:
     )
 
 
+def _cancelled(parent: QWidget, path: Path) -> None:
+    show_message(parent, "Import Cancelled", cancelled_text(path), QMessageBox.Icon.Information)
+
+
 def import_course_pack(
     context: ViewContext,
     parent: QWidget,
@@ -76,9 +80,7 @@ def import_course_pack(
         lambda progress: _import(opened, path, progress),
         label=f"Importing {path.name}",
         cancellable=True,
-        on_cancelled=lambda: show_message(
-            parent, "Import Cancelled", cancelled_text(path), QMessageBox.Icon.Information
-        ),
+        on_cancelled=lambda: _cancelled(parent, path),
         on_done=done,
         on_error=lambda error: _failed(parent, "Course Not Imported", error),
         owner=parent,
