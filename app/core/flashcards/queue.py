@@ -44,10 +44,13 @@ class DeckCounts:
     reviews_done_today: int
 
 
-def read_tally(session: Session, deck_id: str | None, now: datetime) -> QueueTally:
-    """Today's counts for the selected deck and its subdecks (None: all decks)."""
+def read_tally(
+    session: Session, deck_id: str | None, now: datetime, *, every_deck: bool = False
+) -> QueueTally:
+    """Today's counts for the selected deck and its subdecks (None: all decks); see
+    `load_tally` for `every_deck`."""
     tree = load_tree(session)
-    return load_tally(driver_connection(session), tree, tree.subtree_ids(deck_id), now)
+    return load_tally(driver_connection(session), tree, deck_id, now, every_deck=every_deck)
 
 
 def plan_queue(session: Session, deck_id: str | None, now: datetime) -> QueuePlan:
@@ -62,7 +65,7 @@ def queue_counts(session: Session, deck_id: str | None, now: datetime) -> QueueC
 
 def deck_list(session: Session, now: datetime) -> tuple[DeckCounts, ...]:
     """Every live deck in tree order with today's counts (as if that deck were selected)."""
-    tally = read_tally(session, None, now)
+    tally = read_tally(session, None, now, every_deck=True)
     learning = tally.learning_below()
     new_left = tally.remaining(True)
     review_left = tally.remaining(False)

@@ -6,9 +6,14 @@ each deck's share of the daily limits (`QueueTally.plan`) in microseconds instea
 milliseconds. The two give the same numbers (tested against a fresh `load_tally` after every
 answer).
 
-A deck's new and review counts are capped at what its limit leaves: the query stops at the cap,
-so a count is either exact (fewer cards than the cap) or *saturated* (at least as many cards as
-the cap; how many more is unknown, and never needed, because an answer only lowers caps).
+A deck's new and review counts are capped: the query stops at the cap, so a count is either
+exact (fewer cards than the cap) or *saturated* (at least as many cards as the cap; how many more
+is unknown). For the deck list the cap is what the deck's own limit leaves. For a review (one
+selection) it is the deck's *share*: the counting walks the tree in the order `_gather` shares a
+limit out and stops each deck at what the decks before it leave, so with a parent limit of 100
+and ten subdecks of 2,000 new cards it reads about 100 index entries, not 20,000. Shares only
+shrink while the learner answers; should one ever grow past a saturated count, the plan says so
+(`QueuePlan.complete`) and the caller counts again.
 """
 
 from __future__ import annotations
@@ -53,21 +58,26 @@ class QueuePlan:
     counts: QueueCounts
     new_quota: dict[str, int]
     review_quota: dict[str, int]
+    # False: some deck's share is larger than what was counted for it (see the module
+    # docstring); the counts may be short, and the caller reads them again.
+    complete: bool = True
 
 
 @dataclass
 class _Capped:
-    """min(cap, cards available) per deck, and whether the cards reach the cap."""
+    """min(cap, cards available) per deck, and whether the cards reach the cap (then `value`
+    is only known to be at most the cards available)."""
 
     value: dict[str, int] = field(default_factory=dict)
     saturated: dict[str, bool] = field(default_factory=dict)
 
     def lower(self, deck_id: str, cap: int, own_card: bool) -> None:
-        """The deck's cap is now `cap`; `own_card`: one of its cards also left this queue."""
+        """The deck's limit now leaves `cap`; `own_card`: one of its cards also left this
+        queue."""
         if deck_id not in self.value:
             return
         if self.saturated[deck_id]:
-            self.value[deck_id] = cap
+            self.value[deck_id] = max(0, min(cap, self.value[deck_id] - (1 if own_card else 0)))
             return
         available = self.value[deck_id] - (1 if own_card else 0)
         self.value[deck_id] = max(0, min(cap, available))
@@ -118,12 +128,19 @@ class QueueTally:
 
     # Sharing the limits out
     def gather(
-        self, deck_id: str, new: bool, remaining: dict[str, int], quota: dict[str, int]
+        self,
+        deck_id: str,
+        new: bool,
+        remaining: dict[str, int],
+        quota: dict[str, int],
+        short: set[str] | None = None,
     ) -> int:
         """Take cards from the deck, then its subdecks in order, within each one's limit;
-        record each deck's share in `quota` and return the total taken."""
-        available = self.new.value if new else self.review.value
-        return _gather(self.tree, deck_id, 10**9, available, remaining, quota)
+        record each deck's share in `quota` and return the total taken. Decks whose share is
+        more than was counted for them go in `short`."""
+        available = self.new if new else self.review
+        found = set() if short is None else short
+        return _gather(self.tree, deck_id, 10**9, available, remaining, quota, found)
 
     def plan(self, deck_id: str | None) -> QueuePlan:
         """The counts of the selected deck (None: all decks) and each deck's share of them."""
@@ -132,11 +149,14 @@ class QueueTally:
         review_quota: dict[str, int] = {}
         new_left = self.remaining(True)
         review_left = self.remaining(False)
-        new = sum(self.gather(top, True, new_left, new_quota) for top in tops)
-        review = sum(self.gather(top, False, review_left, review_quota) for top in tops)
+        short: set[str] = set()
+        new = sum(self.gather(top, True, new_left, new_quota, short) for top in tops)
+        review = sum(self.gather(top, False, review_left, review_quota, short) for top in tops)
         learning = sum(self.learning.get(d, 0) for d in self.deck_ids)
         counts = QueueCounts(new=new, learning=learning, review=review)
-        return QueuePlan(self.tree, self.day, self.deck_ids, counts, new_quota, review_quota)
+        return QueuePlan(
+            self.tree, self.day, self.deck_ids, counts, new_quota, review_quota, not short
+        )
 
     # One answer
     def answered(
@@ -185,17 +205,21 @@ def _gather(
     tree: DeckTree,
     deck_id: str,
     budget: int,
-    available: dict[str, int],
+    available: _Capped,
     remaining: dict[str, int],
     quota: dict[str, int],
+    short: set[str],
 ) -> int:
     own_budget = min(budget, remaining.get(deck_id, 0))
-    taken = min(own_budget, available.get(deck_id, 0))
+    counted = available.value.get(deck_id, 0)
+    if counted < own_budget and available.saturated.get(deck_id, False):
+        short.add(deck_id)
+    taken = min(own_budget, counted)
     quota[deck_id] = taken
     for child in tree.children(deck_id):
         if taken >= own_budget:
             break
-        taken += _gather(tree, child.id, own_budget - taken, available, remaining, quota)
+        taken += _gather(tree, child.id, own_budget - taken, available, remaining, quota, short)
     return taken
 
 
@@ -299,20 +323,77 @@ def _learning_counts(
     return {deck_id: max(0, count - buried.get(deck_id, 0)) for deck_id, count in rows}
 
 
+def _shared_counts(
+    conn: sqlite3.Connection,
+    tree: DeckTree,
+    tops: Sequence[str],
+    deck_ids: Sequence[str],
+    queue: int,
+    remaining: dict[str, int],
+    buried: dict[str, int],
+    due_before: str | None,
+) -> _Capped:
+    """Like `_capped_counts`, but each deck's count stops at its share of the selection's
+    limits: the decks are visited in the order `_gather` shares them out, and a deck the
+    limits above it leave nothing for is not read at all (saturated at 0)."""
+    found = _Capped({d: 0 for d in deck_ids}, {d: True for d in deck_ids})
+    due = "AND due < ? " if due_before is not None else "AND due IS NULL "
+    inner = f"SELECT 1 FROM cards WHERE queue = ? AND deck_id = ? {due}LIMIT ?"
+    sql = f"SELECT count(*) FROM ({inner})"
+    dated = (due_before,) if due_before is not None else ()
+
+    def visit(deck_id: str, budget: int) -> int:
+        share = min(budget, remaining.get(deck_id, 0))
+        if share <= 0:
+            return 0
+        hidden = buried.get(deck_id, 0)
+        count = int(conn.execute(sql, (queue, deck_id, *dated, share + hidden)).fetchone()[0])
+        taken = found.value[deck_id] = min(share, max(0, count - hidden))
+        found.saturated[deck_id] = count >= share + hidden
+        for child in tree.children(deck_id):
+            if taken >= share:
+                break
+            taken += visit(child.id, share - taken)
+        return taken
+
+    for top in tops:
+        visit(top, 10**9)
+    return found
+
+
 def load_tally(
-    conn: sqlite3.Connection, tree: DeckTree, deck_ids: Sequence[str], now: datetime
+    conn: sqlite3.Connection,
+    tree: DeckTree,
+    deck_id: str | None,
+    now: datetime,
+    *,
+    every_deck: bool = False,
 ) -> QueueTally:
-    """Today's counts for these decks (a selection in tree order), read from the database."""
+    """Today's counts for the selected deck and its subdecks (None: all decks), read from the
+    database. Counts stop at each deck's share of the selection's limits, which is all that
+    `plan(deck_id)` needs; `every_deck` counts each deck up to its own limit instead, so that
+    `gather` gives every deck's counts as if it were selected (the deck list)."""
     day = StudyDay.of(now)
+    deck_ids = tree.subtree_ids(deck_id)
     new_done, review_done = _done_today(conn, day)
     tally = QueueTally(tree, day, tuple(deck_ids), _Capped(), _Capped(), {}, new_done, review_done)
-    wanted = set(deck_ids)
     new_left = tally.remaining(True)
     review_left = tally.remaining(False)
-    new_caps = {d.id: new_left[d.id] for d in tree.decks if d.id in wanted}
-    review_caps = {d.id: review_left[d.id] for d in tree.decks if d.id in wanted}
     buried = _buried(conn, day, db_time(now))
-    tally.new = _capped_counts(conn, QUEUE_NEW, new_caps, buried.new, None)
-    tally.review = _capped_counts(conn, QUEUE_REVIEW, review_caps, buried.review, db_time(day.end))
+    end = db_time(day.end)
+    if every_deck:
+        wanted = set(deck_ids)
+        new_caps = {d.id: new_left[d.id] for d in tree.decks if d.id in wanted}
+        review_caps = {d.id: review_left[d.id] for d in tree.decks if d.id in wanted}
+        tally.new = _capped_counts(conn, QUEUE_NEW, new_caps, buried.new, None)
+        tally.review = _capped_counts(conn, QUEUE_REVIEW, review_caps, buried.review, end)
+    else:
+        tops = [deck_id] if deck_id is not None else [d.id for d in tree.children(None)]
+        tally.new = _shared_counts(
+            conn, tree, tops, deck_ids, QUEUE_NEW, new_left, buried.new, None
+        )
+        tally.review = _shared_counts(
+            conn, tree, tops, deck_ids, QUEUE_REVIEW, review_left, buried.review, end
+        )
     tally.learning = _learning_counts(conn, day, buried.learning)
     return tally

@@ -72,6 +72,7 @@ class ReviewSession:
         self._pending: Future[None] | None = None  # the last answer's commit
         database.attach(self)
         self.reloads = 0  # how many times it read everything (for tests and benchmarks)
+        self.recounts = 0  # how many times a deck's share outgrew its count (see _plan)
 
     # Keeping up with the database
     def _connection(self) -> sqlite3.Connection:
@@ -92,7 +93,7 @@ class ReviewSession:
             conn.execute("BEGIN")  # one snapshot for the tree and every count
             try:
                 tree = read_tree(conn)
-                tally = load_tally(conn, tree, tree.subtree_ids(self.deck_id), now)
+                tally = load_tally(conn, tree, self.deck_id, now)
             finally:
                 conn.execute("COMMIT")
             self._tally, self._version = tally, version
@@ -100,6 +101,25 @@ class ReviewSession:
             self._configs.clear()
             self.reloads += 1
         return tally
+
+    def _plan(self, tally: QueueTally, now: datetime) -> QueuePlan:
+        """The selection's plan; if a deck's share grew past what was counted for it, the
+        counts are read again first (in the answer's transaction, when there is one: they then
+        include the answer)."""
+        plan = tally.plan(self.deck_id)
+        if plan.complete:
+            return plan
+        conn = self._connection()
+        outside = not conn.in_transaction
+        if outside:
+            conn.execute("BEGIN")
+        try:
+            self._tally = tally = load_tally(conn, tally.tree, self.deck_id, now)
+        finally:
+            if outside:
+                conn.execute("COMMIT")
+        self.recounts += 1
+        return tally.plan(self.deck_id)
 
     def _show(self, now: datetime, plan: QueuePlan) -> CardToShow | None:
         conn = self._connection()
@@ -109,7 +129,7 @@ class ReviewSession:
         return None if row is None else card_to_show(conn, row, plan.tree.by_id(row.deck_id), now)
 
     def _next(self, now: datetime, tally: QueueTally) -> NextCard:
-        plan = tally.plan(self.deck_id)
+        plan = self._plan(tally, now)
         card = self._show(now, plan)
         if card is not None:
             return NextCard(card, plan.counts, None)
@@ -191,7 +211,7 @@ class ReviewSession:
                 tally.answered(
                     row.deck_id, before.state, row.queue, before.due, queue_of(after), after.due
                 )
-                plan = tally.plan(self.deck_id)
+                plan = self._plan(tally, now)
                 card = self._show(now, plan)
             except BaseException:
                 self._tally = None
