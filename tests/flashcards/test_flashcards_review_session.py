@@ -73,6 +73,9 @@ def test_a_session_shows_what_the_stateless_loop_shows_answer_after_answer(datab
                 session.rollback()
             result, shown = review.answer(shown.card.id, pick_rating(rng, schedule), 3000, moment)
             assert result.schedule.due is not None
+            # The card the answer gives is the one the stateless loop gives once it is saved.
+            review.flush()
+            assert shown == stateless(database, deck_id, moment)
             answered += 1
             moment += timedelta(seconds=rng.choice([5, 20, 45, 90, 700]))
             if shown.card is not None:  # time moved on: what is due may have changed
