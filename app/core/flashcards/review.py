@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
@@ -77,7 +78,21 @@ class CardToShow:
     source_kind: str | None
     source_id: str | None
     source_anchor: str | None
-    previews: tuple[IntervalPreview, ...]  # Again, Hard, Good, Easy
+    # What the previews are computed from: the card's schedule and settings, and when it was
+    # chosen. They are computed when first asked for (once the back is shown), not for every
+    # card the loop hands out: four FSRS steps, most of a quick answer's own work.
+    schedule: Schedule
+    settings: SchedulerSettings
+    chosen_at: datetime
+
+    @cached_property
+    def previews(self) -> tuple[IntervalPreview, ...]:
+        """Again, Hard, Good, Easy: how long until the card is due again after each."""
+        intervals = preview_intervals(self.schedule, self.chosen_at, self.settings, self.id)
+        return tuple(
+            IntervalPreview(rating, interval, format_interval(interval))
+            for rating, interval in intervals.items()
+        )
 
 
 @dataclass(frozen=True)
@@ -187,8 +202,6 @@ def empty_state(session: Session, plan: QueuePlan, now: datetime) -> NextCard:
 def card_to_show(
     conn: sqlite3.Connection, row: CardRow, deck: DeckInfo, now: datetime
 ) -> CardToShow:
-    settings = deck.settings(row.scheduler)
-    previews = preview_intervals(row.schedule, now, settings, row.id)
     kind = {QUEUE_NEW: "new", QUEUE_LEARNING: "learning"}.get(row.queue, "review")
     return CardToShow(
         id=row.id,
@@ -202,10 +215,9 @@ def card_to_show(
         source_kind=row.source_kind,
         source_id=row.source_id,
         source_anchor=row.source_anchor,
-        previews=tuple(
-            IntervalPreview(rating, interval, format_interval(interval))
-            for rating, interval in previews.items()
-        ),
+        schedule=row.schedule,
+        settings=deck.settings(row.scheduler),
+        chosen_at=now,
     )
 
 

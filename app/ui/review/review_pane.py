@@ -173,7 +173,8 @@ class ReviewPane(QWidget):
         else:
             self._recheck.stop()
             self.pages.setCurrentIndex(CARD_PAGE)
-            self.answers.set_previews(card.previews)
+            if same_card and self.showing_back:
+                self.answers.set_previews(card.previews)
             if not same_card:
                 self.showing_back = False
                 self._shown_at.start()
@@ -208,6 +209,7 @@ class ReviewPane(QWidget):
         if self.busy or self.card is None or self.showing_back:
             return
         self.showing_back = True
+        self.answers.set_previews(self.card.previews)  # computed now, when first needed
         self._render()
         self._show_keys()
 
