@@ -28,6 +28,7 @@ from app.errors import ProfileFileRefused, UserError
 
 
 class Companion(Protocol):
+    def flush(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -100,7 +101,11 @@ class ProfileDatabase:
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
-        """A session inside `BEGIN IMMEDIATE`: committed on normal exit, rolled back on error."""
+        """A session inside `BEGIN IMMEDIATE`: committed on normal exit, rolled back on error.
+
+        Attached companions commit what they hold first (a review session's last answer), so a
+        write never waits on their lock."""
+        self.flush_companions()
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield session
         self._changed.set()
@@ -128,11 +133,17 @@ class ProfileDatabase:
         return info
 
     def attach(self, companion: Companion) -> None:
-        """Have `close_companions` (and so `close`) close this object first."""
+        """Have `close_companions` (and so `close`) close this object first, and every write
+        session flush it first."""
         self._companions.add(companion)
 
     def detach(self, companion: Companion) -> None:
         self._companions.discard(companion)
+
+    def flush_companions(self) -> None:
+        """Have every attached companion commit what it holds (raises their UserError)."""
+        for companion in list(self._companions):
+            companion.flush()
 
     def close_companions(self) -> None:
         """Close every attached companion: their last writes are committed (a backup taken after

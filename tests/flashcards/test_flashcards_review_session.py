@@ -194,10 +194,10 @@ def test_a_commit_that_fails_is_reported_and_the_card_comes_back(database, now, 
 
         monkeypatch.setattr(ReviewSession, "_commit", disk_full)
         _result, shown = review.answer(cards[0], Rating.GOOD, 1000, now)
-        assert shown.card is not None and shown.card.id == cards[1]
-        monkeypatch.undo()
+        assert shown.card is not None and shown.card.id == cards[1]  # handed over first
         with pytest.raises(UserError) as raised:
-            review.answer(cards[1], Rating.GOOD, 1000, now)
+            review.flush()  # what the Review view's write thread does next
+        monkeypatch.undo()
         message = str(raised.value)
         assert "disk is full" in message and str(database.db_file) in message
         assert "shown again" in message
@@ -235,5 +235,25 @@ def test_answering_a_buried_card_keeps_the_counts_right(database, now):
         _result, shown = review.answer(cards[3], Rating.GOOD, 1000, now)  # e.g. from a script
         assert shown == stateless(database, None, now)
         assert shown.counts.new == 3
+    finally:
+        review.close()
+
+
+def test_a_write_elsewhere_commits_the_pending_answer_first(database, now):
+    """`answer` hands the card over before committing; any other write session commits the
+    answer first instead of waiting for the write lock (which would time out after 5 s)."""
+    import time
+
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 3)
+    review = ReviewSession(database, None)
+    try:
+        review.answer(cards[0], Rating.GOOD, 1000, now)
+        start = time.perf_counter()
+        with database.write_session() as session:  # e.g. an edit from the card browser
+            edit_card(session, cards[2], front="edited", back="b")
+        assert time.perf_counter() - start < 1.0
+        with database.read_session() as session:
+            assert session.query(REVIEWS).count() == 1
     finally:
         review.close()

@@ -174,16 +174,14 @@ def run_studydesk(folder: Path, apkg: Path, answers: int) -> dict[str, Any]:
         loop = []
         durable = []
         card = shown.card
-        for n in range(2 * answers):
+        for _ in range(answers):
             assert card is not None
             time.sleep(THINK)
             start = time.perf_counter()
             _answer, shown = review.answer(card.id, 3, 5000, datetime.now(UTC))
-            if n % 2:
-                review.flush()
-                durable.append((time.perf_counter() - start) * 1000)
-            else:
-                loop.append((time.perf_counter() - start) * 1000)
+            loop.append((time.perf_counter() - start) * 1000)  # the card is ready to show
+            review.flush()  # as the Review view's write thread does while the card is shown
+            durable.append((time.perf_counter() - start) * 1000)
             card = shown.card
         review.close()
         result["answer + next"] = stats(loop)
@@ -236,9 +234,9 @@ def main() -> int:
             )
         print(line)
     print(
-        "  (Study Desk's answer returns the next card and commits on its session's thread while"
-        " the learner reads; '+ commit' waits for that fsync'd commit too. Anki's answer_card"
-        " commits, with an fsync, before it returns.)"
+        "  (Study Desk's answer returns the next card, which the Review view shows while its"
+        " write thread commits; '+ commit' is the time until that fsync'd commit is done."
+        " Anki's answer_card commits, with an fsync, before it returns.)"
     )
     if anki_result:
         ratio = ours["import apkg"] / anki_result["add notes"]

@@ -4,10 +4,14 @@
 counts (a dozen queries) for every card. A session reads them once and then keeps them exact in
 memory (`QueueTally.answered`), so an answer is: one transaction of two statements, then the
 next card from a few indexed `LIMIT 1` queries on the session's own connection (which see the
-answer), then the commit. The commit (synchronous=FULL: an fsync) runs on the session's commit
-thread while the learner reads the new card; every later call waits for it first, and a commit
-that fails is reported by that call, the card coming back. So the learner never waits on the
-disk, and an answer is durable within a millisecond of the key press.
+answer), then the commit.
+
+`answer` returns before that commit: the card can go on screen while the caller's thread
+commits (`flush`; synchronous=FULL: an fsync). The Review view queues `flush` right behind each
+answer on its write thread, so the learner never waits on the disk and an answer is durable
+about half a millisecond after the card is handed over. Any later call commits first if nobody
+did, and a commit that fails is reported (by `flush` or that call), the card coming back. Until
+then the answer holds the profile's write lock: call `flush` promptly.
 
 It picks exactly the cards the stateless functions pick (the same `pick_card`), and it notices
 every change it did not make itself: `PRAGMA data_version` moves when any other connection
@@ -22,7 +26,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from app.core.flashcards.decks import read_tree
@@ -57,7 +60,7 @@ class ReviewSession:
     def __init__(self, database: ProfileDatabase, deck_id: str | None) -> None:
         self.database = database
         self.deck_id = deck_id
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: its own write sessions flush it
         # A connection of the engine's pool, kept for the session (warm: schema read, pages
         # cached), used through its sqlite3 connection directly.
         self._pooled = database.engine.raw_connection()
@@ -68,8 +71,7 @@ class ReviewSession:
         self._version = -1
         self._shown: CardRow | None = None  # the card last shown, as read then
         self._configs: set[str] = set()  # settings rows known to be stored
-        self._committer = ThreadPoolExecutor(1, thread_name_prefix="review-commit")
-        self._pending: Future[None] | None = None  # the last answer's commit
+        self._pending = False  # an answer's transaction is written, not yet committed
         database.attach(self)
         self.reloads = 0  # how many times it read everything (for tests and benchmarks)
         self.recounts = 0  # how many times a deck's share outgrew its count (see _plan)
@@ -138,13 +140,14 @@ class ReviewSession:
 
     # Committing
     def _settle(self) -> None:
-        """Wait for the last answer's commit; if it failed, say so (and read everything again:
-        the card it was for comes back)."""
-        pending, self._pending = self._pending, None
-        if pending is None:
+        """Commit the last answer; if that fails, say so (and read everything again: the card
+        it was for comes back)."""
+        if not self._pending:
             return
-        error = pending.exception()
-        if error is not None:
+        self._pending = False
+        try:
+            self._commit()
+        except Exception as error:
             self._tally = None
             raise UserError(
                 f"Study Desk could not save your last answer in {self.database.db_file} "
@@ -163,7 +166,9 @@ class ReviewSession:
         self.database.mark_changed()
 
     def flush(self) -> None:
-        """Return once every answer given so far is committed (raises if one could not be)."""
+        """Commit the last answer, if it is not yet (raises UserError if it cannot be). Call it
+        right after `answer`, off the thread that shows the card: the Review view queues it
+        behind each answer on its write thread."""
         with self._lock:
             self._settle()
 
@@ -179,11 +184,10 @@ class ReviewSession:
     ) -> tuple[AnswerResult, NextCard]:
         """Record the answer and give the next card.
 
-        The answer's transaction is written before the next card is chosen (which sees it) and
-        committed, with its fsync, on the session's commit thread while the learner reads the
-        next card; the next call (or `flush`, `close`) waits for that commit first. When no
-        card is left, it commits before returning (the empty state reads from another
-        connection)."""
+        The answer's transaction is written before the next card is chosen (which sees it);
+        it is committed by `flush` (or the next call, or `close`), so that the caller can show
+        the card first. When no card is left, it commits before returning (the empty state
+        reads from another connection)."""
         rating = Rating(rating)
         with self._lock:
             self._settle()
@@ -222,7 +226,7 @@ class ReviewSession:
             label = format_interval(after.due - now) if after.due else ""
             result = AnswerResult(card_id, review_id, rating, after, label, REVIEW_CHANGES)
             if card is not None:
-                self._pending = self._committer.submit(self._commit)
+                self._pending = True
                 return result, NextCard(card, plan.counts, None)
             try:
                 self._commit()
@@ -254,13 +258,12 @@ class ReviewSession:
         return self._conn is None
 
     def close(self) -> None:
-        """Wait for the last commit, then let go of the connection (raises if that commit
+        """Commit the last answer, then let go of the connection (raises if that commit
         failed, after closing). Closing twice is harmless."""
         with self._lock:
             try:
                 self._settle()
             finally:
-                self._committer.shutdown(wait=True)
                 if self._conn is not None:
                     self._conn = None
                     self._pooled.close()  # back to the pool

@@ -132,8 +132,8 @@ def answer(
     deck_id: str | None,
     session_ids: Sequence[str],
 ) -> Answered:
-    """One round trip of the loop: the answer and the next card. Its commit follows on the
-    session's own thread; `settle` (queued right behind) waits for it and announces it."""
+    """One round trip of the loop: the answer and the next card. Its commit follows: `settle`,
+    queued right behind on the write thread, commits it and announces it."""
     now = local_now()
     with sessions.use(opened, deck_id) as review:
         result, found = review.answer(card_id, rating, duration_ms, now)
@@ -143,8 +143,8 @@ def answer(
 
 
 def settle(sessions: ReviewSessions) -> Changes:
-    """Wait for the last answer's commit; what it changed, to announce (raises UserError if it
-    could not be saved: the card then comes back)."""
+    """Commit the last answer; what it changed, to announce (raises UserError if it could not
+    be saved: the card then comes back)."""
     sessions.flush()
     return REVIEW_CHANGES
 

@@ -3,7 +3,8 @@
 Every step is one background task (`data.answer`, `data.set_aside`, `data.undo`, `data.read_step`)
 on the pane's review session, whose result carries the next card, so the GUI thread never waits
 on the disk. An answer's commit (its fsync) happens while the next card is being shown:
-`data.settle`, queued right behind the answer, waits for it and announces the change. While a
+`data.settle`, queued right behind the answer on the write thread, commits it and announces the
+change. While a
 step is on its way the answer keys and buttons are disabled; a step that arrives after the
 learner has moved on (another deck chosen) is dropped, though its undo token is still kept.
 
