@@ -3,6 +3,7 @@ to CSV and markdown, the command line, and the bundled sample deck."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def test_a_csv_with_header_quotes_and_tags_comes_in(database, tmp_path: Path):
     report = import_file(database, path, "Languages::Spanish")
     assert (report.added, report.duplicates, report.deck_name) == (3, 0, "Languages::Spanish")
     with database.read_session() as session:
-        rows = card_rows(session, report.card_ids, None)  # type: ignore[arg-type]
+        rows = card_rows(session, report.card_ids, datetime.now(UTC))
         sources = session.execute(select(ImportSource.kind, ImportSource.report)).all()
     assert [(r.front, r.tags) for r in rows] == [
         ("hola", ("A1", "greeting")),

@@ -7,9 +7,10 @@ Run on its own (not part of the test suite); `anki` is a benchmark-only dependen
 
 (a) Study Desk: import the .apkg (written by Anki's exporter when `anki` is installed, else by
 the tests' own writer), first card and answer + next card (median, p95) through the
-`ReviewSession` the Review view uses, deck counts.
+`ReviewSession` the Review view uses, deck counts, the card browser's first page.
 (b) Anki: add the same notes to a Collection, get the queue, answer cards (build_answer +
-answer_card), deck tree counts. Without `anki` (b) is skipped with a message.
+answer_card), deck tree counts, the browser's first page (find_cards + browser rows).
+Without `anki` (b) is skipped with a message.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ sys.path.insert(0, str(ROOT / "tests" / "flashcards"))
 from apkg_builder import BASIC, CLOZE, REVERSED, Note, Package, write_apkg  # noqa: E402
 from sqlalchemy import update  # noqa: E402
 
+from app.core.flashcards.browser import (  # noqa: E402
+    CardFilter,
+    CardSort,
+    card_rows,
+    search_card_ids,
+)
 from app.core.flashcards.queue import deck_list  # noqa: E402
 from app.core.flashcards.review_session import ReviewSession  # noqa: E402
 from app.core.flashcards.tables import DECKS  # noqa: E402
@@ -40,6 +47,7 @@ from app.importers.anki_apkg import import_apkg  # noqa: E402
 DECK_COUNT = 10
 THINK = 0.02  # seconds between answers, on both sides (a learner takes several)
 FIRST_RUNS = 5  # first card: the median of this many fresh starts
+PAGE = 200  # the browser's first page: every matching id in order, and this many rows
 
 
 def notes(count: int) -> list[tuple[str, list[str], int]]:
@@ -123,6 +131,14 @@ def run_anki(
         loop.append((time.perf_counter() - start) * 1000)
     result["answer + next"] = stats(loop)
     result["deck counts"] = repeated(lambda: col.sched.deck_due_tree())
+    col.load_browser_card_columns()  # the browser's default columns, as it opens
+
+    def browser_page() -> None:  # the browser's default search and sort (creation order)
+        ids = col.find_cards("", order=True)
+        for card_id in ids[:PAGE]:
+            col.browser_row_for_id(card_id)
+
+    result["browser first page"] = repeated(browser_page)
     apkg = folder / "bench.apkg"
     options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=False)
     col.export_anki_package(out_path=str(apkg), options=options, limit=None)
@@ -188,6 +204,13 @@ def run_studydesk(folder: Path, apkg: Path, answers: int) -> dict[str, Any]:
         result["answer + next + commit"] = stats(durable)
         with database.read_session() as session:
             result["deck counts"] = repeated(lambda: deck_list(session, datetime.now(UTC)))
+
+            def browser_page() -> None:  # as the Cards view opens: all ids, the first rows
+                now = datetime.now(UTC)
+                ids = search_card_ids(session, CardFilter(), CardSort(), now)
+                card_rows(session, ids[:PAGE], now)
+
+            result["browser first page"] = repeated(browser_page)
     finally:
         database.close()
     return result
@@ -216,7 +239,8 @@ def main() -> int:
     print(f"Study Desk: import .apkg {ours['import apkg']:.0f} ms")
     # Medians of 5 fresh starts, of 10 runs. "first card": no daily limit (9,999 new a day, as
     # the answer loop needs), so every new card is counted; "20 new/day": the default limit.
-    rows = ("first card", "first card, 20 new/day", "deck counts")
+    # "browser first page": every card id in creation order and the first 200 rows.
+    rows = ("first card", "first card, 20 new/day", "deck counts", "browser first page")
     for name in rows:
         line = f"  {name:22} Study Desk {ours[name]:8.1f} ms"
         if anki_result:

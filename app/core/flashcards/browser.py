@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, select, text
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.core.flashcards.cards import card_tags
 from app.core.flashcards.decks import load_tree
+from app.core.flashcards.review_sql import driver_connection
 from app.core.flashcards.study_day import StudyDay
 from app.core.flashcards.tables import CARD_TAGS, CARDS, chunks
 from app.db.models.flashcards import (
@@ -31,6 +33,7 @@ from app.db.models.flashcards import (
     QUEUE_SUSPENDED,
 )
 from app.db.models.tags import tag_id
+from app.db.types import db_time, from_db_time
 from app.errors import UserError
 
 STATES = ("new", "learning", "review", "suspended", "buried", "deleted")
@@ -173,9 +176,10 @@ def _conditions(session: Session, card_filter: CardFilter, now: datetime) -> lis
 
 def _ordered(query: Select[Any], sort: CardSort) -> Select[Any]:
     column: ColumnElement[Any] = _SORT_COLUMNS[sort.key]
-    if sort.descending:
-        return query.order_by(column.desc(), CARDS.c.id.desc())
-    return query.order_by(column, CARDS.c.id)
+    # The id breaks ties, unless it is the sort key itself: "ORDER BY id, id" makes SQLite
+    # sort every row again instead of reading the index in order.
+    keys = [column] if column is CARDS.c.id else [column, CARDS.c.id]
+    return query.order_by(*(key.desc() if sort.descending else key for key in keys))
 
 
 def count_cards(session: Session, card_filter: CardFilter, now: datetime) -> int:
@@ -188,7 +192,13 @@ def search_card_ids(
 ) -> tuple[str, ...]:
     """Every matching card id, in display order."""
     query = select(CARDS.c.id).where(*_conditions(session, card_filter, now))
-    return tuple(session.execute(_ordered(query, sort)).scalars())
+    result = session.connection().execute(_ordered(query, sort))
+    try:
+        # The driver's rows as they are (ids need no conversion): SQLAlchemy's per-row result
+        # handling took most of the time (26,000 ids: 17 ms -> about 7 ms).
+        return tuple(map(itemgetter(0), result.cursor.fetchall()))
+    finally:
+        result.close()
 
 
 def browse_cards(
@@ -207,43 +217,62 @@ def browse_cards(
     return CardPage(card_rows(session, ids, now), total, offset)
 
 
+_ROWS_SQL = (
+    "SELECT id, deck_id, front, back, queue, buried_until, due, interval_days, difficulty, "
+    "ease, reps, lapses, flag, created_at, updated_at FROM cards WHERE id IN ({})"
+)
+_TAGS_SQL = (
+    "SELECT ct.card_id, t.name FROM card_tags ct JOIN tags t ON t.id = ct.tag_id "
+    "WHERE ct.card_id IN ({}) AND ct.deleted_at IS NULL"
+)
+
+
 def card_rows(session: Session, card_ids: Sequence[str], now: datetime) -> tuple[CardRow, ...]:
-    """The rows of these cards, in the order given (ids no longer there are left out)."""
+    """The rows of these cards, in the order given (ids no longer there are left out).
+
+    Plain SQL on the session's connection: this fills the browser as it scrolls, and
+    SQLAlchemy's per-row handling was most of its time."""
     tree = load_tree(session)
     names = {deck.id: deck.full_name for deck in tree.decks}
-    tags = card_tags(session, card_ids)
+    conn = driver_connection(session)
+    at = db_time(now)
+    tags: dict[str, list[str]] = {}
     found: dict[str, CardRow] = {}
     for part in chunks(list(card_ids)):
-        for row in session.execute(select(CARDS).where(CARDS.c.id.in_(part))):
-            found[row.id] = CardRow(
-                id=row.id,
-                deck_id=row.deck_id,
-                deck_name=names.get(row.deck_id, ""),
-                front=plain_preview(row.front),
-                back=plain_preview(row.back),
-                tags=tags.get(row.id, ()),
-                state=_state_label(row, now),
-                due=row.due,
-                interval_days=row.interval_days,
-                difficulty=row.difficulty,
-                ease=row.ease,
-                reps=row.reps,
-                lapses=row.lapses,
-                flag=row.flag,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
+        marks = ",".join("?" * len(part))
+        for card_id, name in conn.execute(_TAGS_SQL.format(marks), part):
+            tags.setdefault(card_id, []).append(name)
+        for row in conn.execute(_ROWS_SQL.format(marks), part):
+            card_id, deck_id, queue, buried, due = row[0], row[1], row[4], row[5], row[6]
+            found[card_id] = CardRow(
+                id=card_id,
+                deck_id=deck_id,
+                deck_name=names.get(deck_id, ""),
+                front=plain_preview(row[2]),
+                back=plain_preview(row[3]),
+                tags=tuple(sorted(tags.get(card_id, ()), key=str.casefold)),
+                state=_state_label(queue, buried is not None and buried > at),
+                due=None if due is None else from_db_time(due),
+                interval_days=row[7],
+                difficulty=row[8],
+                ease=row[9],
+                reps=row[10],
+                lapses=row[11],
+                flag=row[12],
+                created_at=from_db_time(row[13]),
+                updated_at=from_db_time(row[14]),
             )
     return tuple(found[card_id] for card_id in card_ids if card_id in found)
 
 
-def _state_label(row: Any, now: datetime) -> str:
-    if row.queue == QUEUE_DELETED:
+def _state_label(queue: int, buried: bool) -> str:
+    if queue == QUEUE_DELETED:
         return "deleted"
-    if row.queue == QUEUE_SUSPENDED:
+    if queue == QUEUE_SUSPENDED:
         return "suspended"
-    if row.buried_until is not None and row.buried_until > now:
+    if buried:
         return "buried"
-    return {QUEUE_NEW: "new", QUEUE_LEARNING: "learning"}.get(row.queue, "review")
+    return {QUEUE_NEW: "new", QUEUE_LEARNING: "learning"}.get(queue, "review")
 
 
 @dataclass(frozen=True)
