@@ -7,14 +7,20 @@ from datetime import timedelta
 
 import pytest
 from flashcard_helpers import ZONE, cached, generate_profile, make_cards, make_deck
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from app.core.flashcards.browser import (
+    _GAPS,
+    _MARKS,
+    PREVIEW_CHARS,
     CardFilter,
     CardSort,
     SortKey,
     browse_cards,
     card_rows,
     count_cards,
+    plain_preview,
     search_card_ids,
 )
 from app.core.flashcards.cards import (
@@ -197,3 +203,25 @@ def test_statistics_follow_the_learners_zone(database):
         ("2026-03-30", 0),
     ]
     assert ZONE.utcoffset(None) == timedelta(hours=-5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("ab _*`#>|!<[]()\n\t\r\x0b\x0c\x1c\x1f\u00a0\u2003\u3000é.,")
+        ),
+        max_size=40,
+    )
+    | st.text(max_size=40)
+)
+@example("a  b")
+@example("a\tb \u00a0c")
+@example(" trimmed ")
+@example("snake_case and **bold** <br> ![img](a.png)")
+def test_the_quick_preview_of_plain_text_is_the_full_one(markdown):
+    """`plain_preview` skips its regular expressions when a field has nothing they could
+    change; the result must be the one they would give."""
+    full = " ".join(_MARKS.sub("", _GAPS.sub(" ", markdown)).split())
+    expected = full if len(full) <= PREVIEW_CHARS else full[: PREVIEW_CHARS - 1] + "…"
+    assert plain_preview(markdown) == expected

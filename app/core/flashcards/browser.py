@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, exists, func, select, text
 from sqlalchemy.orm import Session
@@ -42,6 +42,9 @@ PREVIEW_CHARS = 160
 # dropped outright, so "the **testing effect**?" previews as "the testing effect?".
 _GAPS = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|\s+")
 _MARKS = re.compile(r"[*`#>|]+|(?<![^\W_])_+|_+(?![^\W_])")
+# Anything either of them could change: a mark, an image or tag, or white space other than
+# single spaces (most fields have none, and skip both).
+_MARKUP = re.compile(r"[*`#>|_!<]|\s\s|[^\S ]")
 
 
 class SortKey(StrEnum):
@@ -85,8 +88,9 @@ class CardSort:
     descending: bool = False
 
 
-@dataclass(frozen=True)
-class CardRow:
+class CardRow(NamedTuple):
+    """One line of the browser (a tuple: thousands are built as the learner scrolls)."""
+
     id: str
     deck_id: str
     deck_name: str
@@ -114,7 +118,10 @@ class CardPage:
 
 def plain_preview(markdown: str, limit: int = PREVIEW_CHARS) -> str:
     """Markdown as one line of plain text, for a table cell."""
-    flat = " ".join(_MARKS.sub("", _GAPS.sub(" ", markdown)).split())
+    if _MARKUP.search(markdown) is None:  # plain words and single spaces: nothing to remove
+        flat = markdown.strip(" ")
+    else:
+        flat = " ".join(_MARKS.sub("", _GAPS.sub(" ", markdown)).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
