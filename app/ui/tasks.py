@@ -51,9 +51,23 @@ class TaskHandle:
 
 
 @dataclass
+class _Job:
+    """What a worker thread holds of a task: the work, never the callbacks or their widgets.
+
+    A Python reference dropped last on a worker thread would destroy its Qt object there, which
+    crashes. So the worker lets go of `fn` before it reports (after that only the GUI thread
+    holds it), and the callbacks and owner stay in the GUI thread's `_Task`."""
+
+    task_id: int
+    label: str
+    fn: WorkFn | None
+    progress: Progress
+
+
+@dataclass
 class _Task:
     handle: TaskHandle
-    fn: WorkFn
+    fn: WorkFn  # kept here too, so that the GUI thread is the one that lets go of it last
     writes: bool
     on_done: Callable[[Any], None] | None
     on_error: Callable[[UserError], None] | None
@@ -175,9 +189,16 @@ class TaskRunner(QObject):
             if not task.writes and task.future is not None:
                 task.future.cancel()
         writes = [t.future for t in self._tasks.values() if t.writes and t.future is not None]
+        deadline = time.monotonic() + timeout
         _, pending = wait_for_futures(writes, timeout=timeout)
-        self._writer.shutdown(wait=False, cancel_futures=True)
-        self._readers.shutdown(wait=False, cancel_futures=True)
+        # Then wait for the worker threads themselves (reads still running, and the last moments
+        # of finished work), so that none of them drops the last reference to this object.
+        for pool in (self._writer, self._readers):
+            closing = threading.Thread(
+                target=lambda pool=pool: pool.shutdown(wait=True, cancel_futures=True)
+            )
+            closing.start()
+            closing.join(max(0.0, deadline - time.monotonic()))
         if pending:
             log.warning("%d write(s) still running after %.0f s at shutdown", len(pending), timeout)
         return not pending
@@ -202,7 +223,7 @@ class TaskRunner(QObject):
         task = _Task(handle, fn, writes, on_done, on_error, on_cancelled, on_finally, owner)
         self._tasks[task_id] = task
         pool = self._writer if writes else self._readers
-        task.future = pool.submit(self._execute, task)
+        task.future = pool.submit(self._execute, _Job(task_id, label, fn, progress))
         return handle
 
     def _progress_reporter(self, task_id: int) -> Callable[[int, int, str], None]:
@@ -223,25 +244,28 @@ class TaskRunner(QObject):
 
         return report
 
-    def _execute(self, task: _Task) -> None:
+    def _execute(self, job: _Job) -> None:
         """Runs on a worker thread: never touches widgets, only emits signals."""
-        task_id = task.handle.id
-        if task.handle.progress.cancelled:
+        task_id = job.task_id
+        fn, job.fn = job.fn, None
+        if fn is None or job.progress.cancelled:
+            del fn
             self._delivered.emit(task_id, "cancelled", None)
             return
         self._began.emit(task_id)
+        outcome, value = "done", None
         try:
-            result = task.fn(task.handle.progress)
+            value = fn(job.progress)
         except Cancelled:
-            self._delivered.emit(task_id, "cancelled", None)
+            outcome = "cancelled"
         except UserError as error:
-            log.info("%s: %s", task.handle.label or "background work", error)
-            self._delivered.emit(task_id, "user_error", error)
+            log.info("%s: %s", job.label or "background work", error)
+            outcome, value = "user_error", error
         except Exception as error:
-            log.exception("Bug in background work %r", task.handle.label)
-            self._delivered.emit(task_id, "failed", error)
-        else:
-            self._delivered.emit(task_id, "done", result)
+            log.exception("Bug in background work %r", job.label)
+            outcome, value = "failed", error
+        del fn  # before reporting: see _Job
+        self._delivered.emit(task_id, outcome, value)
 
     def _on_began(self, task_id: int) -> None:
         task = self._tasks.get(task_id)

@@ -178,6 +178,40 @@ def test_shutdown_waits_for_queued_writes(runner: TaskRunner) -> None:
     assert finished == [0, 1, 2]
 
 
+def test_what_a_task_holds_is_let_go_of_on_the_gui_thread(qtbot: QtBot, runner: TaskRunner) -> None:
+    """Work and its callbacks may hold the last reference to a widget (a dialog closed while
+    its work runs). Let go of on a worker thread, a Qt object is destroyed there and the app
+    crashes; the runner makes the GUI thread the one that lets go last."""
+    released: list[str] = []
+    done: list[object] = []
+
+    class Holder:  # stands in for a widget: records the thread it was freed on
+        def __del__(self) -> None:
+            released.append(threading.current_thread().name)
+
+        def finished(self, value: object) -> None:
+            done.append(value)
+
+    for n in range(20):
+        holder = Holder()
+        runner.run_read(
+            lambda _p, h=holder: (time.sleep(0.002), id(h))[1],
+            on_done=holder.finished,
+        )
+        del holder  # the caller lets go at once; only the task holds it now
+        qtbot.waitUntil(lambda n=n: len(done) == n + 1 and len(released) == n + 1, timeout=WAIT_MS)
+    assert set(released) == {threading.main_thread().name}
+
+
+def test_shutdown_waits_for_the_worker_threads_too(runner: TaskRunner) -> None:
+    started = threading.Event()
+    runner.run_read(lambda _p: (started.set(), time.sleep(0.2)))
+    started.wait(5)
+    assert runner.shutdown(timeout=10)
+    alive = [t.name for t in threading.enumerate() if t.name.startswith("studydesk-")]
+    assert alive == []
+
+
 def test_the_status_bar_shows_long_work_and_cancels_it(qtbot: QtBot, runner: TaskRunner) -> None:
     status = TaskStatus(runner)
     qtbot.addWidget(status)
