@@ -49,6 +49,7 @@ class ProfileDatabase:
         self.last_upgrade: UpgradeResult | None = None
         # Objects with connections of their own on this file (review sessions), closed first.
         self._companions: weakref.WeakSet[Companion] = weakref.WeakSet()
+        self._companions_lock = threading.Lock()  # attached from any thread
 
     @classmethod
     def open(cls, db_file: Path, backups_dir: Path, *, create: bool = False) -> ProfileDatabase:
@@ -135,21 +136,27 @@ class ProfileDatabase:
     def attach(self, companion: Companion) -> None:
         """Have `close_companions` (and so `close`) close this object first, and every write
         session flush it first."""
-        self._companions.add(companion)
+        with self._companions_lock:
+            self._companions.add(companion)
 
     def detach(self, companion: Companion) -> None:
-        self._companions.discard(companion)
+        with self._companions_lock:
+            self._companions.discard(companion)
+
+    def _attached(self) -> list[Companion]:
+        with self._companions_lock:
+            return list(self._companions)
 
     def flush_companions(self) -> None:
         """Have every attached companion commit what it holds (raises their UserError)."""
-        for companion in list(self._companions):
+        for companion in self._attached():
             companion.flush()
 
     def close_companions(self) -> None:
         """Close every attached companion: their last writes are committed (a backup taken after
         this has them). Raises the first UserError one of them gave, after closing them all."""
         failed: UserError | None = None
-        for companion in list(self._companions):
+        for companion in self._attached():
             try:
                 companion.close()
             except UserError as error:

@@ -257,3 +257,29 @@ def test_a_write_elsewhere_commits_the_pending_answer_first(database, now):
             assert session.query(REVIEWS).count() == 1
     finally:
         review.close()
+
+
+def test_a_failed_commit_of_the_last_card_says_so_plainly(database, now, monkeypatch):
+    """With no card left the answer is committed before the empty state is read; if that
+    fails, the learner gets the same plain message (not a crash report)."""
+    import sqlite3
+
+    from app.core.flashcards.review_session import AnswerNotSaved
+
+    deck = make_deck(database, "Spanish")
+    (card,) = make_cards(database, deck, 1)
+
+    def disk_full(self) -> None:
+        self._connection().execute("ROLLBACK")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    review = ReviewSession(database, None)
+    try:
+        review.current(now)
+        monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+        with pytest.raises(AnswerNotSaved, match="could not save your last answer"):
+            review.answer(card, Rating.EASY, 1000, now)  # Easy: days away, nothing left
+        monkeypatch.undo()
+        assert review.current(now).card.id == card  # it comes back
+    finally:
+        review.close()

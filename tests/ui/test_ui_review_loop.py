@@ -163,6 +163,28 @@ def test_a_deck_studied_to_the_end_shows_the_summary_and_when_the_next_card_is_d
     assert message.split("due ")[1].startswith(("tomorrow at", "on "))
 
 
+def test_again_on_the_only_card_brings_it_back_front_first(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    from app.core.flashcards.cards import add_card
+    from app.core.flashcards.decks import create_deck
+
+    with opened.database.write_session() as session:
+        deck = create_deck(session, "Tiny")
+        add_card(session, deck.id, "Capital of France?", "Paris")
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        view.start_review(deck.id)
+    first = pane.card
+    assert first is not None
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    answer_with_key(qtbot, view, Qt.Key.Key_1)  # Again: due in a minute, nothing else left
+    assert pane.card is not None and pane.card.id == first.id
+    assert not pane.showing_back  # the front again, not the answer just seen
+    assert pane.show_action.isEnabled() and not pane.answer_actions[0].isEnabled()
+
+
 def test_a_learning_card_tells_in_minutes_and_an_empty_deck_how_to_get_cards(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:
@@ -226,3 +248,5 @@ def test_an_answer_that_cannot_be_saved_is_said_and_its_card_comes_back(
     )
     assert reviews_of(opened, first.id) == (0, 0)
     assert pane.counts.text() == f"New {SAMPLE_CARDS} · Learning 0 · Due 0"
+    # The lost answer cannot be undone (Ctrl+Z would have said "no such answer").
+    assert pane.undo_stack == [] and not pane.undo_action.isEnabled()

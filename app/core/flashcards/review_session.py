@@ -47,6 +47,10 @@ from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, ST
 from app.errors import UserError
 
 
+class AnswerNotSaved(UserError):
+    """The last answer could not be committed; its card comes back, and it cannot be undone."""
+
+
 def queue_of(schedule: Schedule) -> int:
     """The `queue` a live, unsuspended card with this schedule is in (see QUEUE_SQL)."""
     if schedule.state == STATE_NEW:
@@ -145,11 +149,14 @@ class ReviewSession:
         if not self._pending:
             return
         self._pending = False
+        self._commit_answer()
+
+    def _commit_answer(self) -> None:
         try:
             self._commit()
         except Exception as error:
             self._tally = None
-            raise UserError(
+            raise AnswerNotSaved(
                 f"Study Desk could not save your last answer in {self.database.db_file} "
                 f"({error}). Nothing before it was lost, and that card will be shown again. "
                 "If the disk is full, free some space and answer it again."
@@ -228,11 +235,7 @@ class ReviewSession:
             if card is not None:
                 self._pending = True
                 return result, NextCard(card, plan.counts, None)
-            try:
-                self._commit()
-            except BaseException:
-                self._tally = None
-                raise
+            self._commit_answer()
             with self.database.read_session() as session:
                 return result, empty_state(session, plan, now)
 

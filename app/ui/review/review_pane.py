@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, 
 from app.core.changes import Changes
 from app.core.flashcards.cards import CardUndo
 from app.core.flashcards.review import CardToShow
+from app.core.flashcards.review_session import AnswerNotSaved
 from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.review import data
@@ -151,17 +152,31 @@ class ReviewPane(QWidget):
             self._show_step(step)
 
     def _read_failed(self, error: UserError) -> None:
-        if self.deck_id is not None:  # the deck was deleted meanwhile: study all decks
+        if isinstance(error, AnswerNotSaved):  # found while reading: say so, show the card
+            self._answer_lost(error)
+        elif self.deck_id is not None:  # the deck was deleted meanwhile: study all decks
             self.start(None, "All decks")
         else:
             self.context.runner.user_error.emit(str(error))
 
+    def _answer_lost(self, error: UserError) -> None:
+        """The last answer was not saved: it can no longer be undone; its card comes back."""
+        if self.undo_stack and isinstance(self.undo_stack[-1][0], str):
+            lost, _label = self.undo_stack.pop()
+            if lost in self.session_ids:
+                self.session_ids.remove(lost)
+        self.note.setText(str(error))
+        self.refresh()
+
     # Showing
-    def _show_step(self, step: data.ReviewStep) -> None:
+    def _show_step(self, step: data.ReviewStep, fresh: bool = False) -> None:
+        """`fresh`: the card is shown anew (after an answer, a set-aside or an undo), front
+        first, even when it is the card already on screen (Again with nothing else due)."""
         before = self.card
         self.step = step
         card = step.next.card
         same_card = before is not None and card is not None and before.id == card.id
+        same_card = same_card and not fresh
         kind = card.kind if card is not None else None
         self.counts.show_counts(self.deck_name, step.next.counts, kind)
         if card is None:
@@ -286,12 +301,15 @@ class ReviewPane(QWidget):
             self.note.setText(f"{result.note} · Ctrl+Z to undo")
         if token == self._request:
             self.busy = False
-            self._show_step(result.step)
+            self._show_step(result.step, fresh=True)
 
     def _settled(self, _changes: Changes) -> None:
         self._own_change = True  # the announcement that follows: already on screen
 
     def _write_failed(self, error: UserError) -> None:
+        if isinstance(error, AnswerNotSaved):
+            self._answer_lost(error)
+            return
         self.note.setText(str(error))
         self.refresh()
 
