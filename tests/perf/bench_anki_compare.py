@@ -138,12 +138,12 @@ def run_anki(
         for card_id in ids[:PAGE]:
             col.browser_row_for_id(card_id)
 
-    result["browser first page"] = repeated(browser_page)
+    result["browser page"] = browser_page  # timed beside Study Desk's (see run_studydesk)
     apkg = folder / "bench.apkg"
     options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=False)
     col.export_anki_package(out_path=str(apkg), options=options, limit=None)
-    col.close()
     result["apkg"] = apkg
+    result["collection"] = col  # closed by main, after the browser pages are timed
     return result
 
 
@@ -169,7 +169,9 @@ def first_card(database: ProfileDatabase, now: datetime) -> float:
     return statistics.median(firsts)
 
 
-def run_studydesk(folder: Path, apkg: Path, answers: int) -> dict[str, Any]:
+def run_studydesk(
+    folder: Path, apkg: Path, answers: int, anki_page: Callable[[], None] | None = None
+) -> dict[str, Any]:
     database = ProfileDatabase.open(folder / "p" / "studydesk.sqlite3", folder / "b", create=True)
     result: dict[str, Any] = {}
     try:
@@ -210,7 +212,15 @@ def run_studydesk(folder: Path, apkg: Path, answers: int) -> dict[str, Any]:
                 ids = search_card_ids(session, CardFilter(), CardSort(), now)
                 card_rows(session, ids[:PAGE], now)
 
-            result["browser first page"] = repeated(browser_page)
+            # Both browsers in turn, in the same minutes (this machine's speed drifts).
+            ours, theirs = [], []
+            for _ in range(10):
+                ours.append(timed(browser_page)[0])
+                if anki_page is not None:
+                    theirs.append(timed(anki_page)[0])
+            result["browser first page"] = statistics.median(ours)
+            if theirs:
+                result["anki browser first page"] = statistics.median(theirs)
     finally:
         database.close()
     return result
@@ -234,7 +244,14 @@ def main() -> int:
         else:
             anki_result = run_anki(folder, workload, args.answers)
             apkg = anki_result["apkg"]
-        ours = run_studydesk(folder, apkg, args.answers)
+        anki_page = anki_result["browser page"] if anki_result else None
+        try:
+            ours = run_studydesk(folder, apkg, args.answers, anki_page)
+        finally:
+            if anki_result:
+                anki_result["collection"].close()
+        if anki_result:
+            anki_result["browser first page"] = ours["anki browser first page"]
     print(f"{args.notes:,} notes -> {ours['cards']:,} cards; {args.answers} answers")
     print(f"Study Desk: import .apkg {ours['import apkg']:.0f} ms")
     # Medians of 5 fresh starts, of 10 runs. "first card": no daily limit (9,999 new a day, as

@@ -202,8 +202,13 @@ def search_card_ids(
     result = session.connection().execute(_ordered(query, sort))
     try:
         # The driver's rows as they are (ids need no conversion): SQLAlchemy's per-row result
-        # handling took most of the time (26,000 ids: 17 ms -> about 7 ms).
-        return tuple(map(itemgetter(0), result.cursor.fetchall()))
+        # handling took most of the time (26,000 ids: 17 ms -> about 7 ms). In slices, so that
+        # the row tuples die young instead of setting off full garbage collections.
+        cursor = result.cursor
+        ids: list[str] = []
+        while part := cursor.fetchmany(2000):
+            ids.extend(map(itemgetter(0), part))
+        return tuple(ids)
     finally:
         result.close()
 
