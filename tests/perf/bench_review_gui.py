@@ -29,6 +29,8 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.core.flashcards.review_session import ReviewSession  # noqa: E402
+
 
 def wait_for(app: QApplication, done: object, timeout: float = 10.0) -> None:
     end = time.perf_counter() + timeout
@@ -99,7 +101,17 @@ def main() -> int:
         pane.step_shown.connect(lambda: shown_at.append(time.perf_counter()))
         announced_at: list[float] = []
         runner.data_changed.connect(lambda _changes: announced_at.append(time.perf_counter()))
+        # When each commit (with its fsync) returns, on the write thread.
+        committed_at: list[float] = []
+        real_commit = ReviewSession._commit
+
+        def timed_commit(session: ReviewSession) -> None:
+            real_commit(session)
+            committed_at.append(time.perf_counter())
+
+        ReviewSession._commit = timed_commit  # type: ignore[method-assign]
         waits = []
+        durable = []
         settles = []
         for _ in range(args.answers):
             if pane.card is None:
@@ -108,12 +120,14 @@ def main() -> int:
             pause(app, 0.05)  # reading the back
             shown_at.clear()
             announced_at.clear()
+            committed_at.clear()
             start = time.perf_counter()
             QTest.keyClick(pane, Qt.Key.Key_3)
             wait_for(app, lambda: bool(shown_at))
             waits.append(shown_at[0] - start)
             wait_for(app, lambda: bool(announced_at))
             settles.append(announced_at[0] - start)
+            durable.append(committed_at[0] - start)
             wait_for(app, lambda: not runner.busy)  # the deck list's refresh, too
         ordered = sorted(waits)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
@@ -121,6 +135,7 @@ def main() -> int:
             f"key press -> next card on screen ({len(waits)}): median "
             f"{ms(statistics.median(waits))}  p95 {ms(p95)}"
         )
+        print(f"key press -> answer on disk (fsync done): median {ms(statistics.median(durable))}")
         print(
             f"key press -> answer committed and announced: median {ms(statistics.median(settles))}"
         )
