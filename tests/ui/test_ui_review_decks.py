@@ -88,6 +88,62 @@ def test_deck_options_limit_new_cards(qtbot: QtBot, gui: Gui, opened: OpenProfil
     qtbot.waitUntil(lambda: view.pane.counts.current.new == 5, timeout=WAIT_MS)
 
 
+def test_optimise_fits_fsrs_to_the_decks_reviews_and_save_keeps_it(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "flashcards"))
+    from flashcard_helpers import generate_profile
+
+    from app.core.flashcards.decks import load_tree
+    from app.ui.review.data import local_now
+
+    generate_profile(
+        opened.database, cards=600, days=60, new_per_day=12, top_decks=1, subdecks=1,
+        now=local_now(), seed=4,
+    )  # fmt: skip
+    top_id = deck_id(opened, "Subject 00")  # with "Part 0" (the sample decks got cards too)
+    view = show_review(qtbot, gui, opened)
+    qtbot.waitUntil(lambda: view.decks.model.index_of(top_id).isValid(), timeout=WAIT_MS)
+    view.decks.select_deck(top_id)
+    view.decks.deck_options()
+    dialog = view.decks.dialog
+    assert isinstance(dialog, DeckOptionsDialog)
+    assert dialog.parameters_note.text() == "The defaults."
+    assert not dialog.defaults_button.isEnabled()
+    dialog.optimise_button.click()
+    qtbot.waitUntil(lambda: "Save to use them" in dialog.parameters_note.text(), timeout=WAIT_MS)
+    import re
+
+    note = dialog.parameters_note.text()
+    fitted = re.match(r"Fitted to ([\d,]+) reviews of ([\d,]+) cards", note)
+    assert fitted is not None and int(fitted[1].replace(",", "")) > 400
+    assert "prediction error" in dialog.parameters_note.text()
+    dialog.accept()
+
+    def saved() -> bool:
+        with opened.database.read_session() as session:
+            return bool(load_tree(session).by_id(top_id).fsrs_parameters)
+
+    qtbot.waitUntil(saved, timeout=WAIT_MS)
+
+
+def test_optimise_with_too_few_reviews_says_how_many_are_needed(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    view.decks.select_deck(deck_id(opened, "Sample"))
+    view.decks.deck_options()
+    dialog = view.decks.dialog
+    assert isinstance(dialog, DeckOptionsDialog)
+    dialog.optimise_button.click()
+    qtbot.waitUntil(lambda: "needs at least 400" in dialog.parameters_note.text(), timeout=WAIT_MS)
+    assert "0 reviews" in dialog.parameters_note.text()
+    assert dialog.optimise_button.isEnabled()  # ready to try again later
+
+
 def test_deleting_a_deck_asks_first(
     qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,7 @@ from app.core.opening import OpenProfile
 from app.ui.review.today_section import SHOWS as SHOWS
 
 if TYPE_CHECKING:
+    from app.core.flashcards.optimise import Optimised
     from app.core.flashcards.review_session import ReviewSession
 
 
@@ -257,6 +258,18 @@ class DeckOptions:
     new_per_day: int
     reviews_per_day: int
     learning_steps: tuple[int, ...]  # seconds
+    fsrs_parameters: tuple[float, ...] | None = None  # None: unchanged; (): the defaults
+
+
+def optimise_deck(opened: OpenProfile, deck_id: str) -> Optimised:
+    """Fit FSRS to the reviews of this deck and its subdecks (nothing is saved)."""
+    from app.core.flashcards.decks import load_tree
+    from app.core.flashcards.optimise import optimise_parameters
+
+    now = local_now()
+    with opened.database.read_session() as session:
+        current = load_tree(session).by_id(deck_id).settings("fsrs").parameters
+        return optimise_parameters(session, deck_id, now, current)
 
 
 def save_deck_options(opened: OpenProfile, deck_id: str, options: DeckOptions) -> Changes:
@@ -271,6 +284,7 @@ def save_deck_options(opened: OpenProfile, deck_id: str, options: DeckOptions) -
             new_per_day=options.new_per_day,
             reviews_per_day=options.reviews_per_day,
             learning_steps=options.learning_steps,
+            fsrs_parameters=options.fsrs_parameters,
         )
     return DECK_CHANGES
 

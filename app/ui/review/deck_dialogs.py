@@ -6,10 +6,21 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from app.core.flashcards.decks import DeckInfo
+from app.core.flashcards.optimise import MIN_REVIEWS, Optimised
 from app.core.opening import OpenProfile
+from app.errors import UserError
 from app.ui.dialogs.forms import WorkDialog
 from app.ui.review import data
 from app.ui.tasks import TaskRunner, WorkFn
@@ -151,8 +162,66 @@ class DeckOptionsDialog(WorkDialog):
         self.form.addRow("New cards per day:", self.new_per_day)
         self.form.addRow("Reviews per day:", self.reviews_per_day)
         self.form.addRow("Learning steps:", self.steps)
+        self._add_parameter_row(deck)
         self.scheduler.currentIndexChanged.connect(self._show_fsrs_fields)
         self._show_fsrs_fields()
+
+    # FSRS parameters: fitted to the learner's reviews on request, saved with the options.
+    def _add_parameter_row(self, deck: DeckInfo) -> None:
+        self._parameters: tuple[float, ...] | None = None  # None: leave them as they are
+        own = "Fitted to your reviews." if deck.fsrs_parameters else "The defaults."
+        self.parameters_note = QLabel(own)
+        self.parameters_note.setWordWrap(True)
+        self.optimise_button = QPushButton("Optimise")
+        self.optimise_button.setToolTip(
+            "Fit FSRS to your own reviews of this deck and its subdecks, so that cards come back "
+            f"when you are about to forget them (needs {MIN_REVIEWS:,} reviews)."
+        )
+        self.optimise_button.clicked.connect(self._optimise)
+        self.defaults_button = QPushButton("Use Defaults")
+        self.defaults_button.setEnabled(bool(deck.fsrs_parameters))
+        self.defaults_button.clicked.connect(self._use_defaults)
+        row = QHBoxLayout()
+        row.addWidget(self.optimise_button)
+        row.addWidget(self.defaults_button)
+        row.addStretch(1)
+        self.form.addRow("FSRS parameters:", row)
+        self.form.addRow(self.parameters_note)  # the whole width: what a fit found is long
+
+    def _optimise(self) -> None:
+        self.optimise_button.setEnabled(False)
+        self.parameters_note.setText("Fitting FSRS to your reviews…")
+        opened, deck_id = self.opened, self.deck.id
+        self.runner.run_read(
+            lambda _progress: data.optimise_deck(opened, deck_id),
+            label="Optimising FSRS parameters",
+            on_done=self._optimised,
+            on_error=self._optimise_failed,
+            on_finally=lambda: self.optimise_button.setEnabled(True),
+            owner=self,
+        )
+
+    def _optimised(self, result: Optimised) -> None:
+        if not result.improves:
+            self.parameters_note.setText(
+                f"The parameters in use already fit your {result.reviews:,} reviews best; "
+                "nothing to change."
+            )
+            return
+        self._parameters = result.parameters
+        self.defaults_button.setEnabled(True)
+        self.parameters_note.setText(
+            f"Fitted to {result.reviews:,} reviews of {result.cards:,} cards: prediction error "
+            f"{result.rmse_before:.1%} → {result.rmse_after:.1%}. Save to use them."
+        )
+
+    def _optimise_failed(self, error: UserError) -> None:
+        self.parameters_note.setText(str(error))
+
+    def _use_defaults(self) -> None:
+        self._parameters = ()
+        self.defaults_button.setEnabled(False)
+        self.parameters_note.setText("The defaults, from when you save.")
 
     @staticmethod
     def _limit(value: int) -> QSpinBox:
@@ -166,6 +235,7 @@ class DeckOptionsDialog(WorkDialog):
         fsrs = self.scheduler.currentData() == "fsrs"
         self.retention.setEnabled(fsrs)
         self.steps.setEnabled(fsrs)
+        self.optimise_button.setEnabled(fsrs)
 
     def options(self) -> data.DeckOptions | None:
         steps = parse_steps(self.steps.text())
@@ -178,6 +248,7 @@ class DeckOptionsDialog(WorkDialog):
             new_per_day=self.new_per_day.value(),
             reviews_per_day=self.reviews_per_day.value(),
             learning_steps=steps,
+            fsrs_parameters=self._parameters,
         )
 
     def work(self) -> WorkFn | None:
