@@ -37,10 +37,11 @@ from app.core.flashcards.browser import (  # noqa: E402
     browse_cards,
     search_card_ids,
 )
+from app.core.flashcards.optimise import optimise_parameters  # noqa: E402
 from app.core.flashcards.queue import deck_list, queue_counts  # noqa: E402
 from app.core.flashcards.review import answer_and_next, next_card  # noqa: E402
 from app.core.flashcards.review_session import ReviewSession  # noqa: E402
-from app.core.flashcards.scheduling import Rating  # noqa: E402
+from app.core.flashcards.scheduling import DEFAULT_PARAMETERS, Rating  # noqa: E402
 from app.core.flashcards.stats import deck_statistics  # noqa: E402
 from app.db.database import ProfileDatabase  # noqa: E402
 from app.db.models import ProfileSetting  # noqa: E402
@@ -197,6 +198,18 @@ def main() -> int:
             with database.read_session() as session:
                 times = timed(work)
             print(f"{label:<34} median {ms(statistics.median(times))}  p95 {ms(p95(times))}")
+
+        # Fitting FSRS to a deck's reviews (Deck Options > Optimise), once: it is a rare action.
+        top = next(d for d in generated.decks if d.parent_id is None)
+        with database.read_session() as session:
+            start = time.perf_counter()
+            fitted = optimise_parameters(session, top.id, moment, tuple(DEFAULT_PARAMETERS))
+            took = time.perf_counter() - start
+        print(
+            f"optimise FSRS, one top deck        {ms(took)}   ({fitted.reviews:,} reviews of "
+            f"{fitted.cards:,} cards; log loss {fitted.log_loss_before:.3f} -> "
+            f"{fitted.log_loss_after:.3f})"
+        )
         database.close()
     return 0
 
