@@ -108,7 +108,7 @@ class TaskRunner(QObject):
     # Emitted on worker threads; queued to the GUI thread where this object lives.
     _began = Signal(int)
     _progressed = Signal(int, int, int, str)
-    _delivered = Signal(int, str, object)
+    _delivered = Signal(int)  # the outcome waits in `_outcomes` (see _execute)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +118,8 @@ class TaskRunner(QObject):
         )
         self._ids = itertools.count(1)
         self._tasks: dict[int, _Task] = {}
+        self._outcomes: dict[int, tuple[str, object]] = {}
+        self._outcomes_lock = threading.Lock()
         self._closed = False
         queued = Qt.ConnectionType.QueuedConnection
         self._began.connect(self._on_began, queued)
@@ -250,7 +252,7 @@ class TaskRunner(QObject):
         fn, job.fn = job.fn, None
         if fn is None or job.progress.cancelled:
             del fn
-            self._delivered.emit(task_id, "cancelled", None)
+            self._deliver(task_id, "cancelled", None)
             return
         self._began.emit(task_id)
         outcome, value = "done", None
@@ -265,7 +267,17 @@ class TaskRunner(QObject):
             log.exception("Bug in background work %r", job.label)
             outcome, value = "failed", error
         del fn  # before reporting: see _Job
-        self._delivered.emit(task_id, outcome, value)
+        with self._outcomes_lock:
+            self._outcomes[task_id] = (outcome, value)
+        # Not even the result or the exception (whose traceback holds the work's frames) is
+        # kept here: the GUI thread takes it from `_outcomes` and is the one to let go of it.
+        del value
+        self._delivered.emit(task_id)
+
+    def _deliver(self, task_id: int, outcome: str, value: object) -> None:
+        with self._outcomes_lock:
+            self._outcomes[task_id] = (outcome, value)
+        self._delivered.emit(task_id)
 
     def _on_began(self, task_id: int) -> None:
         task = self._tasks.get(task_id)
@@ -276,7 +288,9 @@ class TaskRunner(QObject):
         if task_id in self._tasks and not self._closed:
             self.task_progress.emit(task_id, done, total, message)
 
-    def _on_delivered(self, task_id: int, outcome: str, value: object) -> None:
+    def _on_delivered(self, task_id: int) -> None:
+        with self._outcomes_lock:
+            outcome, value = self._outcomes.pop(task_id, ("failed", None))
         task = self._tasks.pop(task_id, None)
         if task is None:
             return

@@ -130,6 +130,59 @@ def test_optimise_fits_fsrs_to_the_decks_reviews_and_save_keeps_it(
     qtbot.waitUntil(saved, timeout=WAIT_MS)
 
 
+def test_the_window_keeps_working_during_a_fit_and_closing_stops_it(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    """fsrs-rs holds Python's lock while it fits: the fit runs in a child process, so the
+    window keeps painting, and closing the dialog ends that process at once."""
+    import multiprocessing
+    import sys
+    import time
+    from itertools import pairwise
+    from pathlib import Path
+
+    from PySide6.QtCore import QTimer
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "flashcards"))
+    from flashcard_helpers import generate_profile
+
+    from app.ui.review.data import local_now
+
+    generate_profile(
+        opened.database, cards=2000, days=120, new_per_day=25, top_decks=1, subdecks=1,
+        now=local_now(), seed=6,
+    )  # fmt: skip
+    view = show_review(qtbot, gui, opened)
+    top_id = deck_id(opened, "Subject 00")
+    qtbot.waitUntil(lambda: view.decks.model.index_of(top_id).isValid(), timeout=WAIT_MS)
+    view.decks.select_deck(top_id)
+    view.decks.deck_options()
+    dialog = view.decks.dialog
+    assert isinstance(dialog, DeckOptionsDialog)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    dialog.optimise_button.click()
+    assert not dialog.optimise_button.isEnabled() and not dialog.ok_button.isEnabled()
+    dialog.scheduler.setCurrentIndex(dialog.scheduler.findData("sm2"))
+    dialog.scheduler.setCurrentIndex(dialog.scheduler.findData("fsrs"))
+    assert not dialog.optimise_button.isEnabled()  # still fitting: not twice at once
+    started = time.perf_counter()
+    qtbot.waitUntil(lambda: dialog._fit is None, timeout=WAIT_MS)
+    took = time.perf_counter() - started
+    timer.stop()
+    assert "Save to use them" in dialog.parameters_note.text()
+    gaps = [b - a for a, b in pairwise(ticks)]
+    assert len(ticks) > took / 0.05 and max(gaps) < 0.25  # no freeze while it fitted
+    # A second fit, stopped by closing the dialog: its process ends with it.
+    dialog.optimise_button.click()
+    qtbot.waitUntil(lambda: bool(multiprocessing.active_children()), timeout=WAIT_MS)
+    dialog.reject()
+    qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not view.context.runner.busy, timeout=WAIT_MS)
+
+
 def test_optimise_with_too_few_reviews_says_how_many_are_needed(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:

@@ -163,6 +163,40 @@ def test_a_deck_studied_to_the_end_shows_the_summary_and_when_the_next_card_is_d
     assert message.split("due ")[1].startswith(("tomorrow at", "on "))
 
 
+def test_a_lost_last_answer_leaves_the_saved_one_before_it_undoable(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch
+) -> None:
+    import sqlite3
+
+    from app.core.flashcards.cards import add_card
+    from app.core.flashcards.decks import create_deck
+    from app.core.flashcards.review_session import ReviewSession
+
+    with opened.database.write_session() as session:
+        deck = create_deck(session, "Tiny")
+        add_card(session, deck.id, "Capital of France?", "Paris")
+        add_card(session, deck.id, "Capital of Spain?", "Madrid")
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        view.start_review(deck.id)
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    answer_with_key(qtbot, view, Qt.Key.Key_4)  # saved
+    assert len(pane.undo_stack) == 1
+    saved = pane.undo_stack[0]
+
+    def disk_full(self: ReviewSession) -> None:
+        self._connection().execute("ROLLBACK")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    qtbot.keyClick(pane, Qt.Key.Key_4)  # the last card: committed before the end screen
+    qtbot.waitUntil(lambda: "could not save your last answer" in pane.note.text(), timeout=WAIT_MS)
+    monkeypatch.undo()
+    assert pane.undo_stack == [saved]  # the first answer is on disk and can still be undone
+
+
 def test_again_on_the_only_card_brings_it_back_front_first(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:

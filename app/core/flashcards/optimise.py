@@ -4,24 +4,28 @@ The fitting is done by `fsrs-rs-python`, the Rust FSRS that Anki itself uses (a 
 with no dependencies; the `fsrs` package's own optimiser would pull in torch). Both packages
 use the same 21 FSRS-6 parameters, so what is fitted here schedules through `fsrs` unchanged.
 
-The evidence is each card's review log, in study days: for every review after a card's first,
-the history up to it is one training item. Undone reviews are left out, and so are cards whose
-log does not start with their first answer as a new card (an import that brought only part of
-a history). The fit is kept only if it predicts the learner's answers better than the
-parameters the deck has now (log loss over the same items), as Anki does.
+The evidence is each card's review log, in study days: for every review on a later day than
+the one before it, the history up to it is one item (`fsrs_fit.training_items`). Undone reviews
+are left out, and so are cards whose log does not start with their first answer as a new card
+(an import that brought only part of a history). The fit runs in a child process (fsrs-rs holds
+Python's global lock while it works, which would freeze the window), and is offered only if it
+predicts the learner's answers better than the parameters the deck has now (log loss over the
+same items), as Anki does.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
 from datetime import datetime
 
-import fsrs_rs_python as fsrs_rs
 from sqlalchemy.orm import Session
 
+from app.core.flashcards import fsrs_fit
 from app.core.flashcards.decks import load_tree
 from app.core.flashcards.review_sql import driver_connection
 from app.core.flashcards.study_day import day_shift_seconds
+from app.core.progress import Progress
 from app.db.models.flashcards import STATE_NEW
 from app.errors import UserError
 
@@ -76,55 +80,61 @@ def card_histories(session: Session, deck_id: str, now: datetime) -> list[list[t
     return histories
 
 
-def _items(
+def fit_parameters(
     histories: list[list[tuple[int, int]]],
-) -> tuple[list[fsrs_rs.FSRSItem], list[fsrs_rs.FSRSItem]]:
-    """Training items (each review after a card's first, with the history before it) and the
-    ones to score a fit with (those whose last review came on a later day)."""
-    train: list[fsrs_rs.FSRSItem] = []
-    scored: list[fsrs_rs.FSRSItem] = []
-    for history in histories:
-        reviews = [fsrs_rs.FSRSReview(rating, days) for rating, days in history]
-        later_day = False
-        for index in range(1, len(history)):
-            later_day = later_day or history[index][1] > 0
-            if not later_day:
-                continue  # same-day steps only so far: nothing for the long-term model yet
-            item = fsrs_rs.FSRSItem(reviews[: index + 1])
-            train.append(item)
-            if history[index][1] > 0:
-                scored.append(item)
-    return train, scored
-
-
-def optimise_parameters(
-    session: Session, deck_id: str, now: datetime, current: tuple[float, ...]
+    current: tuple[float, ...],
+    progress: Progress | None = None,
 ) -> Optimised:
-    """Fit FSRS parameters to the reviews of this deck and its subdecks. `current`: the
-    parameters the deck uses now (the fit is compared with them). Raises UserError when there
-    are too few reviews to learn from."""
-    histories = card_histories(session, deck_id, now)
+    """Fit FSRS to these histories in a child process (see `fsrs_fit`), compared with the
+    parameters in use (`current`). A cancel (`progress`) stops the child at once. Raises
+    UserError when there are too few reviews to learn from or the fit fails."""
     reviews = sum(len(history) for history in histories)
-    train, scored = _items(histories)
-    if reviews < MIN_REVIEWS or not scored:
+    usable = sum(1 for h in histories for i in range(1, len(h)) if h[i][1] > 0)
+    if reviews < MIN_REVIEWS or not usable:
         raise UserError(
             f"This deck has {reviews:,} reviews to learn from; optimising needs at least "
             f"{MIN_REVIEWS:,}. Keep reviewing with the default parameters and try again later."
         )
+    context = multiprocessing.get_context("spawn")  # a clean child, on every platform
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(
+        target=fsrs_fit.fit_in_child, args=(send, histories, list(current)), daemon=True
+    )
+    child.start()
+    send.close()
     try:
-        fitted = tuple(float(p) for p in fsrs_rs.FSRS(list(current)).compute_parameters(train))
-        before = fsrs_rs.FSRS(list(current)).evaluate(scored)
-        after = fsrs_rs.FSRS(list(fitted)).evaluate(scored)
-    except ValueError as error:  # fsrs-rs refuses data it cannot fit ("InvalidInput")
-        raise UserError(
-            f"FSRS could not learn from these reviews ({error}). The deck keeps its parameters."
-        ) from None
+        while not receive.poll(0.1):
+            if progress is not None:
+                progress.check()  # raises Cancelled
+            if not child.is_alive() and not receive.poll(0):
+                raise UserError("The FSRS fit stopped unexpectedly; the deck keeps its parameters.")
+        status, found = receive.recv()
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()
+        child.join(5)
+    if status != "ok":
+        raise UserError(f"FSRS could not learn from these reviews ({found}). Nothing changed.")
+    fitted, (loss_before, rmse_before, loss_after, rmse_after) = found
     return Optimised(
-        parameters=fitted,
+        parameters=tuple(fitted),
         reviews=reviews,
         cards=len(histories),
-        log_loss_before=float(before.log_loss),
-        log_loss_after=float(after.log_loss),
-        rmse_before=float(before.rmse_bins),
-        rmse_after=float(after.rmse_bins),
+        log_loss_before=loss_before,
+        log_loss_after=loss_after,
+        rmse_before=rmse_before,
+        rmse_after=rmse_after,
     )
+
+
+def optimise_parameters(
+    session: Session,
+    deck_id: str,
+    now: datetime,
+    current: tuple[float, ...],
+    progress: Progress | None = None,
+) -> Optimised:
+    """Read the deck's histories, then fit (`fit_parameters`). The caller may close its
+    session first by calling the two itself, as the Review view does."""
+    return fit_parameters(card_histories(session, deck_id, now), current, progress)

@@ -48,7 +48,12 @@ from app.errors import UserError
 
 
 class AnswerNotSaved(UserError):
-    """The last answer could not be committed; its card comes back, and it cannot be undone."""
+    """The last answer could not be committed; its card comes back, and it cannot be undone.
+    `review_id`: that answer's undo token."""
+
+    def __init__(self, message: str, review_id: str) -> None:
+        super().__init__(message)
+        self.review_id = review_id
 
 
 def queue_of(schedule: Schedule) -> int:
@@ -75,7 +80,7 @@ class ReviewSession:
         self._version = -1
         self._shown: CardRow | None = None  # the card last shown, as read then
         self._configs: set[str] = set()  # settings rows known to be stored
-        self._pending = False  # an answer's transaction is written, not yet committed
+        self._pending: str | None = None  # the review written but not yet committed
         database.attach(self)
         self.reloads = 0  # how many times it read everything (for tests and benchmarks)
         self.recounts = 0  # how many times a deck's share outgrew its count (see _plan)
@@ -146,12 +151,11 @@ class ReviewSession:
     def _settle(self) -> None:
         """Commit the last answer; if that fails, say so (and read everything again: the card
         it was for comes back)."""
-        if not self._pending:
-            return
-        self._pending = False
-        self._commit_answer()
+        review_id, self._pending = self._pending, None
+        if review_id is not None:
+            self._commit_answer(review_id)
 
-    def _commit_answer(self) -> None:
+    def _commit_answer(self, review_id: str) -> None:
         try:
             self._commit()
         except Exception as error:
@@ -159,7 +163,8 @@ class ReviewSession:
             raise AnswerNotSaved(
                 f"Study Desk could not save your last answer in {self.database.db_file} "
                 f"({error}). Nothing before it was lost, and that card will be shown again. "
-                "If the disk is full, free some space and answer it again."
+                "If the disk is full, free some space and answer it again.",
+                review_id,
             ) from error
 
     def _commit(self) -> None:
@@ -233,9 +238,9 @@ class ReviewSession:
             label = format_interval(after.due - now) if after.due else ""
             result = AnswerResult(card_id, review_id, rating, after, label, REVIEW_CHANGES)
             if card is not None:
-                self._pending = True
+                self._pending = review_id
                 return result, NextCard(card, plan.counts, None)
-            self._commit_answer()
+            self._commit_answer(review_id)
             with self.database.read_session() as session:
                 return result, empty_state(session, plan, now)
 

@@ -28,6 +28,7 @@ from app.ui.review.today_section import SHOWS as SHOWS
 if TYPE_CHECKING:
     from app.core.flashcards.optimise import Optimised
     from app.core.flashcards.review_session import ReviewSession
+    from app.core.progress import Progress
 
 
 def local_now() -> datetime:
@@ -261,15 +262,17 @@ class DeckOptions:
     fsrs_parameters: tuple[float, ...] | None = None  # None: unchanged; (): the defaults
 
 
-def optimise_deck(opened: OpenProfile, deck_id: str) -> Optimised:
-    """Fit FSRS to the reviews of this deck and its subdecks (nothing is saved)."""
+def optimise_deck(opened: OpenProfile, deck_id: str, progress: Progress) -> Optimised:
+    """Fit FSRS to the reviews of this deck and its subdecks (nothing is saved). The reading
+    session is closed before the fit, which runs in a child process and can be cancelled."""
     from app.core.flashcards.decks import load_tree
-    from app.core.flashcards.optimise import optimise_parameters
+    from app.core.flashcards.optimise import card_histories, fit_parameters
 
     now = local_now()
     with opened.database.read_session() as session:
         current = load_tree(session).by_id(deck_id).settings("fsrs").parameters
-        return optimise_parameters(session, deck_id, now, current)
+        histories = card_histories(session, deck_id, now)
+    return fit_parameters(histories, current, progress)
 
 
 def save_deck_options(opened: OpenProfile, deck_id: str, options: DeckOptions) -> Changes:

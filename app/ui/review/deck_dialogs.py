@@ -23,7 +23,7 @@ from app.core.opening import OpenProfile
 from app.errors import UserError
 from app.ui.dialogs.forms import WorkDialog
 from app.ui.review import data
-from app.ui.tasks import TaskRunner, WorkFn
+from app.ui.tasks import TaskHandle, TaskRunner, WorkFn
 
 SCHEDULER_NAMES = (("fsrs", "FSRS (recommended)"), ("sm2", "SM-2 (classic Anki)"))
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -169,6 +169,7 @@ class DeckOptionsDialog(WorkDialog):
     # FSRS parameters: fitted to the learner's reviews on request, saved with the options.
     def _add_parameter_row(self, deck: DeckInfo) -> None:
         self._parameters: tuple[float, ...] | None = None  # None: leave them as they are
+        self._fit: TaskHandle | None = None  # a fit on its way
         own = "Fitted to your reviews." if deck.fsrs_parameters else "The defaults."
         self.parameters_note = QLabel(own)
         self.parameters_note.setWordWrap(True)
@@ -179,7 +180,6 @@ class DeckOptionsDialog(WorkDialog):
         )
         self.optimise_button.clicked.connect(self._optimise)
         self.defaults_button = QPushButton("Use Defaults")
-        self.defaults_button.setEnabled(bool(deck.fsrs_parameters))
         self.defaults_button.clicked.connect(self._use_defaults)
         row = QHBoxLayout()
         row.addWidget(self.optimise_button)
@@ -188,28 +188,46 @@ class DeckOptionsDialog(WorkDialog):
         self.form.addRow("FSRS parameters:", row)
         self.form.addRow(self.parameters_note)  # the whole width: what a fit found is long
 
+    def _update_parameter_buttons(self) -> None:
+        """Optimise with FSRS chosen and nothing else going on; Use Defaults when the deck has
+        (or is about to get) its own parameters; Save not while a fit is on its way."""
+        idle = not self._working and self._fit is None
+        fsrs = self.scheduler.currentData() == "fsrs"
+        own = self._parameters if self._parameters is not None else self.deck.fsrs_parameters
+        self.optimise_button.setEnabled(idle and fsrs)
+        self.defaults_button.setEnabled(idle and bool(own))
+        self.ok_button.setEnabled(idle)
+
     def _optimise(self) -> None:
-        self.optimise_button.setEnabled(False)
+        if self._fit is not None or self._working:
+            return
         self.parameters_note.setText("Fitting FSRS to your reviews…")
         opened, deck_id = self.opened, self.deck.id
-        self.runner.run_read(
-            lambda _progress: data.optimise_deck(opened, deck_id),
+        self._fit = self.runner.run_read(
+            lambda progress: data.optimise_deck(opened, deck_id, progress),
             label="Optimising FSRS parameters",
             on_done=self._optimised,
             on_error=self._optimise_failed,
-            on_finally=lambda: self.optimise_button.setEnabled(True),
+            on_cancelled=lambda: self.parameters_note.setText("Stopped; nothing changed."),
+            on_finally=self._fit_ended,
+            cancellable=True,
             owner=self,
         )
+        self._update_parameter_buttons()
+
+    def _fit_ended(self) -> None:
+        self._fit = None
+        self._update_parameter_buttons()
 
     def _optimised(self, result: Optimised) -> None:
         if not result.improves:
+            self._parameters = None  # whatever was chosen before: keep what is saved
             self.parameters_note.setText(
                 f"The parameters in use already fit your {result.reviews:,} reviews best; "
                 "nothing to change."
             )
             return
         self._parameters = result.parameters
-        self.defaults_button.setEnabled(True)
         self.parameters_note.setText(
             f"Fitted to {result.reviews:,} reviews of {result.cards:,} cards: prediction error "
             f"{result.rmse_before:.1%} → {result.rmse_after:.1%}. Save to use them."
@@ -220,8 +238,14 @@ class DeckOptionsDialog(WorkDialog):
 
     def _use_defaults(self) -> None:
         self._parameters = ()
-        self.defaults_button.setEnabled(False)
         self.parameters_note.setText("The defaults, from when you save.")
+        self._update_parameter_buttons()
+
+    def done(self, result: int) -> None:
+        """Closing stops a fit still on its way (its child process ends at once)."""
+        if self._fit is not None:
+            self._fit.cancel()
+        super().done(result)
 
     @staticmethod
     def _limit(value: int) -> QSpinBox:
@@ -235,7 +259,7 @@ class DeckOptionsDialog(WorkDialog):
         fsrs = self.scheduler.currentData() == "fsrs"
         self.retention.setEnabled(fsrs)
         self.steps.setEnabled(fsrs)
-        self.optimise_button.setEnabled(fsrs)
+        self._update_parameter_buttons()
 
     def options(self) -> data.DeckOptions | None:
         steps = parse_steps(self.steps.text())
@@ -262,3 +286,4 @@ class DeckOptionsDialog(WorkDialog):
         super()._set_working(working)
         if not working:
             self._show_fsrs_fields()
+        self._update_parameter_buttons()

@@ -159,12 +159,11 @@ class ReviewPane(QWidget):
         else:
             self.context.runner.user_error.emit(str(error))
 
-    def _answer_lost(self, error: UserError) -> None:
-        """The last answer was not saved: it can no longer be undone; its card comes back."""
-        if self.undo_stack and isinstance(self.undo_stack[-1][0], str):
-            lost, _label = self.undo_stack.pop()
-            if lost in self.session_ids:
-                self.session_ids.remove(lost)
+    def _answer_lost(self, error: AnswerNotSaved) -> None:
+        """An answer was not saved: it can no longer be undone; its card comes back."""
+        self.undo_stack = [entry for entry in self.undo_stack if entry[0] != error.review_id]
+        if error.review_id in self.session_ids:
+            self.session_ids.remove(error.review_id)
         self.note.setText(str(error))
         self.refresh()
 
