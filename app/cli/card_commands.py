@@ -1,4 +1,5 @@
-"""`studydesk import csv|apkg` and `studydesk export csv|markdown`: flashcards in and out."""
+"""`studydesk import csv|apkg`, `studydesk export csv|markdown` (flashcards in and out) and
+`studydesk deck optimise` (FSRS fitted to a deck's reviews)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,14 @@ def register(table: CommandTable) -> None:
     )
     markdown.add_argument("--deck", required=True, help="the deck to export")
     markdown.add_argument("folder", type=Path, metavar="FOLDER")
+    optimise = table.add(
+        "deck", "optimise", optimise_deck, "fit FSRS to your reviews of a deck (and its subdecks)"
+    )
+    optimise.add_argument("--deck", required=True, help="the deck whose reviews to learn from")
+    optimise.add_argument(
+        "--save", action="store_true", help="use the fitted parameters from now on if better"
+    )
+    optimise.add_argument("--json", action="store_true", help="print the outcome as JSON")
 
 
 @contextmanager
@@ -120,4 +129,46 @@ def export_markdown(args: argparse.Namespace, locations: DataLocations) -> int:
             report = export_deck_markdown(session, deck_id, args.folder, opened.profile.media_dir)
     images = f" and {report.media} images" if report.media else ""
     print(f"Exported {report.cards} cards{images} from {args.deck!r} to {report.path}.")
+    return 0
+
+
+def optimise_deck(args: argparse.Namespace, locations: DataLocations) -> int:
+    from datetime import datetime
+
+    from app.core.flashcards.decks import load_tree, update_deck_settings
+    from app.core.flashcards.optimise import card_histories, fit_parameters
+
+    now = datetime.now().astimezone()
+    with _opened(args, locations) as opened:
+        deck_id = _deck_id(opened, args.deck)
+        with opened.database.read_session() as session:
+            current = load_tree(session).by_id(deck_id).settings("fsrs").parameters
+            histories = card_histories(session, deck_id, now)
+        result = fit_parameters(histories, current)
+        saved = bool(args.save and result.improves)
+        if saved:
+            with opened.database.write_session() as session:
+                update_deck_settings(session, deck_id, fsrs_parameters=result.parameters)
+    if args.json:
+        outcome = {
+            "reviews": result.reviews,
+            "cards": result.cards,
+            "log_loss": [result.log_loss_before, result.log_loss_after],
+            "rmse": [result.rmse_before, result.rmse_after],
+            "better": result.improves,
+            "saved": saved,
+            "parameters": list(result.parameters),
+        }
+        print(json.dumps(outcome, indent=2))
+        return 0
+    print(
+        f"Fitted FSRS to {result.reviews:,} reviews of {result.cards:,} cards in {args.deck!r}: "
+        f"prediction error {result.rmse_before:.1%} -> {result.rmse_after:.1%}."
+    )
+    if not result.improves:
+        print("The parameters in use already fit these reviews best; nothing changed.")
+    elif saved:
+        print("Saved: the deck uses the fitted parameters from now on.")
+    else:
+        print("Nothing saved; run again with --save to use them.")
     return 0

@@ -24,6 +24,7 @@ GROUP_HELP = {
     "db": "check, back up, restore or upgrade a profile's data",
     "import": "bring in data from files",
     "export": "write data out to files",
+    "deck": "work on a flashcard deck (optimise its FSRS parameters)",
 }
 
 

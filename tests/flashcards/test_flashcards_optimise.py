@@ -72,3 +72,38 @@ def test_undone_reviews_and_partial_histories_stay_out(database, now):
         )
     with database.read_session() as session:
         assert card_histories(session, deck.id, now) == [[(3, 0), (3, 2)]]
+
+
+def test_the_command_line_fits_and_saves_only_when_asked(tmp_path, now, capsys):
+    import json
+
+    from app.cli import run
+    from app.db.database import ProfileDatabase
+
+    data = tmp_path / "data"
+    assert run(["--data-dir", str(data), "profile", "create", "Ana"]) == 0
+    db_file = next(data.glob("profiles/*/studydesk.sqlite3"))
+    database = ProfileDatabase.open(db_file, tmp_path / "b")
+    try:
+        generate_profile(
+            database, cards=500, days=60, new_per_day=12, top_decks=1, subdecks=0, now=now
+        )
+    finally:
+        database.close()
+    capsys.readouterr()
+    command = ["--data-dir", str(data), "deck", "optimise", "--deck", "Subject 00"]
+    assert run([*command, "--json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["better"] and not outcome["saved"] and len(outcome["parameters"]) == 21
+    assert run([*command, "--save"]) == 0
+    printed = capsys.readouterr().out
+    assert "prediction error" in printed and "Saved" in printed
+    database = ProfileDatabase.open(db_file, tmp_path / "b")
+    try:
+        with database.read_session() as session:
+            deck = load_tree(session).find("Subject 00")
+            assert deck is not None and deck.fsrs_parameters is not None
+    finally:
+        database.close()
+    assert run(["--data-dir", str(data), "deck", "optimise", "--deck", "Nope"]) == 1
+    assert "no deck called 'Nope'" in capsys.readouterr().err

@@ -175,3 +175,37 @@ def test_the_bundle_imports_a_techtree_file_into_a_new_learner_profile(
     learner = next(p for p in json.loads(result.stdout)["profiles"] if p["profile"] == "Ana")
     assert (learner["created"], learner["lessons"], learner["lesson_contents"]) == (True, 1, 1)
     assert not (data_dir / "profiles" / ".importing").exists()
+
+
+def test_the_bundle_fits_fsrs_in_a_child_process(bundle: Bundle, tmp_path: Path) -> None:
+    """`deck optimise` from the frozen app: the fit runs in a child process of the bundle
+    (multiprocessing's spawn of a frozen executable needs freeze_support in launch.py)."""
+    import sys
+    from datetime import datetime
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "flashcards"))
+    from flashcard_helpers import generate_profile
+
+    from app.db.database import ProfileDatabase
+
+    data_dir = tmp_path / "data"
+    created = _run(
+        bundle, "--data-dir", str(data_dir), "profile", "create", "Ana", env=_bundle_env(),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert created.returncode == 0, _explain(created)
+    db_file = next(data_dir.glob("profiles/*/studydesk.sqlite3"))
+    database = ProfileDatabase.open(db_file, tmp_path / "backups")
+    try:
+        generate_profile(
+            database, cards=400, days=50, new_per_day=10, top_decks=1, subdecks=0,
+            now=datetime.now().astimezone(), seed=2,
+        )  # fmt: skip
+    finally:
+        database.close()
+    args = ("--data-dir", str(data_dir), "deck", "optimise", "--deck", "Subject 00", "--json")
+    result = _run(bundle, *args, env=_bundle_env(), cwd=tmp_path)
+    assert result.returncode == 0, f"studydesk deck optimise failed: {_explain(result)}"
+    outcome = json.loads(result.stdout)
+    assert outcome["reviews"] > 400 and len(outcome["parameters"]) == 21
+    assert outcome["saved"] is False
