@@ -31,21 +31,13 @@ def register(table: CommandTable) -> None:
 
 @contextmanager
 def _opened(profile: Profile) -> Iterator[ProfileDatabase]:
-    from app.core.profile_lock import ProfileLock
+    from app.core.opening import open_locked
     from app.core.profiles import unlock
 
     if profile.locked:
         unlock(profile, ask_password(f"Password of {profile.name!r}: "))
-    with ProfileLock(profile):
-        from app.db.database import ProfileDatabase
-
-        database = ProfileDatabase.open(
-            profile.db_file, profile.backups_dir, create=not profile.db_file.exists()
-        )
-        try:
-            yield database
-        finally:
-            database.close()
+    with open_locked(profile) as database:
+        yield database
 
 
 def import_course(args: argparse.Namespace, locations: DataLocations) -> int:

@@ -6,6 +6,8 @@ The first launch with an empty data dir makes a profile named after the computer
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -100,3 +102,18 @@ def open_profile(
     except BaseException:
         lock.release()
         raise
+
+
+@contextmanager
+def open_locked(profile: Profile) -> Iterator[ProfileDatabase]:
+    """A profile's database for one piece of work (an import, a CLI command), holding the
+    profile's lock; made the usual way if the profile has no file yet. No password asked and
+    no closing backup: for those, `open_profile`."""
+    with ProfileLock(profile):
+        database = ProfileDatabase.open(
+            profile.db_file, profile.backups_dir, create=not profile.db_file.exists()
+        )
+        try:
+            yield database
+        finally:
+            database.close()

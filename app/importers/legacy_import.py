@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from app.core.opening import open_locked
 from app.core.profile_staging import (
     clear_stale_staging,
     finish_staging,
@@ -41,7 +42,6 @@ from app.importers.legacy_profiles import (
     ProfileReport,
     import_into_existing,
     import_new_profile,
-    open_locked,
     planned_report,
 )
 from app.importers.legacy_records import LegacyPlan
@@ -55,7 +55,6 @@ from app.importers.techtree import read_tinydb
 from app.paths import DataLocations
 
 __all__ = ["ImportReport", "OpenDatabase", "ProfileReport", "import_legacy", "plan_file"]
-_open_locked = open_locked  # the name File > Import uses for profiles other than the open one
 
 # The profiles an import makes are written this many at a time (app.importers.parallel_jobs).
 WRITERS = min(2, os.cpu_count() or 1)

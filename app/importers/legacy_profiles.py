@@ -11,8 +11,8 @@ complete.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,19 +50,6 @@ class ProfileReport:
             "problems": [p.as_json() for p in self.problems],
             "already_imported": self.already_imported,
         }
-
-
-@contextmanager
-def open_locked(profile: Profile) -> Iterator[ProfileDatabase]:
-    """The profile's database, holding its lock (made the usual way if it has no file)."""
-    with ProfileLock(profile):
-        database = ProfileDatabase.open(
-            profile.db_file, profile.backups_dir, create=not profile.db_file.exists()
-        )
-        try:
-            yield database
-        finally:
-            database.close()
 
 
 def import_new_profile(

@@ -17,15 +17,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.changes import Changes
-from app.core.opening import OpenProfile
+from app.core.opening import OpenProfile, open_locked
 from app.core.profiles import Profile
 from app.core.progress import Progress
 from app.db.database import ProfileDatabase
 from app.errors import UserError
 from app.importers.legacy_import import ImportReport, OpenDatabase, import_legacy
-
-# import_legacy's own opener (takes the lock); needed for every profile but the open one.
-from app.importers.legacy_import import _open_locked as open_locked
 from app.importers.report_text import report_lines
 from app.paths import DataLocations
 from app.ui.dialogs.import_progress import ImportProgressDialog

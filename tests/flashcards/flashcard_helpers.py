@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from app.core.flashcards.cards import NewCard, add_cards
 from app.core.flashcards.decks import DeckInfo, ensure_deck, load_tree
 from app.core.flashcards.replay import ensure_config, write_schedules
@@ -182,3 +184,17 @@ def generate_profile(
     with database.write_session() as session:
         write_schedules(session, schedules)
     return GeneratedProfile(tuple(decks), tuple(ids), len(reviews), now)
+
+
+def fail_review_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every review-session commit fails as a full disk does (the answer is rolled back);
+    `monkeypatch.undo()` makes them work again."""
+    import sqlite3
+
+    from app.core.flashcards.review_session import ReviewSession
+
+    def disk_full(self: ReviewSession) -> None:
+        self._connection().execute("ROLLBACK")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ReviewSession, "_commit", disk_full)

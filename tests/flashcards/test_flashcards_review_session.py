@@ -8,7 +8,14 @@ import random
 from datetime import timedelta
 
 import pytest
-from flashcard_helpers import cached, generate_profile, make_cards, make_deck, pick_rating
+from flashcard_helpers import (
+    cached,
+    fail_review_commits,
+    generate_profile,
+    make_cards,
+    make_deck,
+    pick_rating,
+)
 
 from app.core.flashcards.cards import bury_cards, edit_card, set_suspended
 from app.core.flashcards.decks import load_tree
@@ -180,7 +187,6 @@ def test_a_card_from_outside_the_selection_is_answered_the_slow_way(database, no
 
 
 def test_a_commit_that_fails_is_reported_and_the_card_comes_back(database, now, monkeypatch):
-    import sqlite3
 
     deck = make_deck(database, "Spanish")
     cards = make_cards(database, deck, 3)
@@ -188,11 +194,7 @@ def test_a_commit_that_fails_is_reported_and_the_card_comes_back(database, now, 
     try:
         shown = review.current(now)
 
-        def disk_full(self) -> None:
-            self._connection().execute("ROLLBACK")
-            raise sqlite3.OperationalError("database or disk is full")
-
-        monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+        fail_review_commits(monkeypatch)
         _result, shown = review.answer(cards[0], Rating.GOOD, 1000, now)
         assert shown.card is not None and shown.card.id == cards[1]  # handed over first
         with pytest.raises(UserError) as raised:
@@ -262,21 +264,16 @@ def test_a_write_elsewhere_commits_the_pending_answer_first(database, now):
 def test_a_failed_commit_of_the_last_card_says_so_plainly(database, now, monkeypatch):
     """With no card left the answer is committed before the empty state is read; if that
     fails, the learner gets the same plain message (not a crash report)."""
-    import sqlite3
 
     from app.core.flashcards.review_session import AnswerNotSaved
 
     deck = make_deck(database, "Spanish")
     (card,) = make_cards(database, deck, 1)
 
-    def disk_full(self) -> None:
-        self._connection().execute("ROLLBACK")
-        raise sqlite3.OperationalError("database or disk is full")
-
     review = ReviewSession(database, None)
     try:
         review.current(now)
-        monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+        fail_review_commits(monkeypatch)
         with pytest.raises(AnswerNotSaved, match="could not save your last answer"):
             review.answer(card, Rating.EASY, 1000, now)  # Easy: days away, nothing left
         monkeypatch.undo()

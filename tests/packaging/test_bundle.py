@@ -180,10 +180,8 @@ def test_the_bundle_imports_a_techtree_file_into_a_new_learner_profile(
 def test_the_bundle_fits_fsrs_in_a_child_process(bundle: Bundle, tmp_path: Path) -> None:
     """`deck optimise` from the frozen app: the fit runs in a child process of the bundle
     (multiprocessing's spawn of a frozen executable needs freeze_support in launch.py)."""
-    import sys
     from datetime import datetime
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "flashcards"))
     from flashcard_helpers import generate_profile
 
     from app.db.database import ProfileDatabase

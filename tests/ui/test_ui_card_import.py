@@ -4,14 +4,12 @@ that leaves the profile as it was."""
 
 from __future__ import annotations
 
-import importlib
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import apkg_builder
 import pytest
 import shiboken6
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
@@ -31,13 +29,6 @@ from app.ui.review.card_import import cancelled_text, import_cards
 from app.ui.review.card_mapping import CardMappingDialog, default_roles
 
 WAIT_MS = 15_000
-
-
-def apkg_builder() -> ModuleType:
-    folder = str(Path(__file__).resolve().parents[1] / "flashcards")
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    return importlib.import_module("apkg_builder")
 
 
 @pytest.fixture
@@ -65,6 +56,20 @@ def mapping_dialog(qtbot: QtBot, parent: QWidget) -> CardMappingDialog:
     dialog = parent.findChild(CardMappingDialog)
     assert dialog is not None
     return dialog
+
+
+def open_mapping(
+    qtbot: QtBot,
+    gui: Gui,
+    opened: OpenProfile,
+    parent: QWidget,
+    monkeypatch: pytest.MonkeyPatch,
+    path: Path,
+) -> CardMappingDialog:
+    """File > Import Cards… on this CSV file, up to its mapping dialog."""
+    choose_file(monkeypatch, path)
+    import_cards(gui.context(opened), parent)
+    return mapping_dialog(qtbot, parent)
 
 
 def ok_button(dialog: CardMappingDialog) -> object:
@@ -97,9 +102,7 @@ def test_swapped_columns_mapped_by_hand_land_in_a_new_deck(
 ) -> None:
     path = tmp_path / "spanish.csv"
     path.write_text("1,hello,hola,greetings\n2,house,casa,nouns A1\n")
-    choose_file(monkeypatch, path)
-    import_cards(gui.context(opened), parent)
-    dialog = mapping_dialog(qtbot, parent)
+    dialog = open_mapping(qtbot, gui, opened, parent, monkeypatch, path)
     qtbot.waitUntil(lambda: len(dialog.role_combos) == 4, timeout=WAIT_MS)
     assert dialog.columns() == ("front", "back", "tags", "ignore")  # no header: in file order
     assert dialog.table.item(1, 2).text() == "hola"
@@ -137,9 +140,7 @@ def test_a_windows_1252_file_imports_once_that_encoding_is_chosen(
 ) -> None:
     path = tmp_path / "words.csv"
     path.write_bytes("café,coffee\nniño,child\n".encode("cp1252"))
-    choose_file(monkeypatch, path)
-    import_cards(gui.context(opened), parent)
-    dialog = mapping_dialog(qtbot, parent)
+    dialog = open_mapping(qtbot, gui, opened, parent, monkeypatch, path)
     # read as UTF-8 it is refused, in the importer's words, and cannot be imported yet
     assert f"{path}, line 1: this is not utf-8 text" in dialog.problem.text()
     assert not ok_button(dialog).isEnabled()
@@ -165,9 +166,7 @@ def test_a_wrong_column_count_is_shown_as_the_importer_says_and_nothing_is_writt
     before = card_count(opened)
     path = tmp_path / "bad.csv"
     path.write_text("one,uno,numbers\ntwo\nthree,tres\n")
-    choose_file(monkeypatch, path)
-    import_cards(gui.context(opened), parent)
-    dialog = mapping_dialog(qtbot, parent)
+    dialog = open_mapping(qtbot, gui, opened, parent, monkeypatch, path)
     qtbot.waitUntil(lambda: ok_button(dialog).isEnabled(), timeout=WAIT_MS)
     click(qtbot, ok_button(dialog))
     text = told(qtbot, "Cards Not Imported").text()
@@ -187,9 +186,7 @@ def test_an_empty_file_says_so_in_the_dialog(
 ) -> None:
     path = tmp_path / "empty.tsv"
     path.write_text("\n\n")
-    choose_file(monkeypatch, path)
-    import_cards(gui.context(opened), parent)
-    dialog = mapping_dialog(qtbot, parent)
+    dialog = open_mapping(qtbot, gui, opened, parent, monkeypatch, path)
     assert dialog.problem.text() == f"{path} is empty; there were no cards to import."
     assert not ok_button(dialog).isEnabled()
 
@@ -202,7 +199,7 @@ def test_an_anki_package_imports_and_reports_its_counts(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    builder = apkg_builder()
+    builder = apkg_builder
     package = builder.Package(
         notes=[
             builder.Note("g-1", builder.BASIC, ['hola <img src="cat.png">', "hello"]),
@@ -285,7 +282,7 @@ def test_an_anki_import_shows_its_progress_and_cancel_leaves_the_profile_as_it_w
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    builder = apkg_builder()
+    builder = apkg_builder
     notes = [builder.Note(f"g-{n}", builder.BASIC, [f"word {n}", f"meaning {n}"]) for n in range(6)]
     notes[0] = builder.Note("g-0", builder.BASIC, ['cat <img src="cat.png">', "gato"])
     package = builder.Package(notes=notes, media={"cat.png": builder.PNG})

@@ -91,10 +91,6 @@ def test_deck_options_limit_new_cards(qtbot: QtBot, gui: Gui, opened: OpenProfil
 def test_optimise_fits_fsrs_to_the_decks_reviews_and_save_keeps_it(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "flashcards"))
     from flashcard_helpers import generate_profile
 
     from app.core.flashcards.decks import load_tree
@@ -136,15 +132,11 @@ def test_the_window_keeps_working_during_a_fit_and_closing_stops_it(
     """fsrs-rs holds Python's lock while it fits: the fit runs in a child process, so the
     window keeps painting, and closing the dialog ends that process at once."""
     import multiprocessing
-    import sys
     import time
     from itertools import pairwise
-    from pathlib import Path
 
-    from PySide6.QtCore import QTimer
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "flashcards"))
     from flashcard_helpers import generate_profile
+    from PySide6.QtCore import QTimer
 
     from app.ui.review.data import local_now
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flashcard_helpers import fail_review_commits
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from review_helpers import (
@@ -20,9 +21,29 @@ from ui_helpers import Gui
 
 from app.core.opening import OpenProfile
 from app.db.models.flashcards import STATE_NEW
-from app.ui.review.review_pane import CARD_PAGE, FINISHED_PAGE
+from app.ui.review.review_pane import CARD_PAGE, FINISHED_PAGE, ReviewPane
+from app.ui.review.view import ReviewView
 
 __all__ = ["session_watch"]  # the fixture, imported for pytest
+
+
+def study_tiny_deck(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, *capitals: str
+) -> tuple[ReviewView, ReviewPane]:
+    """A deck "Tiny" with one card per country ("Capital of France?" / "Paris"...), and the
+    Review view studying it."""
+    from app.core.flashcards.cards import add_card
+    from app.core.flashcards.decks import create_deck
+
+    answers = {"France": "Paris", "Spain": "Madrid"}
+    with opened.database.write_session() as session:
+        deck = create_deck(session, "Tiny")
+        for country in capitals:
+            add_card(session, deck.id, f"Capital of {country}?", answers[country])
+    view = show_review(qtbot, gui, opened)
+    with qtbot.waitSignal(view.pane.step_shown, timeout=WAIT_MS):
+        view.start_review(deck.id)
+    return view, view.pane
 
 
 def test_space_shows_the_back_and_3_answers_good_then_the_next_card_shows(
@@ -52,7 +73,15 @@ def test_space_shows_the_back_and_3_answers_good_then_the_next_card_shows(
     second = pane.card
     assert second is not None and second.id != first.id
     assert not pane.showing_back
-    assert pane.counts.text() == f"New {SAMPLE_CARDS - 1} · Learning 1 · Due 0"
+    # Good: again in 10 minutes, counted as learning today unless that is past the 4 am rollover.
+    from datetime import timedelta
+
+    from app.core.flashcards.study_day import StudyDay
+    from app.ui.review.data import local_now
+
+    moment = local_now()
+    learning = 1 if moment + timedelta(minutes=10) < StudyDay.of(moment).end else 0
+    assert pane.counts.text() == f"New {SAMPLE_CARDS - 1} · Learning {learning} · Due 0"
     assert "Ctrl+Z" in pane.note.text()
     # The deck list follows the answer too.
     qtbot.waitUntil(
@@ -141,16 +170,7 @@ def test_undo_brings_back_a_buried_then_a_suspended_card(
 def test_a_deck_studied_to_the_end_shows_the_summary_and_when_the_next_card_is_due(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:
-    from app.core.flashcards.cards import add_card
-    from app.core.flashcards.decks import create_deck
-
-    with opened.database.write_session() as session:
-        deck = create_deck(session, "Tiny")
-        add_card(session, deck.id, "Capital of France?", "Paris")
-    view = show_review(qtbot, gui, opened)
-    pane = view.pane
-    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
-        view.start_review(deck.id)
+    view, pane = study_tiny_deck(qtbot, gui, opened, "France")
     assert pane.counts.text() == "New 1 · Learning 0 · Due 0"
     qtbot.keyClick(pane, Qt.Key.Key_Return)
     answer_with_key(qtbot, view, Qt.Key.Key_4)  # Easy: straight to review, days away
@@ -166,30 +186,13 @@ def test_a_deck_studied_to_the_end_shows_the_summary_and_when_the_next_card_is_d
 def test_a_lost_last_answer_leaves_the_saved_one_before_it_undoable(
     qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch
 ) -> None:
-    import sqlite3
-
-    from app.core.flashcards.cards import add_card
-    from app.core.flashcards.decks import create_deck
-    from app.core.flashcards.review_session import ReviewSession
-
-    with opened.database.write_session() as session:
-        deck = create_deck(session, "Tiny")
-        add_card(session, deck.id, "Capital of France?", "Paris")
-        add_card(session, deck.id, "Capital of Spain?", "Madrid")
-    view = show_review(qtbot, gui, opened)
-    pane = view.pane
-    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
-        view.start_review(deck.id)
+    view, pane = study_tiny_deck(qtbot, gui, opened, "France", "Spain")
     qtbot.keyClick(pane, Qt.Key.Key_Space)
     answer_with_key(qtbot, view, Qt.Key.Key_4)  # saved
     assert len(pane.undo_stack) == 1
     saved = pane.undo_stack[0]
 
-    def disk_full(self: ReviewSession) -> None:
-        self._connection().execute("ROLLBACK")
-        raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+    fail_review_commits(monkeypatch)
     qtbot.keyClick(pane, Qt.Key.Key_Space)
     qtbot.keyClick(pane, Qt.Key.Key_4)  # the last card: committed before the end screen
     qtbot.waitUntil(lambda: "could not save your last answer" in pane.note.text(), timeout=WAIT_MS)
@@ -200,16 +203,7 @@ def test_a_lost_last_answer_leaves_the_saved_one_before_it_undoable(
 def test_again_on_the_only_card_brings_it_back_front_first(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:
-    from app.core.flashcards.cards import add_card
-    from app.core.flashcards.decks import create_deck
-
-    with opened.database.write_session() as session:
-        deck = create_deck(session, "Tiny")
-        add_card(session, deck.id, "Capital of France?", "Paris")
-    view = show_review(qtbot, gui, opened)
-    pane = view.pane
-    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
-        view.start_review(deck.id)
+    view, pane = study_tiny_deck(qtbot, gui, opened, "France")
     first = pane.card
     assert first is not None
     qtbot.keyClick(pane, Qt.Key.Key_Space)
@@ -257,19 +251,12 @@ def test_a_learning_card_tells_in_minutes_and_an_empty_deck_how_to_get_cards(
 def test_an_answer_that_cannot_be_saved_is_said_and_its_card_comes_back(
     qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch
 ) -> None:
-    import sqlite3
-
-    from app.core.flashcards.review_session import ReviewSession
-
-    def disk_full(self: ReviewSession) -> None:
-        self._connection().execute("ROLLBACK")
-        raise sqlite3.OperationalError("database or disk is full")
 
     view = show_review(qtbot, gui, opened)
     pane = view.pane
     first = pane.card
     assert first is not None
-    monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+    fail_review_commits(monkeypatch)
     qtbot.keyClick(pane, Qt.Key.Key_Space)
     qtbot.keyClick(pane, Qt.Key.Key_3)
     qtbot.waitUntil(lambda: "could not save your last answer" in pane.note.text(), timeout=WAIT_MS)

@@ -178,28 +178,50 @@ def test_shutdown_waits_for_queued_writes(runner: TaskRunner) -> None:
     assert finished == [0, 1, 2]
 
 
-def test_what_a_task_holds_is_let_go_of_on_the_gui_thread(qtbot: QtBot, runner: TaskRunner) -> None:
+def test_what_a_task_holds_is_let_go_of_on_the_gui_thread(
+    qtbot: QtBot, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Work and its callbacks may hold the last reference to a widget (a dialog closed while
     its work runs). Let go of on a worker thread, a Qt object is destroyed there and the app
-    crashes; the runner makes the GUI thread the one that lets go last."""
+    crashes; the runner makes the GUI thread the one that lets go last, whether the work
+    returns or raises (an exception's traceback holds the work's frames)."""
+    from concurrent.futures import thread as futures_thread
+
+    import app.ui.tasks as tasks_module
+
+    # Each worker lingers after a task, as a descheduled thread would, so that the GUI thread
+    # is done with the task first and whatever the worker still holds is let go of last there.
+    real_run = futures_thread._WorkItem.run
+
+    def run_then_linger(item: object) -> None:
+        real_run(item)  # type: ignore[arg-type]
+        time.sleep(0.05)
+
+    monkeypatch.setattr(futures_thread._WorkItem, "run", run_then_linger)
+    # The runner logs a UserError with the error as an argument, and the test's log capture
+    # would keep that record (and so the error's frames) past the test's checks.
+    monkeypatch.setattr(tasks_module.log, "disabled", True)
     released: list[str] = []
-    done: list[object] = []
+    ended: list[object] = []
 
     class Holder:  # stands in for a widget: records the thread it was freed on
         def __del__(self) -> None:
             released.append(threading.current_thread().name)
 
         def finished(self, value: object) -> None:
-            done.append(value)
+            ended.append(type(value).__name__)  # not the error itself: it holds frames
 
-    for n in range(20):
+    def fails(holder: Holder) -> None:
+        raise UserError(f"no luck for {id(holder)}")
+
+    for n in range(6):
         holder = Holder()
-        runner.run_read(
-            lambda _p, h=holder: (time.sleep(0.002), id(h))[1],
-            on_done=holder.finished,
-        )
+        if n % 2:
+            runner.run_read(lambda _p, h=holder: fails(h), on_error=holder.finished)
+        else:
+            runner.run_read(lambda _p, h=holder: id(h), on_done=holder.finished)
         del holder  # the caller lets go at once; only the task holds it now
-        qtbot.waitUntil(lambda n=n: len(done) == n + 1 and len(released) == n + 1, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda n=n: len(ended) == n + 1 and len(released) == n + 1, timeout=WAIT_MS)
     assert set(released) == {threading.main_thread().name}
 
 
