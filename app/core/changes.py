@@ -1,30 +1,49 @@
-"""What a write changed, so each view can decide whether to refresh."""
+"""What a write changed, as typed flags, so each view can decide whether to refresh.
+
+Every core action returns a frozen result whose `changes` is a `Change` (or a bare `Change`);
+the GUI's task runner announces it with the view that asked for the write, and each view
+compares it with the `Change` flags it shows (`app/ui/refresh.py`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
 
 
-@dataclass(frozen=True)
-class Changes:
-    """Names of the kinds of data a write touched, e.g. {"settings"} or {"cards", "decks"}.
+class Change(enum.Flag):
+    """Kinds of data a write touched. Combine with `|`; test with `changes & Change.CARDS`."""
 
-    Views compare these with what they show; `everything` is for a restore or a profile switch.
-    """
+    NONE = 0
+    PROFILE = enum.auto()  # the profile's name, password or other profile-level facts
+    SETTINGS = enum.auto()  # profile settings (sample content loaded or removed, ...)
+    DECKS = enum.auto()
+    CARDS = enum.auto()
+    REVIEWS = enum.auto()  # the review log (answers and their undos)
+    TAGS = enum.auto()
+    COURSES = enum.auto()
+    LESSONS = enum.auto()
+    LESSON_PROGRESS = enum.auto()  # the lesson log: opened, completed, checks answered
+    PLACEMENT = enum.auto()
+    NOTES = enum.auto()
+    # A restore, a profile switch or anything else after which every view reads again.
+    EVERYTHING = (
+        PROFILE
+        | SETTINGS
+        | DECKS
+        | CARDS
+        | REVIEWS
+        | TAGS
+        | COURSES
+        | LESSONS
+        | LESSON_PROGRESS
+        | PLACEMENT
+        | NOTES
+    )
 
-    kinds: frozenset[str] = frozenset()
-    everything: bool = False
 
-    @classmethod
-    def of(cls, *kinds: str) -> Changes:
-        return cls(frozenset(kinds))
-
-    @classmethod
-    def all(cls) -> Changes:
-        return cls(everything=True)
-
-    def touches(self, *kinds: str) -> bool:
-        return self.everything or bool(self.kinds.intersection(kinds))
-
-    def __bool__(self) -> bool:
-        return self.everything or bool(self.kinds)
+def changes_of(result: object) -> Change:
+    """The changes a write's result carries: the result itself, or its `changes` attribute."""
+    if isinstance(result, Change):
+        return result
+    changes = getattr(result, "changes", None)
+    return changes if isinstance(changes, Change) else Change.NONE

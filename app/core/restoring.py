@@ -6,10 +6,10 @@ closes only its database, restores, and reopens it (upgrading a backup from an o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.opening import OpenProfile
 from app.db.backup import BackupInfo, restore_backup
 from app.db.database import ProfileDatabase
@@ -19,7 +19,7 @@ from app.db.database import ProfileDatabase
 class RestoreResult:
     backup: Path
     safety: BackupInfo  # what the profile held just before the restore
-    changes: Changes = field(default_factory=Changes.all)
+    changes: Change = Change.EVERYTHING
 
 
 def restore_open_profile(opened: OpenProfile, backup: Path) -> RestoreResult:

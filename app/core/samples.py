@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.db.models import ProfileSetting
 from app.paths import resources_dir
 
@@ -26,6 +26,7 @@ class SampleKind:
     name: str
     load: Callable[[Session, Path], int]  # adds the rows from resources/sample, returns a count
     remove: Callable[[Session], int]  # soft-deletes rows marked as sample, returns a count
+    changes: Change  # what loading or removing it changes
 
 
 _KINDS: dict[str, SampleKind] = {}
@@ -65,37 +66,41 @@ def _save(session: Session, state: dict[str, list[str]]) -> None:
         row.value = state
 
 
-def load_sample_content(session: Session, folder: Path | None = None) -> Changes:
+def load_sample_content(session: Session, folder: Path | None = None) -> Change:
     """Load every registered sample not loaded or removed before, in the caller's transaction."""
     _ensure_builtins()
     folder = folder or resources_dir() / "sample"
     state = _state(session)
     done = set(state.get("loaded", [])) | set(state.get("removed", []))
     loaded = []
+    changes = Change.SETTINGS
     for name, kind in sorted(_KINDS.items()):
         if name not in done:
             kind.load(session, folder)
             loaded.append(name)
+            changes |= kind.changes
     state["loaded"] = sorted(set(state.get("loaded", [])) | set(loaded))
     _save(session, state)
-    return Changes.of(*loaded, "settings")
+    return changes
 
 
 def has_sample_content(session: Session) -> bool:
     return bool(_state(session).get("loaded"))
 
 
-def remove_sample_content(session: Session) -> Changes:
+def remove_sample_content(session: Session) -> Change:
     """Soft-delete every sample row, in the caller's transaction; the learner's own rows stay."""
     _ensure_builtins()
     state = _state(session)
     removed = []
+    changes = Change.SETTINGS
     for name in state.get("loaded", []):
         kind = _KINDS.get(name)
         if kind is not None:
             kind.remove(session)
+            changes |= kind.changes
         removed.append(name)
     state["removed"] = sorted(set(state.get("removed", [])) | set(removed))
     state["loaded"] = []
     _save(session, state)
-    return Changes.of(*removed, "settings")
+    return changes

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.courses.markdown import MEDIA_SCHEME
 from app.core.progress import Progress
 from app.db.database import ProfileDatabase
@@ -36,7 +36,7 @@ class PackImported:
     added: dict[str, int]  # by COUNT_KEYS: rows (and image files) that are new
     already_present: dict[str, int]  # the pack's rows that the profile already had
     restored: bool  # the course had been deleted and is back
-    changes: Changes
+    changes: Change
     created_files: tuple[Path, ...] = field(default=(), repr=False)
 
     def as_json(self) -> dict[str, object]:
@@ -154,7 +154,7 @@ def write_pack(
         added,
         present,
         restored,
-        Changes.of("courses", "lessons"),
+        Change.COURSES | Change.LESSONS,
         tuple(created),
     )
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.opening import OpenProfile, open_locked
 from app.core.profiles import Profile
 from app.core.progress import Progress
@@ -47,7 +47,7 @@ class ImportDone:
     """The report, and what the open profile received so that its views refresh."""
 
     report: ImportReport
-    changes: Changes = field(default_factory=Changes)
+    changes: Change = Change.NONE
 
 
 def database_opener(opened: OpenProfile | None) -> OpenDatabase:
@@ -80,7 +80,7 @@ def run_import(
     received = opened is not None and any(
         p.profile_id == opened.profile.id and any(p.counts.values()) for p in report.profiles
     )
-    return ImportDone(report, Changes.all() if received else Changes())
+    return ImportDone(report, Change.EVERYTHING if received else Change.NONE)
 
 
 def report_heading(report: ImportReport, *, first_launch: bool) -> str:

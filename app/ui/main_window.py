@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.restoring import RestoreResult
 from app.db.backup import BackupInfo
 from app.errors import UserError
@@ -317,8 +317,8 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Information,
         )
 
-    def _on_data_changed(self, changes: Changes) -> None:
-        if changes.touches("profile"):
+    def _on_data_changed(self, changes: Change, _initiator: object) -> None:
+        if changes & Change.PROFILE:
             self._show_profile_name()
 
     def _show_profile_name(self) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
-from app.core.changes import Changes
+from app.core.changes import Change, changes_of
 from app.core.progress import Progress
 from app.errors import Cancelled, UserError
 
@@ -74,14 +74,8 @@ class _Task:
     on_cancelled: Callable[[], None] | None
     on_finally: Callable[[], None] | None
     owner: QObject | None
+    initiator: object
     future: Future[None] | None = None
-
-
-def _changes_of(result: object) -> Changes | None:
-    if isinstance(result, Changes):
-        return result
-    changes = getattr(result, "changes", None)
-    return changes if isinstance(changes, Changes) else None
 
 
 class TaskRunner(QObject):
@@ -94,7 +88,8 @@ class TaskRunner(QObject):
     - task_cancelled(id): the work stopped at the learner's request; nothing was written.
     - task_failed(id, summary): a bug; the traceback is already in the log.
     - user_error(message): a UserError from work that gave no `on_error`.
-    - data_changed(Changes): a write committed; views refresh what it touches.
+    - data_changed(Change, initiator): a write committed; views refresh what it touches
+      (`app/ui/refresh.py`). `initiator` is the object that asked for the write, or None.
     """
 
     task_started = Signal(int, str)
@@ -103,7 +98,7 @@ class TaskRunner(QObject):
     task_cancelled = Signal(int)
     task_failed = Signal(int, str)
     user_error = Signal(str)
-    data_changed = Signal(object)
+    data_changed = Signal(object, object)
 
     # Emitted on worker threads; queued to the GUI thread where this object lives.
     _began = Signal(int)
@@ -137,9 +132,10 @@ class TaskRunner(QObject):
         on_finally: Callable[[], None] | None = None,
         cancellable: bool = False,
         owner: QObject | None = None,
+        initiator: object = None,
     ) -> TaskHandle:
         """Queue `fn` behind every earlier write. A result that is (or has `.changes`) a
-        non-empty `Changes` is announced with `data_changed` right after `on_done` has run
+        non-empty `Change` is announced with `data_changed` right after `on_done` has run
         (so the caller can update what it holds before views refresh), even if `on_done` fails.
 
         `on_cancelled` runs (before `task_cancelled`) when the work stopped at a cancel.
@@ -147,7 +143,16 @@ class TaskRunner(QObject):
         An empty `label` keeps quick housekeeping out of the status bar.
         """
         return self._submit(
-            fn, label, True, on_done, on_error, on_cancelled, on_finally, cancellable, owner
+            fn,
+            label,
+            True,
+            on_done,
+            on_error,
+            on_cancelled,
+            on_finally,
+            cancellable,
+            owner,
+            owner if initiator is None else initiator,
         )
 
     def run_read(
@@ -164,7 +169,7 @@ class TaskRunner(QObject):
     ) -> TaskHandle:
         """Run `fn` on the read pool, beside writes. It must not write."""
         return self._submit(
-            fn, label, False, on_done, on_error, on_cancelled, on_finally, cancellable, owner
+            fn, label, False, on_done, on_error, on_cancelled, on_finally, cancellable, owner, None
         )
 
     @property
@@ -216,13 +221,16 @@ class TaskRunner(QObject):
         on_finally: Callable[[], None] | None,
         cancellable: bool,
         owner: QObject | None,
+        initiator: object,
     ) -> TaskHandle:
         if self._closed:
             raise RuntimeError("the task runner has been shut down")
         task_id = next(self._ids)
         progress = Progress(on_change=self._progress_reporter(task_id))
         handle = TaskHandle(task_id, label, cancellable, progress)
-        task = _Task(handle, fn, writes, on_done, on_error, on_cancelled, on_finally, owner)
+        task = _Task(
+            handle, fn, writes, on_done, on_error, on_cancelled, on_finally, owner, initiator
+        )
         self._tasks[task_id] = task
         pool = self._writer if writes else self._readers
         task.future = pool.submit(self._execute, _Job(task_id, label, fn, progress))
@@ -298,7 +306,7 @@ class TaskRunner(QObject):
         if self._closed:
             return
         alive = task.owner is None or shiboken6.isValid(task.owner)
-        changes = _changes_of(value) if task.writes and outcome == "done" else None
+        changes = changes_of(value) if task.writes and outcome == "done" else Change.NONE
         try:
             if outcome == "done":
                 if task.on_done is not None and alive:
@@ -319,7 +327,7 @@ class TaskRunner(QObject):
         finally:
             try:
                 if changes:
-                    self.data_changed.emit(changes)
+                    self.data_changed.emit(changes, task.initiator)
                 if task.on_finally is not None and alive:
                     task.on_finally()
             finally:

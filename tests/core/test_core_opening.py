@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from app.core.changes import Change
 from app.core.opening import AUTO_BACKUP_EVERY, OpenProfile, ensure_first_profile, open_profile
 from app.core.profile_lock import ProfileLock
 from app.core.profiles import Profile, create_profile, find_profile, list_profiles
@@ -46,7 +47,7 @@ def remove_flashcards(session: Session) -> int:
 def test_opening_a_new_profile_creates_its_database_and_loads_the_samples(
     locations: DataLocations,
 ):
-    register_sample(SampleKind("flashcards", load_flashcards, remove_flashcards))
+    register_sample(SampleKind("flashcards", load_flashcards, remove_flashcards, Change.CARDS))
     ana = create_profile(locations, "Ana")
     assert not ana.db_file.exists()
 

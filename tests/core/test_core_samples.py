@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.changes import Change
 from app.core.samples import (
     SampleKind,
     has_sample_content,
@@ -43,7 +44,7 @@ def remove_decks(session: Session) -> int:
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[ProfileDatabase]:
     calls.clear()
-    register_sample(SampleKind("test-decks", load_decks, remove_decks))
+    register_sample(SampleKind("test-decks", load_decks, remove_decks, Change.DECKS))
     opened = ProfileDatabase.open(tmp_path / "p" / "db.sqlite3", tmp_path / "b", create=True)
     yield opened
     opened.close()
@@ -59,7 +60,7 @@ def test_samples_load_once_and_are_remembered(database: ProfileDatabase, tmp_pat
     assert "test-decks" in registered_samples()
     with database.write_session() as session:
         changes = load_sample_content(session, tmp_path / "sample")
-    assert changes.touches("test-decks")
+    assert changes & Change.DECKS
     assert calls == ["load"]
     with database.read_session() as session:
         assert has_sample_content(session)
@@ -76,7 +77,7 @@ def test_removed_samples_go_and_never_come_back(database: ProfileDatabase, tmp_p
 
     with database.write_session() as session:
         changes = remove_sample_content(session)
-    assert changes.touches("test-decks")
+    assert changes & Change.DECKS
     assert calls == ["load", "remove"]
     assert live_kinds(database) == ["csv"]  # the learner's own import stays
     with database.read_session() as session:
@@ -93,7 +94,11 @@ def test_a_kind_added_later_loads_without_reloading_the_others(
 ):
     with database.write_session() as session:
         load_sample_content(session, tmp_path / "sample")
-    register_sample(SampleKind("test-notes", lambda s, f: calls.append("notes") or 0, remove_decks))
+    register_sample(
+        SampleKind(
+            "test-notes", lambda s, f: calls.append("notes") or 0, remove_decks, Change.NOTES
+        )
+    )
     with database.write_session() as session:
         load_sample_content(session, tmp_path / "sample")
     assert calls == ["load", "notes"]

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from app.core.changes import Change
 from app.core.courses.lesson_log import (
     EventFacts,
     LessonStatus,
@@ -87,7 +88,7 @@ def test_recording_appends_and_never_changes_a_row(database):
     with database.write_session() as session:
         opened = record_opened(session, lesson, at(1))
         assert opened.state.status is STATUS.IN_PROGRESS
-        assert opened.changes.touches("lesson_progress")
+        assert opened.changes & Change.LESSON_PROGRESS
         wrong = record_check_answer(session, lesson, 0, 0, at(2))
         right = record_check_answer(session, lesson, 1, 0, at(3))
         assert (wrong.correct, wrong.correct_index, right.correct) == (False, 1, True)

@@ -8,6 +8,7 @@ import pytest
 from course_helpers import RECONSTRUCTED, make_course
 from sqlalchemy import select
 
+from app.core.changes import Change
 from app.core.courses.content import (
     Check,
     correct_index,
@@ -147,7 +148,7 @@ def test_add_a_note_links_it_to_the_lesson(database):
         added = add_note(session, lesson, "", "My own thought.", selection="Light bends.\nTwice.")
     assert added.note.title == "Lesson 1.1"
     assert added.note.body == "> Light bends.\n> Twice.\n\nMy own thought."
-    assert added.changes.touches("notes")
+    assert added.changes & Change.NOTES
     with database.read_session() as session:
         link = session.scalars(select(NoteLink)).one()
         assert (link.target_kind, link.target_id, link.resolved) == ("lesson", lesson, True)

@@ -7,6 +7,7 @@ import json
 import pytest
 from course_helpers import RECONSTRUCTED, at, make_course
 
+from app.core.changes import Change
 from app.core.courses.outline import outline
 from app.core.courses.placement import (
     PlacementAnswer,
@@ -67,7 +68,7 @@ def test_a_new_check_is_scored_levelled_and_shown_with_its_course(database):
             now=at(1),
         )
     assert (recorded.check.score, recorded.check.level) == (50.0, "early learner")
-    assert recorded.changes.touches("placement")
+    assert recorded.changes & Change.PLACEMENT
     with database.read_session() as session:
         (shown,) = outline(session, course_id).placement
     assert shown.items[2].difficulty == 3 and shown.items[2].correct is False

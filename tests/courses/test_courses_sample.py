@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.changes import Change
 from app.core.courses import sample
 from app.core.courses.library import library
 from app.core.courses.outline import outline
@@ -13,7 +14,7 @@ def test_the_bundled_sample_course_loads_and_is_removed_with_the_samples(databas
     sample.register()
     with database.write_session() as session:
         changes = load_sample_content(session, resources_dir() / "sample")
-    assert changes.touches("courses")
+    assert changes & Change.COURSES
     with database.read_session() as session:
         (row,) = library(session)
         assert row.is_sample and row.source == "sample"

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 import app.cli as cli_module
 from app.cli import card_commands, run
+from app.core.changes import Change
 from app.core.flashcards import sample
 from app.core.flashcards.browser import CardFilter, CardSort, card_rows, search_card_ids
 from app.core.flashcards.cards import add_card
@@ -194,7 +195,7 @@ def test_the_sample_deck_loads_and_goes_with_the_other_samples(database):
         mine = add_card(session, own_deck.id, "my own card").card_ids[0]
     with database.write_session() as session:
         changes = remove_sample_content(session)
-    assert changes.touches("flashcards")
+    assert changes & Change.CARDS
     assert live_cards(database) == 1
     with database.read_session() as session:
         assert [d.full_name for d in load_tree(session).decks] == [

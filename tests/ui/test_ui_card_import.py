@@ -19,6 +19,7 @@ from ui_helpers import Gui, click, message_boxes
 
 import app.importers.anki_apkg as anki_apkg
 import app.importers.cards_csv as cards_csv
+from app.core.changes import Change
 from app.core.flashcards.decks import load_tree
 from app.core.flashcards.tables import CARDS, DECKS, REVIEWS
 from app.core.opening import OpenProfile
@@ -115,7 +116,7 @@ def test_swapped_columns_mapped_by_hand_land_in_a_new_deck(
 
     with qtbot.waitSignal(gui.runner.data_changed, timeout=WAIT_MS) as changed:
         click(qtbot, ok_button(dialog))
-    assert changed.args[0].touches("cards")
+    assert changed.args[0] & Change.CARDS
     text = told(qtbot, "Cards Imported").text()
     assert text == "Imported 2 cards into “Languages::Spanish” from spanish.csv."
     assert cards_in(opened, "Languages::Spanish") == {("hola", "hello"), ("casa", "house")}

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import click, message_boxes, visible
 
 import app.ui.legacy_import as legacy_import_ui
+from app.core.changes import Change
 from app.core.opening import OpenProfile
 from app.core.profiles import create_profile, list_profiles
 from app.importers.discovery import LEGACY_DIRS_ENV
@@ -244,7 +245,7 @@ def test_file_import_brings_ms2_files_into_the_open_profile(
     choose_files(monkeypatch, [fixtures / name for name in MS2_FILES])
     with qtbot.waitSignal(window.context.runner.data_changed, timeout=WAIT_MS) as changed:
         window.import_action.trigger()
-    assert changed.args[0].everything  # every view refreshes
+    assert changed.args[0] == Change.EVERYTHING  # every view refreshes
     run = window.legacy_import
     assert run is not None
     assert not window.import_action.isEnabled()

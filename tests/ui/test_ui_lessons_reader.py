@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ui_helpers import Gui, click
 
 import app.ui.lessons.reader as reader_module
+from app.core.changes import Change
 from app.core.opening import OpenProfile
 from app.db.models import Note, NoteLink
 from app.paths import DataLocations
@@ -262,7 +263,7 @@ def test_make_a_flashcard_from_a_check_once(
     assert button.isEnabled()
     with qtbot.waitSignal(
         view.context.runner.data_changed,
-        check_params_cb=lambda changes: changes.touches("cards"),
+        check_params_cb=lambda changes, _initiator: bool(changes & Change.CARDS),
         timeout=WAIT_MS,
     ):
         click(qtbot, button)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click, message_boxes
 
+from app.core.changes import Change
 from app.core.opening import OpenProfile, open_profile
 from app.core.profiles import create_profile, find_profile, list_profiles
 from app.core.samples import SampleKind, register_sample
@@ -75,7 +76,7 @@ def test_restore_brings_back_the_old_data_and_keeps_a_before_restore_backup(
     assert dialog.list.topLevelItem(0).text(1) == "Made by you"
     with qtbot.waitSignal(window.context.runner.data_changed, timeout=WAIT_MS) as changed:
         click(qtbot, dialog.restore_button)
-    assert changed.args[0].everything
+    assert changed.args[0] == Change.EVERYTHING
     assert goal(opened) == 20
 
     safety = [b for b in list_backups(opened.profile.backups_dir) if b.reason == "before-restore"]
@@ -129,6 +130,7 @@ def test_sample_content_can_be_removed_in_one_click(
             "demo",
             load=lambda _session, _folder: 1,
             remove=lambda _session: removed.append("demo") or 1,
+            changes=Change.CARDS,
         )
     )
     opened = open_profile(locations, create_profile(locations, "Sam"))  # loads the samples

@@ -10,7 +10,7 @@ from PySide6.QtCharts import QChart, QPieSeries, QStackedBarSeries
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.browser import CardFilter, CardSort, search_card_ids
 from app.core.flashcards.cards import NewCard, add_cards
 from app.core.flashcards.review import REVIEW_CHANGES, answer_card
@@ -112,7 +112,7 @@ def test_choosing_a_deck_counts_only_its_reviews_and_writes_refresh_the_view(
     assert today == {"Again": 0, "Hard": 1, "Good": 0, "Easy": 0}
 
     # A review written through the runner (as the Review view does): the view reads again.
-    def answer_one(_progress: object) -> Changes:
+    def answer_one(_progress: object) -> Change:
         with opened.database.write_session() as session:
             filter_ = CardFilter(deck_id=other, state="new")
             card_id = search_card_ids(session, filter_, CardSort(), local_now())[0]

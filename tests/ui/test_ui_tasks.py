@@ -12,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from ui_helpers import click
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.progress import Progress
 from app.errors import UserError
 from app.ui.status import ElidedLabel, TaskStatus
@@ -74,19 +74,19 @@ def test_progress_reaches_the_gui_thread(qtbot: QtBot, runner: TaskRunner) -> No
 
 
 def test_cancelled_work_announces_no_change(qtbot: QtBot, runner: TaskRunner) -> None:
-    changed: list[Changes] = []
+    changed: list[Change] = []
     done: list[object] = []
-    runner.data_changed.connect(changed.append)
+    runner.data_changed.connect(lambda changes, _initiator: changed.append(changes))
     started = threading.Event()
 
-    def work(progress: Progress) -> Changes:
+    def work(progress: Progress) -> Change:
         started.set()
         while True:
             progress.check()
             time.sleep(0.01)
 
     handle = runner.run_write(work, label="Importing", cancellable=True, on_done=done.append)
-    queued = runner.run_write(lambda _p: Changes.of("cards"), label="next", cancellable=True)
+    queued = runner.run_write(lambda _p: Change.CARDS, label="next", cancellable=True)
     queued.cancel()  # cancelled before it started: it never runs
     assert started.wait(5)
     with qtbot.waitSignal(runner.task_cancelled, timeout=WAIT_MS) as cancelled:
@@ -156,16 +156,16 @@ def test_a_bug_is_logged_with_its_traceback_and_reported(
 
 @dataclass(frozen=True)
 class Saved:
-    changes: Changes
+    changes: Change
 
 
 def test_writes_announce_what_they_changed(qtbot: QtBot, runner: TaskRunner) -> None:
     with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS) as plain:
-        runner.run_write(lambda _p: Changes.of("cards"), label="Saving")
-    assert plain.args[0].touches("cards")
+        runner.run_write(lambda _p: Change.CARDS, label="Saving")
+    assert plain.args[0] & Change.CARDS
     with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS) as wrapped:
-        runner.run_write(lambda _p: Saved(Changes.of("notes")), label="Saving")
-    assert wrapped.args[0].touches("notes")
+        runner.run_write(lambda _p: Saved(Change.NOTES), label="Saving")
+    assert wrapped.args[0] & Change.NOTES
 
 
 def test_shutdown_waits_for_queued_writes(runner: TaskRunner) -> None:

@@ -3,7 +3,7 @@ the lesson log (status and score derived from it), placement checks, notes from 
 sample course.
 
 Every function takes a SQLAlchemy Session and plain values and returns frozen dataclasses;
-writes happen in the caller's transaction and return `Changes` naming the kinds touched:
+writes happen in the caller's transaction and return `Change` flags naming the kinds touched:
 "courses" and "lessons" (content imported or removed), "lesson_progress" (the lesson log),
 "placement", "notes".
 """

@@ -31,11 +31,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.courses.content import Check, lesson_checks
 from app.db.models import Lesson, LessonEvent
 
-LESSON_PROGRESS = "lesson_progress"  # the Changes kind of every write here
+LESSON_PROGRESS = Change.LESSON_PROGRESS  # what every write here changes
 SOURCE = "studydesk"
 
 
@@ -147,7 +147,7 @@ class Recorded:
 
     lesson_id: str
     state: LessonState
-    changes: Changes
+    changes: Change
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def _append(
         )
     )
     session.flush()
-    return Recorded(lesson.id, state_of(session, lesson.id), Changes.of(LESSON_PROGRESS))
+    return Recorded(lesson.id, state_of(session, lesson.id), LESSON_PROGRESS)
 
 
 def record_opened(session: Session, lesson_id: str, now: datetime | None = None) -> Recorded:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.db.models import Lesson, Note, NoteLink
 
 LESSON_TARGET = "lesson"
@@ -30,7 +30,7 @@ class LessonNote:
 class NoteAdded:
     note: LessonNote
     link_id: str
-    changes: Changes
+    changes: Change
 
 
 def note_body(body: str, selection: str | None) -> str:
@@ -61,7 +61,7 @@ def add_note(
     return NoteAdded(
         LessonNote(note.id, note.title, note.body, note.created_at),
         link.id,
-        Changes.of("notes"),
+        Change.NOTES,
     )
 
 

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.db.models import Course, PlacementCheck
 
-PLACEMENT = "placement"  # the Changes kind
+PLACEMENT = Change.PLACEMENT
 LEVELS = ("beginner", "early learner", "good knowledge", "advanced")
 CUTOFFS = (35.0, 65.0, 85.0)
 _NAMED_DIFFICULTY = {"easy": 1, "medium": 2, "hard": 3, "beginner": 1, "advanced": 3}
@@ -113,7 +113,7 @@ def placement_checks_for_topic(session: Session, topic: str) -> tuple[PlacementV
 @dataclass(frozen=True)
 class PlacementRecorded:
     check: PlacementView
-    changes: Changes
+    changes: Change
 
 
 def record_placement_check(
@@ -139,7 +139,7 @@ def record_placement_check(
     )
     session.add(row)
     session.flush()
-    return PlacementRecorded(_view(row), Changes.of(PLACEMENT))
+    return PlacementRecorded(_view(row), PLACEMENT)
 
 
 def _view(row: PlacementCheck) -> PlacementView:

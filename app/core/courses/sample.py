@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core.changes import Change
 from app.core.samples import SampleKind, register_sample
 from app.db.models import Course, CourseModule, Lesson, LessonContent
 
@@ -70,7 +71,12 @@ def remove_sample_courses(session: Session) -> int:
     return len(ids)
 
 
-SAMPLE_COURSES = SampleKind(KIND, load_sample_courses, remove_sample_courses)
+SAMPLE_COURSES = SampleKind(
+    KIND,
+    load_sample_courses,
+    remove_sample_courses,
+    Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS | Change.PLACEMENT,
+)
 
 
 def register() -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.decks import SCHEDULERS, load_tree
 from app.core.flashcards.study_day import StudyDay
 from app.core.flashcards.tables import CARD_TAGS, CARDS, TAGS, chunks
@@ -27,7 +27,7 @@ from app.errors import UserError
 
 MAX_TEXT = 100_000  # characters per side: far above any real card, below a pasted book
 SOURCE_KINDS = ("question", "lesson", "check", "note", "video")
-CARD_CHANGES = Changes.of("cards")
+CARD_CHANGES = Change.CARDS
 
 # Card fields an undo can restore, in this order.
 UNDO_FIELDS = ("deck_id", "front", "back", "flag", "suspended", "buried_until", "deleted_at")
@@ -69,7 +69,7 @@ class CardUndo:
 @dataclass(frozen=True)
 class CardChange:
     card_ids: tuple[str, ...]
-    changes: Changes
+    changes: Change
     undo: CardUndo = field(default_factory=lambda: CardUndo(""))
 
 
@@ -133,7 +133,7 @@ def add_cards(
             for card_id, card in zip(ids, cards, strict=True)
         ),
     )
-    return CardChange(tuple(ids), Changes.of("cards", "tags") if links else CARD_CHANGES, undo)
+    return CardChange(tuple(ids), Change.CARDS | Change.TAGS if links else CARD_CHANGES, undo)
 
 
 def add_card(
@@ -179,7 +179,7 @@ def edit_card(
     if tags is not None:
         tag_links = _replace_tags(session, card_id, tags, now)
     return CardChange(
-        (card_id,), Changes.of("cards", "tags"), CardUndo("Edit card", tuple(before), tag_links)
+        (card_id,), Change.CARDS | Change.TAGS, CardUndo("Edit card", tuple(before), tag_links)
     )
 
 
@@ -243,7 +243,7 @@ def add_tags(
     before = _tag_state(session, ids, [tag_id(name) for name in wanted])
     _link_tags(session, [(card_id, name) for card_id in ids for name in wanted], now)
     label = f"Tag {_count(len(ids))}"
-    return CardChange(tuple(ids), Changes.of("cards", "tags"), CardUndo(label, (), before))
+    return CardChange(tuple(ids), Change.CARDS | Change.TAGS, CardUndo(label, (), before))
 
 
 def remove_tags(
@@ -264,10 +264,10 @@ def remove_tags(
             .values(deleted_at=now, updated_at=now)
         )
     label = f"Untag {_count(len(ids))}"
-    return CardChange(tuple(ids), Changes.of("cards", "tags"), CardUndo(label, (), before))
+    return CardChange(tuple(ids), Change.CARDS | Change.TAGS, CardUndo(label, (), before))
 
 
-def undo_card_change(session: Session, undo: CardUndo, now: datetime | None = None) -> Changes:
+def undo_card_change(session: Session, undo: CardUndo, now: datetime | None = None) -> Change:
     """Write back the values a change replaced (a new edit, so it syncs like any other)."""
     now = now or utcnow()
     if undo.rows:
@@ -289,7 +289,7 @@ def undo_card_change(session: Session, undo: CardUndo, now: datetime | None = No
             .values(deleted_at=bindparam("d"), updated_at=now)
         )
         session.execute(statement, links)
-    return Changes.of("cards", "tags") if undo.tag_links else CARD_CHANGES
+    return Change.CARDS | Change.TAGS if undo.tag_links else CARD_CHANGES
 
 
 # --- tags ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.scheduling import SchedulerSettings
 from app.core.flashcards.tables import CARDS, DECKS, chunks
 from app.db.models import Deck
@@ -296,7 +296,7 @@ def _insert_deck(session: Session, name: str, parent: DeckInfo | None, is_sample
     return deck.id
 
 
-def rename_deck(session: Session, deck_id: str, new_name: str) -> Changes:
+def rename_deck(session: Session, deck_id: str, new_name: str) -> Change:
     """Rename one deck (its leaf name); its subdecks follow. Raises UserError on a clash."""
     tree = load_tree(session)
     deck = tree.by_id(deck_id)
@@ -305,10 +305,10 @@ def rename_deck(session: Session, deck_id: str, new_name: str) -> Changes:
         raise UserError("Use Move to put a deck under another; a new name may not contain '::'.")
     _check_free(tree, deck.parent_id, parts[0], deck_id)
     session.execute(update(DECKS).where(DECKS.c.id == deck_id).values(name=parts[0]))
-    return Changes.of("decks")
+    return Change.DECKS
 
 
-def move_deck(session: Session, deck_id: str, new_parent_id: str | None) -> Changes:
+def move_deck(session: Session, deck_id: str, new_parent_id: str | None) -> Change:
     """Put a deck (with its subdecks) under another deck, or at the top with None."""
     tree = load_tree(session)
     deck = tree.by_id(deck_id)
@@ -316,7 +316,7 @@ def move_deck(session: Session, deck_id: str, new_parent_id: str | None) -> Chan
         raise UserError(f"{deck.full_name!r} cannot go inside itself or one of its subdecks.")
     _check_free(tree, new_parent_id, deck.name, deck_id)
     session.execute(update(DECKS).where(DECKS.c.id == deck_id).values(parent_id=new_parent_id))
-    return Changes.of("decks")
+    return Change.DECKS
 
 
 def _check_free(tree: DeckTree, parent_id: str | None, name: str, own_id: str) -> None:
@@ -387,13 +387,13 @@ def _check_parameters(parameters: Sequence[float]) -> None:
         raise UserError(f"These FSRS parameters cannot be used: {error}") from None
 
 
-def delete_deck(session: Session, deck_id: str, now: datetime | None = None) -> Changes:
+def delete_deck(session: Session, deck_id: str, now: datetime | None = None) -> Change:
     """Soft-delete a deck, its subdecks and all their cards (restorable; syncs as tombstones)."""
     now = now or utcnow()
     tree = load_tree(session)
     ids = tree.subtree_ids(deck_id)
     _soft_delete(session, ids, now)
-    return Changes.of("decks", "cards")
+    return Change.DECKS | Change.CARDS
 
 
 def _soft_delete(session: Session, deck_ids: Iterable[str], now: datetime) -> None:

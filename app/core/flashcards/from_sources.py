@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.cards import CardSource, NewCard, add_cards
 from app.core.flashcards.tables import CARDS
 from app.db.models import Question, QuestionTag, Tag
@@ -24,7 +24,7 @@ from app.errors import UserError
 class MadeCard:
     card_id: str
     created: bool  # False: a card from this source was already there
-    changes: Changes
+    changes: Change
 
 
 def _existing(session: Session, source: CardSource) -> str | None:
@@ -43,7 +43,7 @@ def _make(session: Session, deck_id: str, card: NewCard) -> MadeCard:
     assert card.source is not None
     existing = _existing(session, card.source)
     if existing is not None:
-        return MadeCard(existing, False, Changes())
+        return MadeCard(existing, False, Change.NONE)
     change = add_cards(session, deck_id, [card])
     return MadeCard(change.card_ids[0], True, change.changes)
 

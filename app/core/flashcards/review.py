@@ -21,7 +21,7 @@ from functools import cached_property
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.decks import DeckInfo, deck_settings
 from app.core.flashcards.queue import QueueCounts, QueuePlan, plan_queue
 from app.core.flashcards.replay import replay_cards
@@ -55,7 +55,7 @@ from app.db.models.flashcards import (
 from app.db.types import from_db_time, new_id
 from app.errors import UserError
 
-REVIEW_CHANGES = Changes.of("cards", "reviews")
+REVIEW_CHANGES = Change.CARDS | Change.REVIEWS
 
 
 @dataclass(frozen=True)
@@ -111,14 +111,14 @@ class AnswerResult:
     rating: Rating
     schedule: Schedule
     interval_label: str
-    changes: Changes
+    changes: Change
 
 
 @dataclass(frozen=True)
 class UndoResult:
     card_id: str
     schedule: Schedule
-    changes: Changes
+    changes: Change
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import exists, update
 from sqlalchemy.orm import Session
 
+from app.core.changes import Change
 from app.core.samples import SampleKind, register_sample
 from app.db.models import Card, Deck
 
@@ -61,7 +62,12 @@ def remove_sample_decks(session: Session) -> int:
     return int(cards)
 
 
-SAMPLE_DECKS = SampleKind(KIND, load_sample_decks, remove_sample_decks)
+SAMPLE_DECKS = SampleKind(
+    KIND,
+    load_sample_decks,
+    remove_sample_decks,
+    Change.DECKS | Change.CARDS | Change.TAGS | Change.REVIEWS,
+)
 
 
 def register() -> None:

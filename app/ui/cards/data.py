@@ -14,7 +14,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards import cards
 from app.core.flashcards.browser import (
     CardDetail,
@@ -119,5 +119,5 @@ def write_edit(
     return _write(opened, lambda s: cards.edit_card(s, card_id, front=front, back=back, tags=tags))
 
 
-def write_undo(opened: OpenProfile, undo: CardUndo) -> Changes:
+def write_undo(opened: OpenProfile, undo: CardUndo) -> Change:
     return _write(opened, lambda s: cards.undo_card_change(s, undo))

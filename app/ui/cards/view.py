@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.browser import CardDetail, CardFilter
 from app.core.flashcards.cards import CardChange, CardUndo
 from app.core.flashcards.decks import DeckInfo
@@ -34,13 +34,15 @@ from app.ui.cards.editor import CardEditorPanel
 from app.ui.cards.filter_bar import FilterBar
 from app.ui.cards.model import CREATED, HEADERS, SORT_KEYS, CardTableModel
 from app.ui.context import ViewContext
+from app.ui.refresh import RefreshOnChange
 
-SHOWS = ("cards", "decks", "tags")
 WIDTHS = (250, 160, 130, 100, 76, 86, 64, 60, 56, 86)
 
 
-class CardBrowserView(QWidget):
+class CardBrowserView(RefreshOnChange, QWidget):
     """The sidebar's "Cards". Loads when first shown; refreshes on writes touching SHOWS."""
+
+    SHOWS = Change.CARDS | Change.DECKS | Change.TAGS
 
     title = "Cards"
 
@@ -49,7 +51,7 @@ class CardBrowserView(QWidget):
         self.context = context
         self.decks: tuple[DeckInfo, ...] = ()
         self.last_undo: CardUndo | None = None
-        self._stale = True
+        self.mark_stale()  # loads when first shown
         self._keep: list[str] = []
 
         self.filter_bar = FilterBar()
@@ -122,16 +124,13 @@ class CardBrowserView(QWidget):
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        context.runner.data_changed.connect(self._on_data_changed)
+        self.listen_for_changes(context.runner)
 
     # --- loading -----------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload(stale=True)
+    def refresh_for(self, _changes: Change) -> None:
+        self.reload(stale=True)
 
     def reload(self, stale: bool = False) -> None:
-        self._stale = False
         self.count_label.setText("Loading…")
         self.model.refresh(stale=stale)
         opened = self.context.opened
@@ -150,14 +149,6 @@ class CardBrowserView(QWidget):
     def _ids_loaded(self, count: int) -> None:
         self.count_label.setText("1 card" if count == 1 else f"{count:,} cards")
         self._selection_changed()
-
-    def _on_data_changed(self, changes: Changes) -> None:
-        if not changes.touches(*SHOWS):
-            return
-        if self.isVisible():
-            self.reload(stale=True)
-        else:
-            self._stale = True
 
     def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
         if column not in SORT_KEYS:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.opening import open_profile
 from app.core.profile_changes import change_password, trash_profile
 from app.core.profiles import Profile, create_profile, rename_profile
@@ -24,7 +24,7 @@ class ProfileEdited:
     """A profile's file changed; `profile` is None after a delete."""
 
     profile: Profile | None
-    changes: Changes = field(default_factory=lambda: Changes.of("profile"))
+    changes: Change = field(default_factory=lambda: Change.PROFILE)
 
 
 def _passwords(first: QLineEdit, second: QLineEdit, dialog: WorkDialog) -> tuple[bool, str | None]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.courses.content import Check
 from app.core.opening import OpenProfile
 from app.errors import UserError
@@ -33,7 +33,7 @@ class CardMaker:
 class CardMade:
     deck_name: str
     created: bool  # False: this check already had a card
-    changes: Changes
+    changes: Change
 
 
 def find_card_maker() -> CardMaker | None:
@@ -79,9 +79,9 @@ def make_card(
         deck = maker.ensure_deck(session, name)
         made = maker.card_from_check(session, lesson_id, index, check_as_dict(check), deck.id)
     changes = getattr(made, "changes", None)
-    if not isinstance(changes, Changes):
+    if not isinstance(changes, Change):
         raise UserError("The flashcard could not be made: the flashcards part gave no result.")
     created = bool(getattr(made, "created", True))
     if created:  # the deck may be new too
-        changes = Changes(changes.kinds | {"decks"}, changes.everything)
+        changes |= Change.DECKS
     return CardMade(name, created, changes)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.courses.library import ContinueTarget, LibraryRow, LibrarySort
 from app.ui.context import ViewContext
 from app.ui.lessons.data import read_continue, read_library
@@ -33,9 +33,9 @@ from app.ui.lessons.library_model import (
     ProgressDelegate,
 )
 from app.ui.lessons.widgets import EnterOpens, heading, muted, rescale
+from app.ui.refresh import RefreshOnChange
 
 SEARCH_DELAY_MS = 250
-SHOWS = ("courses", "lessons", "lesson_progress")
 SORTS = (
     (LibrarySort.LAST_STUDIED, "Last studied"),
     (LibrarySort.TOPIC, "Course name"),
@@ -55,9 +55,11 @@ NO_COURSES = (
 )
 
 
-class LibraryPage(QWidget):
+class LibraryPage(RefreshOnChange, QWidget):
     """`course_chosen(course_id)`: open the course's outline.
     `lesson_chosen(lesson_id)`: Continue picked the lesson to open."""
+
+    SHOWS = Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS
 
     course_chosen = Signal(str)
     lesson_chosen = Signal(str)
@@ -140,7 +142,7 @@ class LibraryPage(QWidget):
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self._focus_search)
         self.search.returnPressed.connect(self._search_now)
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
         self.refresh()
 
     def selected_course_id(self) -> str | None:
@@ -161,10 +163,6 @@ class LibraryPage(QWidget):
             on_done=lambda rows: self._show_rows(request, rows),
             owner=self,
         )
-
-    def on_data_changed(self, changes: Changes) -> None:
-        if changes.touches(*SHOWS):
-            self.refresh()
 
     def continue_course(self) -> None:
         course_id = self.selected_course_id()

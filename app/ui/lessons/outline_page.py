@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.courses.outline import CourseOutline
 from app.ui.context import ViewContext
 from app.ui.lessons.data import read_outline
@@ -28,8 +28,7 @@ from app.ui.lessons.outline_model import (
     PlacementModel,
 )
 from app.ui.lessons.widgets import EnterOpens, heading, muted, rescale
-
-SHOWS = ("courses", "lessons", "lesson_progress", "placement")
+from app.ui.refresh import RefreshOnChange
 
 
 def _tree(model: OutlineModel | PlacementModel) -> QTreeView:
@@ -48,9 +47,11 @@ def _tree(model: OutlineModel | PlacementModel) -> QTreeView:
     return tree
 
 
-class OutlinePage(QWidget):
+class OutlinePage(RefreshOnChange, QWidget):
     """Shows one course; `lesson_chosen(lesson_id)` asks to open a lesson,
     `gone()` says the course no longer exists."""
+
+    SHOWS = Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS | Change.PLACEMENT
 
     lesson_chosen = Signal(str)
     loaded = Signal(object)  # CourseOutline
@@ -118,7 +119,7 @@ class OutlinePage(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.no_placement)
         rescale(self)
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
 
     def show_course(self, course_id: str) -> None:
         if course_id != self.course_id:
@@ -140,10 +141,6 @@ class OutlinePage(QWidget):
             on_done=lambda found: self._show(request, found),
             owner=self,
         )
-
-    def on_data_changed(self, changes: Changes) -> None:
-        if changes.touches(*SHOWS):
-            self.refresh()
 
     def _show(self, request: int, course: CourseOutline | None) -> None:
         if request != self._request:

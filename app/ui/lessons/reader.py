@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.courses.lesson_log import LessonStatus, Recorded
 from app.errors import UserError
 from app.ui.context import ViewContext
@@ -39,14 +39,16 @@ from app.ui.lessons.widgets import (
     rescale,
     scaled_font,
 )
+from app.ui.refresh import RefreshOnChange
 
 LINE_CHARACTERS = 75  # a comfortable line length for reading
 NOTICE_MS = 8000
-RELOADS = ("courses", "lessons")
 
 
-class ReaderPage(QWidget):
+class ReaderPage(RefreshOnChange, QWidget):
     """`loaded(ReaderLesson)` after a lesson is shown; `gone()` when it no longer exists."""
+
+    SHOWS = Change.COURSES | Change.LESSONS
 
     loaded = Signal(object)
     gone = Signal()
@@ -137,7 +139,7 @@ class ReaderPage(QWidget):
         self._add_shortcuts()
         self._apply_zoom()
         self._show_navigation()
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
 
     def _add_shortcuts(self) -> None:
         keys = {
@@ -233,8 +235,8 @@ class ReaderPage(QWidget):
         if self.lesson is not None and recorded.lesson_id == self.lesson.view.lesson_id:
             self._show_state(recorded.state.status, recorded.state.score)
 
-    def on_data_changed(self, changes: Changes) -> None:
-        if self.lesson_id is not None and changes.touches(*RELOADS):
+    def refresh(self) -> None:
+        if self.lesson_id is not None:
             self.show_lesson(self.lesson_id, record=False)
 
     # Actions

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.ui.context import ViewContext
 from app.ui.lessons.widgets import heading, muted, rescale
+from app.ui.refresh import RefreshOnChange
 
 if TYPE_CHECKING:  # the lessons core loads on the worker, off the first paint's path
     from app.core.courses.library import CourseInProgress
@@ -32,12 +33,11 @@ def read_in_progress(opened: OpenProfile) -> CourseInProgress | None:
     return read(opened)
 
 
-SHOWS = ("courses", "lessons", "lesson_progress")
-
-
-class ContinueCourseSection(QFrame):
+class ContinueCourseSection(RefreshOnChange, QFrame):
     """`open_lesson_requested(lesson_id)`: the learner wants to go on with that lesson (the
     window switches to Lessons and opens it)."""
+
+    SHOWS = Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS
 
     open_lesson_requested = Signal(str)
 
@@ -68,7 +68,7 @@ class ContinueCourseSection(QFrame):
         layout.addLayout(row)
         rescale(self)
         self.hide()
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
         self.refresh()
 
     def refresh(self) -> None:
@@ -77,9 +77,10 @@ class ContinueCourseSection(QFrame):
             lambda _progress: read_in_progress(opened), on_done=self._show, owner=self
         )
 
-    def on_data_changed(self, changes: Changes) -> None:
-        if changes.touches(*SHOWS):
-            self.refresh()
+    def on_screen(self) -> bool:
+        # It hides itself when it has nothing to show: Today's visibility is what counts.
+        parent = self.parentWidget()
+        return parent is not None and parent.isVisible()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):

@@ -17,7 +17,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.decks import load_tree
 from app.core.opening import OpenProfile
 from app.core.progress import Progress
@@ -36,7 +36,7 @@ from app.ui.tasks import TaskHandle
 
 CARD_FILTER = "Card files (*.csv *.tsv *.txt *.apkg);;All files (*)"
 CANCELLED_TITLE = "Import Cancelled"  # as the legacy import's
-IMPORT_CHANGES = Changes.of("cards", "decks", "tags", "reviews")
+IMPORT_CHANGES = Change.CARDS | Change.DECKS | Change.TAGS | Change.REVIEWS
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class CardsImported:
     """What an import wrote; `changes` makes the runner tell the views."""
 
     report: CsvImportReport | ApkgImportReport
-    changes: Changes = IMPORT_CHANGES
+    changes: Change = IMPORT_CHANGES
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.courses.markdown import display_markdown
 from app.core.flashcards.browser import CardFilter, count_cards
 from app.core.flashcards.cards import CardUndo
 from app.core.flashcards.queue import DeckCounts
 from app.core.flashcards.review import REVIEW_CHANGES, NextCard, SessionSummary, session_summary
 from app.core.opening import OpenProfile
-
-# Kinds of change that alter what the Review view shows ("flashcards": the sample decks were
-# loaded or removed, as `app.core.samples` announces it); kept with the light Today section.
-from app.ui.review.today_section import SHOWS as SHOWS
 
 if TYPE_CHECKING:
     from app.core.flashcards.optimise import Optimised
@@ -58,7 +54,7 @@ class Answered:
     label: str  # names it after "Undid the ..."
     note: str  # what the pane says about it
     step: ReviewStep
-    changes: Changes
+    changes: Change
 
 
 def media_dir(opened: OpenProfile) -> Path:
@@ -141,10 +137,10 @@ def answer(
         result, found = review.answer(card_id, rating, duration_ms, now)
     step = step_from(opened, deck_id, [*session_ids, result.review_id], now, found)
     note = f"{result.rating.name.title()}: due again in {result.interval_label}"
-    return Answered(result.review_id, "answer", note, step, Changes())
+    return Answered(result.review_id, "answer", note, step, Change.NONE)
 
 
-def settle(sessions: ReviewSessions) -> Changes:
+def settle(sessions: ReviewSessions) -> Change:
     """Commit the last answer; what it changed, to announce (raises UserError if it could not
     be saved: the card then comes back)."""
     sessions.flush()
@@ -220,10 +216,10 @@ def read_due_today(opened: OpenProfile) -> tuple[DeckCounts, ...]:
 
 # --- decks and cards ---------------------------------------------------------------------------
 
-DECK_CHANGES = Changes.of("decks")
+DECK_CHANGES = Change.DECKS
 
 
-def create_deck(opened: OpenProfile, name: str, parent_id: str | None) -> Changes:
+def create_deck(opened: OpenProfile, name: str, parent_id: str | None) -> Change:
     from app.core.flashcards.decks import create_deck as create
 
     with opened.database.write_session() as session:
@@ -231,21 +227,21 @@ def create_deck(opened: OpenProfile, name: str, parent_id: str | None) -> Change
     return DECK_CHANGES
 
 
-def rename_deck(opened: OpenProfile, deck_id: str, name: str) -> Changes:
+def rename_deck(opened: OpenProfile, deck_id: str, name: str) -> Change:
     from app.core.flashcards.decks import rename_deck as rename
 
     with opened.database.write_session() as session:
         return rename(session, deck_id, name)
 
 
-def move_deck(opened: OpenProfile, deck_id: str, parent_id: str | None) -> Changes:
+def move_deck(opened: OpenProfile, deck_id: str, parent_id: str | None) -> Change:
     from app.core.flashcards.decks import move_deck as move
 
     with opened.database.write_session() as session:
         return move(session, deck_id, parent_id)
 
 
-def delete_deck(opened: OpenProfile, deck_id: str) -> Changes:
+def delete_deck(opened: OpenProfile, deck_id: str) -> Change:
     from app.core.flashcards.decks import delete_deck as delete
 
     with opened.database.write_session() as session:
@@ -275,7 +271,7 @@ def optimise_deck(opened: OpenProfile, deck_id: str, progress: Progress) -> Opti
     return fit_parameters(histories, current, progress)
 
 
-def save_deck_options(opened: OpenProfile, deck_id: str, options: DeckOptions) -> Changes:
+def save_deck_options(opened: OpenProfile, deck_id: str, options: DeckOptions) -> Change:
     from app.core.flashcards.decks import update_deck_settings
 
     with opened.database.write_session() as session:
@@ -306,7 +302,7 @@ class CardText:
 @dataclass(frozen=True)
 class SavedCard:
     card_id: str
-    changes: Changes
+    changes: Change
 
 
 def save_card(opened: OpenProfile, text: CardText) -> SavedCard:
@@ -319,13 +315,13 @@ def save_card(opened: OpenProfile, text: CardText) -> SavedCard:
         deck_id = text.deck_id or ensure_deck(session, "Default").id
         if text.card_id is None:
             change = add_card(session, deck_id, text.front, text.back, tags=text.tags)
-            kinds = change.changes.kinds | {"decks"}  # a Default deck may be new
-            return SavedCard(change.card_ids[0], Changes(frozenset(kinds)))
+            # a Default deck may be new
+            return SavedCard(change.card_ids[0], change.changes | Change.DECKS)
         moved = get_card(session, text.card_id).deck_id != deck_id
         edit_card(session, text.card_id, front=text.front, back=text.back, tags=text.tags)
         if moved:
             move_cards(session, [text.card_id], deck_id)
-    return SavedCard(text.card_id, Changes.of("cards", "tags"))
+    return SavedCard(text.card_id, Change.CARDS | Change.TAGS)
 
 
 def preview(opened: OpenProfile, front: str, back: str) -> tuple[str, str]:

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.decks import DeckInfo
 from app.core.flashcards.queue import DeckCounts
 from app.ui.context import ViewContext
 from app.ui.dialogs.forms import WorkDialog, confirm
+from app.ui.refresh import RefreshOnChange
 from app.ui.review import data
 from app.ui.review.deck_dialogs import (
     DeckOptionsDialog,
@@ -35,8 +36,10 @@ from app.ui.review.deck_dialogs import (
 from app.ui.review.deck_model import DECK_ID_ROLE, DUE, LEARN, NAME, NEW, DeckTreeModel
 
 
-class DeckPanel(QWidget):
+class DeckPanel(RefreshOnChange, QWidget):
     """`review_requested(deck_id)`: study this deck now ("" means every deck)."""
+
+    SHOWS = Change.CARDS | Change.REVIEWS | Change.DECKS | Change.TAGS
 
     review_requested = Signal(str)
 
@@ -89,7 +92,7 @@ class DeckPanel(QWidget):
         layout.addLayout(buttons)
         self.tree.selectionModel().currentChanged.connect(self._enable_actions)
         self._enable_actions()
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
         self.refresh()
 
     def _action(self, text: str, slot: object, key: str) -> QAction:
@@ -106,10 +109,6 @@ class DeckPanel(QWidget):
         self.context.runner.run_read(
             lambda _progress: data.read_decks(opened), on_done=self._show_rows, owner=self
         )
-
-    def on_data_changed(self, changes: Changes) -> None:
-        if changes.touches(*data.SHOWS):
-            self.refresh()
 
     def _show_rows(self, rows: tuple[DeckCounts, ...]) -> None:
         chosen = self.selected_deck_id()

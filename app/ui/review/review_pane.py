@@ -20,12 +20,13 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.cards import CardUndo
 from app.core.flashcards.review import CardToShow
 from app.core.flashcards.review_session import AnswerNotSaved
 from app.errors import UserError
 from app.ui.context import ViewContext
+from app.ui.refresh import RefreshOnChange
 from app.ui.review import data
 from app.ui.review.card_view import CardBrowser, both_sides
 from app.ui.review.finished import FinishedPage, empty_text
@@ -37,12 +38,14 @@ FRONT_KEYS, BACK_KEYS, NO_KEYS = range(3)
 RECHECK_MS = 60_000  # the empty state looks again for learning cards that fell due
 
 
-class ReviewPane(QWidget):
+class ReviewPane(RefreshOnChange, QWidget):
     """`edit_requested(card)`: the learner pressed E on this card (the view opens the editor).
     `step_shown()`: a new step is on screen (tests wait for it)."""
 
     edit_requested = Signal(object)
     step_shown = Signal()
+    SHOWS = Change.CARDS | Change.REVIEWS | Change.DECKS | Change.TAGS
+    SKIPS_OWN_CHANGES = True  # its own answers, undos and edits arrive with their next step
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,7 +58,6 @@ class ReviewPane(QWidget):
         self.undo_stack: list[tuple[str | CardUndo, str]] = []
         self.session_ids: list[str] = []  # this session's answers, for its summary
         self._request = 0
-        self._own_change = False
         self.sessions = data.ReviewSessions()
         self._shown_at = QElapsedTimer()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -102,7 +104,7 @@ class ReviewPane(QWidget):
         self._recheck = QTimer(self)
         self._recheck.setInterval(RECHECK_MS)
         self._recheck.timeout.connect(self.refresh)
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
         self._show_keys()
 
     def _action(self, text: str, slot: Callable[[], object], *keys: str) -> QAction:
@@ -140,11 +142,8 @@ class ReviewPane(QWidget):
             owner=self,
         )
 
-    def on_data_changed(self, changes: Changes) -> None:
-        if self._own_change:  # announced right after our own step arrived: already shown
-            self._own_change = False
-            return
-        if changes.touches(*data.SHOWS) and not self.busy:
+    def refresh_for(self, _changes: Change) -> None:
+        if not self.busy:  # a step under way shows the changes when it arrives
             self.refresh()
 
     def _arrived(self, step: data.ReviewStep, token: int) -> None:
@@ -292,7 +291,6 @@ class ReviewPane(QWidget):
         )
 
     def _written(self, result: data.Answered, token: int) -> None:
-        self._own_change = bool(result.changes)
         if result.undo is not None:
             self.undo_stack.append((result.undo, result.label))
             if isinstance(result.undo, str):
@@ -302,8 +300,8 @@ class ReviewPane(QWidget):
             self.busy = False
             self._show_step(result.step, fresh=True)
 
-    def _settled(self, _changes: Changes) -> None:
-        self._own_change = True  # the announcement that follows: already on screen
+    def _settled(self, _changes: Change) -> None:
+        """The answer is on disk; its announcement (initiated here) is already on screen."""
 
     def _write_failed(self, error: UserError) -> None:
         if isinstance(error, AnswerNotSaved):

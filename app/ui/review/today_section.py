@@ -20,15 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.ui.context import ViewContext
+from app.ui.refresh import RefreshOnChange
 
 if TYPE_CHECKING:  # the flashcards core loads on the worker, off the first paint's path
     from app.core.flashcards.queue import DeckCounts
     from app.core.opening import OpenProfile
-
-# The kinds of change that alter what the Review view and this section show.
-SHOWS = ("cards", "reviews", "decks", "tags", "flashcards")
 
 
 def read_due_today(opened: OpenProfile) -> tuple[DeckCounts, ...]:
@@ -44,9 +42,11 @@ def cards_text(n: int) -> str:
     return "1 card" if n == 1 else f"{n} cards"
 
 
-class DueCardsSection(QFrame):
+class DueCardsSection(RefreshOnChange, QFrame):
     """`review_requested(deck_id)`: study now; "" means all decks (the window switches to
     Review and calls `ReviewView.start_review`)."""
+
+    SHOWS = Change.CARDS | Change.REVIEWS | Change.DECKS | Change.TAGS
 
     review_requested = Signal(str)
 
@@ -77,7 +77,7 @@ class DueCardsSection(QFrame):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
         self.refresh()
 
     def refresh(self) -> None:
@@ -86,9 +86,10 @@ class DueCardsSection(QFrame):
             lambda _progress: read_due_today(opened), on_done=self._show, owner=self
         )
 
-    def on_data_changed(self, changes: Changes) -> None:
-        if changes.touches(*SHOWS):
-            self.refresh()
+    def on_screen(self) -> bool:
+        # It hides itself when it has nothing to show: Today's visibility is what counts.
+        parent = self.parentWidget()
+        return parent is not None and parent.isVisible()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):

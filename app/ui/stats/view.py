@@ -7,7 +7,7 @@ when shown, and again after writes touching cards, reviews or decks.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QPalette, QShowEvent
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.flashcards.decks import DeckInfo
 from app.core.flashcards.stats import Retention
 from app.ui.context import ViewContext
+from app.ui.refresh import RefreshOnChange
 from app.ui.stats import data
 from app.ui.stats.charts import ChartPanel, show_counts, show_forecast, show_reviews
 
-SHOWS = ("cards", "reviews", "decks")
 PERIODS = ((30, "Last 30 days"), (90, "Last 90 days"), (365, "Last 365 days"))
 NO_REVIEWS = "No reviews yet"
 
@@ -40,13 +40,14 @@ def _percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate * 100:.1f} %"
 
 
-class StatisticsView(QWidget):
+class StatisticsView(RefreshOnChange, QWidget):
     title = "Statistics"
+    SHOWS = Change.CARDS | Change.REVIEWS | Change.DECKS
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self._stale = True
+        self.mark_stale()  # loads when first shown
         self._query = 0
         self.shown: data.StatisticsRead | None = None
 
@@ -118,16 +119,11 @@ class StatisticsView(QWidget):
         layout.addWidget(self.pages, 1)
         self.deck.currentIndexChanged.connect(lambda _i: self.refresh())
         self.period.currentIndexChanged.connect(lambda _i: self.refresh())
-        context.runner.data_changed.connect(self._on_data_changed)
+        self.listen_for_changes(context.runner)
 
     @property
     def charts(self) -> tuple[ChartPanel, ...]:
         return (self.reviews_chart, self.forecast_chart, self.counts_chart)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -135,17 +131,11 @@ class StatisticsView(QWidget):
             for chart in self.charts:
                 chart.apply_palette(self.palette())
 
-    def _on_data_changed(self, changes: Changes) -> None:
-        if not changes.touches(*SHOWS):
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
+    def refresh_for(self, _changes: Change) -> None:
+        self.reload()
 
     def reload(self) -> None:
         """Read the decks and the statistics again."""
-        self._stale = False
         opened = self.context.opened
         self.context.runner.run_read(
             lambda _p: data.read_decks(opened), on_done=self._decks_arrived, owner=self

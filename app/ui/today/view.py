@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Changes
+from app.core.changes import Change
 from app.core.opening import OpenProfile
 from app.ui.context import ViewContext
-
-# Kinds of change that alter what Today shows.
-SHOWS = ("profile", "settings")
+from app.ui.refresh import RefreshOnChange
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ def read_summary(opened: OpenProfile) -> TodaySummary:
         return TodaySummary(has_sample_content=has_sample_content(session))
 
 
-def remove_samples(opened: OpenProfile) -> Changes:
+def remove_samples(opened: OpenProfile) -> Change:
     from app.core.samples import remove_sample_content
 
     with opened.database.write_session() as session:
@@ -71,8 +69,10 @@ def _scale_font(label: QLabel) -> None:
     label.setFont(font)
 
 
-class TodayView(QWidget):
+class TodayView(RefreshOnChange, QWidget):
     """Refreshes itself whenever a write touches the profile or its settings."""
+
+    SHOWS = Change.PROFILE | Change.SETTINGS
 
     title = "Today"
 
@@ -111,7 +111,7 @@ class TodayView(QWidget):
         samples_layout.addWidget(self.remove_samples_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.samples.hide()
 
-        self.sections: list[QWidget] = []
+        self.sections: list[RefreshOnChange] = []
         self._column = column = QVBoxLayout()
         column.setSpacing(12)
         column.addWidget(self.greeting)
@@ -134,10 +134,10 @@ class TodayView(QWidget):
         self._clock.setInterval(60_000)
         self._clock.timeout.connect(self._show_time_of_day)
         self._clock.start()
-        context.runner.data_changed.connect(self.on_data_changed)
+        self.listen_for_changes(context.runner)
         self.refresh()
 
-    def add_section(self, section: QWidget) -> None:
+    def add_section(self, section: RefreshOnChange) -> None:
         """Host another view's part of Today (above the sample content panel). A section hides
         itself when it has nothing to show; "Nothing to study yet" shows while all are hidden."""
         self.sections.append(section)
@@ -152,6 +152,11 @@ class TodayView(QWidget):
         ):
             self._show_empty()
         return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        for section in self.sections:  # hidden ones (nothing to show) get no show event
+            section.refresh_if_stale()
 
     def _show_empty(self) -> None:
         self.empty.setVisible(all(section.isHidden() for section in self.sections))
@@ -169,10 +174,6 @@ class TodayView(QWidget):
         self.context.runner.run_read(
             lambda _progress: read_summary(opened), on_done=self._show_summary, owner=self
         )
-
-    def on_data_changed(self, changes: Changes) -> None:
-        if changes.touches(*SHOWS):
-            self.refresh()
 
     def remove_sample_content(self) -> None:
         opened = self.context.opened
