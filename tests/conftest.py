@@ -11,6 +11,15 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def features_installed() -> None:
+    """As the entry point does: every feature's sample content is known before profiles are
+    made."""
+    from app.features import install_samples
+
+    install_samples()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data dir, announced through STUDYDESK_DATA_DIR as a portable install would."""

@@ -1,37 +1,24 @@
 """Headless commands over the same core functions the GUI uses.
 
-Each feature keeps its commands in its own module here, registered in `COMMAND_MODULES`.
+Each feature keeps its commands in its own module here and declares it in `app.features`.
 Exit codes: 0 done, 1 a clear problem (one line on stderr), 2 usage, 70 a bug (logged).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import (
-    card_commands,
-    course_commands,
-    db_commands,
-    import_commands,
-    profile_commands,
-)
 from app.cli.common import CommandTable
 from app.errors import UserError
+from app.features import FEATURES, install_samples
 from app.paths import data_locations
 
 log = logging.getLogger(__name__)
-
-COMMAND_MODULES = (
-    profile_commands,
-    db_commands,
-    import_commands,
-    course_commands,
-    card_commands,
-)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
@@ -50,14 +37,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
         help="open the window as a normal launch would, wait for the first paint, exit",
     )
     table = CommandTable(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    for module in COMMAND_MODULES:
-        module.register(table)
+    for feature in FEATURES:
+        for name in feature.cli_modules:
+            importlib.import_module(name).register(table)
     return parser, table
 
 
 def run(argv: Sequence[str]) -> int:
     parser, table = build_parser()
     args = parser.parse_args(list(argv))
+    install_samples()  # before any profile is created, by the window or a command
     locations = data_locations(args.data_dir)
     if args.command is None:
         from app.main import run_gui

@@ -1,13 +1,14 @@
 """Bundled sample content: loaded into a new profile, marked as sample, removable in one action.
 
-Each feature registers a `SampleKind` (how to load its sample rows and how to remove them). The
-profile setting `sample_content` records which kinds were loaded, so a removed sample never comes
-back and a kind added by a later version is offered to existing profiles only through the GUI.
+Each feature declares its `SampleKind`s (how to load its sample rows and how to remove them) in
+`app.features`, whose `install_samples()` the entry point calls before any profile is opened; core
+itself never imports the importers that load them. The profile setting `sample_content` records
+which kinds were loaded, so a removed sample never comes back and a kind added by a later version
+is offered to existing profiles only through the GUI.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.core.changes import Change
-from app.db.models import ProfileSetting
 from app.paths import resources_dir
 
 SETTING_KEY = "sample_content"
@@ -31,34 +31,26 @@ class SampleKind:
 
 _KINDS: dict[str, SampleKind] = {}
 
-# Features whose sample content ships with the app: each module has `KIND` and `register()`.
-# They are registered on first use, so neither the GUI nor the CLI has to remember to.
-BUILTIN_SAMPLE_MODULES = ("app.core.courses.sample", "app.core.flashcards.sample")
-
-
-def _ensure_builtins() -> None:
-    for name in BUILTIN_SAMPLE_MODULES:
-        module = importlib.import_module(name)
-        if module.KIND not in _KINDS:
-            module.register()
-
 
 def register_sample(kind: SampleKind) -> None:
     _KINDS[kind.name] = kind
 
 
 def registered_samples() -> list[str]:
-    _ensure_builtins()
     return sorted(_KINDS)
 
 
 def _state(session: Session) -> dict[str, list[str]]:
+    from app.db.models import ProfileSetting  # the models load off the window's first paint
+
     row = session.get(ProfileSetting, SETTING_KEY)
     value = row.value if row is not None else None
     return dict(value) if isinstance(value, dict) else {"loaded": [], "removed": []}
 
 
 def _save(session: Session, state: dict[str, list[str]]) -> None:
+    from app.db.models import ProfileSetting
+
     row = session.get(ProfileSetting, SETTING_KEY)
     if row is None:
         session.add(ProfileSetting(key=SETTING_KEY, value=state))
@@ -68,7 +60,6 @@ def _save(session: Session, state: dict[str, list[str]]) -> None:
 
 def load_sample_content(session: Session, folder: Path | None = None) -> Change:
     """Load every registered sample not loaded or removed before, in the caller's transaction."""
-    _ensure_builtins()
     folder = folder or resources_dir() / "sample"
     state = _state(session)
     done = set(state.get("loaded", [])) | set(state.get("removed", []))
@@ -90,7 +81,6 @@ def has_sample_content(session: Session) -> bool:
 
 def remove_sample_content(session: Session) -> Change:
     """Soft-delete every sample row, in the caller's transaction; the learner's own rows stay."""
-    _ensure_builtins()
     state = _state(session)
     removed = []
     changes = Change.SETTINGS

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.core.opening import OpenProfile
 from app.paths import DataLocations
 from app.ui.device_settings import DeviceSettings
 from app.ui.error_dialog import ErrorReporter
+from app.ui.navigation import Navigator
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Appearance
 
@@ -23,6 +24,8 @@ class ViewContext:
     settings: DeviceSettings
     appearance: Appearance
     reporter: ErrorReporter
+    # Where a view asks to show something in another view (the window routes it).
+    navigator: Navigator = field(default_factory=Navigator)
 
     @property
     def profile_name(self) -> str:

@@ -1,7 +1,9 @@
-"""The main window: assembles the sidebar, the views, the menus and the status bar.
+"""The main window: assembles the sidebar, the views, the Today sections and the menus that the
+features declare (`app.features`), and the status bar.
 
 Views do their own work and listen to `runner.data_changed` themselves; the window only
-switches between them and hosts the actions that concern the whole profile (import, backups,
+switches between them, routes the `Navigator`'s typed requests to the view that opens each
+destination, and hosts the actions that concern the whole profile (legacy import, backups,
 profiles, settings).
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -31,12 +34,13 @@ from app.core.changes import Change
 from app.core.restoring import RestoreResult
 from app.db.backup import BackupInfo
 from app.errors import UserError
+from app.features import FEATURES, Destination, MenuAction, load
+from app.features.declarations import DESTINATION_METHODS
 from app.ui.context import ViewContext
 from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.dialogs.restore import RestoreDialog
 from app.ui.error_dialog import show_message
-from app.ui.lessons.today_section import ContinueCourseSection
-from app.ui.review.today_section import DueCardsSection
+from app.ui.refresh import RefreshOnChange
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
@@ -103,12 +107,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.profile_label)
         today = self.pages.get(0)
         assert isinstance(today, TodayView)
-        self.continue_section = ContinueCourseSection(context)
-        today.add_section(self.continue_section)
-        self.continue_section.open_lesson_requested.connect(self.open_lesson)
-        self.due_cards_section = DueCardsSection(context)
-        today.add_section(self.due_cards_section)
-        self.due_cards_section.review_requested.connect(self.start_review)
+        self.today_sections: list[RefreshOnChange] = []
+        for feature in FEATURES:
+            for declared in feature.today:
+                section = load(declared.factory)(context)
+                today.add_section(section)
+                self.today_sections.append(section)
+        context.navigator.requested.connect(self.navigate)
         self._build_menus()
         self._show_profile_name()
         context.runner.data_changed.connect(self._on_data_changed)
@@ -125,9 +130,12 @@ class MainWindow(QMainWindow):
         self.import_action = file.addAction("&Import…", self.import_files)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setToolTip("Bring in lessons, questions and notes from the older apps")
-        file.addAction("Import &Course…", self.import_course)
-        file.addAction("Import Car&ds…", self.import_cards)
-        file.addAction("E&xport Course…", self.export_course)
+        self.feature_actions = [
+            self._add_feature_action(file, declared)
+            for feature in FEATURES
+            for declared in feature.menu_actions
+            if declared.menu == "File"
+        ]
         file.addSeparator()
         self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
@@ -174,34 +182,26 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction("&About Study Desk", self.about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
-    # File menu
-    def _show(self, title: str) -> Any:
-        row = self.pages.row_of(title)
+    def _add_feature_action(self, menu: QMenu, declared: MenuAction) -> QAction:
+        action = menu.addAction(declared.text)
+        if declared.shortcut:
+            action.setShortcut(QKeySequence(declared.shortcut))
+        action.setToolTip(declared.tip)
+        action.triggered.connect(lambda _checked=False: load(declared.run)(self.context, self))
+        return action
+
+    # Navigation
+    def navigate(self, destination: Destination, values: tuple[object, ...]) -> None:
+        """Show the view that opens `destination` and hand it the values (its typed method)."""
+        row = self.pages.row_opening(destination)
         self.sidebar.setCurrentRow(row)
-        return self.pages.get(row)
+        getattr(self.pages.get(row), DESTINATION_METHODS[destination])(*values)
 
-    def start_review(self, deck_id: str) -> None:
-        self._show("Review").start_review(deck_id or None)
+    def view_of(self, title: str) -> QWidget | None:
+        """A feature's view if it has been built (menu actions ask for their own view)."""
+        return self.pages.built[self.pages.row_of(title)]
 
-    def open_lesson(self, lesson_id: str) -> None:
-        self._show("Lessons").open_lesson(lesson_id)
-
-    def import_cards(self) -> None:
-        from app.ui.review.card_import import import_cards
-
-        import_cards(self.context, self)
-
-    def import_course(self) -> None:
-        from app.ui.lessons.pack_actions import import_course_pack
-
-        import_course_pack(self.context, self)
-
-    def export_course(self) -> None:
-        from app.ui.lessons.pack_actions import export_course_pack
-
-        lessons = self.pages.get(self.pages.row_of("Lessons"))
-        export_course_pack(self.context, self, getattr(lessons, "current_course_id", None))
-
+    # File menu
     def import_files(self) -> None:
         """Ask for files, then import them; other learners' data goes to their own profiles."""
         if self.legacy_import is not None:
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
             self,
             "About Study Desk",
             f"Study Desk {__version__}\n"
-            "Lessons, flashcards, videos, notes and plans, all on your own computer.\n\n"
+            "Lessons and flashcards with spaced repetition, all on your own computer.\n\n"
             f"Your data: {locations.root}\nLog files: {locations.logs_dir}",
             QMessageBox.Icon.Information,
         )

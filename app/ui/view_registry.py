@@ -6,42 +6,19 @@ when the learner first opens them, or when another part of the window asks for o
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from app.features import FEATURES, Destination, ViewDecl, load
 from app.ui.context import ViewContext
 
-
-@dataclass(frozen=True)
-class ViewSpec:
-    title: str
-    path: str  # "package.module:ClassName"
-
-    def factory(self) -> Callable[[ViewContext], QWidget]:
-        module, _, name = self.path.partition(":")
-        view_class: Callable[[ViewContext], QWidget] = getattr(
-            importlib.import_module(module), name
-        )
-        return view_class
-
-
-# In sidebar order (Ctrl+1, Ctrl+2, ...); each feature adds its view here.
-VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("Today", "app.ui.today.view:TodayView"),
-    ViewSpec("Lessons", "app.ui.lessons.view:LessonsView"),
-    ViewSpec("Review", "app.ui.review.view:ReviewView"),
-    ViewSpec("Cards", "app.ui.cards.view:CardBrowserView"),
-    ViewSpec("Statistics", "app.ui.stats.view:StatisticsView"),
-)
+# In sidebar order (Ctrl+1, Ctrl+2, ...), as the features declare them.
+VIEWS: tuple[ViewDecl, ...] = tuple(view for feature in FEATURES for view in feature.views)
 
 
 class LazyViews:
     """The stack's pages: the first built now, the others replaced on first use."""
 
-    def __init__(self, stack: QStackedWidget, context: ViewContext, specs: tuple[ViewSpec, ...]):
+    def __init__(self, stack: QStackedWidget, context: ViewContext, specs: tuple[ViewDecl, ...]):
         self.stack = stack
         self.context = context
         self.specs = specs
@@ -53,7 +30,8 @@ class LazyViews:
     def get(self, row: int) -> QWidget:
         view = self.built[row]
         if view is None:
-            view = self.specs[row].factory()(self.context)
+            view = load(self.specs[row].factory)(self.context)
+            assert isinstance(view, QWidget)
             placeholder = self.stack.widget(row)
             current = self.stack.currentIndex()
             self.stack.insertWidget(row, view)
@@ -66,6 +44,10 @@ class LazyViews:
 
     def row_of(self, title: str) -> int:
         return next(row for row, spec in enumerate(self.specs) if spec.title == title)
+
+    def row_opening(self, destination: Destination) -> int:
+        """The row of the view that opens `destination` (each is declared by exactly one)."""
+        return next(row for row, spec in enumerate(self.specs) if destination in spec.opens)
 
     def show(self, row: int) -> None:
         self.get(row)

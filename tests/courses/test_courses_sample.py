@@ -11,7 +11,6 @@ from app.paths import resources_dir
 
 
 def test_the_bundled_sample_course_loads_and_is_removed_with_the_samples(database):
-    sample.register()
     with database.write_session() as session:
         changes = load_sample_content(session, resources_dir() / "sample")
     assert changes & Change.COURSES

@@ -10,7 +10,6 @@ import pytest
 from flashcard_helpers import make_deck
 from sqlalchemy import func, select
 
-import app.cli as cli_module
 from app.cli import card_commands, run
 from app.core.changes import Change
 from app.core.flashcards import sample
@@ -22,6 +21,7 @@ from app.core.flashcards.tables import CARDS, DECKS
 from app.core.samples import load_sample_content, remove_sample_content
 from app.db.models import ImportSource
 from app.errors import UserError
+from app.features import FEATURES
 from app.importers.cards_csv import import_cards_csv, read_cards_csv
 from app.importers.cards_export import export_deck_csv, export_deck_markdown
 
@@ -151,7 +151,7 @@ def test_markdown_export_writes_a_file_per_card_with_its_images(database, tmp_pa
 
 
 def test_the_command_line_imports_and_exports(tmp_path: Path, capsys, monkeypatch):
-    assert card_commands in cli_module.COMMAND_MODULES
+    assert any(card_commands.__name__ in f.cli_modules for f in FEATURES)
     data = tmp_path / "data"
     source = tmp_path / "cards.csv"
     source.write_text("uno,one\ndos,two\n", encoding="utf-8")
@@ -181,7 +181,6 @@ def test_the_command_line_imports_and_exports(tmp_path: Path, capsys, monkeypatc
 
 
 def test_the_sample_deck_loads_and_goes_with_the_other_samples(database):
-    sample.register()
     with database.write_session() as session:
         load_sample_content(session)
     with database.read_session() as session:
@@ -212,15 +211,11 @@ def test_the_sample_deck_loads_and_goes_with_the_other_samples(database):
     assert live == []
 
 
-def test_a_new_profile_gets_the_sample_deck_once_registered_as_builtin(tmp_path, monkeypatch):
-    import app.core.samples as samples
+def test_a_new_profile_gets_the_sample_deck(tmp_path):
     from app.core.opening import open_profile
     from app.core.profiles import create_profile
     from app.paths import data_locations
 
-    monkeypatch.setattr(
-        samples, "BUILTIN_SAMPLE_MODULES", (*samples.BUILTIN_SAMPLE_MODULES, sample.__name__)
-    )
     locations = data_locations(tmp_path / "data")
     opened = open_profile(locations, create_profile(locations, "Ana"))
     try:

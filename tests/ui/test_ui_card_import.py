@@ -12,6 +12,7 @@ from typing import Any
 import apkg_builder
 import pytest
 import shiboken6
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -297,7 +298,7 @@ def test_an_anki_import_shows_its_progress_and_cancel_leaves_the_profile_as_it_w
     choose_file(monkeypatch, path)
     status = window.task_status
     try:
-        window.import_cards()
+        menu_action(window, "Import Car&ds…").trigger()
         assert held.reached.wait(WAIT_MS / 1000)  # the image and two cards are in
         qtbot.waitUntil(status.isVisible, timeout=WAIT_MS)
         qtbot.waitUntil(
@@ -338,7 +339,7 @@ def test_a_csv_import_is_cancelled_with_the_column_dialogs_cancel(
     choose_file(monkeypatch, path)
     status = window.task_status
     try:
-        window.import_cards()
+        menu_action(window, "Import Car&ds…").trigger()
         dialog = mapping_dialog(qtbot, window)
         qtbot.waitUntil(lambda: ok_button(dialog).isEnabled(), timeout=WAIT_MS)
         click(qtbot, ok_button(dialog))
@@ -359,3 +360,7 @@ def test_a_csv_import_is_cancelled_with_the_column_dialogs_cancel(
     assert cards_in(opened, "words") == set()
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
     assert not message_boxes()
+
+
+def menu_action(window: MainWindow, text: str) -> QAction:
+    return next(action for action in window.feature_actions if action.text() == text)

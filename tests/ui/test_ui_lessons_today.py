@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click
 
 from app.core.opening import OpenProfile
+from app.features import Destination
 from app.paths import DataLocations
 from app.ui.lessons.today_section import ContinueCourseSection
 from app.ui.today.view import TodayView, remove_samples
@@ -46,10 +47,10 @@ def test_continue_names_the_course_and_lesson_and_asks_to_open_it(
     )
     assert section.bar.value() == 0
     assert section.counts.text() == "0 of 52 lessons completed"
-    with qtbot.waitSignal(section.open_lesson_requested, timeout=WAIT_MS) as asked:
+    with qtbot.waitSignal(section.context.navigator.requested, timeout=WAIT_MS) as asked:
         click(qtbot, section.button)
     assert section.found is not None
-    assert asked.args == [section.found.target.lesson_id]
+    assert asked.args == [Destination.LESSON, (section.found.target.lesson_id,)]
 
 
 def test_a_new_profile_is_offered_its_sample_course_and_an_empty_one_nothing(

@@ -7,6 +7,7 @@ from review_helpers import SAMPLE_CARDS, WAIT_MS
 from ui_helpers import Gui, click
 
 from app.core.opening import OpenProfile
+from app.features import Destination
 from app.ui.review.today_section import DueCardsSection
 from app.ui.today.view import TodayView, remove_samples
 
@@ -25,9 +26,9 @@ def test_today_lists_the_sample_deck_with_its_due_count_and_starts_a_review(
     assert section.rows[0].counts.total == SAMPLE_CARDS
     assert section.total.text() == f"{SAMPLE_CARDS} cards to study today"
     assert not today.empty.isVisible()
-    with qtbot.waitSignal(section.review_requested, timeout=WAIT_MS) as asked:
+    with qtbot.waitSignal(section.context.navigator.requested, timeout=WAIT_MS) as asked:
         click(qtbot, section.button)
-    assert asked.args == [""]
+    assert asked.args == [Destination.DECK_REVIEW, (None,)]
 
     runner = today.context.runner
     with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS):

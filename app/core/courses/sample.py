@@ -2,8 +2,8 @@
 
 The sample is a course pack like any other (`resources/sample/courses/<name>/course.json`, or a
 `.sdcourse` file there), imported with `is_sample` set. Removing it soft-deletes the course with
-its modules, lessons and contents; the learner's own courses are never touched. Call
-`register()` once at startup, before a profile is opened.
+its modules, lessons and contents; the learner's own courses are never touched.
+Loading them lives with the importers (`app.importers.samples`); `app.features` declares both.
 """
 
 from __future__ import annotations
@@ -14,11 +14,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.core.changes import Change
-from app.core.samples import SampleKind, register_sample
 from app.db.models import Course, CourseModule, Lesson, LessonContent
-
-KIND = "courses"
 
 
 def sample_packs(folder: Path) -> list[Path]:
@@ -31,18 +27,6 @@ def sample_packs(folder: Path) -> list[Path]:
         for path in courses.iterdir()
         if (path.is_dir() and (path / "course.json").is_file()) or path.suffix == ".sdcourse"
     )
-
-
-def load_sample_courses(session: Session, folder: Path) -> int:
-    """Import every sample pack (without images: a sample needs no media folder)."""
-    from app.importers.course_pack import load_pack
-    from app.importers.course_pack_write import write_pack
-
-    loaded = 0
-    for path in sample_packs(folder):
-        result = write_pack(session, load_pack(path), None, is_sample=True, source="sample")
-        loaded += result.added["courses"]
-    return loaded
 
 
 def remove_sample_courses(session: Session) -> int:
@@ -69,15 +53,3 @@ def remove_sample_courses(session: Session) -> int:
         )
     session.execute(update(Course).where(Course.id.in_(ids)).values(deleted_at=now, updated_at=now))
     return len(ids)
-
-
-SAMPLE_COURSES = SampleKind(
-    KIND,
-    load_sample_courses,
-    remove_sample_courses,
-    Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS | Change.PLACEMENT,
-)
-
-
-def register() -> None:
-    register_sample(SAMPLE_COURSES)

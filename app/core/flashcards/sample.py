@@ -2,8 +2,8 @@
 
 Sample decks are CSV files in `resources/sample/decks/` (the deck's name in their `#deck:` line),
 imported with `is_sample` set. Removing them soft-deletes the sample cards, and the sample decks
-that hold nothing of the learner's; cards the learner added to a sample deck stay. Call
-`register()` once at startup, before a profile is opened.
+that hold nothing of the learner's; cards the learner added to a sample deck stay.
+Loading them lives with the importers (`app.importers.samples`); `app.features` declares both.
 """
 
 from __future__ import annotations
@@ -14,11 +14,7 @@ from pathlib import Path
 from sqlalchemy import exists, update
 from sqlalchemy.orm import Session
 
-from app.core.changes import Change
-from app.core.samples import SampleKind, register_sample
 from app.db.models import Card, Deck
-
-KIND = "flashcards"
 
 
 def sample_files(folder: Path) -> list[Path]:
@@ -26,17 +22,6 @@ def sample_files(folder: Path) -> list[Path]:
     if not decks.is_dir():
         return []
     return sorted(p for p in decks.iterdir() if p.suffix.lower() in (".csv", ".tsv"))
-
-
-def load_sample_decks(session: Session, folder: Path) -> int:
-    """Import every sample deck file; returns how many cards came in."""
-    from app.importers.cards_csv import import_cards_csv
-
-    added = 0
-    for path in sample_files(folder):
-        report = import_cards_csv(session, path, None, origin="sample", is_sample=True)
-        added += report.added
-    return added
 
 
 def remove_sample_decks(session: Session) -> int:
@@ -60,15 +45,3 @@ def remove_sample_decks(session: Session) -> int:
         if not emptied:
             break
     return int(cards)
-
-
-SAMPLE_DECKS = SampleKind(
-    KIND,
-    load_sample_decks,
-    remove_sample_decks,
-    Change.DECKS | Change.CARDS | Change.TAGS | Change.REVIEWS,
-)
-
-
-def register() -> None:
-    register_sample(SAMPLE_DECKS)

@@ -160,3 +160,10 @@ def _failed(parent: QWidget, title: str, error: UserError) -> None:
 def _file_stem(topic: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in " -_" else "" for c in topic).strip()
     return cleaned.replace(" ", "-").lower()[:60] or "course"
+
+
+def export_course_from_menu(context: ViewContext, window: QWidget) -> TaskHandle:
+    """File > Export Course…: the course open in Lessons, if any, is offered first."""
+    view_of = getattr(window, "view_of", None)
+    lessons = view_of("Lessons") if view_of is not None else None
+    return export_course_pack(context, window, getattr(lessons, "current_course_id", None))

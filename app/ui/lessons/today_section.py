@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -34,12 +34,9 @@ def read_in_progress(opened: OpenProfile) -> CourseInProgress | None:
 
 
 class ContinueCourseSection(RefreshOnChange, QFrame):
-    """`open_lesson_requested(lesson_id)`: the learner wants to go on with that lesson (the
-    window switches to Lessons and opens it)."""
+    """Continue opens the lesson where the learner stopped, through the window's navigator."""
 
     SHOWS = Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS
-
-    open_lesson_requested = Signal(str)
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,4 +101,4 @@ class ContinueCourseSection(RefreshOnChange, QFrame):
 
     def _open(self) -> None:
         if self.found is not None:
-            self.open_lesson_requested.emit(self.found.target.lesson_id)
+            self.context.navigator.open_lesson(self.found.target.lesson_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,12 +43,9 @@ def cards_text(n: int) -> str:
 
 
 class DueCardsSection(RefreshOnChange, QFrame):
-    """`review_requested(deck_id)`: study now; "" means all decks (the window switches to
-    Review and calls `ReviewView.start_review`)."""
+    """Start Review (and each deck's row) study now, through the window's navigator."""
 
     SHOWS = Change.CARDS | Change.REVIEWS | Change.DECKS | Change.TAGS
-
-    review_requested = Signal(str)
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +59,7 @@ class DueCardsSection(RefreshOnChange, QFrame):
         self.grid.setHorizontalSpacing(18)
         self.button = QPushButton("Start Review")
         self.button.setToolTip("Study every deck's due cards in the Review view")
-        self.button.clicked.connect(lambda: self.review_requested.emit(""))
+        self.button.clicked.connect(lambda: self.context.navigator.start_review(None))
         bottom = QHBoxLayout()
         bottom.addWidget(self.total, 1)
         bottom.addWidget(self.button)

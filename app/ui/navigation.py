@@ -1,0 +1,29 @@
+"""Typed entry points for showing something in another view.
+
+A view never reaches into another: it asks the `Navigator` in its `ViewContext` (open this
+lesson, review this deck, show this card), and the main window routes the request to the view
+whose feature declares that destination (`app.features.Destination`), building it if need be.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from app.features.declarations import Destination
+
+
+class Navigator(QObject):
+    """`requested(destination, values)`: delivered to the window, which shows the view that
+    opens `destination` and calls its method (`DESTINATION_METHODS`) with `values`."""
+
+    requested = Signal(object, tuple)
+
+    def open_lesson(self, lesson_id: str) -> None:
+        self.requested.emit(Destination.LESSON, (lesson_id,))
+
+    def start_review(self, deck_id: str | None = None) -> None:
+        """Study this deck and its subdecks now (None: every deck)."""
+        self.requested.emit(Destination.DECK_REVIEW, (deck_id,))
+
+    def open_card(self, card_id: str) -> None:
+        self.requested.emit(Destination.CARD, (card_id,))
