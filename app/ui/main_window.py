@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the importer loads only when the learner imports
 log = logging.getLogger(__name__)
 
 BACKUP_CHECK_MS = 60_000
+SIDEBAR_STYLE = "QListWidget::item { padding: 7px 12px; }"
 
 
 def shortcuts(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySequence]:
@@ -83,8 +84,9 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
-        # Padding only: colors stay the palette's, so both themes apply.
-        self.sidebar.setStyleSheet("QListWidget::item { padding: 7px 12px; }")
+        # Padding only: colors stay the palette's. A style sheet keeps the palette it was
+        # polished with, so a theme switch applies it again (see changeEvent).
+        self.sidebar.setStyleSheet(SIDEBAR_STYLE)
         self.stack = QStackedWidget()
         self.pages = LazyViews(self.stack, context, VIEWS)
         self.views = self.pages.built  # views built so far, by sidebar row; Today always is
@@ -338,6 +340,12 @@ class MainWindow(QMainWindow):
         state = self.context.settings.window_state
         if state is not None:
             self.restoreState(state)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.sidebar.setStyleSheet("")
+            self.sidebar.setStyleSheet(SIDEBAR_STYLE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._backup_timer.stop()
