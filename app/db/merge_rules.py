@@ -1,0 +1,431 @@
+"""How every table merges when two devices meet (shared/docs/SYNC.md), in one registry.
+
+Every table of the head schema has a `TableRule`: its kind of data, its key, and for a synced
+table how each column merges. The sync engine captures and applies changes per table by these
+rules; `tests/db/test_merge_rules.py` fails when a table or a column has none, and checks the
+schema against SYNC.md's data rules, so an issue that adds data decides how it merges before
+sync meets it. Departures the project lives with for now are in `KNOWN_EXCEPTIONS`, each with
+its reason.
+
+To add a table, add one entry to `_RULES` (`_fields`, `_log`, `_membership` or `_unsynced`)
+with a one-line reason; to add a column to a synced table, name it in its entry as synced (and
+how it merges, if not last-writer-wins), a derived cache, generated, or device-local.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class TableKind(StrEnum):
+    LOG = "log"  # append-only: inserted once, never updated or deleted; union by id
+    FIELDS = "fields"  # last writer wins per field (HLC order); deleted_at is a synced field
+    TEXT = "text"  # versions of a free text, each naming its parents; union by id, heads merged
+    MEMBERSHIP = "membership"  # last writer wins per (owner, member) pair, on deleted_at
+    DEVICE_LOCAL = "device-local"  # this device's own data: never synced
+    DERIVED = "derived"  # rebuilt from other tables (logs, cards): never synced
+    INTERNAL = "internal"  # the database's machinery (schema revision, FTS5 storage): never synced
+
+    @property
+    def synced(self) -> bool:
+        return self in (TableKind.LOG, TableKind.FIELDS, TableKind.TEXT, TableKind.MEMBERSHIP)
+
+
+class ColumnRole(StrEnum):
+    KEY = "key"  # names the row (its id, or the membership pair)
+    SYNCED = "synced"  # sent to other devices and merged by its ColumnMerge
+    DERIVED = "derived"  # a cache recomputed from logs after a merge (`rebuilt_from`); never sent
+    GENERATED = "generated"  # computed by SQLite from other columns; never sent or written
+    DEVICE_LOCAL = "device-local"  # this device's own value; never sent, kept when others merge
+
+
+class ColumnMerge(StrEnum):
+    LWW = "lww"  # last writer wins, by HLC
+    MAX = "max"  # the greatest value wins (a furthest position); NULL is no value yet
+    MIN = "min"  # the least value wins (a first completion, a creation time); NULL is none yet
+    ORDER = "order"  # a fractional index string per item, last writer wins
+    ONCE = "once"  # written with the row and never changed (log rows); copies are equal
+    TEXT = "text"  # the merged heads of a version graph (a TEXT table's `versions_of`)
+
+
+class KeyKind(StrEnum):
+    UUID = "uuid"  # made on the device: UUIDv7, or UUIDv5 of the source for imported rows
+    CONTENT = "content"  # always a UUIDv5 of what the row is: two devices' same thing is one row
+    NAME = "name"  # a name fixed by the code (a setting's key): the same on every device
+    PAIR = "pair"  # (owner id, member id)
+
+
+class DataRule(StrEnum):
+    """SYNC.md's data rules the test checks against the schema (value: the rule in words)."""
+
+    TEXT_KEY = "a synced row's key is client-generated text, never an integer or autoincrement"
+    TOMBSTONES = "a synced row that can change has updated_at and deleted_at (deletes sync)"
+    APPEND_ONLY = "a log row is never updated or deleted: no updated_at or deleted_at"
+    ORDER_TEXT = "an ordering is a fractional index string per item (text), last writer wins"
+    UNIQUE_KEY_ONLY = "no UNIQUE constraint but the key: two devices' rows must always merge"
+    TEXT_VERSIONS = "free text merges through a version graph (a TEXT table names the column)"
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    name: str
+    role: ColumnRole
+    merge: ColumnMerge | None = None  # SYNCED columns only
+
+    def __post_init__(self) -> None:
+        if (self.role is ColumnRole.SYNCED) != (self.merge is not None):
+            raise ValueError(f"{self.name}: a merge is given for synced columns, and only them")
+
+
+@dataclass(frozen=True)
+class TableRule:
+    table: str
+    kind: TableKind
+    reason: str  # one line: why this kind
+    key: tuple[str, ...] = ()
+    key_kind: KeyKind | None = None
+    columns: tuple[ColumnRule, ...] = ()  # every column of a synced table
+    time_column: str | None = None  # LOG: when the logged thing happened
+    rebuilt_from: tuple[str, ...] = ()  # tables whose merged rows require rebuilding this one's
+    versions_of: str | None = None  # TEXT: the "table.column" its version graph makes
+    note: str = ""  # what else the sync engine must know
+
+    def __post_init__(self) -> None:
+        problem = _problem(self)
+        if problem:
+            raise ValueError(f"merge rule for {self.table}: {problem}")
+
+    def column(self, name: str) -> ColumnRule:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.table}.{name} has no merge rule: add it to app/db/merge_rules.py")
+
+    def names(self, role: ColumnRole) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.role is role)
+
+    @property
+    def synced_columns(self) -> tuple[str, ...]:
+        return self.names(ColumnRole.SYNCED)
+
+    @property
+    def derived_columns(self) -> tuple[str, ...]:
+        return self.names(ColumnRole.DERIVED)
+
+
+def _problem(rule: TableRule) -> str:
+    names = [c.name for c in rule.columns]
+    merges = {c.merge for c in rule.columns if c.merge is not None}
+    if not rule.kind.synced:
+        if rule.key or rule.key_kind or rule.columns or rule.time_column:
+            return "a table that never syncs has no key, columns or time column here"
+        return ""
+    if not rule.key or rule.key_kind is None:
+        return "a synced table names its key and how the key is made"
+    if len(set(names)) != len(names):
+        return "a column is named twice"
+    if rule.names(ColumnRole.KEY) != rule.key:
+        return f"the KEY columns {rule.names(ColumnRole.KEY)} are not the key {rule.key}"
+    if rule.kind is TableKind.LOG and (
+        rule.time_column not in names or merges - {ColumnMerge.ONCE}
+    ):
+        return "a log names its time column, and every column is written once"
+    if rule.kind is not TableKind.LOG and ColumnMerge.ONCE in merges:
+        return "only log columns are written once"
+    if rule.kind is TableKind.MEMBERSHIP and (
+        rule.key_kind is not KeyKind.PAIR or len(rule.key) != 2
+    ):
+        return "membership is keyed by the (owner, member) pair"
+    if (rule.kind is TableKind.TEXT) != (rule.versions_of is not None):
+        return "a TEXT table, and only one, names the column its versions make"
+    if bool(rule.derived_columns) != bool(rule.rebuilt_from):
+        return "derived cache columns name the tables they are rebuilt from, and only they"
+    return ""
+
+
+_STAMPS = {
+    "created_at": ColumnMerge.MIN,
+    "updated_at": ColumnMerge.MAX,
+    "deleted_at": ColumnMerge.LWW,
+}
+
+
+def _fields(
+    table: str,
+    reason: str,
+    *,
+    synced: str,
+    merge: Mapping[str, ColumnMerge] | None = None,
+    derived: str = "",
+    generated: str = "",
+    local: str = "",
+    key: str = "id",
+    key_kind: KeyKind = KeyKind.UUID,
+    stamps: str = "created_at updated_at deleted_at",
+    rebuilt_from: tuple[str, ...] = (),
+    note: str = "",
+) -> TableRule:
+    """A FIELDS table: `synced` columns merge last-writer-wins unless `merge` says otherwise;
+    created_at merges by MIN, updated_at by MAX and deleted_at last-writer-wins."""
+    overrides = dict(merge or {})
+    columns = [ColumnRule(key, ColumnRole.KEY)]
+    for name in synced.split():
+        columns.append(ColumnRule(name, ColumnRole.SYNCED, overrides.pop(name, ColumnMerge.LWW)))
+    columns += [ColumnRule(name, ColumnRole.SYNCED, _STAMPS[name]) for name in stamps.split()]
+    columns += [ColumnRule(name, ColumnRole.DERIVED) for name in derived.split()]
+    columns += [ColumnRule(name, ColumnRole.GENERATED) for name in generated.split()]
+    columns += [ColumnRule(name, ColumnRole.DEVICE_LOCAL) for name in local.split()]
+    if overrides:
+        raise ValueError(f"{table}: merge given for columns not synced: {sorted(overrides)}")
+    return TableRule(
+        table, TableKind.FIELDS, reason, (key,), key_kind, tuple(columns),
+        rebuilt_from=rebuilt_from, note=note,
+    )  # fmt: skip
+
+
+def _log(
+    table: str, reason: str, *, columns: str, time_column: str, key_kind: KeyKind = KeyKind.UUID
+) -> TableRule:
+    written = [ColumnRule(n, ColumnRole.SYNCED, ColumnMerge.ONCE) for n in columns.split()]
+    written.append(ColumnRule("created_at", ColumnRole.SYNCED, ColumnMerge.ONCE))
+    return TableRule(
+        table, TableKind.LOG, reason, ("id",), key_kind,
+        (ColumnRule("id", ColumnRole.KEY), *written), time_column=time_column,
+    )  # fmt: skip
+
+
+def _membership(table: str, owner: str, member: str, reason: str) -> TableRule:
+    columns = (
+        ColumnRule(owner, ColumnRole.KEY),
+        ColumnRule(member, ColumnRole.KEY),
+        ColumnRule("updated_at", ColumnRole.SYNCED, ColumnMerge.MAX),
+        ColumnRule("deleted_at", ColumnRole.SYNCED, ColumnMerge.LWW),
+    )
+    return TableRule(table, TableKind.MEMBERSHIP, reason, (owner, member), KeyKind.PAIR, columns)
+
+
+def _unsynced(
+    table: str, kind: TableKind, reason: str, rebuilt_from: tuple[str, ...] = ()
+) -> TableRule:
+    return TableRule(table, kind, reason, rebuilt_from=rebuilt_from)
+
+
+_FTS_STORAGE = "FTS5's own storage of the cards_fts index"
+
+_RULES = (
+    # Profile and imports (revision 0001)
+    _fields(
+        "profile_settings", "A named setting that follows the learner; its value is set whole.",
+        synced="value", key="key", key_kind=KeyKind.NAME, stamps="updated_at",
+    ),
+    _fields(
+        "import_sources", "The ledger of imported files: a file in it is not imported again.",
+        synced="kind path size sha256 report",
+        note="path is where the file was on the importing device: a fact, not a local setting",
+    ),
+    _fields(
+        "legacy_documents", "Older apps' documents kept verbatim: written once, deletable.",
+        synced="source_id table_name doc_id body reason",
+    ),
+    # Courses (0002)
+    _fields(
+        "courses", "A course's topic, level, objectives...: scalar fields.",
+        synced="topic level duration objectives entered_topic master_id is_master is_sample "
+        "source legacy_key extra",
+    ),
+    _fields(
+        "course_modules", "A course's module: title and summary are fields, position an order.",
+        synced="course_id position week title summary", merge={"position": ColumnMerge.ORDER},
+    ),
+    _fields(
+        "lessons", "A lesson's title, summary, duration; its place is an order.",
+        synced="module_id course_id position title summary duration",
+        merge={"position": ColumnMerge.ORDER},
+    ),
+    _fields(
+        "lesson_contents", "Authored lesson content (one JSON document), replaced whole.",
+        synced="lesson_id body",
+    ),
+    _log(
+        "lesson_events", "What the learner did in a lesson; status and score derive from it.",
+        columns="lesson_id course_id kind status score occurred_at source detail",
+        time_column="occurred_at",
+    ),
+    _fields(
+        "placement_checks", "A finished placement check: written once like an attempt, deletable.",
+        synced="topic course_id knowledge_level score questions responses taken_at",
+    ),
+    # Question bank, notebook, tags (0002)
+    _fields(
+        "questions", "A question's stem, choices, answer, explanation...: scalar fields.",
+        synced="legacy_id stem choices answer explanation subject system difficulty status "
+        "is_sample source extra",
+    ),
+    _membership("question_tags", "question_id", "tag_id", "A question's tags: set membership."),
+    _fields(
+        "tags", "A tag; its id derives from the folded name, so one name is one row everywhere.",
+        synced="name", key_kind=KeyKind.CONTENT,
+    ),
+    _fields(
+        "notes", "A note's title and flags are fields; its body is free text (a version graph).",
+        synced="kind title summary body bookmarked legacy_id is_sample source",
+        merge={"body": ColumnMerge.TEXT},
+    ),
+    _membership("note_tags", "note_id", "tag_id", "A note's tags: set membership."),
+    _fields(
+        "note_links", "A note's pointer at a lesson, question, card...: scalar fields.",
+        synced="note_id target_kind target_id resolved",
+    ),
+    # Flashcards (0003)
+    _fields(
+        "decks", "A deck's name, parent and scheduling options: scalar fields.",
+        synced="name parent_id description scheduler desired_retention learning_steps "
+        "relearning_steps new_per_day reviews_per_day maximum_interval fsrs_parameters is_sample",
+        note="parent_id: concurrent moves of two decks under each other make a cycle; the "
+        "engine must break it the same way on every device",
+    ),
+    _fields(
+        "cards", "A card's text, deck and flags are fields; its schedule is the log's replay.",
+        synced="deck_id front back source_kind source_id source_anchor flag suspended "
+        "buried_until scheduler is_sample source external_id",
+        derived="state step due stability difficulty ease interval_days reps lapses last_review",
+        generated="queue sort_text",
+        rebuilt_from=("card_reviews", "card_review_undos"),
+        note="after merging reviews or undos, replay_cards(those cards) rebuilds the cache",
+    ),
+    _membership("card_tags", "card_id", "tag_id", "A card's tags: set membership."),
+    _log(
+        "scheduler_configs", "Scheduler settings a review names; immutable, content-addressed.",
+        columns="kind settings", time_column="created_at", key_kind=KeyKind.CONTENT,
+    ),
+    _log(
+        "card_reviews", "One answer to one card: both devices' answers count.",
+        columns="card_id deck_id rating reviewed_at duration_ms scheduler config_id state_before",
+        time_column="reviewed_at",
+    ),
+    _log(
+        "card_review_undos", "A review undone: union, so an undone review never comes back.",
+        columns="review_id card_id undone_at", time_column="undone_at",
+    ),
+    _unsynced(
+        "cards_fts", TableKind.DERIVED,
+        "Full-text index of cards, kept by triggers; INSERT ... VALUES('rebuild') remakes it.",
+        rebuilt_from=("cards",),
+    ),
+    _unsynced("cards_fts_config", TableKind.INTERNAL, _FTS_STORAGE),
+    _unsynced("cards_fts_data", TableKind.INTERNAL, _FTS_STORAGE),
+    _unsynced("cards_fts_docsize", TableKind.INTERNAL, _FTS_STORAGE),
+    _unsynced("cards_fts_idx", TableKind.INTERNAL, _FTS_STORAGE),
+    _unsynced("alembic_version", TableKind.INTERNAL, "This file's schema revision; each upgrades."),
+)  # fmt: skip
+
+RULES: Mapping[str, TableRule] = MappingProxyType({rule.table: rule for rule in _RULES})
+if len(RULES) != len(_RULES):
+    raise ValueError("a table has two merge rules")
+
+# SQLite's own tables (sqlite_sequence, sqlite_stat1, ...), which no revision makes.
+_SQLITE_OWN = TableRule("sqlite_*", TableKind.INTERNAL, "SQLite's own bookkeeping.")
+
+
+def rule_for(table: str) -> TableRule:
+    """The merge rule of a table; KeyError (saying where to add one) for a table without."""
+    rule = RULES.get(table)
+    if rule is not None:
+        return rule
+    if table.startswith("sqlite_"):
+        return _SQLITE_OWN
+    raise KeyError(f"table {table} has no merge rule: add one to app/db/merge_rules.py")
+
+
+def synced_rules() -> tuple[TableRule, ...]:
+    return tuple(rule for rule in _RULES if rule.kind.synced)
+
+
+@dataclass(frozen=True)
+class KnownException:
+    """A current table that breaks one of SYNC.md's data rules, and why it may for now."""
+
+    table: str
+    columns: tuple[str, ...]
+    rule: DataRule
+    reason: str
+
+
+KNOWN_EXCEPTIONS = (
+    KnownException(
+        "profile_settings", ("deleted_at",), DataRule.TOMBSTONES,
+        "A setting is set, never removed; one that can be removed needs deleted_at first.",
+    ),
+    KnownException(
+        "course_modules", ("position",), DataRule.ORDER_TEXT,
+        "Integer positions written only by imports (ids derived from the source); reordering "
+        "on two devices needs a fractional index string.",
+    ),
+    KnownException(
+        "course_modules", ("course_id", "position"), DataRule.UNIQUE_KEY_ONLY,
+        "Two devices adding a module at one position would collide; only imports add modules, "
+        "with ids derived from the source, so both make the same row.",
+    ),
+    KnownException(
+        "lessons", ("position",), DataRule.ORDER_TEXT,
+        "As course_modules.position: integer positions written only by imports.",
+    ),
+    KnownException(
+        "lessons", ("module_id", "position"), DataRule.UNIQUE_KEY_ONLY,
+        "As course_modules: only imports add lessons, with ids derived from the source.",
+    ),
+    KnownException(
+        "lesson_contents", ("lesson_id",), DataRule.UNIQUE_KEY_ONLY,
+        "One body per lesson; every writer derives its id from the lesson or the source, so two "
+        "devices make the same row. A lesson editor must keep that.",
+    ),
+    KnownException(
+        "tags", ("name",), DataRule.UNIQUE_KEY_ONLY,
+        "Cannot fail: the id is a UUIDv5 of the folded name, and names are never edited.",
+    ),
+    KnownException(
+        "notes", ("body",), DataRule.TEXT_VERSIONS,
+        "No note versions yet: the notebook issue adds a TEXT table (versions_of='notes.body') "
+        "before sync, or two devices' edits of one note would lose one side.",
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A column's value as one device wrote it, with the HLC of that write (sorts as text)."""
+
+    value: Any
+    clock: str
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def merge_field(merge: ColumnMerge, ours: Stamped, theirs: Stamped) -> Stamped:
+    """The value a column keeps when two devices' writes meet: one of the two.
+
+    Every merge is a total order, so the result does not depend on which side is `ours`, on the
+    order writes arrive in, or on seeing a write twice. Raises ValueError for TEXT, which merges
+    versions, not values.
+    """
+    if merge is ColumnMerge.TEXT:
+        raise ValueError("free text merges through its version graph, not value by value")
+
+    def order(side: Stamped) -> tuple[Any, ...]:
+        tiebreak = (side.clock, _canonical(side.value))
+        if merge in (ColumnMerge.MAX, ColumnMerge.MIN):
+            # NULL is no value yet: any value beats it, whichever the direction.
+            present = side.value is not None
+            direction = present if merge is ColumnMerge.MAX else not present
+            return (direction, side.value if present else 0, *tiebreak)
+        return tiebreak
+
+    pick = min if merge in (ColumnMerge.MIN, ColumnMerge.ONCE) else max
+    return pick(ours, theirs, key=order)
