@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from app.core.changes import Change
 from app.paths import resources_dir
+
+if TYPE_CHECKING:  # the entry point declares samples before SQLAlchemy is needed
+    from sqlalchemy.orm import Session
 
 SETTING_KEY = "sample_content"
 
