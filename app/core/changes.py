@@ -25,6 +25,9 @@ class Change(enum.Flag):
     LESSON_PROGRESS = enum.auto()  # the lesson log: opened, completed, checks answered
     PLACEMENT = enum.auto()
     NOTES = enum.auto()
+    VIDEOS = enum.auto()  # the video library: videos, their files, tags, links, playlists
+    BOOKMARKS = enum.auto()  # bookmarks in videos
+    WATCHING = enum.auto()  # the watch log and what derives from it (position, completion)
     # A restore, a profile switch or anything else after which every view reads again.
     EVERYTHING = (
         PROFILE
@@ -38,6 +41,9 @@ class Change(enum.Flag):
         | LESSON_PROGRESS
         | PLACEMENT
         | NOTES
+        | VIDEOS
+        | BOOKMARKS
+        | WATCHING
     )
 
 

@@ -199,10 +199,15 @@ def _log(
     )  # fmt: skip
 
 
-def _membership(table: str, owner: str, member: str, reason: str) -> TableRule:
+def _membership(
+    table: str, owner: str, member: str, reason: str, *, order: str | None = None
+) -> TableRule:
+    """`order`: a column holding the member's fractional index within the owner (ORDER)."""
+    ordered = () if order is None else (ColumnRule(order, ColumnRole.SYNCED, ColumnMerge.ORDER),)
     columns = (
         ColumnRule(owner, ColumnRole.KEY),
         ColumnRule(member, ColumnRole.KEY),
+        *ordered,
         ColumnRule("updated_at", ColumnRole.SYNCED, ColumnMerge.MAX),
         ColumnRule("deleted_at", ColumnRole.SYNCED, ColumnMerge.LWW),
     )
@@ -321,6 +326,41 @@ _RULES = (
     _unsynced("cards_fts_data", TableKind.INTERNAL, _FTS_STORAGE),
     _unsynced("cards_fts_docsize", TableKind.INTERNAL, _FTS_STORAGE),
     _unsynced("cards_fts_idx", TableKind.INTERNAL, _FTS_STORAGE),
+    # Videos (0005)
+    _fields(
+        "videos", "A video is its content: the id is a UUIDv5 of the file's fingerprint.",
+        synced="fingerprint title file_name duration_s width height video_codec audio_codec "
+        "size_bytes has_video subject system topic course_id lesson_id is_sample "
+        "last_position_s furthest_position_s completed_at last_watched_at",
+        merge={
+            "furthest_position_s": ColumnMerge.MAX, "completed_at": ColumnMerge.MIN,
+            "last_watched_at": ColumnMerge.MAX,
+        },
+        derived="watched_s", rebuilt_from=("video_watch_intervals",), key_kind=KeyKind.CONTENT,
+        note="after merging intervals, rebuild_watched(those videos) recomputes watched_s",
+    ),
+    _unsynced(
+        "video_files", TableKind.DEVICE_LOCAL,
+        "Where this device keeps the video's file: a path on this disk, never synced.",
+    ),
+    _fields(
+        "video_bookmarks", "A bookmark's time, label and note: scalar fields.",
+        synced="video_id at_s label note is_sample",
+        note="note is a short annotation replaced whole (last writer wins), not a notebook body",
+    ),
+    _log(
+        "video_watch_intervals", "What was watched: both devices' intervals count (union).",
+        columns="video_id start_s end_s speed started_at wall_s", time_column="started_at",
+    ),
+    _fields(
+        "playlists", "A playlist's name and description are fields; its place an order.",
+        synced="name description position is_sample", merge={"position": ColumnMerge.ORDER},
+    ),
+    _membership(
+        "playlist_items", "playlist_id", "video_id",
+        "A playlist's videos: set membership, each with a fractional index.", order="position",
+    ),
+    _membership("video_tags", "video_id", "tag_id", "A video's tags: set membership."),
     _unsynced("alembic_version", TableKind.INTERNAL, "This file's schema revision; each upgrades."),
 )  # fmt: skip
 

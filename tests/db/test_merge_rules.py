@@ -296,7 +296,7 @@ def test_no_code_updates_or_deletes_log_rows() -> None:
 
 def test_rule_for_a_table_without_one_says_where_to_add_it() -> None:
     with pytest.raises(KeyError, match=re.escape(WHERE)):
-        rule_for("videos")
+        rule_for("no_such_table")
     assert rule_for("cards") is RULES["cards"]
     assert rule_for("sqlite_stat1").kind is TableKind.INTERNAL
     assert not rule_for("sqlite_stat1").kind.synced

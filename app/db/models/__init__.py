@@ -21,6 +21,15 @@ from app.db.models.notes import Note, NoteLink, NoteTag
 from app.db.models.questions import Question, QuestionTag
 from app.db.models.settings import ProfileSetting
 from app.db.models.tags import Tag
+from app.db.models.videos import (
+    Playlist,
+    PlaylistItem,
+    Video,
+    VideoBookmark,
+    VideoFile,
+    VideoTag,
+    VideoWatchInterval,
+)
 
 __all__ = [
     "Card",
@@ -39,9 +48,16 @@ __all__ = [
     "NoteLink",
     "NoteTag",
     "PlacementCheck",
+    "Playlist",
+    "PlaylistItem",
     "ProfileSetting",
     "Question",
     "QuestionTag",
     "SchedulerConfig",
     "Tag",
+    "Video",
+    "VideoBookmark",
+    "VideoFile",
+    "VideoTag",
+    "VideoWatchInterval",
 ]
