@@ -43,9 +43,10 @@ class OpenProfile:
         return None
 
     def close(self) -> BackupInfo | None:
-        """Back up if anything changed since the last backup, then release the file and lock."""
+        """Back up if anything changed since the last backup, then release the file and lock.
+        Every write is committed by then (the review loop commits each answer before it
+        returns), so the backup has them all."""
         try:
-            self.database.close_companions()  # e.g. a review's last answer, committed first
             if self.database.changed_since_backup:
                 return self.backup("on-close")
             return None

@@ -7,13 +7,11 @@ one transaction; if it fails the file is rolled back and the learner is told whe
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -24,12 +22,7 @@ from app.db.inspect import inspect_profile_file
 from app.db.migrate import UpgradeFailed, UpgradeResult, run_upgrade
 from app.db.revisions import known_revisions
 from app.db.schema_template import create_from_template
-from app.errors import ProfileFileRefused, UserError
-
-
-class Companion(Protocol):
-    def flush(self) -> None: ...
-    def close(self) -> None: ...
+from app.errors import ProfileFileRefused
 
 
 @dataclass(frozen=True)
@@ -47,9 +40,6 @@ class ProfileDatabase:
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._changed = threading.Event()
         self.last_upgrade: UpgradeResult | None = None
-        # Objects with connections of their own on this file (review sessions), closed first.
-        self._companions: weakref.WeakSet[Companion] = weakref.WeakSet()
-        self._companions_lock = threading.Lock()  # attached from any thread
 
     @classmethod
     def open(cls, db_file: Path, backups_dir: Path, *, create: bool = False) -> ProfileDatabase:
@@ -102,11 +92,7 @@ class ProfileDatabase:
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
-        """A session inside `BEGIN IMMEDIATE`: committed on normal exit, rolled back on error.
-
-        Attached companions commit what they hold first (a review session's last answer), so a
-        write never waits on their lock."""
-        self.flush_companions()
+        """A session inside `BEGIN IMMEDIATE`: committed on normal exit, rolled back on error."""
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield session
         self._changed.set()
@@ -133,40 +119,7 @@ class ProfileDatabase:
         rotate_backups(self.backups_dir, now)
         return info
 
-    def attach(self, companion: Companion) -> None:
-        """Have `close_companions` (and so `close`) close this object first, and every write
-        session flush it first."""
-        with self._companions_lock:
-            self._companions.add(companion)
-
-    def detach(self, companion: Companion) -> None:
-        with self._companions_lock:
-            self._companions.discard(companion)
-
-    def _attached(self) -> list[Companion]:
-        with self._companions_lock:
-            return list(self._companions)
-
-    def flush_companions(self) -> None:
-        """Have every attached companion commit what it holds (raises their UserError)."""
-        for companion in self._attached():
-            companion.flush()
-
-    def close_companions(self) -> None:
-        """Close every attached companion: their last writes are committed (a backup taken after
-        this has them). Raises the first UserError one of them gave, after closing them all."""
-        failed: UserError | None = None
-        for companion in self._attached():
-            try:
-                companion.close()
-            except UserError as error:
-                failed = failed or error
-        if failed is not None:
-            raise failed
-
     def close(self) -> None:
-        """Release every connection; checkpoints the WAL into the main file."""
-        try:
-            self.close_companions()
-        finally:
-            self.engine.dispose()
+        """Release every connection; checkpoints the WAL into the main file. (A caller that
+        keeps a connection of its own lets go of it on the engine's `engine_disposed` event.)"""
+        self.engine.dispose()

@@ -24,18 +24,14 @@ from app.core.flashcards.cards import NewCard, add_cards
 from app.core.flashcards.decks import DeckInfo, deck_settings, ensure_deck
 from app.core.flashcards.media import store_media
 from app.core.flashcards.replay import (
+    LoggedReview,
     ensure_config,
     live_reviews,
+    replay,
     settings_by_id,
     write_schedules,
 )
-from app.core.flashcards.scheduling import (
-    NEW_CARD,
-    Rating,
-    Schedule,
-    SchedulerSettings,
-    apply_review,
-)
+from app.core.flashcards.scheduling import Schedule, SchedulerSettings
 from app.core.flashcards.tables import CARDS, REVIEWS, chunks
 from app.core.progress import Progress
 from app.db.models import ImportSource
@@ -243,36 +239,53 @@ def _write_some_reviews(
             settings.update(settings_by_id(session, [configs[home]]))
         old = logs.get(card_id, [])
         seen = {review.reviewed_at for review in old}
-        steps: list[tuple[datetime, str, int, str, ApkgReview | None]] = [
-            (r.reviewed_at, r.id, r.rating, r.config_id, None) for r in old
-        ]
+        fresh: dict[str, ApkgReview] = {}
+        log = list(old)
         for review in reviews:
             if review.at in seen:
                 continue
             seen.add(review.at)
-            steps.append((review.at, new_id(), review.rating, configs[home], review))
-        if len(steps) == len(old):
+            logged = LoggedReview(new_id(), card_id, review.rating, review.at, configs[home])
+            fresh[logged.id] = review
+            log.append(logged)
+        if not fresh:
             continue
-        schedule = NEW_CARD
-        for at, review_id, rating, config_id, new in sorted(steps, key=lambda s: (s[0], s[1])):
-            if new is not None:
-                rows.append(
-                    {
-                        "id": review_id,
-                        "created_at": now,
-                        "card_id": card_id,
-                        "deck_id": home[0],
-                        "rating": rating,
-                        "reviewed_at": at,
-                        "duration_ms": new.duration_ms,
-                        "scheduler": settings[config_id].kind,
-                        "config_id": config_id,
-                        "state_before": schedule.state,
-                    }
-                )
-            schedule = apply_review(schedule, Rating(rating), at, settings[config_id], card_id)
-        schedules[card_id] = schedule
+
+        schedules[card_id] = _replay(card_id, home[0], log, fresh, settings, now, rows)
     for start in range(0, len(rows), 5000):
         session.execute(insert(REVIEWS), rows[start : start + 5000])
     write_schedules(session, schedules)
     return len(rows)
+
+
+def _replay(
+    card_id: str,
+    deck_id: str,
+    log: list[LoggedReview],
+    fresh: Mapping[str, ApkgReview],
+    settings: Mapping[str, SchedulerSettings],
+    now: datetime,
+    rows: list[dict[str, Any]],
+) -> Schedule:
+    """The card's schedule from its whole log, old and new; each new answer (`fresh`) becomes a
+    row of `rows` with the state it found (the log's `state_before`)."""
+
+    def keep(review: LoggedReview, before: Schedule) -> None:
+        new = fresh.get(review.id)
+        if new is not None:
+            rows.append(
+                {
+                    "id": review.id,
+                    "created_at": now,
+                    "card_id": card_id,
+                    "deck_id": deck_id,
+                    "rating": review.rating,
+                    "reviewed_at": review.reviewed_at,
+                    "duration_ms": new.duration_ms,
+                    "scheduler": settings[review.config_id].kind,
+                    "config_id": review.config_id,
+                    "state_before": before.state,
+                }
+            )
+
+    return replay(card_id, log, settings, before_each=keep)

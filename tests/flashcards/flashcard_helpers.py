@@ -187,14 +187,14 @@ def generate_profile(
 
 
 def fail_review_commits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every review-session commit fails as a full disk does (the answer is rolled back);
+    """Every review-loop commit fails as a full disk does (the answer is rolled back);
     `monkeypatch.undo()` makes them work again."""
     import sqlite3
 
-    from app.core.flashcards.review_session import ReviewSession
+    from app.core.flashcards.review_loop import ReviewLoop
 
-    def disk_full(self: ReviewSession) -> None:
+    def disk_full(self: ReviewLoop) -> None:
         self._connection().execute("ROLLBACK")
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(ReviewSession, "_commit", disk_full)
+    monkeypatch.setattr(ReviewLoop, "_commit", disk_full)

@@ -11,7 +11,6 @@ from flashcard_helpers import ZONE, make_cards, make_deck
 from app.core.flashcards.cards import bury_cards, delete_cards, set_suspended
 from app.core.flashcards.queue import deck_list, due_today, queue_counts
 from app.core.flashcards.review import (
-    answer_and_next,
     answer_card,
     next_card,
     session_summary,
@@ -187,11 +186,12 @@ def test_nothing_at_all_has_no_next_due_time(database, now):
     assert empty.card is None and empty.next_due_at is None
 
 
-def test_answer_and_next_is_one_round_trip(database, now):
+def test_an_answer_and_the_next_card_in_one_session_see_each_other(database, now):
     deck = make_deck(database, "Spanish")
     cards = make_cards(database, deck, 2)
     with database.write_session() as session:
-        result, following = answer_and_next(session, cards[0], Rating.GOOD, 2000, now, deck.id)
+        result = answer_card(session, cards[0], Rating.GOOD, 2000, now)
+        following = next_card(session, deck.id, now)
     assert result.card_id == cards[0] and result.interval_label == "10m"
     assert following.card is not None and following.card.id == cards[1]
     assert following.counts.learning == 1

@@ -1,7 +1,7 @@
 """Counting only each deck's share of the selection's limits (what a review reads) gives the
 same counts and the same per-deck shares as counting every deck to its own limit (what the deck
 list reads), for every selection of random trees with random limits; and when a share outgrows
-what was counted, the plan says so and a review session counts again."""
+what was counted, the plan says so and the review loop counts again."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from app.core.flashcards.decks import load_tree, update_deck_settings
 from app.core.flashcards.queue import read_tally
 from app.core.flashcards.replay import replay_cards
 from app.core.flashcards.review import answer_card, next_card
-from app.core.flashcards.review_session import ReviewSession
+from app.core.flashcards.review_loop import ReviewLoop
 from app.db.database import ProfileDatabase
 
 LIMITS = (0, 1, 2, 3, 5, 8, 13, 40, 9999)
@@ -86,7 +86,7 @@ def test_a_share_that_outgrows_its_count_is_counted_again(database, now):
     second = make_deck(database, "Languages::Spanish")
     make_cards(database, first, 30)
     make_cards(database, second, 30)
-    review = ReviewSession(database, parent.id)
+    review = ReviewLoop(database, parent.id)
     try:
         shown = review.current(now)
         assert shown.counts.new == 5 and review.recounts == 0

@@ -46,8 +46,8 @@ def press(qtbot: QtBot, view: ReviewView, key: Qt.Key, text: str = "") -> None:
 
 
 def answer_with_key(qtbot: QtBot, view: ReviewView, key: Qt.Key) -> None:
-    """Press the key and wait until the next step is on screen and the answer is committed
-    (its commit follows the next card: `data.settle`)."""
+    """Press the key and wait until the next step is on screen (the answer was committed before
+    it came back) and every task has run (the deck list's refresh too)."""
     with qtbot.waitSignal(view.pane.step_shown, timeout=WAIT_MS):
         qtbot.keyClick(view.pane, key)
     qtbot.waitUntil(lambda: not view.pane.busy, timeout=WAIT_MS)

@@ -8,7 +8,7 @@ would get by selecting it.
 
 Speed: counts come from the indexes on the generated `queue` column, each deck's capped at what
 its limit leaves (`LIMIT` per deck), so 100,000 new cards cost no more than 20. The counting
-itself lives in `queue_tally`, which a review session also keeps up to date in memory.
+itself lives in `queue_tally`, which the review loop also keeps up to date in memory.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.core.flashcards.decks import DeckInfo, load_tree
 from app.core.flashcards.queue_tally import QueueCounts, QueuePlan, QueueTally, load_tally
 from app.core.flashcards.review_sql import driver_connection
+from app.db.database import ProfileDatabase
 
 __all__ = [
     "DeckCounts",
@@ -30,6 +31,8 @@ __all__ = [
     "due_today",
     "plan_queue",
     "queue_counts",
+    "read_deck_list",
+    "read_due_today",
     "read_tally",
 ]
 
@@ -87,3 +90,15 @@ def due_today(session: Session, now: datetime) -> tuple[DeckCounts, ...]:
         for row in deck_list(session, now)
         if row.deck.parent_id is None and row.counts.total > 0
     )
+
+
+def read_deck_list(database: ProfileDatabase, now: datetime) -> tuple[DeckCounts, ...]:
+    """`deck_list` in a read session of its own (the Review view's deck list)."""
+    with database.read_session() as session:
+        return deck_list(session, now)
+
+
+def read_due_today(database: ProfileDatabase, now: datetime) -> tuple[DeckCounts, ...]:
+    """`due_today` in a read session of its own (the Today view)."""
+    with database.read_session() as session:
+        return due_today(session, now)

@@ -1,7 +1,7 @@
 """Today's raw counts per deck, kept exact in memory while the learner answers.
 
 `load_tally` reads them in a few indexed queries (see `queue`); `QueueTally.answered` then
-applies one answer without touching the database, so a review session recomputes its counts and
+applies one answer without touching the database, so the review loop recomputes its counts and
 each deck's share of the daily limits (`QueueTally.plan`) in microseconds instead of
 milliseconds. The two give the same numbers (tested against a fresh `load_tally` after every
 answer).
@@ -26,7 +26,20 @@ from datetime import datetime
 from functools import cached_property
 
 from app.core.flashcards.decks import DeckTree
+from app.core.flashcards.review_sql import run, run_text
 from app.core.flashcards.study_day import StudyDay
+from app.core.flashcards.tally_sql import (
+    ANSWERED,
+    BURIED_NOW,
+    CAPPED_DUE,
+    CAPPED_DUE_PART,
+    CAPPED_NEW,
+    CAPPED_NEW_PART,
+    DECKS_PER_STATEMENT,
+    LEARNING,
+    UNDONE,
+    many_decks,
+)
 from app.db.models.flashcards import (
     QUEUE_LEARNING,
     QUEUE_NEW,
@@ -232,24 +245,12 @@ def _done_today(conn: sqlite3.Connection, day: StudyDay) -> tuple[dict[str, int]
     Counted from the index alone, then the (rare) undone ones taken off.
     """
     bounds = (db_time(day.start), db_time(day.end), STATE_NEW, STATE_REVIEW)
-    done = conn.execute(
-        "SELECT deck_id, state_before, count(*) FROM card_reviews "
-        "WHERE reviewed_at >= ? AND reviewed_at < ? AND state_before IN (?, ?) "
-        "GROUP BY deck_id, state_before",
-        bounds,
-    ).fetchall()
-    undone = conn.execute(
-        "SELECT r.deck_id, r.state_before, count(DISTINCT r.id) FROM card_review_undos u "
-        "JOIN card_reviews r ON r.id = u.review_id "
-        "WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND r.state_before IN (?, ?) "
-        "GROUP BY r.deck_id, r.state_before",
-        bounds,
-    ).fetchall()
     new: dict[str, int] = defaultdict(int)
     review: dict[str, int] = defaultdict(int)
-    for rows, sign in ((done, 1), (undone, -1)):
-        for deck_id, state, count in rows:
-            (new if state == STATE_NEW else review)[deck_id] += sign * count
+    for declared, sign in ((ANSWERED, 1), (UNDONE, -1)):
+        for row in run(conn, declared, bounds):
+            counts = new if row["state_before"] == STATE_NEW else review
+            counts[row["deck_id"]] += sign * row["answers"]
     return dict(new), dict(review)
 
 
@@ -264,12 +265,10 @@ class _Buried:
 
 
 def _buried(conn: sqlite3.Connection, day: StudyDay, now: str) -> _Buried:
-    rows = conn.execute(
-        "SELECT deck_id, queue, due FROM cards WHERE buried_until > ?", (now,)
-    ).fetchall()
     found = _Buried(defaultdict(int), defaultdict(int), defaultdict(int))
     end = db_time(day.end)
-    for deck_id, queue, due in rows:
+    for row in run(conn, BURIED_NOW, (now,)):
+        deck_id, queue, due = row["deck_id"], row["queue"], row["due"]
         if queue == QUEUE_NEW:
             found.new[deck_id] += 1
         elif due is not None and due < end:
@@ -284,8 +283,9 @@ def _capped_counts(
     buried: dict[str, int],
     due_before: str | None,
 ) -> _Capped:
-    """min(cap, available cards) per deck in one query. Each count stops at cap + the deck's
-    buried cards, which are then taken off. A deck with no cap left is saturated at 0."""
+    """min(cap, available cards) per deck, many decks per statement. Each count stops at cap +
+    the deck's buried cards, which are then taken off. A deck with no cap left is saturated
+    at 0."""
     found = _Capped()
     decks = []
     for deck_id, cap in caps.items():
@@ -293,20 +293,15 @@ def _capped_counts(
             decks.append((deck_id, cap))
         else:
             found.value[deck_id], found.saturated[deck_id] = 0, True
-    due = "AND due < ? " if due_before is not None else "AND due IS NULL "
-    part = (
-        "SELECT ?, (SELECT count(*) FROM (SELECT 1 FROM cards WHERE queue = ? AND deck_id = ? "
-        f"{due}LIMIT ?))"
-    )
-    for start in range(0, len(decks), 150):  # 5 parameters each: stay under SQLite's limit
-        batch = decks[start : start + 150]
+    part = CAPPED_DUE_PART if due_before is not None else CAPPED_NEW_PART
+    dated = (due_before,) if due_before is not None else ()
+    for start in range(0, len(decks), DECKS_PER_STATEMENT):
+        batch = decks[start : start + DECKS_PER_STATEMENT]
         params: list[object] = []
         for deck_id, cap in batch:
-            params += [deck_id, queue, deck_id]
-            params += [due_before] if due_before is not None else []
-            params.append(cap + buried.get(deck_id, 0))
-        sql = " UNION ALL ".join([part] * len(batch))
-        for deck_id, count in conn.execute(sql, tuple(params)).fetchall():
+            params += [deck_id, queue, deck_id, *dated, cap + buried.get(deck_id, 0)]
+        for row in run_text(conn, many_decks(part, len(batch)), params):
+            deck_id, count = row["deck_id"], row["found"]
             cap = caps[deck_id]
             found.value[deck_id] = min(cap, max(0, count - buried.get(deck_id, 0)))
             found.saturated[deck_id] = count >= cap + buried.get(deck_id, 0)
@@ -316,11 +311,10 @@ def _capped_counts(
 def _learning_counts(
     conn: sqlite3.Connection, day: StudyDay, buried: dict[str, int]
 ) -> dict[str, int]:
-    rows = conn.execute(
-        "SELECT deck_id, count(*) FROM cards WHERE queue = ? AND due < ? GROUP BY deck_id",
-        (QUEUE_LEARNING, db_time(day.end)),
-    ).fetchall()
-    return {deck_id: max(0, count - buried.get(deck_id, 0)) for deck_id, count in rows}
+    return {
+        row["deck_id"]: max(0, row["cards"] - buried.get(row["deck_id"], 0))
+        for row in run(conn, LEARNING, (db_time(day.end),))
+    }
 
 
 def _shared_counts(
@@ -337,9 +331,7 @@ def _shared_counts(
     limits: the decks are visited in the order `_gather` shares them out, and a deck the
     limits above it leave nothing for is not read at all (saturated at 0)."""
     found = _Capped({d: 0 for d in deck_ids}, {d: True for d in deck_ids})
-    due = "AND due < ? " if due_before is not None else "AND due IS NULL "
-    inner = f"SELECT 1 FROM cards WHERE queue = ? AND deck_id = ? {due}LIMIT ?"
-    sql = f"SELECT count(*) FROM ({inner})"
+    declared = CAPPED_DUE if due_before is not None else CAPPED_NEW
     dated = (due_before,) if due_before is not None else ()
 
     def visit(deck_id: str, budget: int) -> int:
@@ -347,7 +339,8 @@ def _shared_counts(
         if share <= 0:
             return 0
         hidden = buried.get(deck_id, 0)
-        count = int(conn.execute(sql, (queue, deck_id, *dated, share + hidden)).fetchone()[0])
+        row = run(conn, declared, (queue, deck_id, *dated, share + hidden)).fetchone()
+        count = int(row["found"])
         taken = found.value[deck_id] = min(share, max(0, count - hidden))
         found.saturated[deck_id] = count >= share + hidden
         for child in tree.children(deck_id):

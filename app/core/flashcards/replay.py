@@ -1,16 +1,20 @@
-"""A card's schedule from its review log: replay, and the cache columns of `cards` it fills.
+"""A card's schedule from its review log: one review's step, the replay of a log, and the cache
+columns of `cards` it fills.
 
-The rule that makes two devices agree: the schedule of a card is the fold of `apply_review` over
-its live reviews (every `card_reviews` row without a `card_review_undos` row) sorted by
+The rule that makes two devices agree: the schedule of a card is the fold of `step` over its
+live reviews (every `card_reviews` row without a `card_review_undos` row) sorted by
 (reviewed_at, id), each with the settings it names. Union the logs of any devices in any order,
-replay, and every device gets the same schedule. Sync calls `replay_cards` for the cards whose
-reviews or undos it received; `replay_all` rebuilds everything (after a restore or a repair).
+replay, and every device gets the same schedule. `step` is the only way a schedule moves: an
+answer (`review.record_answer`) takes one step, `replay` folds it over a log, and the Anki
+importer replays a card's old and imported reviews through `replay` too. Sync calls
+`replay_cards` for the cards whose reviews or undos it received; `replay_all` rebuilds
+everything (after a restore or a repair).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -91,16 +95,31 @@ def live_reviews(session: Session, card_ids: Collection[str]) -> dict[str, list[
     return found
 
 
+def step(schedule: Schedule, review: LoggedReview, settings: SchedulerSettings) -> Schedule:
+    """The schedule after one more review, made with `settings` (those `review` names)."""
+    return apply_review(
+        schedule, Rating(review.rating), review.reviewed_at, settings, review.card_id
+    )
+
+
+def log_order(review: LoggedReview) -> tuple[datetime, str]:
+    return review.reviewed_at, review.id
+
+
 def replay(
-    card_id: str, reviews: Iterable[LoggedReview], settings: Mapping[str, SchedulerSettings]
+    card_id: str,
+    reviews: Iterable[LoggedReview],
+    settings: Mapping[str, SchedulerSettings],
+    before_each: Callable[[LoggedReview, Schedule], None] | None = None,
 ) -> Schedule:
-    """The schedule the reviews give, whatever order they come in."""
+    """The schedule the reviews of this card give, whatever order they come in.
+    `before_each(review, schedule)`: told the schedule each review found (in log order)."""
     schedule = NEW_CARD
-    for review in sorted(reviews, key=lambda r: (r.reviewed_at, r.id)):
-        rating = Rating(review.rating)
-        schedule = apply_review(
-            schedule, rating, review.reviewed_at, settings[review.config_id], card_id
-        )
+    for review in sorted(reviews, key=log_order):
+        assert review.card_id == card_id
+        if before_each is not None:
+            before_each(review, schedule)
+        schedule = step(schedule, review, settings[review.config_id])
     return schedule
 
 

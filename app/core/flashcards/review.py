@@ -1,13 +1,16 @@
-"""The review loop: the next card to show, answering it, undoing an answer, the session summary.
+"""The review loop's parts: the next card to show, answering it, undoing an answer, the session
+summary. `ReviewLoop` (in `review_loop`) runs them warm for the Review view; the functions here
+work from nothing each time, inside the caller's session.
 
 Order within a selection: learning cards that are due, then review cards due today (oldest due
 first), then new cards (deck by deck in tree order, oldest first), then learning cards due within
 the next 20 minutes if nothing else is left. Daily limits come from `queue.plan_queue`.
 
-Answering appends a `card_reviews` row and updates the card's cached schedule by one step (or,
-if the log holds a later review, e.g. from a device with a clock ahead, by a full replay).
-Undo appends a `card_review_undos` row and replays the card: the undone review stops counting
-everywhere the undo travels, and nothing is ever deleted.
+Answering appends a `card_reviews` row and moves the card's cached schedule by one `replay.step`
+(or, if the log holds a later review, e.g. from a device with a clock ahead, by a full replay).
+`record_answer` is the one way an answer is written, whoever answers. Undo appends a
+`card_review_undos` row and replays the card: the undone review stops counting everywhere the
+undo travels, and nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -18,20 +21,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.changes import Change
 from app.core.flashcards.decks import DeckInfo, deck_settings
 from app.core.flashcards.queue import QueueCounts, QueuePlan, plan_queue
-from app.core.flashcards.replay import replay_cards
+from app.core.flashcards.replay import LoggedReview, replay_cards, step
 from app.core.flashcards.review_sql import (
+    ANY_CARD,
+    ANY_NEW,
+    LEARNING_DUE,
+    NEW_IN_DECK,
+    REVIEW_DUE,
+    REVIEW_DUE_IN_DECKS,
     CardRow,
     driver_connection,
+    first_due,
+    first_id,
+    found,
     insert_review,
-    pick_card,
     read_card,
     read_tags,
+    run,
     store_config,
     store_schedule,
 )
@@ -39,12 +51,13 @@ from app.core.flashcards.scheduling import (
     Rating,
     Schedule,
     SchedulerSettings,
-    apply_review,
     format_interval,
     preview_intervals,
 )
 from app.core.flashcards.study_day import StudyDay
-from app.core.flashcards.tables import CARDS, REVIEWS, UNDOS, chunks
+from app.core.flashcards.tables import REVIEWS, UNDOS, chunks
+from app.core.flashcards.tally_sql import BURIED_NOW
+from app.db.database import ProfileDatabase
 from app.db.models.flashcards import (
     QUEUE_LEARNING,
     QUEUE_NEW,
@@ -52,9 +65,10 @@ from app.db.models.flashcards import (
     STATE_NEW,
     STATE_REVIEW,
 )
-from app.db.types import from_db_time, new_id
+from app.db.types import db_time, new_id
 from app.errors import UserError
 
+LEARN_AHEAD = timedelta(minutes=20)
 REVIEW_CHANGES = Change.CARDS | Change.REVIEWS
 
 
@@ -102,6 +116,7 @@ class NextCard:
     card: CardToShow | None
     counts: QueueCounts
     next_due_at: datetime | None  # only when card is None; None: nothing scheduled at all
+    has_cards: bool = True  # False: the selection holds no live card at all (suspended count)
 
 
 @dataclass(frozen=True)
@@ -137,36 +152,34 @@ class SessionSummary:
         return self.total_ms / 1000 / self.reviewed if self.reviewed else 0.0
 
 
-def _next_due(session: Session, plan: QueuePlan, now: datetime) -> datetime | None:
-    """When something will be there to study again (for the empty state)."""
-    selection = CARDS.c.deck_id.in_(plan.deck_ids)
-    candidates = []
-    learning = session.execute(
-        select(func.min(CARDS.c.due)).where(CARDS.c.queue == QUEUE_LEARNING, selection)
-    ).scalar()
-    if learning is not None:
-        candidates.append(max(_parse(learning), now))
-    review = session.execute(
-        select(func.min(CARDS.c.due)).where(CARDS.c.queue == QUEUE_REVIEW, selection)
-    ).scalar()
-    if review is not None:
-        local = _parse(review).astimezone(plan.day.zone)
-        candidates.append(max(StudyDay.of(local).start, plan.day.end))
-    # New cards held back by the limit, or buried cards: both are back tomorrow.
-    new_left = select(CARDS.c.id).where(CARDS.c.queue == QUEUE_NEW, selection)
-    # Only `buried_until` in SQL, so the planner takes its index (buried cards are few).
-    buried = session.execute(
-        select(CARDS.c.deck_id, CARDS.c.queue).where(CARDS.c.buried_until > now)
-    ).all()
-    decks = set(plan.deck_ids)
-    held_back = any(queue >= 0 and deck_id in decks for deck_id, queue in buried)
-    if held_back or session.execute(new_left.limit(1)).first() is not None:
-        candidates.append(plan.day.end)
-    return min(candidates) if candidates else None
+def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> str | None:
+    """The id of the card to show now (see the module docstring for the order)."""
+    at = db_time(now)
+    decks = _decks(plan)
+    card_id = first_id(LEARNING_DUE.run(conn, (at, at), decks))
+    if card_id:
+        return card_id
+    review_decks = [d for d in plan.deck_ids if plan.review_quota.get(d, 0) > 0]
+    if review_decks:
+        params: tuple[str, ...] = (db_time(plan.day.end), at)
+        if len(review_decks) == len(plan.tree.decks):
+            card_id = first_id(run(conn, REVIEW_DUE, params))
+        else:
+            params += tuple(review_decks)
+            card_id = first_id(run(conn, REVIEW_DUE_IN_DECKS, params, decks=len(review_decks)))
+        if card_id:
+            return card_id
+    for deck_id in plan.deck_ids:
+        if plan.new_quota.get(deck_id, 0) > 0:
+            card_id = first_id(run(conn, NEW_IN_DECK, (deck_id, at)))
+            if card_id:
+                return card_id
+    return first_id(LEARNING_DUE.run(conn, (at, db_time(now + LEARN_AHEAD)), decks))
 
 
-def _parse(value: object) -> datetime:
-    return value if isinstance(value, datetime) else from_db_time(str(value))
+def _decks(plan: QueuePlan) -> tuple[str, ...] | None:
+    """The selection's decks for a `Scoped` statement: None when it is every deck."""
+    return None if len(plan.deck_ids) == len(plan.tree.decks) else plan.deck_ids
 
 
 def next_card(session: Session, deck_id: str | None, now: datetime) -> NextCard:
@@ -175,28 +188,47 @@ def next_card(session: Session, deck_id: str | None, now: datetime) -> NextCard:
     `now` must be aware and in the learner's zone (the study day turns at 4 am there).
     """
     plan = plan_queue(session, deck_id, now)
-    return next_in_plan(session, driver_connection(session), plan, now)
+    return next_in_plan(driver_connection(session), plan, now)
 
 
-def next_in_plan(
-    session: Session, conn: sqlite3.Connection, plan: QueuePlan, now: datetime
-) -> NextCard:
+def next_in_plan(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> NextCard:
     """The card `pick_card` chooses under this plan, or the empty state."""
     card = show_next(conn, plan, now)
-    return (
-        NextCard(card, plan.counts, None) if card is not None else empty_state(session, plan, now)
-    )
+    return NextCard(card, plan.counts, None) if card is not None else empty_state(conn, plan, now)
+
+
+def next_row(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardRow | None:
+    """The card `pick_card` chooses, as stored."""
+    card_id = pick_card(conn, plan, now)
+    return None if card_id is None else read_card(conn, card_id)
 
 
 def show_next(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardToShow | None:
-    card_id = pick_card(conn, plan, now)
-    row = None if card_id is None else read_card(conn, card_id)
+    row = next_row(conn, plan, now)
     return None if row is None else card_to_show(conn, row, plan.tree.by_id(row.deck_id), now)
 
 
-def empty_state(session: Session, plan: QueuePlan, now: datetime) -> NextCard:
-    """Nothing to show now: the counts, and when the next card will be due."""
-    return NextCard(None, plan.counts, _next_due(session, plan, now))
+def empty_state(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> NextCard:
+    """Nothing to show now: the counts, when the next card will be due, and whether the
+    selection holds any card at all."""
+    decks = _decks(plan)
+    candidates = []
+    learning = first_due(conn, QUEUE_LEARNING, decks)
+    if learning is not None:
+        candidates.append(max(learning, now))
+    review = first_due(conn, QUEUE_REVIEW, decks)
+    if review is not None:
+        local = review.astimezone(plan.day.zone)
+        candidates.append(max(StudyDay.of(local).start, plan.day.end))
+    # New cards held back by the limit, or buried cards: both are back tomorrow.
+    wanted = set(plan.deck_ids)
+    buried = run(conn, BURIED_NOW, (db_time(now),))
+    held_back = any(row["queue"] >= 0 and row["deck_id"] in wanted for row in buried)
+    if held_back or found(ANY_NEW.run(conn, (), decks)):
+        candidates.append(plan.day.end)
+    next_due = min(candidates) if candidates else None
+    has_cards = next_due is not None or found(ANY_CARD.run(conn, (), decks))
+    return NextCard(None, plan.counts, next_due, has_cards)
 
 
 def card_to_show(
@@ -230,23 +262,24 @@ def record_answer(
     now: datetime,
     stored_configs: Collection[str] = (),
 ) -> tuple[str, Schedule | None]:
-    """Append the review and store the card's next schedule, in the caller's transaction.
+    """Append the review and store the card's next schedule (one `replay.step`), in the
+    caller's transaction. The one way an answer is written.
 
     Returns the review id and the schedule; the schedule is None when the log already holds a
     later review of this card (e.g. from a device whose clock is ahead): then only a replay
     gives the right order, and the caller replays. `stored_configs`: settings rows known to be
-    in the database already (a session remembers them).
+    in the database already (the review loop remembers them).
     """
-    review_id = new_id()
+    review = LoggedReview(new_id(), card.id, int(rating), now, settings.config_id)
     if settings.config_id not in stored_configs:
         store_config(conn, settings)
-    insert_review(conn, review_id, card, rating, duration_ms, now, settings)
+    insert_review(conn, review.id, card, review.rating, duration_ms, now, settings)
     before = card.schedule
     if before.last_review is not None and now < before.last_review:
-        return review_id, None
-    after = apply_review(before, rating, now, settings, card.id)
+        return review.id, None
+    after = step(before, review, settings)
     store_schedule(conn, card.id, after)
-    return review_id, after
+    return review.id, after
 
 
 def answer_card(
@@ -283,6 +316,12 @@ def undo_answer(session: Session, review_id: str, now: datetime) -> UndoResult:
     return UndoResult(card_id, schedule, REVIEW_CHANGES)
 
 
+def review_summary(database: ProfileDatabase, review_ids: Sequence[str]) -> SessionSummary:
+    """`session_summary` in a read session of its own."""
+    with database.read_session() as session:
+        return session_summary(session, review_ids)
+
+
 def session_summary(session: Session, review_ids: Sequence[str]) -> SessionSummary:
     """The end-of-session summary of these answers (undone ones left out)."""
     ratings = {rating: 0 for rating in Rating}
@@ -311,17 +350,3 @@ def session_summary(session: Session, review_ids: Sequence[str]) -> SessionSumma
         total_ms=total_ms,
         review_pass_rate=review_passed / review_total if review_total else None,
     )
-
-
-def answer_and_next(
-    session: Session,
-    card_id: str,
-    rating: Rating | int,
-    duration_ms: int,
-    now: datetime,
-    deck_id: str | None,
-) -> tuple[AnswerResult, NextCard]:
-    """`answer_card` then `next_card` in the caller's write session: the review loop's one
-    round trip (one connection, one commit)."""
-    result = answer_card(session, card_id, rating, duration_ms, now)
-    return result, next_card(session, deck_id, now)

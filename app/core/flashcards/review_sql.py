@@ -1,30 +1,32 @@
-"""The review loop's statements, on a plain sqlite3 connection: which card is next, reading it,
-and recording an answer.
+"""The review loop's hand-written statements: which card is next, reading it, recording an
+answer, and the empty state. (Today's counts are in `tally_sql`.)
 
-They run in two places: inside a SQLAlchemy session (`next_card`, `answer_card`, through
-`driver_connection`) and on a review session's own connection (`ReviewSession`), so both paths
-pick the same card in the same order. Plain SQL because the loop runs these once per answer and
-SQLAlchemy's statement overhead (about 0.1 ms each) would be most of the answer's time.
+They run on a plain sqlite3 connection in two places: inside a SQLAlchemy session (`next_card`,
+`answer_card`, through `driver_connection`) and on the review loop's own connection
+(`ReviewLoop`), so both pick the same card in the same order and record an answer the same way.
+Plain SQL because the loop runs these once per answer and SQLAlchemy's statement overhead (about
+0.1 ms each) would be most of the answer's time. Each is declared once with `statement` (so
+`tests/db/test_plain_sql.py` EXPLAINs it against the head schema); rows are read by name.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.core.flashcards.queue_tally import QueuePlan
 from app.core.flashcards.replay import CONFIG_CREATED_AT
-from app.core.flashcards.scheduling import Rating, Schedule, SchedulerSettings
+from app.core.flashcards.scheduling import Schedule, SchedulerSettings
 from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW
+from app.db.plain_sql import Statement, statement
 from app.db.types import db_time, from_db_time
 
-LEARN_AHEAD = timedelta(minutes=20)
+AT = "2026-01-01T00:00:00.000000Z"  # an example time as stored
 MAX_DURATION_MS = 60 * 60 * 1000
-
 _NOT_BURIED = "(buried_until IS NULL OR buried_until <= ?)"
 
 
@@ -35,50 +37,113 @@ def driver_connection(session: Session) -> sqlite3.Connection:
     return connection
 
 
-def _in(column: str, ids: tuple[str, ...] | list[str]) -> str:
-    return f"{column} IN ({','.join('?' * len(ids))})"
+_EXPANDED: dict[tuple[str, int], str] = {}
 
 
-def _first(conn: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> str | None:
-    row = conn.execute(sql, params).fetchone()
-    return None if row is None else str(row[0])
+def run(
+    conn: sqlite3.Connection, declared: Statement, params: Sequence[object] = (), **lists: int
+) -> sqlite3.Cursor:
+    """Execute a declared statement (its one `{list}`, if any, that long); rows by name."""
+    sql = declared.sql
+    if lists:
+        (length,) = lists.values()
+        key = (declared.name, length)
+        sql = _EXPANDED.get(key) or _EXPANDED.setdefault(key, declared.expand(**lists))
+    return run_text(conn, sql, params)
 
 
-def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> str | None:
-    """The id of the card to show now: learning cards that are due, then review cards due today
-    (oldest due first), then new cards (deck by deck in tree order, oldest first), then learning
-    cards due within LEARN_AHEAD if nothing else is left."""
-    at = db_time(now)
-    every_deck = len(plan.deck_ids) == len(plan.tree.decks)
-    learning = f"SELECT id FROM cards WHERE queue = {QUEUE_LEARNING} AND {_NOT_BURIED} "
-    learning_params: tuple[object, ...] = (at,)
-    if not every_deck:
-        learning += f"AND {_in('deck_id', plan.deck_ids)} "
-        learning_params += plan.deck_ids
-    card_id = _first(conn, learning + "AND due <= ? ORDER BY due LIMIT 1", (*learning_params, at))
-    if card_id:
-        return card_id
-    review_decks = [d for d in plan.deck_ids if plan.review_quota.get(d, 0) > 0]
-    if review_decks:
-        sql = f"SELECT id FROM cards WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED} "
-        params: tuple[object, ...] = (db_time(plan.day.end), at)
-        if len(review_decks) != len(plan.tree.decks):
-            sql += f"AND {_in('deck_id', review_decks)} "
-            params += tuple(review_decks)
-        card_id = _first(conn, sql + "ORDER BY due LIMIT 1", params)
-        if card_id:
-            return card_id
-    new_sql = (
-        f"SELECT id FROM cards WHERE queue = {QUEUE_NEW} AND deck_id = ? AND due IS NULL "
-        f"AND {_NOT_BURIED} ORDER BY id LIMIT 1"
+def run_text(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> sqlite3.Cursor:
+    """Execute text built from declared statements only (e.g. `tally_sql.many_decks`)."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, params)
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """A statement over every deck (no deck condition: the planner keeps its best index) and
+    over some decks (`{decks}`, whose ids are its last parameters)."""
+
+    every_deck: Statement
+    in_decks: Statement
+
+    def run(
+        self, conn: sqlite3.Connection, params: Sequence[object], decks: Sequence[str] | None
+    ) -> sqlite3.Cursor:
+        """`decks` None: every deck."""
+        if decks is None:
+            return run(conn, self.every_deck, params)
+        return run(conn, self.in_decks, (*params, *decks), decks=len(decks))
+
+
+def scoped(name: str, sql: str, example: Sequence[object]) -> Scoped:
+    """Declare `sql` (with `{scope}` where `AND deck_id IN (...)` goes) both ways."""
+    return Scoped(
+        statement(name, sql.replace("{scope}", ""), example=example),
+        statement(
+            f"{name}_in_decks",
+            sql.replace("{scope}", " AND deck_id IN ({decks})"),
+            example=(*example, "d1", "d2"),
+            lists={"decks": 2},
+        ),
     )
-    for deck_id in plan.deck_ids:
-        if plan.new_quota.get(deck_id, 0) > 0:
-            card_id = _first(conn, new_sql, (deck_id, at))
-            if card_id:
-                return card_id
-    ahead = db_time(now + LEARN_AHEAD)
-    return _first(conn, learning + "AND due <= ? ORDER BY due LIMIT 1", (*learning_params, ahead))
+
+
+# Moves when another connection commits (the review loop then reads everything again).
+DATA_VERSION = statement("review_data_version", "PRAGMA data_version")
+
+# --- the next card ------------------------------------------------------------------------------
+
+# Learning cards due by a time (now, or now + LEARN_AHEAD), oldest due first.
+LEARNING_DUE = scoped(
+    "review_learning_due",
+    f"SELECT id FROM cards WHERE queue = {QUEUE_LEARNING} AND {_NOT_BURIED} AND due <= ?"
+    "{scope} ORDER BY due LIMIT 1",
+    (AT, AT),
+)
+# Review cards due before the study day ends (then the time now and the deck ids).
+REVIEW_DUE = statement(
+    "review_review_due",
+    f"SELECT id FROM cards WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED} "
+    "ORDER BY due LIMIT 1",
+    example=(AT, AT),
+)
+REVIEW_DUE_IN_DECKS = statement(
+    "review_review_due_in_decks",
+    f"SELECT id FROM cards WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED} "
+    "AND deck_id IN ({decks}) ORDER BY due LIMIT 1",
+    example=(AT, AT, "d1", "d2"),
+    lists={"decks": 2},
+)
+NEW_IN_DECK = statement(
+    "review_new_in_deck",
+    f"SELECT id FROM cards WHERE queue = {QUEUE_NEW} AND deck_id = ? AND due IS NULL "
+    f"AND {_NOT_BURIED} ORDER BY id LIMIT 1",
+    example=("d1", AT),
+)
+
+
+def first_id(cursor: sqlite3.Cursor) -> str | None:
+    row = cursor.fetchone()
+    return None if row is None else str(row["id"])
+
+
+# --- one card -----------------------------------------------------------------------------------
+
+# What the review loop shows of a card, and its cached schedule.
+CARD = statement(
+    "review_card",
+    "SELECT id, deck_id, front, back, flag, queue, scheduler, deleted_at IS NOT NULL AS deleted, "
+    "source_kind, source_id, source_anchor, state, step, due, stability, difficulty, ease, "
+    "interval_days, reps, lapses, last_review, buried_until FROM cards WHERE id = ?",
+    example=("c1",),
+)
+CARD_TAG_NAMES = statement(
+    "review_card_tag_names",
+    "SELECT t.name AS name FROM card_tags ct JOIN tags t ON t.id = ct.tag_id "
+    "WHERE ct.card_id = ? AND ct.deleted_at IS NULL",
+    example=("c1",),
+)
 
 
 @dataclass(frozen=True)
@@ -100,72 +165,69 @@ class CardRow:
     buried_until: datetime | None = None
 
 
-_CARD_SQL = (
-    "SELECT id, deck_id, front, back, flag, queue, scheduler, deleted_at IS NOT NULL, "
-    "source_kind, source_id, source_anchor, state, step, due, stability, difficulty, ease, "
-    "interval_days, reps, lapses, last_review, buried_until FROM cards WHERE id = ?"
-)
-
-
 def _time(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
 
 
 def read_card(conn: sqlite3.Connection, card_id: str) -> CardRow | None:
-    row = conn.execute(_CARD_SQL, (card_id,)).fetchone()
+    row = run(conn, CARD, (card_id,)).fetchone()
     if row is None:
         return None
     schedule = Schedule(
-        state=row[11],
-        step=row[12],
-        due=_time(row[13]),
-        stability=row[14],
-        difficulty=row[15],
-        ease=row[16],
-        interval_days=row[17],
-        reps=row[18],
-        lapses=row[19],
-        last_review=_time(row[20]),
+        state=row["state"],
+        step=row["step"],
+        due=_time(row["due"]),
+        stability=row["stability"],
+        difficulty=row["difficulty"],
+        ease=row["ease"],
+        interval_days=row["interval_days"],
+        reps=row["reps"],
+        lapses=row["lapses"],
+        last_review=_time(row["last_review"]),
     )
     return CardRow(
-        id=row[0],
-        deck_id=row[1],
-        front=row[2],
-        back=row[3],
-        flag=row[4],
-        queue=row[5],
-        scheduler=row[6],
-        deleted=bool(row[7]),
-        source_kind=row[8],
-        source_id=row[9],
-        source_anchor=row[10],
+        id=row["id"],
+        deck_id=row["deck_id"],
+        front=row["front"],
+        back=row["back"],
+        flag=row["flag"],
+        queue=row["queue"],
+        scheduler=row["scheduler"],
+        deleted=bool(row["deleted"]),
+        source_kind=row["source_kind"],
+        source_id=row["source_id"],
+        source_anchor=row["source_anchor"],
         schedule=schedule,
-        buried_until=_time(row[21]),
+        buried_until=_time(row["buried_until"]),
     )
 
 
 def read_tags(conn: sqlite3.Connection, card_id: str) -> tuple[str, ...]:
     """The live tag names of a card, sorted as the browser sorts them."""
-    rows = conn.execute(
-        "SELECT t.name FROM card_tags ct JOIN tags t ON t.id = ct.tag_id "
-        "WHERE ct.card_id = ? AND ct.deleted_at IS NULL",
-        (card_id,),
-    ).fetchall()
-    return tuple(sorted((name for (name,) in rows), key=str.casefold))
+    names = [row["name"] for row in run(conn, CARD_TAG_NAMES, (card_id,))]
+    return tuple(sorted(names, key=str.casefold))
 
 
-_CONFIG_SQL = (
+# --- recording an answer ------------------------------------------------------------------------
+
+STORE_CONFIG = statement(
+    "review_store_config",
     "INSERT INTO scheduler_configs (id, created_at, kind, settings) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (id) DO NOTHING"
+    "ON CONFLICT (id) DO NOTHING",
+    example=("x", AT, "fsrs", "{}"),
 )
-_REVIEW_SQL = (
+INSERT_REVIEW = statement(
+    "review_insert_review",
     "INSERT INTO card_reviews (id, created_at, card_id, deck_id, rating, reviewed_at, "
-    "duration_ms, scheduler, config_id, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "duration_ms, scheduler, config_id, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    example=("r1", AT, "c1", "d1", 3, AT, 1000, "fsrs", "x", 0),
 )
 # The cache columns only: `updated_at` stays (a review is not an edit of the card).
-_SCHEDULE_SQL = (
+STORE_SCHEDULE = statement(
+    "review_store_schedule",
     "UPDATE cards SET state = ?, step = ?, due = ?, stability = ?, difficulty = ?, ease = ?, "
-    "interval_days = ?, reps = ?, lapses = ?, last_review = ? WHERE id = ?"
+    "interval_days = ?, reps = ?, lapses = ?, last_review = ? WHERE id = ?",
+    example=(0, None, AT, None, None, None, 0, 0, 0, AT, "c1"),
 )
 
 
@@ -173,29 +235,30 @@ def store_config(conn: sqlite3.Connection, settings: SchedulerSettings) -> None:
     """The settings row a review names (content-addressed: stored once, with the same text and
     creation time on every device, as `replay.ensure_config` stores it)."""
     text = json.dumps(settings.as_json())  # what SQLAlchemy's JSON type writes
-    conn.execute(_CONFIG_SQL, (settings.config_id, db_time(CONFIG_CREATED_AT), settings.kind, text))
+    created = db_time(CONFIG_CREATED_AT)
+    conn.execute(STORE_CONFIG.sql, (settings.config_id, created, settings.kind, text))
 
 
 def insert_review(
     conn: sqlite3.Connection,
     review_id: str,
     card: CardRow,
-    rating: Rating,
+    rating: int,
     duration_ms: int,
-    now: datetime,
+    at: datetime,
     settings: SchedulerSettings,
 ) -> None:
-    at = db_time(now)
+    when = db_time(at)
     duration = max(0, min(int(duration_ms), MAX_DURATION_MS))
     conn.execute(
-        _REVIEW_SQL,
+        INSERT_REVIEW.sql,
         (
             review_id,
-            at,
+            when,
             card.id,
             card.deck_id,
-            int(rating),
-            at,
+            rating,
+            when,
             duration,
             settings.kind,
             settings.config_id,
@@ -208,7 +271,7 @@ def store_schedule(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -
     due = None if schedule.due is None else db_time(schedule.due)
     last = None if schedule.last_review is None else db_time(schedule.last_review)
     conn.execute(
-        _SCHEDULE_SQL,
+        STORE_SCHEDULE.sql,
         (
             schedule.state,
             schedule.step,
@@ -223,3 +286,27 @@ def store_schedule(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -
             card_id,
         ),
     )
+
+
+# --- the empty state ----------------------------------------------------------------------------
+
+FIRST_DUE = scoped(
+    "review_first_due", "SELECT min(due) AS due FROM cards WHERE queue = ?{scope}", (1,)
+)
+ANY_NEW = scoped(
+    "review_any_new", f"SELECT 1 AS found FROM cards WHERE queue = {QUEUE_NEW}{{scope}} LIMIT 1", ()
+)
+# Any live card at all (suspended ones too): "no cards yet" or "all caught up".
+ANY_CARD = scoped(
+    "review_any_card",
+    "SELECT 1 AS found FROM cards WHERE deleted_at IS NULL{scope} LIMIT 1",
+    (),
+)
+
+
+def first_due(conn: sqlite3.Connection, queue: int, decks: Sequence[str] | None) -> datetime | None:
+    return _time(FIRST_DUE.run(conn, (queue,), decks).fetchone()["due"])
+
+
+def found(cursor: sqlite3.Cursor) -> bool:
+    return cursor.fetchone() is not None

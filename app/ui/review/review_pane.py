@@ -1,10 +1,9 @@
 """The review loop on screen: the front, Space for the back, 1-4 to answer, Ctrl+Z to undo.
 
-Every step is one background task (`data.answer`, `data.set_aside`, `data.undo`, `data.read_step`)
-on the pane's review session, whose result carries the next card, so the GUI thread never waits
-on the disk. An answer's commit (its fsync) happens while the next card is being shown:
-`data.settle`, queued right behind the answer on the write thread, commits it and announces the
-change. While a
+Every step is one task on the write thread (`data.answer`, `data.set_aside`, `data.undo`,
+`data.current_step`) through the pane's review loop; it commits before it returns, and its result
+carries the next card, so the GUI thread never waits on the disk and what is on screen is saved.
+Its changes are announced for the other views (the pane itself already shows them). While a
 step is on its way the answer keys and buttons are disabled; a step that arrives after the
 learner has moved on (another deck chosen) is dropped, though its undo token is still kept.
 
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, 
 from app.core.changes import Change
 from app.core.flashcards.cards import CardUndo
 from app.core.flashcards.review import CardToShow
-from app.core.flashcards.review_session import AnswerNotSaved
+from app.core.flashcards.review_loop import AnswerNotSaved
 from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.refresh import RefreshOnChange
@@ -58,7 +57,7 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.undo_stack: list[tuple[str | CardUndo, str]] = []
         self.session_ids: list[str] = []  # this session's answers, for its summary
         self._request = 0
-        self.sessions = data.ReviewSessions()
+        self.loop = data.PaneLoop()  # used by its write tasks only
         self._shown_at = QElapsedTimer()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -118,6 +117,11 @@ class ReviewPane(RefreshOnChange, QWidget):
     def _answer_action(self, rating: int) -> QAction:
         return self._action(f"Answer {rating}", lambda: self.answer(rating), str(rating))
 
+    def _studying(self) -> data.Studying:
+        """What a step works on, as it is now (the task runs later, on the write thread)."""
+        ids = tuple(self.session_ids)
+        return data.Studying(self.context.opened, self.loop, self.deck_id, ids)
+
     @property
     def card(self) -> CardToShow | None:
         return self.step.next.card if self.step is not None else None
@@ -132,11 +136,13 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.setFocus()
 
     def refresh(self) -> None:
-        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
+        """Read the card to show now: a (quick) step of the loop, so on the write thread."""
+        where = self._studying()
         self._request += 1
         token = self._request
-        self.context.runner.run_read(
-            lambda _progress: data.read_step(opened, self.sessions, deck_id, ids),
+        self.context.runner.run_write(
+            lambda _progress: data.current_step(where),
+            label="",
             on_done=lambda step: self._arrived(step, token),
             on_error=self._read_failed,
             owner=self,
@@ -151,18 +157,13 @@ class ReviewPane(RefreshOnChange, QWidget):
             self._show_step(step)
 
     def _read_failed(self, error: UserError) -> None:
-        if isinstance(error, AnswerNotSaved):  # found while reading: say so, show the card
-            self._answer_lost(error)
-        elif self.deck_id is not None:  # the deck was deleted meanwhile: study all decks
+        if self.deck_id is not None:  # the deck was deleted meanwhile: study all decks
             self.start(None, "All decks")
         else:
             self.context.runner.user_error.emit(str(error))
 
     def _answer_lost(self, error: AnswerNotSaved) -> None:
-        """An answer was not saved: it can no longer be undone; its card comes back."""
-        self.undo_stack = [entry for entry in self.undo_stack if entry[0] != error.review_id]
-        if error.review_id in self.session_ids:
-            self.session_ids.remove(error.review_id)
+        """An answer was not saved (nothing to undo): say so; its card is shown again."""
         self.note.setText(str(error))
         self.refresh()
 
@@ -233,20 +234,8 @@ class ReviewPane(RefreshOnChange, QWidget):
         if self.busy or card is None or not self.showing_back:
             return
         elapsed = int(self._shown_at.elapsed()) if self._shown_at.isValid() else 0
-        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
-        sessions = self.sessions
-        self._write(
-            lambda _p: data.answer(opened, sessions, card.id, rating, elapsed, deck_id, ids)
-        )
-        # Right behind it on the write thread: wait for the answer's commit (the next card is
-        # already on screen by then), then announce it so the deck list and Today update.
-        self.context.runner.run_write(
-            lambda _p: data.settle(sessions),
-            label="",
-            on_done=self._settled,
-            on_error=self._write_failed,
-            owner=self,
-        )
+        where = self._studying()
+        self._write(lambda _p: data.answer(where, card.id, rating, elapsed))
 
     def suspend(self) -> None:
         self._set_aside("suspend")
@@ -258,9 +247,8 @@ class ReviewPane(RefreshOnChange, QWidget):
         card = self.card
         if self.busy or card is None:
             return
-        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
-        sessions = self.sessions
-        self._write(lambda _p: data.set_aside(opened, sessions, card.id, how, deck_id, ids))
+        where = self._studying()
+        self._write(lambda _p: data.set_aside(where, card.id, how))
 
     def undo(self) -> None:
         if self.busy or not self.undo_stack:
@@ -269,9 +257,8 @@ class ReviewPane(RefreshOnChange, QWidget):
         if isinstance(token, str) and token in self.session_ids:
             self.session_ids.remove(token)
         self.note.setText(f"Undid the {label}")
-        opened, deck_id, ids = self.context.opened, self.deck_id, list(self.session_ids)
-        sessions = self.sessions
-        self._write(lambda _p: data.undo(opened, sessions, token, deck_id, ids))
+        where = self._studying()
+        self._write(lambda _p: data.undo(where, token))
 
     def edit(self) -> None:
         if self.card is not None and not self.busy:
@@ -299,9 +286,6 @@ class ReviewPane(RefreshOnChange, QWidget):
         if token == self._request:
             self.busy = False
             self._show_step(result.step, fresh=True)
-
-    def _settled(self, _changes: Change) -> None:
-        """The answer is on disk; its announcement (initiated here) is already on screen."""
 
     def _write_failed(self, error: UserError) -> None:
         if isinstance(error, AnswerNotSaved):

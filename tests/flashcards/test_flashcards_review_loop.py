@@ -1,10 +1,11 @@
-"""A review session (the warm review loop the Review view uses) shows exactly the cards and
-counts the stateless `next_card` shows, keeps every answer durable, and notices every change
-it did not make itself."""
+"""The review loop (the warm loop the Review view runs on its write thread) shows exactly the
+cards and counts the stateless `next_card` shows, has every answer on disk when it returns, and
+notices every change it did not make itself."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -21,8 +22,8 @@ from app.core.flashcards.cards import bury_cards, edit_card, set_suspended
 from app.core.flashcards.decks import load_tree
 from app.core.flashcards.queue import read_tally
 from app.core.flashcards.replay import replay_cards
-from app.core.flashcards.review import next_card, undo_answer
-from app.core.flashcards.review_session import ReviewSession
+from app.core.flashcards.review import next_card
+from app.core.flashcards.review_loop import AnswerNotSaved, ReviewLoop
 from app.core.flashcards.scheduling import Rating
 from app.core.flashcards.tables import REVIEWS
 from app.db.database import ProfileDatabase
@@ -37,6 +38,12 @@ def stateless(database: ProfileDatabase, deck_id, at):
 def fresh_tally(database: ProfileDatabase, deck_id, at):
     with database.read_session() as session:
         return read_tally(session, deck_id, at)
+
+
+def logged(database: ProfileDatabase) -> int:
+    """Reviews in the log, seen from another connection."""
+    with database.read_session() as session:
+        return session.query(REVIEWS).count()
 
 
 def small_profile(database: ProfileDatabase, now):
@@ -57,7 +64,7 @@ def small_profile(database: ProfileDatabase, now):
 
 
 @pytest.mark.parametrize("which", ["all", "top", "child"])
-def test_a_session_shows_what_the_stateless_loop_shows_answer_after_answer(database, now, which):
+def test_the_loop_shows_what_the_stateless_functions_show_answer_after_answer(database, now, which):
     tree = small_profile(database, now)
     tops = [d for d in tree.decks if d.parent_id is None]
     deck_id = {
@@ -66,7 +73,7 @@ def test_a_session_shows_what_the_stateless_loop_shows_answer_after_answer(datab
         "child": tree.children(tops[0].id)[0].id,
     }[which]
     rng = random.Random(11)
-    review = ReviewSession(database, deck_id)
+    review = ReviewLoop(database, deck_id)
     moment = now
     try:
         shown = review.current(moment)
@@ -80,8 +87,7 @@ def test_a_session_shows_what_the_stateless_loop_shows_answer_after_answer(datab
                 session.rollback()
             result, shown = review.answer(shown.card.id, pick_rating(rng, schedule), 3000, moment)
             assert result.schedule.due is not None
-            # The card the answer gives is the one the stateless loop gives once it is saved.
-            review.flush()
+            # The card the answer gives is the one the stateless loop gives: it is saved.
             assert shown == stateless(database, deck_id, moment)
             answered += 1
             moment += timedelta(seconds=rng.choice([5, 20, 45, 90, 700]))
@@ -95,18 +101,19 @@ def test_a_session_shows_what_the_stateless_loop_shows_answer_after_answer(datab
         review.close()
 
 
-def test_every_answer_is_committed_and_matches_a_replay_of_the_log(database, now):
+def test_every_answer_is_on_disk_when_it_returns_and_matches_a_replay_of_the_log(database, now):
     deck = make_deck(database, "Spanish")
     cards = make_cards(database, deck, 5)
-    review = ReviewSession(database, None)
+    review = ReviewLoop(database, None)
     shown = review.current(now)
     ids = []
-    for rating in (Rating.GOOD, Rating.AGAIN, Rating.EASY):
+    for count, rating in enumerate((Rating.GOOD, Rating.AGAIN, Rating.EASY), start=1):
         assert shown.card is not None
         result, shown = review.answer(shown.card.id, rating, 4000, now)
         ids.append(result.review_id)
+        assert logged(database) == count  # another connection sees it at once
+        assert not review._connection().in_transaction  # nothing pending
     review.close()
-    # Another connection sees all three, and the cache is what a replay of the log gives.
     with database.read_session() as session:
         assert session.query(REVIEWS).filter(REVIEWS.c.id.in_(ids)).count() == 3
         stored = cached(database, cards[:3])
@@ -120,7 +127,7 @@ def test_every_answer_is_committed_and_matches_a_replay_of_the_log(database, now
 def test_changes_made_elsewhere_are_seen_at_once(database, now):
     deck = make_deck(database, "Spanish")
     cards = make_cards(database, deck, 4)
-    review = ReviewSession(database, deck.id)
+    review = ReviewLoop(database, deck.id)
     try:
         assert review.current(now).card.id == cards[0]
         with database.write_session() as session:  # e.g. the browser, in another view
@@ -134,11 +141,27 @@ def test_changes_made_elsewhere_are_seen_at_once(database, now):
         assert after.card.id == cards[2] and after.card.front == "changed front"
         assert after.counts.new == 2
         result, after = review.answer(cards[2], Rating.GOOD, 1000, now)
-        with database.write_session() as session:  # Ctrl+Z goes through undo_answer
-            undo_answer(session, result.review_id, now)
-        back = review.current(now)
+        _undone, back = review.undo(result.review_id, now)  # Ctrl+Z
         assert back.card.id == cards[2] and back.counts.new == 2
         assert back == stateless(database, deck.id, now)
+    finally:
+        review.close()
+
+
+def test_suspend_bury_and_their_undo_go_through_the_loop(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 3)
+    review = ReviewLoop(database, deck.id)
+    try:
+        suspended, shown = review.suspend(cards[0], now)
+        assert shown.card.id == cards[1] and shown.counts.new == 2
+        buried, shown = review.bury(cards[1], now)
+        assert shown.card.id == cards[2] and shown.counts.new == 1
+        _changes, shown = review.undo_change(buried.undo, now)
+        assert shown.card.id == cards[1] and shown.counts.new == 2
+        _changes, shown = review.undo_change(suspended.undo, now)
+        assert shown.card.id == cards[0] and shown.counts.new == 3
+        assert shown == stateless(database, deck.id, now)
     finally:
         review.close()
 
@@ -146,13 +169,13 @@ def test_changes_made_elsewhere_are_seen_at_once(database, now):
 def test_a_new_study_day_brings_new_cards_back(database, now):
     deck = make_deck(database, "Spanish", new_per_day=2)
     make_cards(database, deck, 5)
-    review = ReviewSession(database, None)
+    review = ReviewLoop(database, None)
     try:
         shown = review.current(now)
         for _ in range(2):
             _result, shown = review.answer(shown.card.id, Rating.EASY, 1000, now)
         assert shown.card is None and shown.counts.new == 0
-        assert shown.next_due_at is not None  # the empty state says when
+        assert shown.next_due_at is not None and shown.has_cards  # the empty state says when
         tomorrow = now + timedelta(days=1)
         again = review.current(tomorrow)
         assert again.card is not None and again.counts.new == 2
@@ -161,13 +184,14 @@ def test_a_new_study_day_brings_new_cards_back(database, now):
         review.close()
 
 
-def test_a_deleted_or_closed_session_says_what_to_do(database, now):
+def test_a_deleted_card_or_a_closed_loop_says_what_to_do(database, now):
     deck = make_deck(database, "Spanish")
     cards = make_cards(database, deck, 2)
-    review = ReviewSession(database, None)
+    review = ReviewLoop(database, None)
     with pytest.raises(UserError, match="deleted"):
         review.answer("no-such-card", Rating.GOOD, 1000, now)
     review.close()
+    review.close()  # harmless
     with pytest.raises(UserError, match="start the review again"):
         review.answer(cards[0], Rating.GOOD, 1000, now)
 
@@ -177,28 +201,25 @@ def test_a_card_from_outside_the_selection_is_answered_the_slow_way(database, no
     french = make_deck(database, "French")
     make_cards(database, spanish, 2)
     other = make_cards(database, french, 2)
-    review = ReviewSession(database, spanish.id)
+    review = ReviewLoop(database, spanish.id)
     try:
         result, shown = review.answer(other[0], Rating.GOOD, 1000, now)
         assert result.card_id == other[0]
         assert shown == stateless(database, spanish.id, now)
+        assert logged(database) == 1
     finally:
         review.close()
 
 
 def test_a_commit_that_fails_is_reported_and_the_card_comes_back(database, now, monkeypatch):
-
     deck = make_deck(database, "Spanish")
     cards = make_cards(database, deck, 3)
-    review = ReviewSession(database, None)
+    review = ReviewLoop(database, None)
     try:
-        shown = review.current(now)
-
+        review.current(now)
         fail_review_commits(monkeypatch)
-        _result, shown = review.answer(cards[0], Rating.GOOD, 1000, now)
-        assert shown.card is not None and shown.card.id == cards[1]  # handed over first
-        with pytest.raises(UserError) as raised:
-            review.flush()  # what the Review view's write thread does next
+        with pytest.raises(AnswerNotSaved) as raised:
+            review.answer(cards[0], Rating.GOOD, 1000, now)
         monkeypatch.undo()
         message = str(raised.value)
         assert "disk is full" in message and str(database.db_file) in message
@@ -206,71 +227,19 @@ def test_a_commit_that_fails_is_reported_and_the_card_comes_back(database, now, 
         again = review.current(now)  # the answer that failed is not in the log
         assert again.card is not None and again.card.id == cards[0]
         assert again.counts.new == 3
+        result, _shown = review.answer(cards[0], Rating.GOOD, 1000, now)  # works again
+        assert result.review_id != raised.value.review_id
     finally:
         review.close()
-    with database.read_session() as session:
-        assert session.query(REVIEWS).count() == 0
-
-
-def test_flush_and_close_wait_for_the_last_commit(database, now):
-    deck = make_deck(database, "Spanish")
-    cards = make_cards(database, deck, 2)
-    review = ReviewSession(database, None)
-    review.answer(cards[0], Rating.GOOD, 1000, now)
-    review.flush()
-    with database.read_session() as session:  # another connection sees it after flush
-        assert session.query(REVIEWS).count() == 1
-    review.answer(cards[1], Rating.GOOD, 1000, now)
-    review.close()
-    with database.read_session() as session:
-        assert session.query(REVIEWS).count() == 2
-
-
-def test_answering_a_buried_card_keeps_the_counts_right(database, now):
-    deck = make_deck(database, "Spanish")
-    cards = make_cards(database, deck, 4)
-    with database.write_session() as session:
-        bury_cards(session, [cards[3]], now)
-    review = ReviewSession(database, None)
-    try:
-        assert review.current(now).counts.new == 3
-        _result, shown = review.answer(cards[3], Rating.GOOD, 1000, now)  # e.g. from a script
-        assert shown == stateless(database, None, now)
-        assert shown.counts.new == 3
-    finally:
-        review.close()
-
-
-def test_a_write_elsewhere_commits_the_pending_answer_first(database, now):
-    """`answer` hands the card over before committing; any other write session commits the
-    answer first instead of waiting for the write lock (which would time out after 5 s)."""
-    import time
-
-    deck = make_deck(database, "Spanish")
-    cards = make_cards(database, deck, 3)
-    review = ReviewSession(database, None)
-    try:
-        review.answer(cards[0], Rating.GOOD, 1000, now)
-        start = time.perf_counter()
-        with database.write_session() as session:  # e.g. an edit from the card browser
-            edit_card(session, cards[2], front="edited", back="b")
-        assert time.perf_counter() - start < 1.0
-        with database.read_session() as session:
-            assert session.query(REVIEWS).count() == 1
-    finally:
-        review.close()
+    assert logged(database) == 1
 
 
 def test_a_failed_commit_of_the_last_card_says_so_plainly(database, now, monkeypatch):
-    """With no card left the answer is committed before the empty state is read; if that
-    fails, the learner gets the same plain message (not a crash report)."""
-
-    from app.core.flashcards.review_session import AnswerNotSaved
-
+    """With no card left the empty state is read in the answer's transaction; a failed commit
+    gives the same plain message (not a crash report)."""
     deck = make_deck(database, "Spanish")
     (card,) = make_cards(database, deck, 1)
-
-    review = ReviewSession(database, None)
+    review = ReviewLoop(database, None)
     try:
         review.current(now)
         fail_review_commits(monkeypatch)
@@ -280,3 +249,39 @@ def test_a_failed_commit_of_the_last_card_says_so_plainly(database, now, monkeyp
         assert review.current(now).card.id == card  # it comes back
     finally:
         review.close()
+
+
+def test_answering_a_buried_card_keeps_the_counts_right(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 4)
+    with database.write_session() as session:
+        bury_cards(session, [cards[3]], now)
+    review = ReviewLoop(database, None)
+    try:
+        assert review.current(now).counts.new == 3
+        _result, shown = review.answer(cards[3], Rating.GOOD, 1000, now)  # e.g. from a script
+        assert shown == stateless(database, None, now)
+        assert shown.counts.new == 3
+    finally:
+        review.close()
+
+
+def test_closing_the_database_lets_go_of_the_loop_and_checkpoints(database, now):
+    """Nothing but the loop knows its connection: closing the database (the profile's close,
+    a restore) disposes of the engine, and the loop lets go then. The last connection to
+    close folds the log into the file, with every answer in it."""
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 2)
+    review = ReviewLoop(database, None)
+    review.answer(cards[0], Rating.GOOD, 1000, review.current(now) and now)
+    database.close()
+    assert review.closed
+    wal = database.db_file.with_name(database.db_file.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    conn = sqlite3.connect(database.db_file)
+    try:
+        assert conn.execute("SELECT count(*) FROM card_reviews").fetchone()[0] == 1
+    finally:
+        conn.close()
+    with pytest.raises(UserError, match="start the review again"):
+        review.current(now)
