@@ -7,7 +7,7 @@ Run on its own (not part of the test suite); `anki` is a benchmark-only dependen
 
 (a) Study Desk: import the .apkg (written by Anki's exporter when `anki` is installed, else by
 the tests' own writer), first card and answer + next card (median, p95) through the
-`ReviewSession` the Review view uses, deck counts, the card browser's first page.
+`ReviewLoop` the Review view uses, deck counts, the card browser's first page.
 (b) Anki: add the same notes to a Collection, get the queue, answer cards (build_answer +
 answer_card), deck tree counts, the browser's first page (find_cards + browser rows).
 Without `anki` (b) is skipped with a message.
@@ -39,7 +39,7 @@ from app.core.flashcards.browser import (  # noqa: E402
     search_card_ids,
 )
 from app.core.flashcards.queue import deck_list  # noqa: E402
-from app.core.flashcards.review_session import ReviewSession  # noqa: E402
+from app.core.flashcards.review_loop import ReviewLoop  # noqa: E402
 from app.core.flashcards.tables import DECKS  # noqa: E402
 from app.db.database import ProfileDatabase  # noqa: E402
 from app.importers.anki_apkg import import_apkg  # noqa: E402
@@ -158,11 +158,11 @@ def own_apkg(folder: Path, workload: list[tuple[str, list[str], int]]) -> Path:
 
 
 def first_card(database: ProfileDatabase, now: datetime) -> float:
-    """As the Review view opens: a new session and its first card (median of fresh starts)."""
+    """As the Review view opens: a new loop and its first card (median of fresh starts)."""
     firsts = []
     for _ in range(FIRST_RUNS):
         start = time.perf_counter()
-        review = ReviewSession(database, None)
+        review = ReviewLoop(database, None)
         review.current(now)
         firsts.append((time.perf_counter() - start) * 1000)
         review.close()
@@ -187,20 +187,29 @@ def run_studydesk(
         with database.write_session() as session:
             session.execute(update(DECKS).values(new_per_day=9999))
         result["first card"] = first_card(database, now)
-        review = ReviewSession(database, None)
+        review = ReviewLoop(database, None)
         shown = review.current(now)
         loop = []
         durable = []
         card = shown.card
+        commit_started: list[float] = []  # when each commit starts, taken from inside
+        real_commit = ReviewLoop._commit
+
+        def timed_commit(loop_: ReviewLoop) -> None:
+            commit_started.append(time.perf_counter())
+            real_commit(loop_)
+
+        ReviewLoop._commit = timed_commit  # type: ignore[method-assign]
         for _ in range(answers):
             assert card is not None
             time.sleep(THINK)
+            commit_started.clear()
             start = time.perf_counter()
             _answer, shown = review.answer(card.id, 3, 5000, datetime.now(UTC))
-            loop.append((time.perf_counter() - start) * 1000)  # the card is ready to show
-            review.flush()  # as the Review view's write thread does while the card is shown
-            durable.append((time.perf_counter() - start) * 1000)
+            durable.append((time.perf_counter() - start) * 1000)  # committed, card in hand
+            loop.append((commit_started[0] - start) * 1000)  # the next card chosen
             card = shown.card
+        ReviewLoop._commit = real_commit  # type: ignore[method-assign]
         review.close()
         result["answer + next"] = stats(loop)
         result["answer + next + commit"] = stats(durable)
@@ -275,9 +284,9 @@ def main() -> int:
             )
         print(line)
     print(
-        "  (Study Desk's answer returns the next card, which the Review view shows while its"
-        " write thread commits; '+ commit' is the time until that fsync'd commit is done."
-        " Anki's answer_card commits, with an fsync, before it returns.)"
+        "  (Study Desk's answer chooses the next card, then commits (with an fsync) before it"
+        " returns: 'answer + next' is the time until the card is chosen, '+ commit' the whole"
+        " call. Anki's answer_card commits, with an fsync, before it returns.)"
     )
     if anki_result:
         ratio = ours["import apkg"] / anki_result["add notes"]

@@ -6,8 +6,9 @@ Run on its own (not part of the test suite), offscreen or under Xvfb:
 
 Builds a profile with a generated review history, shows the real Review view, and for each
 answer presses Space then 3 (Good) and times the key press to the pane's `step_shown` (the next
-card's markdown rendered), with a short pause between answers as a learner's reading time. Also
-prints how long the answer's commit took to be announced after that (`data.settle`).
+card's markdown rendered), with a short pause between answers as a learner's reading time. The
+answer is committed (with an fsync) before the next card comes back; also printed: when that
+commit was done and when the answer was announced to the other views.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.core.flashcards.review_session import ReviewSession  # noqa: E402
+from app.core.flashcards.review_loop import ReviewLoop  # noqa: E402
 
 
 def wait_for(app: QApplication, done: object, timeout: float = 10.0) -> None:
@@ -103,13 +104,13 @@ def main() -> int:
         runner.data_changed.connect(lambda _changes: announced_at.append(time.perf_counter()))
         # When each commit (with its fsync) returns, on the write thread.
         committed_at: list[float] = []
-        real_commit = ReviewSession._commit
+        real_commit = ReviewLoop._commit
 
-        def timed_commit(session: ReviewSession) -> None:
-            real_commit(session)
+        def timed_commit(loop: ReviewLoop) -> None:
+            real_commit(loop)
             committed_at.append(time.perf_counter())
 
-        ReviewSession._commit = timed_commit  # type: ignore[method-assign]
+        ReviewLoop._commit = timed_commit  # type: ignore[method-assign]
         waits = []
         durable = []
         settles = []
