@@ -42,39 +42,26 @@ def _opened(profile: Profile) -> Iterator[ProfileDatabase]:
 
 def import_course(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.course_pack import load_pack
-    from app.importers.course_pack_write import import_pack_file
+    from app.importers.course_pack_actions import import_course_file, imported_text
 
-    load_pack(args.path)  # refuse a bad pack before touching (or creating) any profile
+    pack = load_pack(args.path)  # refuse a bad pack before touching (or creating) any profile
     profile = default_profile(args, locations)
     with _opened(profile) as database:
-        result = import_pack_file(database, args.path, profile.media_dir)
+        result = import_course_file(database, pack, profile.media_dir)
     if args.json:
         print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
-        return 0
-    added = result.added
-    if not any(added.values()) and not result.restored:
-        print(f"{result.topic!r} was already in {profile.name!r}; nothing new was imported.")
     else:
-        print(
-            f"Imported {result.topic!r} into {profile.name!r}: {added['modules']} modules, "
-            f"{added['lessons']} lessons, {added['lesson_contents']} lesson contents, "
-            f"{added['media_files']} images."
-        )
+        print(imported_text(result))
     return 0
 
 
 def export_course(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.importers.course_pack_export import export_course_pack, find_course
+    from app.importers.course_pack_actions import export_course_file, exported_text
 
     profile = default_profile(args, locations)
-    with _opened(profile) as database, database.read_session() as session:
-        course_id = find_course(session, args.name)
-        done = export_course_pack(
-            session, course_id, args.path, profile.media_dir, overwrite=args.force
+    with _opened(profile) as database:
+        done = export_course_file(
+            database, args.name, args.path, profile.media_dir, overwrite=args.force
         )
-    counts = done.counts
-    print(
-        f"Exported {args.name!r} to {done.path}: {counts['modules']} modules, "
-        f"{counts['lessons']} lessons, {counts['media_files']} images."
-    )
+    print(exported_text(done))
     return 0

@@ -36,6 +36,7 @@ from app.importers.course_pack_format import (
 @dataclass(frozen=True)
 class PackExported:
     path: Path
+    topic: str
     counts: dict[str, int]  # courses, modules, lessons, lesson_contents, media_files
 
 
@@ -187,7 +188,7 @@ def export_course_pack(
         raise
     counts = course.count()
     counts["media_files"] = len(media)
-    return PackExported(target, counts)
+    return PackExported(target, str(document["topic"]), counts)
 
 
 def _file_name(topic: str) -> str:

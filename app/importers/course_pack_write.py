@@ -1,4 +1,5 @@
-"""Importing a checked course pack into a profile: one transaction, idempotent by id.
+"""Writing a checked course pack into a profile, in the caller's transaction (the action is
+`course_pack_actions.import_course_file`), idempotent by id.
 
 Rows whose id is already in the profile are left exactly as they are (the learner's progress
 hangs off them), so importing the same pack twice adds nothing the second time, and a newer
@@ -19,11 +20,9 @@ from sqlalchemy.orm import Session
 
 from app.core.changes import Change
 from app.core.courses.markdown import MEDIA_SCHEME
-from app.core.progress import Progress
-from app.db.database import ProfileDatabase
 from app.db.models import Course, CourseModule, Lesson, LessonContent
 from app.errors import UserError
-from app.importers.course_pack import LoadedPack, copy_media, load_pack, remove_files
+from app.importers.course_pack import LoadedPack, copy_media
 from app.importers.course_pack_format import CoursePackRefused, content_id, rewrite_images
 
 COUNT_KEYS = ("courses", "modules", "lessons", "lesson_contents", "media_files")
@@ -239,28 +238,3 @@ def _restore(session: Session, course_id: str) -> None:
         .where(LessonContent.lesson_id.in_(lessons), LessonContent.deleted_at.is_not(None))
         .values(deleted_at=None, updated_at=now)
     )
-
-
-def import_pack_file(
-    database: ProfileDatabase,
-    path: Path,
-    media_dir: Path | None,
-    *,
-    progress: Progress | None = None,
-) -> PackImported:
-    """Check `path`, then import it in one write transaction. On any failure (a refused pack,
-    a cancel, a full disk, a failed commit) the profile and its media folder are as before."""
-    progress = progress or Progress()
-    progress.set_message(f"Reading {path.name}")
-    pack = load_pack(path)
-    progress.check()
-    created: list[Path] = []
-    try:
-        with database.write_session() as session:
-            result = write_pack(session, pack, media_dir)
-            created = list(result.created_files)
-            progress.check()
-    except BaseException:
-        remove_files(created)
-        raise
-    return result

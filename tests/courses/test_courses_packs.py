@@ -22,9 +22,9 @@ from app.db.database import ProfileDatabase
 from app.db.models import Course
 from app.errors import Cancelled, UserError
 from app.importers.course_pack import load_pack
-from app.importers.course_pack_export import export_course_pack, find_course
+from app.importers.course_pack_actions import export_course_file, import_course_file
+from app.importers.course_pack_export import export_course_pack
 from app.importers.course_pack_format import CoursePackRefused
-from app.importers.course_pack_write import import_pack_file
 
 TABLES = ("courses", "course_modules", "lessons", "lesson_contents", "lesson_events")
 
@@ -58,7 +58,7 @@ def image_pack(path: Path, image: bytes) -> Path:
 
 
 def test_the_sample_pack_imports_and_round_trips(database, media_dir, tmp_path):
-    first = import_pack_file(database, SAMPLE_PACK, media_dir)
+    first = import_course_file(database, SAMPLE_PACK, media_dir)
     assert first.added == {
         "courses": 1,
         "modules": 3,
@@ -68,15 +68,15 @@ def test_the_sample_pack_imports_and_round_trips(database, media_dir, tmp_path):
     }
     out = tmp_path / "out"
     out.mkdir()
+    exported = export_course_file(database, "how to STUDY with spaced repetition", out, media_dir)
+    course_id = first.course_id
     with database.read_session() as session:
-        course_id = find_course(session, "how to STUDY with spaced repetition")
-        exported = export_course_pack(session, course_id, out, media_dir)
         original = outline(session, course_id)
     assert exported.path.name == "how-to-study-with-spaced-repetition.sdcourse"
     assert exported.counts["lessons"] == 8
     elsewhere = other_database(tmp_path, "second")
     try:
-        again = import_pack_file(elsewhere, exported.path, tmp_path / "second" / "media")
+        again = import_course_file(elsewhere, exported.path, tmp_path / "second" / "media")
         assert again.course_id == course_id and again.added["lessons"] == 8
         with elsewhere.read_session() as session:
             copy = outline(session, course_id)
@@ -95,13 +95,13 @@ def test_importing_the_same_pack_again_changes_nothing(database, media_dir, tmp_
     pack = zip_pack(
         tmp_path / "p.sdcourse", with_image(pack_document()), {"media/diagram.png": png(3, 3)}
     )
-    first = import_pack_file(database, pack, media_dir)
+    first = import_course_file(database, pack, media_dir)
     assert first.added["media_files"] == 1
     with database.write_session() as session:  # progress made in between survives
         lesson_id = outline(session, first.course_id).modules[0].lessons[0].lesson_id
         add_event(session, lesson_id, "completed", at(1))
     before = snapshot(database, media_dir)
-    second = import_pack_file(database, pack, media_dir)
+    second = import_course_file(database, pack, media_dir)
     assert not any(second.added.values())
     assert second.already_present["lessons"] == 8 and second.already_present["media_files"] == 1
     assert snapshot(database, media_dir) == before
@@ -112,7 +112,7 @@ def test_images_are_stored_by_content_and_travel_with_the_export(database, media
     pack = zip_pack(
         tmp_path / "p.sdcourse", with_image(pack_document()), {"media/diagram.png": image}
     )
-    result = import_pack_file(database, pack, media_dir)
+    result = import_course_file(database, pack, media_dir)
     (stored,) = media_dir.iterdir()
     assert stored.read_bytes() == image and len(stored.stem) == 64 and stored.suffix == ".png"
     with database.read_session() as session:
@@ -126,7 +126,7 @@ def test_images_are_stored_by_content_and_travel_with_the_export(database, media
         assert f"](media/{stored.name})" in archive.read("course.json").decode()
     elsewhere = other_database(tmp_path, "second")
     try:
-        result = import_pack_file(elsewhere, exported.path, tmp_path / "m2")
+        result = import_course_file(elsewhere, exported.path, tmp_path / "m2")
         assert result.added["media_files"] == 1
         assert (tmp_path / "m2" / stored.name).read_bytes() == image
     finally:
@@ -140,9 +140,9 @@ def test_a_folder_inside_the_zip_and_a_bare_json_file_are_packs_too(database, me
     assert load_pack(nested).course.topic == "How to study with spaced repetition"
     bare = tmp_path / "course.json"
     bare.write_text(json.dumps(pack_document(id=None, topic="Bare")), encoding="utf-8")
-    result = import_pack_file(database, bare, media_dir)
+    result = import_course_file(database, bare, media_dir)
     assert result.topic == "Bare" and result.added["lessons"] == 8
-    again = import_pack_file(database, bare, media_dir)  # ids derived, so still idempotent
+    again = import_course_file(database, bare, media_dir)  # ids derived, so still idempotent
     assert again.course_id == result.course_id and not any(again.added.values())
 
 
@@ -241,7 +241,7 @@ def test_a_bad_course_json_is_refused_with_its_path(database, media_dir, tmp_pat
     pack = zip_pack(tmp_path / "bad.sdcourse", document)
     before = snapshot(database, media_dir)
     with pytest.raises(CoursePackRefused) as refused:
-        import_pack_file(database, pack, media_dir)
+        import_course_file(database, pack, media_dir)
     assert said in str(refused.value)
     assert str(pack) in str(refused.value)
     assert snapshot(database, media_dir) == before
@@ -251,7 +251,7 @@ def test_script_tags_inside_code_are_a_lesson_about_html_and_welcome(database, m
     doc = pack_document()
     lesson(doc)["content"]["exposition_content"] += "\n\n```html\n<script>alert(1)</script>\n```\n"
     lesson(doc, 0, 1)["content"]["thought_questions"][0] = "What does `<script>` do?"
-    result = import_pack_file(database, zip_pack(tmp_path / "ok.sdcourse", doc), media_dir)
+    result = import_course_file(database, zip_pack(tmp_path / "ok.sdcourse", doc), media_dir)
     assert result.added["lessons"] == 8
 
 
@@ -285,7 +285,7 @@ def test_archive_entries_that_escape_the_pack_are_refused(
     pack = write_raw_zip(tmp_path / "evil.sdcourse", entries)
     before = snapshot(database, media_dir)
     with pytest.raises(CoursePackRefused, match="was not imported") as refused:
-        import_pack_file(database, pack, media_dir)
+        import_course_file(database, pack, media_dir)
     assert said in str(refused.value)
     assert snapshot(database, media_dir) == before
     assert not (tmp_path / "evil.png").exists()
@@ -310,7 +310,7 @@ def test_huge_or_strange_images_are_refused(database, media_dir, tmp_path, image
     )
     before = snapshot(database, media_dir)
     with pytest.raises(CoursePackRefused) as refused:
-        import_pack_file(database, pack, media_dir)
+        import_course_file(database, pack, media_dir)
     assert said in str(refused.value)
     assert snapshot(database, media_dir) == before
 
@@ -319,14 +319,14 @@ def test_a_file_that_is_not_a_pack_is_refused(database, media_dir, tmp_path):
     junk = tmp_path / "junk.sdcourse"
     junk.write_bytes(b"\x00\x01 this is not a zip")
     with pytest.raises(CoursePackRefused, match=r"neither a \.sdcourse \(zip\) file nor JSON"):
-        import_pack_file(database, junk, media_dir)
+        import_course_file(database, junk, media_dir)
     empty_zip = write_raw_zip(tmp_path / "x.sdcourse", [])
     with zipfile.ZipFile(tmp_path / "nocourse.sdcourse", "w") as archive:
         archive.writestr("readme.txt", "hello")
     with pytest.raises(CoursePackRefused, match=r"no course\.json at the top of the pack"):
-        import_pack_file(database, tmp_path / "nocourse.sdcourse", media_dir)
+        import_course_file(database, tmp_path / "nocourse.sdcourse", media_dir)
     with pytest.raises(UserError, match="There is no file or folder"):
-        import_pack_file(database, tmp_path / "missing.sdcourse", media_dir)
+        import_course_file(database, tmp_path / "missing.sdcourse", media_dir)
     assert empty_zip.exists()
 
 
@@ -338,33 +338,33 @@ def test_a_folder_pack_with_a_symlinked_image_is_refused(database, media_dir, tm
     secret.write_bytes(png(2, 2))
     (folder / "media" / "diagram.png").symlink_to(secret)
     with pytest.raises(CoursePackRefused, match=r"media/diagram\.png: a symbolic link"):
-        import_pack_file(database, folder, media_dir)
+        import_course_file(database, folder, media_dir)
     assert not media_dir.exists()
 
 
 def test_json_nested_too_deeply_is_refused_not_a_crash(database, media_dir, tmp_path):
     pack = zip_pack(tmp_path / "deep.sdcourse", "[" * 100_000 + "]" * 100_000)
     with pytest.raises(CoursePackRefused, match="nested too deeply"):
-        import_pack_file(database, pack, media_dir)
+        import_course_file(database, pack, media_dir)
 
 
 def test_a_changed_outline_under_the_same_id_is_refused(database, media_dir, tmp_path):
-    import_pack_file(database, SAMPLE_PACK, media_dir)
+    import_course_file(database, SAMPLE_PACK, media_dir)
     doc = pack_document()
     lesson(doc, 0, 0)["id"] = "0190c5a4-0000-7000-8000-000000000001"
     before = snapshot(database, media_dir)
     with pytest.raises(
         CoursePackRefused, match=r"modules\[0\]\.lessons\[0\]: this course is already"
     ):
-        import_pack_file(database, zip_pack(tmp_path / "v2.sdcourse", doc), media_dir)
+        import_course_file(database, zip_pack(tmp_path / "v2.sdcourse", doc), media_dir)
     assert snapshot(database, media_dir) == before
 
 
 def test_a_new_edition_adds_only_its_new_lessons(database, media_dir, tmp_path):
-    import_pack_file(database, SAMPLE_PACK, media_dir)
+    import_course_file(database, SAMPLE_PACK, media_dir)
     doc = pack_document()
     doc["modules"][2]["lessons"].append({"title": "Bonus: sleep and memory"})
-    result = import_pack_file(database, zip_pack(tmp_path / "v2.sdcourse", doc), media_dir)
+    result = import_course_file(database, zip_pack(tmp_path / "v2.sdcourse", doc), media_dir)
     assert result.added == {
         "courses": 0,
         "modules": 0,
@@ -394,7 +394,7 @@ def test_a_cancelled_or_failed_import_leaves_no_rows_and_no_files(
 
     monkeypatch.setattr(progress, "check", cancel_after_writing)
     with pytest.raises(Cancelled):
-        import_pack_file(database, pack, media_dir, progress=progress)
+        import_course_file(database, pack, media_dir, progress=progress)
     assert snapshot(database, media_dir) == before
 
     def disk_full(*args, **kwargs):
@@ -402,30 +402,28 @@ def test_a_cancelled_or_failed_import_leaves_no_rows_and_no_files(
 
     monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError):
-        import_pack_file(database, pack, media_dir)
+        import_course_file(database, pack, media_dir)
     assert snapshot(database, media_dir) == before
 
 
 def test_a_deleted_course_comes_back_when_imported_again(database, media_dir):
-    first = import_pack_file(database, SAMPLE_PACK, media_dir)
+    first = import_course_file(database, SAMPLE_PACK, media_dir)
     with database.write_session() as session:
         session.get(Course, first.course_id).deleted_at = at(0)
     with database.read_session() as session:
         assert library(session) == []
-    again = import_pack_file(database, SAMPLE_PACK, media_dir)
+    again = import_course_file(database, SAMPLE_PACK, media_dir)
     assert again.restored
     with database.read_session() as session:
         assert [r.topic for r in library(session)] == ["How to study with spaced repetition"]
 
 
 def test_export_refuses_to_overwrite_and_names_ambiguous_courses(database, media_dir, tmp_path):
-    import_pack_file(database, SAMPLE_PACK, media_dir)
+    import_course_file(database, SAMPLE_PACK, media_dir)
     target = tmp_path / "c.sdcourse"
     target.write_text("keep me")
-    with database.read_session() as session:
-        course_id = find_course(session, "How to study with spaced repetition")
-        with pytest.raises(UserError, match="already exists"):
-            export_course_pack(session, course_id, target, media_dir)
-        with pytest.raises(UserError, match="There is no course called 'Chess'"):
-            find_course(session, "Chess")
+    with pytest.raises(UserError, match="already exists"):
+        export_course_file(database, "How to study with spaced repetition", target, media_dir)
+    with pytest.raises(UserError, match="There is no course called 'Chess'"):
+        export_course_file(database, "Chess", target, media_dir)
     assert target.read_text() == "keep me"

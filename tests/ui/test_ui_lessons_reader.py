@@ -23,12 +23,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from ui_helpers import Gui, click
 
-import app.ui.lessons.reader as reader_module
 from app.core.changes import Change
 from app.core.opening import OpenProfile
 from app.db.models import Note, NoteLink
 from app.paths import DataLocations
-from app.ui.lessons.checks import NO_FLASHCARDS
 from app.ui.lessons.lesson_browser import LessonBrowser
 from app.ui.lessons.note_dialog import NoteDialog
 from app.ui.lessons.view import LessonsView
@@ -236,25 +234,9 @@ def test_add_a_note_quotes_the_selected_text(
         assert (link.target_kind, link.target_id) == ("lesson", lesson_id(view, "1.1"))
 
 
-def test_make_a_flashcard_is_disabled_until_flashcards_exist(
-    qtbot: QtBot, gui: Gui, learner: OpenProfile, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(reader_module, "find_card_maker", lambda: None)
-    shown = show_view(qtbot, gui, learner)
-    open_course_outline(qtbot, shown)
-    open_reader(qtbot, shown, lesson_id(shown, "1.1"))
-    parts = shown.reader.parts
-    assert parts is not None
-    for check in parts.checks:
-        assert not check.card_button.isEnabled()
-        assert check.card_button.toolTip() == NO_FLASHCARDS
-
-
 def test_make_a_flashcard_from_a_check_once(
     qtbot: QtBot, view: LessonsView, learner: OpenProfile
 ) -> None:
-    if view.reader.card_maker is None:
-        pytest.skip("the flashcards core does not offer card_from_check yet")
     from sqlalchemy import text
 
     parts = view.reader.parts

@@ -9,12 +9,12 @@ union (SYNC.md). Kinds:
 - `completed`: the learner marked the lesson complete;
 - `status`: a status carried over from older data (TechTree `user_progress`), with its score.
 
-Derivation (`derive_state`, and the same rule in SQL in `COMPLETED_LESSONS_SQL`): a lesson is
-*completed* if it has a `completed` event or its newest `status` event says completed; else
-*in progress* if it has any `opened`/`answered`/`scored` event or its newest `status` event says
-in progress; else *not started*. Its score is the newest of its `scored` events and its newest
-`status` event (when that carries a score). "Newest" orders by `occurred_at`, then by id, so
-duplicates from older data resolve the same way on every device.
+Derivation (`derive_state`, and the same rule in SQL in `courses_sql`, for the library's
+counts): a lesson is *completed* if it has a `completed` event or its newest `status` event says
+completed; else *in progress* if it has any `opened`/`answered`/`scored` event or its newest
+`status` event says in progress; else *not started*. Its score is the newest of its `scored`
+events and its newest `status` event (when that carries a score). "Newest" orders by
+`occurred_at`, then by id, so duplicates from older data resolve the same way on every device.
 
 The record functions write inside the caller's transaction and return what changed; they raise
 LookupError for a lesson that does not exist (or was deleted).
@@ -128,19 +128,6 @@ def _states(rows: Iterable[Any]) -> dict[str, LessonState]:
     return {lesson_id: derive_state(events) for lesson_id, events in grouped.items()}
 
 
-# The lessons that count as completed by the rule above, in one grouped pass over the log.
-# The newest `status` event is the greatest `occurred_at || id` (fixed-width UTC text sorts in
-# time order; ids break ties as in `derive_state`), and its status rides at the end of that key.
-# `{course_filter}` is the caller's condition on `lesson_events.course_id` (or `1`).
-COMPLETED_LESSONS_SQL = """
-    SELECT lesson_id FROM lesson_events WHERE {course_filter}
-    GROUP BY lesson_id
-    HAVING MAX(kind = 'completed') = 1
-        OR MAX(CASE WHEN kind = 'status'
-                    THEN occurred_at || id || '|' || COALESCE(status, '') END) LIKE '%|completed'
-"""
-
-
 @dataclass(frozen=True)
 class Recorded:
     """The result of a write to the log: the lesson's state after it, and what changed."""
@@ -159,6 +146,7 @@ class CheckResult:
     correct_index: int | None  # None when the lesson's data names no correct option
     correct: bool | None
     explanation: str
+    changes: Change = LESSON_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -168,6 +156,7 @@ class ChecksScored:
     total: int
     score: float  # 0-100
     recorded: Recorded
+    changes: Change = LESSON_PROGRESS
 
 
 def _live_lesson(session: Session, lesson_id: str) -> Lesson:

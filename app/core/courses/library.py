@@ -13,17 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.core.courses import courses_sql as sql
+from app.core.courses.courses_sql import run
 from app.core.courses.lesson import course_lessons
-from app.core.courses.lesson_log import (
-    COMPLETED_LESSONS_SQL,
-    LessonState,
-    LessonStatus,
-    states_for_course,
-)
+from app.core.courses.lesson_log import LessonState, LessonStatus, states_for_course
+from app.db.plain_sql import Statement
 from app.db.types import UTCDateTime
 
 
@@ -79,14 +77,6 @@ class CourseInProgress:
     target: ContinueTarget
 
 
-# Live lessons in live modules (deleted modules are few: a NOT IN list beats a join).
-_LIVE_LESSONS = """
-    SELECT l.id AS id, l.course_id AS course_id FROM lessons l
-    WHERE l.deleted_at IS NULL
-      AND l.module_id NOT IN (SELECT id FROM course_modules WHERE deleted_at IS NOT NULL)
-"""
-
-
 def library(
     session: Session, search: str = "", sort: LibrarySort = LibrarySort.LAST_STUDIED
 ) -> list[LibraryRow]:
@@ -124,70 +114,35 @@ def sort_rows(rows: list[LibraryRow], sort: LibrarySort) -> list[LibraryRow]:
 def _rows(session: Session, course_id: str | None) -> list[LibraryRow]:
     stamp = UTCDateTime()
     dialect = session.get_bind().dialect
-    one = course_id is not None
-    where_course = "AND c.id = :course_id" if one else ""
-    courses = session.execute(
-        text(
-            "SELECT c.id, c.topic, c.level, c.duration, c.is_sample, c.source, c.created_at, "
-            f"c.is_master FROM courses c WHERE c.deleted_at IS NULL {where_course}"
-        ),
-        {"course_id": course_id},
-    ).all()
-    copied = set(
-        session.execute(
-            text(
-                "SELECT DISTINCT master_id FROM courses "
-                "WHERE master_id IS NOT NULL AND deleted_at IS NULL"
-            )
-        ).scalars()
-    )
-    lesson_filter = "WHERE course_id = :course_id" if one else ""
-    counts: dict[str, int] = dict(
-        session.execute(
-            text(
-                f"SELECT course_id, COUNT(*) FROM ({_LIVE_LESSONS}) {lesson_filter} "
-                "GROUP BY course_id"
-            ),
-            {"course_id": course_id},
-        ).all()
-    )
-    event_filter = "course_id = :course_id" if one else "1"
-    done: dict[str, int] = dict(
-        session.execute(
-            text(
-                f"SELECT live.course_id, COUNT(*) FROM ({_LIVE_LESSONS}) live "
-                f"WHERE live.id IN ({COMPLETED_LESSONS_SQL.format(course_filter=event_filter)}) "
-                "GROUP BY live.course_id"
-            ),
-            {"course_id": course_id},
-        ).all()
-    )
-    last: dict[str, str] = dict(
-        session.execute(
-            text(
-                "SELECT course_id, MAX(occurred_at) FROM lesson_events "
-                f"WHERE {event_filter} GROUP BY course_id"
-            ),
-            {"course_id": course_id},
-        ).all()
-    )
+    one = {"course_id": course_id} if course_id is not None else None
+
+    def per_course(every: Statement, of_course: Statement, column: str) -> dict[str, Any]:
+        rows = run(session, of_course, one) if one else run(session, every)
+        return {row["course_id"]: row[column] for row in rows}
+
+    courses = run(session, sql.LIBRARY_COURSE, one) if one else run(session, sql.LIBRARY_COURSES)
+    copied = {row["master_id"] for row in run(session, sql.COPIED_MASTERS)}
+    counts = per_course(sql.LESSON_COUNTS, sql.LESSON_COUNT, "lessons")
+    done = per_course(sql.COMPLETED_COUNTS, sql.COMPLETED_COUNT, "completed")
+    last = per_course(sql.LAST_STUDIED, sql.LAST_STUDIED_OF_COURSE, "last_studied")
     rows = []
-    for cid, topic, level, duration, is_sample, source, created, is_master in courses:
-        if is_master and cid in copied and not last.get(cid):
-            continue
+    for course in courses:
+        cid = course["course_id"]
         studied = last.get(cid)
+        if course["is_master"] and cid in copied and not studied:
+            continue
         rows.append(
             LibraryRow(
                 course_id=cid,
-                topic=topic,
-                level=level or "",
-                duration=duration,
+                topic=course["topic"],
+                level=course["level"] or "",
+                duration=course["duration"],
                 lesson_count=int(counts.get(cid, 0)),
                 completed_count=int(done.get(cid, 0)),
                 last_studied=stamp.process_result_value(studied, dialect) if studied else None,
-                added_at=_when(stamp.process_result_value(created, dialect)),
-                is_sample=bool(is_sample),
-                source=source or "",
+                added_at=_when(stamp.process_result_value(course["created_at"], dialect)),
+                is_sample=bool(course["is_sample"]),
+                source=course["source"] or "",
             )
         )
     return rows
@@ -230,12 +185,7 @@ def pick_continue(
 
 def course_in_progress(session: Session) -> CourseInProgress | None:
     """The course studied most recently that is not finished, with its Continue target."""
-    recent = session.execute(
-        text(
-            "SELECT e.course_id FROM lesson_events e JOIN courses c ON c.id = e.course_id "
-            "WHERE c.deleted_at IS NULL GROUP BY e.course_id ORDER BY MAX(e.occurred_at) DESC"
-        )
-    ).scalars()
+    recent = [row["course_id"] for row in run(session, sql.RECENT_COURSES)]
     for course_id in recent:
         row = library_row(session, course_id)
         if row is None or row.finished or row.lesson_count == 0:

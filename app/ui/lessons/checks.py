@@ -2,7 +2,7 @@
 
 Choosing an option asks for it to be recorded (`answered`); the verdict comes back from the
 core (`show_result`), so what the learner sees is what the log says. After an answer the
-options are locked. "Make a flashcard" is offered when the flashcards core can make one.
+options are locked. "Make a flashcard" turns the question into a flashcard.
 """
 
 from __future__ import annotations
@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.courses.lesson_log import CheckResult
-from app.ui.lessons.data import CheckText
+from app.core.courses.lesson_reading import CheckText
 from app.ui.lessons.widgets import heading, markdown_label
-
-NO_FLASHCARDS = "Flashcards arrive with the Review view"
 
 
 def letter(index: int) -> str:
@@ -50,8 +48,6 @@ class KnowledgeCheckBox(QFrame):
         self,
         index: int,
         check: CheckText,
-        *,
-        cards_available: bool,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,10 +76,7 @@ class KnowledgeCheckBox(QFrame):
         self.explanation = markdown_label(check.explanation)
         self.explanation.hide()
         self.card_button = QPushButton("Make a flashcard")
-        self.card_button.setEnabled(cards_available)
-        self.card_button.setToolTip(
-            "Add this question to your flashcards" if cards_available else NO_FLASHCARDS
-        )
+        self.card_button.setToolTip("Add this question to your flashcards")
         self.card_button.clicked.connect(lambda: self.card_requested.emit(self.index))
         footer = QHBoxLayout()
         footer.addStretch(1)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.lessons.data import ExerciseText
+from app.core.courses.lesson_reading import ExerciseText
 from app.ui.lessons.widgets import heading, markdown_label, muted
 
 

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Change
+from app.core.courses.course_reads import continue_in_course, course_library
 from app.core.courses.library import ContinueTarget, LibraryRow, LibrarySort
 from app.ui.context import ViewContext
-from app.ui.lessons.data import read_continue, read_library
 from app.ui.lessons.library_model import (
     COURSE_ID_ROLE,
     LibraryColumn,
@@ -159,7 +159,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         search = self.search.text()
         sort = LibrarySort(self.sort.currentData())
         self.context.runner.run_read(
-            lambda _progress: read_library(opened, search, sort),
+            lambda _progress: course_library(opened.database, search, sort),
             on_done=lambda rows: self._show_rows(request, rows),
             owner=self,
         )
@@ -170,7 +170,7 @@ class LibraryPage(RefreshOnChange, QWidget):
             return
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: read_continue(opened, course_id),
+            lambda _progress: continue_in_course(opened.database, course_id),
             on_done=self._continue_to,
             owner=self,
         )

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Change
+from app.core.courses.course_reads import course_outline
 from app.core.courses.outline import CourseOutline
 from app.ui.context import ViewContext
-from app.ui.lessons.data import read_outline
 from app.ui.lessons.outline_model import (
     LESSON_ID_ROLE,
     OutlineColumn,
@@ -137,7 +137,7 @@ class OutlinePage(RefreshOnChange, QWidget):
         opened = self.context.opened
         course_id = self.course_id
         self.context.runner.run_read(
-            lambda _progress: read_outline(opened, course_id),
+            lambda _progress: course_outline(opened.database, course_id),
             on_done=lambda found: self._show(request, found),
             owner=self,
         )

@@ -13,36 +13,23 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from app.core.courses.course_reads import course_library
 from app.core.courses.library import LibraryRow, LibrarySort
-from app.core.opening import OpenProfile
-from app.core.progress import Progress
 from app.errors import UserError
+from app.importers.course_pack_actions import (
+    export_course_file,
+    exported_text,
+    import_course_file,
+    imported_text,
+)
 from app.importers.course_pack_export import PackExported
-from app.importers.course_pack_export import export_course_pack as export_pack
-from app.importers.course_pack_write import PackImported, import_pack_file
+from app.importers.course_pack_write import PackImported
 from app.ui.context import ViewContext
 from app.ui.error_dialog import show_message
-from app.ui.lessons.data import read_library
 from app.ui.tasks import TaskHandle
 
 PACK_FILTER = "Course packs (*.sdcourse *.json);;All files (*)"
 EXPORT_FILTER = "Course packs (*.sdcourse)"
-
-
-def imported_text(result: PackImported) -> str:
-    added = result.added
-    if not any(added.values()) and not result.restored:
-        return f"“{result.topic}” was already in your library; nothing new was imported."
-    images = f", {added['media_files']} images" if added["media_files"] else ""
-    restored = " It had been removed and is back, with your progress." if result.restored else ""
-    return (
-        f"Imported “{result.topic}”: {added['modules']} modules, {added['lessons']} lessons, "
-        f"{added['lesson_contents']} with content{images}.{restored}"
-    )
-
-
-def _import(opened: OpenProfile, path: Path, progress: Progress) -> PackImported:
-    return import_pack_file(opened.database, path, opened.profile.media_dir, progress=progress)
 
 
 def cancelled_text(path: Path) -> str:
@@ -77,7 +64,9 @@ def import_course_pack(
             on_imported(result)
 
     return context.runner.run_write(
-        lambda progress: _import(opened, path, progress),
+        lambda progress: import_course_file(
+            opened.database, path, opened.profile.media_dir, progress=progress
+        ),
         label=f"Importing {path.name}",
         cancellable=True,
         on_cancelled=lambda: _cancelled(parent, path),
@@ -93,7 +82,7 @@ def export_course_pack(
     """Ask which course (the current one is offered first) and where, then write the pack."""
     opened = context.opened
     return context.runner.run_read(
-        lambda _progress: read_library(opened, "", LibrarySort.TOPIC),
+        lambda _progress: course_library(opened.database, "", LibrarySort.TOPIC),
         on_done=lambda rows: _choose_course(context, parent, rows, course_id),
         owner=parent,
     )
@@ -127,30 +116,20 @@ def _choose_course(
     opened = context.opened
     course = chosen.course_id
 
-    def work(_progress: Progress) -> PackExported:
-        with opened.database.read_session() as session:
-            # The file dialog has already asked before replacing a file.
-            return export_pack(session, course, target, opened.profile.media_dir, overwrite=True)
-
+    # The file dialog has already asked before replacing a file.
     context.runner.run_read(
-        work,
+        lambda _progress: export_course_file(
+            opened.database, course, target, opened.profile.media_dir, overwrite=True
+        ),
         label=f"Exporting {chosen.topic}",
-        on_done=lambda done: _exported(parent, chosen, done),
+        on_done=lambda done: _exported(parent, done),
         on_error=lambda error: _failed(parent, "Course Not Exported", error),
         owner=parent,
     )
 
 
-def _exported(parent: QWidget, row: LibraryRow, done: PackExported) -> None:
-    counts = done.counts
-    show_message(
-        parent,
-        "Course Exported",
-        f"“{row.topic}” was saved to {done.path}: {counts['modules']} modules, "
-        f"{counts['lessons']} lessons, {counts['media_files']} images. Your progress and notes "
-        "stay in your profile; the pack holds only the course.",
-        QMessageBox.Icon.Information,
-    )
+def _exported(parent: QWidget, done: PackExported) -> None:
+    show_message(parent, "Course Exported", exported_text(done), QMessageBox.Icon.Information)
 
 
 def _failed(parent: QWidget, title: str, error: UserError) -> None:

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Change
+from app.core.courses import lesson_actions
 from app.core.courses.lesson_log import LessonStatus, Recorded
+from app.core.courses.lesson_reading import ReaderLesson, lesson_for_reading
 from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.device_settings import READER_ZOOMS
-from app.ui.lessons import data
-from app.ui.lessons.flashcard_link import find_card_maker
 from app.ui.lessons.lesson_browser import LessonBrowser
 from app.ui.lessons.note_dialog import NoteDialog
 from app.ui.lessons.reader_parts import NO_CONTENT_TEXT, LessonParts
@@ -56,11 +56,10 @@ class ReaderPage(RefreshOnChange, QWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.lesson: data.ReaderLesson | None = None
+        self.lesson: ReaderLesson | None = None
         self.lesson_id: str | None = None
         self.parts: LessonParts | None = None
         self.note_dialog: NoteDialog | None = None
-        self.card_maker = find_card_maker()
         self.zoom = context.settings.reader_zoom
         self._request = 0
 
@@ -165,12 +164,14 @@ class ReaderPage(RefreshOnChange, QWidget):
         request = self._request
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: data.read_lesson(opened, lesson_id),
+            lambda _progress: lesson_for_reading(
+                opened.database, lesson_id, opened.profile.media_dir
+            ),
             on_done=lambda found: self._show(request, found, record),
             owner=self,
         )
 
-    def _show(self, request: int, lesson: data.ReaderLesson | None, record: bool) -> None:
+    def _show(self, request: int, lesson: ReaderLesson | None, record: bool) -> None:
         if request != self._request:
             return
         if lesson is None:
@@ -200,17 +201,17 @@ class ReaderPage(RefreshOnChange, QWidget):
             lesson_id = view.lesson_id
             opened = self.context.opened
             self.context.runner.run_write(
-                lambda _progress: data.write_opened(opened, lesson_id),
+                lambda _progress: lesson_actions.record_lesson_opened(opened.database, lesson_id),
                 label="",
                 on_done=self._recorded,
                 owner=self,
             )
 
-    def _replace_parts(self, lesson: data.ReaderLesson) -> None:
+    def _replace_parts(self, lesson: ReaderLesson) -> None:
         if self.parts is not None:
             self.column_layout.removeWidget(self.parts)
             self.parts.deleteLater()
-        self.parts = LessonParts(self.context, lesson, self.card_maker)
+        self.parts = LessonParts(self.context, lesson)
         self.parts.recorded.connect(self._recorded)
         self.parts.said.connect(self.say)
         self.column_layout.insertWidget(self.column_layout.count() - 1, self.parts)
@@ -255,7 +256,7 @@ class ReaderPage(RefreshOnChange, QWidget):
         lesson_id = self.lesson.view.lesson_id
         opened = self.context.opened
         self.context.runner.run_write(
-            lambda _progress: data.write_complete(opened, lesson_id),
+            lambda _progress: lesson_actions.mark_lesson_complete(opened.database, lesson_id),
             label="Saving",
             on_done=self._completed,
             on_error=self._failed,
@@ -285,7 +286,9 @@ class ReaderPage(RefreshOnChange, QWidget):
         lesson_id = self.lesson.view.lesson_id
         opened = self.context.opened
         self.context.runner.run_write(
-            lambda _progress: data.write_note(opened, lesson_id, title, body),
+            lambda _progress: lesson_actions.add_lesson_note(
+                opened.database, lesson_id, title, body
+            ),
             label="Saving the note",
             on_done=lambda _added: self._note_saved(dialog),
             on_error=lambda error: dialog.failed(str(error)),

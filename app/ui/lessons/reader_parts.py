@@ -11,13 +11,14 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from app.core.courses import lesson_actions
+from app.core.courses.card_from_check import CheckCard, make_check_card
 from app.core.courses.lesson_log import CheckResult, ChecksScored
+from app.core.courses.lesson_reading import ReaderLesson
 from app.errors import UserError
 from app.ui.context import ViewContext
-from app.ui.lessons import data
 from app.ui.lessons.checks import KnowledgeCheckBox
 from app.ui.lessons.exercises import ExerciseBox
-from app.ui.lessons.flashcard_link import CardMade, CardMaker, make_card
 from app.ui.lessons.widgets import heading, markdown_label, muted
 
 NO_CONTENT_TEXT = (
@@ -36,14 +37,12 @@ class LessonParts(QWidget):
     def __init__(
         self,
         context: ViewContext,
-        lesson: data.ReaderLesson,
-        card_maker: CardMaker | None,
+        lesson: ReaderLesson,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.lesson = lesson
-        self.card_maker = card_maker
         self.answers: dict[int, int] = {}
         self.exercises: list[ExerciseBox] = []
         self.checks: list[KnowledgeCheckBox] = []
@@ -74,7 +73,7 @@ class LessonParts(QWidget):
             intro.setWordWrap(True)
             layout.addWidget(intro)
             for index, check in enumerate(lesson.checks):
-                check_box = KnowledgeCheckBox(index, check, cards_available=card_maker is not None)
+                check_box = KnowledgeCheckBox(index, check)
                 check_box.answered.connect(self.answer)
                 check_box.card_requested.connect(self.make_card)
                 self.checks.append(check_box)
@@ -90,7 +89,9 @@ class LessonParts(QWidget):
     def answer(self, index: int, option: int) -> None:
         opened, lesson_id = self.context.opened, self.lesson_id
         self.context.runner.run_write(
-            lambda _progress: data.write_answer(opened, lesson_id, index, option),
+            lambda _progress: lesson_actions.answer_check(
+                opened.database, lesson_id, index, option
+            ),
             label="",
             on_done=self._answered,
             on_error=lambda error: self._answer_failed(index, error),
@@ -105,7 +106,7 @@ class LessonParts(QWidget):
         opened, lesson_id = self.context.opened, self.lesson_id
         answers = [self.answers[i] for i in range(len(self.checks))]
         self.context.runner.run_write(
-            lambda _progress: data.write_checks_done(opened, lesson_id, answers),
+            lambda _progress: lesson_actions.score_checks(opened.database, lesson_id, answers),
             label="Saving your score",
             on_done=self._scored,
             on_error=self._failed,
@@ -125,22 +126,16 @@ class LessonParts(QWidget):
         self.recorded.emit(scored.recorded)
 
     def make_card(self, index: int) -> None:
-        maker = self.card_maker
-        if maker is None:
-            return
-        opened, view = self.context.opened, self.lesson.view
-        check = view.body.checks[index]
+        opened, lesson_id = self.context.opened, self.lesson_id
         self.context.runner.run_write(
-            lambda _progress: make_card(
-                opened, maker, view.lesson_id, view.course_topic, index, check
-            ),
+            lambda _progress: make_check_card(opened.database, lesson_id, index),
             label="Making a flashcard",
             on_done=self._card_made,
             on_error=self._failed,
             owner=self,
         )
 
-    def _card_made(self, made: CardMade) -> None:
+    def _card_made(self, made: CheckCard) -> None:
         if made.created:
             self.said.emit(f"Flashcard added to the deck “{made.deck_name}”.")
         else:

@@ -24,13 +24,13 @@ from app.ui.refresh import RefreshOnChange
 
 if TYPE_CHECKING:  # the lessons core loads on the worker, off the first paint's path
     from app.core.courses.library import CourseInProgress
-    from app.core.opening import OpenProfile
+    from app.db.database import ProfileDatabase
 
 
-def read_in_progress(opened: OpenProfile) -> CourseInProgress | None:
-    from app.ui.lessons.data import read_in_progress as read
+def read_in_progress(database: ProfileDatabase) -> CourseInProgress | None:
+    from app.core.courses.course_reads import course_to_continue
 
-    return read(opened)
+    return course_to_continue(database)
 
 
 class ContinueCourseSection(RefreshOnChange, QFrame):
@@ -71,7 +71,7 @@ class ContinueCourseSection(RefreshOnChange, QFrame):
     def refresh(self) -> None:
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: read_in_progress(opened), on_done=self._show, owner=self
+            lambda _progress: read_in_progress(opened.database), on_done=self._show, owner=self
         )
 
     def on_screen(self) -> bool:

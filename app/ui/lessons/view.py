@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.courses.lesson_reading import ReaderLesson
 from app.core.courses.outline import CourseOutline
 from app.ui.context import ViewContext
-from app.ui.lessons.data import ReaderLesson
 from app.ui.lessons.library_page import LibraryPage
 from app.ui.lessons.outline_page import OutlinePage
 from app.ui.lessons.reader import ReaderPage
