@@ -19,10 +19,10 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click
 
 from app.core.opening import OpenProfile
+from app.core.sample_actions import remove_sample_content
 from app.ui.lessons.library_model import LibraryColumn
 from app.ui.lessons.library_page import NO_COURSES
 from app.ui.lessons.view import LessonsView
-from app.ui.today.view import remove_samples
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_an_empty_library_says_how_to_get_courses(
     qtbot: QtBot, view: LessonsView, opened: OpenProfile
 ) -> None:
     with qtbot.waitSignal(view.context.runner.data_changed, timeout=WAIT_MS):
-        view.context.runner.run_write(lambda _p: remove_samples(opened), label="")
+        view.context.runner.run_write(lambda _p: remove_sample_content(opened.database), label="")
     qtbot.waitUntil(
         lambda: view.library.pages.currentWidget() is view.library.empty, timeout=WAIT_MS
     )

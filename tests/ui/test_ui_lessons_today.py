@@ -10,10 +10,11 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click
 
 from app.core.opening import OpenProfile
+from app.core.sample_actions import remove_sample_content
 from app.features import Destination
 from app.paths import DataLocations
 from app.ui.lessons.today_section import ContinueCourseSection
-from app.ui.today.view import TodayView, remove_samples
+from app.ui.today.view import TodayView
 
 
 def today_with_section(qtbot: QtBot, gui: Gui, opened: OpenProfile) -> TodayView:
@@ -66,6 +67,6 @@ def test_a_new_profile_is_offered_its_sample_course_and_an_empty_one_nothing(
 
     runner = today.context.runner
     with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS):
-        runner.run_write(lambda _p: remove_samples(opened), label="")
+        runner.run_write(lambda _p: remove_sample_content(opened.database), label="")
     qtbot.waitUntil(lambda: not section.isVisible(), timeout=WAIT_MS)
     assert today.empty.isVisible()

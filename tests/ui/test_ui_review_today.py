@@ -7,9 +7,10 @@ from review_helpers import SAMPLE_CARDS, WAIT_MS
 from ui_helpers import Gui, click
 
 from app.core.opening import OpenProfile
+from app.core.sample_actions import remove_sample_content
 from app.features import Destination
 from app.ui.review.today_section import DueCardsSection
-from app.ui.today.view import TodayView, remove_samples
+from app.ui.today.view import TodayView
 
 
 def test_today_lists_the_sample_deck_with_its_due_count_and_starts_a_review(
@@ -32,5 +33,5 @@ def test_today_lists_the_sample_deck_with_its_due_count_and_starts_a_review(
 
     runner = today.context.runner
     with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS):
-        runner.run_write(lambda _p: remove_samples(opened), label="")
+        runner.run_write(lambda _p: remove_sample_content(opened.database), label="")
     qtbot.waitUntil(lambda: not section.isVisible(), timeout=WAIT_MS)

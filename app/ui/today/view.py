@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QPalette, QShowEvent
@@ -21,10 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import sample_actions
 from app.core.changes import Change
-from app.core.opening import OpenProfile
 from app.ui.context import ViewContext
 from app.ui.refresh import RefreshOnChange
+
+if TYPE_CHECKING:
+    from app.db.database import ProfileDatabase
 
 
 @dataclass(frozen=True)
@@ -32,19 +36,8 @@ class TodaySummary:
     has_sample_content: bool
 
 
-def read_summary(opened: OpenProfile) -> TodaySummary:
-    # Imported here, on the worker thread: the models are not needed for the first paint.
-    from app.core.samples import has_sample_content
-
-    with opened.database.read_session() as session:
-        return TodaySummary(has_sample_content=has_sample_content(session))
-
-
-def remove_samples(opened: OpenProfile) -> Change:
-    from app.core.samples import remove_sample_content
-
-    with opened.database.write_session() as session:
-        return remove_sample_content(session)
+def read_summary(database: ProfileDatabase) -> TodaySummary:
+    return TodaySummary(has_sample_content=sample_actions.has_sample_content(database))
 
 
 def greeting(now: datetime, name: str) -> str:
@@ -172,14 +165,14 @@ class TodayView(RefreshOnChange, QWidget):
         self._show_time_of_day()
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: read_summary(opened), on_done=self._show_summary, owner=self
+            lambda _progress: read_summary(opened.database), on_done=self._show_summary, owner=self
         )
 
     def remove_sample_content(self) -> None:
         opened = self.context.opened
         self.remove_samples_button.setEnabled(False)
         self.context.runner.run_write(
-            lambda _progress: remove_samples(opened),
+            lambda _progress: sample_actions.remove_sample_content(opened.database),
             label="Removing sample content",
             on_finally=lambda: self.remove_samples_button.setEnabled(True),
             owner=self,
