@@ -28,16 +28,16 @@ def register(table: CommandTable) -> None:
 
 
 def import_legacy_files(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.importers.legacy_import import import_legacy
+    from app.importers.legacy_actions import import_legacy_files
     from app.importers.report_text import report_lines
 
-    report = import_legacy(
+    report = import_legacy_files(
         locations,
         list(args.paths),
         default_profile=default_profile(args, locations),
         dry_run=args.dry_run,
         questions_only=args.action == "questions",
-    )
+    ).report
     if args.json:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -1,7 +1,8 @@
 """Bringing in files from the older apps: at first launch and with File > Import.
 
-The import itself (`app.importers.legacy_import`) runs on the task runner's write worker, one
-transaction per profile, so a cancel rolls back what it was writing. Meanwhile a window shows how
+The import itself (`app.importers.legacy_actions.import_legacy_files`, which the command line
+calls too) runs on the task runner's write worker, one transaction per profile, so a cancel
+rolls back what it was writing. Meanwhile a window shows how
 far it got, with Cancel; afterwards the report says what came in where. In smoke mode nobody is
 there to read it: the report goes to the log and nothing is shown.
 """
@@ -9,20 +10,16 @@ there to read it: the report goes to the log and nothing is shown.
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.core.changes import Change
-from app.core.opening import OpenProfile, open_locked
+from app.core.opening import OpenProfile
 from app.core.profiles import Profile
-from app.core.progress import Progress
-from app.db.database import ProfileDatabase
 from app.errors import UserError
-from app.importers.legacy_import import ImportReport, OpenDatabase, import_legacy
+from app.importers.legacy_actions import LegacyImported, import_legacy_files
+from app.importers.legacy_import import ImportReport
 from app.importers.report_text import report_lines
 from app.paths import DataLocations
 from app.ui.dialogs.import_progress import ImportProgressDialog
@@ -40,47 +37,6 @@ CANCELLED_TEXT = (
     "as it was before. A profile finished before you pressed Cancel is complete; importing the "
     "same files again brings in the rest without adding anything twice."
 )
-
-
-@dataclass(frozen=True)
-class ImportDone:
-    """The report, and what the open profile received so that its views refresh."""
-
-    report: ImportReport
-    changes: Change = Change.NONE
-
-
-def database_opener(opened: OpenProfile | None) -> OpenDatabase:
-    """Opens each profile the import writes to: the window's own profile through its open
-    database (read when the work runs, since a restore may have replaced it), others as usual."""
-
-    def open_database(profile: Profile) -> AbstractContextManager[ProfileDatabase]:
-        if opened is not None and profile.id == opened.profile.id:
-            return nullcontext(opened.database)
-        return open_locked(profile)
-
-    return open_database
-
-
-def run_import(
-    locations: DataLocations,
-    paths: list[Path],
-    default_profile: Profile,
-    opened: OpenProfile | None,
-    progress: Progress,
-) -> ImportDone:
-    """Runs on the write worker. Raises Cancelled (everything rolled back) or UserError."""
-    report = import_legacy(
-        locations,
-        paths,
-        default_profile=default_profile,
-        progress=progress,
-        open_database=database_opener(opened),
-    )
-    received = opened is not None and any(
-        p.profile_id == opened.profile.id and any(p.counts.values()) for p in report.profiles
-    )
-    return ImportDone(report, Change.EVERYTHING if received else Change.NONE)
 
 
 def report_heading(report: ImportReport, *, first_launch: bool) -> str:
@@ -136,7 +92,9 @@ class LegacyImportRun(QObject):
         opened = self.opened
         log.info("Importing %d file(s): %s", len(paths), ", ".join(str(p) for p in paths))
         self.handle = self.runner.run_write(
-            lambda progress: run_import(locations, paths, default, opened, progress),
+            lambda progress: import_legacy_files(
+                locations, paths, default_profile=default, opened=opened, progress=progress
+            ),
             label="Importing",
             on_done=self._done,
             on_error=self._failed,
@@ -177,7 +135,7 @@ class LegacyImportRun(QObject):
         if self.handle is not None and task_id == self.handle.id and dialog is not None:
             dialog.show_progress(done, total, message)
 
-    def _done(self, done: ImportDone) -> None:
+    def _done(self, done: LegacyImported) -> None:
         self.report = done.report
         lines = report_lines(done.report, unreadable=False)
         log.info("Import report:\n%s", "\n".join(lines))

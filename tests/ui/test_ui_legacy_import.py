@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from ui_helpers import click, message_boxes, visible
 
+import app.importers.legacy_actions as legacy_actions
 import app.ui.legacy_import as legacy_import_ui
 from app.core.changes import Change
 from app.core.opening import OpenProfile
@@ -122,7 +123,7 @@ def held_import(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
     """Holds the import on its worker just after it wrote its first rows, until released:
     the learner has time to click Cancel in the middle of the writing."""
     reached, release = threading.Event(), threading.Event()
-    real = legacy_import_ui.import_legacy
+    real = legacy_actions.import_legacy
 
     def held(*args: Any, progress: Any, **kwargs: Any) -> Any:
         advance = progress.advance
@@ -136,7 +137,7 @@ def held_import(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
         progress.advance = advance_then_wait
         return real(*args, progress=progress, **kwargs)
 
-    monkeypatch.setattr(legacy_import_ui, "import_legacy", held)
+    monkeypatch.setattr(legacy_actions, "import_legacy", held)
     yield Hold(reached, release)
     release.set()
 
