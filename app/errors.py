@@ -35,5 +35,33 @@ class ProfileFileRefused(UserError):
     """
 
 
+class ProfileDamaged(ProfileFileRefused):
+    """SQLite found damage in a profile file (a page overwritten, the file cut short).
+
+    Raised when such a file cannot be opened at all, and by every write to one that was opened
+    read-only; `problems` are SQLite's own findings. Nothing is ever written into the file: the
+    way out is a repair (`app.db.repair`) or a restore.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class FolderNotWritable(UserError):
+    """A folder Study Desk must write in cannot be written (read-only disk, permissions).
+
+    Reading still works; every write says which folder and why, in one sentence.
+    """
+
+    def __init__(self, folder: object, reason: str) -> None:
+        super().__init__(
+            f"Study Desk cannot write in {folder}: {reason}. Reading works; to change anything, "
+            "make the folder writable (or copy the data folder somewhere writable and start "
+            "Study Desk with --data-dir)."
+        )
+        self.folder = folder
+
+
 class Cancelled(Exception):
     """Long work was cancelled by the learner; whatever it was writing was rolled back."""

@@ -27,15 +27,48 @@ BUSY_TIMEOUT_MS = 5000
 APPLICATION_ID = 0x5344534B
 
 
-def sqlite_uri(path: Path, *, read_only: bool = False) -> str:
+def sqlite_uri(path: Path, *, read_only: bool = False, immutable: bool = False) -> str:
     uri = "file:" + quote(str(path.resolve()))
+    if immutable:
+        return uri + "?mode=ro&immutable=1"
     return uri + ("?mode=ro" if read_only else "")
 
 
+def side_file(path: Path, suffix: str) -> Path:
+    """SQLite's -wal, -shm or -journal file of `path`."""
+    return path.with_name(path.name + suffix)
+
+
+def folder_writable(folder: Path) -> bool:
+    """Whether files can be made in `folder` (False on a read-only disk or without permission)."""
+    return os.access(folder, os.W_OK)
+
+
+def wal_has_changes(path: Path) -> bool:
+    """A non-empty -wal beside `path`: changes not yet copied into the main file (a profile that
+    was not closed, or is open right now)."""
+    try:
+        return side_file(path, "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _immutable_read(path: Path) -> bool:
+    """Read `path` as immutable: in a folder SQLite cannot write, a WAL-mode file cannot be
+    opened `mode=ro` (SQLite must make its -shm), but with no -wal holding changes there is
+    nothing SQLite would read besides the file, and nobody can start a -wal there either."""
+    return not folder_writable(path.parent) and not wal_has_changes(path)
+
+
 def connect_raw(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """A plain sqlite3 connection in autocommit mode, for backups and read-only inspection."""
+    """A plain sqlite3 connection in autocommit mode, for backups and read-only inspection.
+
+    Read-only connections work in a folder that cannot be written too, unless a -wal with
+    changes lies there without its -shm (then SQLite says "unable to open database file";
+    `app.db.inspect.reading` falls back to a copy).
+    """
     conn = sqlite3.connect(
-        sqlite_uri(path, read_only=read_only),
+        sqlite_uri(path, read_only=read_only, immutable=read_only and _immutable_read(path)),
         uri=True,
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,

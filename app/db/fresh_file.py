@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app.db.database import ProfileDatabase
 from app.db.engine import make_engine
+from app.db.open_check import STAMP_SUFFIX, stamp_path
 from app.db.revisions import known_revisions
 from app.db.schema_template import create_from_template
 
@@ -67,14 +68,17 @@ def _finish(database: ProfileDatabase) -> None:
 
 
 def move_into_place(built: Path, final: Path) -> None:
-    """Rename a built (and synced) file to its final name, then sync the folder's entry."""
+    """Rename a built (and synced) file to its final name, then sync the folder's entry. The note
+    that it closed sound goes with it (`app.db.open_check`)."""
     os.replace(built, final)
+    if stamp_path(built).exists():
+        os.replace(stamp_path(built), stamp_path(final))
     sync_folder(final.parent)
 
 
 def remove_database(path: Path) -> None:
     """Delete a database file and any journal or WAL beside it."""
-    for suffix in ("", *_SIDE_FILES):
+    for suffix in ("", *_SIDE_FILES, STAMP_SUFFIX):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 

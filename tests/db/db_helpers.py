@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from app.db.database import ProfileDatabase
-from app.db.models import ImportSource, ProfileSetting
+from app.db.models import ImportSource, LegacyDocument, ProfileSetting
 from app.db.revisions import known_revisions
 
 
@@ -58,6 +58,24 @@ def add_learner_data(database: ProfileDatabase, count: int = 50) -> None:
                     size=number,
                     sha256=f"{number:064d}",
                     report={"cards": number},
+                )
+            )
+
+
+def add_kept_documents(database: ProfileDatabase, count: int) -> None:
+    """Documents kept verbatim, each referring to an imported file (a table with a foreign key,
+    like most of a real profile's)."""
+    with database.write_session() as session:
+        source = session.query(ImportSource).order_by(ImportSource.id).first()
+        assert source is not None, "add_learner_data first"
+        for number in range(count):
+            session.add(
+                LegacyDocument(
+                    source_id=source.id,
+                    table_name="notes",
+                    doc_id=f"{number:05d}",
+                    body={"text": f"note {number} " + "x" * 300},
+                    reason="kept",
                 )
             )
 
