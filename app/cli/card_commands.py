@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli.common import CommandTable, ask_password, default_profile
-from app.errors import UserError
 from app.paths import DataLocations
 
 if TYPE_CHECKING:  # the flashcard and database modules load only when a command runs
@@ -63,92 +62,60 @@ def _opened(args: argparse.Namespace, locations: DataLocations) -> Iterator[Open
 
 
 def import_csv(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.importers.cards_csv import import_cards_csv, read_cards_csv
+    from app.importers.card_file_actions import import_csv_file
+    from app.importers.cards_csv import read_cards_csv
 
-    read_cards_csv(args.path, args.encoding)  # a bad file is refused before a profile opens
-    with _opened(args, locations) as opened, opened.database.write_session() as session:
-        report = import_cards_csv(session, args.path, args.deck, encoding=args.encoding)
-    skipped = f", {report.duplicates} already there" if report.duplicates else ""
-    print(f"Imported {report.added} cards into {report.deck_name!r}{skipped} from {args.path}.")
+    parsed = read_cards_csv(args.path, args.encoding)  # refused before a profile opens
+    with _opened(args, locations) as opened:
+        imported = import_csv_file(opened.database, parsed, args.deck)
+    print(imported.text)
     return 0
 
 
 def import_apkg(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.importers.anki_apkg import import_apkg as import_package
-    from app.importers.anki_apkg import read_apkg
+    from app.importers.anki_read import read_apkg
+    from app.importers.card_file_actions import import_apkg_file
 
     parsed = read_apkg(args.path, args.deck)  # a bad package is refused before a profile opens
-    with _opened(args, locations) as opened, opened.database.write_session() as session:
-        report = import_package(session, parsed, opened.profile.media_dir)
+    with _opened(args, locations) as opened:
+        imported = import_apkg_file(opened.database, opened.profile.media_dir, parsed)
     if args.json:
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
-        return 0
-    print(
-        f"Imported {report.cards} cards ({report.notes} notes) into {len(report.decks)} decks, "
-        f"{report.reviews} reviews and {report.media} images from {args.path}."
-    )
-    if report.already_there:
-        print(f"{report.already_there} cards were already there and were kept as they are.")
-    skipped = report.skipped_reviews
-    if skipped:
-        print(f"{skipped} review-log rows were not answers (rescheduling) and were skipped.")
-    for reason in report.skipped_cards:
-        print(f"Skipped a card: {reason}.")
-    if report.skipped_media:
-        print(f"{report.skipped_media} media files (sounds, videos, unused) were not imported.")
+        print(json.dumps(imported.report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(imported.text)
     return 0
 
 
-def _deck_id(opened: OpenProfile, name: str) -> str:
-    from app.core.flashcards.decks import load_tree
-
-    with opened.database.read_session() as session:
-        deck = load_tree(session).find(name)
-    if deck is None:
-        raise UserError(f"There is no deck called {name!r} in {opened.profile.name!r}.")
-    return deck.id
-
-
 def export_csv(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.importers.cards_export import export_deck_csv
+    from app.importers.card_file_actions import export_csv_file, exported_text
 
     with _opened(args, locations) as opened:
-        deck_id = _deck_id(opened, args.deck)
-        with opened.database.read_session() as session:
-            report = export_deck_csv(session, deck_id, args.path)
-    print(f"Exported {report.cards} cards from {args.deck!r} to {report.path}.")
+        report = export_csv_file(opened.database, args.deck, args.path)
+    print(exported_text(report, args.deck))
     return 0
 
 
 def export_markdown(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.importers.cards_export import export_deck_markdown
+    from app.importers.card_file_actions import export_markdown_folder, exported_text
 
     with _opened(args, locations) as opened:
-        deck_id = _deck_id(opened, args.deck)
-        with opened.database.read_session() as session:
-            report = export_deck_markdown(session, deck_id, args.folder, opened.profile.media_dir)
-    images = f" and {report.media} images" if report.media else ""
-    print(f"Exported {report.cards} cards{images} from {args.deck!r} to {report.path}.")
+        media = opened.profile.media_dir
+        report = export_markdown_folder(opened.database, args.deck, args.folder, media)
+    print(exported_text(report, args.deck))
     return 0
 
 
 def optimise_deck(args: argparse.Namespace, locations: DataLocations) -> int:
-    from datetime import datetime
+    from app.core.flashcards.deck_actions import save_fsrs_parameters
+    from app.core.flashcards.optimise import optimise_deck as fit
+    from app.core.flashcards.reads import find_deck
 
-    from app.core.flashcards.decks import load_tree, update_deck_settings
-    from app.core.flashcards.optimise import card_histories, fit_parameters
-
-    now = datetime.now().astimezone()
     with _opened(args, locations) as opened:
-        deck_id = _deck_id(opened, args.deck)
-        with opened.database.read_session() as session:
-            current = load_tree(session).by_id(deck_id).settings("fsrs").parameters
-            histories = card_histories(session, deck_id, now)
-        result = fit_parameters(histories, current)
+        deck_id = find_deck(opened.database, args.deck).id
+        result = fit(opened.database, deck_id)
         saved = bool(args.save and result.improves)
         if saved:
-            with opened.database.write_session() as session:
-                update_deck_settings(session, deck_id, fsrs_parameters=result.parameters)
+            save_fsrs_parameters(opened.database, deck_id, result.parameters)
     if args.json:
         outcome = {
             "reviews": result.reviews,

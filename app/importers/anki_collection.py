@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.flashcards.tags import parse_anki_tags
 from app.errors import UserError
 from app.importers.anki_package import PackageError, proto_dict
 
@@ -117,7 +118,7 @@ def _read(connection: sqlite3.Connection, tables: set[str]) -> AnkiCollection:
             str(guid),
             int(mid),
             tuple(str(flds).split("\x1f")),
-            tuple(tag for tag in str(tags).split() if tag),
+            parse_anki_tags(str(tags)),
         )
         for note_id, guid, mid, tags, flds in connection.execute(
             "SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"

@@ -35,6 +35,7 @@ from urllib.parse import unquote
 
 from app.core.flashcards.cards import MAX_TEXT
 from app.core.flashcards.media import image_extension, media_link
+from app.core.flashcards.tags import MAX_TAG, format_anki_tags
 from app.core.progress import Progress
 from app.errors import UserError
 from app.importers.anki_collection import (
@@ -290,7 +291,7 @@ class _PackageReader:
         else:
             template = note_type.templates[card.ord]
         special = {
-            "Tags": " ".join(note.tags),
+            "Tags": format_anki_tags(note.tags),
             "Type": note_type.name,
             "Deck": deck,
             "Subdeck": deck.split("::")[-1],
@@ -309,7 +310,7 @@ class _PackageReader:
                 "nothing was imported."
             )
         for tag in note.tags:
-            if len(tag) > 200:
+            if len(tag) > MAX_TAG:
                 raise UserError(f"{self.path}: the tag {tag[:40]!r}... is too long.")
         return ApkgCard(
             card.id, note.guid, deck, front, back, note.tags, f"{note.guid}:{card.ord}",

@@ -5,8 +5,9 @@
 - Separator: tab for .tsv/.tab; otherwise the first of tab, comma, semicolon that splits every
   row into 2 or 3 columns. Anki's `#separator:...` and `#deck:...` header lines are honoured,
   other `#key:value` header lines skipped.
-- A first row "front, back[, tags]" is a header. Tags are separated by spaces, or by ";" or ","
-  when the cell holds one of those (so tags with spaces survive an export and re-import).
+- A first row "front, back[, tags]" is a header. Tags follow Study Desk's one rule
+  (`app.core.flashcards.tags`): separated by commas, so "machine learning" is one tag. A file
+  Anki exported (its `#html:`, `#tags column:`... header lines) has Anki's space-separated tags.
 - The whole file is read and checked before anything is written; the import then runs in the
   caller's transaction, so a failed import writes nothing. Cards whose front and back are already
   in the deck are skipped, so importing a file twice adds nothing the second time.
@@ -21,6 +22,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +33,7 @@ from sqlalchemy.orm import Session
 from app.core.flashcards.cards import MAX_TEXT, NewCard, add_cards
 from app.core.flashcards.decks import ensure_deck
 from app.core.flashcards.tables import CARDS, chunks
+from app.core.flashcards.tags import clean_tags, parse_anki_tags, parse_tags
 from app.core.progress import Progress
 from app.db.models import ImportSource
 from app.errors import UserError
@@ -46,6 +49,9 @@ _BOMS = (
 )
 _DIRECTIVE = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
 _SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
+# Header lines only Anki's own text export writes: such a file separates tags by spaces.
+_ANKI_DIRECTIVES = {"html", "tags column", "notetype", "notetype column", "deck column",
+                    "guid column", "columns"}  # fmt: skip
 HEADER = ("front", "back", "tags")
 HEADER_SORTED = sorted(HEADER)
 COLUMN_ROLES = (*HEADER, "ignore")
@@ -98,24 +104,6 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
             f"{path}, line {line}: this is not {encoding} text (byte 0x{byte}). "
             "Save the file as UTF-8, or name its encoding (for example --encoding cp1252)."
         ) from None
-
-
-def split_tags(cell: str) -> tuple[str, ...]:
-    separator = ";" if ";" in cell else "," if "," in cell else None
-    parts = cell.split(separator) if separator else cell.split()
-    seen: dict[str, str] = {}
-    for part in parts:
-        part = part.strip()
-        if part:
-            seen.setdefault(part.casefold(), part)
-    return tuple(seen.values())
-
-
-def join_tags(tags: tuple[str, ...]) -> str:
-    """The tags cell `split_tags` reads back the same."""
-    if any(" " in tag or "," in tag for tag in tags):
-        return "; ".join(tags)
-    return " ".join(tags)
 
 
 def _header_lines(text: str) -> tuple[int, dict[str, str]]:
@@ -213,7 +201,13 @@ def _check_columns(columns: tuple[str, ...]) -> None:
         raise UserError("Give one column to the front, one to the back and at most one to tags.")
 
 
-def _card(path: Path, line: int, cells: list[str], columns: tuple[str, ...] | None) -> CsvCard:
+def _card(
+    path: Path,
+    line: int,
+    cells: list[str],
+    columns: tuple[str, ...] | None,
+    tags_of: Callable[[str], tuple[str, ...]],
+) -> CsvCard:
     if columns is None:
         if not 2 <= len(cells) <= 3:
             raise UserError(
@@ -235,7 +229,11 @@ def _card(path: Path, line: int, cells: list[str], columns: tuple[str, ...] | No
         raise UserError(f"{path}, line {line}: the front is empty.")
     if len(front) > MAX_TEXT or len(back) > MAX_TEXT:
         raise UserError(f"{path}, line {line}: a side is longer than {MAX_TEXT:,} characters.")
-    return CsvCard(line, front, back, split_tags(cell["tags"]) if "tags" in cell else ())
+    try:
+        tags = clean_tags(tags_of(cell["tags"])) if "tags" in cell else ()
+    except UserError as error:
+        raise UserError(f"{path}, line {line}: {error}") from None
+    return CsvCard(line, front, back, tags)
 
 
 def _is_header(cells: list[str], columns: tuple[str, ...] | None) -> bool:
@@ -262,6 +260,7 @@ def read_cards_csv(
     if columns is not None:
         _check_columns(columns)
     read = _read_text(path, encoding)
+    tags_of = parse_anki_tags if _ANKI_DIRECTIVES & read.directives.keys() else parse_tags
     cards = []
     for number, (line, row) in enumerate(read.rows):
         if number % ROWS_PER_STEP == 0:
@@ -271,7 +270,7 @@ def read_cards_csv(
         cells = [cell.strip() for cell in row]
         if number == 0 and _is_header(cells, columns):
             continue
-        cards.append(_card(path, line, cells, columns))
+        cards.append(_card(path, line, cells, columns, tags_of))
     if not cards:
         raise UserError(f"{path} holds no cards (only a header or blank lines).")
     digest = hashlib.sha256(read.data).hexdigest()
@@ -283,7 +282,7 @@ def read_cards_csv(
 
 def import_cards_csv(
     session: Session,
-    path: Path,
+    source: Path | ParsedCsv,
     deck_name: str | None,
     *,
     encoding: str | None = None,
@@ -293,12 +292,17 @@ def import_cards_csv(
     now: datetime | None = None,
     progress: Progress | None = None,
 ) -> CsvImportReport:
-    """Import a CSV/TSV file into the deck `deck_name` (made if missing; None: the file's
+    """Import a CSV/TSV file (or one already read with `read_cards_csv`: `encoding` and
+    `columns` are then its own) into the deck `deck_name` (made if missing; None: the file's
     `#deck:` line, else the file's name), in the caller's transaction. The file is checked whole
     first; raises UserError before writing anything. `columns`: as for `read_cards_csv`.
     Raises Cancelled when `progress` is cancelled; the caller's transaction must roll back."""
     progress = progress or Progress()
-    parsed = read_cards_csv(path, encoding, columns=columns, progress=progress)
+    if isinstance(source, ParsedCsv):
+        parsed = source
+    else:
+        parsed = read_cards_csv(source, encoding, columns=columns, progress=progress)
+    path = parsed.path
     progress.check()
     deck = ensure_deck(session, deck_name or parsed.deck or path.stem, is_sample=is_sample)
     rows = session.execute(

@@ -25,8 +25,9 @@ from app.core.flashcards.cards import card_tags
 from app.core.flashcards.decks import DeckInfo, load_tree
 from app.core.flashcards.media import media_references
 from app.core.flashcards.tables import CARDS, chunks
+from app.core.flashcards.tags import format_tags
 from app.errors import UserError
-from app.importers.cards_csv import HEADER, join_tags
+from app.importers.cards_csv import HEADER
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def export_deck_csv(session: Session, deck_id: str, path: Path) -> ExportReport:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for card in cards:
-            writer.writerow([card.front, card.back, join_tags(card.tags)])
+            writer.writerow([card.front, card.back, format_tags(card.tags)])
 
     try:
         _write_atomically(path, write)
@@ -136,7 +137,7 @@ def export_deck_markdown(
                 link = "../" * depth + f"media/{name}"
                 front = front.replace(f"]({MEDIA_SCHEME}{name})", f"]({link})")
                 back = back.replace(f"]({MEDIA_SCHEME}{name})", f"]({link})")
-            tags = f" tags: {' '.join(card.tags)}" if card.tags else ""
+            tags = f" tags: {format_tags(card.tags)}" if card.tags else ""
             body = f"<!-- card {card.id}{tags} -->\n## Front\n\n{front}\n\n## Back\n\n{back}\n"
             _write_atomically(target, _writer(body))
     except OSError as error:

@@ -88,7 +88,7 @@ def test_filters_by_deck_tag_state_due_and_flag(database, now):
         answer_card(session, es[0], Rating.EASY, 4000, now - timedelta(days=30))
         answer_card(session, es[1], Rating.AGAIN, 4000, now)
     assert set(ids(database, CardFilter(deck_id=top.id), now=now)) == set(es)
-    assert set(ids(database, CardFilter(tag="Verbs"), now=now)) == set(es[:2])
+    assert set(ids(database, CardFilter(tags=("Verbs",)), now=now)) == set(es[:2])
     assert ids(database, CardFilter(state="suspended"), now=now) == [es[3]]
     assert ids(database, CardFilter(state="buried"), now=now) == [painting[1]]
     assert ids(database, CardFilter(state="learning"), now=now) == [es[1]]
@@ -98,7 +98,7 @@ def test_filters_by_deck_tag_state_due_and_flag(database, now):
     assert ids(database, CardFilter(flag=2), now=now) == [painting[0]]
     with database.read_session() as session:
         rows = {row.id: row for row in card_rows(session, es + painting, now)}
-        assert count_cards(session, CardFilter(deck_id=spanish.id, tag="verbs"), now) == 2
+        assert count_cards(session, CardFilter(deck_id=spanish.id, tags=("verbs",)), now) == 2
     assert rows[es[3]].state == "suspended" and rows[painting[1]].state == "buried"
     assert rows[es[0]].deck_name == "Languages::Spanish"
     assert rows[es[0]].tags == ("verbs",) and rows[es[0]].interval_days > 0

@@ -42,8 +42,8 @@ def import_file(database, path: Path, deck: str = "Imported", **options):
 def test_a_csv_with_header_quotes_and_tags_comes_in(database, tmp_path: Path):
     path = tmp_path / "spanish.csv"
     path.write_text(
-        'front,back,tags\nhola,hello,greeting A1\n"la casa, grande","the big\nhouse",nouns\n'
-        "adiós,goodbye,\n",
+        'front,back,tags\nhola,hello,"greeting, A1 level"\n'
+        '"la casa, grande","the big\nhouse",nouns\nadiós,goodbye,\n',
         encoding="utf-8",
     )
     report = import_file(database, path, "Languages::Spanish")
@@ -52,7 +52,7 @@ def test_a_csv_with_header_quotes_and_tags_comes_in(database, tmp_path: Path):
         rows = card_rows(session, report.card_ids, datetime.now(UTC))
         sources = session.execute(select(ImportSource.kind, ImportSource.report)).all()
     assert [(r.front, r.tags) for r in rows] == [
-        ("hola", ("A1", "greeting")),
+        ("hola", ("A1 level", "greeting")),  # commas separate tags; a tag may hold spaces
         ("la casa, grande", ("nouns",)),
         ("adiós", ()),
     ]
@@ -66,11 +66,14 @@ def test_tsv_utf16_and_anki_headers_are_understood(database, tmp_path: Path):
     tsv = tmp_path / "words.tsv"
     tsv.write_text("perro\tdog\nel gato, negro\tthe black cat\tanimals;pets too\n", "utf-8")
     anki = tmp_path / "anki.txt"
-    anki.write_text("#separator:semicolon\n#html:false\nun;one\ndos;two\n", encoding="utf-16")
+    anki.write_text(
+        "#separator:semicolon\n#html:false\nun;one;numbers spanish\ndos;two\n", encoding="utf-16"
+    )
     assert import_file(database, tsv).added == 2
     parsed = read_cards_csv(anki)
     assert parsed.encoding == "utf-16" and parsed.separator == ";"
     assert [(c.line, c.front) for c in parsed.cards] == [(3, "un"), (4, "dos")]
+    assert parsed.cards[0].tags == ("numbers", "spanish")  # Anki's file: tags by spaces
     assert read_cards_csv(tsv).cards[1].tags == ("animals", "pets too")
 
 
@@ -113,9 +116,10 @@ def test_csv_export_reads_back_the_same(database, tmp_path: Path, now):
     with database.write_session() as session:
         add_card(session, deck.id, 'Quote "this", please', "line one\nline two", tags=["a b", "c"])
         add_card(session, child.id, "**bold** front", "", tags=["plain"])
+        add_card(session, child.id, "one tag of two words", "", tags=["machine learning"])
     out = tmp_path / "out" / "export.csv"
     with database.read_session() as session:
-        assert export_deck_csv(session, deck.id, out).cards == 2
+        assert export_deck_csv(session, deck.id, out).cards == 3
     report = import_file(database, out, "Round trip")
     with database.read_session() as session:
         back = card_rows(session, report.card_ids, now)
@@ -159,7 +163,7 @@ def test_the_command_line_imports_and_exports(tmp_path: Path, capsys, monkeypatc
     capsys.readouterr()
     args = ["--data-dir", str(data), "import", "csv", str(source), "--deck", "Spanish::Numbers"]
     assert run(args) == 0
-    assert "Imported 2 cards into 'Spanish::Numbers'" in capsys.readouterr().out
+    assert "Imported 2 cards into “Spanish::Numbers” from cards.csv." in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"uno,one\n\xff\xfe\xfa,x\n")
     assert run(["--data-dir", str(data), "import", "csv", str(bad), "--deck", "X"]) == 1

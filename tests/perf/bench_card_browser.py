@@ -28,7 +28,7 @@ from cards_helpers import fill_cards  # noqa: E402
 from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
-import app.ui.cards.data as cards_data  # noqa: E402
+import app.core.flashcards.reads as cards_data  # noqa: E402
 from app.core.flashcards.browser import CardFilter, SortKey  # noqa: E402
 from app.core.opening import open_profile  # noqa: E402
 from app.core.profiles import create_profile  # noqa: E402

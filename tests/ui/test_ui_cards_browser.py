@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
 
-import app.ui.cards.data as cards_data
+import app.core.flashcards.reads as cards_data
+from app.core.changes import Change
+from app.core.flashcards import card_actions, reads
 from app.core.flashcards.browser import CardFilter, CardSort, SortKey, count_cards, search_card_ids
 from app.core.opening import OpenProfile
 from app.ui.cards.model import BLOCK, DUE, FRONT, STATE, CardTableModel
@@ -267,7 +269,7 @@ def test_move_and_tag_selected_cards(
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("cell biology, exam", True))
     trigger(qtbot, view, view.actions_.add_tags.trigger)
-    assert count(opened, CardFilter(tag="exam")) == 6
+    assert count(opened, CardFilter(tags=("exam",))) == 6
     with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
         qtbot.keyClicks(view.filter_bar.tag, "cell biology")
     assert view.model.rowCount() == 6
@@ -300,3 +302,39 @@ def test_the_editor_saves_the_selected_card(
     )
     view.select_rows([row, row + 1])
     assert editor.card_id is None and "2 cards selected" in editor.heading.text()
+
+
+def test_open_card_shows_that_card_whatever_the_filter(
+    qtbot: QtBot, view: CardBrowserView, cards: list[str]
+) -> None:
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        qtbot.keyClicks(view.filter_bar.search, "topic 42")
+    assert cards[250] not in view.model.card_ids(range(view.model.rowCount()))
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        view.open_card(cards[250])
+    assert view.filter_bar.search.text() == "" and view.selected_ids() == [cards[250]]
+    qtbot.waitUntil(lambda: view.editor.card_id == cards[250], timeout=WAIT_MS)
+    assert view.editor.front.toPlainText() == "Question 250 about topic 56"
+
+
+def test_a_tag_of_two_words_stays_one_in_the_browser_editor(
+    qtbot: QtBot, view: CardBrowserView, opened: OpenProfile, cards: list[str]
+) -> None:
+    card_actions.tag_cards(opened.database, cards[:1], ["machine learning", "cause, effect"])
+    trigger(qtbot, view, lambda: view.refresh_for(Change.TAGS))
+    view.select_rows(view.model.rows_of(cards[:1]))
+    editor = view.editor
+    qtbot.waitUntil(lambda: editor.card_id == cards[0], timeout=WAIT_MS)
+    assert editor.tags.text() == '"cause, effect", machine learning'
+    editor.front.setPlainText("Edited front")  # the tags as shown, saved again
+    trigger(qtbot, view, editor.save_button.click)
+    assert reads.card_detail(opened.database, cards[0]).tags == (
+        "cause, effect",
+        "machine learning",
+    )
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        qtbot.keyClicks(view.filter_bar.tag, "machine learning, Cause, effect")
+    assert view.model.rowCount() == 0  # "Cause" and "effect" are no tags of it: quote them
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        view.filter_bar.tag.setText('machine learning, "Cause, effect"')
+    assert view.model.card_ids(range(view.model.rowCount())) == cards[:1]

@@ -10,6 +10,8 @@ from pytestqt.qtbot import QtBot
 from review_helpers import SAMPLE_CARDS, SAMPLE_DECK, WAIT_MS, card_row, deck_id, show_review
 from ui_helpers import Gui, visible
 
+from app.core.flashcards import card_actions, reads
+from app.core.flashcards.browser import CardFilter, CardSort
 from app.core.opening import OpenProfile
 from app.ui.review.card_editor import CardEditor
 
@@ -85,3 +87,22 @@ def test_insert_image_stores_it_in_the_media_folder_and_links_it(
     editor.front.setPlainText("A cell")
     qtbot.waitUntil(lambda: "A cell" in editor.preview.plain_text(), timeout=WAIT_MS)
     assert editor.preview.refused == []
+
+
+def test_saving_an_edit_without_changes_keeps_a_tag_of_two_words(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    # Issue 12: E then Save on a card tagged "machine learning" split it into two tags.
+    every_card = reads.browser_ids(opened.database, CardFilter(), CardSort()).ids
+    card_actions.tag_cards(opened.database, every_card, ["machine learning"])
+    view = show_review(qtbot, gui, opened)
+    card = view.pane.card
+    assert card is not None and "machine learning" in card.tags
+    qtbot.keyClick(view.pane, Qt.Key.Key_E)
+    editor = view.editor
+    assert isinstance(editor, CardEditor)
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        editor.save_button.click()
+    assert reads.card_detail(opened.database, card.id).tags == card.tags
+    assert "machine learning" in reads.browser_choices(opened.database).tags
+    assert "machine" not in reads.browser_choices(opened.database).tags

@@ -13,10 +13,10 @@ from ui_helpers import Gui
 from app.core.changes import Change
 from app.core.flashcards.browser import CardFilter, CardSort, search_card_ids
 from app.core.flashcards.cards import NewCard, add_cards
+from app.core.flashcards.reads import local_now
 from app.core.flashcards.review import REVIEW_CHANGES, answer_card
 from app.core.flashcards.scheduling import Rating
 from app.core.opening import OpenProfile
-from app.ui.cards.data import local_now
 from app.ui.stats.charts import ChartPanel
 from app.ui.stats.view import StatisticsView
 from app.ui.theme import dark_palette
@@ -83,7 +83,7 @@ def test_reviewing_a_few_cards_shows_todays_bar_and_the_counts(
     assert today == {"Again": 1, "Hard": 0, "Good": 2, "Easy": 1}
     assert sum(sum(values[:-1]) for values in per_day.values()) == 0
     counts = slices(view.counts_chart)
-    stats = view.shown.statistics  # type: ignore[union-attr]
+    stats = view.shown  # type: ignore[union-attr]
     assert counts.get("Learning", 0) + counts.get("Young", 0) == 4
     assert counts["New"] == stats.counts.new >= 2
     forecast = bars(view.forecast_chart)

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Select, exists, func, select, text
 from sqlalchemy.orm import Session
 
+from app.core.flashcards import browser_sql as sql_
 from app.core.flashcards.cards import card_tags
 from app.core.flashcards.decks import load_tree
 from app.core.flashcards.review_sql import driver_connection
@@ -76,7 +77,7 @@ class CardFilter:
 
     text: str = ""
     deck_id: str | None = None  # with its subdecks
-    tag: str | None = None
+    tags: tuple[str, ...] = ()  # cards holding every one of these (`tags.parse_tags`)
     state: str | None = None  # one of STATES
     due_within_days: int | None = None  # 0: due today or overdue; 1: by the end of tomorrow
     flag: int | None = None
@@ -155,11 +156,11 @@ def _conditions(session: Session, card_filter: CardFilter, now: datetime) -> lis
     if card_filter.deck_id is not None:
         deck_ids = load_tree(session).subtree_ids(card_filter.deck_id)
         where.append(CARDS.c.deck_id.in_(deck_ids))
-    if card_filter.tag:
+    for name in card_filter.tags:
         where.append(
             exists().where(
                 CARD_TAGS.c.card_id == CARDS.c.id,
-                CARD_TAGS.c.tag_id == tag_id(card_filter.tag),
+                CARD_TAGS.c.tag_id == tag_id(name),
                 CARD_TAGS.c.deleted_at.is_(None),
             )
         )
@@ -171,11 +172,7 @@ def _conditions(session: Session, card_filter: CardFilter, now: datetime) -> lis
         where.append(CARDS.c.flag == card_filter.flag)
     match = fts_query(card_filter.text)
     if match is not None:
-        where.append(
-            text(
-                "cards.rowid IN (SELECT rowid FROM cards_fts WHERE cards_fts MATCH :match)"
-            ).bindparams(match=match)
-        )
+        where.append(text(f"cards.rowid IN ({sql_.TEXT_MATCH.sql})").bindparams(match=match))
     elif card_filter.text.strip():
         where.append(CARDS.c.front.contains(card_filter.text.strip(), autoescape=True))
     return where
@@ -229,14 +226,9 @@ def browse_cards(
     return CardPage(card_rows(session, ids, now), total, offset)
 
 
-_ROWS_SQL = (
-    "SELECT id, deck_id, front, back, queue, buried_until, due, interval_days, difficulty, "
-    "ease, reps, lapses, flag, created_at, updated_at FROM cards WHERE id IN ({})"
-)
-_TAGS_SQL = (
-    "SELECT ct.card_id, t.name FROM card_tags ct JOIN tags t ON t.id = ct.tag_id "
-    "WHERE ct.card_id IN ({}) AND ct.deleted_at IS NULL"
-)
+_ROW_COLUMNS = ("id", "deck_id", "front", "back", "queue", "buried_until", "due",
+                "interval_days", "difficulty", "ease", "reps", "lapses", "flag", "created_at",
+                "updated_at")  # fmt: skip
 
 
 def card_rows(session: Session, card_ids: Sequence[str], now: datetime) -> tuple[CardRow, ...]:
@@ -251,28 +243,30 @@ def card_rows(session: Session, card_ids: Sequence[str], now: datetime) -> tuple
     tags: dict[str, list[str]] = {}
     found: dict[str, CardRow] = {}
     for part in chunks(list(card_ids)):
-        marks = ",".join("?" * len(part))
-        for card_id, name in conn.execute(_TAGS_SQL.format(marks), part):
+        links = conn.execute(sql_.with_ids(sql_.CARD_TAGS, len(part)), part)
+        for card_id, name in sql_.columns(links, "card_id", "name"):
             tags.setdefault(card_id, []).append(name)
-        for row in conn.execute(_ROWS_SQL.format(marks), part):
-            card_id, deck_id, queue, buried, due = row[0], row[1], row[4], row[5], row[6]
+        cards = conn.execute(sql_.with_ids(sql_.CARD_ROWS, len(part)), part)
+        for row in sql_.columns(cards, *_ROW_COLUMNS):
+            (card_id, deck_id, front, back, queue, buried, due, interval, difficulty, ease,
+             reps, lapses, flag, created, updated) = row  # fmt: skip
             found[card_id] = CardRow(
                 id=card_id,
                 deck_id=deck_id,
                 deck_name=names.get(deck_id, ""),
-                front=plain_preview(row[2]),
-                back=plain_preview(row[3]),
+                front=plain_preview(front),
+                back=plain_preview(back),
                 tags=tuple(sorted(tags.get(card_id, ()), key=str.casefold)),
                 state=_state_label(queue, buried is not None and buried > at),
                 due=None if due is None else from_db_time(due),
-                interval_days=row[7],
-                difficulty=row[8],
-                ease=row[9],
-                reps=row[10],
-                lapses=row[11],
-                flag=row[12],
-                created_at=from_db_time(row[13]),
-                updated_at=from_db_time(row[14]),
+                interval_days=interval,
+                difficulty=difficulty,
+                ease=ease,
+                reps=reps,
+                lapses=lapses,
+                flag=flag,
+                created_at=from_db_time(created),
+                updated_at=from_db_time(updated),
             )
     return tuple(found[card_id] for card_id in card_ids if card_id in found)
 

@@ -21,6 +21,7 @@ from app.core.changes import Change
 from app.core.flashcards.decks import SCHEDULERS, load_tree
 from app.core.flashcards.study_day import StudyDay
 from app.core.flashcards.tables import CARD_TAGS, CARDS, TAGS, chunks
+from app.core.flashcards.tags import clean_tag, clean_tags
 from app.db.models.tags import tag_id
 from app.db.types import new_id, utcnow
 from app.errors import UserError
@@ -123,7 +124,9 @@ def add_cards(
     if rows:
         session.execute(CARDS.insert(), rows)
     links = [
-        (card_id, name) for card_id, card in zip(ids, cards, strict=True) for name in card.tags
+        (card_id, name)
+        for card_id, card in zip(ids, cards, strict=True)
+        for name in clean_tags(card.tags)
     ]
     _link_tags(session, links, now)
     undo = CardUndo(
@@ -239,7 +242,7 @@ def add_tags(
 ) -> CardChange:
     now = now or utcnow()
     ids = list(dict.fromkeys(card_ids))
-    wanted = _clean_tags(names)
+    wanted = clean_tags(names)
     before = _tag_state(session, ids, [tag_id(name) for name in wanted])
     _link_tags(session, [(card_id, name) for card_id in ids for name in wanted], now)
     label = f"Tag {_count(len(ids))}"
@@ -251,7 +254,7 @@ def remove_tags(
 ) -> CardChange:
     now = now or utcnow()
     ids = list(dict.fromkeys(card_ids))
-    tag_ids = [tag_id(name) for name in _clean_tags(names)]
+    tag_ids = [tag_id(name) for name in clean_tags(names)]
     before = _tag_state(session, ids, tag_ids)
     for part in chunks(ids):
         session.execute(
@@ -295,22 +298,10 @@ def undo_card_change(session: Session, undo: CardUndo, now: datetime | None = No
 # --- tags ---------------------------------------------------------------------------------------
 
 
-def _clean_tags(names: Iterable[str]) -> list[str]:
-    cleaned: dict[str, str] = {}
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
-        if len(name) > 200:
-            raise UserError(f"The tag {name[:40]!r}... is longer than 200 characters.")
-        cleaned.setdefault(name.casefold(), name)
-    return list(cleaned.values())
-
-
 def ensure_tags(session: Session, names: Iterable[str], now: datetime | None = None) -> list[str]:
     """Make the tags that do not exist yet (reviving deleted ones); returns their ids."""
     now = now or utcnow()
-    wanted = _clean_tags(names)
+    wanted = clean_tags(names)
     if not wanted:
         return []
     rows = [
@@ -333,9 +324,14 @@ def _link_tags(session: Session, links: Sequence[tuple[str, str]], now: datetime
         return
     ensure_tags(session, {name for _card, name in links}, now)
     rows = [
-        {"card_id": card_id, "tag_id": tag_id(name), "updated_at": now, "deleted_at": None}
+        {
+            "card_id": card_id,
+            "tag_id": tag_id(clean_tag(name)),
+            "updated_at": now,
+            "deleted_at": None,
+        }
         for card_id, name in links
-        if name.strip()
+        if clean_tag(name)
     ]
     insert = sqlite_insert(CARD_TAGS)
     upsert = insert.on_conflict_do_update(
@@ -349,7 +345,7 @@ def _link_tags(session: Session, links: Sequence[tuple[str, str]], now: datetime
 def _replace_tags(
     session: Session, card_id: str, names: Sequence[str], now: datetime
 ) -> tuple[tuple[str, str, bool], ...]:
-    wanted = {tag_id(name): name for name in _clean_tags(names)}
+    wanted = {tag_id(name): name for name in clean_tags(names)}
     current = set(
         session.scalars(
             select(CARD_TAGS.c.tag_id).where(
@@ -387,6 +383,12 @@ def _tag_state(
         )
         live.update((row.card_id, row.tag_id) for row in rows)
     return tuple((c, t, (c, t) in live) for c in card_ids for t in tag_ids)
+
+
+def live_tag_names(session: Session) -> tuple[str, ...]:
+    """Every tag in use or offered, sorted without regard to case."""
+    names = session.scalars(select(TAGS.c.name).where(TAGS.c.deleted_at.is_(None))).all()
+    return tuple(sorted(names, key=str.casefold))
 
 
 def card_tags(session: Session, card_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:

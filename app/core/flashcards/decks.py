@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.changes import Change
+from app.core.flashcards.browser_sql import DECK_TREE
 from app.core.flashcards.scheduling import SchedulerSettings
 from app.core.flashcards.tables import CARDS, DECKS, chunks
 from app.db.models import Deck
@@ -155,11 +156,6 @@ def split_name(full_name: str) -> list[str]:
     return parts
 
 
-_TREE_SQL = (
-    "SELECT id, name, parent_id, scheduler, desired_retention, learning_steps, relearning_steps, "
-    "new_per_day, reviews_per_day, maximum_interval, fsrs_parameters, is_sample, description "
-    "FROM decks WHERE deleted_at IS NULL"
-)
 # Trees already built, keyed by the exact rows they were built from: the review loop reads the
 # decks on every card, and they almost never change. Any change gives a different key.
 _TREES: dict[tuple[tuple[Any, ...], ...], DeckTree] = {}
@@ -172,19 +168,21 @@ def load_tree(session: Session) -> DeckTree:
 
 def read_tree(conn: Any) -> DeckTree:
     """`load_tree` on a plain sqlite3 connection (a review session's own)."""
-    rows = tuple(tuple(row) for row in conn.execute(_TREE_SQL).fetchall())
-    tree = _TREES.get(rows)
+    cursor = conn.execute(DECK_TREE.sql)
+    key = tuple(tuple(row) for row in cursor)
+    tree = _TREES.get(key)
     if tree is None:
-        tree = _build_tree(rows)
+        names = [column[0] for column in cursor.description]
+        tree = _build_tree([dict(zip(names, row, strict=True)) for row in key])
         if len(_TREES) >= 16:
             _TREES.clear()
-        _TREES[rows] = tree
+        _TREES[key] = tree
     return tree
 
 
-def _build_tree(rows: tuple[tuple[Any, ...], ...]) -> DeckTree:
-    parents = {row[0]: row[2] for row in rows}
-    names = {row[0]: row[1] for row in rows}
+def _build_tree(found: list[dict[str, Any]]) -> DeckTree:
+    parents = {row["id"]: row["parent_id"] for row in found}
+    names = {row["id"]: row["name"] for row in found}
     keys: dict[str, tuple[tuple[str, str, str], ...]] = {}
 
     def key_of(deck_id: str, depth: int = 0) -> tuple[tuple[str, str, str], ...]:
@@ -201,38 +199,25 @@ def _build_tree(rows: tuple[tuple[Any, ...], ...]) -> DeckTree:
         return keys[deck_id]
 
     infos = []
-    for (
-        deck_id,
-        name,
-        parent_id,
-        scheduler,
-        retention,
-        learning,
-        relearning,
-        new_per_day,
-        reviews_per_day,
-        maximum_interval,
-        parameters,
-        is_sample,
-        description,
-    ) in rows:
-        weights = json.loads(parameters) if parameters else None
+    for row in found:
+        deck_id, parent_id = row["id"], row["parent_id"]
+        weights = json.loads(row["fsrs_parameters"]) if row["fsrs_parameters"] else None
         infos.append(
             DeckInfo(
                 id=deck_id,
-                name=name,
+                name=row["name"],
                 parent_id=parent_id if parent_id in parents else None,
                 path=tuple(part for _folded, part, _id in key_of(deck_id)),
-                scheduler=scheduler,
-                desired_retention=float(retention),
-                learning_steps=tuple(json.loads(learning)),
-                relearning_steps=tuple(json.loads(relearning)),
-                new_per_day=int(new_per_day),
-                reviews_per_day=int(reviews_per_day),
-                maximum_interval=int(maximum_interval),
+                scheduler=row["scheduler"],
+                desired_retention=float(row["desired_retention"]),
+                learning_steps=tuple(json.loads(row["learning_steps"])),
+                relearning_steps=tuple(json.loads(row["relearning_steps"])),
+                new_per_day=int(row["new_per_day"]),
+                reviews_per_day=int(row["reviews_per_day"]),
+                maximum_interval=int(row["maximum_interval"]),
                 fsrs_parameters=tuple(weights) if weights else None,
-                is_sample=bool(is_sample),
-                description=description,
+                is_sample=bool(row["is_sample"]),
+                description=row["description"],
             )
         )
     infos.sort(key=lambda d: key_of(d.id))
@@ -241,6 +226,14 @@ def _build_tree(rows: tuple[tuple[Any, ...], ...]) -> DeckTree:
 
 def get_deck(session: Session, deck_id: str) -> DeckInfo:
     return load_tree(session).by_id(deck_id)
+
+
+def named_deck(session: Session, full_name: str) -> DeckInfo:
+    """The deck with this full name ("A::B", any case). Raises UserError if there is none."""
+    deck = load_tree(session).find(full_name)
+    if deck is None:
+        raise UserError(f"There is no deck called {full_name!r}.")
+    return deck
 
 
 def ensure_deck(session: Session, full_name: str, *, is_sample: bool = False) -> DeckInfo:

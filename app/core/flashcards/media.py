@@ -75,3 +75,13 @@ def store_media(media_dir: Path, data: bytes) -> str:
 def media_references(markdown: str) -> list[str]:
     """The media file names a card's markdown shows, in order, each once."""
     return list(dict.fromkeys(match.group(1) for match in _REFERENCE.finditer(markdown)))
+
+
+def store_image_file(media_dir: Path, path: Path) -> str:
+    """Copy an image file into the media folder (once); returns the markdown that shows it,
+    named after the file. Raises UserError for a file it cannot read or an unusable image."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"Could not read {path}: {error.strerror or error}") from None
+    return media_link(store_media(media_dir, data), path.stem)

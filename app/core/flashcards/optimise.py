@@ -18,10 +18,12 @@ from __future__ import annotations
 import multiprocessing
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from app.core.flashcards import fsrs_fit
+from app.core.flashcards.browser_sql import REVIEW_HISTORIES, columns
 from app.core.flashcards.decks import load_tree
 from app.core.flashcards.review_sql import driver_connection
 from app.core.flashcards.study_day import day_shift_seconds
@@ -29,18 +31,10 @@ from app.core.progress import Progress
 from app.db.models.flashcards import STATE_NEW
 from app.errors import UserError
 
-MIN_REVIEWS = 400  # fewer, and a fit says more about chance than about the learner
+if TYPE_CHECKING:
+    from app.db.database import ProfileDatabase
 
-# Each live review of the selected decks' live cards, per card in time order, with its study
-# day as a day number (the zone's offset at `now`, as the statistics use).
-_HISTORY_SQL = (
-    "SELECT r.card_id, r.rating, r.state_before, "
-    "CAST(julianday(date(substr(r.reviewed_at, 1, 19), ?)) AS INTEGER) "
-    "FROM card_reviews r JOIN cards c ON c.id = r.card_id "
-    "WHERE c.deleted_at IS NULL AND c.deck_id IN ({}) "
-    "AND r.id NOT IN (SELECT review_id FROM card_review_undos) "
-    "ORDER BY r.card_id, r.reviewed_at"
-)
+MIN_REVIEWS = 400  # fewer, and a fit says more about chance than about the learner
 
 
 @dataclass(frozen=True)
@@ -64,11 +58,13 @@ def card_histories(session: Session, deck_id: str, now: datetime) -> list[list[t
     """Per card of the deck and its subdecks: (rating, days since the previous review)."""
     deck_ids = load_tree(session).subtree_ids(deck_id)
     shift = f"{day_shift_seconds(now):+d} seconds"
-    sql = _HISTORY_SQL.format(",".join("?" * len(deck_ids)))
-    rows = driver_connection(session).execute(sql, (shift, *deck_ids))
+    sql = REVIEW_HISTORIES.expand(decks=len(deck_ids))
+    cursor = driver_connection(session).execute(sql, (shift, *deck_ids))
     histories: list[list[tuple[int, int]]] = []
     card, last_day, complete = None, 0, False
-    for card_id, rating, state_before, day in rows:
+    for card_id, rating, state_before, day in columns(
+        cursor, "card_id", "rating", "state_before", "day"
+    ):
         if card_id != card:
             card, complete = card_id, state_before == STATE_NEW
             if complete:
@@ -135,6 +131,22 @@ def optimise_parameters(
     current: tuple[float, ...],
     progress: Progress | None = None,
 ) -> Optimised:
-    """Read the deck's histories, then fit (`fit_parameters`). The caller may close its
-    session first by calling the two itself, as the Review view does."""
+    """Read the deck's histories, then fit (`fit_parameters`), holding the session open."""
     return fit_parameters(card_histories(session, deck_id, now), current, progress)
+
+
+def optimise_deck(
+    database: ProfileDatabase,
+    deck_id: str,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> Optimised:
+    """Fit FSRS to the reviews of this deck and its subdecks; nothing is saved (that is
+    `deck_actions.save_fsrs_parameters`). The reading session is closed before the fit, which
+    runs in a child process and stops at a cancel. Raises UserError as `fit_parameters` does,
+    or for a deck that no longer exists."""
+    now = now or datetime.now().astimezone()
+    with database.read_session() as session:
+        current = load_tree(session).by_id(deck_id).settings("fsrs").parameters
+        histories = card_histories(session, deck_id, now)
+    return fit_parameters(histories, current, progress)

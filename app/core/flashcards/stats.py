@@ -10,22 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from app.core.flashcards import browser_sql as sql_
 from app.core.flashcards.decks import load_tree
-from app.core.flashcards.scheduling import MATURE_DAYS
+from app.core.flashcards.review_sql import driver_connection
 from app.core.flashcards.study_day import StudyDay, day_shift_seconds
-from app.db.models.flashcards import (
-    QUEUE_LEARNING,
-    QUEUE_NEW,
-    QUEUE_REVIEW,
-    QUEUE_SUSPENDED,
-    STATE_NEW,
-    STATE_REVIEW,
-)
+from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_REVIEW
 from app.db.types import db_time
 
 
@@ -82,35 +74,19 @@ class DeckStatistics:
     retention: tuple[Retention, ...]
     forecast: tuple[ForecastDay, ...]
     counts: CardCounts
+    deck_id: str | None = None  # what they are of: a deck and its subdecks, or everything
+    days: int = 30  # the study days `reviews` covers
+
+    @property
+    def has_reviews(self) -> bool:
+        """Anything ever reviewed: a review in the period, or a card past its first answer."""
+        reviewed = any(day.reviews for day in self.reviews)
+        return reviewed or self.counts.learning + self.counts.young + self.counts.mature > 0
 
 
-def _deck_filter(session: Session, deck_id: str | None, column: str) -> tuple[str, list[object]]:
-    if deck_id is None:
-        return "", []
-    ids = load_tree(session).subtree_ids(deck_id)
-    return f" AND {column} IN ({', '.join('?' * len(ids))})", list(ids)
-
-
-# (queue, due, deck_id, interval_days): covers the card counts; named so the planner cannot
-# prefer the deck index and read 100,000 rows instead.
-_QUEUE_INDEX = "ix_cards_queue_due_deck_id_interval_days"
-
-
-def _conn(session: Session) -> Connection:
-    return session.connection()
-
-
-def _undone_rows(session: Session, select_sql: str, where: str, params: list[object]) -> list[Any]:
-    """The same aggregate over undone reviews only (few), to take off the totals."""
-    return list(
-        _conn(session)
-        .exec_driver_sql(
-            f"SELECT {select_sql} FROM card_reviews r WHERE r.id IN "
-            f"(SELECT review_id FROM card_review_undos){where}",
-            tuple(params),
-        )
-        .all()
-    )
+def _deck_ids(session: Session, deck_id: str | None) -> list[str] | None:
+    """The deck and its subdecks; None for the whole profile."""
+    return None if deck_id is None else load_tree(session).subtree_ids(deck_id)
 
 
 def reviews_per_day(
@@ -120,32 +96,28 @@ def reviews_per_day(
 
     A deck's reviews are those made while the card was in it (the log's `deck_id`). Reviews
     are summed per UTC hour in SQL (from the index alone) and each hour is put on its study day
-    here, with the zone's own offset for that date."""
+    here, with the zone's own offset for that date. Undone reviews are summed apart and taken
+    off."""
     today = StudyDay.of(now)
     first = today.plus(-(days - 1))
-    deck_where, deck_params = _deck_filter(session, deck_id, "r.deck_id")
-    columns = (
-        "substr(r.reviewed_at, 1, 13) AS hour, count(*), "
-        "sum(r.rating = 1), sum(r.rating = 2), sum(r.rating = 3), sum(r.rating = 4), "
-        f"sum(r.state_before = {STATE_NEW}), sum(r.duration_ms)"
-    )
-    where = f" AND r.reviewed_at >= ? AND r.reviewed_at < ?{deck_where} GROUP BY hour"
-    params: list[object] = [db_time(first.start), db_time(today.end), *deck_params]
-    rows = _conn(session).exec_driver_sql(
-        f"SELECT {columns} FROM card_reviews r WHERE 1{where}", tuple(params)
-    )
+    deck_ids = _deck_ids(session, deck_id)
+    conn = driver_connection(session)
+    params = (db_time(first.start), db_time(today.end))
     by_day: dict[date, list[int]] = {}
-    for sign, found in ((1, list(rows)), (-1, _undone_rows(session, columns, where, params))):
-        for hour, *values in found:
-            moment = datetime.fromisoformat(f"{hour}:30:00+00:00")  # hour middles: no edge
+    for sign, sql in ((1, sql_.REVIEWS_PER_HOUR), (-1, sql_.UNDONE_PER_HOUR)):
+        for row in sql.run(conn, params, deck_ids):
+            moment = datetime.fromisoformat(f"{row['hour']}:30:00+00:00")  # hour middles: no edge
             day = StudyDay.of(moment.astimezone(today.zone)).day
-            totals = by_day.setdefault(day, [0] * 7)
-            for index, value in enumerate(values):
-                totals[index] += sign * int(value or 0)
+            totals = by_day.setdefault(day, [0] * len(_DAY_FIELDS))
+            for index, name in enumerate(_DAY_FIELDS):
+                totals[index] += sign * int(row[name] or 0)
     return tuple(
-        DayReviews(day, *by_day.get(day, [0] * 7))
+        DayReviews(day, *by_day.get(day, [0] * len(_DAY_FIELDS)))
         for day in (first.day + timedelta(days=n) for n in range(days))
     )
+
+
+_DAY_FIELDS = ("reviews", "again", "hard", "good", "easy", "new_cards", "time_ms")
 
 
 def true_retention(session: Session, deck_id: str | None, now: datetime) -> tuple[Retention, ...]:
@@ -153,23 +125,15 @@ def true_retention(session: Session, deck_id: str | None, now: datetime) -> tupl
     today = StudyDay.of(now)
     # Disjoint buckets, newest first; the periods are sums of them.
     edges = [today.start, today.plus(-1).start, today.plus(-6).start, today.plus(-29).start]
+    assert len(edges) == sql_.RETENTION_BUCKETS
     oldest = today.plus(-364).start
-    bucket = " ".join(f"WHEN r.reviewed_at >= ? THEN {n}" for n in range(len(edges)))
-    columns = f"CASE {bucket} ELSE {len(edges)} END AS bucket, r.rating > 1, count(*)"
-    deck_where, deck_params = _deck_filter(session, deck_id, "r.deck_id")
-    where = (
-        f" AND r.state_before = {STATE_REVIEW} AND r.reviewed_at >= ? AND r.reviewed_at < ?"
-        f"{deck_where} GROUP BY bucket, r.rating > 1"
-    )
-    params: list[object] = [*map(db_time, edges), db_time(oldest), db_time(today.end)]
-    params += deck_params
-    rows = _conn(session).exec_driver_sql(
-        f"SELECT {columns} FROM card_reviews r WHERE 1{where}", tuple(params)
-    )
+    params = (*map(db_time, edges), db_time(oldest), db_time(today.end))
+    deck_ids = _deck_ids(session, deck_id)
+    conn = driver_connection(session)
     counts = [[0, 0] for _ in range(len(edges) + 1)]  # per bucket: failed, passed
-    for sign, found in ((1, list(rows)), (-1, _undone_rows(session, columns, where, params))):
-        for bucket_index, passed, count in found:
-            counts[bucket_index][int(passed)] += sign * count
+    for sign, sql in ((1, sql_.RETENTION), (-1, sql_.UNDONE_RETENTION)):
+        for row in sql.run(conn, params, deck_ids):
+            counts[row["bucket"]][int(row["passed"])] += sign * row["answers"]
     periods = [("Today", [0]), ("Yesterday", [1]), ("Last 7 days", [0, 1, 2])]
     periods += [("Last 30 days", [0, 1, 2, 3]), ("Last 365 days", [0, 1, 2, 3, 4])]
     return tuple(
@@ -188,17 +152,12 @@ def due_forecast(
     """Cards falling due on each of the next `days` study days (today holds the overdue)."""
     today = StudyDay.of(now)
     last = today.plus(days - 1)
-    where, params = _deck_filter(session, deck_id, "deck_id")
     shift = f"{day_shift_seconds(now):+d} seconds"
-    rows = _conn(session).exec_driver_sql(
-        "SELECT max(date(substr(due, 1, 19), ?), ?) AS day, queue, count(*) FROM cards "
-        f"WHERE queue IN ({QUEUE_LEARNING}, {QUEUE_REVIEW}) AND due < ?{where} "
-        "GROUP BY day, queue",
-        (shift, today.day.isoformat(), db_time(last.end), *params),
-    )
+    params = (shift, today.day.isoformat(), db_time(last.end))
     found: dict[str, dict[int, int]] = {}
-    for day, queue, count in rows:
-        found.setdefault(day, {})[queue] = count
+    rows = sql_.FORECAST.run(driver_connection(session), params, _deck_ids(session, deck_id))
+    for row in rows:
+        found.setdefault(row["day"], {})[row["queue"]] = row["cards"]
     return tuple(
         ForecastDay(
             day,
@@ -210,24 +169,17 @@ def due_forecast(
 
 
 def card_counts(session: Session, deck_id: str | None, now: datetime) -> CardCounts:
-    """How many cards are new, learning, young, mature, suspended (and buried) now."""
-    where, params = _deck_filter(session, deck_id, "deck_id")
-    conn = _conn(session)
-    # Both from indexes: every state by queue, then the buried few by `buried_until`.
-    row = conn.exec_driver_sql(
-        f"SELECT sum(queue = {QUEUE_NEW}), sum(queue = {QUEUE_LEARNING}), "
-        f"sum(queue = {QUEUE_REVIEW} AND interval_days < {MATURE_DAYS}), "
-        f"sum(queue = {QUEUE_REVIEW} AND interval_days >= {MATURE_DAYS}), "
-        f"sum(queue = {QUEUE_SUSPENDED}) FROM cards INDEXED BY {_QUEUE_INDEX} "
-        f"WHERE queue >= {QUEUE_SUSPENDED}{where}",
-        tuple(params),
-    ).one()
-    buried = conn.exec_driver_sql(
-        f"SELECT count(*) FROM cards WHERE buried_until > ? AND +queue >= 0{where}",
-        (db_time(now), *params),
-    ).scalar()
-    new, learning, young, mature, suspended = (int(value or 0) for value in row)
-    return CardCounts(new, learning, young, mature, suspended, int(buried or 0))
+    """How many cards are new, learning, young, mature, suspended (and buried) now.
+
+    Both from indexes: every state by queue, then the buried few by `buried_until`."""
+    deck_ids = _deck_ids(session, deck_id)
+    conn = driver_connection(session)
+    (row,) = sql_.CARD_COUNTS.run(conn, (), deck_ids)
+    (buried,) = sql_.BURIED_COUNT.run(conn, (db_time(now),), deck_ids)
+    new, learning, young, mature, suspended = (
+        int(row[name] or 0) for name in ("new", "learning", "young", "mature", "suspended")
+    )
+    return CardCounts(new, learning, young, mature, suspended, int(buried["buried"] or 0))
 
 
 def deck_statistics(
@@ -239,4 +191,6 @@ def deck_statistics(
         retention=true_retention(session, deck_id, now),
         forecast=due_forecast(session, deck_id, now, 30),
         counts=card_counts(session, deck_id, now),
+        deck_id=deck_id,
+        days=days,
     )

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
+from app.core.flashcards import card_actions
 from app.core.flashcards.cards import CardUndo
-from app.ui.cards import data
-from app.ui.cards.editor import split_tags
+from app.core.flashcards.tags import parse_tags
 from app.ui.cards.model import FLAG_COLORS, FLAG_NAMES
 
 if TYPE_CHECKING:
@@ -106,8 +106,7 @@ class BulkActions:
         if not ok or name not in names:
             return
         deck_id = decks[names.index(name)].id
-        opened = self.view.context.opened
-        self.view.run_change("Moving cards", lambda: data.write_move(opened, ids, deck_id))
+        self.view.run_change("Moving cards", lambda db: card_actions.move_cards(db, ids, deck_id))
 
     def tag_cards(self, add: bool) -> None:
         ids = self.view.selected_ids()
@@ -120,24 +119,22 @@ class BulkActions:
             f"{verb} tags {'to' if add else 'from'} {len(ids):,} card(s), separated by commas:",
             QLineEdit.EchoMode.Normal,
         )
-        names = split_tags(text)
+        names = parse_tags(text)
         if not ok or not names:
             return
-        opened = self.view.context.opened
-        self.view.run_change("Tagging cards", lambda: data.write_tags(opened, ids, names, add))
+        change = card_actions.tag_cards if add else card_actions.untag_cards
+        self.view.run_change("Tagging cards", lambda db: change(db, ids, names))
 
     def suspend_cards(self, suspended: bool) -> None:
         ids = self.view.selected_ids()
         if ids:
-            opened = self.view.context.opened
             label = "Suspending cards" if suspended else "Unsuspending cards"
-            self.view.run_change(label, lambda: data.write_suspended(opened, ids, suspended))
+            self.view.run_change(label, lambda db: card_actions.set_suspended(db, ids, suspended))
 
     def flag_cards(self, flag: int) -> None:
         ids = self.view.selected_ids()
         if ids:
-            opened = self.view.context.opened
-            self.view.run_change("Flagging cards", lambda: data.write_flag(opened, ids, flag))
+            self.view.run_change("Flagging cards", lambda db: card_actions.set_flag(db, ids, flag))
 
     def delete_cards(self) -> None:
         ids = self.view.selected_ids()
@@ -152,11 +149,9 @@ class BulkActions:
             QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            opened = self.view.context.opened
-            self.view.run_change("Deleting cards", lambda: data.write_delete(opened, ids))
+            self.view.run_change("Deleting cards", lambda db: card_actions.delete_cards(db, ids))
 
     def restore_cards(self) -> None:
         ids = self.view.selected_ids()
         if ids:
-            opened = self.view.context.opened
-            self.view.run_change("Restoring cards", lambda: data.write_restore(opened, ids))
+            self.view.run_change("Restoring cards", lambda db: card_actions.restore_cards(db, ids))

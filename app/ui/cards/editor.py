@@ -15,19 +15,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.flashcards.browser import CardDetail
-
-
-def split_tags(text: str) -> list[str]:
-    """Tags are typed separated by commas (a tag may hold spaces)."""
-    return [name.strip() for name in text.split(",") if name.strip()]
+from app.core.flashcards.card_actions import CardText
+from app.core.flashcards.tags import format_tags, parse_tags
 
 
 class CardEditorPanel(QWidget):
-    """Shows one card; `save_requested(card_id, front, back, tags)` when the learner saves.
+    """Shows one card; `save_requested(CardText)` when the learner saves (the card keeps its
+    deck). With no card or several selected it shows why there is nothing to edit."""
 
-    With no card or several selected it shows why there is nothing to edit."""
-
-    save_requested = Signal(str, str, str, list)
+    save_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +82,7 @@ class CardEditorPanel(QWidget):
             edit.blockSignals(True)
             edit.setPlainText(text)
             edit.blockSignals(False)
-        self.tags.setText(", ".join(card.tags))
+        self.tags.setText(format_tags(card.tags))
         self._enable(True)
         self.save_button.setEnabled(False)
 
@@ -102,8 +98,11 @@ class CardEditorPanel(QWidget):
             return
         self.save_button.setEnabled(False)
         self.save_requested.emit(
-            self.card_id,
-            self.front.toPlainText(),
-            self.back.toPlainText(),
-            split_tags(self.tags.text()),
+            CardText(
+                card_id=self.card_id,
+                deck_id=None,
+                front=self.front.toPlainText(),
+                back=self.back.toPlainText(),
+                tags=parse_tags(self.tags.text()),
+            )
         )

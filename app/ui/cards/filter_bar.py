@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWi
 
 from app.core.flashcards.browser import CardFilter
 from app.core.flashcards.decks import DeckInfo
+from app.core.flashcards.tags import parse_tags
 from app.ui.cards.model import FLAG_NAMES
 
 SEARCH_DELAY_MS = 250
@@ -56,7 +57,8 @@ class FilterBar(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.tag = QLineEdit()
-        self.tag.setPlaceholderText("Tag")
+        self.tag.setPlaceholderText("Tags")
+        self.tag.setToolTip("Cards with every one of these tags, separated by commas")
         self.tag.setClearButtonEnabled(True)
         self.tag.setMaximumWidth(140)
         self.tag_completer = QCompleter([], self.tag)
@@ -98,11 +100,23 @@ class FilterBar(QWidget):
         return CardFilter(
             text=self.search.text().strip(),
             deck_id=self.deck.currentData(),
-            tag=self.tag.text().strip() or None,
+            tags=parse_tags(self.tag.text()),
             state=self.state.currentData(),
             due_within_days=self.due.currentData(),
             flag=self.flag.currentData(),
         )
+
+    def reset(self) -> None:
+        """Every field back to showing all cards, without announcing it."""
+        self._typing.stop()
+        for line in (self.search, self.tag):
+            line.blockSignals(True)
+            line.clear()
+            line.blockSignals(False)
+        for combo in (self.deck, self.state, self.due, self.flag):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
 
     def set_choices(self, decks: Sequence[DeckInfo], tags: Sequence[str]) -> None:
         """Offer these decks and tags, keeping the chosen deck if it still exists."""

@@ -24,9 +24,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from app.core.flashcards import reads
 from app.core.flashcards.browser import CardFilter, CardRow, CardSort, SortKey
+from app.core.flashcards.tags import format_tags
 from app.core.opening import OpenProfile
-from app.ui.cards import data
 from app.ui.tasks import TaskRunner
 
 BLOCK = 200
@@ -65,7 +66,7 @@ def _display(row: CardRow, column: int) -> str:
     if column == DECK:
         return row.deck_name
     if column == TAGS:
-        return ", ".join(row.tags)
+        return format_tags(row.tags)
     if column == STATE:
         return row.state
     if column == DUE:
@@ -151,7 +152,7 @@ class CardTableModel(QAbstractTableModel):
         self.loading = True
         card_filter, sort, opened = self._filter, self._sort, self._opened
         self._runner.run_read(
-            lambda _p: data.read_ids(opened, card_filter, sort, BLOCK),
+            lambda _p: reads.browser_ids(opened.database, card_filter, sort, BLOCK),
             on_done=lambda result: self._ids_arrived(query, epoch, result),
             on_error=lambda _error: self._ids_failed(query),
             owner=self,
@@ -161,7 +162,7 @@ class CardTableModel(QAbstractTableModel):
         if query == self._query:
             self.loading = False
 
-    def _ids_arrived(self, query: int, epoch: int, result: data.CardIds) -> None:
+    def _ids_arrived(self, query: int, epoch: int, result: reads.CardIds) -> None:
         if query != self._query:
             return
         self.loading = False
@@ -212,7 +213,7 @@ class CardTableModel(QAbstractTableModel):
         wanted = self._ids[first : first + BLOCK]
         ids, epoch, opened = self._ids, self._epoch, self._opened
         self._runner.run_read(
-            lambda _p: data.read_rows(opened, wanted),
+            lambda _p: reads.browser_rows(opened.database, wanted),
             on_done=lambda rows: self._rows_arrived(block, ids, epoch, rows),
             on_error=lambda _error: self._pending.discard(block),
             owner=self,

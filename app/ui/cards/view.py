@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Change
+from app.core.flashcards import card_actions, reads
 from app.core.flashcards.browser import CardDetail, CardFilter
+from app.core.flashcards.card_actions import CardText
 from app.core.flashcards.cards import CardChange, CardUndo
 from app.core.flashcards.decks import DeckInfo
-from app.ui.cards import data
+from app.db.database import ProfileDatabase
 from app.ui.cards.actions import BulkActions
 from app.ui.cards.editor import CardEditorPanel
 from app.ui.cards.filter_bar import FilterBar
@@ -53,6 +55,7 @@ class CardBrowserView(RefreshOnChange, QWidget):
         self.last_undo: CardUndo | None = None
         self.mark_stale()  # loads when first shown
         self._keep: list[str] = []
+        self._opening: str | None = None  # a card asked for with `open_card`
 
         self.filter_bar = FilterBar()
         self.model = CardTableModel(context.runner, context.opened, self)
@@ -135,19 +138,33 @@ class CardBrowserView(RefreshOnChange, QWidget):
         self.model.refresh(stale=stale)
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _p: data.read_choices(opened), on_done=self._choices_arrived, owner=self
+            lambda _p: reads.browser_choices(opened.database),
+            on_done=self._choices_arrived,
+            owner=self,
         )
 
     def set_filter(self, card_filter: CardFilter) -> None:
         self.count_label.setText("Searching…")
         self.model.set_filter(card_filter)
 
-    def _choices_arrived(self, choices: data.BrowserChoices) -> None:
+    def _choices_arrived(self, choices: reads.BrowserChoices) -> None:
         self.decks = choices.decks
         self.filter_bar.set_choices(choices.decks, choices.tags)
 
+    def open_card(self, card_id: str) -> None:
+        """Show this card (the navigator's card destination): every card listed, this one
+        selected, scrolled to and in the editor."""
+        self._opening = card_id
+        self.filter_bar.reset()
+        self.set_filter(CardFilter())
+
     def _ids_loaded(self, count: int) -> None:
         self.count_label.setText("1 card" if count == 1 else f"{count:,} cards")
+        wanted, self._opening = self._opening, None
+        rows = self.model.rows_of([wanted]) if wanted else []
+        if rows:
+            self.select_rows(rows)
+            self.table.scrollTo(self.model.index(rows[0], 0))
         self._selection_changed()
 
     def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
@@ -209,7 +226,7 @@ class CardBrowserView(RefreshOnChange, QWidget):
                 self.editor.show_card(card)
 
         self.context.runner.run_read(
-            lambda _p: data.read_card(opened, card_id),
+            lambda _p: reads.card_detail(opened.database, card_id),
             on_done=arrived,
             on_error=lambda _e: self.editor.show_nothing("That card no longer exists"),
             owner=self,
@@ -225,10 +242,12 @@ class CardBrowserView(RefreshOnChange, QWidget):
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     # --- writes ------------------------------------------------------------------------------
-    def run_change(self, label: str, work: Callable[[], CardChange]) -> None:
-        """Run a bulk change; remember its undo record once it has committed."""
+    def run_change(self, label: str, work: Callable[[ProfileDatabase], CardChange]) -> None:
+        """Run a card action on the profile's database; remember its undo record once it has
+        committed."""
+        opened = self.context.opened
         self.context.runner.run_write(
-            lambda _p: work(), label=label, on_done=self._changed, owner=self
+            lambda _p: work(opened.database), label=label, on_done=self._changed, owner=self
         )
 
     def _changed(self, change: CardChange) -> None:
@@ -244,16 +263,16 @@ class CardBrowserView(RefreshOnChange, QWidget):
         self.actions_.update_undo(None)
         opened = self.context.opened
         self.context.runner.run_write(
-            lambda _p: data.write_undo(opened, undo),
+            lambda _p: card_actions.undo_card_change(opened.database, undo),
             label="Undoing",
             on_done=lambda _changes: self.message.setText(f"Undone: {undo.label}."),
             owner=self,
         )
 
-    def save_card(self, card_id: str, front: str, back: str, tags: list[str]) -> None:
+    def save_card(self, text: CardText) -> None:
         opened = self.context.opened
         self.context.runner.run_write(
-            lambda _p: data.write_edit(opened, card_id, front, back, tags),
+            lambda _p: card_actions.save_card(opened.database, text),
             label="Saving card",
             on_done=self._changed,
             on_error=self._save_failed,

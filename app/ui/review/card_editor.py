@@ -27,19 +27,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.courses.markdown import display_markdown
+from app.core.flashcards import card_actions
+from app.core.flashcards.card_actions import CardText
+from app.core.flashcards.cards import CardChange
 from app.core.flashcards.decks import DeckInfo
+from app.core.flashcards.media import store_image_file
 from app.core.flashcards.review import CardToShow
+from app.core.flashcards.tags import format_tags, parse_tags
 from app.errors import UserError
 from app.ui.context import ViewContext
-from app.ui.review import data
 from app.ui.review.card_view import CardBrowser, both_sides
 
 PREVIEW_DELAY_MS = 200
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp)"
 
 
-def split_tags(text: str) -> tuple[str, ...]:
-    return tuple(part for part in text.replace(",", " ").split() if part)
+def preview_sides(media_dir: Path, front: str, back: str) -> tuple[str, str]:
+    """Both sides made safe for display (reads the media folder: off the GUI thread)."""
+    return display_markdown(front, media_dir), display_markdown(back, media_dir)
 
 
 class CardEditor(QDialog):
@@ -71,8 +77,8 @@ class CardEditor(QDialog):
         self.deck.setCurrentIndex(max(0, self.deck.findData(wanted)))
         self.front = self._editor("Front", "The question or prompt, in markdown")
         self.back = self._editor("Back", "The answer")
-        self.tags = QLineEdit(" ".join(card.tags) if card else "")
-        self.tags.setPlaceholderText("Separated by spaces, e.g. biology cells")
+        self.tags = QLineEdit(format_tags(card.tags) if card else "")
+        self.tags.setPlaceholderText("Separated by commas, e.g. biology, cell structure")
         if card is not None:
             self.front.setPlainText(card.front)
             self.back.setPlainText(card.back)
@@ -145,18 +151,21 @@ class CardEditor(QDialog):
 
     # Preview
     def update_preview(self) -> None:
-        opened, front, back = self.context.opened, self.front.toPlainText(), self.back.toPlainText()
+        media, front, back = self._media_dir(), self.front.toPlainText(), self.back.toPlainText()
         self._preview_request += 1
         token = self._preview_request
         self.context.runner.run_read(
-            lambda _progress: data.preview(opened, front, back),
+            lambda _progress: preview_sides(media, front, back),
             on_done=lambda sides: self._show_preview(sides, token),
             owner=self,
         )
 
     def _show_preview(self, sides: tuple[str, str], token: int) -> None:
         if token == self._preview_request:
-            self.preview.show_markdown(both_sides(*sides), data.media_dir(self.context.opened))
+            self.preview.show_markdown(both_sides(*sides), self._media_dir())
+
+    def _media_dir(self) -> Path:
+        return self.context.opened.profile.media_dir
 
     # Images
     def choose_image(self) -> None:
@@ -168,10 +177,10 @@ class CardEditor(QDialog):
 
     def insert_image(self, path: Path) -> None:
         """Copy the image into the media folder (in the background), then link it."""
-        opened, target = self.context.opened, self.writing_into
+        media, target = self._media_dir(), self.writing_into
         self.image_button.setEnabled(False)
         self.context.runner.run_write(
-            lambda _progress: data.store_image(opened, path),
+            lambda _progress: store_image_file(media, path),
             label="Adding the image",
             on_done=lambda link: self._insert_link(target, link),
             on_error=self._show_error,
@@ -184,14 +193,14 @@ class CardEditor(QDialog):
         editor.setFocus()
 
     # Saving
-    def card_text(self) -> data.CardText:
+    def card_text(self) -> CardText:
         deck = self.deck.currentData()
-        return data.CardText(
+        return CardText(
             card_id=self.card.id if self.card else None,
             deck_id=str(deck) if deck else None,
             front=self.front.toPlainText(),
             back=self.back.toPlainText(),
-            tags=split_tags(self.tags.text()),
+            tags=parse_tags(self.tags.text()),
         )
 
     def save(self) -> None:
@@ -207,7 +216,7 @@ class CardEditor(QDialog):
         self.status.setText("Saving…")
         opened = self.context.opened
         self.context.runner.run_write(
-            lambda _progress: data.save_card(opened, text),
+            lambda _progress: card_actions.save_card(opened.database, text),
             label="Saving the card",
             on_done=self._saved,
             on_error=self._show_error,
@@ -219,8 +228,8 @@ class CardEditor(QDialog):
         self.working = False
         self.save_button.setEnabled(True)
 
-    def _saved(self, saved: data.SavedCard) -> None:
-        self.saved.emit(saved.card_id)
+    def _saved(self, saved: CardChange) -> None:
+        self.saved.emit(saved.card_ids[0])
         if self.card is not None:
             self.accept()
             return

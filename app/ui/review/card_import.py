@@ -17,18 +17,11 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.core.changes import Change
-from app.core.flashcards.decks import load_tree
+from app.core.flashcards.reads import deck_tree
 from app.core.opening import OpenProfile
-from app.core.progress import Progress
 from app.errors import UserError
-from app.importers.anki_apkg import ApkgImportReport, import_apkg, read_apkg
-from app.importers.cards_csv import (
-    CsvImportReport,
-    CsvPreview,
-    import_cards_csv,
-    preview_cards_csv,
-)
+from app.importers.card_file_actions import CardsImported, import_apkg_file, import_csv_file
+from app.importers.cards_csv import CsvPreview, preview_cards_csv
 from app.ui.context import ViewContext
 from app.ui.error_dialog import show_message
 from app.ui.review.card_mapping import CardMappingDialog
@@ -36,15 +29,6 @@ from app.ui.tasks import TaskHandle
 
 CARD_FILTER = "Card files (*.csv *.tsv *.txt *.apkg);;All files (*)"
 CANCELLED_TITLE = "Import Cancelled"  # as the legacy import's
-IMPORT_CHANGES = Change.CARDS | Change.DECKS | Change.TAGS | Change.REVIEWS
-
-
-@dataclass(frozen=True)
-class CardsImported:
-    """What an import wrote; `changes` makes the runner tell the views."""
-
-    report: CsvImportReport | ApkgImportReport
-    changes: Change = IMPORT_CHANGES
 
 
 @dataclass(frozen=True)
@@ -65,9 +49,11 @@ def import_cards(context: ViewContext, parent: QWidget) -> TaskHandle | None:
     opened = context.opened
     if path.suffix.lower() == ".apkg":
         return context.runner.run_write(
-            lambda progress: _write_apkg(opened, path, progress),
+            lambda progress: import_apkg_file(
+                opened.database, opened.profile.media_dir, path, progress=progress
+            ),
             label=f"Importing {path.name}",
-            on_done=lambda done: _told(parent, apkg_text(done.report)),
+            on_done=lambda done: _told(parent, done.text),
             on_error=lambda error: _not_imported(parent, error),
             on_cancelled=lambda: _cancelled(parent, path),
             cancellable=True,
@@ -88,36 +74,8 @@ def cancelled_text(path: Path) -> str:
     )
 
 
-def csv_text(report: CsvImportReport) -> str:
-    skipped = f", {report.duplicates} already there" if report.duplicates else ""
-    return (
-        f"Imported {report.added} cards into “{report.deck_name}”{skipped} from {report.path.name}."
-    )
-
-
-def counted(number: int, one: str, several: str) -> str:
-    return f"{number:,} {one if number == 1 else several}"
-
-
-def apkg_text(report: ApkgImportReport) -> str:
-    lines = [
-        f"Imported {counted(report.cards, 'card', 'cards')} "
-        f"({counted(report.notes, 'note', 'notes')}) into "
-        f"{counted(len(report.decks), 'deck', 'decks')}, "
-        f"{counted(report.reviews, 'review', 'reviews')} and "
-        f"{counted(report.media, 'image', 'images')} from {report.path.name}."
-    ]
-    if report.already_there:
-        lines.append(f"{report.already_there} cards were already there and were kept as they are.")
-    lines += [f"Skipped a card: {reason}." for reason in report.skipped_cards]
-    if report.skipped_media:
-        lines.append(f"{report.skipped_media} media files (sounds, videos, unused) were skipped.")
-    return "\n".join(lines)
-
-
 def _read_opening(opened: OpenProfile, path: Path) -> tuple[Previewed, list[str]]:
-    with opened.database.read_session() as session:
-        decks = [deck.full_name for deck in load_tree(session).decks]
+    decks = [deck.full_name for deck in deck_tree(opened.database)]
     return _preview(path, None), decks
 
 
@@ -149,7 +107,9 @@ def _ask_mapping(
         opened = context.opened
         encoding, columns, deck = dialog.encoding(), dialog.columns(), dialog.deck_name()
         handle = context.runner.run_write(
-            lambda progress: _write_csv(opened, path, deck, encoding, columns, progress),
+            lambda progress: import_csv_file(
+                opened.database, path, deck, encoding=encoding, columns=columns, progress=progress
+            ),
             label=f"Importing {path.name}",
             on_done=lambda done: _imported(parent, dialog, done),
             on_error=lambda error: _refused(parent, dialog, error),
@@ -174,34 +134,10 @@ def _show(dialog: CardMappingDialog, found: Previewed) -> None:
         dialog.show_preview(found.preview)
 
 
-def _write_csv(
-    opened: OpenProfile,
-    path: Path,
-    deck: str,
-    encoding: str | None,
-    columns: tuple[str, ...],
-    progress: Progress,
-) -> CardsImported:
-    with opened.database.write_session() as session:
-        report = import_cards_csv(
-            session, path, deck, encoding=encoding, columns=columns, progress=progress
-        )
-    return CardsImported(report)
-
-
-def _write_apkg(opened: OpenProfile, path: Path, progress: Progress) -> CardsImported:
-    # checked whole before the write transaction begins
-    parsed = read_apkg(path, progress=progress)
-    with opened.database.write_session() as session:
-        report = import_apkg(session, parsed, opened.profile.media_dir, progress=progress)
-    return CardsImported(report)
-
-
 def _imported(parent: QWidget, dialog: CardMappingDialog, done: CardsImported) -> None:
     if shiboken6.isValid(dialog):
         dialog.accept()
-    assert isinstance(done.report, CsvImportReport)
-    _told(parent, csv_text(done.report))
+    _told(parent, done.text)
 
 
 def _refused(parent: QWidget, dialog: CardMappingDialog, error: UserError) -> None:

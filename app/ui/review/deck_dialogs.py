@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.flashcards import deck_actions
+from app.core.flashcards.deck_actions import DeckOptions
 from app.core.flashcards.decks import DeckInfo
-from app.core.flashcards.optimise import MIN_REVIEWS, Optimised
+from app.core.flashcards.optimise import MIN_REVIEWS, Optimised, optimise_deck
 from app.core.opening import OpenProfile
 from app.errors import UserError
 from app.ui.dialogs.forms import WorkDialog
-from app.ui.review import data
 from app.ui.tasks import TaskHandle, TaskRunner, WorkFn
 
 SCHEDULER_NAMES = (("fsrs", "FSRS (recommended)"), ("sm2", "SM-2 (classic Anki)"))
@@ -76,7 +77,7 @@ class NewDeckDialog(WorkDialog):
             return None
         opened = self.opened
         parent_id = self.parent_deck.id if self.parent_deck else None
-        return lambda _progress: data.create_deck(opened, name, parent_id)
+        return lambda _progress: deck_actions.create_deck(opened.database, name, parent_id)
 
 
 class RenameDeckDialog(WorkDialog):
@@ -91,7 +92,7 @@ class RenameDeckDialog(WorkDialog):
 
     def work(self) -> WorkFn | None:
         opened, deck_id, name = self.opened, self.deck.id, self.name.text()
-        return lambda _progress: data.rename_deck(opened, deck_id, name)
+        return lambda _progress: deck_actions.rename_deck(opened.database, deck_id, name)
 
 
 TOP_LEVEL = "(Top level: no parent deck)"
@@ -127,7 +128,7 @@ class MoveDeckDialog(WorkDialog):
             self.show_error("The deck is already there; choose another place.")
             return None
         opened, deck_id = self.opened, self.deck.id
-        return lambda _progress: data.move_deck(opened, deck_id, target)
+        return lambda _progress: deck_actions.move_deck(opened.database, deck_id, target)
 
 
 class DeckOptionsDialog(WorkDialog):
@@ -204,7 +205,7 @@ class DeckOptionsDialog(WorkDialog):
         self.parameters_note.setText("Fitting FSRS to your reviews…")
         opened, deck_id = self.opened, self.deck.id
         self._fit = self.runner.run_read(
-            lambda progress: data.optimise_deck(opened, deck_id, progress),
+            lambda progress: optimise_deck(opened.database, deck_id, progress),
             label="Optimising FSRS parameters",
             on_done=self._optimised,
             on_error=self._optimise_failed,
@@ -261,12 +262,12 @@ class DeckOptionsDialog(WorkDialog):
         self.steps.setEnabled(fsrs)
         self._update_parameter_buttons()
 
-    def options(self) -> data.DeckOptions | None:
+    def options(self) -> DeckOptions | None:
         steps = parse_steps(self.steps.text())
         if steps is None or not steps:
             self.show_error("Write the learning steps as times such as 1m 10m 1h.")
             return None
-        return data.DeckOptions(
+        return DeckOptions(
             scheduler=str(self.scheduler.currentData()),
             desired_retention=round(self.retention.value(), 2),
             new_per_day=self.new_per_day.value(),
@@ -280,7 +281,7 @@ class DeckOptionsDialog(WorkDialog):
         if options is None:
             return None
         opened, deck_id = self.opened, self.deck.id
-        return lambda _progress: data.save_deck_options(opened, deck_id, options)
+        return lambda _progress: deck_actions.save_deck_options(opened.database, deck_id, options)
 
     def _set_working(self, working: bool) -> None:
         super()._set_working(working)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Change
+from app.core.flashcards import deck_actions
 from app.core.flashcards.decks import DeckInfo
 from app.core.flashcards.queue import DeckCounts
 from app.ui.context import ViewContext
@@ -185,7 +186,7 @@ class DeckPanel(RefreshOnChange, QWidget):
             return
         opened, deck_id = self.context.opened, deck.id
         self.context.runner.run_write(
-            lambda _progress: data.delete_deck(opened, deck_id),
+            lambda _progress: deck_actions.delete_deck(opened.database, deck_id),
             label="Deleting the deck",
             owner=self,
         )

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Change
+from app.core.flashcards import reads
 from app.core.flashcards.decks import DeckInfo
-from app.core.flashcards.stats import Retention
+from app.core.flashcards.stats import DeckStatistics, Retention
 from app.ui.context import ViewContext
 from app.ui.refresh import RefreshOnChange
-from app.ui.stats import data
 from app.ui.stats.charts import ChartPanel, show_counts, show_forecast, show_reviews
 
 PERIODS = ((30, "Last 30 days"), (90, "Last 90 days"), (365, "Last 365 days"))
@@ -49,7 +49,7 @@ class StatisticsView(RefreshOnChange, QWidget):
         self.context = context
         self.mark_stale()  # loads when first shown
         self._query = 0
-        self.shown: data.StatisticsRead | None = None
+        self.shown: DeckStatistics | None = None
 
         self.deck = QComboBox()
         self.deck.addItem("Whole profile", None)
@@ -138,7 +138,7 @@ class StatisticsView(RefreshOnChange, QWidget):
         """Read the decks and the statistics again."""
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _p: data.read_decks(opened), on_done=self._decks_arrived, owner=self
+            lambda _p: reads.deck_tree(opened.database), on_done=self._decks_arrived, owner=self
         )
         self.refresh()
 
@@ -152,7 +152,7 @@ class StatisticsView(RefreshOnChange, QWidget):
         )
         self.status.setText("Calculating…")
         self.context.runner.run_read(
-            lambda _p: data.read_statistics(opened, deck_id, days),
+            lambda _p: reads.statistics(opened.database, deck_id, days),
             label="Calculating statistics",
             on_done=lambda result: self._arrived(query, result),
             owner=self,
@@ -170,13 +170,12 @@ class StatisticsView(RefreshOnChange, QWidget):
         if chosen is not None and self.deck.currentData() is None:
             self.refresh()
 
-    def _arrived(self, query: int, result: data.StatisticsRead) -> None:
+    def _arrived(self, query: int, stats: DeckStatistics) -> None:
         if query != self._query:
             return
-        self.shown = result
+        self.shown = stats
         self.status.setText("")
-        stats = result.statistics
-        if not result.has_reviews:
+        if not stats.has_reviews:
             self.pages.setCurrentWidget(self.empty)
         else:
             self.pages.setCurrentIndex(0)
