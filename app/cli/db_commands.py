@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from app.cli.common import CommandTable, ask_password, chosen_profile, confirm
 from app.errors import UserError
@@ -47,48 +46,32 @@ def db_check(args: argparse.Namespace, locations: DataLocations) -> int:
 
 
 def db_backup(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.db.backup import backup_file, rotate_backups
-    from app.db.inspect import inspect_profile_file
+    from app.core.restoring import back_up_profile
 
-    profile = chosen_profile(args, locations)
-    inspect_profile_file(profile.db_file)
-    info = backup_file(profile.db_file, profile.backups_dir, "manual")
-    rotate_backups(profile.backups_dir)
+    info = back_up_profile(chosen_profile(args, locations))
     print(f"Backed up to {info.path} ({info.size:,} bytes, verified).")
     return 0
 
 
 def db_restore(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.profile_lock import ProfileLock
     from app.core.profiles import unlock
-    from app.db.backup import restore_backup
+    from app.core.restoring import find_backup, restore_profile
 
     profile = chosen_profile(args, locations)
     if profile.locked:
         unlock(profile, ask_password(f"Password of {profile.name!r}: "))
-    backup = Path(args.file)
-    if not backup.exists() and (profile.backups_dir / args.file).exists():
-        backup = profile.backups_dir / args.file
-    if not backup.is_file():
-        raise UserError(f"There is no backup file {args.file!r}.")
+    backup = find_backup(profile, args.file)
     confirm(f"Replace the data of {profile.name!r} with {backup.name}?", profile.name, args.yes)
-    with ProfileLock(profile):
-        safety = restore_backup(profile.db_file, backup, profile.backups_dir)
-    print(f"Restored {backup.name}. The data from before is saved in {safety.path}.")
+    restored = restore_profile(profile, backup)
+    print(f"Restored {backup.name}. The data from before is saved in {restored.safety.path}.")
     return 0
 
 
 def db_upgrade(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.profile_lock import ProfileLock
-    from app.db.database import ProfileDatabase
+    from app.core.opening import upgrade_profile
 
     profile = chosen_profile(args, locations)
-    if not profile.db_file.exists():
-        raise UserError(f"The profile {profile.name!r} has no data file yet ({profile.db_file}).")
-    with ProfileLock(profile):
-        database = ProfileDatabase.open(profile.db_file, profile.backups_dir)
-        database.close()
-    done = database.last_upgrade
+    done = upgrade_profile(profile)
     if done is None:
         print(f"{profile.name!r} is already up to date.")
     else:

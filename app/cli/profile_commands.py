@@ -65,12 +65,12 @@ def profile_rename(args: argparse.Namespace, locations: DataLocations) -> int:
 
 
 def profile_delete(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.profile_lock import ProfileLock
-    from app.core.profiles import find_profile, move_to_trash
+    from app.core.profile_changes import trash_profile
+    from app.core.profiles import find_profile
 
     profile = find_profile(locations, args.name)
+    password = ask_password(f"Password of {profile.name!r}: ") if profile.locked else None
     confirm(f"Move the profile {profile.name!r} to the trash folder?", profile.name, args.yes)
-    with ProfileLock(profile):
-        target = move_to_trash(locations, profile)
+    target = trash_profile(locations, profile, password=password)
     print(f"Moved {profile.name!r} to {target}. Nothing was erased; move it back to restore it.")
     return 0

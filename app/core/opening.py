@@ -15,7 +15,8 @@ from app.core.profile_lock import ProfileLock
 from app.core.profiles import Profile, create_profile, list_profiles, mark_opened, unlock
 from app.db.backup import BackupInfo
 from app.db.database import ProfileDatabase
-from app.errors import ProfileFileRefused, WrongPassword
+from app.db.migrate import UpgradeResult
+from app.errors import ProfileFileRefused, UserError, WrongPassword
 from app.paths import DataLocations
 
 AUTO_BACKUP_EVERY = timedelta(minutes=30)
@@ -118,3 +119,15 @@ def open_locked(profile: Profile) -> Iterator[ProfileDatabase]:
             yield database
         finally:
             database.close()
+
+
+def upgrade_profile(profile: Profile) -> UpgradeResult | None:
+    """Bring a profile's file to this version's schema now (backed up first), holding its
+    lock; None when it was up to date. Raises UserError when there is no file yet, ProfileInUse,
+    ProfileFileRefused (a damaged or newer file is left untouched)."""
+    if not profile.db_file.exists():
+        raise UserError(f"The profile {profile.name!r} has no data file yet ({profile.db_file}).")
+    with ProfileLock(profile):
+        database = ProfileDatabase.open(profile.db_file, profile.backups_dir)
+        database.close()
+    return database.last_upgrade

@@ -1,7 +1,10 @@
-"""Restoring a backup into the profile that is open right now (the GUI's File > Restore).
+"""Backups of a profile, made and put back: the GUI's File > Restore (on the profile open in
+the window) and the command line's `db backup` and `db restore` (on a profile that is closed).
 
-`restore_backup` needs the file closed and the lock held; an `OpenProfile` holds the lock, so this
-closes only its database, restores, and reopens it (upgrading a backup from an older version).
+`restore_backup` needs the file closed and the lock held; an `OpenProfile` holds the lock, so
+`restore_open_profile` closes only its database, restores, and reopens it (upgrading a backup
+from an older version). Every restore first saves what the profile holds as a "before restore"
+backup, so a restore can itself be undone.
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ from pathlib import Path
 
 from app.core.changes import Change
 from app.core.opening import OpenProfile
-from app.db.backup import BackupInfo, restore_backup
+from app.core.profile_lock import ProfileLock
+from app.core.profiles import Profile
+from app.db.backup import BackupInfo, backup_file, restore_backup, rotate_backups
 from app.db.database import ProfileDatabase
+from app.db.inspect import inspect_profile_file
+from app.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -37,3 +44,33 @@ def restore_open_profile(opened: OpenProfile, backup: Path) -> RestoreResult:
         opened.database = ProfileDatabase.open(old.db_file, old.backups_dir)
     opened.last_backup_at = safety.taken_at
     return RestoreResult(backup, safety)
+
+
+def find_backup(profile: Profile, name: str) -> Path:
+    """The backup file `name`: a path, or the name of a file in the profile's backups folder.
+    Raises UserError when there is no such file."""
+    backup = Path(name)
+    if not backup.exists() and (profile.backups_dir / name).exists():
+        backup = profile.backups_dir / name
+    if not backup.is_file():
+        raise UserError(f"There is no backup file {name!r}.")
+    return backup
+
+
+def restore_profile(profile: Profile, backup: Path) -> RestoreResult:
+    """Replace the data of a profile that is not open here with `backup`'s (its password, if
+    any, must have been checked). Raises ProfileInUse while it is open elsewhere, UserError for
+    a damaged or newer backup; the profile is then as it was."""
+    with ProfileLock(profile):
+        safety = restore_backup(profile.db_file, backup, profile.backups_dir)
+    return RestoreResult(backup, safety)
+
+
+def back_up_profile(profile: Profile) -> BackupInfo:
+    """A verified backup of a profile's file as committed now, then rotation of the older ones.
+    Raises UserError for a damaged file or one written by a newer Study Desk (a backup of it
+    must never push good backups out)."""
+    inspect_profile_file(profile.db_file)
+    info = backup_file(profile.db_file, profile.backups_dir, "manual")
+    rotate_backups(profile.backups_dir)
+    return info

@@ -97,6 +97,20 @@ def test_locked_profile_is_created_with_a_password(tmp_path, monkeypatch):
     assert meta["password_hash"].startswith("$argon2id$")
 
 
+def test_deleting_a_locked_profile_needs_its_password(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    monkeypatch.setenv("STUDYDESK_PASSWORD", "s3cret")
+    assert cli(tmp_path, "profile", "create", "Ana", "--password") == 0
+    monkeypatch.setenv("STUDYDESK_PASSWORD", "wrong")
+    capsys.readouterr()
+    assert cli(tmp_path, "profile", "delete", "Ana", "--yes") == 1
+    assert "not the password" in capsys.readouterr().err
+    assert not (tmp_path / "trash").exists()
+    monkeypatch.setenv("STUDYDESK_PASSWORD", "s3cret")
+    assert cli(tmp_path, "profile", "delete", "Ana", "--yes") == 0
+    assert len(list((tmp_path / "trash").iterdir())) == 1
+
+
 def test_backup_then_restore_brings_back_the_old_data(tmp_path, capsys):
     cli(tmp_path, "profile", "create", "Ana")
     db_file = next(tmp_path.glob("profiles/*/studydesk.sqlite3"))
