@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.core.flashcards import browser_sql as sql_
 from app.core.flashcards.cards import card_tags
 from app.core.flashcards.decks import load_tree
-from app.core.flashcards.review_sql import driver_connection
+from app.core.flashcards.review_sql import driver_connection, run
 from app.core.flashcards.study_day import StudyDay
 from app.core.flashcards.tables import CARD_TAGS, CARDS, chunks
 from app.db.models.flashcards import (
@@ -243,10 +243,10 @@ def card_rows(session: Session, card_ids: Sequence[str], now: datetime) -> tuple
     tags: dict[str, list[str]] = {}
     found: dict[str, CardRow] = {}
     for part in chunks(list(card_ids)):
-        links = conn.execute(sql_.with_ids(sql_.CARD_TAGS, len(part)), part)
+        links = run(conn, sql_.CARD_TAGS, part, ids=len(part))
         for card_id, name in sql_.columns(links, "card_id", "name"):
             tags.setdefault(card_id, []).append(name)
-        cards = conn.execute(sql_.with_ids(sql_.CARD_ROWS, len(part)), part)
+        cards = run(conn, sql_.CARD_ROWS, part, ids=len(part))
         for row in sql_.columns(cards, *_ROW_COLUMNS):
             (card_id, deck_id, front, back, queue, buried, due, interval, difficulty, ease,
              reps, lapses, flag, created, updated) = row  # fmt: skip

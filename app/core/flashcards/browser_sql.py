@@ -4,21 +4,22 @@ browser's rows and text search, the statistics, and the review histories Optimis
 Plain SQL where SQLAlchemy's per-statement and per-row handling would be most of the time (the
 browser fills its table as the learner scrolls; statistics aggregate 100,000 rows from
 indexes). Each is declared here once with `statement` (and so EXPLAINed by
-`tests/db/test_plain_sql.py` against the head schema); rows are read by column name (`rows`).
+`tests/db/test_plain_sql.py` against the head schema); rows are read by column name (through
+`review_sql.run`, or `columns` where a row is built per line of the browser).
 
 A statistic over "a deck and its subdecks or the whole profile" is two statements
-(`Scoped`): the whole profile's has no deck condition at all, so the planner keeps reading the
-index it reads alone.
+(`review_sql.scoped`): the whole profile's has no deck condition at all, so the planner keeps
+reading the index it reads alone.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
 
+from app.core.flashcards.review_sql import scoped
 from app.core.flashcards.scheduling import MATURE_DAYS
 from app.db.models.flashcards import (
     QUEUE_LEARNING,
@@ -28,9 +29,21 @@ from app.db.models.flashcards import (
     STATE_NEW,
     STATE_REVIEW,
 )
-from app.db.plain_sql import Statement, statement
+from app.db.plain_sql import statement
 
 AT = "2024-01-01 00:00:00.000000"  # an example time as stored
+
+
+def columns(cursor: sqlite3.Cursor, *names: str) -> Iterator[tuple[Any, ...]]:
+    """The cursor's rows as tuples of these columns, in this order (found by name once, then
+    picked in C: the browser's rows are built as the learner scrolls)."""
+    position = {column[0]: index for index, column in enumerate(cursor.description or ())}
+    wanted = [position[name] for name in names]  # KeyError: the statement has no such column
+    if wanted == list(range(len(position))):
+        return iter(cursor)  # the rows already are these columns in this order
+    pick = itemgetter(*wanted)
+    return map(pick, cursor) if len(names) > 1 else ((pick(row),) for row in cursor)
+
 
 DECK_TREE = statement(
     "flashcards_deck_tree",
@@ -65,69 +78,6 @@ TEXT_MATCH = statement(
 # --- statistics ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Scoped:
-    """One statistic over the whole profile (`everywhere`) and over some decks (`in_decks`,
-    whose deck ids are its last parameters)."""
-
-    everywhere: Statement
-    in_decks: Statement
-
-    def run(
-        self, conn: sqlite3.Connection, params: Sequence[object], deck_ids: Sequence[str] | None
-    ) -> list[sqlite3.Row]:
-        """Its rows (read by name); `deck_ids` None: the whole profile."""
-        if deck_ids is None:
-            return rows(conn, self.everywhere.sql, params).fetchall()
-        sql = self.in_decks.expand(decks=len(deck_ids))
-        return rows(conn, sql, (*params, *deck_ids)).fetchall()
-
-
-_EXPANDED: dict[tuple[str, int], str] = {}
-
-
-def with_ids(declared: Statement, count: int) -> str:
-    """The text of a statement whose one `{list}` holds `count` ids (made once per length)."""
-    key = (declared.name, count)
-    sql = _EXPANDED.get(key)
-    if sql is None:
-        (name,) = declared.placeholders
-        sql = _EXPANDED[key] = declared.expand(**{name: count})
-    return sql
-
-
-def columns(cursor: sqlite3.Cursor, *names: str) -> Iterator[tuple[Any, ...]]:
-    """The cursor's rows as tuples of these columns, in this order (found by name once, then
-    picked in C: the browser's rows are built as the learner scrolls)."""
-    position = {column[0]: index for index, column in enumerate(cursor.description or ())}
-    wanted = [position[name] for name in names]  # KeyError: the statement has no such column
-    if wanted == list(range(len(position))):
-        return iter(cursor)  # the rows already are these columns in this order
-    pick = itemgetter(*wanted)
-    return map(pick, cursor) if len(names) > 1 else ((pick(row),) for row in cursor)
-
-
-def rows(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
-    """Run a declared statement's text; its rows are `sqlite3.Row`s, read by column name (as
-    fast as tuples, unlike dicts)."""
-    cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    return cursor.execute(sql, tuple(params))
-
-
-def scoped(name: str, sql: str, example: Sequence[object], column: str) -> Scoped:
-    """Declare `sql` (with `{scope}` where the deck condition goes) both ways."""
-    return Scoped(
-        statement(name, sql.replace("{scope}", ""), example=example),
-        statement(
-            f"{name}_in_decks",
-            sql.replace("{scope}", f" AND {column} IN ({{decks}})"),
-            example=(*example, "d1", "d2"),
-            lists={"decks": 2},
-        ),
-    )
-
-
 _DAY_COLUMNS = (
     "substr(r.reviewed_at, 1, 13) AS hour, count(*) AS reviews, sum(r.rating = 1) AS again, "
     "sum(r.rating = 2) AS hard, sum(r.rating = 3) AS good, sum(r.rating = 4) AS easy, "
@@ -139,14 +89,12 @@ REVIEWS_PER_HOUR = scoped(
     "stats_reviews_per_hour",
     f"SELECT {_DAY_COLUMNS} FROM card_reviews r WHERE {_DAY_WHERE}",
     (AT, AT),
-    "r.deck_id",
 )
 UNDONE_PER_HOUR = scoped(
     "stats_undone_reviews_per_hour",
     f"SELECT {_DAY_COLUMNS} FROM card_reviews r "
     f"WHERE r.id IN (SELECT review_id FROM card_review_undos) AND {_DAY_WHERE}",
     (AT, AT),
-    "r.deck_id",
 )
 
 # Review-state answers per period bucket (newest first; the parameters are the four bucket
@@ -165,14 +113,12 @@ RETENTION = scoped(
     "stats_retention",
     f"SELECT {_RETENTION_COLUMNS} FROM card_reviews r WHERE {_RETENTION_WHERE}",
     (AT,) * 6,
-    "r.deck_id",
 )
 UNDONE_RETENTION = scoped(
     "stats_undone_retention",
     f"SELECT {_RETENTION_COLUMNS} FROM card_reviews r "
     f"WHERE r.id IN (SELECT review_id FROM card_review_undos) AND {_RETENTION_WHERE}",
     (AT,) * 6,
-    "r.deck_id",
 )
 
 # Cards falling due per study day (parameters: the zone's shift as "+3600 seconds", today's
@@ -182,7 +128,6 @@ FORECAST = scoped(
     "SELECT max(date(substr(due, 1, 19), ?), ?) AS day, queue, count(*) AS cards FROM cards "
     f"WHERE queue IN ({QUEUE_LEARNING}, {QUEUE_REVIEW}) AND due < ?{{scope}} GROUP BY day, queue",
     ("+0 seconds", "2024-01-01", AT),
-    "deck_id",
 )
 
 # (queue, due, deck_id, interval_days): covers the card counts; named so the planner cannot
@@ -196,13 +141,11 @@ CARD_COUNTS = scoped(
     f"sum(queue = {QUEUE_SUSPENDED}) AS suspended FROM cards INDEXED BY {_QUEUE_INDEX} "
     f"WHERE queue >= {QUEUE_SUSPENDED}{{scope}}",
     (),
-    "deck_id",
 )
 BURIED_COUNT = scoped(
     "stats_buried_count",
     "SELECT count(*) AS buried FROM cards WHERE buried_until > ? AND +queue >= 0{scope}",
     (AT,),
-    "deck_id",
 )
 
 # --- Optimise -----------------------------------------------------------------------------------
