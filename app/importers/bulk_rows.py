@@ -1,7 +1,10 @@
 """Bulk inserts for importers: values put in storage form once, rows sent in chunks.
 
 Rows go in with `ON CONFLICT DO NOTHING` on their stable ids, so the counts say what was new.
-Everything runs inside the caller's transaction and checks for cancel between chunks.
+Everything runs inside the caller's transaction and checks for cancel between chunks. Each
+table's one-row INSERT is declared once (`bulk_insert`, in the importer's SQL module, so
+`tests/db/test_plain_sql.py` EXPLAINs it against the head schema); the many-row form is that
+text with its row repeated.
 
 Each INSERT carries `ROWS_PER_STATEMENT` rows (`VALUES (...), (...), ...`), the few left over go
 by `executemany`: SQLite then inserts a hundred rows per call without Python's global lock, so
@@ -17,13 +20,15 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, FromClause
 from sqlalchemy.orm import Session
 
 from app.core.progress import Progress
+from app.db.plain_sql import Statement, statement
 from app.db.types import UTCDateTime, db_time
 
 CHUNK = 5000  # rows between checks for cancel and progress reports
@@ -38,13 +43,36 @@ def time_text(value: datetime) -> str:
     return db_time(value)
 
 
-@functools.lru_cache(maxsize=256)
-def insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
-    """INSERT of `rows` rows of `columns` into `table`, ON CONFLICT DO NOTHING."""
+def insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """INSERT of one row of `columns` into `table`, ON CONFLICT DO NOTHING."""
     names = ", ".join(f'"{name}"' for name in columns)
     row = "(" + ", ".join("?" for _ in columns) + ")"
-    values = ", ".join([row] * rows)
-    return f'INSERT INTO "{table}" ({names}) VALUES {values} ON CONFLICT DO NOTHING'
+    return f'INSERT INTO "{table}" ({names}) VALUES {row} ON CONFLICT DO NOTHING'
+
+
+@dataclass(frozen=True)
+class BulkInsert:
+    """A declared one-row INSERT ... ON CONFLICT DO NOTHING, and the columns of its rows."""
+
+    declared: Statement
+    columns: tuple[str, ...]
+
+    def sql(self, rows: int) -> str:
+        """The statement with `rows` rows in its VALUES."""
+        return _many_rows(self.declared.sql, rows)
+
+
+def bulk_insert(name: str, table: str, columns: tuple[str, ...]) -> BulkInsert:
+    """Declare the bulk INSERT of `columns` into `table` (once, at import time)."""
+    declared = statement(name, insert_sql(table, columns), example=(None,) * len(columns))
+    return BulkInsert(declared, columns)
+
+
+@functools.lru_cache(maxsize=256)
+def _many_rows(one_row: str, rows: int) -> str:
+    head, tail = one_row.split(" VALUES (", 1)
+    row, rest = tail.split(")", 1)
+    return f"{head} VALUES " + ", ".join([f"({row})"] * rows) + rest
 
 
 class BulkWriter:
@@ -77,10 +105,8 @@ class BulkWriter:
         cursor: sqlite3.Cursor = connection.cursor()
         return cursor
 
-    def insert(
-        self, table: str, columns: tuple[str, ...], rows: list[Row], *, counted: bool = True
-    ) -> int:
-        """INSERT ... ON CONFLICT DO NOTHING; the number of rows that were new.
+    def insert(self, insert: BulkInsert, rows: list[Row], *, counted: bool = True) -> int:
+        """The rows (values in `insert.columns` order) by `insert`; the number that were new.
 
         `counted=False` for rows that are not in the progress total (the import ledger).
         """
@@ -88,7 +114,7 @@ class BulkWriter:
             return 0
         cursor = self.cursor()
         limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # 999 before 3.32
-        per = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
+        per = max(1, min(ROWS_PER_STATEMENT, limit // len(insert.columns)))
         added = 0
         try:
             for start in range(0, len(rows), CHUNK):
@@ -97,11 +123,10 @@ class BulkWriter:
                 whole = len(chunk) - len(chunk) % per
                 for first in range(0, whole, per):
                     part = chunk[first : first + per]
-                    sql = insert_sql(table, columns, per)
-                    cursor.execute(sql, list(itertools.chain.from_iterable(part)))
+                    cursor.execute(insert.sql(per), list(itertools.chain.from_iterable(part)))
                     added += max(cursor.rowcount, 0)  # rows inserted, not those that were there
                 if whole < len(chunk):
-                    cursor.executemany(insert_sql(table, columns, 1), chunk[whole:])
+                    cursor.executemany(insert.declared.sql, chunk[whole:])
                     added += max(cursor.rowcount, 0)
                 if counted:
                     self.progress.advance(len(chunk))
@@ -110,11 +135,14 @@ class BulkWriter:
         return added
 
 
-def insert_dicts(w: BulkWriter, table: Table, rows: list[dict[str, Any]]) -> int:
-    """The small tables: rows as dicts, each value put in storage form by its column's type."""
+def insert_dicts(
+    w: BulkWriter, insert: BulkInsert, table: FromClause, rows: list[dict[str, Any]]
+) -> int:
+    """The small tables: rows as dicts (keyed by `insert.columns`), each value put in storage
+    form by its column's type in `table`."""
     if not rows:
         return 0
-    columns = tuple(rows[0])
+    columns = insert.columns
     convert: list[Callable[[Any], Any]] = []
     for name in columns:
         kind = table.c[name].type
@@ -125,7 +153,7 @@ def insert_dicts(w: BulkWriter, table: Table, rows: list[dict[str, Any]]) -> int
         else:
             convert.append(_same)
     plain = [tuple(f(row[c]) for f, c in zip(convert, columns, strict=True)) for row in rows]
-    return w.insert(table.name, columns, plain)
+    return w.insert(insert, plain)
 
 
 def _same(value: Any) -> Any:

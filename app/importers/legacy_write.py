@@ -14,17 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.progress import Progress
-from app.db.models import (
-    Course,
-    CourseModule,
-    ImportSource,
-    LegacyDocument,
-    Lesson,
-    LessonContent,
-    LessonEvent,
-    PlacementCheck,
-)
+from app.db.models import Course, LegacyDocument
 from app.db.types import new_id, utcnow
+from app.importers import legacy_sql as sql
 from app.importers.bulk_rows import BulkWriter, Row, insert_dicts, stamps
 from app.importers.legacy_records import (
     AssessmentRecord,
@@ -83,9 +75,6 @@ class ProfileShare:
         )
 
 
-_SYNCED = ("created_at", "updated_at", "deleted_at")
-
-
 def _course_rows(share: ProfileShare, session: Session, w: BulkWriter) -> list[Row]:
     wanted = {c.master_id for c in share.courses.values() if c.master_id} - set(share.courses)
     known = set(share.courses)
@@ -119,23 +108,6 @@ def _course_rows(share: ProfileShare, session: Session, w: BulkWriter) -> list[R
     return rows
 
 
-_COURSE_COLUMNS = (
-    "id",
-    "topic",
-    "level",
-    "duration",
-    "objectives",
-    "entered_topic",
-    "master_id",
-    "is_master",
-    "is_sample",
-    "source",
-    "legacy_key",
-    "extra",
-    *_SYNCED,
-)
-
-
 def write_share(
     session: Session, share: ProfileShare, progress: Progress
 ) -> tuple[dict[str, int], dict[str, str]]:
@@ -146,8 +118,7 @@ def write_share(
     ledger = {path: new_id() for path in share.sources}
     stamp_now = w.stamp(now)
     w.insert(
-        ImportSource.__tablename__,
-        ("id", "kind", "path", "size", "sha256", "report", *_SYNCED),
+        sql.IMPORT_SOURCES,
         [
             (
                 ledger[path],
@@ -165,9 +136,7 @@ def write_share(
         counted=False,
     )
     courses = list(share.courses.values())
-    counts["courses"] = w.insert(
-        Course.__tablename__, _COURSE_COLUMNS, _course_rows(share, session, w)
-    )
+    counts["courses"] = w.insert(sql.COURSES, _course_rows(share, session, w))
     modules: list[Row] = []
     lessons: list[Row] = []
     for c in courses:
@@ -188,26 +157,8 @@ def write_share(
                 )
                 for lesson in m.lessons
             )
-    counts["modules"] = w.insert(
-        CourseModule.__tablename__,
-        ("id", "course_id", "position", "week", "title", "summary", "created_at", "updated_at"),
-        modules,
-    )
-    counts["lessons"] = w.insert(
-        Lesson.__tablename__,
-        (
-            "id",
-            "module_id",
-            "course_id",
-            "position",
-            "title",
-            "summary",
-            "duration",
-            "created_at",
-            "updated_at",
-        ),
-        lessons,
-    )
+    counts["modules"] = w.insert(sql.COURSE_MODULES, modules)
+    counts["lessons"] = w.insert(sql.LESSONS, lessons)
     del modules, lessons
     contents = [
         (
@@ -218,11 +169,7 @@ def write_share(
         )
         for r in share.contents
     ]
-    counts["lesson_contents"] = w.insert(
-        LessonContent.__tablename__,
-        ("id", "lesson_id", "body", "created_at", "updated_at"),
-        contents,
-    )
+    counts["lesson_contents"] = w.insert(sql.LESSON_CONTENTS, contents)
     del contents
     events = [
         (
@@ -238,21 +185,7 @@ def write_share(
         )
         for r in share.progress
     ]
-    counts["progress"] = w.insert(
-        LessonEvent.__tablename__,
-        (
-            "id",
-            "lesson_id",
-            "course_id",
-            "kind",
-            "status",
-            "score",
-            "occurred_at",
-            "source",
-            "created_at",
-        ),
-        events,
-    )
+    counts["progress"] = w.insert(sql.LESSON_EVENTS, events)
     by_topic = {c.topic.casefold(): c.id for c in courses}
     checks = []
     for r in share.assessments:
@@ -271,22 +204,7 @@ def write_share(
                 taken,
             )
         )
-    counts["assessments"] = w.insert(
-        PlacementCheck.__tablename__,
-        (
-            "id",
-            "topic",
-            "course_id",
-            "knowledge_level",
-            "score",
-            "questions",
-            "responses",
-            "taken_at",
-            "created_at",
-            "updated_at",
-        ),
-        checks,
-    )
+    counts["assessments"] = w.insert(sql.PLACEMENT_CHECKS, checks)
     if share.questions:
         counts["questions"] = write_questions(session, w, share.questions)
     if share.notes:
@@ -303,7 +221,12 @@ def write_share(
         }
         for file, v in share.verbatim
     ]
-    counts["kept_verbatim"] = insert_dicts(w, LegacyDocument.__table__, kept)  # type: ignore[arg-type]
+    counts["kept_verbatim"] = insert_dicts(
+        w,
+        sql.LEGACY_DOCUMENTS,
+        LegacyDocument.__table__,
+        kept,
+    )
     _record_reports(w, ledger, counts, share.problems)
     return counts, ledger
 
@@ -319,10 +242,7 @@ def _record_reports(
                 "counts": counts,
                 "problems": [p.as_json() for p in problems if p.file == path],
             }
-            cursor.execute(
-                'UPDATE "import_sources" SET report = ?, updated_at = ? WHERE id = ?',
-                (w.json(report), w.stamp(utcnow()), row_id),
-            )
+            cursor.execute(sql.SOURCE_REPORT.sql, (w.json(report), w.stamp(utcnow()), row_id))
     finally:
         cursor.close()
 

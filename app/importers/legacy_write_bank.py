@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Note, NoteLink, NoteTag, Question, QuestionTag, Tag
 from app.db.models.tags import tag_id
 from app.db.types import utcnow
+from app.importers import legacy_sql as sql
 from app.importers.bulk_rows import BulkWriter, insert_dicts, stamps
 from app.importers.legacy_records import NoteRecord, QuestionRecord, derived_id
 
@@ -23,7 +24,7 @@ def tag_rows(names: Iterable[str]) -> list[dict[str, Any]]:
 
 def write_questions(session: Session, w: BulkWriter, records: list[QuestionRecord]) -> int:
     now = utcnow()
-    insert_dicts(w, Tag.__table__, tag_rows(t for r in records for t in r.tags))  # type: ignore[arg-type]
+    insert_dicts(w, sql.TAGS, Tag.__table__, tag_rows(t for r in records for t in r.tags))
     rows = [
         {
             "id": r.id,
@@ -43,19 +44,19 @@ def write_questions(session: Session, w: BulkWriter, records: list[QuestionRecor
         }
         for r in records
     ]
-    added = insert_dicts(w, Question.__table__, rows)  # type: ignore[arg-type]
+    added = insert_dicts(w, sql.QUESTIONS, Question.__table__, rows)
     links = [
         {"question_id": r.id, "tag_id": tag_id(t), "updated_at": now, "deleted_at": None}
         for r in records
         for t in dict.fromkeys(x.casefold() for x in r.tags)
     ]
-    insert_dicts(w, QuestionTag.__table__, links)  # type: ignore[arg-type]
+    insert_dicts(w, sql.QUESTION_TAGS, QuestionTag.__table__, links)
     return added
 
 
 def write_notes(session: Session, w: BulkWriter, records: list[NoteRecord]) -> int:
     now = utcnow()
-    insert_dicts(w, Tag.__table__, tag_rows(t for r in records for t in r.tags))  # type: ignore[arg-type]
+    insert_dicts(w, sql.TAGS, Tag.__table__, tag_rows(t for r in records for t in r.tags))
     rows = [
         {
             "id": r.id,
@@ -71,13 +72,13 @@ def write_notes(session: Session, w: BulkWriter, records: list[NoteRecord]) -> i
         }
         for r in records
     ]
-    added = insert_dicts(w, Note.__table__, rows)  # type: ignore[arg-type]
+    added = insert_dicts(w, sql.NOTES, Note.__table__, rows)
     tags = [
         {"note_id": r.id, "tag_id": tag_id(t), "updated_at": now, "deleted_at": None}
         for r in records
         for t in dict.fromkeys(x.casefold() for x in r.tags)
     ]
-    insert_dicts(w, NoteTag.__table__, tags)  # type: ignore[arg-type]
+    insert_dicts(w, sql.NOTE_TAGS, NoteTag.__table__, tags)
     articles = dict(
         session.execute(select(Note.legacy_id, Note.id).where(Note.kind == "article")).all()
     )
@@ -97,5 +98,5 @@ def write_notes(session: Session, w: BulkWriter, records: list[NoteRecord]) -> i
                     **stamps(now),
                 }
             )
-    insert_dicts(w, NoteLink.__table__, links)  # type: ignore[arg-type]
+    insert_dicts(w, sql.NOTE_LINKS, NoteLink.__table__, links)
     return added

@@ -9,10 +9,11 @@ import pytest
 
 from app.core.progress import Progress
 from app.db.fresh_file import build_database
-from app.importers.bulk_rows import BulkWriter
+from app.importers.bulk_rows import BulkWriter, bulk_insert
 
 COLUMNS = ("id", "topic", "level", "objectives", "is_master", "is_sample", "source", "extra")
 STAMPS = ("created_at", "updated_at")
+COURSES = bulk_insert("test_bulk_insert_courses", "courses", COLUMNS + STAMPS)
 
 
 def course(number: int) -> tuple[object, ...]:
@@ -43,9 +44,10 @@ def test_rows_are_inserted_whatever_the_statement_size(tmp_path: Path, variable_
                 sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variable_limit
             )
         rows = [course(n) for n in range(257)]
-        assert writer.insert("courses", COLUMNS + STAMPS, rows) == 257
+        assert writer.insert(COURSES, rows) == 257
         again = rows[:150] + [course(n) for n in range(257, 300)]
-        assert writer.insert("courses", COLUMNS + STAMPS, again) == 43  # only the new ones
+        assert writer.insert(COURSES, again) == 43  # only the new ones
+    assert COURSES.sql(3).count("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") == 3
     conn = sqlite3.connect(tmp_path / "p.sqlite3")
     try:
         assert conn.execute("SELECT count(*) FROM courses").fetchone() == (300,)
