@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core import sample_actions
 from app.core.changes import Change
 from app.core.samples import (
     SampleKind,
@@ -102,3 +103,17 @@ def test_a_kind_added_later_loads_without_reloading_the_others(
     with database.write_session() as session:
         load_sample_content(session, tmp_path / "sample")
     assert calls == ["load", "notes"]
+
+
+def test_todays_remove_samples_action_owns_its_transaction(
+    database: ProfileDatabase, tmp_path: Path
+):
+    with database.write_session() as session:
+        load_sample_content(session, tmp_path / "sample")
+    assert sample_actions.has_sample_content(database)
+    changes = sample_actions.remove_sample_content(database)
+    assert changes & Change.DECKS and changes & Change.SETTINGS
+    assert not sample_actions.has_sample_content(database)
+    assert live_kinds(database) == []  # soft-deleted: the rows stay, marked (they sync)
+    with database.read_session() as session:
+        assert session.scalars(select(ImportSource.deleted_at)).one() is not None
