@@ -23,9 +23,10 @@ from app.features.declarations import (
 from app.features.desk import DESK
 from app.features.flashcards import FLASHCARDS
 from app.features.lessons import LESSONS
+from app.features.videos import VIDEOS
 
 # In sidebar order; each feature's views follow one another (Ctrl+1, Ctrl+2, ...).
-FEATURES: tuple[Feature, ...] = (DESK, LESSONS, FLASHCARDS)
+FEATURES: tuple[Feature, ...] = (DESK, LESSONS, FLASHCARDS, VIDEOS)
 
 __all__ = [
     "FEATURES",

@@ -1,0 +1,342 @@
+"""Reading the video library: the filtered, sorted list, one video in full, Continue watching.
+
+Each read opens its own read session. Whether a file is missing is asked of the disk for every
+listed video (a stat each: a library of thousands lists in milliseconds on a local disk).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.core.videos.bookmarks import Bookmark, bookmarks_in
+from app.core.videos.intervals import watched_fraction
+from app.core.videos.watching import watched_ranges_in
+from app.db.database import ProfileDatabase
+from app.db.models import Course, Lesson, Tag
+from app.db.models.videos import (
+    Playlist,
+    PlaylistItem,
+    Video,
+    VideoBookmark,
+    VideoFile,
+    VideoTag,
+)
+from app.errors import UserError
+
+
+class WatchFilter(enum.Enum):
+    UNWATCHED = "unwatched"
+    IN_PROGRESS = "in progress"
+    COMPLETED = "completed"
+    MISSING = "missing file"
+
+
+class SortKey(enum.Enum):
+    TITLE = "title"
+    ADDED = "added"
+    LAST_WATCHED = "last watched"
+    DURATION = "duration"
+    PROGRESS = "progress"
+
+
+@dataclass(frozen=True)
+class VideoRow:
+    id: str
+    title: str
+    duration_s: float
+    has_video: bool
+    width: int | None
+    height: int | None
+    video_codec: str | None
+    audio_codec: str | None
+    size_bytes: int
+    subject: str | None
+    system: str | None
+    topic: str | None
+    course_id: str | None
+    lesson_id: str | None
+    path: str | None
+    missing: bool
+    watched_s: float
+    completed: bool
+    last_position_s: float
+    last_watched_at: datetime | None
+    added_at: datetime
+    bookmarks: int
+    tags: tuple[str, ...]
+    is_sample: bool
+
+    @property
+    def watched_fraction(self) -> float:
+        return watched_fraction(self.watched_s, self.duration_s)
+
+    @property
+    def state(self) -> WatchFilter:
+        if self.completed:
+            return WatchFilter.COMPLETED
+        if self.watched_s > 0 or self.last_position_s > 0:
+            return WatchFilter.IN_PROGRESS
+        return WatchFilter.UNWATCHED
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "path": self.path,
+            "duration_s": round(self.duration_s, 3),
+            "watched_fraction": round(self.watched_fraction, 4),
+            "completed": self.completed,
+            "bookmarks": self.bookmarks,
+            "missing": self.missing,
+        }
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    search: str = ""
+    subject: str | None = None
+    tag: str | None = None
+    playlist_id: str | None = None
+    state: WatchFilter | None = None
+    sort: SortKey = SortKey.TITLE
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class PlaylistEntry:
+    id: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Library:
+    rows: tuple[VideoRow, ...]
+    total: int  # live videos in the library, before filters
+    subjects: tuple[str, ...]
+    tags: tuple[str, ...]
+    playlists: tuple[PlaylistEntry, ...]
+
+
+def _tags_by_video(session: Session) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(VideoTag.video_id, Tag.name)
+        .join(Tag, Tag.id == VideoTag.tag_id)
+        .where(VideoTag.deleted_at.is_(None), Tag.deleted_at.is_(None))
+        .order_by(Tag.name)
+    )
+    for video_id, name in rows:
+        found[video_id].append(name)
+    return found
+
+
+def _rows(session: Session, *, video_ids: list[str] | None = None) -> list[VideoRow]:
+    counts = (
+        select(VideoBookmark.video_id, func.count().label("n"))
+        .where(VideoBookmark.deleted_at.is_(None))
+        .group_by(VideoBookmark.video_id)
+        .subquery()
+    )
+    query = (
+        select(Video, VideoFile.path, func.coalesce(counts.c.n, 0))
+        .outerjoin(VideoFile, VideoFile.video_id == Video.id)
+        .outerjoin(counts, counts.c.video_id == Video.id)
+        .where(Video.deleted_at.is_(None))
+    )
+    if video_ids is not None:
+        query = query.where(Video.id.in_(video_ids))
+    tags = _tags_by_video(session)
+    rows = []
+    for video, path, bookmarks in session.execute(query):
+        rows.append(
+            VideoRow(
+                id=video.id,
+                title=video.title,
+                duration_s=video.duration_s,
+                has_video=video.has_video,
+                width=video.width,
+                height=video.height,
+                video_codec=video.video_codec,
+                audio_codec=video.audio_codec,
+                size_bytes=video.size_bytes,
+                subject=video.subject,
+                system=video.system,
+                topic=video.topic,
+                course_id=video.course_id,
+                lesson_id=video.lesson_id,
+                path=path,
+                missing=path is None or not os.path.isfile(path),
+                watched_s=video.watched_s,
+                completed=video.completed_at is not None,
+                last_position_s=video.last_position_s,
+                last_watched_at=video.last_watched_at,
+                added_at=video.created_at,
+                bookmarks=int(bookmarks),
+                tags=tuple(tags.get(video.id, ())),
+                is_sample=video.is_sample,
+            )
+        )
+    return rows
+
+
+def _sample_paths(rows: list[VideoRow]) -> list[VideoRow]:
+    """Sample videos play from this installation's copy wherever the app was installed."""
+    from app.core.videos.files import sample_file
+
+    fixed = []
+    for row in rows:
+        if row.is_sample and row.missing:
+            found = sample_file(os.path.basename(row.path or ""))
+            if found is not None:
+                row = replace(row, path=str(found), missing=False)
+        fixed.append(row)
+    return fixed
+
+
+def _matches(row: VideoRow, words: list[str]) -> bool:
+    text = " ".join(
+        (row.title, row.subject or "", row.system or "", row.topic or "", *row.tags)
+    ).casefold()
+    return all(word in text for word in words)
+
+
+def _sort_key(sort: SortKey):  # type: ignore[no-untyped-def]
+    if sort is SortKey.ADDED:
+        return lambda r: r.added_at
+    if sort is SortKey.LAST_WATCHED:
+        return lambda r: (r.last_watched_at is not None, r.last_watched_at or r.added_at)
+    if sort is SortKey.DURATION:
+        return lambda r: r.duration_s
+    if sort is SortKey.PROGRESS:
+        return lambda r: r.watched_fraction
+    return lambda r: r.title.casefold()
+
+
+def _playlist_order(session: Session, playlist_id: str) -> dict[str, tuple[str, str]]:
+    rows = session.execute(
+        select(PlaylistItem.video_id, PlaylistItem.position).where(
+            PlaylistItem.playlist_id == playlist_id, PlaylistItem.deleted_at.is_(None)
+        )
+    )
+    return {video_id: (position, video_id) for video_id, position in rows}
+
+
+def library(database: ProfileDatabase, query: LibraryQuery | None = None) -> Library:
+    """The live videos matching `query`, sorted (a playlist's own order when filtered by one
+    and sorted by title), with what the filters offer."""
+    query = query or LibraryQuery()
+    with database.read_session() as session:
+        rows = _sample_paths(_rows(session))
+        order = _playlist_order(session, query.playlist_id) if query.playlist_id else None
+        playlists = playlist_entries(session)
+    total = len(rows)
+    subjects = sorted({r.subject for r in rows if r.subject}, key=str.casefold)
+    tags = sorted({t for r in rows for t in r.tags}, key=str.casefold)
+    words = query.search.casefold().split()
+    if words:
+        rows = [r for r in rows if _matches(r, words)]
+    if query.subject:
+        rows = [r for r in rows if r.subject == query.subject]
+    if query.tag:
+        wanted = query.tag.casefold()
+        rows = [r for r in rows if any(t.casefold() == wanted for t in r.tags)]
+    if order is not None:
+        rows = [r for r in rows if r.id in order]
+    if query.state is WatchFilter.MISSING:
+        rows = [r for r in rows if r.missing]
+    elif query.state is not None:
+        rows = [r for r in rows if r.state is query.state]
+    if order is not None and query.sort is SortKey.TITLE:
+        rows.sort(key=lambda r: order[r.id], reverse=query.descending)
+    else:
+        rows.sort(key=_sort_key(query.sort), reverse=query.descending)
+    return Library(tuple(rows), total, tuple(subjects), tuple(tags), playlists)
+
+
+def playlist_entries(session: Session) -> tuple[PlaylistEntry, ...]:
+    counts = (
+        select(PlaylistItem.playlist_id, func.count().label("n"))
+        .join(Video, Video.id == PlaylistItem.video_id)
+        .where(PlaylistItem.deleted_at.is_(None), Video.deleted_at.is_(None))
+        .group_by(PlaylistItem.playlist_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Playlist.id, Playlist.name, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.playlist_id == Playlist.id)
+        .where(Playlist.deleted_at.is_(None))
+        .order_by(Playlist.position, Playlist.id)
+    )
+    return tuple(PlaylistEntry(pid, name, int(n)) for pid, name, n in rows)
+
+
+@dataclass(frozen=True)
+class VideoDetail:
+    """What the player shows of one video beside the picture."""
+
+    row: VideoRow
+    bookmarks: tuple[Bookmark, ...]
+    watched: tuple[tuple[float, float], ...]  # the union of watched intervals, sorted
+    course_title: str | None
+    lesson_title: str | None
+
+
+def video_detail(database: ProfileDatabase, video_id: str) -> VideoDetail:
+    """One video with its bookmarks and watched ranges. Raises UserError if it is gone."""
+    with database.read_session() as session:
+        rows = _sample_paths(_rows(session, video_ids=[video_id]))
+        if not rows:
+            raise UserError("That video is no longer in the library.")
+        row = rows[0]
+        marks = bookmarks_in(session, video_id)
+        watched = tuple(watched_ranges_in(session, video_id))
+        course = session.get(Course, row.course_id) if row.course_id else None
+        lesson = session.get(Lesson, row.lesson_id) if row.lesson_id else None
+        return VideoDetail(
+            row, marks, watched, course.topic if course else None, lesson.title if lesson else None
+        )
+
+
+def continue_watching(database: ProfileDatabase, limit: int = 3) -> tuple[VideoRow, ...]:
+    """Videos started and not completed whose file is here, the last watched first."""
+    with database.read_session() as session:
+        ids = session.scalars(
+            select(Video.id)
+            .where(
+                Video.deleted_at.is_(None),
+                Video.completed_at.is_(None),
+                Video.last_watched_at.is_not(None),
+            )
+            .order_by(Video.last_watched_at.desc())
+            .limit(limit * 4)
+        ).all()
+        rows = _sample_paths(_rows(session, video_ids=list(ids))) if ids else []
+    rows = [r for r in rows if not r.missing]
+    rows.sort(key=lambda r: r.last_watched_at or r.added_at, reverse=True)
+    return tuple(rows[:limit])
+
+
+def find_video(database: ProfileDatabase, reference: str) -> VideoRow:
+    """The live video whose id is `reference`, or whose title is (ignoring case). Raises
+    UserError for none, or for a title several videos share."""
+    with database.read_session() as session:
+        rows = _sample_paths(_rows(session))
+    for row in rows:
+        if row.id == reference:
+            return row
+    wanted = reference.strip().casefold()
+    named = [row for row in rows if row.title.casefold() == wanted]
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise UserError(f"There is no video {reference!r} in the library (give its id or title).")
+    ids = ", ".join(row.id for row in named)
+    raise UserError(f"Several videos are called {reference!r}; give one of their ids: {ids}.")

@@ -1,0 +1,314 @@
+"""Reading video files with QtMultimedia's own FFmpeg: length, codecs, title, a thumbnail, a frame.
+
+The learner's laptop need not have ffmpeg installed: PySide6 ships the FFmpeg that QtMultimedia
+plays with, so the same decoder that plays a file says whether it can be added. A `MediaProber`
+decodes on a thread of its own (a QMediaPlayer needs an event loop); its `probe` and `frame_at`
+block the calling thread, so call them from worker threads (the task runner's, or the command
+line's main thread), never from the GUI thread. The window and the command line share it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QBuffer,
+    QCoreApplication,
+    QEventLoop,
+    QIODevice,
+    QLoggingCategory,
+    QMessageLogContext,
+    QObject,
+    QSize,
+    Qt,
+    QThread,
+    QTimer,
+    QtMsgType,
+    QUrl,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import QMediaFormat, QMediaMetaData, QMediaPlayer, QVideoFrame, QVideoSink
+
+from app.core.videos.media import NotPlayable, ProbedMedia
+
+log = logging.getLogger(__name__)
+
+OPEN_TIMEOUT_MS = 10_000
+# A file whose video opens but gives no frame within this time cannot be decoded here (AV1
+# without a decoder: QtMultimedia then opens it and never delivers a frame).
+FRAME_TIMEOUT_MS = 2_500
+THUMBNAIL_WIDTH = 320
+
+
+def video_codec_name(codec: object) -> str | None:
+    if (
+        not isinstance(codec, QMediaFormat.VideoCodec)
+        or codec == QMediaFormat.VideoCodec.Unspecified
+    ):
+        return None
+    return QMediaFormat.videoCodecName(codec) or None
+
+
+def audio_codec_name(codec: object) -> str | None:
+    if (
+        not isinstance(codec, QMediaFormat.AudioCodec)
+        or codec == QMediaFormat.AudioCodec.Unspecified
+    ):
+        return None
+    return QMediaFormat.audioCodecName(codec) or None
+
+
+def jpeg_bytes(image: QImage, width: int = THUMBNAIL_WIDTH, quality: int = 82) -> bytes:
+    scaled = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    return _encoded(scaled, "JPG", quality)
+
+
+def png_bytes(image: QImage) -> bytes:
+    return _encoded(image, "PNG", -1)
+
+
+def _encoded(image: QImage, kind: str, quality: int) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, kind, quality)
+    return bytes(buffer.data().data())
+
+
+def wait_for(
+    connect: Callable[[Callable[..., None]], Any], done: Callable[..., bool], timeout_ms: int
+) -> bool:
+    """Run a local event loop until `done(*signal args)` is true for a signal hooked up by
+    `connect`, or the timeout; whether it was done."""
+    loop = QEventLoop()
+    finished = [False]
+
+    def check(*args: object) -> None:
+        if not finished[0] and done(*args):
+            finished[0] = True
+            loop.quit()
+
+    connect(check)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if not finished[0]:
+        loop.exec()
+    return finished[0]
+
+
+class _Decoder:
+    """One file open in a QMediaPlayer without sound, frames into a sink (worker thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.player = QMediaPlayer()
+        self.sink = QVideoSink()
+        self.player.setVideoSink(self.sink)
+        self.error = ""
+        self.player.errorOccurred.connect(self._on_error)
+
+    def _on_error(self, _error: QMediaPlayer.Error, text: str) -> None:
+        self.error = self.error or text
+
+    def open(self) -> None:
+        loaded = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.InvalidMedia)
+        self.player.setSource(QUrl.fromLocalFile(str(self.path)))
+        settled = wait_for(
+            lambda slot: (
+                self.player.mediaStatusChanged.connect(slot),
+                self.player.errorOccurred.connect(slot),
+            ),
+            lambda *_args: self.player.mediaStatus() in loaded or bool(self.error),
+            OPEN_TIMEOUT_MS,
+        )
+        if self.player.mediaStatus() in loaded or self.error:
+            settled = True
+        if not settled:
+            raise NotPlayable(self.path, "it did not open within 10 seconds")
+        if self.error or self.player.mediaStatus() == QMediaPlayer.MediaStatus.InvalidMedia:
+            detail = f" ({self.error})" if self.error else ""
+            raise NotPlayable(
+                self.path, f"it is not a video or audio file that can be played{detail}"
+            )
+        if not self.player.hasVideo() and not self.player.hasAudio():
+            raise NotPlayable(self.path, "it holds no picture or sound")
+        if self.player.duration() <= 0:
+            raise NotPlayable(self.path, "its length cannot be read (it may be cut short)")
+
+    def frame_at(self, seconds: float) -> QImage | None:
+        """The picture at `seconds`, or None when no frame comes (a codec not decoded here)."""
+        images: list[QImage] = []
+        target_ms = int(seconds * 1000)
+
+        def take(frame: QVideoFrame) -> bool:
+            if frame.isValid() and not images and frame.endTime() >= target_ms * 1000:
+                images.append(frame.toImage())
+            return bool(images)
+
+        self.player.setPosition(target_ms)
+        self.player.pause()
+        current = self.sink.videoFrame()
+        if not take(current):
+            wait_for(self.sink.videoFrameChanged.connect, take, FRAME_TIMEOUT_MS)
+        return images[0] if images and not images[0].isNull() else None
+
+    def close(self) -> None:
+        self.player.stop()
+        self.player.setSource(QUrl())
+        self.player.deleteLater()
+        self.sink.deleteLater()
+
+
+def probe_on_this_thread(path: Path) -> ProbedMedia:
+    """What the decoder finds in `path`; needs a running Qt application and this thread's event
+    loop free. Raises NotPlayable with the reason."""
+    decoder = _Decoder(path)
+    try:
+        decoder.open()
+        player = decoder.player
+        meta = player.metaData()
+        duration_s = player.duration() / 1000
+        size = meta.value(QMediaMetaData.Key.Resolution)
+        width, height = (size.width(), size.height()) if isinstance(size, QSize) else (None, None)
+        title = meta.stringValue(QMediaMetaData.Key.Title).strip() or None
+        thumbnail, decodes = None, True
+        if player.hasVideo():
+            image = decoder.frame_at(min(duration_s * 0.1, 30.0))
+            decodes = image is not None
+            if image is not None:
+                thumbnail = jpeg_bytes(image)
+                width, height = width or image.width(), height or image.height()
+        return ProbedMedia(
+            duration_s=duration_s,
+            has_video=player.hasVideo(),
+            has_audio=player.hasAudio(),
+            width=width if player.hasVideo() else None,
+            height=height if player.hasVideo() else None,
+            video_codec=video_codec_name(meta.value(QMediaMetaData.Key.VideoCodec)),
+            audio_codec=audio_codec_name(meta.value(QMediaMetaData.Key.AudioCodec)),
+            title=title,
+            thumbnail_jpeg=thumbnail,
+            decodes=decodes,
+        )
+    finally:
+        decoder.close()
+
+
+def frame_on_this_thread(path: Path, seconds: float) -> QImage | None:
+    decoder = _Decoder(path)
+    try:
+        decoder.open()
+        return decoder.frame_at(seconds) if decoder.player.hasVideo() else None
+    finally:
+        decoder.close()
+
+
+@dataclass
+class _Request:
+    work: Callable[[], object]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: object = None
+    error: BaseException | None = None
+
+
+class _Worker(QObject):
+    asked = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _run(self, request: _Request) -> None:
+        try:
+            request.result = request.work()
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            request.error = error
+        finally:
+            request.done.set()
+
+
+class MediaProber:
+    """A decoding thread of its own. Create it on the GUI (or main) thread after the Qt
+    application; call `probe` / `frame_at` from any other thread; `close` when done."""
+
+    def __init__(self) -> None:
+        if QCoreApplication.instance() is None:
+            raise RuntimeError("MediaProber needs a Qt application")
+        self._thread = QThread()
+        self._thread.setObjectName("studydesk-media-probe")
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        self._thread.start()
+        self._lock = threading.Lock()  # one file at a time on the one thread
+
+    def _ask(self, work: Callable[[], object]) -> object:
+        if QThread.currentThread() is self._thread:
+            return work()
+        request = _Request(work)
+        with self._lock:
+            self._worker.asked.emit(request)
+            request.done.wait()
+        if request.error is not None:
+            raise request.error
+        return request.result
+
+    def probe(self, path: Path) -> ProbedMedia:
+        """See `probe_on_this_thread`; blocks until done."""
+        result = self._ask(lambda: probe_on_this_thread(path))
+        assert isinstance(result, ProbedMedia)
+        return result
+
+    def frame_at(self, path: Path, seconds: float) -> QImage | None:
+        result = self._ask(lambda: frame_on_this_thread(path, seconds))
+        return result if isinstance(result, QImage) else None
+
+    def close(self) -> None:
+        self._thread.quit()
+        self._thread.wait(5_000)
+
+
+def quiet_ffmpeg() -> None:
+    """Keep FFmpeg's own complaints about a file (printed straight to stderr, outside Qt's
+    logging) off a command's output; what matters is in the reason a refused file gets."""
+    import ctypes
+    import glob
+
+    import PySide6
+
+    base = Path(PySide6.__file__).parent
+    for pattern in ("Qt/lib/libavutil.so.*", "Qt/lib/libavutil.*.dylib", "avutil-*.dll"):
+        for name in sorted(glob.glob(str(base / pattern))):
+            try:
+                ctypes.CDLL(name).av_log_set_level(8)  # AV_LOG_FATAL
+                return
+            except (OSError, AttributeError):
+                continue
+
+
+def _to_log(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    log.debug("Qt: %s", message)
+
+
+@contextmanager
+def command_line_prober() -> Iterator[MediaProber]:
+    """A prober for a command: makes the (windowless) Qt application it needs if none exists;
+    Qt's and FFmpeg's messages go to the log, not the terminal."""
+    app = QCoreApplication.instance() or QCoreApplication([])
+    qInstallMessageHandler(_to_log)
+    QLoggingCategory.setFilterRules("qt.multimedia.*=false\nqt.rhi.*=false")
+    QMediaPlayer()  # loads the FFmpeg backend, which sets FFmpeg's log level: quieten it after
+    quiet_ffmpeg()
+    prober = MediaProber()
+    try:
+        yield prober
+    finally:
+        prober.close()
+        del app

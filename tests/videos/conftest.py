@@ -1,0 +1,66 @@
+"""Fixtures for the video tests: real clips made once per session with ffmpeg, a real decoder,
+real profile files in tmp_path.
+
+ffmpeg is installed by packaging/test.sh (and the README's commands); without it these tests
+fail with a message saying so, never skip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from video_clips import Clips, make_audio, make_clip
+
+import app.core.samples as samples
+from app.db.database import ProfileDatabase
+from app.ui.videos.probe import MediaProber
+
+SUBTITLES = """1
+00:00:00,500 --> 00:00:02,000
+First line of the lecture
+
+2
+00:00:02,500 --> 00:00:03,800
+Second line
+"""
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> Clips:
+    folder = tmp_path_factory.mktemp("clips")
+    srt = folder / "track.srt"
+    srt.write_text(SUBTITLES, encoding="utf-8")
+    return Clips(
+        folder,
+        make_clip(folder / "lecture.mp4", title="Cardiac cycle"),
+        make_clip(folder / "board review.webm", video="vp9", audio="opus"),
+        make_clip(folder / "hevc.mkv", video="hevc", subtitles=srt),
+        make_clip(folder / "av1.mp4", video="av1", audio=None, duration=2.0),
+        make_audio(folder / "podcast.m4a", title="Renal physiology talk"),
+    )
+
+
+@pytest.fixture(scope="session")
+def prober(qapp: QApplication) -> Iterator[MediaProber]:
+    made = MediaProber()
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[ProfileDatabase]:
+    opened = ProfileDatabase.open(tmp_path / "p" / "studydesk.sqlite3", tmp_path / "b", create=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def media_dir(tmp_path: Path) -> Path:
+    return tmp_path / "p" / "media"
+
+
+@pytest.fixture(autouse=True)
+def _own_sample_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(samples, "_KINDS", dict(samples._KINDS))
