@@ -3,12 +3,13 @@
 # out of date, so a second run starts at once.
 
 # Qt's xcb, EGL and font stack, PulseAudio for QtMultimedia, and Xvfb (with xauth, which xvfb-run
-# needs but xvfb only recommends) for a window on a machine without a screen.
+# needs but xvfb only recommends) for a window on a machine without a screen; ffmpeg makes the
+# video tests' clips (the app itself plays with the FFmpeg PySide6 ships).
 STUDYDESK_SYSTEM_PACKAGES=(
     libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
     libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
     libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-    xvfb xauth
+    xvfb xauth ffmpeg
 )
 
 studydesk_say() {
