@@ -16,10 +16,20 @@ from app.core.changes import Change
 from app.core.opening import OpenProfile
 from app.core.profile_lock import ProfileLock
 from app.core.profiles import Profile
-from app.db.backup import BackupInfo, backup_file, restore_backup, rotate_backups
+from app.db.backup import BackupInfo, backup_file, list_backups, restore_backup, rotate_backups
 from app.db.database import ProfileDatabase
 from app.db.inspect import inspect_profile_file
 from app.errors import UserError
+
+__all__ = [
+    "BackupInfo",
+    "RestoreResult",
+    "back_up_profile",
+    "find_backup",
+    "profile_backups",
+    "restore_open_profile",
+    "restore_profile",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,11 @@ def restore_open_profile(opened: OpenProfile, backup: Path) -> RestoreResult:
         opened.database = ProfileDatabase.open(old.db_file, old.backups_dir)
     opened.last_backup_at = safety.taken_at
     return RestoreResult(backup, safety)
+
+
+def profile_backups(profile: Profile) -> list[BackupInfo]:
+    """The profile's backups, newest first (what File > Restore offers)."""
+    return list_backups(profile.backups_dir)
 
 
 def find_backup(profile: Profile, name: str) -> Path:

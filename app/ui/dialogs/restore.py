@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.restoring import RestoreResult, restore_open_profile
-from app.db.backup import BackupInfo, list_backups
+from app.core.restoring import BackupInfo, RestoreResult, profile_backups, restore_open_profile
 from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.dialogs.forms import confirm
@@ -94,9 +93,9 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(560, 380)
         self._update_buttons()
-        backups_dir = context.opened.profile.backups_dir
+        profile = context.opened.profile
         context.runner.run_read(
-            lambda _progress: list_backups(backups_dir), on_done=self._show_backups, owner=self
+            lambda _progress: profile_backups(profile), on_done=self._show_backups, owner=self
         )
 
     def selected_backup(self) -> Path | None:
