@@ -38,8 +38,9 @@ def _alembic_config(connection: Connection) -> object:
     return config
 
 
-def run_upgrade(engine: Engine, state: FileState) -> None:
-    """Upgrade to head in one transaction with foreign keys off; raise UpgradeFailed on failure."""
+def run_upgrade(engine: Engine, state: FileState, *, to: str = "head") -> None:
+    """Upgrade to head (or to the revision `to`: a repair rebuilds a profile at its own
+    revision) in one transaction with foreign keys off; raise UpgradeFailed on failure."""
     from alembic import command
 
     with engine.connect() as conn:
@@ -49,7 +50,7 @@ def run_upgrade(engine: Engine, state: FileState) -> None:
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
-                command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+                command.upgrade(_alembic_config(conn), to)  # type: ignore[arg-type]
                 violations = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if violations:
                     raise UpgradeFailed(
