@@ -187,3 +187,80 @@ def test_an_undo_on_one_device_is_not_undone_by_a_merge(tmp_path: Path):
     assert cached(two, [card]) == cached(one, [card])
     one.close()
     two.close()
+
+
+def test_importing_replaying_and_answering_agree_and_all_take_replay_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A schedule moves one way only (`replay.step`): an imported history, a replay of the log
+    and the same answers given in the review loop give the same schedule, and each review
+    goes through `step` once."""
+    from apkg_builder import BASIC, Note, Package, write_apkg
+    from sqlalchemy import select
+
+    from app.core.flashcards import replay as replay_module
+    from app.core.flashcards.review_loop import ReviewLoop
+    from app.core.flashcards.tables import CARDS, REVIEWS
+    from app.importers.anki_apkg import import_apkg
+
+    steps: list[tuple[str, datetime]] = []
+    real_apply = replay_module.apply_review
+
+    def counted(schedule, rating, at, settings, card_id):
+        steps.append((card_id, at))
+        return real_apply(schedule, rating, at, settings, card_id)
+
+    monkeypatch.setattr(replay_module, "apply_review", counted)
+    start_ms = int(START.timestamp() * 1000)
+    day_ms = 86_400_000
+    package = Package(notes=[Note("g-one", BASIC, ["uno", "one"])])
+    package.reviews = [
+        (0, 0, start_ms + day * day_ms, ease, 1 if day else 0)
+        for day, ease in ((0, 3), (1, 3), (5, 1), (6, 3), (20, 4))
+    ]
+    database = open_db(tmp_path / "p" / "db.sqlite3")
+    with database.write_session() as session:
+        import_apkg(session, write_apkg(tmp_path / "a.apkg", package), tmp_path / "media")
+    with database.read_session() as session:
+        card = session.execute(select(CARDS.c.id)).scalar_one()
+        log = session.execute(
+            select(REVIEWS.c.id, REVIEWS.c.rating, REVIEWS.c.reviewed_at)
+            .where(REVIEWS.c.card_id == card)
+            .order_by(REVIEWS.c.reviewed_at)
+        ).all()
+    assert len(log) == 5 and len(steps) == 5  # the import stepped once per review
+    imported = cached(database, [card])
+
+    steps.clear()
+    with database.write_session() as session:
+        replay_all(session)
+    assert cached(database, [card]) == imported and len(steps) == 5
+
+    # The same answers given in the review loop, once the imported ones are undone.
+    with database.write_session() as session:
+        for review_id, _rating, _at in log:
+            undo_answer(session, review_id, START + timedelta(days=30))
+    assert cached(database, [card])[card][0] == 0  # new again
+    steps.clear()
+    loop = ReviewLoop(database, None)
+    try:
+        for _review_id, rating, at in log:
+            result, _next = loop.answer(card, rating, 3000, at.astimezone(ZONE))
+            assert result.schedule.reps == len(steps)
+    finally:
+        loop.close()
+    assert len(steps) == 5
+    assert cached(database, [card]) == imported
+    database.close()
+
+
+def test_only_replay_step_moves_a_schedule():
+    """No module but `scheduling` (which defines it, and previews with it) and `replay` (whose
+    `step` wraps it) calls `apply_review`: a second way of moving a schedule would drift."""
+    root = Path(__file__).resolve().parents[2] / "app"
+    callers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "apply_review" in path.read_text(encoding="utf-8")
+    )
+    assert callers == ["core/flashcards/replay.py", "core/flashcards/scheduling.py"]

@@ -28,9 +28,10 @@ import weakref
 from datetime import datetime
 
 from sqlalchemy import Engine, event
+from sqlalchemy.pool import PoolProxiedConnection
 
 from app.core.changes import Change
-from app.core.flashcards import cards
+from app.core.flashcards import card_actions
 from app.core.flashcards.cards import CardChange, CardUndo
 from app.core.flashcards.decks import read_tree
 from app.core.flashcards.queue_tally import QueuePlan, QueueTally, load_tally
@@ -76,7 +77,8 @@ class ReviewLoop:
     def __init__(self, database: ProfileDatabase, deck_id: str | None = None) -> None:
         self.database = database
         self.deck_id = deck_id
-        self._conn: sqlite3.Connection | None = None
+        self._pooled: PoolProxiedConnection | None = None  # one of the engine's, kept while open
+        self._conn: sqlite3.Connection | None = None  # its sqlite3 connection
         self._on_dispose = _Disposal(self)
         self.closed = False
         self._tally: QueueTally | None = None
@@ -92,27 +94,33 @@ class ReviewLoop:
         if conn is None:
             if self.closed:
                 raise UserError("This review was closed; start the review again.")
-            # A connection of the engine's (its pragmas set), detached from the pool: the loop's
-            # own while it lives (schema read, pages cached), really closed by `close`.
+            # A connection of the engine's pool (pragmas set, schema read, pages cached), the
+            # loop's own until `close`.
             pooled = self.database.engine.raw_connection()
             driver = pooled.driver_connection
             assert isinstance(driver, sqlite3.Connection)
-            pooled.detach()
-            self._conn = conn = driver
+            self._pooled, self._conn = pooled, driver
             self._on_dispose.listen(self.database.engine)
+            conn = driver
         return conn
 
     def close(self) -> None:
-        """Let go of the connection (nothing is ever pending). Closing twice is harmless."""
+        """Let go of the connection, back to the pool (nothing is ever pending). Closing twice
+        is harmless."""
         self._on_dispose.stop()
-        self._let_go()
+        self._let_go(keep_warm=True)
 
-    def _let_go(self) -> None:
+    def _let_go(self, *, keep_warm: bool) -> None:
+        """Give the connection back (`keep_warm`: to the pool, for the next loop; else really
+        closed, as the database is)."""
         self.closed = True
-        conn, self._conn = self._conn, None
+        pooled, self._pooled, self._conn = self._pooled, None, None
         self._tally = None
-        if conn is not None:
-            conn.close()
+        if pooled is not None:
+            if keep_warm:
+                pooled.close()
+            else:
+                pooled.invalidate()
 
     # Keeping up with the database
     def _current_tally(self, now: datetime) -> QueueTally:
@@ -246,7 +254,7 @@ class ReviewLoop:
             raise
         self.database.mark_changed()
 
-    # Other steps of the loop: each its own write session, then the next card
+    # Other steps of the loop: each its own transaction (a core action), then the next card
     def undo(self, review_id: str, now: datetime) -> tuple[UndoResult, NextCard]:
         """Take back an answer (`undo_answer`); the card is usually the next one again."""
         with self.database.write_session() as session:
@@ -254,21 +262,18 @@ class ReviewLoop:
         return result, self.current(now)
 
     def suspend(self, card_id: str, now: datetime) -> tuple[CardChange, NextCard]:
-        """Keep the card out of reviews until unsuspended."""
-        with self.database.write_session() as session:
-            change = cards.set_suspended(session, [card_id], True)
+        """Keep the card out of reviews until unsuspended (`card_actions.set_suspended`)."""
+        change = card_actions.set_suspended(self.database, [card_id], True)
         return change, self.current(now)
 
     def bury(self, card_id: str, now: datetime) -> tuple[CardChange, NextCard]:
-        """Hide the card until the next study day."""
-        with self.database.write_session() as session:
-            change = cards.bury_cards(session, [card_id], now)
+        """Hide the card until the next study day (`card_actions.bury_cards`)."""
+        change = card_actions.bury_cards(self.database, [card_id], now)
         return change, self.current(now)
 
     def undo_change(self, undo: CardUndo, now: datetime) -> tuple[Change, NextCard]:
-        """Take back a suspend or bury (the values it replaced are written back)."""
-        with self.database.write_session() as session:
-            changes = cards.undo_card_change(session, undo, now)
+        """Take back a suspend or bury (`card_actions.undo_card_change`)."""
+        changes = card_actions.undo_card_change(self.database, undo, now)
         return changes, self.current(now)
 
 
@@ -293,4 +298,4 @@ class _Disposal:
     def _disposed(self, _engine: Engine) -> None:
         loop = self._loop()
         if loop is not None:
-            loop._let_go()
+            loop._let_go(keep_warm=False)

@@ -58,14 +58,15 @@ def media_dir(opened: OpenProfile) -> Path:
 class PaneLoop:
     """The review pane's `ReviewLoop`: made by the first write task that needs it, moved from
     deck to deck, made anew for a new database (after a restore). Only write tasks touch it,
-    one at a time, so it needs no lock. Its connection is let go when the database closes."""
+    one at a time, so it needs no lock. Its connection is let go when the database closes
+    (and a step after that says so rather than open the file again)."""
 
     def __init__(self) -> None:
         self._loop: ReviewLoop | None = None
 
     def on(self, opened: OpenProfile, deck_id: str | None) -> ReviewLoop:
         loop = self._loop
-        if loop is None or loop.closed or loop.database is not opened.database:
+        if loop is None or loop.database is not opened.database:
             if loop is not None:
                 loop.close()
             loop = self._loop = ReviewLoop(opened.database, deck_id)
