@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core.courses import courses_sql as sql
-from app.core.courses.courses_sql import run
+from app.core.courses.courses_sql import fetch
 from app.core.courses.lesson import course_lessons
 from app.core.courses.lesson_log import LessonState, LessonStatus, states_for_course
 from app.db.plain_sql import Statement
@@ -111,38 +111,51 @@ def sort_rows(rows: list[LibraryRow], sort: LibrarySort) -> list[LibraryRow]:
     return studied + [r for r in by_topic if not r.last_studied]
 
 
+_COURSE_COLUMNS = (
+    "course_id",
+    "topic",
+    "level",
+    "duration",
+    "is_sample",
+    "source",
+    "created_at",
+    "is_master",
+)
+
+
 def _rows(session: Session, course_id: str | None) -> list[LibraryRow]:
     stamp = UTCDateTime()
     dialect = session.get_bind().dialect
     one = {"course_id": course_id} if course_id is not None else None
 
     def per_course(every: Statement, of_course: Statement, column: str) -> dict[str, Any]:
-        rows = run(session, of_course, one) if one else run(session, every)
-        return {row["course_id"]: row[column] for row in rows}
+        declared = of_course if one else every
+        return dict(fetch(session, declared, "course_id", column, params=one))
 
-    courses = run(session, sql.LIBRARY_COURSE, one) if one else run(session, sql.LIBRARY_COURSES)
-    copied = {row["master_id"] for row in run(session, sql.COPIED_MASTERS)}
+    courses = fetch(
+        session, sql.LIBRARY_COURSE if one else sql.LIBRARY_COURSES, *_COURSE_COLUMNS, params=one
+    )
+    copied = set(fetch(session, sql.COPIED_MASTERS, "master_id"))
     counts = per_course(sql.LESSON_COUNTS, sql.LESSON_COUNT, "lessons")
     done = per_course(sql.COMPLETED_COUNTS, sql.COMPLETED_COUNT, "completed")
     last = per_course(sql.LAST_STUDIED, sql.LAST_STUDIED_OF_COURSE, "last_studied")
     rows = []
-    for course in courses:
-        cid = course["course_id"]
+    for cid, topic, level, duration, is_sample, source, created, is_master in courses:
         studied = last.get(cid)
-        if course["is_master"] and cid in copied and not studied:
+        if is_master and cid in copied and not studied:
             continue
         rows.append(
             LibraryRow(
                 course_id=cid,
-                topic=course["topic"],
-                level=course["level"] or "",
-                duration=course["duration"],
+                topic=topic,
+                level=level or "",
+                duration=duration,
                 lesson_count=int(counts.get(cid, 0)),
                 completed_count=int(done.get(cid, 0)),
                 last_studied=stamp.process_result_value(studied, dialect) if studied else None,
-                added_at=_when(stamp.process_result_value(course["created_at"], dialect)),
-                is_sample=bool(course["is_sample"]),
-                source=course["source"] or "",
+                added_at=_when(stamp.process_result_value(created, dialect)),
+                is_sample=bool(is_sample),
+                source=source or "",
             )
         )
     return rows
@@ -185,7 +198,7 @@ def pick_continue(
 
 def course_in_progress(session: Session) -> CourseInProgress | None:
     """The course studied most recently that is not finished, with its Continue target."""
-    recent = [row["course_id"] for row in run(session, sql.RECENT_COURSES)]
+    recent = fetch(session, sql.RECENT_COURSES, "course_id")
     for course_id in recent:
         row = library_row(session, course_id)
         if row is None or row.finished or row.lesson_count == 0:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.courses.courses_sql import LESSONS_WITH_CONTENT, run
+from app.core.courses.courses_sql import LESSONS_WITH_CONTENT, fetch
 from app.core.courses.lesson_log import NOT_STARTED, LessonStatus, states_for_course
 from app.core.courses.library import ContinueTarget, pick_continue
 from app.core.courses.placement import PlacementView, placement_checks
@@ -85,9 +85,9 @@ def outline(session: Session, course_id: str) -> CourseOutline:
         .order_by(Lesson.position)
     ):
         lessons_by_module.setdefault(module_id, []).append((lesson_id, title, summary, duration))
-    with_content = {
-        row["lesson_id"] for row in run(session, LESSONS_WITH_CONTENT, {"course_id": course_id})
-    }
+    with_content = set(
+        fetch(session, LESSONS_WITH_CONTENT, "lesson_id", params={"course_id": course_id})
+    )
     states = states_for_course(session, course_id)
     built = []
     order: dict[str, str] = {}
