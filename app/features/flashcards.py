@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +20,22 @@ def _load_sample(session: Session, folder: Path) -> int:
     return load_sample_decks(session, folder)
 
 
-def _remove_sample(session: Session) -> int:
+def _remove_sample(session: Session, at: datetime) -> int:
     from app.core.flashcards.sample import remove_sample_decks
 
-    return remove_sample_decks(session)
+    return remove_sample_decks(session, at)
+
+
+def _restore_sample(session: Session, at: datetime) -> int:
+    from app.core.flashcards.sample import restore_sample_decks
+
+    return restore_sample_decks(session, at)
+
+
+def _describe_sample(session: Session) -> str | None:
+    from app.core.flashcards.sample import describe_sample_decks
+
+    return describe_sample_decks(session)
 
 
 SHOWS = Change.CARDS | Change.REVIEWS | Change.DECKS | Change.TAGS
@@ -44,6 +57,10 @@ FLASHCARDS = Feature(
         ),
     ),
     cli_modules=("app.cli.card_commands",),
-    samples=(SampleKind("flashcards", _load_sample, _remove_sample, SHOWS),),
+    samples=(
+        SampleKind(
+            "flashcards", _load_sample, _remove_sample, SHOWS, _restore_sample, _describe_sample
+        ),
+    ),
     shows=SHOWS,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +20,22 @@ def _load_sample(session: Session, folder: Path) -> int:
     return load_sample_courses(session, folder)
 
 
-def _remove_sample(session: Session) -> int:
+def _remove_sample(session: Session, at: datetime) -> int:
     from app.core.courses.sample import remove_sample_courses
 
-    return remove_sample_courses(session)
+    return remove_sample_courses(session, at)
+
+
+def _restore_sample(session: Session, at: datetime) -> int:
+    from app.core.courses.sample import restore_sample_courses
+
+    return restore_sample_courses(session, at)
+
+
+def _describe_sample(session: Session) -> str | None:
+    from app.core.courses.sample import describe_sample_courses
+
+    return describe_sample_courses(session)
 
 
 LESSONS = Feature(
@@ -50,6 +63,8 @@ LESSONS = Feature(
             _load_sample,
             _remove_sample,
             Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS | Change.PLACEMENT,
+            _restore_sample,
+            _describe_sample,
         ),
     ),
     shows=Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS | Change.PLACEMENT,

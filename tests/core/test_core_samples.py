@@ -34,7 +34,7 @@ def load_decks(session: Session, folder: Path) -> int:
     return 1
 
 
-def remove_decks(session: Session) -> int:
+def remove_decks(session: Session, _at: object = None) -> int:
     calls.append("remove")
     samples = session.scalars(select(ImportSource).where(ImportSource.kind == "sample")).all()
     for row in samples:
@@ -77,7 +77,7 @@ def test_removed_samples_go_and_never_come_back(database: ProfileDatabase, tmp_p
         session.add(ImportSource(kind="csv", path="/mine.csv", size=2, sha256="1" * 64))
 
     with database.write_session() as session:
-        changes = remove_sample_content(session)
+        changes = remove_sample_content(session).changes
     assert changes & Change.DECKS
     assert calls == ["load", "remove"]
     assert live_kinds(database) == ["csv"]  # the learner's own import stays
@@ -111,7 +111,7 @@ def test_todays_remove_samples_action_owns_its_transaction(
     with database.write_session() as session:
         load_sample_content(session, tmp_path / "sample")
     assert sample_actions.has_sample_content(database)
-    changes = sample_actions.remove_sample_content(database)
+    changes = sample_actions.remove_sample_content(database).changes
     assert changes & Change.DECKS and changes & Change.SETTINGS
     assert not sample_actions.has_sample_content(database)
     assert live_kinds(database) == []  # soft-deleted: the rows stay, marked (they sync)

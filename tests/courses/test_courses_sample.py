@@ -45,3 +45,28 @@ def test_every_sample_lesson_has_a_knowledge_check_with_a_known_answer(database)
             body = parse_lesson_body(item.content)
             assert body.checks and all(c.correct_index is not None for c in body.checks)
             assert body.exercises and body.thought_questions
+
+
+def test_removing_the_samples_can_be_undone_and_the_learners_own_deletions_stay(database):
+    from app.core.samples import describe_sample_content, restore_sample_content
+
+    with database.write_session() as session:
+        load_sample_content(session, resources_dir() / "sample")
+    with database.read_session() as session:
+        (row,) = library(session)
+        said = describe_sample_content(session)
+    assert any("sample course" in phrase for phrase in said)
+    assert any("14 sample cards" in phrase for phrase in said)
+    with database.write_session() as session:
+        removed = remove_sample_content(session)
+    with database.read_session() as session:
+        assert library(session) == []
+        assert describe_sample_content(session) == ()
+    with database.write_session() as session:
+        changes = restore_sample_content(session, removed)
+    assert changes & Change.COURSES and changes & Change.CARDS
+    with database.read_session() as session:
+        (back,) = library(session)
+        assert back.course_id == row.course_id
+        assert [len(m.lessons) for m in outline(session, row.course_id).modules] == [3, 2, 3]
+        assert describe_sample_content(session)  # loaded again: Today offers to remove it

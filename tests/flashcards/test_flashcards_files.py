@@ -197,7 +197,7 @@ def test_the_sample_deck_loads_and_goes_with_the_other_samples(database):
         assert own_deck is not None
         mine = add_card(session, own_deck.id, "my own card").card_ids[0]
     with database.write_session() as session:
-        changes = remove_sample_content(session)
+        changes = remove_sample_content(session).changes
     assert changes & Change.CARDS
     assert live_cards(database) == 1
     with database.read_session() as session:

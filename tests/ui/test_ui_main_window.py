@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import timedelta
 
 import pytest
@@ -12,10 +14,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click, message_boxes
 
+import app.ui.today.view as today_view
 from app.core.changes import Change
 from app.core.opening import OpenProfile, open_profile
 from app.core.profiles import create_profile, find_profile, list_profiles
-from app.core.samples import SampleKind, register_sample
 from app.db.backup import list_backups
 from app.db.inspect import integrity_problems
 from app.db.models import ProfileSetting
@@ -121,31 +123,52 @@ def test_window_size_and_place_are_restored_on_the_next_launch(
         second.close()
 
 
-def test_sample_content_can_be_removed_in_one_click(
-    qtbot: QtBot, gui: Gui, locations: DataLocations
+def test_removing_sample_content_says_what_goes_asks_first_and_can_be_undone(
+    qtbot: QtBot, gui: Gui, locations: DataLocations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    removed: list[str] = []
-    register_sample(
-        SampleKind(
-            "demo",
-            load=lambda _session, _folder: 1,
-            remove=lambda _session: removed.append("demo") or 1,
-            changes=Change.CARDS,
-        )
-    )
     opened = open_profile(locations, create_profile(locations, "Sam"))  # loads the samples
+    asked: list[str] = []
+    answer = {"remove": False}
+
+    def confirm(_parent: object, _title: str, text: str, _action: str) -> bool:
+        asked.append(text)
+        return answer["remove"]
+
+    monkeypatch.setattr(today_view, "confirm", confirm)
     window = MainWindow(gui.context(opened))
     try:
         window.show()
         today = window.views[0]
         assert isinstance(today, TodayView)
         qtbot.waitUntil(today.samples.isVisible, timeout=WAIT_MS)
+
+        click(qtbot, today.remove_samples_button)  # then Cancel: nothing goes
+        qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
+        assert "The sample course “How to study with spaced repetition”" in asked[0]
+        assert "14 sample cards" in asked[0]
+        qtbot.wait(100)
+        assert today.samples.isVisible() and sample_cards(opened) == 14
+
+        answer["remove"] = True
         with qtbot.waitSignal(gui.runner.data_changed, timeout=WAIT_MS):
             click(qtbot, today.remove_samples_button)
         qtbot.waitUntil(lambda: not today.samples.isVisible(), timeout=WAIT_MS)
-        assert removed == ["demo"]
+        assert sample_cards(opened) == 0
+        assert today.undo_bar.isVisible()
+
+        with qtbot.waitSignal(gui.runner.data_changed, timeout=WAIT_MS):
+            click(qtbot, today.undo_button)
+        qtbot.waitUntil(today.samples.isVisible, timeout=WAIT_MS)
+        assert not today.undo_bar.isVisible()
+        assert sample_cards(opened) == 14
     finally:
         window.close()
+
+
+def sample_cards(opened: OpenProfile) -> int:
+    with closing(sqlite3.connect(opened.profile.db_file)) as conn:
+        query = "SELECT count(*) FROM cards WHERE is_sample = 1 AND deleted_at IS NULL"
+        return int(conn.execute(query).fetchone()[0])
 
 
 def test_manage_profiles_creates_renames_and_deletes_to_the_trash(

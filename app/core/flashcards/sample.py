@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import exists, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from app.db.models import Card, Deck
+from app.db.models import Card, CardReview, Deck
 
 
 def sample_files(folder: Path) -> list[Path]:
@@ -24,9 +24,10 @@ def sample_files(folder: Path) -> list[Path]:
     return sorted(p for p in decks.iterdir() if p.suffix.lower() in (".csv", ".tsv"))
 
 
-def remove_sample_decks(session: Session) -> int:
-    """Soft-delete the sample cards and the emptied sample decks; returns how many cards."""
-    now = datetime.now(UTC)
+def remove_sample_decks(session: Session, at: datetime | None = None) -> int:
+    """Soft-delete the sample cards and the emptied sample decks (`deleted_at` = `at`); returns
+    how many cards. Their reviews are a log and stay."""
+    now = at or datetime.now(UTC)
     cards = session.execute(
         update(Card)
         .where(Card.is_sample.is_(True), Card.deleted_at.is_(None))
@@ -45,3 +46,36 @@ def remove_sample_decks(session: Session) -> int:
         if not emptied:
             break
     return int(cards)
+
+
+def restore_sample_decks(session: Session, at: datetime) -> int:
+    """Bring back the sample decks and cards removed at `at`; returns how many cards."""
+    now = datetime.now(UTC)
+    session.execute(
+        update(Deck)
+        .where(Deck.is_sample.is_(True), Deck.deleted_at == at)
+        .values(deleted_at=None, updated_at=now)
+    )
+    cards = session.execute(
+        update(Card)
+        .where(Card.is_sample.is_(True), Card.deleted_at == at)
+        .values(deleted_at=None, updated_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    return int(cards)
+
+
+def describe_sample_decks(session: Session) -> str | None:
+    """ "14 sample cards and your 5 reviews of them" (None: none left)."""
+    live = (Card.is_sample.is_(True), Card.deleted_at.is_(None))
+    cards = session.scalar(select(func.count()).select_from(Card).where(*live)) or 0
+    if not cards:
+        return None
+    reviews = session.scalar(
+        select(func.count())
+        .select_from(CardReview)
+        .where(CardReview.card_id.in_(select(Card.id).where(*live)))
+    )
+    what = "1 sample card" if cards == 1 else f"{cards} sample cards"
+    if reviews:
+        what += " and your review of it" if reviews == 1 else f" and your {reviews} reviews of them"
+    return what

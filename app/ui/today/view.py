@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.core import sample_actions
 from app.core.changes import Change
+from app.core.samples import SamplesRemoved
 from app.ui.context import ViewContext
+from app.ui.dialogs.forms import confirm
 from app.ui.refresh import RefreshOnChange
 
 if TYPE_CHECKING:
@@ -104,6 +106,20 @@ class TodayView(RefreshOnChange, QWidget):
         samples_layout.addWidget(self.remove_samples_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.samples.hide()
 
+        # After a removal: what happened, and the way back.
+        self.removed: SamplesRemoved | None = None
+        self.undo_bar = QFrame()
+        self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        self.undo_text = QLabel("Sample content removed.")
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setToolTip("Bring the sample course and deck back")
+        self.undo_button.clicked.connect(self.undo_sample_removal)
+        undo_layout = QHBoxLayout(self.undo_bar)
+        undo_layout.setContentsMargins(20, 10, 20, 10)
+        undo_layout.addWidget(self.undo_text, 1)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_bar.hide()
+
         self.sections: list[RefreshOnChange] = []
         self._column = column = QVBoxLayout()
         column.setSpacing(12)
@@ -112,6 +128,7 @@ class TodayView(RefreshOnChange, QWidget):
         column.addSpacing(16)
         column.addWidget(empty)
         column.addWidget(self.samples)
+        column.addWidget(self.undo_bar)
         column.addStretch(1)
         # A readable line length on wide windows: the column stops growing, the margins do.
         holder = QWidget()
@@ -169,12 +186,49 @@ class TodayView(RefreshOnChange, QWidget):
         )
 
     def remove_sample_content(self) -> None:
+        """Say what goes, ask, remove it, and offer Undo."""
+        opened = self.context.opened
+        self.remove_samples_button.setEnabled(False)
+        self.context.runner.run_read(
+            lambda _progress: sample_actions.describe_sample_content(opened.database),
+            on_done=self._confirm_removal,
+            on_finally=lambda: self.remove_samples_button.setEnabled(True),
+            owner=self,
+        )
+
+    def _confirm_removal(self, parts: tuple[str, ...]) -> None:
+        what = "\n".join(f"• {part[:1].upper()}{part[1:]}" for part in parts) or "• Nothing is left"
+        if not confirm(
+            self,
+            "Remove Sample Content",
+            f"This removes:\n{what}\n\nYour own courses, cards and reviews stay. "
+            "You can undo it right after.",
+            "Remove",
+        ):
+            return
         opened = self.context.opened
         self.remove_samples_button.setEnabled(False)
         self.context.runner.run_write(
             lambda _progress: sample_actions.remove_sample_content(opened.database),
             label="Removing sample content",
+            on_done=self._removed,
             on_finally=lambda: self.remove_samples_button.setEnabled(True),
+            owner=self,
+        )
+
+    def _removed(self, removed: SamplesRemoved) -> None:
+        self.removed = removed
+        self.undo_bar.show()
+
+    def undo_sample_removal(self) -> None:
+        removed, self.removed = self.removed, None
+        self.undo_bar.hide()
+        if removed is None:
+            return
+        opened = self.context.opened
+        self.context.runner.run_write(
+            lambda _progress: sample_actions.undo_sample_removal(opened.database, removed),
+            label="Bringing the sample content back",
             owner=self,
         )
 
