@@ -17,10 +17,12 @@ from app.db.backup import (
     RotationPolicy,
     backup_file,
     backups_to_keep,
+    describe_backup,
     list_backups,
     restore_backup,
     rotate_backups,
 )
+from app.db.backup_media import manifest_path
 from app.db.database import ProfileDatabase
 from app.db.inspect import integrity_problems
 from app.db.models import ProfileSetting
@@ -46,8 +48,13 @@ def test_a_backup_is_a_sound_copy_with_the_same_rows(filled_profile: ProfileFile
     assert integrity_problems(info.path) == []
     assert all_rows(info.path) == all_rows(filled_profile.db_file)
     assert len(all_rows(info.path)["import_sources"]) == 50
-    # One self-contained file: opening it read-only leaves no -wal/-shm beside it.
-    assert sorted(p.name for p in filled_profile.backups_dir.iterdir()) == [info.path.name]
+    # One self-contained file: opening it read-only leaves no -wal/-shm beside it. Beside it
+    # only the list of the media it holds (none here).
+    names = sorted(p.name for p in filled_profile.backups_dir.iterdir())
+    assert not [name for name in names if name.endswith(("-wal", "-shm", ".partial"))]
+    visible = [name for name in names if not name.startswith(".")]
+    assert visible == sorted([info.path.name, manifest_path(info.path).name])
+    assert describe_backup(info.path).media_files == 0
     assert [b.path for b in list_backups(filled_profile.backups_dir)] == [info.path]
 
 
@@ -76,7 +83,7 @@ def test_rotation_keeps_the_newest_and_one_per_day_week_and_month(tmp_path: Path
         backup_at(tmp_path, when)
     (tmp_path / "notes.txt").write_text("not a backup")
 
-    removed = rotate_backups(tmp_path, NOW)
+    removed = rotate_backups(tmp_path, NOW, zone=UTC)
 
     kept = {b.taken_at for b in list_backups(tmp_path)}
     assert len(removed) + len(kept) == len(every_six_hours)
@@ -116,15 +123,13 @@ policies = st.builds(
 def test_rotation_never_keeps_too_many_and_always_keeps_the_newest(
     times: list[datetime], policy: RotationPolicy
 ):
-    keep = backups_to_keep(times, NOW, policy)
+    keep = backups_to_keep(times, NOW, policy, zone=UTC)
     assert keep <= set(times)
     assert len(keep) <= policy.recent + policy.daily + policy.weekly + policy.monthly
     if times:
         assert max(times) in keep
-    # The newest backup of each of the most recent days (within reach) survives.
-    recent_days = sorted(
-        {t.date() for t in times if NOW - t <= timedelta(days=policy.daily)}, reverse=True
-    )[: policy.daily]
+    # The newest backup of each of the most recent days that have backups survives.
+    recent_days = sorted({t.date() for t in times}, reverse=True)[: policy.daily]
     for day in recent_days:
         assert max(t for t in times if t.date() == day) in keep
 
