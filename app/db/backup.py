@@ -10,6 +10,7 @@ leaves no partial file behind and says so. Which backups rotation keeps: `app.db
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -36,10 +37,10 @@ from app.db.backup_media import (
     write_manifest,
 )
 from app.db.backup_rotation import DEFAULT_POLICY, RotationPolicy, backups_to_keep
-from app.db.engine import connect_raw, create_file_owner_only, side_file
+from app.db.engine import connect_raw, create_file_owner_only, folder_writable, side_file
 from app.db.inspect import check_header, inspect_profile_file, integrity_problems
 from app.db.open_check import forget
-from app.errors import ProfileFileRefused, UserError
+from app.errors import FolderNotWritable, ProfileFileRefused, UserError
 
 __all__ = [
     "BEFORE_IMPORT",
@@ -180,20 +181,39 @@ def backup_file(
             write_manifest(manifest_path(final), files)
             os.replace(partial, final)
     except (OSError, sqlite3.Error) as error:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         if _is_disk_full(error):
             raise UserError(
                 f"Could not back up {db_file.name}: the disk holding {backups_dir} is full. "
                 "Free some space and try again; your profile is unchanged."
             ) from None
+        if _is_not_writable(error, backups_dir):
+            raise FolderNotWritable(backups_dir, _reason(error)) from None
         raise UserError(
             f"Could not write a backup to {backups_dir} ({error}). Check that the folder can be "
             "written; your profile is unchanged."
         ) from None
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
     return BackupInfo(final, taken_at, slug, final.stat().st_size)
+
+
+def _discard(partial: Path) -> None:
+    with contextlib.suppress(OSError):  # in a read-only folder there is nothing to remove
+        partial.unlink(missing_ok=True)
+
+
+def _is_not_writable(error: BaseException, folder: Path) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+    return not folder_writable(folder if folder.is_dir() else folder.parent)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return "the folder is read-only"
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:

@@ -15,11 +15,18 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.backup import BackupInfo, backup_file, rotate_backups
 from app.db.engine import APPLICATION_ID, folder_writable, make_engine
-from app.db.inspect import FileState, damaged, damaged_read_only, inspect_profile_file
+from app.db.inspect import (
+    RESTORE_HINT,
+    FileState,
+    damaged,
+    damaged_read_only,
+    inspect_profile_file,
+)
 from app.db.migrate import UpgradeFailed, UpgradeResult, run_upgrade
 from app.db.open_check import note_sound, problems_on_open
 from app.db.revisions import known_revisions
@@ -92,6 +99,7 @@ class ProfileDatabase:
         if refusal is not None:
             database.read_only = refusal
             database.damaged = tuple(problems)
+            database._check_readable()
             return database
         if new_file:
             with database.engine.connect():  # the first connection puts the new file in WAL mode
@@ -109,6 +117,24 @@ class ProfileDatabase:
         """Raise why this database takes no writes (`read_only`), if it takes none."""
         if self.read_only is not None:
             raise self.read_only.with_traceback(None)
+
+    def _check_readable(self) -> None:
+        """A read-only engine in a folder that cannot be written cannot read a file whose -wal
+        holds changes without its -shm (`app.db.engine.connect_raw`): say so now, once."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        except OperationalError as error:
+            self.engine.dispose()
+            if folder_writable(self.db_file.parent):
+                raise ProfileFileRefused(
+                    f"{self.db_file} could not be opened ({error.orig}). {RESTORE_HINT}"
+                ) from None
+            raise UserError(
+                f"Study Desk cannot write in {self.db_file.parent}, and the latest changes of "
+                f"{self.db_file.name} are still in its -wal file, which SQLite can only read in "
+                "a folder it can write. Make the folder writable, then open the profile again."
+            ) from None
 
     def closed_cleanly(self) -> None:
         """Note the closed file as sound, so the next open skips the check (`open_check`);
