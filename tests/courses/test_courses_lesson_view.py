@@ -10,13 +10,12 @@ from sqlalchemy import select
 
 from app.core.changes import Change
 from app.core.courses.content import (
-    Check,
     correct_index,
     parse_check,
     parse_exercise,
     parse_lesson_body,
 )
-from app.core.courses.lesson import card_from_check, open_lesson
+from app.core.courses.lesson import open_lesson
 from app.core.courses.notes import add_note, lesson_notes
 from app.db.models import Lesson, LessonContent, NoteLink
 
@@ -153,11 +152,3 @@ def test_add_a_note_links_it_to_the_lesson(database):
         link = session.scalars(select(NoteLink)).one()
         assert (link.target_kind, link.target_id, link.resolved) == ("lesson", lesson, True)
         assert [n.note_id for n in lesson_notes(session, lesson)] == [added.note.note_id]
-
-
-def test_a_check_becomes_a_flashcard():
-    card = card_from_check(
-        Check("Which is densest?", ("White dwarf", "Neutron star"), 1, "Neutron degeneracy.")
-    )
-    assert card.front == "Which is densest?\nA) White dwarf\nB) Neutron star"
-    assert card.back == "B) Neutron star\n\nNeutron degeneracy."

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.courses.content import EMPTY_BODY, Check, LessonBody, parse_lesson_body
+from app.core.courses.content import EMPTY_BODY, LessonBody, parse_lesson_body
 from app.core.courses.lesson_log import LessonState, state_of
 from app.core.courses.markdown import display_markdown
 from app.db.models import Course, CourseModule, Lesson, LessonContent
@@ -42,14 +42,6 @@ class LessonView:
     def has_content(self) -> bool:
         """False for a lesson whose content was never generated or written."""
         return self.body.has_content
-
-
-@dataclass(frozen=True)
-class CardText:
-    """A knowledge check turned into a flashcard's two sides (plain text)."""
-
-    front: str
-    back: str
 
 
 def course_lessons(session: Session, course_id: str) -> dict[str, str]:
@@ -137,16 +129,3 @@ def _lesson_number(session: Session, module_id: str, position: int) -> int:
         )
     )
     return int(earlier or 0) + 1
-
-
-def card_from_check(check: Check) -> CardText:
-    """ "Make a flashcard" from a knowledge check: the question (with its options) on the
-    front, the correct option and the explanation on the back."""
-    letters = [f"{chr(ord('A') + i)}) {option}" for i, option in enumerate(check.options)]
-    front = "\n".join([check.question, *letters]) if letters else check.question
-    back_lines = []
-    if check.correct_index is not None:
-        back_lines.append(letters[check.correct_index])
-    if check.explanation:
-        back_lines.append(check.explanation)
-    return CardText(front, "\n\n".join(back_lines))
