@@ -1,7 +1,7 @@
 """One lesson as the reader shows it: where it sits, its parts, its state, its neighbours.
 
-Opening a lesson for reading (`open_lesson`) only reads; the view records the visit with
-`lesson_log.record_opened` in a write of its own.
+Opening a lesson for reading (`open_lesson`) only reads; the reader records the visit with
+`lesson_actions.record_lesson_opened`, a write of its own.
 """
 
 from __future__ import annotations
