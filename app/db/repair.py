@@ -35,7 +35,7 @@ from app.db.engine import (
     sqlite_uri,
 )
 from app.db.fresh_file import sync_file, sync_folder
-from app.db.inspect import FileState, inspect_profile_file, reading
+from app.db.inspect import RESTORE_HINT, FileState, inspect_profile_file, reading
 from app.db.migrate import run_upgrade
 from app.db.open_check import forget, note_sound
 from app.db.revisions import known_revisions
@@ -135,7 +135,7 @@ def _revision_of(db_file: Path) -> str:
     if app_id != APPLICATION_ID or row is None or not known_revisions().knows(str(row[0])):
         raise UserError(
             f"The damage to {db_file} reaches the part that says what the file holds, so "
-            "Study Desk cannot repair it. Restore a backup (File > Restore from Backup…)."
+            f"Study Desk cannot repair it. {RESTORE_HINT}"
         )
     return str(row[0])
 
@@ -203,7 +203,7 @@ class _Salvage:
         if not readable:
             raise UserError(
                 "The list of tables in the damaged profile cannot be read, so nothing could be "
-                "repaired. Restore a backup (File > Restore from Backup…)."
+                f"repaired. {RESTORE_HINT}"
             )
         # No transaction around it all: after SQLite meets a damaged page it refuses every read
         # of that file until the read transaction ends, so each statement is its own (the new
@@ -283,7 +283,7 @@ class _Salvage:
             raise UserError(
                 "The repaired copy did not pass its check "
                 f"({problems[0] if problems != ['ok'] else 'references or version'}); the "
-                "profile was left as it was. Restore a backup (File > Restore from Backup…)."
+                f"profile was left as it was. {RESTORE_HINT}"
             )
         self.conn.execute("DETACH DATABASE damaged")
         self.conn.execute("DETACH DATABASE leftovers")
