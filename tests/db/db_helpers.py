@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -44,6 +46,25 @@ class ProfileFile:
 
     def open(self) -> ProfileDatabase:
         return ProfileDatabase.open(self.db_file, self.backups_dir, create=True)
+
+
+def build_closed_profile(folder: Path, fill: Callable[[ProfileDatabase], None]) -> Path:
+    """A profile made in `folder`, filled and closed cleanly; returns its database file (for a
+    module-scoped fixture that builds it once)."""
+    profile = ProfileFile(folder / "studydesk.sqlite3", folder / "backups")
+    database = profile.open()
+    try:
+        fill(database)
+    finally:
+        database.close()
+    return profile.db_file
+
+
+def copy_into(built: Path, profile: ProfileFile) -> ProfileFile:
+    """Copy a built profile's file to `profile` (which must not exist yet)."""
+    profile.db_file.parent.mkdir(parents=True)
+    shutil.copyfile(built, profile.db_file)
+    return profile
 
 
 def add_learner_data(database: ProfileDatabase, count: int = 50) -> None:

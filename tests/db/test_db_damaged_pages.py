@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from damage import copy_with_side_files, damage_page, table_pages
-from db_helpers import ProfileFile, add_kept_documents, add_learner_data, sha256
+from db_helpers import (
+    ProfileFile,
+    add_kept_documents,
+    add_learner_data,
+    build_closed_profile,
+    copy_into,
+    sha256,
+)
 
 import app.db.open_check as open_check
 from app.db.check import check_database
@@ -27,21 +34,20 @@ def built_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A closed profile whose legacy_documents table (rows referring to import_sources) spans
     dozens of pages; built once, copied by each test."""
     folder = tmp_path_factory.mktemp("built")
-    profile = ProfileFile(folder / "studydesk.sqlite3", folder / "backups")
-    database = profile.open()
-    add_learner_data(database)
-    add_kept_documents(database, DOCUMENTS)
-    database.close()
-    pages = table_pages(profile.db_file, DAMAGED_TABLE)
+
+    def fill(database: ProfileDatabase) -> None:
+        add_learner_data(database)
+        add_kept_documents(database, DOCUMENTS)
+
+    built = build_closed_profile(folder, fill)
+    pages = table_pages(built, DAMAGED_TABLE)
     assert len(pages.leaves) > 20 and pages.interior
-    return profile.db_file
+    return built
 
 
 @pytest.fixture
 def big_profile(built_profile: Path, profile_file: ProfileFile) -> ProfileFile:
-    profile_file.db_file.parent.mkdir(parents=True)
-    shutil.copyfile(built_profile, profile_file.db_file)
-    return profile_file
+    return copy_into(built_profile, profile_file)
 
 
 def damage(profile: ProfileFile, how: str, where: str = "leaf") -> None:

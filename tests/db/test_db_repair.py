@@ -3,7 +3,6 @@ same revision; the damaged file kept byte for byte; rows whose parent was lost k
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import struct
 from pathlib import Path
@@ -15,6 +14,8 @@ from db_helpers import (
     RevisionScripts,
     add_kept_documents,
     add_learner_data,
+    build_closed_profile,
+    copy_into,
     revision_of,
     rows,
     sha256,
@@ -37,21 +38,18 @@ CARDS = 600
 @pytest.fixture(scope="module")
 def built_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("built")
-    profile = ProfileFile(folder / "studydesk.sqlite3", folder / "backups")
-    database = profile.open()
-    add_learner_data(database)
-    add_kept_documents(database, DOCUMENTS)
-    deck = make_deck(database, "Anatomy")
-    make_cards(database, deck, CARDS, prefix="femur")
-    database.close()
-    return profile.db_file
+
+    def fill(database: ProfileDatabase) -> None:
+        add_learner_data(database)
+        add_kept_documents(database, DOCUMENTS)
+        make_cards(database, make_deck(database, "Anatomy"), CARDS, prefix="femur")
+
+    return build_closed_profile(folder, fill)
 
 
 @pytest.fixture
 def profile(built_profile: Path, profile_file: ProfileFile) -> ProfileFile:
-    profile_file.db_file.parent.mkdir(parents=True)
-    shutil.copyfile(built_profile, profile_file.db_file)
-    return profile_file
+    return copy_into(built_profile, profile_file)
 
 
 def cells_on(path: Path, page: int) -> int:
