@@ -271,3 +271,75 @@ def test_an_answer_that_cannot_be_saved_is_said_and_its_card_comes_back(
     assert pane.counts.text() == f"New {SAMPLE_CARDS} · Learning 0 · Due 0"
     # The lost answer cannot be undone (Ctrl+Z would have said "no such answer").
     assert pane.undo_stack == [] and not pane.undo_action.isEnabled()
+
+
+def test_each_key_press_is_one_write_task_and_the_loop_runs_only_on_the_write_thread(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch
+) -> None:
+    """An answer is one task on the write thread (it commits before the next card comes
+    back: no task follows to commit it), and no read task touches the review loop."""
+    import threading
+
+    from app.core.flashcards.review_loop import ReviewLoop
+
+    threads: list[str] = []
+    for name in ("current", "answer", "undo", "suspend", "bury", "undo_change"):
+        real = getattr(ReviewLoop, name)
+
+        def spy(self, *args, _real=real, **kwargs):
+            threads.append(threading.current_thread().name)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(ReviewLoop, name, spy)
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    runner = view.context.runner
+    writes: list[object] = []
+    real_run_write = runner.run_write
+
+    def counted(fn, **kwargs):
+        if kwargs.get("owner") is pane:
+            writes.append(fn)
+        return real_run_write(fn, **kwargs)
+
+    monkeypatch.setattr(runner, "run_write", counted)
+    first = pane.card
+    assert first is not None
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    answer_with_key(qtbot, view, Qt.Key.Key_3)
+    assert len(writes) == 1  # the answer, committed in the same task
+    assert reviews_of(opened, first.id) == (1, 0)
+    answer_with_key(qtbot, view, Qt.Key.Key_Minus)  # bury
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        pane.undo_action.trigger()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=WAIT_MS)
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        pane.refresh()
+    assert len(writes) == 4
+    assert threads and all(name.startswith("studydesk-write") for name in threads)
+
+
+def test_the_review_goes_on_after_a_backup_is_restored_under_it(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    """Restoring closes the database the pane's loop was reading (the loop lets go of its
+    connection then); the pane goes on with the restored data."""
+    from app.core.restoring import restore_open_profile
+
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    first = pane.card
+    assert first is not None
+    backup = opened.backup("manual")
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    answer_with_key(qtbot, view, Qt.Key.Key_3)
+    assert pane.card is not None and pane.card.id != first.id
+    with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
+        view.context.runner.run_write(
+            lambda _p: restore_open_profile(opened, backup.path), label="Restoring"
+        )
+    assert pane.card is not None and pane.card.id == first.id  # the answer was after it
+    assert reviews_of(opened, first.id) == (0, 0)
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    answer_with_key(qtbot, view, Qt.Key.Key_3)
+    assert reviews_of(opened, first.id) == (1, 0)

@@ -34,7 +34,6 @@ from app.core.flashcards.review_sql import (
     LEARNING_DUE,
     NEW_IN_DECK,
     REVIEW_DUE,
-    REVIEW_DUE_IN_DECKS,
     CardRow,
     driver_connection,
     first_due,
@@ -116,7 +115,7 @@ class NextCard:
     card: CardToShow | None
     counts: QueueCounts
     next_due_at: datetime | None  # only when card is None; None: nothing scheduled at all
-    has_cards: bool = True  # False: the selection holds no live card at all (suspended count)
+    has_cards: bool = True  # False: the selection holds no live card, not even a suspended one
 
 
 @dataclass(frozen=True)
@@ -161,12 +160,9 @@ def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> str |
         return card_id
     review_decks = [d for d in plan.deck_ids if plan.review_quota.get(d, 0) > 0]
     if review_decks:
-        params: tuple[str, ...] = (db_time(plan.day.end), at)
-        if len(review_decks) == len(plan.tree.decks):
-            card_id = first_id(run(conn, REVIEW_DUE, params))
-        else:
-            params += tuple(review_decks)
-            card_id = first_id(run(conn, REVIEW_DUE_IN_DECKS, params, decks=len(review_decks)))
+        every = len(review_decks) == len(plan.tree.decks)
+        params = (db_time(plan.day.end), at)
+        card_id = first_id(REVIEW_DUE.run(conn, params, None if every else review_decks))
         if card_id:
             return card_id
     for deck_id in plan.deck_ids:

@@ -101,19 +101,12 @@ LEARNING_DUE = scoped(
     "{scope} ORDER BY due LIMIT 1",
     (AT, AT),
 )
-# Review cards due before the study day ends (then the time now and the deck ids).
-REVIEW_DUE = statement(
+# Review cards due before the study day ends (then the time now), oldest due first.
+REVIEW_DUE = scoped(
     "review_review_due",
-    f"SELECT id FROM cards WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED} "
-    "ORDER BY due LIMIT 1",
-    example=(AT, AT),
-)
-REVIEW_DUE_IN_DECKS = statement(
-    "review_review_due_in_decks",
-    f"SELECT id FROM cards WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED} "
-    "AND deck_id IN ({decks}) ORDER BY due LIMIT 1",
-    example=(AT, AT, "d1", "d2"),
-    lists={"decks": 2},
+    f"SELECT id FROM cards WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED}"
+    "{scope} ORDER BY due LIMIT 1",
+    (AT, AT),
 )
 NEW_IN_DECK = statement(
     "review_new_in_deck",
