@@ -343,3 +343,31 @@ def test_the_review_goes_on_after_a_backup_is_restored_under_it(
     qtbot.keyClick(pane, Qt.Key.Key_Space)
     answer_with_key(qtbot, view, Qt.Key.Key_3)
     assert reviews_of(opened, first.id) == (1, 0)
+
+
+def test_closing_the_profile_backs_up_every_answer_and_folds_the_log_in(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    """As the window closes: the runner stops, then the profile closes. Every answer was
+    committed by its own task, so the closing backup has it; the loop lets go of its
+    connection with the database, so the log is folded into the file."""
+    import sqlite3
+    from contextlib import closing as closing_connection
+
+    view = show_review(qtbot, gui, opened)
+    pane = view.pane
+    first = pane.card
+    assert first is not None
+    qtbot.keyClick(pane, Qt.Key.Key_Space)
+    answer_with_key(qtbot, view, Qt.Key.Key_3)
+    gui.runner.shutdown(timeout=10)
+    closing = opened.close()
+    assert closing is not None and closing.reason == "on-close"
+    wal = opened.profile.db_file.with_name(opened.profile.db_file.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    for path in (closing.path, opened.profile.db_file):
+        with closing_connection(sqlite3.connect(path)) as conn:
+            logged = conn.execute(
+                "SELECT count(*) FROM card_reviews WHERE card_id = ?", (first.id,)
+            ).fetchone()
+        assert logged == (1,)
