@@ -8,7 +8,8 @@ would get by selecting it.
 
 Speed: counts come from the indexes on the generated `queue` column, each deck's capped at what
 its limit leaves (`LIMIT` per deck), so 100,000 new cards cost no more than 20. The counting
-itself lives in `queue_tally`, which the review loop also keeps up to date in memory.
+itself lives in `queue_tally` (read by `tally_sql.load_tally`), which the review loop also keeps
+up to date in memory.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.core.flashcards.decks import DeckInfo, load_tree
-from app.core.flashcards.queue_tally import QueueCounts, QueuePlan, QueueTally, load_tally
+from app.core.flashcards.queue_tally import QueueCounts, QueuePlan, QueueTally
 from app.core.flashcards.review_sql import driver_connection
+from app.core.flashcards.tally_sql import load_tally
 from app.db.database import ProfileDatabase
 
 __all__ = [

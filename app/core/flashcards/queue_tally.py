@@ -1,6 +1,6 @@
 """Today's raw counts per deck, kept exact in memory while the learner answers.
 
-`load_tally` reads them in a few indexed queries (see `queue`); `QueueTally.answered` then
+`tally_sql.load_tally` reads them in a few indexed queries; `QueueTally.answered` then
 applies one answer without touching the database, so the review loop recomputes its counts and
 each deck's share of the daily limits (`QueueTally.plan`) in microseconds instead of
 milliseconds. The two give the same numbers (tested against a fresh `load_tally` after every
@@ -18,28 +18,12 @@ shrink while the learner answers; should one ever grow past a saturated count, t
 
 from __future__ import annotations
 
-import sqlite3
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
 from app.core.flashcards.decks import DeckTree
-from app.core.flashcards.review_sql import run, run_text
 from app.core.flashcards.study_day import StudyDay
-from app.core.flashcards.tally_sql import (
-    ANSWERED,
-    BURIED_NOW,
-    CAPPED_DUE,
-    CAPPED_DUE_PART,
-    CAPPED_NEW,
-    CAPPED_NEW_PART,
-    DECKS_PER_STATEMENT,
-    LEARNING,
-    UNDONE,
-    many_decks,
-)
 from app.db.models.flashcards import (
     QUEUE_LEARNING,
     QUEUE_NEW,
@@ -47,7 +31,6 @@ from app.db.models.flashcards import (
     STATE_NEW,
     STATE_REVIEW,
 )
-from app.db.types import db_time
 
 
 @dataclass(frozen=True)
@@ -77,7 +60,7 @@ class QueuePlan:
 
 
 @dataclass
-class _Capped:
+class Capped:
     """min(cap, cards available) per deck, and whether the cards reach the cap (then `value`
     is only known to be at most the cards available)."""
 
@@ -104,8 +87,8 @@ class QueueTally:
     tree: DeckTree
     day: StudyDay
     deck_ids: tuple[str, ...]
-    new: _Capped
-    review: _Capped
+    new: Capped
+    review: Capped
     learning: dict[str, int]
     new_done: dict[str, int]  # per deck answered in (own, not subtree)
     review_done: dict[str, int]
@@ -199,7 +182,7 @@ class QueueTally:
             own = queue_before == QUEUE_REVIEW and due_today and not stays
             self._lower_caps(deck_id, self.review, False, own=own)
 
-    def _lower_caps(self, deck_id: str, capped: _Capped, new: bool, *, own: bool) -> None:
+    def _lower_caps(self, deck_id: str, capped: Capped, new: bool, *, own: bool) -> None:
         """One more card of this kind done in the deck: it and each deck above it have one
         less left of their limit (never below 0)."""
         left = self.remaining(new)
@@ -218,7 +201,7 @@ def _gather(
     tree: DeckTree,
     deck_id: str,
     budget: int,
-    available: _Capped,
+    available: Capped,
     remaining: dict[str, int],
     quota: dict[str, int],
     short: set[str],
@@ -234,159 +217,3 @@ def _gather(
             break
         taken += _gather(tree, child.id, own_budget - taken, available, remaining, quota, short)
     return taken
-
-
-# --- reading it ---------------------------------------------------------------------------------
-
-
-def _done_today(conn: sqlite3.Connection, day: StudyDay) -> tuple[dict[str, int], dict[str, int]]:
-    """New cards introduced and review cards answered today, per deck answered in.
-
-    Counted from the index alone, then the (rare) undone ones taken off.
-    """
-    bounds = (db_time(day.start), db_time(day.end), STATE_NEW, STATE_REVIEW)
-    new: dict[str, int] = defaultdict(int)
-    review: dict[str, int] = defaultdict(int)
-    for declared, sign in ((ANSWERED, 1), (UNDONE, -1)):
-        for row in run(conn, declared, bounds):
-            counts = new if row["state_before"] == STATE_NEW else review
-            counts[row["deck_id"]] += sign * row["answers"]
-    return dict(new), dict(review)
-
-
-@dataclass(frozen=True)
-class _Buried:
-    """Cards buried now, per deck and queue (few: they are subtracted instead of filtered, so
-    the count queries never leave the index)."""
-
-    new: dict[str, int]
-    learning: dict[str, int]
-    review: dict[str, int]
-
-
-def _buried(conn: sqlite3.Connection, day: StudyDay, now: str) -> _Buried:
-    found = _Buried(defaultdict(int), defaultdict(int), defaultdict(int))
-    end = db_time(day.end)
-    for row in run(conn, BURIED_NOW, (now,)):
-        deck_id, queue, due = row["deck_id"], row["queue"], row["due"]
-        if queue == QUEUE_NEW:
-            found.new[deck_id] += 1
-        elif due is not None and due < end:
-            (found.learning if queue == QUEUE_LEARNING else found.review)[deck_id] += 1
-    return found
-
-
-def _capped_counts(
-    conn: sqlite3.Connection,
-    queue: int,
-    caps: dict[str, int],
-    buried: dict[str, int],
-    due_before: str | None,
-) -> _Capped:
-    """min(cap, available cards) per deck, many decks per statement. Each count stops at cap +
-    the deck's buried cards, which are then taken off. A deck with no cap left is saturated
-    at 0."""
-    found = _Capped()
-    decks = []
-    for deck_id, cap in caps.items():
-        if cap > 0:
-            decks.append((deck_id, cap))
-        else:
-            found.value[deck_id], found.saturated[deck_id] = 0, True
-    part = CAPPED_DUE_PART if due_before is not None else CAPPED_NEW_PART
-    dated = (due_before,) if due_before is not None else ()
-    for start in range(0, len(decks), DECKS_PER_STATEMENT):
-        batch = decks[start : start + DECKS_PER_STATEMENT]
-        params: list[object] = []
-        for deck_id, cap in batch:
-            params += [deck_id, queue, deck_id, *dated, cap + buried.get(deck_id, 0)]
-        for row in run_text(conn, many_decks(part, len(batch)), params):
-            deck_id, count = row["deck_id"], row["found"]
-            cap = caps[deck_id]
-            found.value[deck_id] = min(cap, max(0, count - buried.get(deck_id, 0)))
-            found.saturated[deck_id] = count >= cap + buried.get(deck_id, 0)
-    return found
-
-
-def _learning_counts(
-    conn: sqlite3.Connection, day: StudyDay, buried: dict[str, int]
-) -> dict[str, int]:
-    return {
-        row["deck_id"]: max(0, row["cards"] - buried.get(row["deck_id"], 0))
-        for row in run(conn, LEARNING, (db_time(day.end),))
-    }
-
-
-def _shared_counts(
-    conn: sqlite3.Connection,
-    tree: DeckTree,
-    tops: Sequence[str],
-    deck_ids: Sequence[str],
-    queue: int,
-    remaining: dict[str, int],
-    buried: dict[str, int],
-    due_before: str | None,
-) -> _Capped:
-    """Like `_capped_counts`, but each deck's count stops at its share of the selection's
-    limits: the decks are visited in the order `_gather` shares them out, and a deck the
-    limits above it leave nothing for is not read at all (saturated at 0)."""
-    found = _Capped({d: 0 for d in deck_ids}, {d: True for d in deck_ids})
-    declared = CAPPED_DUE if due_before is not None else CAPPED_NEW
-    dated = (due_before,) if due_before is not None else ()
-
-    def visit(deck_id: str, budget: int) -> int:
-        share = min(budget, remaining.get(deck_id, 0))
-        if share <= 0:
-            return 0
-        hidden = buried.get(deck_id, 0)
-        row = run(conn, declared, (queue, deck_id, *dated, share + hidden)).fetchone()
-        count = int(row["found"])
-        taken = found.value[deck_id] = min(share, max(0, count - hidden))
-        found.saturated[deck_id] = count >= share + hidden
-        for child in tree.children(deck_id):
-            if taken >= share:
-                break
-            taken += visit(child.id, share - taken)
-        return taken
-
-    for top in tops:
-        visit(top, 10**9)
-    return found
-
-
-def load_tally(
-    conn: sqlite3.Connection,
-    tree: DeckTree,
-    deck_id: str | None,
-    now: datetime,
-    *,
-    every_deck: bool = False,
-) -> QueueTally:
-    """Today's counts for the selected deck and its subdecks (None: all decks), read from the
-    database. Counts stop at each deck's share of the selection's limits, which is all that
-    `plan(deck_id)` needs; `every_deck` counts each deck up to its own limit instead, so that
-    `gather` gives every deck's counts as if it were selected (the deck list)."""
-    day = StudyDay.of(now)
-    deck_ids = tree.subtree_ids(deck_id)
-    new_done, review_done = _done_today(conn, day)
-    tally = QueueTally(tree, day, tuple(deck_ids), _Capped(), _Capped(), {}, new_done, review_done)
-    new_left = tally.remaining(True)
-    review_left = tally.remaining(False)
-    buried = _buried(conn, day, db_time(now))
-    end = db_time(day.end)
-    if every_deck:
-        wanted = set(deck_ids)
-        new_caps = {d.id: new_left[d.id] for d in tree.decks if d.id in wanted}
-        review_caps = {d.id: review_left[d.id] for d in tree.decks if d.id in wanted}
-        tally.new = _capped_counts(conn, QUEUE_NEW, new_caps, buried.new, None)
-        tally.review = _capped_counts(conn, QUEUE_REVIEW, review_caps, buried.review, end)
-    else:
-        tops = [deck_id] if deck_id is not None else [d.id for d in tree.children(None)]
-        tally.new = _shared_counts(
-            conn, tree, tops, deck_ids, QUEUE_NEW, new_left, buried.new, None
-        )
-        tally.review = _shared_counts(
-            conn, tree, tops, deck_ids, QUEUE_REVIEW, review_left, buried.review, end
-        )
-    tally.learning = _learning_counts(conn, day, buried.learning)
-    return tally

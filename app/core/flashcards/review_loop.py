@@ -34,7 +34,7 @@ from app.core.changes import Change
 from app.core.flashcards import card_actions
 from app.core.flashcards.cards import CardChange, CardUndo
 from app.core.flashcards.decks import read_tree
-from app.core.flashcards.queue_tally import QueuePlan, QueueTally, load_tally
+from app.core.flashcards.queue_tally import QueuePlan, QueueTally
 from app.core.flashcards.review import (
     REVIEW_CHANGES,
     AnswerResult,
@@ -49,6 +49,7 @@ from app.core.flashcards.review import (
 )
 from app.core.flashcards.review_sql import DATA_VERSION, CardRow, read_card, run
 from app.core.flashcards.scheduling import Rating, Schedule, format_interval, is_learning
+from app.core.flashcards.tally_sql import load_tally
 from app.db.database import ProfileDatabase
 from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, STATE_NEW
 from app.errors import UserError
