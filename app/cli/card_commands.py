@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from app.cli.common import CommandTable, ask_password, default_profile
+from app.cli.common import CommandTable, opened_profile
 from app.paths import DataLocations
-
-if TYPE_CHECKING:  # the flashcard and database modules load only when a command runs
-    from app.core.opening import OpenProfile
 
 
 def register(table: CommandTable) -> None:
@@ -48,25 +42,12 @@ def register(table: CommandTable) -> None:
     optimise.add_argument("--json", action="store_true", help="print the outcome as JSON")
 
 
-@contextmanager
-def _opened(args: argparse.Namespace, locations: DataLocations) -> Iterator[OpenProfile]:
-    from app.core.opening import open_profile
-
-    profile = default_profile(args, locations)
-    password = ask_password(f"Password of {profile.name!r}: ") if profile.locked else None
-    opened = open_profile(locations, profile, password=password)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 def import_csv(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.card_file_actions import import_csv_file
     from app.importers.cards_csv import read_cards_csv
 
     parsed = read_cards_csv(args.path, args.encoding)  # refused before a profile opens
-    with _opened(args, locations) as opened:
+    with opened_profile(args, locations) as opened:
         imported = import_csv_file(opened.database, parsed, args.deck)
     print(imported.text)
     return 0
@@ -77,7 +58,7 @@ def import_apkg(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.card_file_actions import import_apkg_file
 
     parsed = read_apkg(args.path, args.deck)  # a bad package is refused before a profile opens
-    with _opened(args, locations) as opened:
+    with opened_profile(args, locations) as opened:
         imported = import_apkg_file(opened.database, opened.profile.media_dir, parsed)
     if args.json:
         print(json.dumps(imported.report.as_json(), indent=2, ensure_ascii=False))
@@ -89,7 +70,7 @@ def import_apkg(args: argparse.Namespace, locations: DataLocations) -> int:
 def export_csv(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.card_file_actions import export_csv_file, exported_text
 
-    with _opened(args, locations) as opened:
+    with opened_profile(args, locations) as opened:
         report = export_csv_file(opened.database, args.deck, args.path)
     print(exported_text(report, args.deck))
     return 0
@@ -98,7 +79,7 @@ def export_csv(args: argparse.Namespace, locations: DataLocations) -> int:
 def export_markdown(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.card_file_actions import export_markdown_folder, exported_text
 
-    with _opened(args, locations) as opened:
+    with opened_profile(args, locations) as opened:
         media = opened.profile.media_dir
         report = export_markdown_folder(opened.database, args.deck, args.folder, media)
     print(exported_text(report, args.deck))
@@ -110,7 +91,7 @@ def optimise_deck(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.core.flashcards.optimise import optimise_deck as fit
     from app.core.flashcards.reads import find_deck
 
-    with _opened(args, locations) as opened:
+    with opened_profile(args, locations) as opened:
         deck_id = find_deck(opened.database, args.deck).id
         result = fit(opened.database, deck_id)
         saved = bool(args.save and result.improves)

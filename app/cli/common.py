@@ -1,4 +1,10 @@
-"""What the command modules share: the command table, profile choice, passwords, confirmation."""
+"""What the command modules share: the command table, profile choice, passwords, confirmation,
+and `opened_profile`, the one way a command opens a profile.
+
+A command that reads or changes a locked profile asks for its password (`password_for`: from the
+terminal, else $STUDYDESK_PASSWORD) and hands it to the core function, whose one check
+(`app.core.profiles.unlock`) refuses a missing or wrong one before anything is read or written.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,15 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from app.errors import UserError
+from app.errors import UserError, WrongPassword
 from app.paths import DataLocations
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the profile and database modules load only when a command runs
+    from app.core.opening import OpenProfile
     from app.core.profiles import Profile
 
 PASSWORD_ENV = "STUDYDESK_PASSWORD"
@@ -60,6 +68,44 @@ def ask_password(prompt: str, *, confirm: bool = False) -> str:
     if not line:
         raise UserError(f"A password is needed: type it, or set {PASSWORD_ENV}.")
     return line.rstrip("\n")
+
+
+def password_for(profile: Profile) -> str | None:
+    """The password of a locked profile as typed (None for a profile without one); the core
+    function it is handed to checks it."""
+    if not profile.locked:
+        return None
+    try:
+        return ask_password(f"Password of {profile.name!r}: ")
+    except UserError:  # nothing typed and nothing in the environment
+        raise WrongPassword(
+            f"The profile {profile.name!r} is locked: type its password, or set {PASSWORD_ENV}."
+        ) from None
+
+
+@contextmanager
+def opened_profile(args: argparse.Namespace, locations: DataLocations) -> Iterator[OpenProfile]:
+    """The profile a command works on (--profile, else the only or first one), opened as the
+    window opens it (its password asked if it is locked, its lock held, its file upgraded) and
+    closed after, backed up if the command changed it. A profile made by this command starts
+    without the sample content."""
+    from app.core.opening import open_profile
+
+    profile = default_profile(args, locations)
+    opened = open_profile(locations, profile, password=password_for(profile), samples=False)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def unlocked_profile(args: argparse.Namespace, locations: DataLocations) -> Profile:
+    """`default_profile`, its password checked if it is locked (for an import that opens the
+    profiles it writes itself)."""
+    from app.core.profiles import unlock
+
+    profile = default_profile(args, locations)
+    return unlock(profile, password_for(profile))
 
 
 def confirm(question: str, expected: str, yes: bool) -> None:

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from app.cli.common import CommandTable, ask_password, default_profile
+from app.cli.common import CommandTable, opened_profile
 from app.paths import DataLocations
-
-if TYPE_CHECKING:  # the database modules load only when a command runs
-    from app.core.profiles import Profile
-    from app.db.database import ProfileDatabase
 
 
 def register(table: CommandTable) -> None:
@@ -29,25 +22,13 @@ def register(table: CommandTable) -> None:
     course_out.add_argument("--force", action="store_true", help="replace an existing file")
 
 
-@contextmanager
-def _opened(profile: Profile) -> Iterator[ProfileDatabase]:
-    from app.core.opening import open_locked
-    from app.core.profiles import unlock
-
-    if profile.locked:
-        unlock(profile, ask_password(f"Password of {profile.name!r}: "))
-    with open_locked(profile) as database:
-        yield database
-
-
 def import_course(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.course_pack import load_pack
     from app.importers.course_pack_actions import import_course_file, imported_text
 
     pack = load_pack(args.path)  # refuse a bad pack before touching (or creating) any profile
-    profile = default_profile(args, locations)
-    with _opened(profile) as database:
-        result = import_course_file(database, pack, profile.media_dir)
+    with opened_profile(args, locations) as opened:
+        result = import_course_file(opened.database, pack, opened.profile.media_dir)
     if args.json:
         print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -58,10 +39,9 @@ def import_course(args: argparse.Namespace, locations: DataLocations) -> int:
 def export_course(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.course_pack_actions import export_course_file, exported_text
 
-    profile = default_profile(args, locations)
-    with _opened(profile) as database:
+    with opened_profile(args, locations) as opened:
         done = export_course_file(
-            database, args.name, args.path, profile.media_dir, overwrite=args.force
+            opened.database, args.name, args.path, opened.profile.media_dir, overwrite=args.force
         )
     print(exported_text(done))
     return 0

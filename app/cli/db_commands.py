@@ -6,8 +6,7 @@ import argparse
 import json
 import sys
 
-from app.cli.common import CommandTable, ask_password, chosen_profile, confirm
-from app.errors import UserError
+from app.cli.common import CommandTable, chosen_profile, confirm, password_for
 from app.paths import DataLocations
 
 
@@ -22,12 +21,10 @@ def register(table: CommandTable) -> None:
 
 
 def db_check(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.db.check import check_database
+    from app.core.opening import check_profile
 
     profile = chosen_profile(args, locations)
-    if not profile.db_file.exists():
-        raise UserError(f"The profile {profile.name!r} has no data file yet ({profile.db_file}).")
-    report = check_database(profile.db_file)
+    report = check_profile(profile, password=password_for(profile))
     if args.json:
         print(json.dumps(report.as_json(), indent=2))
     else:
@@ -48,7 +45,8 @@ def db_check(args: argparse.Namespace, locations: DataLocations) -> int:
 def db_backup(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.core.restoring import back_up_profile
 
-    info = back_up_profile(chosen_profile(args, locations))
+    profile = chosen_profile(args, locations)
+    info = back_up_profile(profile, password=password_for(profile))
     print(f"Backed up to {info.path} ({info.size:,} bytes, verified).")
     return 0
 
@@ -58,11 +56,11 @@ def db_restore(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.core.restoring import find_backup, restore_profile
 
     profile = chosen_profile(args, locations)
-    if profile.locked:
-        unlock(profile, ask_password(f"Password of {profile.name!r}: "))
+    password = password_for(profile)
+    unlock(profile, password)  # before the backup is looked at or confirmation asked
     backup = find_backup(profile, args.file)
     confirm(f"Replace the data of {profile.name!r} with {backup.name}?", profile.name, args.yes)
-    restored = restore_profile(profile, backup)
+    restored = restore_profile(profile, backup, password=password)
     print(f"Restored {backup.name}. The data from before is saved in {restored.safety.path}.")
     return 0
 
@@ -71,7 +69,7 @@ def db_upgrade(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.core.opening import upgrade_profile
 
     profile = chosen_profile(args, locations)
-    done = upgrade_profile(profile)
+    done = upgrade_profile(profile, password=password_for(profile))
     if done is None:
         print(f"{profile.name!r} is already up to date.")
     else:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.cli.common import CommandTable, default_profile
+from app.cli.common import CommandTable, unlocked_profile
 from app.paths import DataLocations
 
 
@@ -34,7 +34,7 @@ def import_legacy_files(args: argparse.Namespace, locations: DataLocations) -> i
     report = import_legacy_files(
         locations,
         list(args.paths),
-        default_profile=default_profile(args, locations),
+        default_profile=unlocked_profile(args, locations),
         dry_run=args.dry_run,
         questions_only=args.action == "questions",
     ).report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from app.cli.common import CommandTable, ask_password, confirm
+from app.cli.common import CommandTable, ask_password, confirm, password_for
 from app.errors import UserError
 from app.paths import DataLocations
 
@@ -57,10 +57,12 @@ def profile_create(args: argparse.Namespace, locations: DataLocations) -> int:
 
 
 def profile_rename(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.profiles import rename_profile
+    from app.core.profile_changes import rename
+    from app.core.profiles import find_profile
 
-    profile = rename_profile(locations, args.old, args.new)
-    print(f"Renamed to {profile.name!r}.")
+    profile = find_profile(locations, args.old)
+    renamed = rename(locations, profile, args.new, password=password_for(profile))
+    print(f"Renamed to {renamed.name!r}.")
     return 0
 
 
@@ -69,7 +71,7 @@ def profile_delete(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.core.profiles import find_profile
 
     profile = find_profile(locations, args.name)
-    password = ask_password(f"Password of {profile.name!r}: ") if profile.locked else None
+    password = password_for(profile)
     confirm(f"Move the profile {profile.name!r} to the trash folder?", profile.name, args.yes)
     target = trash_profile(locations, profile, password=password)
     print(f"Moved {profile.name!r} to {target}. Nothing was erased; move it back to restore it.")

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import GROUP_HELP, CommandTable, ask_password, default_profile
+from app.cli.common import GROUP_HELP, CommandTable, opened_profile
 from app.paths import DataLocations
 
 if TYPE_CHECKING:  # the database modules load only when a command runs
@@ -47,14 +47,8 @@ def register(table: CommandTable) -> None:
 def _opened(
     args: argparse.Namespace, locations: DataLocations
 ) -> Iterator[tuple[Profile, ProfileDatabase]]:
-    from app.core.opening import open_locked
-    from app.core.profiles import unlock
-
-    profile = default_profile(args, locations)
-    if profile.locked:
-        unlock(profile, ask_password(f"Password of {profile.name!r}: "))
-    with open_locked(profile) as database:
-        yield profile, database
+    with opened_profile(args, locations) as opened:
+        yield opened.profile, opened.database
 
 
 def add_videos(args: argparse.Namespace, locations: DataLocations) -> int:

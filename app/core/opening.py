@@ -10,14 +10,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from app.core.profile_lock import ProfileLock
 from app.core.profiles import Profile, create_profile, list_profiles, mark_opened, unlock
 from app.db.backup import BackupInfo
 from app.db.database import ProfileDatabase
 from app.db.migrate import UpgradeResult
-from app.errors import ProfileFileRefused, UserError, WrongPassword
+from app.errors import ProfileFileRefused, UserError
 from app.paths import DataLocations
+
+if TYPE_CHECKING:  # `db check` only
+    from app.db.check import CheckReport
 
 AUTO_BACKUP_EVERY = timedelta(minutes=30)
 
@@ -72,17 +76,20 @@ def ensure_first_profile(locations: DataLocations) -> Profile | None:
 
 
 def open_profile(
-    locations: DataLocations, profile: Profile, *, password: str | None = None
+    locations: DataLocations,
+    profile: Profile,
+    *,
+    password: str | None = None,
+    samples: bool = True,
 ) -> OpenProfile:
-    """Unlock, lock, open and upgrade a profile.
+    """Unlock, lock, open and upgrade a profile: how the window and every command open one.
 
-    Raises WrongPassword, ProfileInUse or ProfileFileRefused; on any of them nothing was changed
-    and no lock is left held.
+    A profile opened for the first time gets the sample content (`samples`; a command passes
+    False, so what it brings in is all a new profile holds). Raises WrongPassword (a locked
+    profile without its password, or a wrong one), ProfileInUse or ProfileFileRefused; on any
+    of them nothing was changed and no lock is left held.
     """
-    if profile.locked:
-        if password is None:
-            raise WrongPassword(f"The profile {profile.name!r} is locked; enter its password.")
-        profile = unlock(profile, password)
+    profile = unlock(profile, password)
     lock = ProfileLock(profile).acquire()
     try:
         fresh = not profile.db_file.exists()
@@ -94,12 +101,13 @@ def open_profile(
             )
         database = ProfileDatabase.open(profile.db_file, profile.backups_dir, create=fresh)
         opened = OpenProfile(mark_opened(profile), database, lock)
-        if fresh:
+        if fresh and samples:
             from app.core.samples import load_sample_content
 
             with database.write_session() as session:
                 load_sample_content(session)
-            database.mark_clean()
+        if fresh:
+            database.mark_clean()  # nothing of the learner's to back up yet
         return opened
     except BaseException:
         lock.release()
@@ -108,9 +116,10 @@ def open_profile(
 
 @contextmanager
 def open_locked(profile: Profile) -> Iterator[ProfileDatabase]:
-    """A profile's database for one piece of work (an import, a CLI command), holding the
-    profile's lock; made the usual way if the profile has no file yet. No password asked and
-    no closing backup: for those, `open_profile`."""
+    """A profile's database for one piece of an import's work, holding the profile's lock; made
+    the usual way if the profile has no file yet. No password is checked here: the caller
+    checked it (`unlock`), or writes the older app's own data into the profile made for its
+    learner. Commands and the window open profiles with `open_profile`."""
     with ProfileLock(profile):
         database = ProfileDatabase.open(
             profile.db_file, profile.backups_dir, create=not profile.db_file.exists()
@@ -121,13 +130,27 @@ def open_locked(profile: Profile) -> Iterator[ProfileDatabase]:
             database.close()
 
 
-def upgrade_profile(profile: Profile) -> UpgradeResult | None:
+def upgrade_profile(profile: Profile, *, password: str | None = None) -> UpgradeResult | None:
     """Bring a profile's file to this version's schema now (backed up first), holding its
-    lock; None when it was up to date. Raises UserError when there is no file yet, ProfileInUse,
-    ProfileFileRefused (a damaged or newer file is left untouched)."""
+    lock; None when it was up to date. Raises WrongPassword (a locked profile needs its
+    password), UserError when there is no file yet, ProfileInUse, ProfileFileRefused (a damaged
+    or newer file is left untouched)."""
+    unlock(profile, password)
     if not profile.db_file.exists():
         raise UserError(f"The profile {profile.name!r} has no data file yet ({profile.db_file}).")
     with ProfileLock(profile):
         database = ProfileDatabase.open(profile.db_file, profile.backups_dir)
         database.close()
     return database.last_upgrade
+
+
+def check_profile(profile: Profile, *, password: str | None = None) -> CheckReport:
+    """`studydesk db check`: what SQLite finds in the profile's file, read-only (no lock taken,
+    nothing written). Raises WrongPassword (a locked profile needs its password), UserError when
+    there is no file yet, ProfileFileRefused for a file that is not a profile."""
+    from app.db.check import check_database
+
+    unlock(profile, password)
+    if not profile.db_file.exists():
+        raise UserError(f"The profile {profile.name!r} has no data file yet ({profile.db_file}).")
+    return check_database(profile.db_file)

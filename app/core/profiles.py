@@ -194,10 +194,15 @@ def set_password(profile: Profile, password: str | None) -> Profile:
     return changed
 
 
-def unlock(profile: Profile, password: str) -> Profile:
-    """Check the password of a locked profile; a bcrypt hash is upgraded to Argon2id on success."""
+def unlock(profile: Profile, password: str | None) -> Profile:
+    """The one password check, made by every door that reads or changes a profile (opening it,
+    a command, a backup, a check, a rename, a delete): a profile without a password passes; a
+    locked one needs its own password. Raises WrongPassword (None: it is locked; else: that is
+    not its password). A bcrypt hash is upgraded to Argon2id on success."""
     if profile.password_hash is None:
         return profile
+    if password is None:
+        raise WrongPassword(f"The profile {profile.name!r} is locked; its password is needed.")
     if not verify_password(profile.password_hash, password):
         raise WrongPassword(f"That is not the password of the profile {profile.name!r}.")
     if needs_rehash(profile.password_hash):

@@ -15,11 +15,11 @@ from pathlib import Path
 from app.core.changes import Change
 from app.core.opening import OpenProfile
 from app.core.profile_lock import ProfileLock
-from app.core.profiles import Profile
+from app.core.profiles import Profile, unlock
 from app.db.backup import BackupInfo, backup_file, list_backups, restore_backup, rotate_backups
 from app.db.database import ProfileDatabase
-from app.db.inspect import inspect_profile_file
-from app.errors import UserError
+from app.db.inspect import REPAIR_HINT, RESTORE_HINT, inspect_profile_file
+from app.errors import ProfileFileRefused, UserError
 
 __all__ = [
     "BackupInfo",
@@ -63,28 +63,52 @@ def profile_backups(profile: Profile) -> list[BackupInfo]:
 
 def find_backup(profile: Profile, name: str) -> Path:
     """The backup file `name`: a path, or the name of a file in the profile's backups folder.
-    Raises UserError when there is no such file."""
+    Raises UserError when there is no such file, or it is not a Study Desk backup (saying where
+    the profile's backups are)."""
     backup = Path(name)
     if not backup.exists() and (profile.backups_dir / name).exists():
         backup = profile.backups_dir / name
     if not backup.is_file():
-        raise UserError(f"There is no backup file {name!r}.")
+        raise UserError(f"There is no backup file {name!r}. {_where_backups_are(profile)}")
+    try:
+        inspect_profile_file(backup)
+    except ProfileFileRefused as refused:
+        raise UserError(
+            f"{_as_backup(str(refused))} Nothing was restored; {profile.name!r} is as it was. "
+            f"{_where_backups_are(profile)}"
+        ) from None
     return backup
 
 
-def restore_profile(profile: Profile, backup: Path) -> RestoreResult:
-    """Replace the data of a profile that is not open here with `backup`'s (its password, if
-    any, must have been checked). Raises ProfileInUse while it is open elsewhere, UserError for
-    a damaged or newer backup; the profile is then as it was."""
+def _as_backup(refusal: str) -> str:
+    """The file check's refusal, said of a backup: without its advice to restore one."""
+    for hint in (RESTORE_HINT, REPAIR_HINT):
+        refusal = refusal.replace(hint, "")
+    refusal = refusal.replace("The profile file ", "The file ")
+    return refusal.replace("not a Study Desk profile", "not a Study Desk backup").strip()
+
+
+def _where_backups_are(profile: Profile) -> str:
+    return f"The backups of {profile.name!r} are in {profile.backups_dir}."
+
+
+def restore_profile(
+    profile: Profile, backup: Path, *, password: str | None = None
+) -> RestoreResult:
+    """Replace the data of a profile that is not open here with `backup`'s. Raises
+    WrongPassword (a locked profile needs its password), ProfileInUse while it is open
+    elsewhere, UserError for a damaged or newer backup; the profile is then as it was."""
+    unlock(profile, password)
     with ProfileLock(profile):
         safety = restore_backup(profile.db_file, backup, profile.backups_dir)
     return RestoreResult(backup, safety)
 
 
-def back_up_profile(profile: Profile) -> BackupInfo:
+def back_up_profile(profile: Profile, *, password: str | None = None) -> BackupInfo:
     """A verified backup of a profile's file as committed now, then rotation of the older ones.
-    Raises UserError for a damaged file or one written by a newer Study Desk (a backup of it
-    must never push good backups out)."""
+    Raises WrongPassword (a locked profile needs its password), UserError for a damaged file or
+    one written by a newer Study Desk (a backup of it must never push good backups out)."""
+    unlock(profile, password)
     inspect_profile_file(profile.db_file)
     info = backup_file(profile.db_file, profile.backups_dir, "manual")
     rotate_backups(profile.backups_dir)

@@ -252,13 +252,17 @@ def _read_json(source: _Source, name: str, label: str) -> Any:
             label, [f"{COURSE_FILE}: not UTF-8 text (byte {error.start})"]
         ) from None
     except json.JSONDecodeError as error:
-        raise CoursePackRefused(
-            label,
-            [
-                f"{COURSE_FILE}: not valid JSON (line {error.lineno}, column {error.colno}: "
-                f"{error.msg})"
-            ],
-        ) from None
+        # Said of the file the learner chose (a bare course.json is the pack itself), in words.
+        where = "the file" if isinstance(source, _SingleFileSource) else f"its {COURSE_FILE}"
+        cut = error.pos >= len(error.doc.rstrip()) - 1 or error.msg.startswith("Unterminated")
+        why = (
+            f"{where} ends too early (at line {error.lineno}), as if it was cut short while "
+            "being copied or downloaded; get a complete copy"
+            if cut
+            else f"{where} is damaged at line {error.lineno}, column {error.colno} and cannot "
+            "be read"
+        )
+        raise CoursePackRefused(label, [why]) from None
 
 
 def _check_media(source: _Source, root: str, names: list[str], label: str) -> dict[str, PackMedia]:

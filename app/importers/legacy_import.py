@@ -178,6 +178,10 @@ def _import(
         except UserError as error:
             unreadable.append((str(path), str(error)))
             continue
+        if source.data is None:  # 0 bytes, or only blank space: not a file to import at all
+            what = "empty (0 bytes)" if source.size == 0 else "empty (only blank space)"
+            unreadable.append((str(path), f"{path} is {what}; there is nothing in it to import."))
+            continue
         if _holds_nothing(source.data):  # written nowhere, not even in the ledger
             empty.append((str(path), f"{path} holds no documents; there was nothing to import."))
             continue

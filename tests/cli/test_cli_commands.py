@@ -208,3 +208,170 @@ def test_exit_codes_from_a_real_process(tmp_path):
     missing = studydesk("--profile", "Nobody", "db", "check")
     assert missing.returncode == 1
     assert "no profile called 'Nobody'" in missing.stderr
+
+
+PASSWORD = "s3cret"
+SAMPLE_COURSE = ROOT / "resources" / "sample" / "courses" / "spaced-repetition"
+
+# Every command that reads or changes a profile; "{...}" stands for a file made by the test.
+EVERY_DOOR = [
+    ("profile", "rename", "Ana", "Anna"),
+    ("profile", "delete", "Ana", "--yes"),
+    ("db", "check"),
+    ("db", "backup"),
+    ("db", "upgrade"),
+    ("db", "restore", "{backup}", "--yes"),
+    ("import", "csv", "{csv}", "--deck", "Spanish"),
+    ("export", "csv", "--deck", "Getting started", "{out}"),
+    ("import", "course", str(SAMPLE_COURSE)),
+    ("export", "course", "How to study with spaced repetition", "{out}"),
+    ("deck", "optimise", "--deck", "Getting started"),
+    ("import", "questions", "{notes}"),
+    ("videos", "list"),
+]
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file of every profile (and the trash), by path: what a command may not change."""
+    return {
+        str(path.relative_to(root)): digest(path)
+        for folder in (root / "profiles", root / "trash")
+        if folder.exists()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != ".studydesk.lock"
+    }
+
+
+@pytest.fixture
+def locked_ana(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data dir holding one profile, Ana, locked with PASSWORD, and the files the commands
+    read; no terminal to type into."""
+    from app.core.opening import open_profile
+    from app.core.profiles import find_profile
+    from app.paths import data_locations
+
+    monkeypatch.setattr(sys, "stdin", None)
+    monkeypatch.setenv("STUDYDESK_PASSWORD", PASSWORD)
+    data = tmp_path / "data"
+    assert cli(data, "profile", "create", "Ana", "--password") == 0
+    locations = data_locations(data)
+    opened = open_profile(locations, find_profile(locations, "Ana"), password=PASSWORD)
+    opened.backup()
+    opened.close()
+    monkeypatch.delenv("STUDYDESK_PASSWORD")
+    (tmp_path / "cards.csv").write_text("hola,hello\nadiós,goodbye\n", encoding="utf-8")
+    notes = [{"id": "n1", "title": "Heart sounds", "body": "S1 and S2"}]
+    (tmp_path / "notes.json").write_text(json.dumps(notes), encoding="utf-8")
+    return data
+
+
+def door(data: Path, command: tuple[str, ...]) -> list[str]:
+    backup = next(data.glob("profiles/*/backups/*.sqlite3"))
+    files = {
+        "{backup}": str(backup),
+        "{csv}": str(data.parent / "cards.csv"),
+        "{notes}": str(data.parent / "notes.json"),
+        "{out}": str(data.parent / "out" / "file"),
+    }
+    return ["--profile", "Ana", *(files.get(arg, arg) for arg in command)]
+
+
+@pytest.mark.parametrize("command", EVERY_DOOR, ids=lambda c: " ".join(c[:2]))
+def test_every_command_on_a_locked_profile_needs_its_password(
+    locked_ana: Path, command: tuple[str, ...], capsys, monkeypatch
+):
+    args = door(locked_ana, command)
+    before = snapshot(locked_ana)
+    capsys.readouterr()
+
+    assert cli(locked_ana, *args) == 1  # no terminal and no STUDYDESK_PASSWORD
+    err = capsys.readouterr().err
+    assert "'Ana' is locked" in err and "STUDYDESK_PASSWORD" in err
+    assert len(err.strip().splitlines()) == 1
+
+    monkeypatch.setenv("STUDYDESK_PASSWORD", "guess")
+    assert cli(locked_ana, *args) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "studydesk: That is not the password of the profile 'Ana'."
+    assert snapshot(locked_ana) == before
+    assert not (locked_ana.parent / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (("profile", "rename", "Ana", "Anna"), "Renamed to 'Anna'"),
+        (("db", "check"), "Integrity:    ok"),
+        (("db", "backup"), "Backed up to"),
+        (("db", "upgrade"), "already up to date"),
+        (("import", "csv", "{csv}", "--deck", "Spanish"), "2 cards"),
+        (("videos", "list"), ""),
+    ],
+    ids=lambda c: " ".join(c[:2]) if isinstance(c, tuple) else "",
+)
+def test_with_its_password_a_locked_profile_does_what_was_asked(
+    locked_ana: Path, command: tuple[str, ...], said: str, capsys, monkeypatch
+):
+    monkeypatch.setenv("STUDYDESK_PASSWORD", PASSWORD)
+    capsys.readouterr()
+    assert cli(locked_ana, *door(locked_ana, command)) == 0
+    assert said in capsys.readouterr().out
+
+
+def test_renaming_a_profile_open_in_a_window_is_refused_and_says_so(tmp_path, capsys):
+    from app.core.opening import open_profile
+    from app.core.profiles import find_profile, list_profiles
+    from app.paths import data_locations
+
+    cli(tmp_path, "profile", "create", "Ana")
+    locations = data_locations(tmp_path)
+    opened = open_profile(locations, find_profile(locations, "Ana"))  # as the window holds it
+    try:
+        capsys.readouterr()
+        assert cli(tmp_path, "profile", "rename", "Ana", "Anna") == 1
+        err = capsys.readouterr().err
+        assert "'Ana' is open in another Study Desk window" in err
+        assert len(err.strip().splitlines()) == 1
+        assert [p.name for p in list_profiles(locations)] == ["Ana"]
+    finally:
+        opened.close()
+    assert cli(tmp_path, "profile", "rename", "Ana", "Anna") == 0
+
+
+def test_a_truncated_course_pack_names_the_file_in_plain_words(tmp_path, capsys):
+    cut = tmp_path / "my course.json"
+    text = (SAMPLE_COURSE / "course.json").read_text(encoding="utf-8")
+    cut.write_text(text[: len(text) // 3], encoding="utf-8")
+    assert cli(tmp_path / "data", "import", "course", str(cut)) == 1
+    err = capsys.readouterr().err.strip()
+    assert str(cut) in err
+    assert "course.json" not in err.replace(str(cut), "")
+    assert "Expecting" not in err and "JSON" not in err
+    assert "ends too early" in err
+
+
+def test_restoring_a_file_that_is_not_a_backup_says_where_the_backups_are(tmp_path, capsys):
+    cli(tmp_path, "profile", "create", "Ana")
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database")
+    capsys.readouterr()
+    assert cli(tmp_path, "db", "restore", str(junk), "--yes") == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"{junk} is not a Study Desk backup" in err
+    assert "Nothing was restored" in err
+    backups = next(tmp_path.glob("profiles/*")) / "backups"
+    assert err.endswith(f"The backups of 'Ana' are in {backups}.")
+    assert "Restore a backup" not in err and "Restore backup" not in err
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n"])
+def test_an_empty_file_is_not_imported_and_says_it_is_empty(tmp_path, capsys, content):
+    cli(tmp_path, "profile", "create", "Ana")
+    empty = tmp_path / "db.json"
+    empty.write_bytes(content)
+    capsys.readouterr()
+    assert cli(tmp_path, "import", "tinydb", str(empty)) == 1
+    out = capsys.readouterr()
+    assert f"{empty} is empty" in out.err
+    assert "holds no documents" not in out.out + out.err

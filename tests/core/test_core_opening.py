@@ -140,7 +140,7 @@ def test_a_wrong_password_opens_nothing(locations: DataLocations):
     ana = create_profile(locations, "Ana", password="secret")
     with pytest.raises(WrongPassword):
         open_profile(locations, ana, password="Secret")
-    with pytest.raises(WrongPassword, match="enter its password"):
+    with pytest.raises(WrongPassword, match="'Ana' is locked; its password is needed"):
         open_profile(locations, ana)
     assert not ana.db_file.exists()
     assert find_profile(locations, "Ana").last_opened_at is None

@@ -156,3 +156,65 @@ def test_password_checks_never_crash_on_odd_input():
     assert not verify_password("$2b$04$short", PASSWORD)
     assert not verify_password(hash_password(PASSWORD), "")
     assert verify_password(hash_password("pässwörd ✓"), "pässwörd ✓")
+
+
+def every_file(locations: DataLocations) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(locations.root)): path.read_bytes()
+        for path in sorted(locations.root.rglob("*"))
+        if path.is_file() and path.name != ".studydesk.lock" and "logs" not in path.parts
+    }
+
+
+def test_every_door_to_a_locked_profile_checks_its_password(locations: DataLocations):
+    """Opening, checking, backing up, upgrading, restoring, renaming, deleting and changing the
+    password: each refuses a locked profile without its password or with a wrong one, before
+    anything is read or written, and each does its work with the right one."""
+    from app.core.opening import check_profile, upgrade_profile
+    from app.core.profile_changes import change_password, rename, trash_profile
+    from app.core.restoring import back_up_profile, restore_profile
+
+    ana = create_profile(locations, "Ana", password=PASSWORD)
+    opened = open_profile(locations, ana, password=PASSWORD)
+    backup = opened.backup().path
+    opened.close()
+    ana = find_profile(locations, "Ana")
+    doors = {
+        "open": lambda password: open_profile(locations, ana, password=password).close(),
+        "check": lambda password: check_profile(ana, password=password),
+        "back up": lambda password: back_up_profile(ana, password=password),
+        "upgrade": lambda password: upgrade_profile(ana, password=password),
+        "restore": lambda password: restore_profile(ana, backup, password=password),
+        "rename": lambda password: rename(locations, ana, "Anna", password=password),
+        "password": lambda password: change_password(ana, current=password, new="new"),
+        "delete": lambda password: trash_profile(locations, ana, password=password),
+    }
+    before = every_file(locations)
+    for name, door in doors.items():
+        with pytest.raises(WrongPassword, match="'Ana' is locked; its password is needed"):
+            door(None)
+        with pytest.raises(WrongPassword, match="not the password of the profile 'Ana'"):
+            door("Correct horse battery staple")
+        assert every_file(locations) == before, name
+    assert check_profile(ana, password=PASSWORD).healthy
+    assert back_up_profile(ana, password=PASSWORD).path.exists()
+    assert rename(locations, ana, "Anna", password=PASSWORD).name == "Anna"
+    assert trash_profile(locations, ana, password=PASSWORD).parent == locations.trash_dir
+
+
+def test_a_profile_open_elsewhere_is_not_renamed_but_the_open_one_renames_itself(
+    locations: DataLocations,
+):
+    from app.core.profile_changes import rename
+    from app.errors import ProfileInUse
+
+    ana = create_profile(locations, "Ana")
+    opened = open_profile(locations, ana)
+    try:
+        with pytest.raises(ProfileInUse, match="'Ana' is open in another Study Desk window"):
+            rename(locations, ana, "Anna")  # a command, or another window
+        assert find_profile(locations, ana.id).name == "Ana"
+        assert rename(locations, ana, "Anna", opened=opened).name == "Anna"  # its own window
+    finally:
+        opened.close()
+    assert find_profile(locations, ana.id).name == "Anna"

@@ -158,7 +158,7 @@ def without(mapping: dict, key: str) -> dict:
 def bad_documents() -> list[tuple[str, object, str]]:
     d = pack_document
     cases: list[tuple[str, object, str]] = [
-        ("not json", "{not json", "course.json: not valid JSON (line 1, column 2"),
+        ("not json", "{not json", "its course.json is damaged at line 1, column 2"),
         ("a list", "[1, 2]", "(top level): expected a JSON object, found a list"),
         ("no format", without(d(), "format"), "format: missing"),
         ("other format", d(format="anki"), "format: expected 'studydesk-course', found 'anki'"),

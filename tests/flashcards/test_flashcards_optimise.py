@@ -51,6 +51,13 @@ def test_too_few_reviews_are_refused_with_the_count(database, now):
     assert "3 reviews" in str(raised.value) and f"{MIN_REVIEWS:,}" in str(raised.value)
 
 
+def test_one_review_is_one_review():
+    from app.core.flashcards.optimise import fit_parameters
+
+    with pytest.raises(UserError, match=r"^This deck has 1 review to learn from;"):
+        fit_parameters([[(0, 3)]], tuple(DEFAULT_PARAMETERS))
+
+
 def test_undone_reviews_and_partial_histories_stay_out(database, now):
     from datetime import timedelta
 

@@ -298,7 +298,7 @@ def test_an_empty_file_is_named_in_the_report(
     window.import_action.trigger()
     assert window.legacy_import is not None
     shown = report_dialog(qtbot, window.legacy_import).shown_text()
-    assert "Empty files" in shown and "old-notes.json" in shown
+    assert "Not imported" in shown and f"{empty} is empty (0 bytes)" in shown
     assert "2 questions" in shown
 
 

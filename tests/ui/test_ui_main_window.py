@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -33,6 +34,7 @@ from app.ui.tasks import TaskRunner
 from app.ui.today.view import TodayView
 
 WAIT_MS = 10_000
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def set_goal(opened: OpenProfile, minutes: int) -> None:
@@ -322,3 +324,62 @@ def test_views_are_built_when_first_shown_and_reachable_by_keyboard(
         shown = window.stack.currentWidget()
         assert shown is window.views[row]
         assert getattr(shown, "title", None) == title
+
+
+def test_renaming_a_locked_profile_asks_for_its_password(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], locations: DataLocations
+) -> None:
+    bea = create_profile(locations, "Bea", password="tulip")
+    window = make_window()
+    window.manage_profiles()
+    manager = window.dialog
+    assert isinstance(manager, ProfilesDialog)
+    qtbot.waitUntil(lambda: manager.names() == ["Alex", "Bea"], timeout=WAIT_MS)
+    manager.select("Bea")
+    manager.rename_profile()
+    rename = manager.form
+    assert isinstance(rename, RenameProfileDialog)
+    assert rename.password.isVisible()
+    rename.name.setText("Beatriz")
+    qtbot.keyClicks(rename.password, "rose")
+    click(qtbot, rename.ok_button)
+    qtbot.waitUntil(rename.error.isVisible, timeout=WAIT_MS)
+    assert rename.error.text() == "That is not the password of the profile 'Bea'."
+    assert rename.password.text() == ""
+    assert find_profile(locations, bea.id).name == "Bea"
+
+    qtbot.waitUntil(rename.ok_button.isEnabled, timeout=WAIT_MS)
+    qtbot.keyClicks(rename.password, "tulip")
+    click(qtbot, rename.ok_button)
+    qtbot.waitUntil(lambda: manager.names() == ["Alex", "Beatriz"], timeout=WAIT_MS)
+    assert find_profile(locations, bea.id).name == "Beatriz"
+
+
+def test_importing_a_course_file_cut_short_names_that_file_in_plain_words(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    sample = ROOT / "resources" / "sample" / "courses" / "spaced-repetition" / "course.json"
+    text = sample.read_text(encoding="utf-8")
+    cut = tmp_path / "Memory course.json"
+    cut.write_text(text[: len(text) // 2], encoding="utf-8")
+    answer = (str(cut), "")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: answer))
+    window = make_window()
+    action = next(a for a in window.feature_actions if a.text() == "Import &Course…")
+    action.trigger()
+    qtbot.waitUntil(
+        lambda: any(b.windowTitle() == "Course Not Imported" for b in message_boxes()),
+        timeout=WAIT_MS,
+    )
+    box = next(b for b in message_boxes() if b.windowTitle() == "Course Not Imported")
+    said = box.text()
+    box.close()
+    assert str(cut) in said
+    assert "course.json" not in said.replace(str(cut), "")
+    assert "JSON" not in said and "Expecting" not in said
+    assert "ends too early" in said

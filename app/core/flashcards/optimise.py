@@ -88,8 +88,9 @@ def fit_parameters(
     usable = sum(1 for h in histories for i in range(1, len(h)) if h[i][1] > 0)
     if reviews < MIN_REVIEWS or not usable:
         raise UserError(
-            f"This deck has {reviews:,} reviews to learn from; optimising needs at least "
-            f"{MIN_REVIEWS:,}. Keep reviewing with the default parameters and try again later."
+            f"This deck has {reviews:,} review{'' if reviews == 1 else 's'} to learn from; "
+            f"optimising needs at least {MIN_REVIEWS:,}. Keep reviewing with the default "
+            "parameters and try again later."
         )
     context = multiprocessing.get_context("spawn")  # a clean child, on every platform
     receive, send = context.Pipe(duplex=False)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from app.core.changes import Change
-from app.core.opening import open_profile
-from app.core.profile_changes import change_password, trash_profile
-from app.core.profiles import Profile, create_profile, rename_profile
+from app.core.opening import OpenProfile, open_profile
+from app.core.profile_changes import change_password, rename, trash_profile
+from app.core.profiles import Profile, create_profile
 from app.errors import UserError, WrongPassword
 from app.paths import DataLocations
 from app.ui.dialogs.forms import WorkDialog, password_field
@@ -63,22 +63,41 @@ class NewProfileDialog(WorkDialog):
 
 
 class RenameProfileDialog(WorkDialog):
+    """A locked profile asks for its password; `opened` is the profile this window has open."""
+
     def __init__(
         self,
         runner: TaskRunner,
         locations: DataLocations,
         profile: Profile,
         parent: QWidget | None = None,
+        *,
+        opened: OpenProfile | None = None,
     ) -> None:
         super().__init__(runner, "Rename Profile", "Rename", "Renaming the profile", parent)
-        self.locations, self.profile = locations, profile
+        self.locations, self.profile, self.opened = locations, profile, opened
         self.name = QLineEdit(profile.name)
         self.name.selectAll()
         self.form.addRow("New name:", self.name)
+        self.password = password_field()
+        if profile.locked:
+            self.set_intro(f"“{profile.name}” is protected by a password.")
+            self.form.addRow("Password:", self.password)
 
     def work(self) -> WorkFn | None:
-        locations, profile_id, name = self.locations, self.profile.id, self.name.text()
-        return lambda _progress: ProfileEdited(rename_profile(locations, profile_id, name))
+        locations, profile, opened = self.locations, self.profile, self.opened
+        name, password = self.name.text(), self.password.text() if profile.locked else None
+
+        def rename_it(_progress: object) -> ProfileEdited:
+            return ProfileEdited(rename(locations, profile, name, password=password, opened=opened))
+
+        return rename_it
+
+    def shows_inline(self, error: UserError) -> bool:
+        if isinstance(error, WrongPassword):
+            self.password.clear()
+            self.password.setFocus()
+        return True
 
 
 class PasswordDialog(WorkDialog):

@@ -99,7 +99,10 @@ class ProfilesDialog(QDialog):
 
     def rename_profile(self) -> None:
         if (profile := self.selected()) is not None:
-            form = RenameProfileDialog(self.context.runner, self.context.locations, profile, self)
+            context = self.context
+            form = RenameProfileDialog(
+                context.runner, context.locations, profile, self, opened=context.opened
+            )
             self._open_form(form)
 
     def change_password(self) -> None:
