@@ -75,8 +75,14 @@ def run_gui(
     reporter.failed.connect(lambda: app.exit(1))
 
     instance = SingleInstance(server_name(locations))
-    if not smoke and instance.forward_to_running():
+    if not smoke and instance.forward_to_running(profile_name):
         reporter.uninstall_excepthook()
+        asked = (
+            f" If another profile is open there, it asks whether to switch to {profile_name!r}."
+            if profile_name
+            else ""
+        )
+        print(f"Study Desk is already open (data in {locations.root}); it came forward.{asked}")
         return 0
     if not smoke:
         instance.listen()
@@ -98,6 +104,7 @@ def run_gui(
         smoke=smoke,
     )
     instance.raise_requested.connect(launcher.bring_to_front)
+    instance.open_requested.connect(launcher.open_requested)
     launcher.finished.connect(app.exit)
     if smoke:
         _watch_smoke(launcher, started, reporter)

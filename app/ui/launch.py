@@ -2,6 +2,11 @@
 choosing and unlocking a profile, opening it in the background, and coming back to the picker
 when it cannot be opened or the learner switches profile.
 
+Switching profile keeps the open one open until the chosen one is: Cancel (or Escape) in the
+picker or the password form, or a profile that cannot be opened, leaves the learner where they
+were. A second launch that names another profile (`studydesk --profile NAME`) asks whether to
+switch to it.
+
 Every step that touches the disk runs through the task runner; the GUI thread only shows the
 picker, the password form or a small "Opening…" window meanwhile.
 """
@@ -116,6 +121,7 @@ class Launcher(QObject):
         self.unlock_dialog: UnlockDialog | None = None
         self.opening: OpeningWindow | None = None
         self.message_box: QMessageBox | None = None
+        self.switch_question: QMessageBox | None = None
         self.legacy_import: LegacyImportRun | None = None
         self.choice = Choice()
 
@@ -174,10 +180,11 @@ class Launcher(QObject):
         legacy_import = self.legacy_import
         for widget in (
             legacy_import.front_widget() if legacy_import is not None else None,
-            self.window,
+            self.switch_question,
+            self.message_box,
             self.unlock_dialog,
             self.picker,
-            self.message_box,
+            self.window,
             self.opening,
         ):
             if widget is not None and widget.isVisible():
@@ -193,6 +200,50 @@ class Launcher(QObject):
             widget.showNormal()
         widget.raise_()
         widget.activateWindow()
+
+    def open_requested(self, name: str) -> None:
+        """A second launch asked for the profile `name` (`studydesk --profile NAME`): the open
+        one comes forward; for another, the learner is asked whether to switch to it."""
+        window = self.window
+        if window is None or _names(window.context.opened.profile, name):
+            if self.picker is not None and self.picker.isVisible():
+                self.picker.select(name)
+            self.bring_to_front()
+            return
+        if self.switch_question is not None:
+            self.switch_question.close()
+        current = window.context.opened.profile.name
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Study Desk",
+            f"Study Desk was started again, for the profile “{name}”, but it is open with "
+            f"“{current}”.\n\nSwitch to “{name}”? “{current}” is closed once “{name}” is open.",
+        )
+        switch = question.addButton(f"Switch to “{name}”", QMessageBox.ButtonRole.AcceptRole)
+        question.addButton(f"Stay with “{current}”", QMessageBox.ButtonRole.RejectRole)
+        question.setDefaultButton(switch)
+
+        def answered() -> None:
+            self.switch_question = None
+            if question.clickedButton() is switch:
+                self._switch_to(name)
+
+        question.finished.connect(answered)
+        self.switch_question = question
+        question.show()  # not exec(): the second launch is waiting for this one's answer
+        self.bring_to_front()
+
+    def _switch_to(self, name: str) -> None:
+        locations = self.locations
+
+        def chosen(profiles: list[Profile]) -> None:
+            match = [p for p in profiles if _names(p, name)]
+            if match:
+                self.open(match[0])
+            else:
+                self._tell(UserError(f"There is no profile called “{name}”."), profiles)
+
+        self.runner.run_read(lambda _progress: list_profiles(locations), on_done=chosen)
 
     def _choose(self, profiles: list[Profile]) -> None:
         if self.profile_name:
@@ -223,16 +274,25 @@ class Launcher(QObject):
             self.reporter.user_error("Smoke mode cannot choose a profile.")
             return
         choice, self.choice = self.choice, Choice()
+        open_id = self.window.context.opened.profile.id if self.window is not None else None
         self.picker = ProfilePicker(
             self.runner,
             self.locations,
             profiles,
-            selected_id=choice.selected_id or self.settings.last_profile_id,
+            selected_id=choice.selected_id or open_id or self.settings.last_profile_id,
             note=choice.note,
+            open_id=open_id,
         )
         self.picker.accepted.connect(self._picked)
-        self.picker.rejected.connect(lambda: self.finished.emit(0))
+        self.picker.rejected.connect(self._picker_closed)
         self.picker.show()
+
+    def _picker_closed(self) -> None:
+        """Quit at launch; Cancel while switching goes back to the profile that is open."""
+        if self.window is None:
+            self.finished.emit(0)
+        else:
+            self.bring_to_front()
 
     def show_fresh_picker(self) -> None:
         locations = self.locations
@@ -261,8 +321,12 @@ class Launcher(QObject):
 
     def _picked(self) -> None:
         profile = self.picker.chosen() if self.picker is not None else None
-        if profile is not None:
-            self.open(profile)
+        if profile is None:
+            return
+        if self.window is not None and self.window.context.opened.profile.id == profile.id:
+            self.bring_to_front()  # "switching" to the profile that is open
+            return
+        self.open(profile)
 
     def _unlock_abandoned(self) -> None:
         # `failed` rejects the dialog too; the error path then shows the picker itself.
@@ -278,6 +342,8 @@ class Launcher(QObject):
             self.show_fresh_picker()
 
     def _opened(self, opened: OpenProfile) -> None:
+        if self.window is not None:  # switching: the profile before closes only now
+            self._close_for_switch(self.window)
         self.settings.last_profile_id = opened.profile.id
         context = ViewContext(
             self.locations, self.runner, opened, self.settings, self.appearance, self.reporter
@@ -309,15 +375,20 @@ class Launcher(QObject):
         box.finished.connect(then_pick)
 
     def _switch(self) -> None:
-        window = self.window
-        if window is None:
+        """File > Switch Profile: the picker, with the open profile staying open meanwhile."""
+        if self.window is None:
             return
+        choosing = (self.picker, self.unlock_dialog, self.opening)
+        if any(widget is not None and widget.isVisible() for widget in choosing):
+            self.bring_to_front()
+            return
+        self.show_fresh_picker()
+
+    def _close_for_switch(self, window: MainWindow) -> None:
         opened = window.context.opened
         window.close_for_switch()
         self.runner.run_write(
-            lambda _progress: opened.close(),
-            label=f"Closing “{opened.profile.name}”",
-            on_finally=self.show_fresh_picker,
+            lambda _progress: opened.close(), label=f"Closing “{opened.profile.name}”"
         )
 
     def _window_closed(self, switching: bool) -> None:
@@ -331,3 +402,8 @@ class Launcher(QObject):
             return
         self.message_box = box
         box.finished.connect(lambda: self.finished.emit(1))
+
+
+def _names(profile: Profile, name: str) -> bool:
+    """Whether `name` (as given after --profile) means `profile`: its name in any case, or id."""
+    return profile.name.casefold() == name.casefold() or profile.id == name

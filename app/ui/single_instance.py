@@ -1,10 +1,12 @@
 """One Study Desk window per data dir: a second launch asks the first to come forward and exits.
 
 The first instance listens on a local socket named after the data dir; a second launch connects,
-sends "raise", waits for "ok" (sent once the first has raised its window) and exits 0. The wait
-spins a local event loop rather than blocking, so two instances can even share one thread (tests).
-The profile lock stays the real guard against two writers; this only spares the learner a
-confusing "profile in use" message when they simply launched twice.
+sends "raise" (or "open NAME" when it was started with `--profile NAME`), waits for "ok" (sent
+once the first has raised its window, and asked the learner whether to switch to NAME if another
+profile is open) and exits 0, saying so. The wait spins a local event loop rather than blocking,
+so two instances can even share one thread (tests). The profile lock stays the real guard against
+two writers; this only spares the learner a confusing "profile in use" message when they simply
+launched twice.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from app.paths import DataLocations
 log = logging.getLogger(__name__)
 
 RAISE = b"raise\n"
+OPEN = b"open "  # followed by the profile's name in UTF-8 and a newline (names hold none)
 ACK = b"ok\n"
 FORWARD_TIMEOUT_MS = 3000
 
@@ -38,11 +41,14 @@ def server_name(locations: DataLocations) -> str:
 class SingleInstance(QObject):
     """`forward_to_running()` in a second launch; `listen()` in the first.
 
-    Signal raise_requested: a later launch asked this one to bring its window forward. The
-    receiver raises its window synchronously; the reply is sent after it returns.
+    Signal raise_requested: a later launch asked this one to bring its window forward.
+    Signal open_requested(name): a later launch asked for the profile `name`.
+    The receivers act synchronously (a question to the learner is shown, not waited for); the
+    reply is sent after they return.
     """
 
     raise_requested = Signal()
+    open_requested = Signal(str)
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,8 +56,12 @@ class SingleInstance(QObject):
         self._server: QLocalServer | None = None
         self._clients: list[QLocalSocket] = []
 
-    def forward_to_running(self, timeout_ms: int = FORWARD_TIMEOUT_MS) -> bool:
-        """True if another instance answered our "raise"; False if none is running."""
+    def forward_to_running(
+        self, profile_name: str | None = None, timeout_ms: int = FORWARD_TIMEOUT_MS
+    ) -> bool:
+        """True if another instance answered (it came forward, and was asked for
+        `profile_name` if given); False if none is running."""
+        message = RAISE if profile_name is None else OPEN + profile_name.encode() + b"\n"
         socket = QLocalSocket()
         loop = QEventLoop()
         answer = QByteArray()
@@ -61,7 +71,7 @@ class SingleInstance(QObject):
             if answer.contains(b"\n"):
                 loop.quit()
 
-        socket.connected.connect(lambda: socket.write(RAISE))
+        socket.connected.connect(lambda: socket.write(message))
         socket.readyRead.connect(on_ready)
         socket.errorOccurred.connect(lambda _error: loop.quit())
         socket.disconnected.connect(loop.quit)
@@ -112,8 +122,12 @@ class SingleInstance(QObject):
     def _on_message(self, client: QLocalSocket) -> None:
         if not client.canReadLine():
             return
-        if client.readLine().data() == RAISE:
-            self.raise_requested.emit()
+        line = bytes(client.readLine().data())
+        if line == RAISE or line.startswith(OPEN):
+            if line == RAISE:
+                self.raise_requested.emit()
+            else:
+                self.open_requested.emit(line[len(OPEN) :].rstrip(b"\n").decode(errors="replace"))
             client.write(ACK)
             client.flush()
         client.disconnectFromServer()

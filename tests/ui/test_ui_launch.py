@@ -7,18 +7,22 @@ import os
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import click, visible
 
 from app.core.profile_lock import ProfileLock
-from app.core.profiles import create_profile, list_profiles
+from app.core.profiles import Profile, create_profile, list_profiles
 from app.db.check import check_database
+from app.errors import ProfileInUse
 from app.main import run_gui
 from app.paths import DataLocations
 from app.ui.device_settings import DeviceSettings
 from app.ui.launch import Launcher
 from app.ui.main_window import MainWindow
+from app.ui.single_instance import SingleInstance, server_name
 from app.ui.today.view import TodayView
 
 WAIT_MS = 15_000
@@ -129,18 +133,119 @@ def test_a_profile_open_in_a_command_says_so(
         assert launcher.window is None
 
 
-def test_switch_profile_closes_this_one_and_shows_the_picker(
+def switch_menu(window: MainWindow) -> QAction:
+    return next(a for a in window.findChildren(QAction) if a.text() == "S&witch Profile…")
+
+
+def test_switch_profile_opens_the_chosen_one_and_then_closes_this_one(
     qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
 ) -> None:
     gus = create_profile(locations, "Gus")
-    launcher = launch()
+    launcher = launch(profile_name="Gus")
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
-    assert launcher.window is not None
-    launcher.window.switch_profile_requested.emit()
+    first = launcher.window
+    assert first is not None
+    create_profile(locations, "Hal")
+    switch_menu(first).trigger()
     qtbot.waitUntil(lambda: visible(launcher.picker), timeout=WAIT_MS)
-    assert launcher.window is None
-    with ProfileLock(gus):  # the switch released the profile
-        pass
+    picker = launcher.picker
+    assert picker is not None
+    assert picker.names() == ["Gus", "Hal"]
+    assert picker.list.item(0).text() == "Gus  (open now)"
+    assert picker.quit_button.text() == "Cancel"
+    assert launcher.window is first and first.isVisible()  # open until the next one is
+    picker.select("Hal")
+    with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as shown:
+        click(qtbot, picker.open_button)
+    assert today(shown.args[0]).greeting.text().endswith(", Hal")
+    assert launcher.window is shown.args[0]
+    qtbot.waitUntil(lambda: released(gus), timeout=WAIT_MS)  # closed in the background
+
+
+def released(profile: Profile) -> bool:
+    try:
+        ProfileLock(profile).acquire().release()
+    except ProfileInUse:
+        return False
+    return True
+
+
+def test_escape_in_switch_profile_goes_back_to_the_open_profile(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    ida = create_profile(locations, "Ida")
+    create_profile(locations, "Jo")
+    launcher = launch(profile_name="Ida")
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
+    window = launcher.window
+    assert window is not None
+    quits: list[int] = []
+    launcher.finished.connect(quits.append)
+    switch_menu(window).trigger()
+    qtbot.waitUntil(lambda: visible(launcher.picker), timeout=WAIT_MS)
+    assert launcher.picker is not None
+    qtbot.keyClick(launcher.picker, Qt.Key.Key_Escape)
+    qtbot.wait(200)
+    assert not visible(launcher.picker)
+    assert quits == []
+    assert launcher.window is window and window.isVisible()
+    assert "Ida" in window.windowTitle()
+    assert window.context.opened.lock.held
+    assert not released(ida)  # still open in its window
+
+    # A locked profile's password form, cancelled, goes back to the picker, then to Ida.
+    create_profile(locations, "Kim", password="s3cret")
+    switch_menu(window).trigger()
+    qtbot.waitUntil(lambda: visible(launcher.picker), timeout=WAIT_MS)
+    launcher.picker.select("Kim")
+    click(qtbot, launcher.picker.open_button)
+    qtbot.waitUntil(lambda: visible(launcher.unlock_dialog), timeout=WAIT_MS)
+    assert launcher.unlock_dialog is not None
+    click(qtbot, launcher.unlock_dialog.other)
+    qtbot.waitUntil(lambda: visible(launcher.picker), timeout=WAIT_MS)
+    launcher.picker.reject()
+    qtbot.wait(200)
+    assert quits == [] and launcher.window is window and window.isVisible()
+
+
+def test_a_second_launch_for_another_profile_asks_whether_to_switch(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    create_profile(locations, "Lea")
+    create_profile(locations, "Max")
+    launcher = launch(profile_name="Lea")
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
+    window = launcher.window
+    assert window is not None
+    name = server_name(locations)
+    first = SingleInstance(name)
+    assert first.listen()
+    first.raise_requested.connect(launcher.bring_to_front)
+    first.open_requested.connect(launcher.open_requested)
+    try:
+        assert SingleInstance(name).forward_to_running("lea")  # the open one: only forward
+        assert launcher.switch_question is None
+
+        assert SingleInstance(name).forward_to_running("Max")
+        question = launcher.switch_question
+        assert visible(question)
+        assert question is not None
+        assert "started again, for the profile “Max”" in question.text()
+        assert "open with “Lea”" in question.text()
+        stay = next(b for b in question.buttons() if b.text() == "Stay with “Lea”")
+        click(qtbot, stay)
+        qtbot.wait(100)
+        assert launcher.window is window and "Lea" in window.windowTitle()
+
+        assert SingleInstance(name).forward_to_running("Max")
+        question = launcher.switch_question
+        assert question is not None
+        switch = next(b for b in question.buttons() if b.text() == "Switch to “Max”")
+        with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as shown:
+            click(qtbot, switch)
+        assert today(shown.args[0]).greeting.text().endswith(", Max")
+    finally:
+        first.close()
 
 
 def test_smoke_run_opens_the_window_and_exits_0(locations: DataLocations) -> None:

@@ -28,6 +28,18 @@ def test_a_second_launch_asks_the_first_to_come_forward(qtbot: QtBot, tmp_path: 
         first.close()
 
 
+def test_a_second_launch_for_a_profile_names_it_to_the_first(qtbot: QtBot, tmp_path: Path) -> None:
+    name = server_name(DataLocations(tmp_path / "data"))
+    first = SingleInstance(name)
+    assert first.listen()
+    try:
+        with qtbot.waitSignal(first.open_requested, timeout=5000) as asked:
+            assert SingleInstance(name).forward_to_running("Zoë María")
+        assert asked.args == ["Zoë María"]
+    finally:
+        first.close()
+
+
 def test_the_first_launch_finds_nobody_quickly(tmp_path: Path) -> None:
     lonely = SingleInstance(server_name(DataLocations(tmp_path / "data")))
     started = time.perf_counter()

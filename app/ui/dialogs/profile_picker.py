@@ -1,5 +1,6 @@
 """ "Who is studying?": the list of profiles shown at launch when there is more than one, after a
-profile could not be opened, and by File > Switch Profile."""
+profile could not be opened, and by File > Switch Profile (where Cancel, or Escape, goes back to
+the profile that is open)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ ProfileRole = Qt.ItemDataRole.UserRole
 
 
 class ProfilePicker(QDialog):
-    """Accepts with `chosen()` set; rejecting means the learner chose Quit."""
+    """Accepts with `chosen()` set. Rejecting means the learner chose Quit at launch, or, when
+    switching from the open profile `open_id`, Cancel: stay with it."""
 
     def __init__(
         self,
@@ -35,9 +37,11 @@ class ProfilePicker(QDialog):
         *,
         selected_id: str | None = None,
         note: str = "",
+        open_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.open_id = open_id
         self.setWindowTitle("Study Desk")
         self.runner = runner
         self.locations = locations
@@ -47,7 +51,12 @@ class ProfilePicker(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
-        hint = QLabel("Choose your profile, or make a new one.")
+        switching = open_id is not None
+        hint = QLabel(
+            "Choose the profile to switch to, or make a new one."
+            if switching
+            else "Choose your profile, or make a new one."
+        )
         # e.g. which profile holds this learner's data from the older app
         self.note = QLabel(note)
         self.note.setWordWrap(True)
@@ -59,7 +68,7 @@ class ProfilePicker(QDialog):
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.new_button = QPushButton("New Profile…")
         self.new_button.clicked.connect(self.create_profile)
-        self.quit_button = QPushButton("Quit")
+        self.quit_button = QPushButton("Cancel" if switching else "Quit")
         self.quit_button.clicked.connect(self.reject)
         self.open_button = QPushButton("Open")
         self.open_button.setDefault(True)
@@ -82,7 +91,8 @@ class ProfilePicker(QDialog):
         self.list.clear()
         lock, blank = lock_icon(self.list), blank_icon(self.list)
         for profile in profiles:
-            item = QListWidgetItem(lock if profile.locked else blank, profile.name)
+            label = profile.name + ("  (open now)" if profile.id == self.open_id else "")
+            item = QListWidgetItem(lock if profile.locked else blank, label)
             item.setData(ProfileRole, profile)
             if profile.locked:
                 item.setToolTip("Protected by a password")
@@ -94,11 +104,11 @@ class ProfilePicker(QDialog):
         self._update_buttons()
 
     def names(self) -> list[str]:
-        return [self.list.item(row).text() for row in range(self.list.count())]
+        return [self.list.item(row).data(ProfileRole).name for row in range(self.list.count())]
 
     def select(self, name: str) -> None:
         for row in range(self.list.count()):
-            if self.list.item(row).text() == name:
+            if self.list.item(row).data(ProfileRole).name.casefold() == name.casefold():
                 self.list.setCurrentRow(row)
 
     def chosen(self) -> Profile | None:
