@@ -1,7 +1,7 @@
 """Card actions: save a card from an editor, the browser's bulk changes, and undo of each.
 
 Each takes the open profile database first, runs in one write transaction of its own (all or
-nothing; a review session's pending answer is committed first) and returns what changed: a
+nothing) and returns what changed: a
 `CardChange` (with the `CardUndo` that takes it back) or, for an undo, a `Change`. Each
 raises UserError, having written nothing, for a card or deck that no longer exists or a value
 out of range. The GUI runs them on the task runner's write worker, one line each.

@@ -1,7 +1,7 @@
 """Deck actions: make, rename, move and delete a deck, and save its study options.
 
 Each takes the open profile database first, runs in one write transaction of its own (all or
-nothing; it commits a review session's pending answer first) and returns a `DeckChanged`.
+nothing) and returns a `DeckChanged`.
 Each raises UserError, having written nothing, for a name that is taken or empty, a deck that
 no longer exists, or a setting out of range. The GUI runs them on the task runner's write
 worker; the command line calls the same functions.

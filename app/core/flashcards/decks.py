@@ -167,7 +167,7 @@ def load_tree(session: Session) -> DeckTree:
 
 
 def read_tree(conn: Any) -> DeckTree:
-    """`load_tree` on a plain sqlite3 connection (a review session's own)."""
+    """`load_tree` on a plain sqlite3 connection (the review loop's own)."""
     cursor = conn.execute(DECK_TREE.sql)
     key = tuple(tuple(row) for row in cursor)
     tree = _TREES.get(key)
