@@ -285,3 +285,39 @@ def test_closing_the_database_lets_go_of_the_loop_and_checkpoints(database, now)
         conn.close()
     with pytest.raises(UserError, match="start the review again"):
         review.current(now)
+
+
+def test_a_full_disk_anywhere_in_the_answer_is_said_plainly(database, now, monkeypatch):
+    """Not only the commit: a write that fails in the loop's own transaction, or in the
+    rare answer through `answer_card` (a card from outside the selection), gives the same
+    plain message, and nothing of that answer is kept."""
+    import sqlalchemy.exc
+
+    import app.core.flashcards.review_loop as review_loop
+
+    spanish = make_deck(database, "Spanish")
+    french = make_deck(database, "French")
+    cards = make_cards(database, spanish, 2)
+    other = make_cards(database, french, 1)
+    full = sqlite3.OperationalError("database or disk is full")
+
+    def fails(*_args, **_kwargs):
+        raise full
+
+    def fails_in_session(*_args, **_kwargs):
+        raise sqlalchemy.exc.OperationalError("INSERT INTO card_reviews", {}, full)
+
+    review = ReviewLoop(database, spanish.id)
+    try:
+        review.current(now)
+        monkeypatch.setattr(review_loop, "record_answer", fails)
+        with pytest.raises(AnswerNotSaved, match="disk is full"):
+            review.answer(cards[0], Rating.GOOD, 1000, now)
+        monkeypatch.setattr(review_loop, "answer_card", fails_in_session)
+        with pytest.raises(AnswerNotSaved, match="could not save your last answer"):
+            review.answer(other[0], Rating.GOOD, 1000, now)
+        monkeypatch.undo()
+        assert logged(database) == 0
+        assert review.current(now).card.id == cards[0]
+    finally:
+        review.close()

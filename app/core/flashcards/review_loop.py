@@ -28,6 +28,7 @@ import weakref
 from datetime import datetime
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import PoolProxiedConnection
 
 from app.core.changes import Change
@@ -201,24 +202,29 @@ class ReviewLoop:
         if not selected:
             return self._answer_elsewhere(card_id, rating, duration_ms, now)
         settings = tally.tree.by_id(row.deck_id).settings(row.scheduler)
-        conn.execute("BEGIN IMMEDIATE")
+        review_id = ""
         try:
+            conn.execute("BEGIN IMMEDIATE")
             review_id, after = record_answer(
                 conn, row, settings, rating, duration_ms, now, self._configs
             )
-            if after is None:  # a later review in the log: replayed by `answer_card`
+            if after is None:
                 conn.execute("ROLLBACK")
-                return self._answer_elsewhere(card_id, rating, duration_ms, now)
-            before = row.schedule
-            tally.answered(
-                row.deck_id, before.state, row.queue, before.due, queue_of(after), after.due
-            )
-            following = self._next(now, tally)
-        except BaseException:
+            else:
+                before = row.schedule
+                tally.answered(
+                    row.deck_id, before.state, row.queue, before.due, queue_of(after), after.due
+                )
+                following = self._next(now, tally)
+        except BaseException as error:
             self._tally = None
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError):  # the disk, a lock: not a bug
+                raise self._not_saved(error, review_id) from error
             raise
+        if after is None:  # a later review in the log: replayed by `answer_card`
+            return self._answer_elsewhere(card_id, rating, duration_ms, now)
         self._commit_answer(review_id)
         self._configs.add(settings.config_id)
         label = format_interval(after.due - now) if after.due else ""
@@ -228,9 +234,12 @@ class ReviewLoop:
         self, card_id: str, rating: Rating, duration_ms: int, now: datetime
     ) -> tuple[AnswerResult, NextCard]:
         """The rare cases, through `answer_card`; the loop then reads everything again."""
-        with self.database.write_session() as session:
-            result = answer_card(session, card_id, rating, duration_ms, now)
         self._tally = None
+        try:
+            with self.database.write_session() as session:
+                result = answer_card(session, card_id, rating, duration_ms, now)
+        except OperationalError as error:
+            raise self._not_saved(error.orig or error, "") from error
         return result, self.current(now)
 
     def _commit_answer(self, review_id: str) -> None:
@@ -238,12 +247,15 @@ class ReviewLoop:
             self._commit()
         except Exception as error:
             self._tally = None
-            raise AnswerNotSaved(
-                f"Study Desk could not save your last answer in {self.database.db_file} "
-                f"({error}). Nothing before it was lost, and that card will be shown again. "
-                "If the disk is full, free some space and answer it again.",
-                review_id,
-            ) from error
+            raise self._not_saved(error, review_id) from error
+
+    def _not_saved(self, error: BaseException, review_id: str) -> AnswerNotSaved:
+        return AnswerNotSaved(
+            f"Study Desk could not save your last answer in {self.database.db_file} "
+            f"({error}). Nothing before it was lost, and that card will be shown again. "
+            "If the disk is full, free some space and answer it again.",
+            review_id,
+        )
 
     def _commit(self) -> None:
         conn = self._connection()
