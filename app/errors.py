@@ -57,8 +57,8 @@ class FolderNotWritable(UserError):
     def __init__(self, folder: object, reason: str) -> None:
         super().__init__(
             f"Study Desk cannot write in {folder}: {reason}. Reading works; to change anything, "
-            "make the folder writable (or copy the data folder somewhere writable and start "
-            "Study Desk with --data-dir)."
+            "make it writable (or copy the data folder somewhere writable and start Study Desk "
+            "with --data-dir)."
         )
         self.folder = folder
 

@@ -7,6 +7,7 @@ one transaction; if it fails the file is rolled back and the learner is told whe
 from __future__ import annotations
 
 import errno
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,6 +96,10 @@ class ProfileDatabase:
                         "read it. Make the folder writable, then open the profile again."
                     )
                 refusal = FolderNotWritable(db_file.parent, "the folder is read-only")
+            elif not os.access(db_file, os.W_OK):
+                refusal = FolderNotWritable(db_file, "the file is read-only")
+                if state.revision != head:
+                    raise refusal
         database = cls(db_file, backups_dir, make_engine(db_file, read_only=refusal is not None))
         if refusal is not None:
             database.read_only = refusal
