@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from fit_helpers import cut_off
+from lessons_helpers import WAIT_MS, lesson_id
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from ui_helpers import click
 
+from app.ui.lessons.view import LessonsView
 from app.ui.main_window import MainWindow
+
+SMALL = (800, 600)  # the smallest laptop screens, less the taskbar
 
 
 def lightness_at_bottom(widget: QWidget) -> float:
@@ -30,3 +37,41 @@ def test_switching_to_dark_while_running_darkens_the_sidebar_at_once(
     assert lightness_at_bottom(window.pages.get(0)) < 0.3
     window.set_theme("light")
     qtbot.waitUntil(lambda: lightness_at_bottom(window.sidebar) > 0.8, timeout=2000)
+
+
+def open_sample_lesson(qtbot: QtBot, window: MainWindow, number: str) -> LessonsView:
+    """The Lessons view on this lesson of the sample course."""
+    window.sidebar.setCurrentRow(window.pages.row_of("Lessons"))
+    view = window.pages.get(window.pages.row_of("Lessons"))
+    assert isinstance(view, LessonsView)
+    qtbot.waitUntil(lambda: bool(view.library.model.rows), timeout=WAIT_MS)
+    view.open_course(view.library.model.rows[0].course_id)
+    qtbot.waitUntil(lambda: view.outline.course is not None, timeout=WAIT_MS)
+    view.open_lesson(lesson_id(view, number))
+    qtbot.waitUntil(
+        lambda: view.reader.lesson is not None and view.reader.lesson.view.number == number,
+        timeout=WAIT_MS,
+    )
+    return view
+
+
+@pytest.mark.parametrize("size", [SMALL, (1280, 860)])
+def test_exercise_answers_and_check_options_read_whole_in_the_lesson(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], size: tuple[int, int]
+) -> None:
+    window = make_window()
+    window.resize(*size)
+    qtbot.waitExposed(window)
+    view = open_sample_lesson(qtbot, window, "1.3")
+    parts = view.reader.parts
+    assert parts is not None and parts.exercises and parts.checks
+    for exercise in parts.exercises:
+        exercise.show_hint()
+        click(qtbot, exercise.show_button)
+    parts.checks[0].options[1].click()  # wrong: the right answer is named in full
+    qtbot.waitUntil(parts.checks[0].feedback.isVisible, timeout=WAIT_MS)
+    qtbot.wait(50)  # the layouts settle
+    solution = parts.exercises[0].solution
+    texts = [label.text() for label in solution.findChildren(QLabel)]
+    assert "Expected answer" in texts and "Common misconceptions" in texts
+    assert cut_off(view) == []

@@ -7,14 +7,18 @@ options are locked. "Make a flashcard" turns the question into a flashcard.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +40,89 @@ def verdict_color(palette: QPalette, correct: bool | None) -> str:
     dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
     light_color, dark_color = {True: ("#1b6e2a", "#7fd08a"), False: ("#a52a1f", "#ff8f80")}[correct]
     return dark_color if dark else light_color
+
+
+WRAP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+NARROWEST_CHARACTERS = 12  # below this an option is too cramped to read
+
+
+class WrappingRadioButton(QRadioButton):
+    """A radio button whose text wraps to the width it is given: a long option reads whole in
+    the lesson's column instead of being cut at its edge (QRadioButton never wraps, and its
+    one-line width would also widen the column past what the window can show)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _indicator(self) -> QSize:
+        style = self.style()
+        return QSize(
+            style.pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth, None, self),
+            style.pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorHeight, None, self),
+        )
+
+    def _text_left(self) -> int:
+        spacing = self.style().pixelMetric(
+            QStyle.PixelMetric.PM_RadioButtonLabelSpacing, None, self
+        )
+        return self._indicator().width() + spacing
+
+    def _text_rect(self, width: int) -> QRect:
+        """Where the wrapped text goes in a button `width` wide (1 px around it for the focus
+        frame)."""
+        left = self._text_left()
+        bounds = QRect(left + 1, 1, max(1, width - left - 2), 1 << 20)
+        used = self.fontMetrics().boundingRect(bounds, int(WRAP), self._shown_text())
+        return QRect(bounds.left(), bounds.top(), bounds.width(), used.height())
+
+    def _shown_text(self) -> str:
+        return self.text().replace("&&", "&")
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self._indicator().height(), self._text_rect(width).height() + 2)
+
+    def sizeHint(self) -> QSize:
+        one_line = self.fontMetrics().horizontalAdvance(self._shown_text())
+        width = self._text_left() + one_line + 3
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        width = self._text_left() + self.fontMetrics().averageCharWidth() * NARROWEST_CHARACTERS
+        return QSize(width, self.heightForWidth(width))
+
+    def hitButton(self, pos: QPoint) -> bool:
+        return self.rect().contains(pos)  # the whole text, every line of it
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        text_rect = self._text_rect(self.width())
+        # The indicator sits beside the first line, not in the middle of a long option.
+        indicator = self._indicator()
+        first_line = self.fontMetrics().lineSpacing()
+        top = text_rect.top() + max(0, (first_line - indicator.height()) // 2)
+        option.rect = QRect(0, top, indicator.width(), indicator.height())
+        painter.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorRadioButton, option)
+        painter.drawItemText(
+            text_rect,
+            int(WRAP),
+            self.palette(),
+            self.isEnabled(),
+            self._shown_text(),
+            QPalette.ColorRole.WindowText,
+        )
+        if self.hasFocus():
+            focus = QStyleOptionButton()
+            self.initStyleOption(focus)
+            focus.rect = text_rect.adjusted(-1, -1, 1, 1)
+            painter.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus)
 
 
 class KnowledgeCheckBox(QFrame):
@@ -65,8 +152,7 @@ class KnowledgeCheckBox(QFrame):
         options = QVBoxLayout()
         options.setSpacing(6)
         for number, text in enumerate(check.options):
-            button = QRadioButton(f"{letter(number)})  {text}".replace("&", "&&"))
-            button.setToolTip(text)
+            button = WrappingRadioButton(f"{letter(number)})  {text}".replace("&", "&&"))
             self.group.addButton(button, number)
             self.options.append(button)
             options.addWidget(button)

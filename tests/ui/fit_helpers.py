@@ -1,0 +1,42 @@
+"""What a learner sees cut off: widgets shown smaller than their text needs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QWidget
+
+
+def _name(widget: QWidget) -> str:
+    text = ""
+    if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
+        text = widget.text() or (widget.placeholderText() if isinstance(widget, QLineEdit) else "")
+    elif isinstance(widget, QComboBox):
+        text = widget.currentText()
+    short = " ".join(text.split())[:60]
+    return f"{type(widget).__name__} {short!r}"
+
+
+def cut_off(root: QWidget) -> list[str]:
+    """Every visible widget under `root` (and `root`) drawn smaller than it needs: a
+    word-wrapped label shorter than its text at its width (its last lines sliced or missing),
+    a label, button, text box or list choice narrower than its text, or any widget narrower
+    than its minimum size."""
+    found = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible() or (widget.isWindow() and widget is not root):
+            continue
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            if widget.text() and widget.heightForWidth(widget.width()) > widget.height():
+                need = widget.heightForWidth(widget.width())
+                found.append(f"{_name(widget)}: {widget.height()} px tall, needs {need}")
+            continue
+        need_width = widget.minimumSizeHint().width()
+        if isinstance(widget, QLabel) and widget.text():
+            need_width = widget.sizeHint().width()
+        if isinstance(widget, QLineEdit) and widget.placeholderText() and not widget.text():
+            margins = widget.textMargins()
+            text = widget.fontMetrics().horizontalAdvance(widget.placeholderText())
+            button = 22 if widget.isClearButtonEnabled() else 0  # its place is kept when empty
+            need_width = max(need_width, text + margins.left() + margins.right() + 12 + button)
+        if need_width > widget.width():
+            found.append(f"{_name(widget)}: {widget.width()} px wide, needs {need_width}")
+    return found
