@@ -1,6 +1,10 @@
 """Opening and closing a profile: password, lock, database upgrade, backup on close.
 
-The first launch with an empty data dir makes a profile named after the computer's user.
+The first launch with an empty data dir makes a profile named after the computer's user. A
+profile that must not be written opens read-only (`OpenProfile.read_only` says why): a damaged
+file (`ProfileDamaged`, which File > Repair Profile… and `studydesk db repair` mend), or one in a
+folder that cannot be written (`FolderNotWritable`; opened without the lock, which cannot be made
+there, so reading commands and the window still work).
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from app.core.profile_lock import ProfileLock
 from app.core.profiles import Profile, create_profile, list_profiles, mark_opened, unlock
 from app.db.backup import BackupInfo
 from app.db.database import ProfileDatabase
+from app.db.engine import folder_writable
 from app.db.migrate import UpgradeResult
-from app.errors import ProfileFileRefused, UserError
+from app.errors import FolderNotWritable, ProfileDamaged, ProfileFileRefused, UserError
 from app.paths import DataLocations
 
 if TYPE_CHECKING:  # `db check` only
@@ -34,6 +39,17 @@ class OpenProfile:
     database: ProfileDatabase
     lock: ProfileLock
     last_backup_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def read_only(self) -> UserError | None:
+        """Why the profile takes no writes (damaged, or its folder cannot be written); None when
+        it takes them. Read from the current database: a repair or restore replaces it."""
+        return self.database.read_only
+
+    @property
+    def repairable(self) -> bool:
+        """Read-only because SQLite found damage, which a repair can mend."""
+        return isinstance(self.database.read_only, ProfileDamaged)
 
     def backup(self, reason: str = "manual") -> BackupInfo:
         info = self.database.backup(reason)
@@ -90,7 +106,7 @@ def open_profile(
     of them nothing was changed and no lock is left held.
     """
     profile = unlock(profile, password)
-    lock = ProfileLock(profile).acquire()
+    lock = _lock_unless_read_only(profile)
     try:
         fresh = not profile.db_file.exists()
         if fresh and profile.last_opened_at is not None:
@@ -100,7 +116,8 @@ def open_profile(
                 f"{profile.backups_dir} with `studydesk db restore`, or delete the profile."
             )
         database = ProfileDatabase.open(profile.db_file, profile.backups_dir, create=fresh)
-        opened = OpenProfile(mark_opened(profile), database, lock)
+        writable_folder = not isinstance(database.read_only, FolderNotWritable)
+        opened = OpenProfile(mark_opened(profile) if writable_folder else profile, database, lock)
         if fresh and samples:
             from app.core.samples import load_sample_content
 
@@ -112,6 +129,18 @@ def open_profile(
     except BaseException:
         lock.release()
         raise
+
+
+def _lock_unless_read_only(profile: Profile) -> ProfileLock:
+    """The profile's lock, held; not held when its folder cannot be written (nobody can write
+    there: the database then opens read-only, and every write says why)."""
+    lock = ProfileLock(profile)
+    try:
+        return lock.acquire()
+    except FolderNotWritable:
+        if folder_writable(profile.folder):
+            raise  # the folder can be written but the lock file cannot: never open unlocked
+        return lock
 
 
 @contextmanager

@@ -2,10 +2,12 @@
 import csv|apkg` / `export csv|markdown` go through.
 
 An import takes the open profile database first, reads and checks the whole file before its
-write transaction begins, then writes everything in that one transaction: a refused or
-cancelled import (UserError / Cancelled from `progress`) leaves the profile, and the media
-folder, exactly as they were. Its result carries the report, the lines that tell the learner
-what came in, and the `changes` for the views. An export reads in a read session of its own.
+write transaction begins, takes a "before import" backup (`back_up_before_import`, which also
+refuses a damaged or read-only profile), then writes everything in that one transaction: a
+refused or cancelled import (UserError / Cancelled from `progress`) leaves the profile, and
+the media folder, exactly as they were. Its result carries the report, the lines that tell the
+learner what came in, and the `changes` for the views. An export reads in a read session of
+its own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from app.core.changes import Change
 from app.core.flashcards.decks import named_deck
 from app.core.progress import Progress
+from app.core.restoring import back_up_before_import
 from app.db.database import ProfileDatabase
 from app.importers.anki_apkg import import_apkg
 from app.importers.anki_read import ApkgImportReport, ParsedApkg, read_apkg
@@ -86,6 +89,7 @@ def import_csv_file(
     """Cards from a CSV/TSV file (or one read already with `read_cards_csv`) into `deck_name`
     (made if missing; None: the file's `#deck:` line, else its name). Cards whose front and
     back are already in the deck are skipped. `columns` gives each column its role."""
+    back_up_before_import(database)
     with database.write_session() as session:
         report = import_cards_csv(
             session, source, deck_name, encoding=encoding, columns=columns, progress=progress
@@ -110,6 +114,7 @@ def import_apkg_file(
         if isinstance(source, ParsedApkg)
         else read_apkg(source, deck_name, progress=progress)
     )
+    back_up_before_import(database)
     with database.write_session() as session:
         report = import_apkg(session, parsed, media_dir, progress=progress)
     return CardsImported(report)

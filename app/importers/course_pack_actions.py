@@ -2,12 +2,12 @@
 and `studydesk import course` / `export course` go through.
 
 An import takes the open profile database first, reads and checks the whole pack before its
-write transaction begins, then writes the course and copies its images in that one
-transaction: a refused pack, a cancel (Cancelled from `progress`), a full disk or a failed
-commit leaves the profile and its media folder exactly as they were. An export reads in a read
-session of its own and writes the file beside its target before renaming it into place. The
-texts that tell the learner what happened are here too, so the window and the command line say
-the same.
+write transaction begins, takes a "before import" backup (`back_up_before_import`), then
+writes the course and copies its images in that one transaction: a refused pack, a cancel
+(Cancelled from `progress`), a full disk or a failed commit leaves the profile and its media
+folder exactly as they were. An export reads in a read session of its own and writes the file
+beside its target before renaming it into place. The texts that tell the learner what happened
+are here too, so the window and the command line say the same.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.core.progress import Progress
+from app.core.restoring import back_up_before_import
 from app.db.database import ProfileDatabase
 from app.importers.course_pack import LoadedPack, load_pack, remove_files
 from app.importers.course_pack_export import PackExported, export_course_pack, find_course
@@ -36,6 +37,7 @@ def import_course_file(
         progress.set_message(f"Reading {pack.name}")
         pack = load_pack(pack)
     progress.check()
+    back_up_before_import(database)
     created: list[Path] = []
     try:
         with database.write_session() as session:

@@ -4,13 +4,15 @@
 It reads and routes the files, then writes each profile's share in one transaction of its own
 (`legacy_import.import_legacy`). A profile that is open in the window is written through its
 open database, read when the work runs (a restore may have replaced it); every other profile
-is opened and locked for its write. The result carries the report and what the open profile
-received, so the window's views refresh.
+is opened and locked for its write. Each profile that exists is backed up ("before import")
+right after it is opened, before its first write. The result carries the report and what the
+open profile received, so the window's views refresh.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from app.core.changes import Change
 from app.core.opening import OpenProfile, open_locked
 from app.core.profiles import Profile
 from app.core.progress import Progress
+from app.core.restoring import back_up_before_import
 from app.db.database import ProfileDatabase
 from app.importers.legacy_import import ImportReport, OpenDatabase, import_legacy
 from app.paths import DataLocations
@@ -31,14 +34,22 @@ class LegacyImported:
     changes: Change = Change.NONE
 
 
-def database_opener(opened: OpenProfile | None) -> OpenDatabase:
+def database_opener(opened: OpenProfile | None, *, back_up: bool = True) -> OpenDatabase:
     """Opens each profile the import writes to: the open one through its own database, the
-    others locked as usual."""
+    others locked as usual; then (`back_up`) takes its "before import" backup, which refuses a
+    damaged or read-only profile before anything is written."""
 
-    def open_database(profile: Profile) -> AbstractContextManager[ProfileDatabase]:
-        if opened is not None and profile.id == opened.profile.id:
-            return nullcontext(opened.database)
-        return open_locked(profile)
+    @contextmanager
+    def open_database(profile: Profile) -> Iterator[ProfileDatabase]:
+        opening: AbstractContextManager[ProfileDatabase] = (
+            nullcontext(opened.database)
+            if opened is not None and profile.id == opened.profile.id
+            else open_locked(profile)
+        )
+        with opening as database:
+            if back_up:
+                back_up_before_import(database)
+            yield database
 
     return open_database
 
@@ -64,7 +75,7 @@ def import_legacy_files(
         dry_run=dry_run,
         questions_only=questions_only,
         progress=progress,
-        open_database=database_opener(opened),
+        open_database=database_opener(opened, back_up=not dry_run),
     )
     received = opened is not None and any(
         p.profile_id == opened.profile.id and any(p.counts.values()) for p in report.profiles

@@ -203,6 +203,9 @@ class ReviewLoop:
             return self._answer_elsewhere(card_id, rating, duration_ms, now)
         settings = tally.tree.by_id(row.deck_id).settings(row.scheduler)
         review_id = ""
+        # This connection is not a write session: refuse here what `write_session` would (a
+        # damaged or read-only profile, in words), before SQLite says "readonly database".
+        self.database.refuse_writes()
         try:
             conn.execute("BEGIN IMMEDIATE")
             review_id, after = record_answer(
