@@ -88,7 +88,14 @@ def read_collection(database: Path, source: Path) -> AnkiCollection:
         return _read(connection, tables)
     except sqlite3.Error as error:
         raise UserError(f"{source}: the collection inside is damaged ({error}).") from None
-    except (ValueError, KeyError, TypeError, PackageError) as error:
+    except (
+        PackageError,
+        ValueError,
+        LookupError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as error:
         raise UserError(f"{source}: the collection inside is damaged ({error}).") from None
     finally:
         connection.close()

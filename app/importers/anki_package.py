@@ -7,16 +7,16 @@ writes a stub `collection.anki2` that only says "please update" next to the real
   (`MediaEntries`), and each media file is zstd-compressed too.
 - `collection.anki21` / `collection.anki2`: plain SQLite; `media` is JSON `{"0": "name.jpg"}`.
 
-The zip is checked before anything is read: no absolute or `..` paths, no encrypted members,
-and size limits on the whole and on each member read (checked while reading too, since a zip
-header can lie). The source file is never modified; the collection is read from a temporary copy.
+The zip is checked before anything is read: no absolute or `..` paths, no nameless or encrypted
+members, no compression method zipfile cannot read, and size limits on the whole and on each
+member read (checked while reading too, since a zip header can lie); damaged compressed data is a
+refusal too (`zip_members`). The source file is never modified; the collection is read from a
+temporary copy.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -24,6 +24,7 @@ import zstandard
 
 from app.core.flashcards.media import MAX_IMAGE_BYTES
 from app.errors import UserError
+from app.importers.zip_members import ZipDamaged, member_problem, open_zip, reading
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 MAX_TOTAL_BYTES = 8 * 2**30  # everything in the zip, uncompressed
@@ -43,17 +44,15 @@ class AnkiPackage:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self._zip = zipfile.ZipFile(path)
+            self._zip = open_zip(path)
         except FileNotFoundError:
             raise UserError(f"{path} does not exist.") from None
         except IsADirectoryError:
             raise UserError(f"{path} is a folder, not an Anki package (.apkg).") from None
         except OSError as error:
             raise UserError(f"Study Desk cannot read {path} ({error.strerror}).") from None
-        except (zipfile.BadZipFile, ValueError):
-            raise UserError(
-                f"{path} is not an Anki package (.apkg): it is not a zip file."
-            ) from None
+        except ZipDamaged as error:
+            raise UserError(f"{path} is not an Anki package (.apkg): {error}.") from None
         try:
             self.members = {info.filename: info for info in self._zip.infolist()}
             self._check()
@@ -72,14 +71,15 @@ class AnkiPackage:
             raise UserError(f"{self.path} holds more than {MAX_MEMBERS:,} files; not imported.")
         total = 0
         for name, info in self.members.items():
+            unreadable = member_problem(info)
+            if unreadable is not None:
+                raise UserError(f"{self.path} holds {unreadable}; it was not imported.")
             parts = PurePosixPath(name.replace("\\", "/")).parts
             if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
                 raise UserError(
                     f"{self.path} holds a file whose path leads outside the package ({name!r}); "
                     "it may be malicious and was not imported."
                 )
-            if info.flag_bits & 0x1:
-                raise UserError(f"{self.path} holds encrypted files; Anki packages never do.")
             total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise UserError(
@@ -103,12 +103,14 @@ class AnkiPackage:
         if info.file_size > limit:
             raise _too_big(self.path, what, info.file_size, limit)
         try:
-            with self._zip.open(info) as handle:
+            with reading(what), self._zip.open(info) as handle:
                 data = handle.read(limit + 1)
             if data.startswith(ZSTD_MAGIC):
                 reader = zstandard.ZstdDecompressor().stream_reader(data)
                 data = reader.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, zstandard.ZstdError, OSError) as error:
+        except ZipDamaged as error:
+            raise UserError(f"{self.path}: {error}.") from None
+        except zstandard.ZstdError as error:
             raise UserError(f"{self.path}: {what} is damaged ({error}).") from None
         if len(data) > limit:
             raise _too_big(self.path, what, len(data), limit)
@@ -120,16 +122,18 @@ class AnkiPackage:
         target = folder / "collection.sqlite3"
         info = self.members[name]
         what = f"the collection ({name})"
+        if info.file_size > MAX_COLLECTION_BYTES and not name.endswith("b"):
+            raise _too_big(self.path, what, info.file_size, MAX_COLLECTION_BYTES)
         try:
-            with self._zip.open(info) as handle, target.open("wb") as out:
+            with target.open("wb") as out, reading(what), self._zip.open(info) as handle:
                 if name.endswith("b"):
                     reader = zstandard.ZstdDecompressor().stream_reader(handle)
                     _copy_limited(reader, out, MAX_COLLECTION_BYTES, self.path, what)
                 else:
-                    if info.file_size > MAX_COLLECTION_BYTES:
-                        raise _too_big(self.path, what, info.file_size, MAX_COLLECTION_BYTES)
                     _copy_limited(handle, out, MAX_COLLECTION_BYTES, self.path, what)
-        except (zipfile.BadZipFile, zlib.error, zstandard.ZstdError) as error:
+        except ZipDamaged as error:
+            raise UserError(f"{self.path}: {error}.") from None
+        except zstandard.ZstdError as error:
             raise UserError(f"{self.path}: {what} is damaged ({error}).") from None
         return target
 
@@ -164,7 +168,13 @@ def _copy_limited(source: object, out: object, limit: int, path: Path, what: str
         copied += len(chunk)
         if copied > limit:
             raise _too_big(path, what, copied, limit)
-        write(chunk)
+        try:
+            write(chunk)
+        except OSError as error:  # the temporary copy, not the package
+            raise UserError(
+                f"Study Desk cannot make a temporary copy of {what} from {path} "
+                f"({error.strerror or error})."
+            ) from None
 
 
 def varint(data: bytes, position: int) -> tuple[int, int]:

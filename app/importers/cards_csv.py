@@ -1,7 +1,11 @@
 """Cards from CSV / TSV files: columns front, back and optionally tags.
 
 - Encoding: a byte-order mark (UTF-8, UTF-16, UTF-32) is honoured; otherwise the file must be
-  UTF-8, or the caller names the encoding. Anything else is a UserError naming the line.
+  UTF-8, or the caller names the encoding (a text encoding: not `rot13`, `base64`, `zlib`...).
+  Anything else is a UserError naming the file (and the line).
+- Only a table of cards is taken: a file that is JSON, that holds NUL or other control characters
+  (binary data, or UTF-16 without a byte-order mark), or whose cards all lack a back is refused,
+  naming the file.
 - Separator: tab for .tsv/.tab; otherwise the first of tab, comma, semicolon that splits every
   row into 2 or 3 columns. Anki's `#separator:...` and `#deck:...` header lines are honoured,
   other `#key:value` header lines skipped.
@@ -21,11 +25,13 @@ import codecs
 import csv
 import hashlib
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,6 +54,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _DIRECTIVE = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
+# Control characters no text file of cards holds (tab, line feed, vertical tab, form feed and
+# carriage return are text).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
 # Header lines only Anki's own text export writes: such a file separates tags by spaces.
 _ANKI_DIRECTIVES = {"html", "tags column", "notetype", "notetype column", "deck column",
@@ -86,15 +95,31 @@ class CsvImportReport:
     encoding: str
     card_ids: tuple[str, ...] = field(default=(), repr=False)
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "deck": self.deck_name,
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "encoding": self.encoding,
+        }
+
 
 def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """The text of the file and the encoding used; UserError naming the line if undecodable."""
     if encoding is None:
         encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
     try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UserError(f"{encoding!r} is not an encoding Study Desk knows.") from None
+        codec = codecs.lookup(encoding)
+    except (LookupError, ValueError, TypeError):
+        raise UserError(
+            f"{path} was not read: {encoding!r} is not an encoding Study Desk knows."
+        ) from None
+    if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib, hex...
+        raise UserError(
+            f"{path} was not read: {encoding!r} is not a text encoding (it turns bytes into other "
+            "bytes). Name the encoding the text was saved in, for example utf-8 or cp1252."
+        )
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as error:
@@ -104,6 +129,36 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
             f"{path}, line {line}: this is not {encoding} text (byte 0x{byte}). "
             "Save the file as UTF-8, or name its encoding (for example --encoding cp1252)."
         ) from None
+    except (UnicodeError, LookupError, ValueError, TypeError) as error:  # "undefined", ...
+        raise UserError(
+            f"{path} cannot be read as {encoding} text ({error}). Name the encoding the text "
+            "was saved in, for example utf-8 or cp1252."
+        ) from None
+
+
+def _refuse_what_is_not_a_card_table(path: Path, text: str) -> None:
+    """JSON, and text holding control characters (binary data), are no table of cards."""
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        code = ord(control.group())
+        what = "a NUL character" if code == 0 else f"a control character (0x{code:02x})"
+        raise UserError(
+            f"{path}, line {line}: holds {what}, which is not text. It is not a table of cards "
+            "(CSV/TSV): it is binary or damaged, or UTF-16 text without a byte-order mark "
+            "(then name its encoding, for example --encoding utf-16)."
+        )
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            return  # not JSON: a table whose first cell starts with a bracket
+        raise UserError(
+            f"{path} is JSON, not a table of cards (CSV/TSV: front, back and tags on each "
+            "line). Files of the older apps come in as older data (import tinydb or "
+            "questions), a course.json as a course (import course)."
+        )
 
 
 def _header_lines(text: str) -> tuple[int, dict[str, str]]:
@@ -178,6 +233,7 @@ def _read_text(path: Path, encoding: str | None) -> _Text:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise UserError(f"{path} is empty; there were no cards to import.")
+    _refuse_what_is_not_a_card_table(path, text)
     skipped, directives = _header_lines(text)
     body = "".join(text.splitlines(keepends=True)[skipped:])
     first_line = skipped + 1
@@ -273,6 +329,11 @@ def read_cards_csv(
         cards.append(_card(path, line, cells, columns, tags_of))
     if not cards:
         raise UserError(f"{path} holds no cards (only a header or blank lines).")
+    if not any(card.back for card in cards):
+        raise UserError(
+            f"{path} is not a table of cards: no line has a back (the second column is empty "
+            "or missing everywhere)."
+        )
     digest = hashlib.sha256(read.data).hexdigest()
     deck = read.directives.get("deck") or None
     return ParsedCsv(

@@ -25,13 +25,16 @@ question, expected_solution, hints, explanation, misconceptions: {key: text}}`),
 markdown images whose target is `media/<file>` (copied into the profile) or an http(s) address
 (shown as a link, never loaded). Ids left out are derived from the topic, level and positions.
 
-What is refused, with the JSON path or file named: a file that is not a zip or JSON; a wrong
-`format` or a newer `format_version`; unknown keys (typos); missing or mistyped fields; a check
-whose answer is not one of its options; `<script>`, `<iframe>`, `<object>`, `<embed>`, event
-handler attributes and `javascript:` links outside code (refused, not silently cleaned: the
-author should know); archive entries that are absolute, contain `..`, are symlinks or are
-encrypted; images that are not PNG/JPEG/GIF/WebP, over 20 MB, over 50 megapixels, or over
-200 MB together; a `course.json` over 32 MB. A refused pack writes nothing.
+What is refused, with the JSON path or file named: a file that is not a zip or JSON, or a
+damaged one; a wrong `format` or a newer `format_version`; unknown keys (typos); missing or
+mistyped fields; a check whose answer is not one of its options; `<script>`, `<iframe>`,
+`<object>`, `<embed>`, event handler attributes and `javascript:` links outside code (refused, not
+silently cleaned: the author should know); numbers JSON cannot carry (NaN, Infinity, 1e999), NUL
+characters and unpaired surrogates (`\ud800`) in `course.json`; archive entries that have no
+name, are absolute, contain `..`, are symlinks, are encrypted or use a compression method other
+than none, Deflate, bzip2 or LZMA; images that are not PNG/JPEG/GIF/WebP, over 20 MB, over 50
+megapixels, or over 200 MB together; a `course.json` over 32 MB. A refused pack writes nothing.
+Files in the pack that no lesson uses are left out (never read) and named in the import's result.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ from typing import Any, Protocol
 
 from app.errors import UserError
 from app.importers.course_pack_format import CoursePackRefused, PackCourse, check_course
+from app.importers.json_values import first_odd_value, loads_marked
 from app.importers.pack_media import MAX_IMAGE_BYTES, MAX_MEDIA_BYTES, image_info, image_problem
+from app.importers.zip_members import ZipDamaged, member_problem, open_zip, reading
 
 PACK_SUFFIX = ".sdcourse"
 COURSE_FILE = "course.json"
@@ -63,6 +68,8 @@ class _Source(Protocol):
     def names(self) -> list[str]: ...
 
     def read(self, name: str, limit: int) -> bytes: ...
+
+    def size(self, name: str) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -80,10 +87,17 @@ class LoadedPack:
     course: PackCourse
     media: dict[str, PackMedia]
     root: str  # the folder inside the archive holding course.json ("" at the root)
+    left_out: tuple[tuple[str, int], ...] = ()  # (name, bytes) of files no lesson uses
 
     def read_media(self, name: str) -> bytes:
-        with _open_source(self.path) as source:
-            return source.read(self.root + name, MAX_IMAGE_BYTES)
+        """An image's bytes; CoursePackRefused if the pack can no longer give them."""
+        try:
+            with _open_source(self.path) as source:
+                return source.read(self.root + name, MAX_IMAGE_BYTES)
+        except (ZipDamaged, _TooBig, KeyError, OSError) as error:
+            raise CoursePackRefused(
+                str(self.path), [f"{name} cannot be read any more (did the pack change?): {error}"]
+            ) from None
 
 
 class _TooBig(Exception):
@@ -97,7 +111,7 @@ class _ZipSource:
         self._infos = {info.filename: info for info in archive.infolist()}
 
     def names(self) -> list[str]:
-        return [name for name, info in self._infos.items() if not info.is_dir()]
+        return [name for name in self._infos if not name.endswith("/")]
 
     def infos(self) -> list[zipfile.ZipInfo]:
         return list(self._infos.values())
@@ -106,11 +120,14 @@ class _ZipSource:
         info = self._infos[name]
         if info.file_size > limit:
             raise _TooBig(info.file_size)
-        with self.archive.open(info) as handle:
+        with reading(name), self.archive.open(info) as handle:
             data = handle.read(limit + 1)  # never trust the declared size alone
         if len(data) > limit:
             raise _TooBig(len(data))
         return data
+
+    def size(self, name: str) -> int:
+        return self._infos[name].file_size
 
 
 class _FolderSource:
@@ -136,6 +153,9 @@ class _FolderSource:
             raise _TooBig(len(data))
         return data
 
+    def size(self, name: str) -> int:
+        return (self.folder / name).lstat().st_size
+
 
 class _SingleFileSource:
     def __init__(self, path: Path) -> None:
@@ -148,6 +168,9 @@ class _SingleFileSource:
         if self.path.stat().st_size > limit:
             raise _TooBig(self.path.stat().st_size)
         return self.path.read_bytes()
+
+    def size(self, name: str) -> int:
+        return self.path.stat().st_size
 
 
 @contextmanager
@@ -167,10 +190,13 @@ def _open_source(path: Path) -> Iterator[_Source]:
             str(path), ["not a course pack: neither a .sdcourse (zip) file nor JSON"]
         )
     try:
-        with zipfile.ZipFile(path) as archive:
-            yield _ZipSource(archive, str(path))
-    except zipfile.BadZipFile as error:
-        raise CoursePackRefused(str(path), [f"a damaged zip file ({error})"]) from None
+        archive = open_zip(path)
+    except ZipDamaged as error:
+        raise CoursePackRefused(str(path), [f"a damaged zip file: {error}"]) from None
+    except OSError as error:
+        raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
+    with archive:
+        yield _ZipSource(archive, str(path))
 
 
 def _looks_like_json(path: Path) -> bool:
@@ -200,9 +226,13 @@ def load_pack(path: Path) -> LoadedPack:
             except RecursionError:
                 raise CoursePackRefused(label, [f"{COURSE_FILE}: nested too deeply"]) from None
             media = _check_media(source, root, sorted(course.media), label)
-    except zipfile.BadZipFile as error:
-        raise CoursePackRefused(label, [f"a damaged zip file ({error})"]) from None
-    return LoadedPack(path, course, media, root)
+            used = {root + COURSE_FILE} | {root + name for name in media}
+            left_out = tuple((n, source.size(n)) for n in sorted(source.names()) if n not in used)
+    except ZipDamaged as error:
+        raise CoursePackRefused(label, [str(error)]) from None
+    except OSError as error:  # a folder pack whose file went away or cannot be read
+        raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
+    return LoadedPack(path, course, media, root, left_out)
 
 
 def _check_entries(source: _ZipSource, label: str) -> None:
@@ -213,7 +243,10 @@ def _check_entries(source: _ZipSource, label: str) -> None:
     for info in infos:
         name = info.filename
         parts = PurePosixPath(name.replace("\\", "/")).parts
-        if "\\" in name:
+        unreadable = member_problem(info)
+        if unreadable is not None:
+            problems.append(unreadable)
+        elif "\\" in name:
             problems.append(f"{name}: a path with backslashes")
         elif name.startswith("/") or (len(name) > 1 and name[1] == ":"):
             problems.append(f"{name}: an absolute path, outside the pack")
@@ -221,8 +254,6 @@ def _check_entries(source: _ZipSource, label: str) -> None:
             problems.append(f"{name}: a path that escapes the pack (..)")
         elif stat.S_ISLNK(info.external_attr >> 16):
             problems.append(f"{name}: a symbolic link")
-        elif info.flag_bits & 0x1:
-            problems.append(f"{name}: encrypted")
     if problems:
         raise CoursePackRefused(label, problems)
 
@@ -244,7 +275,7 @@ def _read_json(source: _Source, name: str, label: str) -> Any:
             label, [f"{COURSE_FILE}: larger than {MAX_COURSE_JSON // 1024 // 1024} MB"]
         ) from None
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        data, _odd_numbers = loads_marked(raw.decode("utf-8-sig"))
     except RecursionError:
         raise CoursePackRefused(label, [f"{COURSE_FILE}: nested too deeply"]) from None
     except UnicodeDecodeError as error:
@@ -263,6 +294,14 @@ def _read_json(source: _Source, name: str, label: str) -> Any:
             "be read"
         )
         raise CoursePackRefused(label, [why]) from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        why = str(error).split(";")[0]
+        raise CoursePackRefused(label, [f"{COURSE_FILE}: cannot be read ({why})"]) from None
+    odd = first_odd_value(data)
+    if odd is not None:
+        where, what = odd
+        raise CoursePackRefused(label, [f"{COURSE_FILE}: {where}: {what}"])
+    return data
 
 
 def _check_media(source: _Source, root: str, names: list[str], label: str) -> dict[str, PackMedia]:

@@ -67,16 +67,37 @@ def export_course_file(
 
 
 def imported_text(result: PackImported) -> str:
-    """What came in, in the learner's words."""
+    """What came in, in the learner's words (and what in the pack was left out)."""
     added = result.added
     if not any(added.values()) and not result.restored:
-        return f"“{result.topic}” was already in your library; nothing new was imported."
-    images = f", {added['media_files']} images" if added["media_files"] else ""
-    restored = " It had been removed and is back, with your progress." if result.restored else ""
-    return (
-        f"Imported “{result.topic}”: {added['modules']} modules, {added['lessons']} lessons, "
-        f"{added['lesson_contents']} with content{images}.{restored}"
-    )
+        text = f"“{result.topic}” was already in your library; nothing new was imported."
+    else:
+        images = f", {added['media_files']} images" if added["media_files"] else ""
+        restored = (
+            " It had been removed and is back, with your progress." if result.restored else ""
+        )
+        text = (
+            f"Imported “{result.topic}”: {added['modules']} modules, {added['lessons']} lessons, "
+            f"{added['lesson_contents']} with content{images}.{restored}"
+        )
+    return text + left_out_text(result.left_out)
+
+
+def left_out_text(left_out: tuple[tuple[str, int], ...], shown: int = 5) -> str:
+    """The files of a pack that no lesson uses, which were not imported; "" for none."""
+    if not left_out:
+        return ""
+    total = sum(size for _name, size in left_out)
+    names = ", ".join(f"{name} ({_size(size)})" for name, size in left_out[:shown])
+    more = f" and {len(left_out) - shown} more" if len(left_out) > shown else ""
+    files = "file" if len(left_out) == 1 else "files"
+    return f" Left out {len(left_out)} {files} ({_size(total)}) that no lesson uses: {names}{more}."
+
+
+def _size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:,.0f} MB"
+    return f"{size / 1000:,.0f} KB" if size >= 1000 else f"{size} bytes"
 
 
 def exported_text(done: PackExported) -> str:

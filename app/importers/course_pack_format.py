@@ -23,6 +23,7 @@ PACK_NAMESPACE = uuid.UUID("6f0d7c0e-4b1e-5d7a-9a57-5d1c0c6a2b11")
 MAX_PROBLEMS_SHOWN = 8
 MAX_TEXT = 100_000  # characters in one title, summary or objective
 MAX_LESSONS = 20_000
+MAX_WEEK = 10_000
 
 COURSE_KEYS = {
     "format",
@@ -255,8 +256,11 @@ def _check_module(
     title = c.text(raw, "title", path, required=True, limit=1000) or ""
     summary = c.text(raw, "summary", path, required=False)
     week = raw.get("week")
-    if week is not None and (isinstance(week, bool) or not isinstance(week, int) or week < 0):
-        c.add(f"{path}.week", f"expected a whole number from 0, found {week!r}")
+    if week is not None and (
+        isinstance(week, bool) or not isinstance(week, int) or not 0 <= week <= MAX_WEEK
+    ):
+        shown = repr(week) if not isinstance(week, int) or abs(week) < 10**12 else "a huge number"
+        c.add(f"{path}.week", f"expected a whole number from 0 to {MAX_WEEK:,}, found {shown}")
         week = None
     lessons = []
     raw_lessons = raw.get("lessons")

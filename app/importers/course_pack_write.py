@@ -37,6 +37,7 @@ class PackImported:
     restored: bool  # the course had been deleted and is back
     changes: Change
     created_files: tuple[Path, ...] = field(default=(), repr=False)
+    left_out: tuple[tuple[str, int], ...] = ()  # (name, bytes): files in the pack no lesson uses
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -45,6 +46,7 @@ class PackImported:
             **self.added,
             "already_present": self.already_present,
             "restored": self.restored,
+            "left_out": [{"file": name, "bytes": size} for name, size in self.left_out],
         }
 
 
@@ -155,6 +157,7 @@ def write_pack(
         restored,
         Change.COURSES | Change.LESSONS,
         tuple(created),
+        pack.left_out,
     )
 
 

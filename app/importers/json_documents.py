@@ -7,23 +7,24 @@ read on its own, and the body of a lesson content document is kept as the JSON t
 written as (`JsonText`, a view of the file's bytes), which is what gets stored.
 
 This is a fast path, not a second reading of JSON: it is taken only when its result is exactly
-what `json.loads` would give. Whatever it cannot vouch for returns None, and the caller reads the
-file with the standard library as before (with its error messages): text that is not UTF-8 or
-starts with a byte-order mark, escapes of lone surrogates, `NaN` / `Infinity`, integers too long
-for `int()`, malformed JSON, a top level that is not an object. A value msgspec will not build
-but `json.loads` reads (`1e400`) is read by `json.loads`.
+what `json_values.loads_marked` would give (`json.loads`, with numbers JSON cannot carry marked).
+Whatever it cannot vouch for returns None, and the caller reads the file with the standard
+library as before (with its error messages): text that is not UTF-8 or starts with a byte-order
+mark, escapes of lone surrogates, `NaN` / `Infinity`, integers too long for `int()`, malformed
+JSON, a top level that is not an object. A value msgspec will not build but `json.loads` reads
+(`1e400`) is read by `loads_marked`: an `OddNumber`, and `read_tables_marked` says there was one.
 """
 
 from __future__ import annotations
 
 import codecs
-import json
 import re
 import sys
 from typing import Any
 
 import msgspec
 
+from app.importers.json_values import loads_marked
 from app.importers.legacy_records import JsonText
 from app.importers.techtree import classify
 
@@ -50,34 +51,48 @@ _DIGIT = frozenset(b"0123456789")
 def read_tables(raw: bytes) -> dict[str, Any] | None:
     """The TinyDB object in `raw` with each document read, or None to read it the usual way.
 
-    Lesson bodies come back as `JsonText`; everything else as `json.loads` would give it.
+    Lesson bodies come back as `JsonText`; everything else as `loads_marked` would give it.
     """
+    return read_tables_marked(raw)[0]
+
+
+def read_tables_marked(raw: bytes) -> tuple[dict[str, Any] | None, bool]:
+    """`read_tables(raw)`, and whether a number JSON cannot carry was read (as an OddNumber)."""
     if raw.startswith(codecs.BOM_UTF8) or not _is_utf8(raw) or _has_long_integer(raw):
-        return None
+        return None, False
     if lone_surrogate_escape(raw):
-        return None
+        return None, False
+    marked = _Marked()
     try:
-        return {name: _table(table) for name, table in _FIELDS.decode(raw).items()}
+        tables = {name: _table(table, marked) for name, table in _FIELDS.decode(raw).items()}
     except (msgspec.DecodeError, ValueError, RecursionError):  # ValidationError is a DecodeError
-        return None
+        return None, False
+    return tables, marked.seen
 
 
-def _table(raw: msgspec.Raw) -> Any:
+class _Marked:
+    """Whether any value read so far held a number JSON cannot carry."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+
+def _table(raw: msgspec.Raw, marked: _Marked) -> Any:
     """A table read; a TinyDB table (documents by number) document by document."""
     try:
-        return _content_table(raw)
+        return _content_table(raw, marked)
     except msgspec.ValidationError:  # documents of other shapes: read one by one
         pass
     try:
         docs = _FIELDS.decode(raw)
     except msgspec.ValidationError:  # not an object
-        return _value(raw)
+        return _value(raw, marked)
     if not all(str(key).isdigit() for key in docs):  # not a TinyDB table: kept whole, read
-        return {key: _value(doc) for key, doc in docs.items()}
-    return {doc_id: _document(doc) for doc_id, doc in docs.items()}
+        return {key: _value(doc, marked) for key, doc in docs.items()}
+    return {doc_id: _document(doc, marked) for doc_id, doc in docs.items()}
 
 
-def _content_table(raw: msgspec.Raw) -> dict[str, Any]:
+def _content_table(raw: msgspec.Raw, marked: _Marked) -> dict[str, Any]:
     """A table of lesson contents of the usual shape, in one call; ValidationError otherwise.
 
     Such a document is of the kind "content" (`classify`): it has no other keys.
@@ -90,38 +105,52 @@ def _content_table(raw: msgspec.Raw) -> dict[str, Any]:
     for doc_id, doc in docs.items():
         values = {name: getattr(doc, name) for name in fields}
         table[doc_id] = {
-            name: _body(value) if name == "content" else value
+            name: _body(value, marked) if name == "content" else value
             for name, value in values.items()
             if value is not msgspec.UNSET
         }
     return table
 
 
-def _document(raw: msgspec.Raw) -> Any:
+def _document(raw: msgspec.Raw, marked: _Marked) -> Any:
     text = memoryview(raw).tobytes()
     if b'"content"' not in text:  # no lesson body to keep as text (a key written with escapes
-        return _value(raw)  # would be missed: its body would then just be read, as others are)
+        return _value(raw, marked)  # would be missed: its body is then read, as others are)
     try:
         fields = _FIELDS.decode(raw)
     except msgspec.ValidationError:  # not an object
-        return _value(raw)
+        return _value(raw, marked)
     if classify(fields) not in _BODY_KINDS:
-        return _value(raw)
+        return _value(raw, marked)
     return {
-        key: _body(value) if key == "content" else _value(value) for key, value in fields.items()
+        key: _body(value, marked) if key == "content" else _value(value, marked)
+        for key, value in fields.items()
     }
 
 
-def _body(raw: msgspec.Raw) -> Any:
-    """A lesson body: an object stays text (valid JSON, checked when the file was split)."""
-    return JsonText(raw) if memoryview(raw)[0] == 0x7B else _value(raw)  # 0x7B: "{"
+def _body(raw: msgspec.Raw, marked: _Marked) -> Any:
+    """A lesson body: an object stays text (valid JSON, checked when the file was split).
+
+    One holding a number too large for a float (1e999) is read instead, as `_value` reads it:
+    such a number is refused by msgspec when it builds the body, which is quick (a body at a
+    time, let go at once: 200 MB of bodies in a tenth of a second).
+    """
+    if memoryview(raw)[0] != 0x7B:  # 0x7B: "{"
+        return _value(raw, marked)
+    try:
+        _VALUE.decode(raw)
+    except msgspec.ValidationError:
+        return _value(raw, marked)
+    return JsonText(raw)
 
 
-def _value(raw: msgspec.Raw) -> Any:
+def _value(raw: msgspec.Raw, marked: _Marked) -> Any:
     try:
         return _VALUE.decode(raw)
     except msgspec.ValidationError:  # e.g. 1e400, which json.loads reads as inf
-        return json.loads(memoryview(raw).tobytes())
+        value, odd = loads_marked(memoryview(raw).tobytes())
+        marked.seen = marked.seen or odd
+        return value
 
 
 def _is_utf8(raw: bytes, block: int = 1 << 24) -> bool:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.importers.json_values import first_odd_value
+
 LEGACY_NAMESPACE = uuid.UUID("5d0c8f7e-3b1a-4c55-9a39-6f2b7d1e4a10")
 
 
@@ -75,6 +77,10 @@ class JsonText:
     def value(self) -> Any:
         return json.loads(self.text())
 
+    @property
+    def raw(self) -> Any:
+        return self._raw
+
 
 def with_bodies_read(value: Any) -> Any:
     """A document with its lesson body (if kept as JsonText) read into Python."""
@@ -99,6 +105,21 @@ class Problem:
         }
 
 
+@dataclass(frozen=True)
+class Remark:
+    """What the report says about a document that did come in: a time that could not be read,
+    a learner told apart from another with the same email."""
+
+    file: str
+    table: str
+    doc_id: str
+    text: str
+    user: str | None = None  # whose profile the note goes with (as Verbatim.user)
+
+    def as_json(self) -> dict[str, str]:
+        return {"file": self.file, "table": self.table, "doc_id": self.doc_id, "note": self.text}
+
+
 @dataclass
 class LegacyUser:
     user_id: str
@@ -106,6 +127,8 @@ class LegacyUser:
     name: str
     password_hash: str | None
     created_at: datetime
+    table: str = "users"  # where the document was, for the report
+    doc_id: str = ""
 
 
 @dataclass(slots=True)
@@ -180,6 +203,10 @@ class ProgressRecord:
     status: str
     score: float | None
     at: datetime
+    # Where the event came from, so the old record can be found: {"legacy": {"table", "doc_id",
+    # "progress_id"}} (DatabaseService), or {"legacy": {"table", "doc_id", "email", "topic",
+    # "lesson"}} (the lesson engine's per-learner document).
+    detail: dict[str, Any] | None = None
 
 
 @dataclass
@@ -248,6 +275,7 @@ class LegacyPlan:
     notes: list[NoteRecord] = field(default_factory=list)
     verbatim: list[Verbatim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    remarks: list[Remark] = field(default_factory=list)
     # Content and progress documents, resolved once every file's courses are known:
     # (kind, table, doc id, document).
     pending: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
@@ -261,12 +289,21 @@ class LegacyPlan:
         self.verbatim.append(Verbatim(table, doc_id, with_bodies_read(body), reason, user))
         self.problems.append(Problem(self.file, table, doc_id, reason))
 
+    def remark(self, table: str, doc_id: str, text: str, user: str | None = None) -> None:
+        """Something the report must say about a document that came in."""
+        remark = Remark(self.file, storable(table), storable(doc_id), storable(text), user)
+        self.remarks.append(remark)
+
 
 def storable(text: str) -> str:
-    """`text` with lone surrogates (from JSON escapes like \\ud800) written out as escapes.
+    """`text` with lone surrogates (from JSON escapes like \\ud800) and NUL characters written
+    out as escapes.
 
-    SQLite stores UTF-8, which cannot hold them; everything else is returned unchanged.
+    SQLite stores UTF-8, which cannot hold lone surrogates, and a NUL cuts text short in most
+    programs that show it; everything else is returned unchanged.
     """
+    if "\x00" in text:
+        text = text.replace("\x00", "\\u0000")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -274,18 +311,53 @@ def storable(text: str) -> str:
     return text
 
 
-def has_lone_surrogate(value: Any) -> bool:
-    """True when a string (or key) anywhere in `value` holds a lone surrogate."""
-    if isinstance(value, str):
-        return not value.isascii() and _SURROGATE.search(value) is not None
-    if isinstance(value, dict):
-        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_lone_surrogate(v) for v in value)
-    return False
+def unstorable(doc: Any) -> str | None:
+    """Why a document cannot become typed rows as it is, or None: the reason it is kept aside.
+
+    It holds a number JSON cannot carry (NaN, Infinity, 1e999), a NUL character or a lone
+    surrogate, somewhere (`json_values`); a lesson body kept as JSON text is read to be sure.
+    """
+    found = first_odd_value(with_bodies_read(doc) if _body_may_be_odd(doc) else doc)
+    if found is None:
+        return None
+    where, what = found
+    return f"it holds {what} (at {where})"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+def _body_may_be_odd(doc: Any) -> bool:
+    """A body kept as JSON text is valid JSON; only a NUL escape makes it odd."""
+    return isinstance(doc, dict) and any(
+        isinstance(v, JsonText) and b"\\u0000" in bytes(memoryview(v.raw)) for v in doc.values()
+    )
+
+
+def time_note(
+    doc: dict[str, Any], keys: tuple[str, ...] = ("created_at", "updated_at")
+) -> str | None:
+    """What the report says of timestamps in `doc` that are there but cannot be read, and what
+    was used instead (as `legacy_time` falls back: updated_at to created_at, else to the time
+    of the import); None when every one of `keys` present is readable."""
+    said = []
+    created_ok = "created_at" in keys and _readable_time(doc.get("created_at"))
+    for key in keys:
+        value = doc.get(key)
+        if value is None or value == "" or _readable_time(value):
+            continue
+        instead = "its created_at" if key == "updated_at" and created_ok else "the import's time"
+        said.append(f"{key} {_shown(value)} is not a time; {instead} was used")
+    return "; ".join(said) or None
+
+
+def _readable_time(value: object) -> bool:
+    return legacy_time(value, _NO_TIME) is not _NO_TIME
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_NO_TIME = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def legacy_time(value: object, fallback: datetime | None = None) -> datetime:

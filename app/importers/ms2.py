@@ -9,9 +9,9 @@ from app.importers.legacy_records import (
     NoteRecord,
     QuestionRecord,
     derived_id,
-    has_lone_surrogate,
+    unstorable,
 )
-from app.importers.techtree import LONE_SURROGATE, BadDocument
+from app.importers.techtree import BadDocument
 
 DIFFICULTIES = ("Easy", "Medium", "Hard")
 _LINK_KEYS = {"article_ids": "article", "question_ids": "question", "video_ids": "video"}
@@ -108,8 +108,8 @@ def read_ms2_array(plan: LegacyPlan, data: list[Any], table: str) -> None:
         if not isinstance(doc, dict):
             plan.keep(table, doc_id, doc, "the entry is not an object")
             continue
-        if plan.check_text and has_lone_surrogate(doc):
-            plan.keep(table, doc_id, doc, LONE_SURROGATE)
+        if plan.check_text and (odd := unstorable(doc)) is not None:
+            plan.keep(table, doc_id, doc, odd)
             continue
         if doc_id in seen:
             plan.keep(table, doc_id, doc, f"another entry in this file has the same id {doc_id}")

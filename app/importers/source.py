@@ -3,7 +3,10 @@
 The file is read into memory in one go and parsed from those bytes, so the checksum recorded in
 the import ledger is exactly what was imported; a file that changes while it is read is refused.
 The source is opened read-only and never modified. A TinyDB file is parsed document by document
-(`json_documents`) when that gives what `json.loads` gives; anything else by `json.loads`.
+(`json_documents`) when that gives what `json.loads` gives; anything else by `json.loads`. Either
+way numbers JSON cannot carry (NaN, Infinity, 1e999) are read as `OddNumber` text
+(`json_values`), and a file that may hold them, NUL characters or lone surrogates is marked
+`odd_text`: its documents are each looked at, and one holding any is kept aside as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
-from app.importers.json_documents import lone_surrogate_escape, read_tables
+from app.importers.json_documents import lone_surrogate_escape, read_tables_marked
+from app.importers.json_values import loads_marked
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,9 @@ class SourceFile:
     size: int
     sha256: str
     data: Any  # the parsed JSON (lesson bodies may be JsonText); None for an empty (0-byte) file
-    odd_text: bool = False  # it may hold lone surrogates (escapes like \ud800 with no pair)
+    # It may hold values that cannot be stored as they are: lone surrogates (escapes like \ud800
+    # with no pair), NUL characters (\u0000), numbers JSON cannot carry (NaN, 1e999).
+    odd_text: bool = False
 
 
 def read_source(path: Path) -> SourceFile:
@@ -57,13 +63,15 @@ def read_source(path: Path) -> SourceFile:
     with ThreadPoolExecutor(max_workers=1) as pool:
         # hashlib lets go of Python's lock: the checksum is made while the text is parsed.
         hashing = pool.submit(_sha256, raw)
-        tables = None if not raw or raw.isspace() else read_tables(raw)
+        empty = not raw or raw.isspace()
+        tables, odd_numbers = (None, False) if empty else read_tables_marked(raw)
         digest = hashing.result()
-    if not raw or raw.isspace():  # not raw.strip(): that copies a large file ending in "\n"
+    if empty:  # not raw.strip(): that copies a large file ending in "\n"
         return SourceFile(path, size, digest, None)
+    nul = _NUL_ESCAPE in raw
     if tables is not None:
-        return SourceFile(path, size, digest, tables)
-    odd_text = lone_surrogate_escape(raw)
+        return SourceFile(path, size, digest, tables, odd_numbers or nul)
+    odd_text = nul or lone_surrogate_escape(raw)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -73,7 +81,7 @@ def read_source(path: Path) -> SourceFile:
         ) from None
     del raw  # the bytes and the text together would double the peak memory of a large file
     try:
-        data = json.loads(text)
+        data, odd_numbers = loads_marked(text)
     except json.JSONDecodeError as error:
         # A string left open runs to the end of the file: cut off there too.
         cut = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
@@ -90,7 +98,10 @@ def read_source(path: Path) -> SourceFile:
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
         why = str(error).split(";")[0]
         raise UserError(f"{path} cannot be read as data ({why}). Nothing was imported.") from None
-    return SourceFile(path, size, digest, data, odd_text)
+    return SourceFile(path, size, digest, data, odd_text or odd_numbers)
+
+
+_NUL_ESCAPE = b"\\u0000"  # JSON text cannot hold a raw NUL byte: only this escape
 
 
 def _sha256(raw: bytes) -> str:

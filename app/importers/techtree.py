@@ -22,13 +22,13 @@ from app.importers.legacy_records import (
     ModuleRecord,
     derived_id,
     derived_ids,
-    has_lone_surrogate,
     legacy_time,
+    time_note,
+    unstorable,
     uuid_or_derived,
 )
 
 STATUSES = ("not_started", "in_progress", "completed")
-LONE_SURROGATE = "it holds text that is not valid Unicode (an unpaired escape like \\ud800)"
 _SYLLABUS_KEYS = {"topic", "level", "duration", "learning_objectives", "modules"}
 _ENGINE_KEYS = {"uid", "is_master", "parent_uid", "user_entered_topic", "user_id"}
 _STAMP_KEYS = {"created_at", "updated_at"}
@@ -178,7 +178,9 @@ def build_course(
     )
 
 
-def read_user(plan: LegacyPlan, doc: dict[str, Any]) -> None:
+def read_user(
+    plan: LegacyPlan, doc: dict[str, Any], table: str = "users", doc_id: str = ""
+) -> None:
     email = doc.get("email")
     user_id = doc.get("user_id")
     if not isinstance(user_id, str) or not isinstance(email, str) or "@" not in email:
@@ -193,6 +195,8 @@ def read_user(plan: LegacyPlan, doc: dict[str, Any]) -> None:
             if isinstance(doc.get("password_hash"), str)
             else None,
             created_at=legacy_time(doc.get("created_at")),
+            table=table,
+            doc_id=doc_id,
         )
     )
 
@@ -295,8 +299,8 @@ def read_document(
         return
     # Whatever is set aside stays with its learner, not in whoever's profile is the default.
     user = doc.get("user_id") if isinstance(doc.get("user_id"), str) else None
-    if plan.check_text and has_lone_surrogate(doc):
-        plan.keep(table, doc_id, doc, LONE_SURROGATE, user)
+    if plan.check_text and (odd := unstorable(doc)) is not None:
+        plan.keep(table, doc_id, doc, odd, user)
         return
     kind = classify(doc)
     if kind == "unknown":
@@ -317,7 +321,7 @@ def read_document(
         plan.pending.append((kind, table, doc_id, doc))
         return
     readers: dict[str, Callable[[], None]] = {
-        "user": lambda: read_user(plan, doc),
+        "user": lambda: read_user(plan, doc, table, doc_id),
         "syllabus": lambda: read_syllabus(plan, doc),
         "engine_syllabus": lambda: read_engine_syllabus(plan, doc),
         "assessment": lambda: read_assessment(plan, doc, doc_id),
@@ -326,3 +330,16 @@ def read_document(
         readers[kind]()
     except BadDocument as error:
         plan.keep(table, doc_id, doc, str(error), user)
+        return
+    said = time_note(doc, _TIMES_READ[kind])
+    if said is not None:
+        plan.remark(table, doc_id, said, user)
+
+
+# The timestamps each kind of document is read with (the others are kept, not read).
+_TIMES_READ = {
+    "user": ("created_at",),
+    "assessment": ("created_at",),
+    "syllabus": ("created_at", "updated_at"),
+    "engine_syllabus": ("created_at", "updated_at"),
+}

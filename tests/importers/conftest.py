@@ -49,6 +49,14 @@ def default_profile(locations: DataLocations) -> Profile:
 
 
 @pytest.fixture
+def database(tmp_path: Path) -> Iterator[ProfileDatabase]:
+    """A profile database on its own, for the card and course importers."""
+    opened = ProfileDatabase.open(tmp_path / "p" / "studydesk.sqlite3", tmp_path / "b", create=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
 def fixtures() -> Path:
     if not FIXTURES.is_dir():
         pytest.skip(f"the shared legacy samples are not here ({FIXTURES})")

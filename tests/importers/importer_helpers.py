@@ -6,10 +6,17 @@ Also used by tests/perf/bench_legacy_import.py, which puts this folder on sys.pa
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import math
 import random
 import sqlite3
+import struct
 import uuid
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -72,6 +79,50 @@ def dump_data_dir(root: Path) -> dict[str, Any]:
 
 def count(db_file: Path, table: str, where: str = "1=1", *args: Any) -> int:
     return int(rows(db_file, f'SELECT count(*) FROM "{table}" WHERE {where}', *args)[0][0])
+
+
+def dump(db_file: Path) -> Dump:
+    """`dump_db` through one connection: quick enough to take before and after every import."""
+    conn = sqlite3.connect(f"file:{quote(str(db_file))}?mode=ro", uri=True)
+    try:
+        names = [
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith("sqlite_")
+        ]
+        return {n: sorted(conn.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names}
+    finally:
+        conn.close()
+
+
+def stored_text_problems(db_file: Path) -> list[str]:
+    """What was stored that should not have been: text holding a NUL character, a JSON column
+    that is not valid JSON (NaN, Infinity), a number that is not finite."""
+    problems = []
+    conn = sqlite3.connect(f"file:{quote(str(db_file))}?mode=ro", uri=True)
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith(("sqlite_", "alembic")) and "_fts" not in name
+        ]
+        for table in tables:
+            for _cid, column, kind, *_ in conn.execute(f'PRAGMA table_info("{table}")'):
+                if kind.upper() == "JSON":
+                    bad = conn.execute(
+                        f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL '
+                        f'AND json_valid("{column}") = 0'
+                    ).fetchone()[0]
+                    if bad:
+                        problems.append(f"{table}.{column}: {bad} values are not valid JSON")
+                for (value,) in conn.execute(f'SELECT "{column}" FROM "{table}"'):
+                    if isinstance(value, str) and "\x00" in value:
+                        problems.append(f"{table}.{column}: a NUL character in {value[:40]!r}")
+                    elif isinstance(value, float) and not math.isfinite(value):
+                        problems.append(f"{table}.{column}: the number {value}")
+    finally:
+        conn.close()
+    return problems
 
 
 def write_json(path: Path, data: Any, *, indent: int | None = None) -> Path:
@@ -317,3 +368,79 @@ def write_big_tinydb(path: Path, megabytes: int, *, content_kb: int = 48) -> dic
             out.write(("" if number == 1 else ", ") + f'"{number}": ' + json.dumps(doc))
         out.write("}}")
     return {"syllabi": syllabi, "lesson_contents": contents}
+
+
+# --- zip files, whole and damaged (course packs, Anki packages) -------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    data: bytes
+    method: int = zipfile.ZIP_DEFLATED
+
+
+def write_zip(members: list[Member]) -> bytes:
+    """An archive of `members` as given: names may be empty or repeated, methods any zipfile
+    writes (patch_member sets the others)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name": a doubled member may be the point
+        for member in members:
+            info = zipfile.ZipInfo(member.name, (2025, 3, 22, 21, 11, 52))
+            info.compress_type = member.method
+            archive.writestr(info, member.data)
+    return out.getvalue()
+
+
+def read_members(path: Path) -> list[Member]:
+    with zipfile.ZipFile(path) as archive:
+        return [
+            Member(info.filename, archive.read(info), info.compress_type)
+            for info in archive.infolist()
+        ]
+
+
+def _central_entries(data: bytearray) -> Iterator[int]:
+    """The offset of each entry of the archive's central directory."""
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0:
+        return
+    count, _size, start = struct.unpack_from("<HII", data, end + 10)
+    at = start
+    for _ in range(count):
+        if data[at : at + 4] != b"PK\x01\x02":
+            return
+        yield at
+        name, extra, comment = struct.unpack_from("<HHH", data, at + 28)
+        at += 46 + name + extra + comment
+
+
+def patch_member(
+    data: bytearray,
+    index: int,
+    *,
+    method: int | None = None,
+    flag: int | None = None,
+    corrupt: int | None = None,
+) -> None:
+    """Damage the `index`-th member of the archive in `data`, in place: claim another
+    compression `method` (in both its headers), set a general-purpose `flag` bit, or `corrupt`
+    its compressed bytes (a few of them flipped, chosen by the number given)."""
+    entries = list(_central_entries(data))
+    if index >= len(entries):
+        return
+    entry = entries[index]
+    local = struct.unpack_from("<I", data, entry + 42)[0]
+    if method is not None:
+        struct.pack_into("<H", data, entry + 10, method)
+        struct.pack_into("<H", data, local + 8, method)
+    if flag is not None:
+        for at in (entry + 8, local + 6):
+            struct.pack_into("<H", data, at, struct.unpack_from("<H", data, at)[0] | 1 << flag)
+    if corrupt is not None:
+        size = struct.unpack_from("<I", data, entry + 20)[0]
+        name, extra = struct.unpack_from("<HH", data, local + 26)
+        start = local + 30 + name + extra
+        for step in range(1 + corrupt % 4 if size else 0):
+            data[start + (corrupt * 7919 + step * 104729) % size] ^= 0x5A

@@ -427,7 +427,7 @@ def test_wrong_types_are_read_when_they_mean_one_thing_else_kept_with_the_reason
         "3": "module_index is not a whole number ('one')",
         "4": "score is not a number (True)",
         "5": f"lesson_index is not a whole number ({2**70})",
-        "6": "score is not a number (inf)",
+        "6": "it holds Infinity, which is not a number JSON can carry (at score)",
         "7": "status 'done' is not one of not_started, in_progress, completed",
         "8": "score is not a number ('²')",
         "9": "module_index is not a whole number ('²')",

@@ -8,7 +8,6 @@ for input it cannot vouch for it returns None and the file is read by `json.load
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from typing import Any
 
@@ -18,7 +17,8 @@ from hypothesis import strategies as st
 from importer_helpers import rows, write_json
 
 from app.core.profiles import Profile
-from app.importers.json_documents import lone_surrogate_escape, read_tables
+from app.importers.json_documents import lone_surrogate_escape, read_tables, read_tables_marked
+from app.importers.json_values import OddNumber, loads_marked
 from app.importers.legacy_import import import_legacy
 from app.importers.legacy_records import JsonText
 from app.paths import DataLocations
@@ -137,16 +137,23 @@ def test_what_it_cannot_vouch_for_is_left_to_json_loads(raw: bytes):
     assert read_tables(raw) is None
 
 
-def test_numbers_msgspec_will_not_build_are_read_as_json_loads_reads_them():
+def test_numbers_msgspec_will_not_build_are_read_as_loads_marked_reads_them():
+    """1e400 is infinity to json.loads: kept as the text it was written as, and said to be there."""
     raw = b'{"t": {"1": {"score": 1e400, "module_index": 0, "lesson_index": 0, "content": {}}}}'
-    read = read_tables(raw)
-    assert read is not None
-    assert math.isinf(read["t"]["1"]["score"])
+    read, odd = read_tables_marked(raw)
+    assert read is not None and odd
+    assert read["t"]["1"]["score"] == OddNumber("1e400")
+    assert isinstance(read["t"]["1"]["score"], OddNumber)
+    assert read_fully(read) == loads_marked(raw)[0]
     raw = b'{"t": {"1": {"n": ' + b"7" * 4300 + b', "content": [1e400]}}}'
-    read = read_tables(raw)
-    assert read is not None
+    read, odd = read_tables_marked(raw)
+    assert read is not None and odd
     assert read["t"]["1"]["n"] == int("7" * 4300)
-    assert read["t"]["1"]["content"] == [math.inf]
+    assert read["t"]["1"]["content"] == ["1e400"]
+    assert read_tables_marked(b'{"t": {"1": {"score": 1e300}}}') == (
+        {"t": {"1": {"score": 1e300}}},
+        False,
+    )
 
 
 def test_paired_surrogate_escapes_are_fine_and_lone_ones_are_found():
