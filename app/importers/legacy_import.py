@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from app.importers.legacy_profiles import (
     import_new_profile,
     planned_report,
 )
-from app.importers.legacy_records import LegacyPlan
+from app.importers.legacy_records import LegacyPlan, LegacyUser, Remark
 from app.importers.legacy_resolve import resolve_pending
 from app.importers.legacy_routing import DEFAULT, LearnerDirectory, Routing, route
 from app.importers.legacy_write import ProfileShare
@@ -188,12 +189,15 @@ def _import(
         plans.append(plan)
         sources[plan.file] = replace(source, data=None)  # the documents live on in the plan
         del source
-    directory = _directory(locations, plans)
+    directory, twins = _directory(locations, plans)
     resolve_pending(
         plans, lambda user: directory.target(user) is not None, directory.user_id_for_email
     )
     routing = route(plans, sources, directory)
-    targets = _targets(locations, routing, default_profile, dry_run)
+    targets = _targets(locations, routing, default_profile, dry_run, set(twins))
+    for user_id, twin in twins.items():
+        key = directory.target(user_id) or ""
+        routing.share(key).remarks.append(twin.remark(targets[key][0].name))
     total = sum(share.row_total() for share in routing.shares.values())
     progress.set_total(total, "Importing")
     if not dry_run:
@@ -235,26 +239,64 @@ def _has_rows(share: ProfileShare) -> bool:
     return share.row_total() > 0
 
 
-def _directory(locations: DataLocations, plans: list[LegacyPlan]) -> LearnerDirectory:
+@dataclass(frozen=True)
+class _Twin:
+    """A legacy learner whose email a learner met before (another id) has too: kept apart."""
+
+    file: str
+    user: LegacyUser
+    other: str  # the one met first, in words
+
+    def remark(self, profile_name: str) -> Remark:
+        return Remark(
+            self.file,
+            self.user.table,
+            self.user.doc_id,
+            f"{self.other} has the same email ({self.user.email}) but is another learner "
+            f"(another user id); this one is kept apart, in the profile {profile_name!r}",
+            self.user.user_id,
+        )
+
+
+def _directory(
+    locations: DataLocations, plans: list[LegacyPlan]
+) -> tuple[LearnerDirectory, dict[str, _Twin]]:
+    """Every learner known (profiles of earlier imports, users in the files), found by legacy
+    user id only; and the learners whose email someone else met before has too (by user id).
+
+    Two user ids are two learners, even with the same email: merging them would mix two
+    people's progress and let one password open the other's data.
+    """
     directory = LearnerDirectory()
+    first_with: dict[str, str] = {}  # folded email -> who has it, in words
     for profile in list_profiles(locations):
         directory.add(f"profile:{profile.id}", profile.legacy_user_id, profile.legacy_email)
+        if profile.legacy_email:
+            first_with.setdefault(profile.legacy_email.casefold(), f"The profile {profile.name!r}")
+    twins: dict[str, _Twin] = {}
     for plan in plans:
         for user in plan.users:
-            key = directory.target(user.user_id) or directory.target(
-                f"email:{user.email.casefold()}"
-            )
+            key = directory.target(user.user_id)
+            folded = user.email.casefold()
+            if key is None and folded in first_with and user.user_id not in twins:
+                twins[user.user_id] = _Twin(plan.file, user, first_with[folded])
+            first_with.setdefault(folded, f"The learner {user.name!r} (user {user.user_id})")
             directory.add(key or f"user:{user.user_id}", user.user_id, user.email)
-    return directory
+    return directory, twins
 
 
 def _targets(
-    locations: DataLocations, routing: Routing, default: Profile, dry_run: bool
+    locations: DataLocations,
+    routing: Routing,
+    default: Profile,
+    dry_run: bool,
+    twins: set[str],
 ) -> dict[str, tuple[Profile, bool]]:
     """The profile behind each target key, and whether the import makes it.
 
     The profiles of new legacy learners are only planned here (nothing is written): each is
-    made when its rows are written, complete (`import_new_profile`).
+    made when its rows are written, complete (`import_new_profile`). A learner in `twins`
+    (user ids) is named with the day their account was made, to be told apart from the other.
     """
     existing = list_profiles(locations)
     by_id = {p.id: p for p in existing}
@@ -267,14 +309,15 @@ def _targets(
             targets[key] = (by_id[key[len("profile:") :]], False)
             continue
         user = routing.users[key]
+        since = user.created_at if user.user_id in twins else None
+        name = _free_name(taken, user.name, user.email, since)
+        taken.add(name.casefold())
         if dry_run:
             targets[key] = (
-                Profile(f"new:{user.user_id}", user.name, locations.root, user.created_at),
+                Profile(f"new:{user.user_id}", name, locations.root, user.created_at),
                 True,
             )
             continue
-        name = _free_name(taken, user.name, user.email)
-        taken.add(name.casefold())
         planned = new_profile(
             locations,
             name,
@@ -286,11 +329,16 @@ def _targets(
     return targets
 
 
-def _free_name(taken: set[str], name: str, email: str) -> str:
-    """The learner's name; if a profile has it, with their email, else with a number."""
+def _free_name(taken: set[str], name: str, email: str, since: datetime | None = None) -> str:
+    """The learner's name; if a profile has it, with their email, else with a number.
+
+    A learner sharing an email with another (`since`: when their account was made) is named
+    with that day, "Ana (account of 2025-03-22)": the email would not tell the two apart.
+    """
     base = usable_name(name)
     numbered = (f" ({number})" for number in range(2, 10_000))
-    for suffix in itertools.chain(("", f" ({email})"), numbered):
+    first = (f" (account of {since.astimezone():%Y-%m-%d})",) if since else ("", f" ({email})")
+    for suffix in itertools.chain(first, numbered):
         candidate = usable_name(base[: max(1, MAX_NAME_LENGTH - len(suffix))] + suffix)
         if candidate.casefold() not in taken:
             return candidate

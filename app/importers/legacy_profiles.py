@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from app.core.progress import Progress
 from app.db.database import ProfileDatabase
 from app.db.fresh_file import build_database, building_path, move_into_place, remove_database
 from app.db.models import ImportSource
-from app.importers.legacy_records import Problem
+from app.importers.legacy_records import Problem, Remark
 from app.importers.legacy_write import COUNT_KEYS, ProfileShare, write_share
 from app.paths import DataLocations
 
@@ -40,6 +40,9 @@ class ProfileReport:
     counts: dict[str, int]
     problems: list[Problem]
     already_imported: list[str]
+    # Said of documents that came in (a timestamp that could not be read, a learner kept apart
+    # from another with the same email).
+    remarks: list[Remark] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,7 @@ class ProfileReport:
             "created": self.created,
             **self.counts,
             "problems": [p.as_json() for p in self.problems],
+            "remarks": [r.as_json() for r in self.remarks],
             "already_imported": self.already_imported,
         }
 
@@ -61,7 +65,7 @@ def import_new_profile(
         build_database(building.db_file, building.backups_dir) as database,
     ):
         counts = _write(database, share, progress, dry_run=False)
-    return ProfileReport(profile.name, profile.id, True, counts, share.problems, [])
+    return ProfileReport(profile.name, profile.id, True, counts, share.problems, [], share.remarks)
 
 
 def _build_missing_file(
@@ -79,7 +83,7 @@ def _build_missing_file(
         with build_database(built, profile.backups_dir) as database:
             counts = _write(database, share, progress, dry_run=False)
         move_into_place(built, profile.db_file)
-    return ProfileReport(profile.name, profile.id, False, counts, share.problems, [])
+    return ProfileReport(profile.name, profile.id, False, counts, share.problems, [], share.remarks)
 
 
 def import_into_existing(
@@ -109,8 +113,11 @@ def import_into_existing(
             share.sources.pop(path)
         share.verbatim = [(f, v) for f, v in share.verbatim if f in share.sources]
         share.problems = [p for p in share.problems if p.file in share.sources]
+        share.remarks = [r for r in share.remarks if r.file in share.sources]
         counts = _write(database, share, progress, dry_run)
-    return ProfileReport(profile.name, profile.id, False, counts, share.problems, already)
+    return ProfileReport(
+        profile.name, profile.id, False, counts, share.problems, already, share.remarks
+    )
 
 
 def _write(
@@ -129,7 +136,8 @@ def _write(
 
 def planned_report(profile: Profile, share: ProfileShare) -> ProfileReport:
     """What a dry run says a new profile would receive."""
-    return ProfileReport(profile.name, profile.id, True, _planned_counts(share), share.problems, [])
+    counts = _planned_counts(share)
+    return ProfileReport(profile.name, profile.id, True, counts, share.problems, [], share.remarks)
 
 
 def _planned_counts(share: ProfileShare) -> dict[str, int]:

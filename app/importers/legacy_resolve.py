@@ -3,6 +3,11 @@
 TechTree's `DatabaseService` finds a lesson by (syllabus_id, module_index, lesson_index); its
 lesson engine by `lesson_uid` ("<syllabus uid>_<module title>_<lesson title>", titles may hold
 "_") and its progress by topic and lesson title. What points nowhere is kept verbatim as an orphan.
+
+Each progress event records where it came from in its `detail` (`{"legacy": {...}}`: the table,
+the document's id and its `progress_id`, or the learner's email, topic and lesson title), so every
+old record can be found again. A timestamp that is there but cannot be read is named in the
+report with what was used instead.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from app.importers.legacy_records import (
     ProgressRecord,
     derived_id,
     legacy_time,
+    time_note,
     uuid_or_derived,
 )
 from app.importers.techtree import STATUSES, BadDocument, as_int, as_score
@@ -107,7 +113,9 @@ def resolve_content(index: CourseIndex, doc: dict[str, Any], kind: str) -> Conte
     )
 
 
-def resolve_progress(index: CourseIndex, doc: dict[str, Any]) -> ProgressRecord:
+def resolve_progress(
+    index: CourseIndex, doc: dict[str, Any], table: str = "user_progress", doc_id: str = ""
+) -> ProgressRecord:
     user = doc.get("user_id")
     if not isinstance(user, str):
         raise BadDocument("the progress has no user_id")
@@ -124,13 +132,23 @@ def resolve_progress(index: CourseIndex, doc: dict[str, Any]) -> ProgressRecord:
     status = doc.get("status")
     if status not in STATUSES:
         raise BadDocument(f"status {status!r} is not one of {', '.join(STATUSES)}")
-    stamp = doc.get("updated_at") or doc.get("created_at")
-    at = legacy_time(stamp)
+    created_at, updated_at = doc.get("created_at"), doc.get("updated_at")
+    stamp = updated_at or created_at
+    at = legacy_time(updated_at, legacy_time(created_at))  # an unreadable one: the other
     # The id is made from the timestamp as written, not as read: reading depends on the
     # computer's time zone (and on the clock, when the timestamp is missing or unreadable).
-    event_id = derived_id("progress", doc.get("progress_id"), user, lesson.id, stamp, status)
+    progress_id = doc.get("progress_id")
+    event_id = derived_id("progress", progress_id, user, lesson.id, stamp, status)
+    legacy = {"table": table, "doc_id": doc_id, "progress_id": progress_id}
     return ProgressRecord(
-        event_id, user, course.id, lesson.id, str(status), as_score(doc.get("score")), at
+        event_id,
+        user,
+        course.id,
+        lesson.id,
+        str(status),
+        as_score(doc.get("score")),
+        at,
+        {"legacy": legacy},
     )
 
 
@@ -154,7 +172,8 @@ def resolve_engine_progress(
     user = f"email:{email.strip().casefold()}"
     owner = owner_of(email.strip().casefold())
     doc_stamp = doc.get("updated_at") or doc.get("created_at")
-    updated = legacy_time(doc_stamp)
+    updated = legacy_time(doc.get("updated_at"), legacy_time(doc.get("created_at")))
+    unreadable: list[str] = []
     for topic, entry in doc.items():
         if topic in ("user_email", "created_at", "updated_at", "doc_id"):
             continue
@@ -192,7 +211,10 @@ def resolve_engine_progress(
                 missing.append(title)
                 continue
             at = legacy_time(when, updated)
+            if when is not None and when != "" and at is updated:
+                unreadable.append(f"{topic} / {title}: completed_at {when!r}")
             stamp = when if when is not None else doc_stamp  # as written: see resolve_progress
+            legacy = {"table": table, "doc_id": doc_id, "email": email, "topic": topic}
             plan.progress.append(
                 ProgressRecord(
                     derived_id("engine-progress", user, course.id, lesson.id, status, stamp),
@@ -202,6 +224,7 @@ def resolve_engine_progress(
                     status,
                     score,
                     at,
+                    {"legacy": {**legacy, "lesson": title}},
                 )
             )
         if missing:
@@ -212,6 +235,12 @@ def resolve_engine_progress(
                 f"lessons not in the syllabus {course.topic!r}: {', '.join(missing[:5])}",
                 user,
             )
+    said = [note] if (note := time_note(doc)) is not None else []
+    if unreadable:
+        shown = "; ".join(unreadable[:5]) + (" ..." if len(unreadable) > 5 else "")
+        said.append(f"{shown}: not a time; the document's own time was used")
+    if said:
+        plan.remark(table, doc_id, "; ".join(said), user)
 
 
 def resolve_pending(
@@ -246,10 +275,12 @@ def resolve_pending(
                     else:
                         plan.keep(table, doc_id, doc, "a newer content of the same lesson exists")
                 elif kind == "progress":
-                    event = resolve_progress(index, doc)
+                    event = resolve_progress(index, doc, table, doc_id)
                     if not known_learner(event.user):
                         raise BadDocument(f"its learner {event.user} is not in the users table")
                     plan.progress.append(event)
+                    if (said := time_note(doc)) is not None:
+                        plan.remark(table, doc_id, said, user)
                 else:
                     email = doc.get("user_email")
                     if isinstance(email, str) and not known_learner(
@@ -267,4 +298,6 @@ def resolve_pending(
                 continue
             used.add(record.id)
             plan.contents.append(record)
+            if (said := time_note(doc)) is not None:
+                plan.remark(table, doc_id, said)
         plan.pending.clear()

@@ -94,6 +94,8 @@ def route(
             share.problems.append(
                 Problem(plan.file, document.table, document.doc_id, document.reason)
             )
+        for remark in plan.remarks:
+            routing.share(directory.target(remark.user) or DEFAULT).remarks.append(remark)
     holders: dict[str, list[ProfileShare]] = {}  # course id -> the shares that have it
     for share in routing.shares.values():
         for course_id in share.courses:

@@ -76,6 +76,7 @@ LESSON_EVENTS = bulk_insert(
         "occurred_at",
         "source",
         "created_at",
+        "detail",
     ),
 )
 PLACEMENT_CHECKS = bulk_insert(

@@ -27,6 +27,7 @@ from app.importers.legacy_records import (
     Problem,
     ProgressRecord,
     QuestionRecord,
+    Remark,
     Verbatim,
     derived_id,
     storable,
@@ -60,6 +61,7 @@ class ProfileShare:
     notes: list[NoteRecord] = field(default_factory=list)
     verbatim: list[tuple[str, Verbatim]] = field(default_factory=list)  # (file, document)
     problems: list[Problem] = field(default_factory=list)
+    remarks: list[Remark] = field(default_factory=list)
 
     def row_total(self) -> int:
         lessons = sum(len(m.lessons) + 1 for c in self.courses.values() for m in c.modules)
@@ -182,6 +184,7 @@ def write_share(
             w.stamp(r.at),
             "techtree",
             stamp_now,
+            w.json(r.detail) if r.detail is not None else None,
         )
         for r in share.progress
     ]
@@ -227,20 +230,26 @@ def write_share(
         LegacyDocument.__table__,
         kept,
     )
-    _record_reports(w, ledger, counts, share.problems)
+    _record_reports(w, ledger, counts, share.problems, share.remarks)
     return counts, ledger
 
 
 def _record_reports(
-    w: BulkWriter, ledger: dict[str, str], counts: dict[str, int], problems: list[Problem]
+    w: BulkWriter,
+    ledger: dict[str, str],
+    counts: dict[str, int],
+    problems: list[Problem],
+    remarks: list[Remark],
 ) -> None:
-    """Each ledger row gets what came of its file: the counts and the file's problems."""
+    """Each ledger row gets what came of its file: the counts, the file's problems (documents
+    kept aside) and remarks (said of documents that came in)."""
     cursor = w.cursor()
     try:
         for path, row_id in ledger.items():
             report = {
                 "counts": counts,
                 "problems": [p.as_json() for p in problems if p.file == path],
+                "remarks": [r.as_json() for r in remarks if r.file == path],
             }
             cursor.execute(sql.SOURCE_REPORT.sql, (w.json(report), w.stamp(utcnow()), row_id))
     finally:

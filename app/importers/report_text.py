@@ -45,6 +45,10 @@ def report_lines(
             lines.append(f"  kept aside: {problem.table} #{problem.doc_id}: {problem.reason}")
         if len(profile.problems) > max_problems:
             lines.append(f"  ... and {len(profile.problems) - max_problems} more kept aside.")
+        for remark in profile.remarks[:max_problems]:
+            lines.append(f"  note: {remark.table} #{remark.doc_id}: {remark.text}")
+        if len(profile.remarks) > max_problems:
+            lines.append(f"  ... and {len(profile.remarks) - max_problems} more notes.")
     lines.extend(f"Nothing to import: {message}" for _path, message in report.empty)
     if unreadable:
         lines.extend(f"Not imported: {reason}" for _path, reason in report.unreadable)

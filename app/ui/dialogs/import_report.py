@@ -76,6 +76,17 @@ def report_html(report: ImportReport) -> str:
             more = len(problems) - KEPT_ASIDE_SHOWN
             parts.append(f"<p>…and {more:,} more; Save Report lists every one.</p>")
 
+    remarks = [remark for p in report.profiles for remark in p.remarks]
+    if remarks:
+        parts.append("<h3>Notes</h3><p>These came in; what you should know about them:</p><ul>")
+        for remark in remarks[:KEPT_ASIDE_SHOWN]:
+            where = f"{Path(remark.file).name}, {remark.table} #{remark.doc_id}"
+            parts.append(f"<li><b>{escape(where)}</b>: {escape(remark.text)}</li>")
+        parts.append("</ul>")
+        if len(remarks) > KEPT_ASIDE_SHOWN:
+            more = len(remarks) - KEPT_ASIDE_SHOWN
+            parts.append(f"<p>…and {more:,} more; Save Report lists every one.</p>")
+
     if report.unreadable:
         parts.append("<h3>Not imported</h3><p>Nothing was taken from these files:</p><ul>")
         for path, reason in report.unreadable:
@@ -95,7 +106,7 @@ def report_html(report: ImportReport) -> str:
 
 def report_plain_text(report: ImportReport) -> str:
     """The same words as `studydesk import`, every problem included."""
-    problems = max((len(p.problems) for p in report.profiles), default=0)
+    problems = max((max(len(p.problems), len(p.remarks)) for p in report.profiles), default=0)
     return "\n".join(report_lines(report, max_problems=problems)) + "\n"
 
 
