@@ -27,11 +27,15 @@ def register(table: CommandTable) -> None:
     csv_out = table.add("export", "csv", export_csv, "a deck (with subdecks) to a CSV file")
     csv_out.add_argument("--deck", required=True, help="the deck to export")
     csv_out.add_argument("path", type=Path, metavar="PATH")
+    csv_out.add_argument("--force", action="store_true", help="replace an existing file")
     markdown = table.add(
         "export", "markdown", export_markdown, "a deck to a folder of markdown files"
     )
     markdown.add_argument("--deck", required=True, help="the deck to export")
     markdown.add_argument("folder", type=Path, metavar="FOLDER")
+    markdown.add_argument(
+        "--force", action="store_true", help="write into a folder that is not empty"
+    )
     optimise = table.add(
         "deck", "optimise", optimise_deck, "fit FSRS to your reviews of a deck (and its subdecks)"
     )
@@ -71,7 +75,7 @@ def export_csv(args: argparse.Namespace, locations: DataLocations) -> int:
     from app.importers.card_file_actions import export_csv_file, exported_text
 
     with opened_profile(args, locations) as opened:
-        report = export_csv_file(opened.database, args.deck, args.path)
+        report = export_csv_file(opened.database, args.deck, args.path, overwrite=args.force)
     print(exported_text(report, args.deck))
     return 0
 
@@ -81,7 +85,9 @@ def export_markdown(args: argparse.Namespace, locations: DataLocations) -> int:
 
     with opened_profile(args, locations) as opened:
         media = opened.profile.media_dir
-        report = export_markdown_folder(opened.database, args.deck, args.folder, media)
+        report = export_markdown_folder(
+            opened.database, args.deck, args.folder, media, overwrite=args.force
+        )
     print(exported_text(report, args.deck))
     return 0
 

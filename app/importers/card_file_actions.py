@@ -120,21 +120,30 @@ def import_apkg_file(
     return CardsImported(report)
 
 
-def export_csv_file(database: ProfileDatabase, deck_name: str, path: Path) -> ExportReport:
+def export_csv_file(
+    database: ProfileDatabase, deck_name: str, path: Path, *, overwrite: bool = False
+) -> ExportReport:
     """The deck `deck_name` (with its subdecks) as a CSV file: front, back, tags. Raises
-    UserError for a deck that does not exist or a file that cannot be written."""
+    UserError for a deck that does not exist, a file that exists (unless `overwrite`) or a
+    file that cannot be written."""
     with database.read_session() as session:
-        return export_deck_csv(session, named_deck(session, deck_name).id, path)
+        deck_id = named_deck(session, deck_name).id
+        return export_deck_csv(session, deck_id, path, overwrite=overwrite)
 
 
 def export_markdown_folder(
-    database: ProfileDatabase, deck_name: str, folder: Path, media_dir: Path | None
+    database: ProfileDatabase,
+    deck_name: str,
+    folder: Path,
+    media_dir: Path | None,
+    *,
+    overwrite: bool = False,
 ) -> ExportReport:
-    """The deck `deck_name` as markdown files in `folder` (new or empty), one per card, with
-    the images they show copied from `media_dir`."""
+    """The deck `deck_name` as markdown files in `folder` (new or empty, unless `overwrite`),
+    one per card, with the images they show copied from `media_dir`."""
     with database.read_session() as session:
         deck_id = named_deck(session, deck_name).id
-        return export_deck_markdown(session, deck_id, folder, media_dir)
+        return export_deck_markdown(session, deck_id, folder, media_dir, overwrite=overwrite)
 
 
 def exported_text(report: ExportReport, deck_name: str) -> str:

@@ -2,7 +2,8 @@
 markdown files (one per card, a folder per subdeck, images copied beside them).
 
 Files are written to a temporary name and renamed into place, so a failed export never leaves
-half a file under the name asked for. Deleted cards are not exported.
+half a file under the name asked for. Deleted cards are not exported. An existing file, or a
+folder that is not empty, is replaced only with `overwrite` (`export_target`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from app.core.flashcards.tables import CARDS, chunks
 from app.core.flashcards.tags import format_tags
 from app.errors import UserError
 from app.importers.cards_csv import HEADER
+from app.importers.export_target import check_file_target, check_folder_target
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,12 @@ def _writer(text: str) -> Callable[[TextIO], object]:
     return lambda handle: handle.write(text)
 
 
-def export_deck_csv(session: Session, deck_id: str, path: Path) -> ExportReport:
-    """Write the deck (with subdecks) as CSV: a header row, then front, back, tags per card."""
+def export_deck_csv(
+    session: Session, deck_id: str, path: Path, *, overwrite: bool = False
+) -> ExportReport:
+    """Write the deck (with subdecks) as CSV: a header row, then front, back, tags per card.
+    Raises UserError if `path` exists and `overwrite` is off."""
+    check_file_target(path, overwrite)
     cards = deck_cards(session, deck_id)
 
     def write(handle: TextIO) -> None:
@@ -110,14 +116,20 @@ def _safe_folder(name: str) -> str:
 
 
 def export_deck_markdown(
-    session: Session, deck_id: str, folder: Path, media_dir: Path | None = None
+    session: Session,
+    deck_id: str,
+    folder: Path,
+    media_dir: Path | None = None,
+    *,
+    overwrite: bool = False,
 ) -> ExportReport:
     """Write one markdown file per card into `folder` (a subfolder per subdeck); images the
-    cards use are copied from `media_dir` into `folder/media` and linked relatively."""
+    cards use are copied from `media_dir` into `folder/media` and linked relatively. Raises
+    UserError if `folder` is not empty and `overwrite` is off (with it, files of the same
+    names are replaced, others left alone)."""
+    check_folder_target(folder, overwrite)
     cards = deck_cards(session, deck_id)
     root_depth = len(load_tree(session).by_id(deck_id).path)
-    if folder.exists() and any(folder.iterdir()):
-        raise UserError(f"{folder} is not empty; choose a new or empty folder for the export.")
     copied: set[str] = set()
     try:
         for number, card in enumerate(cards, start=1):

@@ -31,6 +31,7 @@ from app.importers.course_pack_format import (
     check_course,
     rewrite_images,
 )
+from app.importers.export_target import check_file_target
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,7 @@ def export_course_pack(
     document, media = course_document(session, course_id, media_dir)
     if target.is_dir():
         target = target / f"{_file_name(document['topic'])}{PACK_SUFFIX}"
-    if target.exists() and not overwrite:
-        raise UserError(f"{target} already exists; choose another name or remove it first.")
+    check_file_target(target, overwrite)
     try:
         course = check_course(document, str(target), set(media))
     except CoursePackRefused as refused:
