@@ -67,5 +67,11 @@ LESSONS = Feature(
             _describe_sample,
         ),
     ),
-    shows=Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS | Change.PLACEMENT,
+    shows=(
+        Change.COURSES
+        | Change.LESSONS
+        | Change.LESSON_PROGRESS
+        | Change.PLACEMENT
+        | Change.NOTES  # the lesson lists the notes taken on it
+    ),
 )

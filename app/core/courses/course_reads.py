@@ -1,5 +1,5 @@
 """What the Lessons view, Today and the commands read about courses: the library, where to
-continue, a course's outline, the course to continue on Today.
+continue, a course's outline, the course to continue on Today, the notes taken on a lesson.
 
 Each takes the open profile database first and opens a read session of its own (closed before
 it returns), so the GUI runs it on the task runner's read pool in one line. A course that no
@@ -8,6 +8,10 @@ longer exists reads as None.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.core.courses import notes
 from app.core.courses.library import (
     ContinueTarget,
     CourseInProgress,
@@ -17,6 +21,7 @@ from app.core.courses.library import (
     course_in_progress,
     library,
 )
+from app.core.courses.markdown import display_markdown
 from app.core.courses.outline import CourseOutline, outline
 from app.db.database import ProfileDatabase
 
@@ -56,3 +61,34 @@ def course_to_continue(database: ProfileDatabase) -> CourseInProgress | None:
                 if target is not None:
                     return CourseInProgress(row, target)
         return None
+
+
+@dataclass(frozen=True)
+class NoteOnLesson:
+    """A note as its lesson lists it: the passage the learner selected (plain text, "" when
+    none) apart from what they wrote (safe markdown: nothing in it loads from outside)."""
+
+    note_id: str
+    title: str
+    created_at: datetime
+    quote: str
+    text: str
+
+
+def lesson_notes(database: ProfileDatabase, lesson_id: str) -> tuple[NoteOnLesson, ...]:
+    """The live notes the learner linked to this lesson, newest first."""
+    with database.read_session() as session:
+        found = notes.lesson_notes(session, lesson_id)
+    shown = []
+    for note in reversed(found):
+        quote, text = notes.split_note_body(note.body)
+        shown.append(
+            NoteOnLesson(
+                note.note_id,
+                note.title,
+                note.created_at,
+                quote,
+                display_markdown(text) if text else "",
+            )
+        )
+    return tuple(shown)

@@ -44,6 +44,17 @@ def note_body(body: str, selection: str | None) -> str:
     return "\n\n".join(parts)
 
 
+def split_note_body(body: str) -> tuple[str, str]:
+    """(the quoted passage, the learner's own text) of a note body made by `note_body`: the
+    leading `>` lines, unquoted, and what follows them."""
+    lines = body.strip().split("\n")
+    quoted = 0
+    while quoted < len(lines) and lines[quoted].startswith(">"):
+        quoted += 1
+    quote = "\n".join(line[1:].removeprefix(" ") for line in lines[:quoted])
+    return quote.strip(), "\n".join(lines[quoted:]).strip()
+
+
 def add_note(
     session: Session, lesson_id: str, title: str, body: str = "", selection: str | None = None
 ) -> NoteAdded:

@@ -7,7 +7,7 @@ and every mark is a write; what the learner sees afterwards comes from what the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.device_settings import READER_ZOOMS
 from app.ui.lessons.lesson_browser import LessonBrowser
+from app.ui.lessons.lesson_notes import LessonNotesList
 from app.ui.lessons.note_dialog import NoteDialog
 from app.ui.lessons.reader_parts import NO_CONTENT_TEXT, LessonParts
 from app.ui.lessons.widgets import (
@@ -69,6 +70,13 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.summary = muted(QLabel())
         self.summary.setWordWrap(True)
         self.state = muted(QLabel())
+        self.state.setTextFormat(Qt.TextFormat.RichText)
+        self.state.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.state.linkActivated.connect(lambda _link: self.go_to_notes())
+        self.note_count = 0
+        self._shown_state: tuple[LessonStatus, float | None] = (LessonStatus.NOT_STARTED, None)
+        self.notes = LessonNotesList(context)
+        self.notes.counted.connect(self._notes_counted)
         self.browser = LessonBrowser()
         self.empty = QFrame()
         self.empty.setFrameShape(QFrame.Shape.StyledPanel)
@@ -87,6 +95,7 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.column_layout.setSpacing(8)
         for widget in (self.meta, self.title, self.summary, self.state, self.browser, self.empty):
             self.column_layout.addWidget(widget)
+        self.column_layout.addWidget(self.notes)  # the lesson's parts go in above it
         self.column_layout.addStretch(1)
         inner = QWidget()
         inner.setBackgroundRole(QPalette.ColorRole.Base)  # the page the lesson is printed on
@@ -193,6 +202,9 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.browser.show_markdown(view.markdown, self.context.opened.profile.media_dir)
         self.empty.setVisible(not view.has_content)
         self._replace_parts(lesson)
+        if self.notes.lesson_id != view.lesson_id:
+            self.note_count = 0
+        self.notes.show_lesson(view.lesson_id)
         self._show_state(view.state.status, view.state.score)
         self._show_navigation()
         self.scroll_area.verticalScrollBar().setValue(0)
@@ -214,13 +226,17 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.parts = LessonParts(self.context, lesson)
         self.parts.recorded.connect(self._recorded)
         self.parts.said.connect(self.say)
-        self.column_layout.insertWidget(self.column_layout.count() - 1, self.parts)
+        self.column_layout.insertWidget(self.column_layout.indexOf(self.notes), self.parts)
         rescale(self.column)
 
     def _show_state(self, status: LessonStatus, score: float | None) -> None:
+        self._shown_state = (status, score)
         text = STATUS_TEXT[status]
         if score is not None:
             text += f" · Last score {percent_text(score)}"
+        if self.note_count:
+            count = "1 note" if self.note_count == 1 else f"{self.note_count} notes"
+            text += f' · <a href="#notes">Your {count}</a> below'
         self.state.setText(text)
         done = status is LessonStatus.COMPLETED
         self.complete_button.setText("✓ Completed" if done else "Mark Complete")
@@ -231,6 +247,15 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.previous_button.setEnabled(bool(view and view.previous_lesson_id))
         self.next_button.setEnabled(bool(view and view.next_lesson_id))
         self.note_button.setEnabled(view is not None)
+
+    def _notes_counted(self, count: int) -> None:
+        self.note_count = count
+        if self.lesson is not None:
+            self._show_state(*self._shown_state)
+
+    def go_to_notes(self) -> None:
+        top = self.notes.mapTo(self.scroll_area.widget(), QPoint(0, 0)).y()
+        self.scroll_area.verticalScrollBar().setValue(top)
 
     def _recorded(self, recorded: Recorded) -> None:
         if self.lesson is not None and recorded.lesson_id == self.lesson.view.lesson_id:
@@ -297,7 +322,7 @@ class ReaderPage(RefreshOnChange, QWidget):
 
     def _note_saved(self, dialog: NoteDialog) -> None:
         dialog.accept()
-        self.say("Note saved. It is linked to this lesson.")
+        self.say("Note saved. It is listed under your notes at the end of this lesson.")
 
     def say(self, text: str) -> None:
         self.notice.setText(text)
