@@ -1,4 +1,4 @@
-"""`studydesk db ...`: check, backup, restore, upgrade."""
+"""`studydesk db ...`: check, backup, restore, repair, upgrade."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def register(table: CommandTable) -> None:
     restore = table.add("db", "restore", db_restore, "replace the data with a backup's")
     restore.add_argument("file", help="a backup file (a path, or a name in the backups folder)")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    table.add("db", "repair", db_repair, "rebuild a damaged profile from what can be read")
     table.add("db", "upgrade", db_upgrade, "bring the database to this version's schema")
 
 
@@ -37,7 +38,7 @@ def db_check(args: argparse.Namespace, locations: DataLocations) -> int:
         for name, count in report.tables.items():
             print(f"  {name:<28} {count:>10}")
     if report.integrity or report.foreign_keys:
-        print("studydesk: the database has problems; restore a backup.", file=sys.stderr)
+        print(f"studydesk: {report.advice}", file=sys.stderr)
         return 1
     return 0
 
@@ -62,6 +63,19 @@ def db_restore(args: argparse.Namespace, locations: DataLocations) -> int:
     confirm(f"Replace the data of {profile.name!r} with {backup.name}?", profile.name, args.yes)
     restored = restore_profile(profile, backup, password=password)
     print(f"Restored {backup.name}. The data from before is saved in {restored.safety.path}.")
+    if restored.media_text:
+        print(restored.media_text)
+    return 0
+
+
+def db_repair(args: argparse.Namespace, locations: DataLocations) -> int:
+    from app.core.restoring import repair_closed_profile
+
+    profile = chosen_profile(args, locations)
+    password = password_for(profile)
+    print(f"Checking {profile.name!r} and repairing it if need be; a big profile takes a while…")
+    outcome = repair_closed_profile(profile, password=password)
+    print(outcome.text)
     return 0
 
 

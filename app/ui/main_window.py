@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -38,6 +39,7 @@ from app.features import FEATURES, Destination, MenuAction, load
 from app.features.declarations import DESTINATION_METHODS
 from app.ui.context import ViewContext
 from app.ui.dialogs.profiles import ProfilesDialog
+from app.ui.dialogs.repair import ReadOnlyBanner, RepairDialog
 from app.ui.dialogs.restore import RestoreDialog
 from app.ui.error_dialog import show_message
 from app.ui.refresh import RefreshOnChange
@@ -101,7 +103,15 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([160, 840])
-        self.setCentralWidget(splitter)
+        self.read_only_banner = ReadOnlyBanner()
+        self.read_only_banner.repair_requested.connect(self.repair_profile)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self.task_status = TaskStatus(context.runner)
         self.profile_label = QLabel()
@@ -118,6 +128,7 @@ class MainWindow(QMainWindow):
         context.navigator.requested.connect(self.navigate)
         self._build_menus()
         self._show_profile_name()
+        self._show_read_only(announce=True)
         context.runner.data_changed.connect(self._on_data_changed)
 
         self._backup_timer = QTimer(self)
@@ -142,6 +153,7 @@ class MainWindow(QMainWindow):
         self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         file.addAction("&Restore from Backup…", self.restore_from_backup)
+        self.repair_action = file.addAction("Re&pair Profile…", self.repair_profile)
         file.addSeparator()
         file.addAction("S&witch Profile…", self.switch_profile_requested.emit)
         file.addAction("&Manage Profiles…", self.manage_profiles)
@@ -261,6 +273,9 @@ class MainWindow(QMainWindow):
         dialog.restored.connect(self._restored)
         self._show_dialog(dialog)
 
+    def repair_profile(self) -> None:
+        self._show_dialog(RepairDialog(self.context, self))
+
     def manage_profiles(self) -> None:
         self._show_dialog(ProfilesDialog(self.context, self))
 
@@ -310,10 +325,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Backup saved: {info.path}", 15_000)
 
     def _restored(self, result: RestoreResult, when: str) -> None:
+        media = f"{result.media_text}\n\n" if result.media_text else ""
         show_message(
             self,
             "Backup Restored",
-            f"“{self.context.profile_name}” now holds what it held on {when}.\n\n"
+            f"“{self.context.profile_name}” now holds what it held on {when}.\n\n{media}"
             "What it held just before the restore was saved as a backup:\n"
             f"{result.safety.path}\n\nYou can go back to it with File > Restore from Backup.",
             QMessageBox.Icon.Information,
@@ -322,6 +338,20 @@ class MainWindow(QMainWindow):
     def _on_data_changed(self, changes: Change, _initiator: object) -> None:
         if changes & Change.PROFILE:
             self._show_profile_name()
+        self._show_read_only()  # a restore or repair reopens the database
+
+    def _show_read_only(self, *, announce: bool = False) -> None:
+        """The banner while the open profile takes no writes (damaged, or a folder that
+        cannot be written); `announce`: also in the log, and on stdout in smoke mode."""
+        opened = self.context.opened
+        self.read_only_banner.show_state(opened)
+        if announce and opened.read_only is not None:
+            log.warning("Profile %r opened read-only: %s", opened.profile.name, opened.read_only)
+            if self.context.reporter.smoke:
+                print(
+                    f"Study Desk opened “{opened.profile.name}” read-only: {opened.read_only}",
+                    flush=True,
+                )
 
     def _show_profile_name(self) -> None:
         name = self.context.profile_name
