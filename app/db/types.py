@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
-import uuid6
 from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+_COUNTER_BITS = 42  # rand_a's 12 bits and the first 30 of rand_b (RFC 9562, 6.2 method 1)
+_id_lock = threading.Lock()
+_last_ms = 0
+_counter = 0
+
 
 def new_id() -> str:
-    """A client-generated UUIDv7 as text: unique across devices, sorts by creation time."""
-    return str(uuid6.uuid7())
+    """A client-generated UUIDv7 as text: unique across devices, sorts by creation time.
+
+    Within one millisecond the ids count up (a 42-bit counter, started at a random value in its
+    lower half), so every id of this process sorts after the one before, also when the clock
+    steps back, and its time stays the clock's however many ids are made: taking the next
+    millisecond instead (as `uuid6.uuid7` does) put the ids of a big import minutes ahead of the
+    clock. Thread-safe. The last 32 bits are random.
+    """
+    global _last_ms, _counter
+    now_ms = time.time_ns() // 1_000_000
+    with _id_lock:
+        if now_ms > _last_ms:
+            _last_ms, _counter = now_ms, secrets.randbits(_COUNTER_BITS - 1)
+        else:
+            _counter += 1
+            if _counter >> _COUNTER_BITS:  # 2**41 ids in one millisecond: never in practice
+                _last_ms, _counter = _last_ms + 1, 0
+        ms, counter = _last_ms, _counter
+    value = (
+        (ms & 0xFFFF_FFFF_FFFF) << 80
+        | 0x7 << 76  # version 7
+        | (counter >> 30) << 64
+        | 0b10 << 62  # the RFC 9562 variant
+        | (counter & 0x3FFF_FFFF) << 32
+        | secrets.randbits(32)
+    )
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def utcnow() -> datetime:

@@ -77,3 +77,31 @@ def test_new_ids_are_uuid7_and_increase_over_time():
     assert len(set(ids)) == len(ids)
     millis = int(uuid.UUID(later).hex[:12], 16)
     assert abs(millis / 1000 - time.time()) < 5
+
+
+def id_time(value: str) -> float:
+    """The moment a UUIDv7 says it was made, in seconds since the epoch."""
+    return int(uuid.UUID(value).hex[:12], 16) / 1000
+
+
+def test_ids_made_in_bulk_keep_the_clock_s_time_and_their_order():
+    """An import makes hundreds of thousands of ids in a second or two: they must not run
+    ahead of the clock (taking the next millisecond for each id put them minutes ahead)."""
+    ids = [new_id() for _ in range(200_000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert all(uuid.UUID(value).variant == uuid.RFC_4122 for value in ids[::1000])
+    assert id_time(ids[-1]) <= time.time() + 0.01
+    assert time.time() - id_time(new_id()) < 0.5
+
+
+def test_ids_made_on_several_threads_are_unique_and_each_thread_s_increase():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def many(_: int) -> list[str]:
+        return [new_id() for _ in range(20_000)]
+
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(many, range(4)))
+    assert all(ids == sorted(ids) for ids in made)
+    assert len({value for ids in made for value in ids}) == 80_000
