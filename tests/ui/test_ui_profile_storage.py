@@ -11,8 +11,10 @@ from pathlib import Path
 
 import apkg_builder
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from review_helpers import reviews_of, show_review
 from ui_helpers import Gui, click, message_boxes
 
 from app.core.opening import OpenProfile, open_profile
@@ -132,6 +134,30 @@ def test_a_damaged_profile_opens_read_only_under_a_banner_and_the_repair_mends_i
 
     window.backup_action.trigger()  # and the profile takes writes again
     qtbot.waitUntil(lambda: "Backup saved" in window.statusBar().currentMessage(), timeout=WAIT_MS)
+
+
+def test_an_answer_in_a_damaged_profile_says_why_and_the_card_stays(
+    qtbot: QtBot, gui: Gui, locations: DataLocations
+) -> None:
+    profile = create_profile(locations, "Alex")
+    open_profile(locations, profile).close()  # with the sample cards
+    damage_profile(locations, profile)
+    opened = open_profile(locations, profile)
+    try:
+        view = show_review(qtbot, gui, opened)
+        pane = view.pane
+        first = pane.card
+        assert first is not None
+        qtbot.keyClick(pane, Qt.Key.Key_Space)
+        qtbot.keyClick(pane, Qt.Key.Key_3)
+        qtbot.waitUntil(lambda: "is damaged" in pane.note.text(), timeout=WAIT_MS)
+        assert str(opened.read_only) in pane.note.text()  # not SQLite's "readonly database"
+        qtbot.waitUntil(lambda: not gui.runner.busy, timeout=WAIT_MS)
+        assert pane.card is not None and pane.card.id == first.id
+        assert reviews_of(opened, first.id) == (0, 0)
+    finally:
+        qtbot.waitUntil(lambda: not gui.runner.busy, timeout=WAIT_MS)
+        opened.close()
 
 
 def test_file_repair_profile_on_a_sound_profile_changes_nothing(
