@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 
 BACKUP_CHECK_MS = 60_000
 SIDEBAR_STYLE = "QListWidget::item { padding: 7px 12px; }"
+SIDEBAR_WIDTH = 160  # views fit beside it in an 800 px window (tests/ui/test_ui_window_fit.py)
 
 
 def shortcuts(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySequence]:
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         # Padding only: colors stay the palette's. A style sheet keeps the palette it was
         # polished with, so a theme switch applies it again (see changeEvent).
         self.sidebar.setStyleSheet(SIDEBAR_STYLE)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.pages = LazyViews(self.stack, context, VIEWS)
         self.views = self.pages.built  # views built so far, by sidebar row; Today always is
@@ -102,7 +104,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([160, 840])
+        self._fit_sidebar()
+        splitter.setSizes([SIDEBAR_WIDTH, 840])
         self.read_only_banner = ReadOnlyBanner()
         self.read_only_banner.repair_requested.connect(self.repair_profile)
         central = QWidget()
@@ -371,11 +374,19 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
+    def _fit_sidebar(self) -> None:
+        """Room for the longest title, whatever width a view asks for."""
+        self.sidebar.setMinimumWidth(
+            self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 8
+        )
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.sidebar.setStyleSheet("")
             self.sidebar.setStyleSheet(SIDEBAR_STYLE)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            QTimer.singleShot(0, self._fit_sidebar)  # the titles have their new size by then
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._backup_timer.stop()

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QTreeView,
+    QWidget,
+)
 
 
 def _name(widget: QWidget) -> str:
@@ -39,4 +49,27 @@ def cut_off(root: QWidget) -> list[str]:
             need_width = max(need_width, text + margins.left() + margins.right() + 12 + button)
         if need_width > widget.width():
             found.append(f"{_name(widget)}: {widget.width()} px wide, needs {need_width}")
+    return found
+
+
+def items_cut_off(view: QAbstractItemView, column: int) -> list[str]:
+    """The texts of `column` that `view` cannot show whole in the room their row gives them
+    (word-wrapped if the view wraps), every row of a tree included."""
+    model = view.model()
+    found = []
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap) if view.wordWrap() else 0
+    parents = [QModelIndex()]
+    while parents:
+        parent = parents.pop()
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, column, parent)
+            text = str(index.data() or "")
+            rect = view.visualRect(index)
+            room = QRect(0, 0, rect.width() - margin, 1 << 16)
+            need = view.fontMetrics().boundingRect(room, flags, text)
+            if need.width() > room.width() or need.height() > rect.height():
+                found.append(f"{text!r} needs {need.width()}x{need.height()}, has {rect.size()}")
+            if isinstance(view, QTreeView):
+                parents.append(model.index(row, 0, parent))
     return found

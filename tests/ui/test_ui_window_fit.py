@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from fit_helpers import cut_off
+from fit_helpers import cut_off, items_cut_off
 from lessons_helpers import WAIT_MS, lesson_id
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from ui_helpers import click
 
+from app.ui.lessons.library_model import LibraryColumn
 from app.ui.lessons.view import LessonsView
 from app.ui.main_window import MainWindow
+from app.ui.review.deck_model import NAME
+from app.ui.review.view import ReviewView
+from app.ui.view_registry import VIEWS
 
 SMALL = (800, 600)  # the smallest laptop screens, less the taskbar
 
@@ -75,3 +80,49 @@ def test_exercise_answers_and_check_options_read_whole_in_the_lesson(
     texts = [label.text() for label in solution.findChildren(QLabel)]
     assert "Expected answer" in texts and "Common misconceptions" in texts
     assert cut_off(view) == []
+
+
+def view_cases() -> list[object]:
+    """Every sidebar view, by title; Videos is expected to fail until it fits."""
+    cases: list[object] = []
+    for spec in VIEWS:
+        if spec.title == "Videos":
+            reason = (
+                "Videos (being built apart) cuts its search box to 51 px at 800 x 600; "
+                "remove this mark once it fits"
+            )
+            cases.append(
+                pytest.param(spec.title, marks=pytest.mark.xfail(strict=True, reason=reason))
+            )
+        else:
+            cases.append(spec.title)
+    return cases
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("title", view_cases())
+def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], theme: str, title: str, tmp_path: Path
+) -> None:
+    window = make_window()
+    window.set_theme(theme)
+    window.resize(*SMALL)
+    qtbot.waitExposed(window)
+    sidebar = window.sidebar.width()
+    hint = window.sidebar.sizeHintForColumn(0)
+    assert sidebar >= window.sidebar.minimumWidth() >= hint
+    row = window.pages.row_of(title)
+    window.sidebar.setCurrentRow(row)
+    view = window.pages.get(row)
+    qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
+    qtbot.wait(150)  # its first read arrives and the layouts settle
+    window.grab().save(str(tmp_path / f"{theme}-{title}.png"))  # to look at by hand
+    assert window.width() <= SMALL[0], f"{title} widens the window to {window.width()}"
+    assert window.sidebar.width() == sidebar, f"{title} squeezes the sidebar"
+    assert window.sidebar.viewport().width() >= hint, f"{title}: sidebar text is cut"
+    assert view.minimumSizeHint().width() <= view.width()
+    assert cut_off(view) == []
+    if isinstance(view, ReviewView):
+        assert items_cut_off(view.decks.tree, NAME) == []
+    if isinstance(view, LessonsView):
+        assert items_cut_off(view.library.table, LibraryColumn.TOPIC) == []

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.core.flashcards.browser import CardDetail
 from app.core.flashcards.card_actions import CardText
 from app.core.flashcards.tags import format_tags, parse_tags
+from app.ui.cards.filter_bar import fit_text
 
 
 class CardEditorPanel(QWidget):
@@ -39,6 +40,7 @@ class CardEditorPanel(QWidget):
         self.back.setPlaceholderText("Back (Markdown)")
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("tag one, tag two")
+        fit_text(self.tags, self.tags.placeholderText())
         self.save_button = QPushButton("Save")
         self.save_button.setShortcut(QKeySequence("Ctrl+S"))
         self.save_button.setToolTip("Save the card (Ctrl+S)")

@@ -1,11 +1,23 @@
-"""The browser's filter bar: text, deck, tag, state, due and flag, as one `CardFilter`."""
+"""The browser's filter bar: text, deck, tag, state, due and flag, as one `CardFilter`.
+
+On one row where the window is wide enough for every field to show its text whole; on two
+(text, deck and tags above; state, due date and flag below) in a small laptop's window.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.flashcards.browser import CardFilter
 from app.core.flashcards.decks import DeckInfo
@@ -32,10 +44,16 @@ DUE_CHOICES = (
 )
 
 
-def narrow_combo(combo: QComboBox, characters: int = 12) -> None:
-    """Size a combo box for its usual choice ("Any due date") rather than its longest entry."""
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(characters)
+def fit_text(line: QLineEdit, text: str) -> None:
+    """At least wide enough to show `text` whole (with room for the clear button)."""
+    margins = line.textMargins()
+    clear = line.style().pixelMetric(line.style().PixelMetric.PM_SmallIconSize) + 8
+    width = line.fontMetrics().horizontalAdvance(text) + margins.left() + margins.right()
+    line.setMinimumWidth(width + 16 + (clear if line.isClearButtonEnabled() else 0))
+
+
+def _least_width(widget: QWidget) -> int:
+    return max(widget.minimumWidth(), widget.minimumSizeHint().width())
 
 
 class FilterBar(QWidget):
@@ -48,11 +66,11 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search front and back…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(120)
+        fit_text(self.search, self.search.placeholderText())
         self.deck = QComboBox()
-        narrow_combo(self.deck)
         self.deck.addItem("All decks", None)
-        self.deck.setMinimumContentsLength(10)
+        # Deck names can be long: the field shows the usual ones, the list every one whole.
+        self.deck.setMinimumContentsLength(12)
         self.deck.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -60,19 +78,18 @@ class FilterBar(QWidget):
         self.tag.setPlaceholderText("Tags")
         self.tag.setToolTip("Cards with every one of these tags, separated by commas")
         self.tag.setClearButtonEnabled(True)
-        self.tag.setMaximumWidth(140)
+        fit_text(self.tag, "tag one, tag")
+        self.tag.setMaximumWidth(180)
         self.tag_completer = QCompleter([], self.tag)
         self.tag.setCompleter(self.tag_completer)
+        # Each of these shows whichever choice is made whole.
         self.state = QComboBox()
-        narrow_combo(self.state)
         for text, value in STATE_CHOICES:
             self.state.addItem(text, value)
         self.due = QComboBox()
-        narrow_combo(self.due)
         for text, days in DUE_CHOICES:
             self.due.addItem(text, days)
         self.flag = QComboBox()
-        narrow_combo(self.flag)
         self.flag.addItem("Any flag", None)
         for number, name in enumerate(FLAG_NAMES):
             self.flag.addItem("No flag" if number == 0 else f"{name} flag", number)
@@ -87,14 +104,55 @@ class FilterBar(QWidget):
         for combo in (self.deck, self.state, self.due, self.flag):
             combo.currentIndexChanged.connect(lambda _index: self._emit())
 
-        layout = QHBoxLayout(self)
+        self.top = QHBoxLayout()
+        self.top.addWidget(self.search, 3)
+        self.top.addWidget(self.deck, 2)
+        self.top.addWidget(self.tag, 1)
+        self.bottom = QHBoxLayout()
+        self.one_row = False
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 3)
-        layout.addWidget(self.deck, 2)
-        layout.addWidget(self.tag, 1)
-        layout.addWidget(self.state)
-        layout.addWidget(self.due)
-        layout.addWidget(self.flag)
+        layout.addLayout(self.top)
+        layout.addLayout(self.bottom)
+        self._place(one_row=True)
+
+    def _choices(self) -> tuple[QComboBox, ...]:
+        return (self.state, self.due, self.flag)
+
+    def _place(self, *, one_row: bool) -> None:
+        """The state, due and flag choices beside the text fields, or on a row of their own."""
+        self.one_row = one_row
+        for layout in (self.top, self.bottom):
+            for combo in self._choices():
+                layout.removeWidget(combo)
+        while self.bottom.count():
+            self.bottom.takeAt(0)
+        row = self.top if one_row else self.bottom
+        for combo in self._choices():
+            row.addWidget(combo)
+        if not one_row:
+            self.bottom.addStretch(1)
+
+    def _one_row_width(self) -> int:
+        spacing = self.top.spacing()
+        fields = (self.search, self.deck, self.tag, *self._choices())
+        return sum(field.sizeHint().width() for field in fields) + spacing * (len(fields) - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the two rows can be; as tall as the rows shown now."""
+        spacing = self.top.spacing()
+        top = (self.search, self.deck, self.tag)
+        width = max(
+            sum(_least_width(field) for field in top) + spacing * 2,
+            sum(_least_width(combo) for combo in self._choices()) + spacing * 2,
+        )
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        one_row = event.size().width() >= self._one_row_width()
+        if one_row != self.one_row:
+            self._place(one_row=one_row)
 
     def current(self) -> CardFilter:
         return CardFilter(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -103,6 +103,7 @@ class CardBrowserView(RefreshOnChange, QWidget):
                     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.toolbar = bar
         tools.addWidget(bar, 2)
+        self._theme_more_button()
 
         splitter = QSplitter()
         splitter.addWidget(self.table)
@@ -128,6 +129,31 @@ class CardBrowserView(RefreshOnChange, QWidget):
         self.model.modelReset.connect(self._restore_selection)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.listen_for_changes(context.runner)
+
+    def _theme_more_button(self) -> None:
+        """The toolbar's » (the actions that do not fit) in the theme's text color: the style's
+        own image is dark on either theme, so all but invisible on the dark one."""
+        button = self.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if button is None:
+            return
+        button.setToolTip("More actions")
+        side = 10  # the button is about 12 px wide
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(round(side * ratio), round(side * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.ButtonText), 1.3))
+        for left in (1.5, 5.5):  # two chevrons: »
+            painter.drawPolyline([QPointF(left, 2.0), QPointF(left + 3.0, 5.0), QPointF(left, 8.0)])
+        painter.end()
+        button.setIcon(QIcon(pixmap))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._theme_more_button()
 
     # --- loading -----------------------------------------------------------------------------
     def refresh_for(self, _changes: Change) -> None:

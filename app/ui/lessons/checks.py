@@ -7,8 +7,8 @@ options are locked. "Make a flashcard" turns the question into a flashcard.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -110,6 +110,13 @@ class WrappingRadioButton(QRadioButton):
         top = text_rect.top() + max(0, (first_line - indicator.height()) // 2)
         option.rect = QRect(0, top, indicator.width(), indicator.height())
         painter.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorRadioButton, option)
+        # The style's ring is the window color darkened: all but invisible on the dark theme.
+        ring = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+        ring.setAlphaF(0.5)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(ring, 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5))
         painter.drawItemText(
             text_rect,
             int(WRAP),

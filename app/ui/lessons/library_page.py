@@ -95,8 +95,13 @@ class LibraryPage(RefreshOnChange, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        # A long course name takes a second line rather than being cut in a small window.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setMinimumSectionSize(self.fontMetrics().height() + 14)  # room for the progress bar
+        rows.hide()
         self.table.setItemDelegateForColumn(LibraryColumn.PROGRESS, ProgressDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LibraryColumn.TOPIC, QHeaderView.ResizeMode.Stretch)

@@ -56,6 +56,7 @@ class LessonsView(QWidget):
         self.course_topic = ""
         self.breadcrumb = QLabel()
         self.breadcrumb.setTextFormat(Qt.TextFormat.RichText)
+        self.breadcrumb.setWordWrap(True)  # a long course or lesson title never widens the window
         self.breadcrumb.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.breadcrumb.linkActivated.connect(self._crumb_clicked)
         self.breadcrumb.setToolTip("Backspace or Esc goes up one level")

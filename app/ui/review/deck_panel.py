@@ -1,12 +1,13 @@
 """The deck list beside the review pane: today's counts per deck, and the deck actions.
 
 Enter or a double-click on a deck asks to review it (`review_requested(deck_id)`, "" for all
-decks). The list reloads itself, in the background, after any change to cards or decks.
+decks). The list reloads itself, in the background, after any change to cards or decks. A deck
+name longer than its column wraps onto a second line rather than being cut.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,6 +15,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMenu,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -37,6 +41,40 @@ from app.ui.review.deck_dialogs import (
 from app.ui.review.deck_model import DECK_ID_ROLE, DUE, LEARN, NAME, NEW, DeckTreeModel
 
 
+class WrappedNames(QStyledItemDelegate):
+    """Rows as tall as their deck's name needs at the name column's width (the tree itself
+    measures rows as if the column were endless)."""
+
+    def __init__(self, tree: QTreeView) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def name_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        level = 1 if self.tree.rootIsDecorated() else 0
+        parent = index.parent()
+        while parent.isValid():
+            level += 1
+            parent = parent.parent()
+        return self.tree.header().sectionSize(NAME) - self.tree.indentation() * level
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        width = self.name_width(index.siblingAtColumn(NAME))
+        if width <= 0:
+            return hint
+        name = QStyleOptionViewItem(option)
+        self.initStyleOption(name, index.siblingAtColumn(NAME))
+        name.rect = QRect(0, 0, width, hint.height())  # the style wraps only in a valid rect
+        name.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        style = self.tree.style()
+        wrapped = style.sizeFromContents(
+            QStyle.ContentsType.CT_ItemViewItem, name, QSize(), self.tree
+        )
+        return QSize(hint.width(), max(hint.height(), wrapped.height()))
+
+
 class DeckPanel(RefreshOnChange, QWidget):
     """`review_requested(deck_id)`: study this deck now ("" means every deck)."""
 
@@ -52,7 +90,9 @@ class DeckPanel(RefreshOnChange, QWidget):
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Decks")
-        self.tree.setUniformRowHeights(True)
+        self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setItemDelegate(WrappedNames(self.tree))
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -61,6 +101,14 @@ class DeckPanel(RefreshOnChange, QWidget):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         for column in (NEW, LEARN, DUE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A wider or narrower name column changes how many lines each name takes.
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(self.tree.doItemsLayout)
+        header.sectionResized.connect(
+            lambda column, _old, _new: column == NAME and self._relayout.start()
+        )
         self.tree.activated.connect(self._activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 

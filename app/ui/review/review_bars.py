@@ -64,7 +64,7 @@ class AnswerBar(QWidget):
         for rating, name in RATINGS:
             button = QPushButton(name)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumWidth(96)
+            button.setMinimumWidth(76)
             button.setToolTip(f"{name} ({rating})")
             button.clicked.connect(lambda _checked=False, r=rating: self.answered.emit(r))
             interval = QLabel()

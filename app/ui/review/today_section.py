@@ -112,10 +112,12 @@ class DueCardsSection(RefreshOnChange, QFrame):
         for line, row in enumerate(rows):
             name = QLabel(row.deck.full_name)
             name.setTextFormat(Qt.TextFormat.PlainText)
+            name.setWordWrap(True)  # a long deck name never widens the window
             counts = row.counts
             detail = QLabel(
                 f"{counts.new} new · {counts.learning} learning · {counts.review} to review"
             )
+            detail.setWordWrap(True)
             detail.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             due = QLabel(cards_text(counts.total))
             due.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -76,7 +76,7 @@ class ReviewView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([340, 660])
+        splitter.setSizes([420, 580])  # room for deck names on one line where it can
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
