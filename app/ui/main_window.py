@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         for spec in VIEWS:
             self.sidebar.addItem(QListWidgetItem(spec.title))
         self.sidebar.currentRowChanged.connect(self.pages.show)
+        self.sidebar.itemActivated.connect(lambda _item: self.enter_view())  # Enter on a title
         self.sidebar.setCurrentRow(0)
         splitter = QSplitter()
         splitter.setObjectName("main-splitter")
@@ -173,7 +174,7 @@ class MainWindow(QMainWindow):
         for row in range(self.sidebar.count()):
             action = view.addAction(self.sidebar.item(row).text())
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
-            action.triggered.connect(lambda _checked=False, r=row: self.sidebar.setCurrentRow(r))
+            action.triggered.connect(lambda _checked=False, r=row: self.open_view(r))
         view.addSeparator()
         theme_menu = view.addMenu("&Theme")
         self.theme_actions = QActionGroup(self)
@@ -213,6 +214,26 @@ class MainWindow(QMainWindow):
         row = self.pages.row_opening(destination)
         self.sidebar.setCurrentRow(row)
         getattr(self.pages.get(row), DESTINATION_METHODS[destination])(*values)
+
+    def open_view(self, row: int) -> None:
+        """View > a view (Ctrl+1, Ctrl+2, ...): show it with the keyboard in it."""
+        self.sidebar.setCurrentRow(row)
+        self.enter_view()
+
+    def enter_view(self) -> None:
+        """The keyboard goes into the view on screen: where the view says (`take_focus`), else
+        where it last was, else its first control."""
+        view = self.stack.currentWidget()
+        take_focus = getattr(view, "take_focus", None)
+        if callable(take_focus):
+            take_focus()
+            return
+        target = view.focusWidget()
+        if target is not None and target.isVisible() and target.isEnabled():
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+        else:  # as Tab from the sidebar does
+            self.sidebar.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.focusNextChild()
 
     def view_of(self, title: str) -> QWidget | None:
         """A feature's view if it has been built (menu actions ask for their own view)."""

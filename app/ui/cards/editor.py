@@ -46,6 +46,7 @@ class CardEditorPanel(QWidget):
         self.save_button.setToolTip("Save the card (Ctrl+S)")
         self.save_button.clicked.connect(self._save)
         for edit in (self.front, self.back):
+            edit.setTabChangesFocus(True)  # Tab goes on to the next field, as everywhere
             edit.textChanged.connect(self._mark_edited)
         self.tags.textEdited.connect(lambda _text: self._mark_edited())
 
@@ -60,6 +61,10 @@ class CardEditorPanel(QWidget):
         layout.addLayout(form, 1)
         layout.addWidget(self.save_button)
         self.show_nothing("No card selected")
+
+    def fields(self) -> list[QWidget]:
+        """What Tab reaches, top to bottom."""
+        return [self.front, self.back, self.tags, self.save_button]
 
     def show_nothing(self, why: str) -> None:
         self.card_id = None

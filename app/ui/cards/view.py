@@ -36,6 +36,7 @@ from app.ui.cards.editor import CardEditorPanel
 from app.ui.cards.filter_bar import FilterBar
 from app.ui.cards.model import CREATED, HEADERS, SORT_KEYS, CardTableModel
 from app.ui.context import ViewContext
+from app.ui.focus_order import put_after
 from app.ui.refresh import RefreshOnChange
 
 WIDTHS = (250, 160, 130, 100, 76, 86, 64, 60, 56, 86)
@@ -61,10 +62,12 @@ class CardBrowserView(RefreshOnChange, QWidget):
         self.model = CardTableModel(context.runner, context.opened, self)
         self.table = QTableView()
         self.table.setObjectName("card-table")
+        self.table.setAccessibleName("Cards")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         rows = self.table.verticalHeader()
@@ -97,9 +100,10 @@ class CardBrowserView(RefreshOnChange, QWidget):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in self.actions_.toolbar():
             bar.addAction(action)
-            if action.menu() is not None:
-                button = bar.widgetForAction(action)
-                if isinstance(button, QToolButton):
+            button = bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # every action, by keyboard too
+                if action.menu() is not None:
                     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.toolbar = bar
         tools.addWidget(bar, 2)
@@ -116,6 +120,13 @@ class CardBrowserView(RefreshOnChange, QWidget):
         layout.addWidget(self.filter_bar)
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
+        # Reading order: the filters, the actions above the table, the table, the editor.
+        tools_in_order = [bar.widgetForAction(action) for action in self.actions_.toolbar()]
+        more = bar.findChild(QToolButton, "qt_toolbar_ext_button")  # the actions that do not fit
+        if more is not None:
+            more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            tools_in_order.append(more)
+        put_after(self.filter_bar.flag, [*tools_in_order, self.table, *self.editor.fields()])
 
         find = QAction("Find", self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
@@ -137,6 +148,7 @@ class CardBrowserView(RefreshOnChange, QWidget):
         if button is None:
             return
         button.setToolTip("More actions")
+        button.setAccessibleName("More actions")
         side = 10  # the button is about 12 px wide
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(round(side * ratio), round(side * ratio))

@@ -69,6 +69,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         self.context = context
         self._request = 0
         self.loaded = False
+        self._searched: str | None = None  # the search the list shows the results of
 
         self.title = heading("Course library", 1.5)
         self.search = QLineEdit()
@@ -89,10 +90,12 @@ class LibraryPage(RefreshOnChange, QWidget):
 
         self.model = LibraryModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName("Courses")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         # A long course name takes a second line rather than being cut in a small window.
@@ -162,6 +165,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         request = self._request
         opened = self.context.opened
         search = self.search.text()
+        self._searched = None  # until this search's results arrive
         sort = LibrarySort(self.sort.currentData())
         self.context.runner.run_read(
             lambda _progress: course_library(opened.database, search, sort),
@@ -190,6 +194,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         current = self.selected_course_id() if self.table.currentIndex().isValid() else None
         self.model.set_rows(rows)
         self.loaded = True
+        self._searched = self.search.text() if not self._debounce.isActive() else None
         if not rows:
             searching = bool(self.search.text().strip())
             self.empty.setText(
@@ -230,6 +235,11 @@ class LibraryPage(RefreshOnChange, QWidget):
         self.search.selectAll()
 
     def _search_now(self) -> None:
+        """Enter in the search box: the selected course opens when the list already shows
+        what was typed; otherwise the search runs now and the list takes the focus."""
+        if self._searched == self.search.text() and self.table.currentIndex().isValid():
+            self._open_index(self.table.currentIndex())
+            return
         self.refresh()
         if self.model.rows:
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -27,6 +27,7 @@ from app.core.courses.lesson_reading import ReaderLesson, lesson_for_reading
 from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.device_settings import READER_ZOOMS
+from app.ui.focus_order import put_after
 from app.ui.lessons.lesson_browser import LessonBrowser
 from app.ui.lessons.lesson_notes import LessonNotesList
 from app.ui.lessons.note_dialog import NoteDialog
@@ -106,6 +107,7 @@ class ReaderPage(RefreshOnChange, QWidget):
         centred.addWidget(self.column, 1000)
         centred.addStretch(1)
         self.scroll_area = QScrollArea()
+        self.scroll_area.setAccessibleName("Lesson")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(inner)
@@ -228,6 +230,9 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.parts.said.connect(self.say)
         self.column_layout.insertWidget(self.column_layout.indexOf(self.notes), self.parts)
         rescale(self.column)
+        # The new parts joined the end of the Tab order; the buttons below the page follow them.
+        buttons = [self.previous_button, self.next_button, self.note_button, self.complete_button]
+        put_after(self.parts.last_control() or self.browser, buttons)
 
     def _show_state(self, status: LessonStatus, score: float | None) -> None:
         self._shown_state = (status, score)

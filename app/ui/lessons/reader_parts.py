@@ -82,6 +82,14 @@ class LessonParts(QWidget):
         self.score.hide()
         layout.addWidget(self.score)
 
+    def last_control(self) -> QWidget | None:
+        """The last control Tab reaches in the parts (None: there is none)."""
+        if self.checks:
+            return self.checks[-1].card_button
+        if self.exercises:
+            return self.exercises[-1].show_button
+        return None
+
     @property
     def lesson_id(self) -> str:
         return self.lesson.view.lesson_id

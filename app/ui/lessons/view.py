@@ -104,6 +104,17 @@ class LessonsView(QWidget):
             return self.outline.course_id
         return self.library.selected_course_id()
 
+    def take_focus(self) -> None:
+        """The keyboard into the page on screen: the course list (Enter opens the selected
+        course), the outline, or the lesson."""
+        page = self.pages.currentWidget()
+        if page is self.library:
+            has_rows = bool(self.library.model.rows)
+            target: QWidget = self.library.table if has_rows else self.library.search
+        else:
+            target = self.outline.tree if page is self.outline else self.reader.scroll_area
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def show_library(self) -> None:
         self.pages.setCurrentWidget(self.library)
         self._show_breadcrumb()

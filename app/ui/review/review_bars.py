@@ -49,8 +49,8 @@ class CountsBar(QWidget):
 
 
 class AnswerBar(QWidget):
-    """`answered(rating)`: 1 Again, 2 Hard, 3 Good, 4 Easy. The buttons never take focus, so
-    Space and the number keys stay with the review pane."""
+    """`answered(rating)`: 1 Again, 2 Hard, 3 Good, 4 Easy. Tab reaches the buttons but a click
+    does not give them the focus, so Space and the number keys stay with the review pane."""
 
     answered = Signal(int)
 
@@ -63,7 +63,7 @@ class AnswerBar(QWidget):
         row.addStretch(1)
         for rating, name in RATINGS:
             button = QPushButton(name)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setMinimumWidth(76)
             button.setToolTip(f"{name} ({rating})")
             button.clicked.connect(lambda _checked=False, r=rating: self.answered.emit(r))

@@ -17,7 +17,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette
-from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.changes import Change
 from app.core.flashcards.cards import CardUndo
@@ -73,7 +80,9 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.pages.addWidget(self.finished)
         self.show_button = QPushButton("Show Answer")
         self.show_button.setToolTip("Show the back of the card (Space)")
-        self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.show_button.setFocusPolicy(
+            Qt.FocusPolicy.TabFocus
+        )  # Tab reaches it, a click keeps none
         self.show_button.setMinimumWidth(200)
         self.show_button.clicked.connect(self.show_answer)
         self.answers = AnswerBar()
@@ -204,8 +213,14 @@ class ReviewPane(RefreshOnChange, QWidget):
         media = data.media_dir(self.context.opened)
         self.browser.show_markdown(markdown or self.step.front, media)
 
+    def key_buttons(self) -> list[QPushButton]:
+        """Show Answer and the four answers, in Tab order."""
+        return [self.show_button, *self.answers.buttons]
+
     def _show_keys(self) -> None:
         has_card = self.card is not None
+        focus = QApplication.focusWidget()
+        on_keys = focus is not None and self.keys.isAncestorOf(focus)
         if not has_card:
             self.keys.setCurrentIndex(NO_KEYS)
         else:
@@ -219,6 +234,10 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.undo_action.setEnabled(ready and bool(self.undo_stack))
         self.answers.set_busy(not ready)
         self.show_button.setEnabled(ready)
+        if on_keys and focus is not None and not (focus.hasFocus() and focus.isEnabled()):
+            # The button went (hidden, or disabled while an answer is saved): back to the
+            # pane, never onto another button, where Space would press Again.
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_answer(self) -> None:
         if self.busy or self.card is None or self.showing_back:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.core.flashcards.review import CardToShow
 from app.ui.context import ViewContext
+from app.ui.focus_order import put_after
 from app.ui.review.card_editor import CardEditor
 from app.ui.review.deck_model import ALL_DECKS
 from app.ui.review.deck_panel import DeckPanel
@@ -58,8 +59,11 @@ class ReviewView(QWidget):
         self.card_button.setText("Card")
         self.card_button.setMenu(card_menu)
         self.card_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.card_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab reaches them; a click does not keep the focus, so Space and 1-4 stay with the
+        # review pane after using them.
+        self.add_button = add_button
+        for button in (add_button, self.card_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         tools = QHBoxLayout()
         tools.setContentsMargins(12, 8, 12, 0)
@@ -80,6 +84,11 @@ class ReviewView(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
+        # Reading order: the decks and their buttons, then the card's tools, the card, its keys.
+        put_after(
+            self.decks.deck_button,
+            [add_button, self.card_button, self.pane, *self.pane.key_buttons()],
+        )
         self.pane.start(None, ALL_DECKS)
 
     def start_review(self, deck_id: str | None) -> None:

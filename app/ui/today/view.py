@@ -27,6 +27,7 @@ from app.core.changes import Change
 from app.core.samples import SamplesRemoved
 from app.ui.context import ViewContext
 from app.ui.dialogs.forms import confirm
+from app.ui.focus_order import put_after
 from app.ui.refresh import RefreshOnChange
 
 if TYPE_CHECKING:
@@ -152,6 +153,9 @@ class TodayView(RefreshOnChange, QWidget):
         itself when it has nothing to show; "Nothing to study yet" shows while all are hidden."""
         self.sections.append(section)
         self._column.insertWidget(self._column.indexOf(self.empty), section)
+        # Tab meets the section's buttons before the sample content panel's, as a reader does.
+        buttons = section.findChildren(QPushButton)
+        put_after(buttons[-1] if buttons else None, [self.remove_samples_button, self.undo_button])
         section.installEventFilter(self)
         self._show_empty()
 
