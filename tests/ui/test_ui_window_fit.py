@@ -126,3 +126,33 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
         assert items_cut_off(view.decks.tree, NAME) == []
     if isinstance(view, LessonsView):
         assert items_cut_off(view.library.table, LibraryColumn.TOPIC) == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], theme: str, tmp_path: Path
+) -> None:
+    window = make_window()
+    window.set_theme(theme)
+    window.resize(*SMALL)
+    qtbot.waitExposed(window)
+    lessons = open_sample_lesson(qtbot, window, "1.3")
+    for exercise in lessons.reader.parts.exercises:  # type: ignore[union-attr]
+        exercise.show_button.click()
+    qtbot.wait(50)
+    window.grab().save(str(tmp_path / f"{theme}-lesson.png"))
+    assert window.width() <= SMALL[0] and cut_off(lessons) == []
+    lessons.open_course(lessons.outline.course_id or "")
+    qtbot.waitUntil(lambda: lessons.pages.currentWidget() is lessons.outline, timeout=WAIT_MS)
+    qtbot.wait(50)
+    window.grab().save(str(tmp_path / f"{theme}-outline.png"))
+    assert window.width() <= SMALL[0] and cut_off(lessons) == []
+
+    window.sidebar.setCurrentRow(window.pages.row_of("Review"))
+    review = window.pages.get(window.pages.row_of("Review"))
+    assert isinstance(review, ReviewView)
+    qtbot.waitUntil(lambda: review.pane.card is not None, timeout=WAIT_MS)
+    review.pane.show_answer()
+    qtbot.wait(50)
+    window.grab().save(str(tmp_path / f"{theme}-review-answer.png"))
+    assert window.width() <= SMALL[0] and cut_off(review) == []

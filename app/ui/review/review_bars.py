@@ -64,7 +64,7 @@ class AnswerBar(QWidget):
         for rating, name in RATINGS:
             button = QPushButton(name)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.setMinimumWidth(76)
+            button.setMinimumWidth(80)
             button.setToolTip(f"{name} ({rating})")
             button.clicked.connect(lambda _checked=False, r=rating: self.answered.emit(r))
             interval = QLabel()
