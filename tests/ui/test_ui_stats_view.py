@@ -132,3 +132,25 @@ def test_charts_follow_the_dark_palette(
     assert all(c.chart().theme() == QChart.ChartTheme.ChartThemeDark for c in view.charts)
     good = next(s for s in view.reviews_chart.chart().series()[0].barSets() if s.label() == "Good")
     assert good.color().name() == "#4caf50"  # the meaning colors survive the theme
+
+
+def test_day_labels_show_only_where_each_has_room_never_as_dotted_stubs(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, reviewed: str
+) -> None:
+    from PySide6.QtCharts import QBarCategoryAxis
+    from PySide6.QtGui import QFontMetrics
+
+    view = open_stats(qtbot, gui, opened)
+    (axis,) = [a for a in view.reviews_chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    need = QFontMetrics(axis.labelsFont()).height() + 10  # below this QtCharts cuts them to …
+
+    def room() -> float:
+        return view.reviews_chart.chart().plotArea().width() / axis.count()
+
+    for width in (620, 1000, 560, 1200):  # a small laptop's window, then wider, and back
+        view.resize(width, 760)
+        qtbot.waitUntil(lambda: axis.labelsVisible() == (room() >= need), timeout=WAIT_MS)
+    view.resize(1200, 760)
+    qtbot.waitUntil(axis.labelsVisible, timeout=WAIT_MS)
+    view.resize(620, 760)
+    qtbot.waitUntil(lambda: not axis.labelsVisible(), timeout=WAIT_MS)

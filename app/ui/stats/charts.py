@@ -18,7 +18,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
 from app.core.flashcards.stats import CardCounts, DayReviews, ForecastDay
@@ -52,6 +52,8 @@ class ChartPanel(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
         self._colors: dict[str, str] = {}
+        self._day_axis: QBarCategoryAxis | None = None
+        self.chart_.plotAreaChanged.connect(lambda _area: self._fit_day_labels())
 
     def apply_palette(self, palette: QPalette) -> None:
         chart = self.chart_
@@ -109,6 +111,7 @@ class ChartPanel(QChartView):
         x_axis.append(list(days))
         labelled = len(days) <= MAX_LABELLED_DAYS
         x_axis.setLabelsVisible(labelled)
+        self._day_axis = x_axis if labelled else None
         x_axis.setLineVisible(labelled)  # hundreds of ticks would draw a grey band
         x_axis.setLabelsAngle(-90)
         x_axis.setGridLineVisible(False)
@@ -128,7 +131,17 @@ class ChartPanel(QChartView):
         self.apply_palette(self.palette())
         return series
 
+    def _fit_day_labels(self) -> None:
+        """Day labels only where each day has room for one: narrower, QtCharts cuts every
+        label to a dotted stub (the axis title still gives the dates)."""
+        axis = self._day_axis
+        if axis is None or not axis.count():
+            return
+        room = self.chart_.plotArea().width() / axis.count()
+        axis.setLabelsVisible(room >= QFontMetrics(axis.labelsFont()).height() + 10)
+
     def show_pie(self, parts: dict[str, int], colors: dict[str, str]) -> QPieSeries:
+        self._day_axis = None
         self._clear()
         self._colors = colors
         series = QPieSeries()
