@@ -97,7 +97,10 @@ class WrappingRadioButton(QRadioButton):
         return QSize(width, self.heightForWidth(width))
 
     def hitButton(self, pos: QPoint) -> bool:
-        return self.rect().contains(pos)  # the whole text, every line of it
+        # The whole text, every line of it; as tall as the text even while a layout pass has
+        # yet to give the button its height.
+        height = max(self.height(), self.heightForWidth(self.width()))
+        return QRect(0, 0, self.width(), height).contains(pos)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QStylePainter(self)
