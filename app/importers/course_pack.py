@@ -192,7 +192,7 @@ def _open_source(path: Path) -> Iterator[_Source]:
     try:
         archive = open_zip(path)
     except ZipDamaged as error:
-        raise CoursePackRefused(str(path), [f"a damaged zip file: {error}"]) from None
+        raise CoursePackRefused(str(path), [str(error)]) from None
     except OSError as error:
         raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
     with archive:
