@@ -224,6 +224,8 @@ class MainWindow(QMainWindow):
         """The keyboard goes into the view on screen: where the view says (`take_focus`), else
         where it last was, else its first control."""
         view = self.stack.currentWidget()
+        if view is None:
+            return
         take_focus = getattr(view, "take_focus", None)
         if callable(take_focus):
             take_focus()

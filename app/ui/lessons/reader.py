@@ -259,7 +259,8 @@ class ReaderPage(RefreshOnChange, QWidget):
             self._show_state(*self._shown_state)
 
     def go_to_notes(self) -> None:
-        top = self.notes.mapTo(self.scroll_area.widget(), QPoint(0, 0)).y()
+        top = self.notes.mapTo(self.scroll_area.viewport(), QPoint(0, 0)).y()
+        top += self.scroll_area.verticalScrollBar().value()
         self.scroll_area.verticalScrollBar().setValue(top)
 
     def _recorded(self, recorded: Recorded) -> None:

@@ -61,11 +61,12 @@ class WrappedNames(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         hint = super().sizeHint(option, index)
-        width = self.name_width(index.siblingAtColumn(NAME))
+        name_index = index.sibling(index.row(), NAME)
+        width = self.name_width(name_index)
         if width <= 0:
             return hint
         name = QStyleOptionViewItem(option)
-        self.initStyleOption(name, index.siblingAtColumn(NAME))
+        self.initStyleOption(name, name_index)
         name.rect = QRect(0, 0, width, hint.height())  # the style wraps only in a valid rect
         name.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
         style = self.tree.style()
