@@ -21,10 +21,13 @@ from app.paths import data_locations
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
+def _options_parser(*, window_only: bool = False) -> argparse.ArgumentParser:
+    """The options that come before any command (and all there is to a GUI launch)."""
     parser = argparse.ArgumentParser(
         prog="studydesk",
         description="Study Desk: an offline study app. Without a command, opens the window.",
+        add_help=not window_only,
+        exit_on_error=not window_only,
     )
     parser.add_argument("--version", action="version", version=f"Study Desk {__version__}")
     parser.add_argument(
@@ -36,6 +39,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
         action="store_true",
         help="open the window as a normal launch would, wait for the first paint, exit",
     )
+    return parser
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
+    parser = _options_parser()
     table = CommandTable(parser.add_subparsers(dest="command", metavar="COMMAND"))
     for feature in FEATURES:
         for name in feature.cli_modules:
@@ -43,12 +51,26 @@ def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
     return parser, table
 
 
+def _window_launch(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The options of a launch without a command, read without loading every feature's command
+    modules (the window's start-up does not need them); None for anything else (a command,
+    `-h`, a mistake: the whole parser then answers as usual)."""
+    try:
+        args, rest = _options_parser(window_only=True).parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return None
+    return None if rest else args
+
+
 def run(argv: Sequence[str]) -> int:
-    parser, table = build_parser()
-    args = parser.parse_args(list(argv))
+    args = _window_launch(argv)
+    table = None
+    if args is None:
+        parser, table = build_parser()
+        args = parser.parse_args(list(argv))
     install_samples()  # before any profile is created, by the window or a command
     locations = data_locations(args.data_dir)
-    if args.command is None:
+    if table is None or args.command is None:
         from app.main import run_gui
 
         return run_gui(locations, profile_name=args.profile, smoke=args.smoke)

@@ -19,8 +19,12 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import sqlite as _sqlite_dialect  # noqa: F401  (see below)
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import QueuePool
+
+# The SQLite dialect is imported here rather than by the first `create_engine` so that it loads
+# with the engine module: at launch, before Qt's import hook (`app.main`) slows every import.
 
 BUSY_TIMEOUT_MS = 5000
 # "SDSK": marks a SQLite file as a Study Desk profile (PRAGMA application_id).

@@ -14,11 +14,12 @@ picker, the password form or a small "Opening…" window meanwhile.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
 from app.core.opening import OpenProfile, ensure_first_profile, open_profile
@@ -28,8 +29,6 @@ from app.importers.discovery import find_legacy_files
 from app.paths import DataLocations
 from app.ui.context import ViewContext
 from app.ui.device_settings import DeviceSettings
-from app.ui.dialogs.profile_forms import UnlockDialog
-from app.ui.dialogs.profile_picker import ProfilePicker
 from app.ui.error_dialog import ErrorReporter
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
@@ -37,11 +36,16 @@ from app.ui.theme import Appearance
 
 if TYPE_CHECKING:  # the importer loads only when there is something to import
     from app.importers.legacy_import import ImportReport
+    from app.ui.dialogs.profile_forms import UnlockDialog  # these two: not for one profile
+    from app.ui.dialogs.profile_picker import ProfilePicker
     from app.ui.legacy_import import LegacyImportRun
 
 log = logging.getLogger(__name__)
 
 OPENING_SHOWN_AFTER_MS = 200
+# Reads wait for the main window's first paint (TaskRunner.hold_reads), or this long at most
+# (a window shown minimised may not paint).
+READS_HELD_AT_MOST_MS = 1000
 OWN_PROFILE_NOTE = "“{name}” is your profile from the older app — use your old password."
 
 
@@ -60,6 +64,24 @@ class Choice:
 
     selected_id: str | None = None
     note: str = ""
+
+
+class FirstPaint(QObject):
+    """Calls back once, after the watched window's first paint has been handled."""
+
+    def __init__(self, window: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._callback = callback
+        self._done = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            watched.removeEventFilter(self)
+            # After the paint itself has run, not before it.
+            QTimer.singleShot(0, self._callback)
+        return False
 
 
 class OpeningWindow(QWidget):
@@ -273,6 +295,8 @@ class Launcher(QObject):
         if self.smoke:
             self.reporter.user_error("Smoke mode cannot choose a profile.")
             return
+        from app.ui.dialogs.profile_picker import ProfilePicker
+
         choice, self.choice = self.choice, Choice()
         open_id = self.window.context.opened.profile.id if self.window is not None else None
         self.picker = ProfilePicker(
@@ -303,6 +327,8 @@ class Launcher(QObject):
             if self.smoke:
                 self.reporter.user_error(f"The profile “{profile.name}” has a password.")
                 return
+            from app.ui.dialogs.profile_forms import UnlockDialog
+
             self.unlock_dialog = UnlockDialog(self.runner, self.locations, profile)
             self.unlock_dialog.succeeded.connect(self._opened)
             self.unlock_dialog.failed.connect(self._open_failed)
@@ -348,11 +374,15 @@ class Launcher(QObject):
         context = ViewContext(
             self.locations, self.runner, opened, self.settings, self.appearance, self.reporter
         )
+        runner = self.runner
+        runner.hold_reads()  # the views' first reads start once the window has painted
         window = MainWindow(context)
         window.switch_profile_requested.connect(self._switch)
         window.closed.connect(self._window_closed)
         self.window = window
         window.show()
+        window.reads_after_paint = FirstPaint(window, runner.release_reads)  # type: ignore[attr-defined]
+        QTimer.singleShot(READS_HELD_AT_MOST_MS, runner, runner.release_reads)
         self.window_shown.emit(window)
 
     def _open_failed(self, error: UserError) -> None:

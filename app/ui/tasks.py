@@ -116,6 +116,7 @@ class TaskRunner(QObject):
         self._outcomes: dict[int, tuple[str, object]] = {}
         self._outcomes_lock = threading.Lock()
         self._closed = False
+        self._held_reads: list[tuple[_Task, _Job]] | None = None  # see hold_reads
         queued = Qt.ConnectionType.QueuedConnection
         self._began.connect(self._on_began, queued)
         self._progressed.connect(self._on_progressed, queued)
@@ -172,6 +173,21 @@ class TaskRunner(QObject):
             fn, label, False, on_done, on_error, on_cancelled, on_finally, cancellable, owner, None
         )
 
+    def hold_reads(self) -> None:
+        """Queue reads without starting them until `release_reads()`. At launch the main
+        window's first paint comes first: the views' reads (and the modules they load) would
+        otherwise take the GIL from the GUI thread while it builds and paints the window, and
+        they are no sooner done for it. Writes are never held."""
+        if self._held_reads is None:
+            self._held_reads = []
+
+    def release_reads(self) -> None:
+        """Start the reads queued since `hold_reads()`, in the order they were asked for."""
+        held, self._held_reads = self._held_reads, None
+        for task, job in held or ():
+            if not self._closed:
+                task.future = self._readers.submit(self._execute, job)
+
     @property
     def busy(self) -> bool:
         return bool(self._tasks)
@@ -191,6 +207,7 @@ class TaskRunner(QObject):
         if self._closed:
             return True
         self._closed = True
+        self._held_reads = None  # reads never started: nothing to wait for
         for task in list(self._tasks.values()):
             task.handle.cancel()
             if not task.writes and task.future is not None:
@@ -232,8 +249,12 @@ class TaskRunner(QObject):
             handle, fn, writes, on_done, on_error, on_cancelled, on_finally, owner, initiator
         )
         self._tasks[task_id] = task
+        job = _Job(task_id, label, fn, progress)
+        if not writes and self._held_reads is not None:
+            self._held_reads.append((task, job))
+            return handle
         pool = self._writer if writes else self._readers
-        task.future = pool.submit(self._execute, _Job(task_id, label, fn, progress))
+        task.future = pool.submit(self._execute, job)
         return handle
 
     def _progress_reporter(self, task_id: int) -> Callable[[int, int, str], None]:

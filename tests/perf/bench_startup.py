@@ -4,13 +4,16 @@ Run on its own (not part of the test suite):
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/perf/bench_startup.py
 
-Prints the median of 5 runs for each figure, next to the floor of this machine (a bare Qt window
-and a bare SQLAlchemy import in fresh interpreters). Target: under 0.6 s median for an empty
-profile on a 2-core machine.
+Prints the median of each figure and the ratio of `studydesk --smoke` on an existing profile to
+the floor of this machine: ONE fresh interpreter that imports SQLAlchemy (its ORM, as Study Desk
+does) and shows a bare QMainWindow, timed the same way (to its first painted window). The floor
+moves with the machine's load, so the two are run interleaved, pair by pair, and the ratio is
+the median of the pairs' ratios. Target (issue 13): at most 1.3x.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import statistics
@@ -23,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 RUNS = 5
+PAIRS = 15  # interleaved floor / smoke pairs for the ratio
 ENV = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
 ENV["PYTHONPATH"] = str(ROOT)
 
@@ -32,22 +36,61 @@ app = QApplication([])
 w = QMainWindow(); w.resize(900, 600); w.show(); app.processEvents()
 """
 
+# The floor for the ratio: the SQLAlchemy import and a bare window, reporting its first paint
+# exactly as `--smoke` does (after the paint event has been handled), then exiting.
+FLOOR = """
+import time
+import sqlalchemy.orm
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication([])
+window = QMainWindow()
+window.resize(900, 600)
+
+def painted():
+    print(
+        f"Study Desk painted its window (epoch {time.time():.6f}, "
+        f"cpu {time.process_time():.4f} s)",
+        flush=True,
+    )
+    app.exit(0)
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, painted)
+        return False
+
+watch = FirstPaint(window)
+window.installEventFilter(watch)
+window.show()
+app.exec()
+"""
+
 
 def timed(argv: list[str]) -> float:
     """Seconds from just before the process starts to its exit, or, for `--smoke`, to the
     moment it reports its first painted window (its own exit and teardown are not counted)."""
+    return painted(argv)[0]
+
+
+def painted(argv: list[str]) -> tuple[float, float]:
+    """(wall seconds, the process's CPU seconds) as `timed`; the CPU time (all its threads, to
+    the first paint) is reported by the process itself, for a window, else (nan)."""
     start_epoch = time.time()
     start = time.perf_counter()
     result = subprocess.run(argv, env=ENV, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{argv} failed ({result.returncode}):\n{result.stderr}")
-    match = re.search(r"painted its window \(epoch ([0-9.]+)\)", result.stdout)
-    if "--smoke" in argv:
+    match = re.search(r"painted its window \(epoch ([0-9.]+), cpu ([0-9.]+) s\)", result.stdout)
+    if "--smoke" in argv or argv[-1] == FLOOR:
         if match is None:
             raise SystemExit(f"{argv} did not report its first paint:\n{result.stdout}")
-        return float(match.group(1)) - start_epoch
-    return elapsed
+        return float(match.group(1)) - start_epoch, float(match.group(2))
+    return elapsed, float("nan")
 
 
 def median_of(make_argv, runs: int = RUNS) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
@@ -62,11 +105,17 @@ def show(label: str, figure: tuple[float, list[float]]) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pairs", type=int, default=PAIRS, help="interleaved floor/smoke pairs")
+    parser.add_argument(
+        "--ratio-only", action="store_true", help="only the smoke / floor ratio (no other figures)"
+    )
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sd-bench-") as scratch:
-        run_all(Path(scratch))
+        run_all(Path(scratch), args.pairs, args.ratio_only)
 
 
-def run_all(scratch: Path) -> None:
+def run_all(scratch: Path, pairs: int = PAIRS, ratio_only: bool = False) -> None:
     python = sys.executable
     print("Figures are from just before the process starts; for --smoke, to its first painted")
     print("main window (its exit is not counted); for the floors, to the process's exit.")
@@ -74,21 +123,43 @@ def run_all(scratch: Path) -> None:
         f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
         f"QT_QPA_PLATFORM={ENV['QT_QPA_PLATFORM']}"
     )
-    show("floor: python -c pass", median_of(lambda: [python, "-c", "pass"]))
-    show("floor: bare Qt window shown", median_of(lambda: [python, "-c", BARE_WINDOW]))
-    show("floor: import sqlalchemy", median_of(lambda: [python, "-c", "import sqlalchemy.orm"]))
+    if not ratio_only:
+        show("floor: python -c pass", median_of(lambda: [python, "-c", "pass"]))
+        show("floor: bare Qt window shown", median_of(lambda: [python, "-c", BARE_WINDOW]))
+        show("floor: import sqlalchemy", median_of(lambda: [python, "-c", "import sqlalchemy.orm"]))
 
-    def first_launch() -> list[str]:
-        fresh = tempfile.mkdtemp(dir=scratch)
-        return [python, "-m", "app", "--data-dir", fresh, "--smoke"]
+        def first_launch() -> list[str]:
+            fresh = tempfile.mkdtemp(dir=scratch)
+            return [python, "-m", "app", "--data-dir", fresh, "--smoke"]
 
-    show("studydesk --smoke, first launch (new profile)", median_of(first_launch))
+        show("studydesk --smoke, first launch (new profile)", median_of(first_launch))
     existing = tempfile.mkdtemp(dir=scratch)
     timed([python, "-m", "app", "--data-dir", existing, "--smoke"])
-    show(
-        "studydesk --smoke, existing empty profile",
-        median_of(lambda: [python, "-m", "app", "--data-dir", existing, "--smoke"]),
+    smoke_argv = [python, "-m", "app", "--data-dir", existing, "--smoke"]
+    floors, smokes, floor_cpus, smoke_cpus = [], [], [], []
+    for _ in range(pairs):
+        floor, floor_cpu = painted([python, "-c", FLOOR])
+        smoke, smoke_cpu = painted(smoke_argv)
+        floors.append(floor)
+        smokes.append(smoke)
+        floor_cpus.append(floor_cpu)
+        smoke_cpus.append(smoke_cpu)
+    show("floor: import sqlalchemy.orm + bare window painted", (statistics.median(floors), floors))
+    show("studydesk --smoke, existing profile (interleaved)", (statistics.median(smokes), smokes))
+    ratios = [smoke / floor for smoke, floor in zip(smokes, floors, strict=True)]
+    cpu_ratios = [smoke / floor for smoke, floor in zip(smoke_cpus, floor_cpus, strict=True)]
+    print(
+        f"{'ratio smoke / floor (median of the pairs)':<52} {statistics.median(ratios):.2f}x   "
+        f"(medians' ratio {statistics.median(smokes) / statistics.median(floors):.2f}x; "
+        "target <= 1.3x)"
     )
+    print(
+        f"{'CPU to the first paint, smoke / floor':<52} {statistics.median(cpu_ratios):.2f}x   "
+        f"({statistics.median(smoke_cpus):.3f} s / {statistics.median(floor_cpus):.3f} s, "
+        "medians; all threads; moves less with the load)"
+    )
+    if ratio_only:
+        return
 
     from app.db.database import ProfileDatabase
 

@@ -26,14 +26,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.core.changes import Change
-from app.core.courses.content import Check, lesson_checks
-from app.db.models import Lesson, LessonEvent
+
+if TYPE_CHECKING:  # the ORM and the models load in the functions: Today imports LessonStatus
+    # before its first paint, which needs neither
+    from sqlalchemy.orm import Session
+
+    from app.core.courses.content import Check
+    from app.db.models import Lesson
 
 LESSON_PROGRESS = Change.LESSON_PROGRESS  # what every write here changes
 SOURCE = "studydesk"
@@ -94,6 +98,8 @@ def derive_state(events: Iterable[EventFacts]) -> LessonState:
 
 def states_for_course(session: Session, course_id: str) -> dict[str, LessonState]:
     """Each lesson's state (lessons without events are absent: they are not started)."""
+    from app.db.models import LessonEvent
+
     rows = session.execute(
         select(
             LessonEvent.lesson_id,
@@ -108,6 +114,8 @@ def states_for_course(session: Session, course_id: str) -> dict[str, LessonState
 
 
 def state_of(session: Session, lesson_id: str) -> LessonState:
+    from app.db.models import LessonEvent
+
     rows = session.execute(
         select(
             LessonEvent.lesson_id,
@@ -160,6 +168,8 @@ class ChecksScored:
 
 
 def _live_lesson(session: Session, lesson_id: str) -> Lesson:
+    from app.db.models import Lesson
+
     lesson = session.get(Lesson, lesson_id)
     if lesson is None or lesson.deleted_at is not None:
         raise LookupError(f"no lesson {lesson_id!r}")
@@ -175,6 +185,8 @@ def _append(
     score: float | None = None,
     detail: dict[str, Any] | None = None,
 ) -> Recorded:
+    from app.db.models import LessonEvent
+
     session.add(
         LessonEvent(
             lesson_id=lesson.id,
@@ -207,6 +219,8 @@ def record_check_answer(
 
     Raises IndexError for a check or option the lesson does not have.
     """
+    from app.core.courses.content import lesson_checks
+
     lesson = _live_lesson(session, lesson_id)
     result = _judge(lesson_checks(session, lesson_id), check_index, chosen)
     detail = {"check": check_index, "option": chosen, "correct": result.correct}
@@ -223,6 +237,8 @@ def record_checks_completed(
     data (a check without a known correct option counts as correct). Raises ValueError when the
     number of answers differs from the number of checks, IndexError for an unknown option.
     """
+    from app.core.courses.content import lesson_checks
+
     lesson = _live_lesson(session, lesson_id)
     checks = lesson_checks(session, lesson_id)
     if len(answers) != len(checks) or not checks:
