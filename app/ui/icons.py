@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 
-def lock_icon(widget: QWidget, size: int = 16) -> QIcon:
-    """A padlock in the widget's text color: marks a profile protected by a password."""
-    color = QColor(widget.palette().color(widget.foregroundRole()))
+def canvas(widget: QWidget, size: int) -> tuple[QPixmap, QPainter]:
+    """A clear square pixmap at the widget's pixel ratio and an antialiased painter on it
+    (end the painter before using the pixmap)."""
     ratio = widget.devicePixelRatioF()
     pixmap = QPixmap(round(size * ratio), round(size * ratio))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pixmap, painter
+
+
+def more_icon(widget: QWidget, color: QColor, size: int = 10) -> QIcon:
+    """», for "more of these" (a toolbar's actions that do not fit), in `color`."""
+    pixmap, painter = canvas(widget, size)
+    unit = size / 10
+    painter.setPen(QPen(color, 1.3 * unit))
+    for left in (1.5, 5.5):
+        points = [QPointF(left, 2.0), QPointF(left + 3.0, 5.0), QPointF(left, 8.0)]
+        painter.drawPolyline([point * unit for point in points])
+    painter.end()
+    return QIcon(pixmap)
+
+
+def lock_icon(widget: QWidget, size: int = 16) -> QIcon:
+    """A padlock in the widget's text color: marks a profile protected by a password."""
+    color = QColor(widget.palette().color(widget.foregroundRole()))
+    pixmap, painter = canvas(widget, size)
     unit = size / 16
     pen = QPen(color, 1.6 * unit)
     painter.setPen(pen)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,6 +37,7 @@ from app.ui.cards.filter_bar import FilterBar
 from app.ui.cards.model import CREATED, HEADERS, SORT_KEYS, CardTableModel
 from app.ui.context import ViewContext
 from app.ui.focus_order import put_after
+from app.ui.icons import more_icon
 from app.ui.refresh import RefreshOnChange
 
 WIDTHS = (250, 160, 130, 100, 76, 86, 64, 60, 56, 86)
@@ -149,18 +150,8 @@ class CardBrowserView(RefreshOnChange, QWidget):
             return
         button.setToolTip("More actions")
         button.setAccessibleName("More actions")
-        side = 10  # the button is about 12 px wide
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(round(side * ratio), round(side * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.ButtonText), 1.3))
-        for left in (1.5, 5.5):  # two chevrons: »
-            painter.drawPolyline([QPointF(left, 2.0), QPointF(left + 3.0, 5.0), QPointF(left, 8.0)])
-        painter.end()
-        button.setIcon(QIcon(pixmap))
+        # 10 px: the button is about 12 px wide.
+        button.setIcon(more_icon(self, self.palette().color(QPalette.ColorRole.ButtonText), 10))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

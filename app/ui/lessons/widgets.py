@@ -11,15 +11,14 @@ from PySide6.QtGui import (
     QFont,
     QIcon,
     QKeyEvent,
-    QPainter,
     QPainterPath,
     QPalette,
     QPen,
-    QPixmap,
 )
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
 from app.core.courses.lesson_log import LessonStatus
+from app.ui.icons import canvas
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 STATUS_TEXT = {
@@ -86,12 +85,7 @@ def status_icon(widget: QWidget, status: LessonStatus | None, size: int = 16) ->
     """A ring (not started), half-filled ring (in progress), filled ring with a tick
     (completed), or a dashed ring (no content), in the widget's text color."""
     color = QColor(widget.palette().color(widget.foregroundRole()))
-    ratio = widget.devicePixelRatioF()
-    pixmap = QPixmap(round(size * ratio), round(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pixmap, painter = canvas(widget, size)
     unit = size / 16
     ring = QRectF(2 * unit, 2 * unit, 12 * unit, 12 * unit)
     pen = QPen(color, 1.4 * unit)
