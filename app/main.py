@@ -7,6 +7,7 @@ once the main window has painted, or 1 if anything went wrong on the way.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -36,6 +37,9 @@ from app.ui.theme import Appearance
 log = logging.getLogger(__name__)
 
 SMOKE_TIMEOUT_MS = 120_000
+# The garbage collector, paused for start-up by app.__main__, runs again after the main window's
+# first paint, or after this long (a picker, a password, an import came first).
+GC_PAUSED_AT_MOST_MS = 3000
 
 
 def _application() -> QApplication:
@@ -94,6 +98,8 @@ def run_gui(
     instance.raise_requested.connect(launcher.bring_to_front)
     instance.open_requested.connect(launcher.open_requested)
     launcher.finished.connect(app.exit)
+    launcher.window_shown.connect(_resume_gc_after_paint)
+    QTimer.singleShot(GC_PAUSED_AT_MOST_MS, resume_gc)
     if smoke:
         _watch_smoke(launcher, started, reporter)
     stop_handling_signals = _quit_on_termination(app)
@@ -108,10 +114,24 @@ def run_gui(
         instance.close()
         stop_handling_signals()
         reporter.uninstall_excepthook()
+        resume_gc()
     if reporter.has_failed:
         code = code or 1
     log.info("Study Desk exiting with code %d", code)
     return code
+
+
+def resume_gc() -> None:
+    """End of start-up: what it made is moved out of the collector's way for good (`gc.freeze`:
+    later collections, during reviews too, no longer walk it; the few hundred objects of start-up
+    garbage it holds stay), and the collector runs again. Does nothing if it was not paused."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _resume_gc_after_paint(window: MainWindow) -> None:
+    window.gc_watch = FirstPaint(window, resume_gc)  # type: ignore[attr-defined]
 
 
 def _quit_on_termination(app: QApplication) -> Callable[[], None]:

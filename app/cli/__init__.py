@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 a clear problem (one line on stderr), 2 usage, 70 a bug (l
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -66,6 +67,7 @@ def run(argv: Sequence[str]) -> int:
     args = _window_launch(argv)
     table = None
     if args is None:
+        gc.enable()  # paused by app.__main__ for the window's start-up only
         parser, table = build_parser()
         args = parser.parse_args(list(argv))
     install_samples()  # before any profile is created, by the window or a command

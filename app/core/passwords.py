@@ -6,15 +6,24 @@ does not encrypt the file.
 
 from __future__ import annotations
 
-import bcrypt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
+from typing import TYPE_CHECKING
 
-_hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 low-memory settings
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2-cffi's defaults: Argon2id with RFC 9106 low-memory settings. Made (and argon2
+    imported) on first use: opening a profile without a password needs neither."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def is_bcrypt(stored: str) -> bool:
@@ -23,17 +32,21 @@ def is_bcrypt(stored: str) -> bool:
 
 def verify_password(stored: str, password: str) -> bool:
     """True when `password` matches `stored` (an Argon2 or a bcrypt hash)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     if is_bcrypt(stored):
+        import bcrypt
+
         try:
             return bcrypt.checkpw(password.encode("utf-8"), stored.encode("ascii"))
         except ValueError:
             return False
     try:
-        return _hasher.verify(stored, password)
+        return _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(stored: str) -> bool:
     """A bcrypt hash or Argon2 with older settings is replaced after the next good password."""
-    return is_bcrypt(stored) or _hasher.check_needs_rehash(stored)
+    return is_bcrypt(stored) or _hasher().check_needs_rehash(stored)

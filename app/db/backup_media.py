@@ -25,8 +25,10 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from filelock import FileLock
+if TYPE_CHECKING:  # filelock (20 ms to import) loads with the first backup, not at launch
+    from filelock import FileLock
 
 STORE_NAME = "media"
 MANIFEST_SUFFIX = ".media.json"
@@ -59,6 +61,8 @@ def store_dir(backups_dir: Path) -> Path:
 def store_lock(backups_dir: Path) -> FileLock:
     """Held while files are added to the store or pruned from it (a backup taken by the command
     line while the window rotates must not lose a file it just listed)."""
+    from filelock import FileLock
+
     return FileLock(backups_dir / ".media.lock", is_singleton=False, thread_local=False)
 
 

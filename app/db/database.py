@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from app.db.backup import BackupInfo, backup_file, rotate_backups
 from app.db.engine import APPLICATION_ID, folder_writable, make_engine
@@ -33,6 +33,9 @@ from app.db.open_check import note_sound, problems_on_open
 from app.db.revisions import known_revisions
 from app.db.schema_template import create_from_template
 from app.errors import FolderNotWritable, ProfileFileRefused, UserError
+
+if TYPE_CHECKING:  # the ORM loads with the first session: not before the window's first paint
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,8 @@ class ProfileDatabase:
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A session for reading; rolled back on exit (it never writes)."""
+        from sqlalchemy.orm import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
@@ -175,6 +180,8 @@ class ProfileDatabase:
 
         Raises `read_only` (ProfileDamaged, FolderNotWritable) before anything is written."""
         self.refuse_writes()
+        from sqlalchemy.orm import Session
+
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield session
         self._changed.set()

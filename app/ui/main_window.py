@@ -38,12 +38,9 @@ from app.errors import UserError
 from app.features import FEATURES, Destination, MenuAction, load
 from app.features.declarations import DESTINATION_METHODS
 from app.ui.context import ViewContext
-from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.dialogs.repair import ReadOnlyBanner, RepairDialog
-from app.ui.dialogs.restore import RestoreDialog
 from app.ui.error_dialog import show_message
 from app.ui.refresh import RefreshOnChange
-from app.ui.settings_dialog import SettingsDialog
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
 from app.ui.today.view import TodayView
@@ -295,6 +292,8 @@ class MainWindow(QMainWindow):
         )
 
     def restore_from_backup(self) -> None:
+        from app.ui.dialogs.restore import RestoreDialog  # dialogs load when opened
+
         dialog = RestoreDialog(self.context, self)
         dialog.restored.connect(self._restored)
         self._show_dialog(dialog)
@@ -303,9 +302,13 @@ class MainWindow(QMainWindow):
         self._show_dialog(RepairDialog(self.context, self))
 
     def manage_profiles(self) -> None:
+        from app.ui.dialogs.profiles import ProfilesDialog
+
         self._show_dialog(ProfilesDialog(self.context, self))
 
     def open_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.context, self)
         dialog.accepted.connect(self._check_theme_action)
         self._show_dialog(dialog)
