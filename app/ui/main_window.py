@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
             self.sidebar.setStyleSheet("")
             self.sidebar.setStyleSheet(SIDEBAR_STYLE)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
-            QTimer.singleShot(0, self._fit_sidebar)  # the titles have their new size by then
+            QTimer.singleShot(0, self, self._fit_sidebar)  # the titles have their new size then
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._backup_timer.stop()

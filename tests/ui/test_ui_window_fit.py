@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from lessons_helpers import WAIT_MS, lesson_id
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
-from ui_helpers import click
+from ui_helpers import Gui, click
 
 from app.ui.lessons.library_model import LibraryColumn
 from app.ui.lessons.view import LessonsView
@@ -82,6 +82,15 @@ def test_exercise_answers_and_check_options_read_whole_in_the_lesson(
     assert cut_off(view) == []
 
 
+@pytest.fixture
+def text_size(request: pytest.FixtureRequest, gui: Gui) -> Iterator[int]:
+    """Settings > Text size for the test (130 % is "Larger"), back to 100 % after it."""
+    percent = int(request.param)
+    gui.appearance.apply_text_size(percent)
+    yield percent
+    gui.appearance.apply_text_size(100)
+
+
 def view_cases() -> list[object]:
     """Every sidebar view, by title; Videos is expected to fail until it fits."""
     cases: list[object] = []
@@ -99,10 +108,17 @@ def view_cases() -> list[object]:
     return cases
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("theme", "text_size"), [("light", 100), ("dark", 100), ("light", 130)], indirect=["text_size"]
+)
 @pytest.mark.parametrize("title", view_cases())
 def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
-    qtbot: QtBot, make_window: Callable[[], MainWindow], theme: str, title: str, tmp_path: Path
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    theme: str,
+    text_size: int,
+    title: str,
+    tmp_path: Path,
 ) -> None:
     window = make_window()
     window.set_theme(theme)
@@ -116,7 +132,7 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
     view = window.pages.get(row)
     qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
     qtbot.wait(150)  # its first read arrives and the layouts settle
-    window.grab().save(str(tmp_path / f"{theme}-{title}.png"))  # to look at by hand
+    window.grab().save(str(tmp_path / f"{theme}-{text_size}-{title}.png"))  # to look at
     assert window.width() <= SMALL[0], f"{title} widens the window to {window.width()}"
     assert window.sidebar.width() == sidebar, f"{title} squeezes the sidebar"
     assert window.sidebar.viewport().width() >= hint, f"{title}: sidebar text is cut"

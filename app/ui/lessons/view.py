@@ -89,7 +89,7 @@ class LessonsView(QWidget):
         # The text size setting changed (a window is told the second way, a child the first);
         # headings are sized once the new font has reached every page.
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
-            QTimer.singleShot(0, self._rescale)
+            QTimer.singleShot(0, self, self._rescale)  # not after the view is gone
         super().changeEvent(event)
 
     def _rescale(self) -> None:

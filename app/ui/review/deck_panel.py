@@ -7,7 +7,16 @@ name longer than its column wraps onto a second line rather than being cut.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -141,9 +150,26 @@ class DeckPanel(RefreshOnChange, QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.tree.selectionModel().currentChanged.connect(self._enable_actions)
+        self._fit_width()
         self._enable_actions()
         self.listen_for_changes(context.runner)
         self.refresh()
+
+    NAME_CHARACTERS = 12  # the least room a deck name has one level down: longer ones wrap
+
+    def _fit_width(self) -> None:
+        """Room for the counts and a short name beside them at any text size."""
+        header = self.tree.header()
+        counts = sum(header.sectionSizeHint(column) for column in (NEW, LEARN, DUE))
+        name = self.tree.indentation() * 2 + (
+            self.tree.fontMetrics().averageCharWidth() * self.NAME_CHARACTERS
+        )
+        self.tree.setMinimumWidth(counts + name + 2 * self.tree.frameWidth())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_width()
 
     def _action(self, text: str, slot: object, key: str) -> QAction:
         action = QAction(text, self)

@@ -21,6 +21,7 @@ class CountsBar(QWidget):
         self.deck = QLabel()
         self.deck.setTextFormat(Qt.TextFormat.PlainText)
         self.deck.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.deck.setWordWrap(True)  # a long deck name takes two lines, never more width
         self.counts = QLabel()
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.counts.setAccessibleName("Cards left today")

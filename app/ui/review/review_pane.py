@@ -72,6 +72,7 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.note = QLabel()
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.note.setWordWrap(True)  # a long message takes lines, never the window's width
         self.browser = CardBrowser()
         self.browser.setAccessibleName("Card")
         self.finished = FinishedPage()

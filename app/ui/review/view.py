@@ -82,7 +82,7 @@ class ReviewView(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([420, 580])  # room for deck names on one line where it can
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setContentsMargins(6, 8, 6, 8)
         layout.addWidget(splitter)
         # Reading order: the decks and their buttons, then the card's tools, the card, its keys.
         put_after(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -53,12 +54,18 @@ class StatisticsView(RefreshOnChange, QWidget):
 
         self.deck = QComboBox()
         self.deck.addItem("Whole profile", None)
-        self.deck.setMinimumContentsLength(20)
+        # As wide as "Whole profile"; a longer deck name reads whole in the list below it.
+        self.deck.setMinimumContentsLength(14)
+        self.deck.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.period = QComboBox()
         for days, text in PERIODS:
             self.period.addItem(text, days)
         self.status = QLabel("")
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # "Calculating…" shows for a moment: it never widens the window (which would stay wide).
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
         top.addWidget(QLabel("Deck:"))
         top.addWidget(self.deck)

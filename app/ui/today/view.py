@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -135,10 +136,20 @@ class TodayView(RefreshOnChange, QWidget):
         holder = QWidget()
         holder.setLayout(column)
         holder.setMaximumWidth(720)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 24)
-        layout.addWidget(holder, 1)
-        layout.addStretch(0)
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(32, 28, 32, 24)
+        row.addWidget(holder, 1)
+        row.addStretch(0)
+        # Scrolls when a large text size or a short window leaves too little height.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons, scrolled to
+        scroll.setWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
         # The date and greeting change at midnight and noon even if nothing else does.
         self._clock = QTimer(self)
