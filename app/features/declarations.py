@@ -17,6 +17,7 @@ class Destination(enum.Enum):
     LESSON = "lesson"  # open_lesson(lesson_id)
     DECK_REVIEW = "deck_review"  # start_review(deck_id or None)
     CARD = "card"  # open_card(card_id)
+    VIDEO_MOMENT = "video_moment"  # open_video_moment(video_id, seconds)
 
 
 # The method a view declaring a destination must have, called with the destination's values.
@@ -24,6 +25,7 @@ DESTINATION_METHODS: dict[Destination, str] = {
     Destination.LESSON: "open_lesson",
     Destination.DECK_REVIEW: "start_review",
     Destination.CARD: "open_card",
+    Destination.VIDEO_MOMENT: "open_video_moment",
 }
 
 

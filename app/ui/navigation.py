@@ -27,3 +27,7 @@ class Navigator(QObject):
 
     def open_card(self, card_id: str) -> None:
         self.requested.emit(Destination.CARD, (card_id,))
+
+    def open_video_moment(self, video_id: str, seconds: float) -> None:
+        """Play the video from `seconds` (a bookmark, a card made from a moment)."""
+        self.requested.emit(Destination.VIDEO_MOMENT, (video_id, seconds))

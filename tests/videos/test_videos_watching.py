@@ -188,7 +188,7 @@ def test_playlists_keep_their_own_order_and_a_move_writes_one_key(
     move_in_playlist(database, playlist, ids[3], 0)
     move_in_playlist(database, playlist, ids[0], 3)
     assert playlist_video_ids(database, playlist) == (ids[3], ids[1], ids[2], ids[0])
-    remove_from_playlist(database, playlist, ids[1])
+    remove_from_playlist(database, playlist, [ids[1]])
     shown = library(database, LibraryQuery(playlist_id=playlist)).rows
     assert [r.id for r in shown] == [ids[3], ids[2], ids[0]]
     (entry,) = library(database).playlists

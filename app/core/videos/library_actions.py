@@ -72,11 +72,7 @@ def restore_videos(
 
 
 def rename_video(database: ProfileDatabase, video_id: str, title: str) -> VideosChanged:
-    title = " ".join(title.split())
-    if not title:
-        raise UserError("A video needs a title.")
-    if len(title) > MAX_TOPIC:
-        raise UserError(f"A video's title may be at most {MAX_TOPIC} characters.")
+    title = _title(title)
     with database.write_session() as session:
         _video(session, video_id).title = title
     return VideosChanged((video_id,))
@@ -99,11 +95,27 @@ def _category(value: str, limit: int, name: str) -> str | None:
     return value or None
 
 
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise UserError("A video needs a title.")
+    if len(title) > MAX_TOPIC:
+        raise UserError(f"A video's title may be at most {MAX_TOPIC} characters.")
+    return title
+
+
 def set_categories(
-    database: ProfileDatabase, video_id: str, categories: Categories, now: datetime | None = None
+    database: ProfileDatabase,
+    video_id: str,
+    categories: Categories,
+    now: datetime | None = None,
+    *,
+    title: str | None = None,
 ) -> VideosChanged:
-    """Set the video's subject, system, topic and tags (the tags replace its tags)."""
+    """Set the video's subject, system, topic and tags (the tags replace its tags), and its
+    title when given, in one transaction."""
     now = now or utcnow()
+    new_title = None if title is None else _title(title)
     subject = _category(categories.subject, MAX_CATEGORY, "subject")
     system = _category(categories.system, MAX_CATEGORY, "system")
     topic = _category(categories.topic, MAX_TOPIC, "topic")
@@ -111,6 +123,8 @@ def set_categories(
     with database.write_session() as session:
         video = _video(session, video_id)
         video.subject, video.system, video.topic = subject, system, topic
+        if new_title is not None:
+            video.title = new_title
         video.updated_at = now
         _set_tags(session, video_id, names, now)
     return VideosChanged((video_id,), Change.VIDEOS | Change.TAGS)

@@ -48,15 +48,21 @@ def _playlist(session: Session, playlist_id: str) -> Playlist:
 
 
 def create_playlist(
-    database: ProfileDatabase, name: str, *, is_sample: bool = False
+    database: ProfileDatabase,
+    name: str,
+    video_ids: Sequence[str] = (),
+    *,
+    is_sample: bool = False,
 ) -> PlaylistChanged:
-    """A new, empty playlist after the others."""
+    """A new playlist after the others, holding `video_ids` in that order."""
     name = _name(name)
+    now = utcnow()
     with database.write_session() as session:
         last = session.scalar(select(func.max(Playlist.position)))
         playlist = Playlist(name=name, position=key_between(last, None), is_sample=is_sample)
         session.add(playlist)
         session.flush()
+        _append(session, playlist.id, video_ids, now)
         return PlaylistChanged(playlist.id)
 
 
@@ -112,35 +118,44 @@ def add_to_playlist(
     now = now or utcnow()
     with database.write_session() as session:
         _playlist(session, playlist_id)
-        items = _items(session, playlist_id)
-        present = {item.video_id for item in items}
-        new = [v for v in dict.fromkeys(video_ids) if v not in present]
-        for video_id in new:
-            video = session.get(Video, video_id)
-            if video is None or video.deleted_at is not None:
-                raise UserError("One of those videos is no longer in the library.")
-        last = items[-1].position if items else None
-        for video_id, key in zip(new, keys_between(last, None, len(new)), strict=True):
-            row = session.get(PlaylistItem, (playlist_id, video_id))
-            if row is None:
-                session.add(
-                    PlaylistItem(
-                        playlist_id=playlist_id, video_id=video_id, position=key, updated_at=now
-                    )
-                )
-            else:
-                row.position, row.deleted_at, row.updated_at = key, None, now
+        _append(session, playlist_id, video_ids, now)
     return PlaylistChanged(playlist_id)
 
 
+def _append(session: Session, playlist_id: str, video_ids: Sequence[str], now: datetime) -> None:
+    items = _items(session, playlist_id)
+    present = {item.video_id for item in items}
+    new = [v for v in dict.fromkeys(video_ids) if v not in present]
+    for video_id in new:
+        video = session.get(Video, video_id)
+        if video is None or video.deleted_at is not None:
+            raise UserError("One of those videos is no longer in the library.")
+    last = items[-1].position if items else None
+    for video_id, key in zip(new, keys_between(last, None, len(new)), strict=True):
+        row = session.get(PlaylistItem, (playlist_id, video_id))
+        if row is None:
+            session.add(
+                PlaylistItem(
+                    playlist_id=playlist_id, video_id=video_id, position=key, updated_at=now
+                )
+            )
+        else:
+            row.position, row.deleted_at, row.updated_at = key, None, now
+
+
 def remove_from_playlist(
-    database: ProfileDatabase, playlist_id: str, video_id: str, now: datetime | None = None
+    database: ProfileDatabase,
+    playlist_id: str,
+    video_ids: Sequence[str],
+    now: datetime | None = None,
 ) -> PlaylistChanged:
+    """Take videos out of the playlist (they stay in the library)."""
     now = now or utcnow()
     with database.write_session() as session:
-        row = session.get(PlaylistItem, (playlist_id, video_id))
-        if row is not None and row.deleted_at is None:
-            row.deleted_at, row.updated_at = now, now
+        for video_id in video_ids:
+            row = session.get(PlaylistItem, (playlist_id, video_id))
+            if row is not None and row.deleted_at is None:
+                row.deleted_at, row.updated_at = now, now
     return PlaylistChanged(playlist_id)
 
 

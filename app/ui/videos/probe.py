@@ -9,13 +9,13 @@ line's main thread), never from the GUI thread. The window and the command line 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
     QBuffer,
@@ -83,54 +83,79 @@ def _encoded(image: QImage, kind: str, quality: int) -> bytes:
     return bytes(buffer.data().data())
 
 
-def wait_for(
-    connect: Callable[[Callable[..., None]], Any], done: Callable[..., bool], timeout_ms: int
-) -> bool:
-    """Run a local event loop until `done(*signal args)` is true for a signal hooked up by
-    `connect`, or the timeout; whether it was done."""
-    loop = QEventLoop()
-    finished = [False]
-
-    def check(*args: object) -> None:
-        if not finished[0] and done(*args):
-            finished[0] = True
-            loop.quit()
-
-    connect(check)
-    QTimer.singleShot(timeout_ms, loop.quit)
-    if not finished[0]:
-        loop.exec()
-    return finished[0]
+# QtMultimedia logs from its decoder threads. A Python message handler (a test runner's, a
+# logging bridge) would then run on those threads and wait for the interpreter lock while the GUI
+# thread, holding it, waits for them in QMediaPlayer.stop(): a deadlock. Its notes are not for
+# the learner anyway; errors still arrive through errorOccurred.
+MULTIMEDIA_LOG_RULES = (
+    "qt.multimedia*.debug=false\nqt.multimedia*.info=false\nqt.multimedia*.warning=false"
+)
 
 
-class _Decoder:
-    """One file open in a QMediaPlayer without sound, frames into a sink (worker thread)."""
+def quiet_multimedia_logging() -> None:
+    QLoggingCategory.setFilterRules(MULTIMEDIA_LOG_RULES)
+
+
+class _Decoder(QObject):
+    """One file open in a QMediaPlayer without sound, frames into a sink, on the thread that
+    makes it. Its slots belong to that thread, so whatever thread Qt emits from, they run
+    here (queued), never on a decoder thread."""
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
-        self.player = QMediaPlayer()
-        self.sink = QVideoSink()
+        self.player = QMediaPlayer(self)
+        self.sink = QVideoSink(self)
         self.player.setVideoSink(self.sink)
         self.error = ""
+        self.image: QImage | None = None
+        self._target_us = 0
+        self._loop: QEventLoop | None = None
         self.player.errorOccurred.connect(self._on_error)
+        self.player.mediaStatusChanged.connect(self._on_status)
+        self.sink.videoFrameChanged.connect(self._on_frame)
 
+    @Slot(QMediaPlayer.Error, str)
     def _on_error(self, _error: QMediaPlayer.Error, text: str) -> None:
-        self.error = self.error or text
+        self.error = self.error or text or "the player failed"
+        self._stop_waiting()
+
+    @Slot(QMediaPlayer.MediaStatus)
+    def _on_status(self, _status: QMediaPlayer.MediaStatus) -> None:
+        if self._opened():
+            self._stop_waiting()
+
+    @Slot(QVideoFrame)
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        self._take(frame)
+
+    def _take(self, frame: QVideoFrame) -> None:
+        if self.image is None and frame.isValid() and frame.endTime() >= self._target_us:
+            image = frame.toImage()
+            if not image.isNull():
+                self.image = image
+                self._stop_waiting()
+
+    def _opened(self) -> bool:
+        loaded = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.InvalidMedia)
+        return self.player.mediaStatus() in loaded or bool(self.error)
+
+    def _wait(self, timeout_ms: int) -> None:
+        loop = QEventLoop()
+        self._loop = loop
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self._loop = None
+
+    def _stop_waiting(self) -> None:
+        if self._loop is not None:
+            self._loop.quit()
 
     def open(self) -> None:
-        loaded = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.InvalidMedia)
         self.player.setSource(QUrl.fromLocalFile(str(self.path)))
-        settled = wait_for(
-            lambda slot: (
-                self.player.mediaStatusChanged.connect(slot),
-                self.player.errorOccurred.connect(slot),
-            ),
-            lambda *_args: self.player.mediaStatus() in loaded or bool(self.error),
-            OPEN_TIMEOUT_MS,
-        )
-        if self.player.mediaStatus() in loaded or self.error:
-            settled = True
-        if not settled:
+        if not self._opened():
+            self._wait(OPEN_TIMEOUT_MS)
+        if not self._opened():
             raise NotPlayable(self.path, "it did not open within 10 seconds")
         if self.error or self.player.mediaStatus() == QMediaPlayer.MediaStatus.InvalidMedia:
             detail = f" ({self.error})" if self.error else ""
@@ -144,26 +169,19 @@ class _Decoder:
 
     def frame_at(self, seconds: float) -> QImage | None:
         """The picture at `seconds`, or None when no frame comes (a codec not decoded here)."""
-        images: list[QImage] = []
-        target_ms = int(seconds * 1000)
-
-        def take(frame: QVideoFrame) -> bool:
-            if frame.isValid() and not images and frame.endTime() >= target_ms * 1000:
-                images.append(frame.toImage())
-            return bool(images)
-
-        self.player.setPosition(target_ms)
+        self.image = None
+        self._target_us = int(seconds * 1_000_000)
+        self.player.setPosition(int(seconds * 1000))
         self.player.pause()
-        current = self.sink.videoFrame()
-        if not take(current):
-            wait_for(self.sink.videoFrameChanged.connect, take, FRAME_TIMEOUT_MS)
-        return images[0] if images and not images[0].isNull() else None
+        self._take(self.sink.videoFrame())
+        if self.image is None:
+            self._wait(FRAME_TIMEOUT_MS)
+        return self.image
 
     def close(self) -> None:
         self.player.stop()
         self.player.setSource(QUrl())
-        self.player.deleteLater()
-        self.sink.deleteLater()
+        self.deleteLater()
 
 
 def probe_on_this_thread(path: Path) -> ProbedMedia:
@@ -242,6 +260,7 @@ class MediaProber:
     def __init__(self) -> None:
         if QCoreApplication.instance() is None:
             raise RuntimeError("MediaProber needs a Qt application")
+        quiet_multimedia_logging()
         self._thread = QThread()
         self._thread.setObjectName("studydesk-media-probe")
         self._worker = _Worker()
@@ -302,8 +321,8 @@ def command_line_prober() -> Iterator[MediaProber]:
     """A prober for a command: makes the (windowless) Qt application it needs if none exists;
     Qt's and FFmpeg's messages go to the log, not the terminal."""
     app = QCoreApplication.instance() or QCoreApplication([])
-    qInstallMessageHandler(_to_log)
-    QLoggingCategory.setFilterRules("qt.multimedia.*=false\nqt.rhi.*=false")
+    previous = qInstallMessageHandler(_to_log)
+    quiet_multimedia_logging()
     QMediaPlayer()  # loads the FFmpeg backend, which sets FFmpeg's log level: quieten it after
     quiet_ffmpeg()
     prober = MediaProber()
@@ -311,4 +330,28 @@ def command_line_prober() -> Iterator[MediaProber]:
         yield prober
     finally:
         prober.close()
+        qInstallMessageHandler(previous)
         del app
+
+
+_shared: MediaProber | None = None
+
+
+def shared_prober() -> MediaProber:
+    """The window's prober, made on first use (call this on the GUI thread) and closed when
+    the application quits."""
+    global _shared
+    if _shared is None:
+        _shared = MediaProber()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(_close_shared)
+        atexit.register(_close_shared)  # a QThread destroyed while running aborts the process
+    return _shared
+
+
+def _close_shared() -> None:
+    global _shared
+    if _shared is not None:
+        _shared.close()
+        _shared = None

@@ -1,0 +1,193 @@
+"""Bookmarks beside the player: the list (Enter or a click seeks), the note of the one selected,
+and the dialog that adds or edits one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.videos.bookmarks import Bookmark, clock, parse_clock
+from app.errors import UserError
+
+BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class BookmarkList(QListWidget):
+    """Enter seeks to the current bookmark (`chosen`); Delete asks to delete it."""
+
+    chosen = Signal(object)  # Bookmark
+    delete_requested = Signal(object)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if item is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.chosen.emit(item.data(BOOKMARK_ROLE))
+            return
+        if item is not None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_requested.emit(item.data(BOOKMARK_ROLE))
+            return
+        super().keyPressEvent(event)
+
+
+class BookmarkPanel(QWidget):
+    """`seek_requested(seconds)`; the buttons' signals carry the selected Bookmark (or None)."""
+
+    seek_requested = Signal(float)
+    add_requested = Signal()
+    edit_requested = Signal(object)
+    delete_requested = Signal(object)
+    card_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel("Bookmarks")
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.list = BookmarkList()
+        self.list.setAlternatingRowColors(True)
+        self.empty = QLabel("No bookmarks yet. Press B at a moment to keep it, with a note.")
+        self.empty.setWordWrap(True)
+        self.empty.setForegroundRole(self.empty.palette().ColorRole.PlaceholderText)
+        self.note = QTextBrowser()
+        self.note.setOpenLinks(False)
+        self.note.setMaximumHeight(140)
+        self.note.hide()
+        self.add_button = QPushButton("Add (B)")
+        self.edit_button = QPushButton("Edit…")
+        self.delete_button = QPushButton("Delete")
+        self.card_button = QPushButton("Make Flashcard")
+        self.card_button.setToolTip("A card with the frame at this moment, the label and the note")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty)
+        layout.addStretch(0)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        layout.addWidget(self.card_button)
+        self.card_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.list.chosen.connect(lambda mark: self.seek_requested.emit(mark.at_s))
+        self.list.itemClicked.connect(
+            lambda item: self.seek_requested.emit(item.data(BOOKMARK_ROLE).at_s)
+        )
+        self.list.delete_requested.connect(self.delete_requested.emit)
+        self.list.currentItemChanged.connect(lambda *_: self._show_selected())
+        self.add_button.clicked.connect(self.add_requested.emit)
+        self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
+        self.delete_button.clicked.connect(lambda: self._emit(self.delete_requested))
+        self.card_button.clicked.connect(lambda: self._emit(self.card_requested))
+        self.set_bookmarks(())
+
+    def selected(self) -> Bookmark | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(BOOKMARK_ROLE)
+
+    def _emit(self, signal: Signal) -> None:  # type: ignore[type-arg]
+        mark = self.selected()
+        if mark is not None:
+            signal.emit(mark)  # type: ignore[attr-defined]
+
+    def set_bookmarks(
+        self, marks: tuple[Bookmark, ...] | list[Bookmark], keep: str | None = None
+    ) -> None:
+        keep = keep or (self.selected().id if self.selected() else None)
+        self.list.clear()
+        for mark in marks:
+            item = QListWidgetItem(f"{clock(mark.at_s)}   {mark.label}")
+            item.setData(BOOKMARK_ROLE, mark)
+            item.setToolTip(mark.note or mark.label)
+            self.list.addItem(item)
+            if mark.id == keep:
+                self.list.setCurrentItem(item)
+        self.empty.setVisible(not marks)
+        self.list.setVisible(bool(marks))
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        mark = self.selected()
+        has = mark is not None
+        for button in (self.edit_button, self.delete_button, self.card_button):
+            button.setEnabled(has)
+        self.note.setMarkdown(mark.note if mark and mark.note else "")
+        self.note.setVisible(bool(mark and mark.note))
+
+
+def precise_clock(seconds: float) -> str:
+    """m:ss, with tenths when the time has them (a bookmark made while playing)."""
+    tenths = round(seconds * 10) % 10
+    return clock(seconds) + (f".{tenths}" if tenths else "")
+
+
+class BookmarkDialog(QDialog):
+    """The time, label and note of a bookmark. `values()` after accept: (seconds, label, note);
+    the time is checked as the command line checks it."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        title: str,
+        at_s: float,
+        label: str = "",
+        note: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.time = QLineEdit(precise_clock(at_s))
+        self.label = QLineEdit(label)
+        self.label.setPlaceholderText(f"Bookmark at {clock(at_s)}")
+        self.note = QPlainTextEdit(note)
+        self.note.setPlaceholderText("A note in markdown (optional)")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow("&Time", self.time)
+        form.addRow("&Label", self.label)
+        form.addRow("&Note", self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.label.setFocus()
+        self.resize(440, 300)
+        self._seconds = at_s
+
+    def _check(self) -> None:
+        try:
+            self._seconds = parse_clock(self.time.text())
+        except UserError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.accept()
+
+    def values(self) -> tuple[float, str, str]:
+        return self._seconds, self.label.text(), self.note.toPlainText()
