@@ -97,3 +97,36 @@ def test_keys_bounds_are_checked():
     for _ in range(200):
         appended.append(key_between(appended[-1], None))
     assert appended == sorted(appended) and len(appended[-1]) < 40
+
+
+def test_the_tracker_counts_only_time_played() -> None:
+    from app.core.videos.tracking import IntervalTracker
+
+    tracker = IntervalTracker()
+    tracker.play(0.0, 1.0, wall=100.0)
+    assert tracker.position(5.0, wall=105.0) == []
+    (first,) = tracker.position(60.0, wall=105.5)  # a drag to later: closes what was played
+    assert (first.start_s, first.end_s, first.wall_s) == (0.0, 5.0, 5.0)
+    assert tracker.position(62.0, wall=107.5) == []
+    (second,) = tracker.pause(62.0, wall=107.5)
+    assert (second.start_s, second.end_s) == (60.0, 62.0)
+    # Paused in the background for an hour: nothing is open, nothing counts.
+    assert tracker.position(62.0, wall=3707.5) == [] and tracker.pause(62.0, 3707.5) == []
+
+
+def test_the_tracker_keeps_one_speed_per_interval_and_flushes() -> None:
+    from app.core.videos.tracking import IntervalTracker
+
+    tracker = IntervalTracker()
+    tracker.play(10.0, 1.0, wall=0.0)
+    tracker.position(20.0, wall=10.0)
+    (slow,) = tracker.set_speed(20.0, 2.0, wall=10.0)
+    assert (slow.speed, slow.end_s) == (1.0, 20.0)
+    tracker.position(40.0, wall=20.0)
+    (fast,) = tracker.flush(40.0, wall=20.0)
+    assert (fast.start_s, fast.end_s, fast.speed, fast.wall_s) == (20.0, 40.0, 2.0, 10.0)
+    assert tracker.playing and tracker.current() == (40.0, 40.0)
+    # Reports running ahead of the clock never make an interval longer than the time allows.
+    tracker.position(40.9, wall=20.1)
+    (capped,) = tracker.pause(40.9, wall=20.1)
+    assert capped.end_s <= 40.0 + 0.1 * 2.0 * 1.1 + 1.0

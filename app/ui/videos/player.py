@@ -327,10 +327,14 @@ class VideoPlayer(QWidget):
         self.seek_bar.set_duration(ms / 1000)
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
-        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._start_s > 0:
-            self.player.setPosition(int(self._start_s * 1000))
-            self._start_s = 0.0
-        loaded = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia)
+        loaded = (
+            QMediaPlayer.MediaStatus.LoadedMedia,
+            QMediaPlayer.MediaStatus.BufferingMedia,
+            QMediaPlayer.MediaStatus.BufferedMedia,
+        )
+        if status in loaded and self._start_s > 0:
+            start, self._start_s = self._start_s, 0.0
+            self.seek(start)
         waiting = self.player.hasVideo() and not self._got_frame
         if status in loaded and waiting and not self._frame_timer.isActive():
             self._frame_timer.start()

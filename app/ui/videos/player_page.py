@@ -71,7 +71,7 @@ def resume_point(detail: VideoDetail) -> float:
     """A few seconds before where the learner stopped; the start again after the end."""
     row = detail.row
     last = row.last_position_s
-    if row.duration_s > 0 and last >= row.duration_s - RESUME_BACK_S:
+    if row.duration_s > 0 and last >= row.duration_s - 1.0:
         return 0.0
     return max(0.0, last - RESUME_BACK_S)
 
