@@ -205,6 +205,46 @@ def test_statistics_follow_the_learners_zone(database):
     assert ZONE.utcoffset(None) == timedelta(hours=-5)
 
 
+def test_a_study_day_starts_at_4_am_in_a_half_hour_zone(database):
+    """India is UTC+5:30: its 4 am is half past an hour in UTC. A review at 3:50 am still
+    counts for the day before, one at 4:10 am for the new day, in the reviews per day and in
+    true retention alike; an undone review at 3:55 am is taken off the day before."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    kolkata = ZoneInfo("Asia/Kolkata")
+    deck = make_deck(database, "Zones")
+    first, second, third = make_cards(database, deck, 3)
+    with database.write_session() as session:
+        for card in (first, second, third):  # learnt two weeks before: review cards since
+            for days_before in (14, 13, 12, 11, 10):
+                at = datetime(2026, 3, 10, 12, tzinfo=kolkata) - timedelta(days=days_before)
+                answer_card(session, card, Rating.EASY, 1000, at)
+        answer_card(
+            session, first, Rating.AGAIN, 2000, datetime(2026, 3, 10, 3, 50, tzinfo=kolkata)
+        )
+        answer_card(
+            session, second, Rating.GOOD, 3000, datetime(2026, 3, 10, 4, 10, tzinfo=kolkata)
+        )
+        oops = answer_card(
+            session, third, Rating.GOOD, 5000, datetime(2026, 3, 10, 3, 55, tzinfo=kolkata)
+        )
+        undo_answer(session, oops.review_id, datetime(2026, 3, 10, 3, 56, tzinfo=kolkata))
+    now = datetime(2026, 3, 10, 12, tzinfo=kolkata)
+    with database.read_session() as session:
+        days = reviews_per_day(session, None, now, 2)
+        retention = {r.label: r for r in true_retention(session, None, now)}
+        everything = deck_statistics(session, deck.id, now, 2)
+    assert [(d.day.isoformat(), d.reviews, d.again, d.good, d.time_ms) for d in days] == [
+        ("2026-03-09", 1, 1, 0, 2000),
+        ("2026-03-10", 1, 0, 1, 3000),
+    ]
+    assert (retention["Yesterday"].passed, retention["Yesterday"].failed) == (0, 1)
+    assert (retention["Today"].passed, retention["Today"].failed) == (1, 0)
+    assert everything.reviews == days
+    assert everything.retention == tuple(retention.values())
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.text(

@@ -1,13 +1,16 @@
 """Statistics for charts: reviews per day, true retention, the due forecast, card counts.
 
 Every function takes a deck (with its subdecks) or None for the whole profile, and `now` in the
-learner's zone; days are study days (4 am rollover). Undone reviews never count. The due
+learner's zone; days are study days (4 am rollover). Undone reviews never count. Reviews and
+true retention are summed per study day in SQLite, one range of the reviews' time index per day
+between the zone's own 4 am on each date (a year of 400,000 reviews: about 0.1 s). The due
 forecast finds days in SQL with the zone's offset at `now` (around a daylight-saving change a
 card due within an hour of 4 am may land on the neighbouring day).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,8 +20,15 @@ from app.core.flashcards import browser_sql as sql_
 from app.core.flashcards.decks import load_tree
 from app.core.flashcards.review_sql import driver_connection
 from app.core.flashcards.study_day import StudyDay, day_shift_seconds
-from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_REVIEW
-from app.db.types import db_time
+from app.db.models.flashcards import (
+    QUEUE_LEARNING,
+    QUEUE_NEW,
+    QUEUE_REVIEW,
+    QUEUE_SUSPENDED,
+    STATE_NEW,
+    STATE_REVIEW,
+)
+from app.db.types import db_time, from_db_time
 
 
 @dataclass(frozen=True)
@@ -89,61 +99,86 @@ def _deck_ids(session: Session, deck_id: str | None) -> list[str] | None:
     return None if deck_id is None else load_tree(session).subtree_ids(deck_id)
 
 
+# Per study day, in this order: what `DayReviews` holds, then the review-state answers
+# remembered and forgotten (true retention).
+_DAY_FIELDS = ("reviews", "again", "hard", "good", "easy", "new_cards", "time_ms")
+_TOTALS = (*_DAY_FIELDS, "passed", "failed")
+RETENTION_DAYS = 365
+
+
+def _daily_totals(
+    conn: sqlite3.Connection, deck_ids: list[str] | None, first: StudyDay, count: int
+) -> list[list[int]]:
+    """The totals (`_TOTALS`) of `count` study days from `first`, undone reviews left out.
+
+    Each day is one range of the reviews' time index, summed in SQLite (`DAY_TOTALS`): its
+    bounds are the zone's own 4 am on that date, so days are exact across daylight-saving
+    changes. The few undone reviews are read apart and taken off the day they belong to."""
+    days = [first.plus(n) for n in range(count)]
+    totals = []
+    for day in days:
+        (row,) = sql_.DAY_TOTALS.run(conn, (db_time(day.start), db_time(day.end)), deck_ids)
+        totals.append([int(row[name] or 0) for name in _TOTALS])
+    if not days:
+        return totals
+    params = (db_time(days[0].start), db_time(days[-1].end))
+    for row in sql_.UNDONE_REVIEWS.run(conn, params, deck_ids):
+        moment = from_db_time(row["reviewed_at"]).astimezone(first.zone)
+        index = (StudyDay.of(moment).day - first.day).days
+        if not 0 <= index < count:
+            continue
+        rating, state, line = row["rating"], row["state_before"], totals[index]
+        undone = (1, rating == 1, rating == 2, rating == 3, rating == 4, state == STATE_NEW)
+        for position, taken in enumerate((*undone, row["duration_ms"] or 0)):
+            line[position] -= int(taken)
+        if state == STATE_REVIEW:
+            line[_TOTALS.index("passed" if rating > 1 else "failed")] -= 1
+    return totals
+
+
 def reviews_per_day(
     session: Session, deck_id: str | None, now: datetime, days: int = 30
 ) -> tuple[DayReviews, ...]:
     """One entry per study day, oldest first, ending today (days without reviews are zeros).
 
-    A deck's reviews are those made while the card was in it (the log's `deck_id`). Reviews
-    are summed per UTC hour in SQL (from the index alone) and each hour is put on its study day
-    here, with the zone's own offset for that date. Undone reviews are summed apart and taken
-    off."""
-    today = StudyDay.of(now)
-    first = today.plus(-(days - 1))
-    deck_ids = _deck_ids(session, deck_id)
-    conn = driver_connection(session)
-    params = (db_time(first.start), db_time(today.end))
-    by_day: dict[date, list[int]] = {}
-    for sign, sql in ((1, sql_.REVIEWS_PER_HOUR), (-1, sql_.UNDONE_PER_HOUR)):
-        for row in sql.run(conn, params, deck_ids):
-            moment = datetime.fromisoformat(f"{row['hour']}:30:00+00:00")  # hour middles: no edge
-            day = StudyDay.of(moment.astimezone(today.zone)).day
-            totals = by_day.setdefault(day, [0] * len(_DAY_FIELDS))
-            for index, name in enumerate(_DAY_FIELDS):
-                totals[index] += sign * int(row[name] or 0)
+    A deck's reviews are those made while the card was in it (the log's `deck_id`); undone
+    reviews are left out."""
+    first = StudyDay.of(now).plus(-(days - 1))
+    totals = _daily_totals(driver_connection(session), _deck_ids(session, deck_id), first, days)
+    return _day_reviews(first, totals[-days:] if days else [])
+
+
+def _day_reviews(first: StudyDay, totals: list[list[int]]) -> tuple[DayReviews, ...]:
+    width = len(_DAY_FIELDS)
     return tuple(
-        DayReviews(day, *by_day.get(day, [0] * len(_DAY_FIELDS)))
-        for day in (first.day + timedelta(days=n) for n in range(days))
+        DayReviews(first.day + timedelta(days=n), *line[:width]) for n, line in enumerate(totals)
     )
-
-
-_DAY_FIELDS = ("reviews", "again", "hard", "good", "easy", "new_cards", "time_ms")
 
 
 def true_retention(session: Session, deck_id: str | None, now: datetime) -> tuple[Retention, ...]:
     """Pass rates of review-state cards today, yesterday, and over the last 7, 30 and 365 days."""
-    today = StudyDay.of(now)
-    # Disjoint buckets, newest first; the periods are sums of them.
-    edges = [today.start, today.plus(-1).start, today.plus(-6).start, today.plus(-29).start]
-    assert len(edges) == sql_.RETENTION_BUCKETS
-    oldest = today.plus(-364).start
-    params = (*map(db_time, edges), db_time(oldest), db_time(today.end))
-    deck_ids = _deck_ids(session, deck_id)
+    first = StudyDay.of(now).plus(-(RETENTION_DAYS - 1))
     conn = driver_connection(session)
-    counts = [[0, 0] for _ in range(len(edges) + 1)]  # per bucket: failed, passed
-    for sign, sql in ((1, sql_.RETENTION), (-1, sql_.UNDONE_RETENTION)):
-        for row in sql.run(conn, params, deck_ids):
-            counts[row["bucket"]][int(row["passed"])] += sign * row["answers"]
-    periods = [("Today", [0]), ("Yesterday", [1]), ("Last 7 days", [0, 1, 2])]
-    periods += [("Last 30 days", [0, 1, 2, 3]), ("Last 365 days", [0, 1, 2, 3, 4])]
-    return tuple(
-        Retention(
-            label,
-            passed=sum(counts[b][1] for b in buckets),
-            failed=sum(counts[b][0] for b in buckets),
+    totals = _daily_totals(conn, _deck_ids(session, deck_id), first, RETENTION_DAYS)
+    return _retention(totals)
+
+
+def _retention(totals: list[list[int]]) -> tuple[Retention, ...]:
+    """From the totals of the last 365 study days, oldest first (today last)."""
+    passed, failed = _TOTALS.index("passed"), _TOTALS.index("failed")
+    periods = [("Today", 1, 0), ("Yesterday", 2, 1), ("Last 7 days", 7, 0)]
+    periods += [("Last 30 days", 30, 0), ("Last 365 days", 365, 0)]
+    found = []
+    for label, back, skip in periods:  # the last `back` days, less the newest `skip`
+        lines = totals[len(totals) - back : len(totals) - skip]
+        found.append(
+            Retention(
+                label,
+                passed=sum(line[passed] for line in lines),
+                failed=sum(line[failed] for line in lines),
+            )
         )
-        for label, buckets in periods
-    )
+    return tuple(found)
 
 
 def due_forecast(
@@ -174,21 +209,36 @@ def card_counts(session: Session, deck_id: str | None, now: datetime) -> CardCou
     Both from indexes: every state by queue, then the buried few by `buried_until`."""
     deck_ids = _deck_ids(session, deck_id)
     conn = driver_connection(session)
-    (row,) = sql_.CARD_COUNTS.run(conn, (), deck_ids)
+    by_queue = {row["queue"]: row for row in sql_.CARD_COUNTS.run(conn, (), deck_ids)}
     (buried,) = sql_.BURIED_COUNT.run(conn, (db_time(now),), deck_ids)
-    new, learning, young, mature, suspended = (
-        int(row[name] or 0) for name in ("new", "learning", "young", "mature", "suspended")
+
+    def cards(queue: int) -> int:
+        row = by_queue.get(queue)
+        return int(row["cards"]) if row is not None else 0
+
+    review = by_queue.get(QUEUE_REVIEW)
+    young = int(review["young"]) if review is not None else 0
+    return CardCounts(
+        new=cards(QUEUE_NEW),
+        learning=cards(QUEUE_LEARNING),
+        young=young,
+        mature=cards(QUEUE_REVIEW) - young,
+        suspended=cards(QUEUE_SUSPENDED),
+        buried=int(buried["buried"] or 0),
     )
-    return CardCounts(new, learning, young, mature, suspended, int(buried["buried"] or 0))
 
 
 def deck_statistics(
     session: Session, deck_id: str | None, now: datetime, days: int = 30
 ) -> DeckStatistics:
     """Everything the statistics screen shows for a deck (None: the whole profile)."""
+    # One pass over the days both need: the reviews' days and the retention's year.
+    span = max(days, RETENTION_DAYS)
+    first = StudyDay.of(now).plus(-(span - 1))
+    totals = _daily_totals(driver_connection(session), _deck_ids(session, deck_id), first, span)
     return DeckStatistics(
-        reviews=reviews_per_day(session, deck_id, now, days),
-        retention=true_retention(session, deck_id, now),
+        reviews=_day_reviews(first.plus(span - days), totals[span - days :]),
+        retention=_retention(totals[span - RETENTION_DAYS :]),
         forecast=due_forecast(session, deck_id, now, 30),
         counts=card_counts(session, deck_id, now),
         deck_id=deck_id,
