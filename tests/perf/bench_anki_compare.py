@@ -3,7 +3,7 @@
 Run on its own (not part of the test suite); `anki` is a benchmark-only dependency:
 
     .venv/bin/pip install anki
-    .venv/bin/python tests/perf/bench_anki_compare.py [--notes 20000] [--answers 200] [--dir D]
+    .venv/bin/python tests/perf/bench_anki_compare.py [--notes 20000] [--answers 300] [--dir D]
 
 (a) Study Desk: import the .apkg (written by Anki's exporter when `anki` is installed, else by
 the tests' own writer), first card and answer + next card (median, p95) through the
@@ -11,11 +11,17 @@ the tests' own writer), first card and answer + next card (median, p95) through 
 (b) Anki: add the same notes to a Collection, get the queue, answer cards (build_answer +
 answer_card), deck tree counts, the browser's first page (find_cards + browser rows).
 Without `anki` (b) is skipped with a message.
+
+Each measure is taken in turn on both sides (one of ours, one of Anki's, ...), so that a pair
+shares the machine's state of the moment; the answers alternate with the same pause before
+each. Anki's collection is WAL with synchronous=FULL (printed at the end) and answer_card
+commits with one fsync per answer (strace), as Study Desk's answer does.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import tempfile
@@ -77,14 +83,9 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - start) * 1000, result
 
 
-def repeated(work: Callable[[], Any], runs: int = 10) -> float:
-    """The median of several runs (the first included: it is the one a learner meets)."""
-    return statistics.median(timed(work)[0] for _ in range(runs))
-
-
-def run_anki(
-    folder: Path, workload: list[tuple[str, list[str], int]], answers: int
-) -> dict[str, Any]:
+def run_anki(folder: Path, workload: list[tuple[str, list[str], int]]) -> dict[str, Any]:
+    """Anki's collection with the workload, and its steps as closures (timed in turn with
+    Study Desk's by `main`)."""
     from anki.collection import Collection, ExportAnkiPackageOptions
     from anki.scheduler.v3 import CardAnswer
 
@@ -102,24 +103,26 @@ def run_anki(
 
     result: dict[str, Any] = {}
     result["add notes"], _ = timed(add_all)
+    # What an answer's commit is made with: Anki's own settings for its collection.
+    result["settings"] = ", ".join(
+        f"{name}={col.db.scalar(f'pragma {name}')}"
+        for name in ("journal_mode", "synchronous", "locking_mode")
+    )
     col.decks.select(col.decks.id("Bench"))
-    firsts = []
-    for limit in range(20, 20 + FIRST_RUNS):  # the default limit first
+    runs = itertools.count()
+
+    def first_card(per_day: int) -> float:
+        """A fresh queue (a changed config builds it afresh), then its first card: `per_day`
+        20 is the default limit (20, 21, 22, ...), 9999 no limit (9999, 9998, ...)."""
         config = col.decks.get_config(1)
-        config["new"]["perDay"] = limit
+        step = next(runs) % FIRST_RUNS
+        config["new"]["perDay"] = per_day + step if per_day < 9999 else per_day - step
         col.decks.update_config(config)
-        firsts.append(timed(lambda: col.sched.get_queued_cards())[0])
-    result["first card, 20 new/day"] = statistics.median(firsts)
-    firsts = []
-    for limit in range(9999, 9999 - FIRST_RUNS, -1):
-        config = col.decks.get_config(1)
-        config["new"]["perDay"] = limit  # both sides: no daily limit in the way of the loop
-        col.decks.update_config(config)  # a changed config: the queue is built afresh
-        firsts.append(timed(lambda: col.sched.get_queued_cards())[0])
-    result["first card"] = statistics.median(firsts)
-    loop = []
-    for _ in range(answers):
-        time.sleep(THINK)
+        return timed(lambda: col.sched.get_queued_cards())[0]
+
+    def answer() -> float:
+        """The card on screen answered Good (build_answer + answer_card, which commits), and
+        the next one."""
         start = time.perf_counter()
         queued = col.sched.get_queued_cards().cards[0]
         card = col.get_card(queued.card.id)
@@ -128,9 +131,11 @@ def run_anki(
             col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.GOOD)
         )
         col.sched.get_queued_cards()
-        loop.append((time.perf_counter() - start) * 1000)
-    result["answer + next"] = stats(loop)
-    result["deck counts"] = repeated(lambda: col.sched.deck_due_tree())
+        return (time.perf_counter() - start) * 1000
+
+    result["first card"] = first_card
+    result["answer"] = answer
+    result["deck counts"] = lambda: col.sched.deck_due_tree()
     col.load_browser_card_columns()  # the browser's default columns, as it opens
 
     def browser_page() -> None:  # the browser's default search and sort (creation order)
@@ -138,12 +143,12 @@ def run_anki(
         for card_id in ids[:PAGE]:
             col.browser_row_for_id(card_id)
 
-    result["browser page"] = browser_page  # timed beside Study Desk's (see run_studydesk)
+    result["browser page"] = browser_page
     apkg = folder / "bench.apkg"
     options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=False)
     col.export_anki_package(out_path=str(apkg), options=options, limit=None)
     result["apkg"] = apkg
-    result["collection"] = col  # closed by main, after the browser pages are timed
+    result["collection"] = col  # closed by main, after the runs
     return result
 
 
@@ -157,88 +162,149 @@ def own_apkg(folder: Path, workload: list[tuple[str, list[str], int]]) -> Path:
     return write_apkg(folder / "bench.apkg", package, current=True)
 
 
-def first_card(database: ProfileDatabase, now: datetime) -> float:
-    """As the Review view opens: a new loop and its first card (median of fresh starts)."""
-    firsts = []
-    for _ in range(FIRST_RUNS):
-        start = time.perf_counter()
-        review = ReviewLoop(database, None)
-        review.current(now)
-        firsts.append((time.perf_counter() - start) * 1000)
-        review.close()
-    return statistics.median(firsts)
+class StudyDesk:
+    """Study Desk's side: the profile the .apkg was imported into, and its steps as the Review
+    view's write thread runs them (a `ReviewLoop`)."""
 
-
-def run_studydesk(
-    folder: Path, apkg: Path, answers: int, anki_page: Callable[[], None] | None = None
-) -> dict[str, Any]:
-    database = ProfileDatabase.open(folder / "p" / "studydesk.sqlite3", folder / "b", create=True)
-    result: dict[str, Any] = {}
-    try:
+    def __init__(self, folder: Path, apkg: Path) -> None:
+        self.database = ProfileDatabase.open(
+            folder / "p" / "studydesk.sqlite3", folder / "b", create=True
+        )
 
         def do_import() -> Any:
-            with database.write_session() as session:
+            with self.database.write_session() as session:
                 return import_apkg(session, apkg, folder / "media")
 
-        result["import apkg"], report = timed(do_import)
-        result["cards"] = report.cards
-        now = datetime.now(UTC)
-        result["first card, 20 new/day"] = first_card(database, now)
-        with database.write_session() as session:
-            session.execute(update(DECKS).values(new_per_day=9999))
-        result["first card"] = first_card(database, now)
-        review = ReviewLoop(database, None)
-        shown = review.current(now)
-        loop = []
-        durable = []
-        card = shown.card
-        commit_started: list[float] = []  # when each commit starts, taken from inside
-        real_commit = ReviewLoop._commit
+        self.import_ms, report = timed(do_import)
+        self.cards = report.cards
+        self.now = datetime.now(UTC)
+        self.review: ReviewLoop | None = None
+        self.card_id: str | None = None
+        self.commit_started: list[float] = []
 
-        def timed_commit(loop_: ReviewLoop) -> None:
-            commit_started.append(time.perf_counter())
-            real_commit(loop_)
+    def set_new_per_day(self, limit: int) -> None:
+        with self.database.write_session() as session:
+            session.execute(update(DECKS).values(new_per_day=limit))
 
-        ReviewLoop._commit = timed_commit  # type: ignore[method-assign]
-        for _ in range(answers):
-            assert card is not None
-            time.sleep(THINK)
-            commit_started.clear()
-            start = time.perf_counter()
-            _answer, shown = review.answer(card.id, 3, 5000, datetime.now(UTC))
-            durable.append((time.perf_counter() - start) * 1000)  # committed, card in hand
-            loop.append((commit_started[0] - start) * 1000)  # the next card chosen
-            card = shown.card
-        ReviewLoop._commit = real_commit  # type: ignore[method-assign]
+    def first_card(self) -> float:
+        """As the Review view opens: a new loop and its first card."""
+        start = time.perf_counter()
+        review = ReviewLoop(self.database, None)
+        review.current(self.now)
+        elapsed = (time.perf_counter() - start) * 1000
         review.close()
-        result["answer + next"] = stats(loop)
-        result["answer + next + commit"] = stats(durable)
-        with database.read_session() as session:
-            result["deck counts"] = repeated(lambda: deck_list(session, datetime.now(UTC)))
+        return elapsed
 
-            def browser_page() -> None:  # as the Cards view opens: all ids, the first rows
-                now = datetime.now(UTC)
-                ids = search_card_ids(session, CardFilter(), CardSort(), now)
-                card_rows(session, ids[:PAGE], now)
+    def answer(self) -> tuple[float, float]:
+        """(answer + next, answer + next + commit) in ms: the card on screen answered Good;
+        the first until the next card is chosen (the commit's start, taken from inside), the
+        second the whole call (the answer committed, with its fsync, and the card in hand)."""
+        if self.review is None:
+            self.review = ReviewLoop(self.database, None)
+            shown = self.review.current(datetime.now(UTC))
+            assert shown.card is not None
+            self.card_id = shown.card.id
+        assert self.card_id is not None
+        self.commit_started.clear()
+        start = time.perf_counter()
+        _answer, shown = self.review.answer(self.card_id, 3, 5000, datetime.now(UTC))
+        durable = (time.perf_counter() - start) * 1000
+        assert shown.card is not None
+        self.card_id = shown.card.id
+        return (self.commit_started[0] - start) * 1000, durable
 
-            # Both browsers in turn, in the same minutes (this machine's speed drifts).
-            ours, theirs = [], []
-            for _ in range(10):
-                ours.append(timed(browser_page)[0])
-                if anki_page is not None:
-                    theirs.append(timed(anki_page)[0])
-            result["browser first page"] = statistics.median(ours)
-            if theirs:
-                result["anki browser first page"] = statistics.median(theirs)
+    def browser_page(self) -> None:  # as the Cards view opens: all ids, the first rows
+        now = datetime.now(UTC)
+        with self.database.read_session() as session:
+            ids = search_card_ids(session, CardFilter(), CardSort(), now)
+            card_rows(session, ids[:PAGE], now)
+
+    def deck_counts(self) -> None:
+        with self.database.read_session() as session:
+            deck_list(session, datetime.now(UTC))
+
+    def close(self) -> None:
+        if self.review is not None:
+            self.review.close()
+        self.database.close()
+
+
+def in_turn(
+    ours: Callable[[], Any], theirs: Callable[[], Any] | None, runs: int, think: float = 0.0
+) -> tuple[list[Any], list[Any]]:
+    """Both sides one after the other, `runs` times (this machine's speed drifts: each pair
+    shares the same moment), with `think` seconds before each."""
+    mine: list[Any] = []
+    other: list[Any] = []
+    for _ in range(runs):
+        time.sleep(think)
+        mine.append(ours())
+        if theirs is not None:
+            time.sleep(think)
+            other.append(theirs())
+    return mine, other
+
+
+def run_both(
+    folder: Path, apkg: Path, answers: int, anki: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    sd = StudyDesk(folder, apkg)
+    ours: dict[str, Any] = {"import apkg": sd.import_ms, "cards": sd.cards}
+    theirs: dict[str, Any] = {}
+    try:
+        # First card: fresh starts, the default limit and no daily limit (9,999 new a day, as
+        # the answer loop needs: every new card is counted).
+        for name, limit in (("first card, 20 new/day", 20), ("first card", 9999)):
+            sd.set_new_per_day(limit)
+            mine, other = in_turn(
+                sd.first_card,
+                (lambda limit=limit: anki["first card"](limit)) if anki else None,
+                FIRST_RUNS,
+            )
+            ours[name] = statistics.median(mine)
+            if other:
+                theirs[name] = statistics.median(other)
+        ReviewLoop._commit = _timed_commit(sd.commit_started)  # type: ignore[method-assign]
+        try:
+            mine, other = in_turn(sd.answer, anki["answer"] if anki else None, answers, THINK)
+        finally:
+            ReviewLoop._commit = REAL_COMMIT  # type: ignore[method-assign]
+        ours["answer + next"] = stats([m[0] for m in mine])
+        ours["answer + next + commit"] = stats([m[1] for m in mine])
+        if other:
+            theirs["answer + next"] = stats(other)
+        for name, mine_fn, other_fn in (
+            ("deck counts", sd.deck_counts, anki["deck counts"] if anki else None),
+            ("browser first page", sd.browser_page, anki["browser page"] if anki else None),
+        ):
+            mine, other = in_turn(
+                lambda fn=mine_fn: timed(fn)[0],
+                (lambda fn=other_fn: timed(fn)[0]) if other_fn else None,
+                10,
+            )
+            ours[name] = statistics.median(mine)
+            if other:
+                theirs[name] = statistics.median(other)
     finally:
-        database.close()
-    return result
+        sd.close()
+    return ours, theirs
+
+
+REAL_COMMIT = ReviewLoop._commit
+
+
+def _timed_commit(started: list[float]) -> Callable[[ReviewLoop], None]:
+    def timed_commit(loop: ReviewLoop) -> None:
+        started.append(time.perf_counter())
+        REAL_COMMIT(loop)
+
+    return timed_commit
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=20_000)
-    parser.add_argument("--answers", type=int, default=200)
+    parser.add_argument("--answers", type=int, default=300)
     parser.add_argument("--dir", type=Path)
     args = parser.parse_args()
     workload = notes(args.notes)
@@ -251,49 +317,51 @@ def main() -> int:
             print("anki is not installed (pip install anki): skipping the Anki side.")
             apkg = own_apkg(folder, workload)
         else:
-            anki_result = run_anki(folder, workload, args.answers)
+            anki_result = run_anki(folder, workload)
             apkg = anki_result["apkg"]
-        anki_page = anki_result["browser page"] if anki_result else None
         try:
-            ours = run_studydesk(folder, apkg, args.answers, anki_page)
+            ours, theirs = run_both(folder, apkg, args.answers, anki_result)
         finally:
             if anki_result:
                 anki_result["collection"].close()
-        if anki_result:
-            anki_result["browser first page"] = ours["anki browser first page"]
     print(f"{args.notes:,} notes -> {ours['cards']:,} cards; {args.answers} answers")
     print(f"Study Desk: import .apkg {ours['import apkg']:.0f} ms")
-    # Medians of 5 fresh starts, of 10 runs. "first card": no daily limit (9,999 new a day, as
-    # the answer loop needs), so every new card is counted; "20 new/day": the default limit.
-    # "browser first page": every card id in creation order and the first 200 rows.
+    # Medians of 5 fresh starts, of 10 runs; each of ours timed right beside one of Anki's.
+    # "first card": no daily limit (9,999 new a day, as the answer loop needs), so every new
+    # card is counted; "20 new/day": the default limit. "browser first page": every card id in
+    # creation order and the first 200 rows.
     rows = ("first card", "first card, 20 new/day", "deck counts", "browser first page")
     for name in rows:
         line = f"  {name:22} Study Desk {ours[name]:8.1f} ms"
-        if anki_result:
-            ratio = ours[name] / anki_result[name]
-            line += f" | Anki {anki_result[name]:8.1f} ms | ratio {ratio:.2f}"
+        if theirs:
+            ratio = ours[name] / theirs[name]
+            line += f" | Anki {theirs[name]:8.1f} ms | ratio {ratio:.2f}"
         print(line)
     for name in ("answer + next", "answer + next + commit"):
         median, p95 = ours[name]
         line = f"  {name:22} Study Desk median {median:.2f} ms p95 {p95:.2f} ms"
-        if anki_result:
-            a_median, a_p95 = anki_result["answer + next"]
+        if theirs:
+            a_median, a_p95 = theirs["answer + next"]
             line += (
                 f" | Anki median {a_median:.2f} ms p95 {a_p95:.2f} ms"
                 f" | ratio median {median / a_median:.2f} p95 {p95 / a_p95:.2f}"
             )
         print(line)
     print(
-        "  (Study Desk's answer chooses the next card, then commits (with an fsync) before it"
-        " returns: 'answer + next' is the time until the card is chosen, '+ commit' the whole"
-        " call. Anki's answer_card commits, with an fsync, before it returns.)"
+        "  (Answers alternate, one of Anki's then one of ours, each after the same pause."
+        " Study Desk's answer chooses the next card, then commits (synchronous=FULL: an fsync)"
+        " before it returns: 'answer + next' is the time until the card is chosen, '+ commit'"
+        " the whole call. Anki's answer_card commits too, with one fsync per answer"
     )
     if anki_result:
+        print(f"   (its collection: {anki_result['settings']}).)")
         ratio = ours["import apkg"] / anki_result["add notes"]
         print(
             f"  load notes     Study Desk import {ours['import apkg']:.0f} ms | Anki add_note x"
             f"{args.notes:,} {anki_result['add notes']:.0f} ms | ratio {ratio:.2f}"
         )
+    else:
+        print("   .)")
     return 0
 
 
