@@ -15,19 +15,18 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.videos import library_sql
 from app.core.videos.bookmarks import Bookmark, bookmarks_in
 from app.core.videos.intervals import watched_fraction
 from app.core.videos.watching import watched_ranges_in
 from app.db.database import ProfileDatabase
-from app.db.models import Course, Lesson, Tag
+from app.db.models import Course, Lesson
 from app.db.models.videos import (
     Playlist,
     PlaylistItem,
     Video,
-    VideoBookmark,
-    VideoFile,
-    VideoTag,
 )
+from app.db.types import from_db_time
 from app.errors import UserError
 
 
@@ -127,61 +126,53 @@ class Library:
 
 def _tags_by_video(session: Session) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
-    rows = session.execute(
-        select(VideoTag.video_id, Tag.name)
-        .join(Tag, Tag.id == VideoTag.tag_id)
-        .where(VideoTag.deleted_at.is_(None), Tag.deleted_at.is_(None))
-        .order_by(Tag.name)
-    )
-    for video_id, name in rows:
-        found[video_id].append(name)
+    for row in library_sql.rows(session, library_sql.TAGS):
+        found[row["video_id"]].append(row["name"])
     return found
 
 
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else from_db_time(text)
+
+
 def _rows(session: Session, *, video_ids: list[str] | None = None) -> list[VideoRow]:
-    counts = (
-        select(VideoBookmark.video_id, func.count().label("n"))
-        .where(VideoBookmark.deleted_at.is_(None))
-        .group_by(VideoBookmark.video_id)
-        .subquery()
-    )
-    query = (
-        select(Video, VideoFile.path, func.coalesce(counts.c.n, 0))
-        .outerjoin(VideoFile, VideoFile.video_id == Video.id)
-        .outerjoin(counts, counts.c.video_id == Video.id)
-        .where(Video.deleted_at.is_(None))
-    )
-    if video_ids is not None:
-        query = query.where(Video.id.in_(video_ids))
+    if video_ids is None:
+        found = library_sql.rows(session, library_sql.LIBRARY)
+    else:
+        found = library_sql.rows(session, library_sql.SOME_VIDEOS, video_ids)
     tags = _tags_by_video(session)
+    isfile = os.path.isfile
     rows = []
-    for video, path, bookmarks in session.execute(query):
+    for r in found:
+        path = r["path"]
+        added = _time(r["created_at"])
+        assert added is not None
         rows.append(
             VideoRow(
-                id=video.id,
-                title=video.title,
-                duration_s=video.duration_s,
-                has_video=video.has_video,
-                width=video.width,
-                height=video.height,
-                video_codec=video.video_codec,
-                audio_codec=video.audio_codec,
-                size_bytes=video.size_bytes,
-                subject=video.subject,
-                system=video.system,
-                topic=video.topic,
-                course_id=video.course_id,
-                lesson_id=video.lesson_id,
+                id=r["id"],
+                title=r["title"],
+                duration_s=r["duration_s"],
+                has_video=bool(r["has_video"]),
+                width=r["width"],
+                height=r["height"],
+                video_codec=r["video_codec"],
+                audio_codec=r["audio_codec"],
+                size_bytes=r["size_bytes"],
+                subject=r["subject"],
+                system=r["system"],
+                topic=r["topic"],
+                course_id=r["course_id"],
+                lesson_id=r["lesson_id"],
                 path=path,
-                missing=path is None or not os.path.isfile(path),
-                watched_s=video.watched_s,
-                completed=video.completed_at is not None,
-                last_position_s=video.last_position_s,
-                last_watched_at=video.last_watched_at,
-                added_at=video.created_at,
-                bookmarks=int(bookmarks),
-                tags=tuple(tags.get(video.id, ())),
-                is_sample=video.is_sample,
+                missing=path is None or not isfile(path),
+                watched_s=r["watched_s"],
+                completed=r["completed_at"] is not None,
+                last_position_s=r["last_position_s"],
+                last_watched_at=_time(r["last_watched_at"]),
+                added_at=added,
+                bookmarks=r["bookmarks"],
+                tags=tuple(tags.get(r["id"], ())),
+                is_sample=bool(r["is_sample"]),
             )
         )
     return rows

@@ -239,14 +239,17 @@ class VideoPlayer(QWidget):
             self.player.play()
 
     def seek(self, seconds: float) -> None:
-        """Go to `seconds` (half a frame on: QtMultimedia can land one frame early)."""
+        """Go to `seconds`: the frame that holds that moment is the one shown."""
         if self.path is None:
             return
         duration = self.player.duration() / 1000
         target = max(0.0, min(seconds, duration if duration > 0 else seconds))
         closed = self.tracker.seek(target, time.monotonic())
         self._report(closed, target)
-        self.player.setPosition(round((target + self.frame_s / 2) * 1000))
+        # The middle of the frame that holds `target`: QtMultimedia can land a frame early on
+        # a frame's edge.
+        frame = math.floor(target / self.frame_s + 1e-6)
+        self.player.setPosition(round((frame + 0.5) * self.frame_s * 1000))
         self.seek_bar.set_position(target)
 
     def jump(self, seconds: float) -> None:
