@@ -19,6 +19,7 @@ from app.core.flashcards.cards import CardSource, NewCard, add_cards
 from app.core.flashcards.decks import ensure_deck
 from app.core.flashcards.from_sources import MadeCard
 from app.core.flashcards.media import media_link, store_media
+from app.core.videos.bookmarks import clock
 from app.db.database import ProfileDatabase
 from app.db.models import Card
 from app.db.models.videos import Video
@@ -54,13 +55,6 @@ def moment_of(
     return VideoMoment(source_id, seconds)
 
 
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def make_card_from_video_moment(
     database: ProfileDatabase,
     media_dir: Path,
@@ -82,7 +76,7 @@ def make_card_from_video_moment(
             raise UserError("That video is no longer in the library.")
         title = video.title
         heading = f"{label}\n\n" if label else ""
-        where = f"*{title}, {_clock(seconds)}*"
+        where = f"*{title}, {clock(seconds)}*"
         front = (f"{media_link(image, label or title)}\n\n" if image else "") + heading + where
         back = note.strip() or label or title
         deck = ensure_deck(session, DECK_PREFIX + (title.replace("::", ":").strip() or "Video"))

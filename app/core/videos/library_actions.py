@@ -47,26 +47,28 @@ def remove_videos(
 ) -> VideosChanged:
     """Take videos out of the library (soft delete; undo with `restore_videos`). The files on
     disk are never touched."""
-    now = now or utcnow()
-    with database.write_session() as session:
-        session.execute(
-            update(Video)
-            .where(Video.id.in_(list(video_ids)), Video.deleted_at.is_(None))
-            .values(deleted_at=now, updated_at=now)
-        )
-    return VideosChanged(tuple(video_ids), Change.VIDEOS | Change.WATCHING)
+    return _set_removed(database, video_ids, now or utcnow())
 
 
 def restore_videos(
     database: ProfileDatabase, video_ids: Sequence[str], now: datetime | None = None
 ) -> VideosChanged:
     """Bring removed videos back with their bookmarks and progress."""
-    now = now or utcnow()
+    return _set_removed(database, video_ids, None, now or utcnow())
+
+
+def _set_removed(
+    database: ProfileDatabase,
+    video_ids: Sequence[str],
+    removed_at: datetime | None,
+    now: datetime | None = None,
+) -> VideosChanged:
+    now = now or removed_at or utcnow()
     with database.write_session() as session:
         session.execute(
             update(Video)
-            .where(Video.id.in_(list(video_ids)), Video.deleted_at.is_not(None))
-            .values(deleted_at=None, updated_at=now)
+            .where(Video.id.in_(list(video_ids)))
+            .values(deleted_at=removed_at, updated_at=now)
         )
     return VideosChanged(tuple(video_ids), Change.VIDEOS | Change.WATCHING)
 

@@ -57,7 +57,8 @@ class LibraryPage(QWidget):
         self.setAcceptDrops(True)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search titles, subjects, topics and tags")
+        self.search.setPlaceholderText("Search (Ctrl+F)")
+        self.search.setToolTip("Titles, subjects, systems, topics and tags")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self.reload())
         self.state = QComboBox()
@@ -186,7 +187,9 @@ class LibraryPage(QWidget):
         self._fill(self.subject, "All subjects", [(s, s) for s in found.subjects])
         self._fill(self.tag, "All tags", [(t, t) for t in found.tags])
         self._fill(
-            self.playlist, "No playlist", [(f"{p.name} ({p.count})", p.id) for p in found.playlists]
+            self.playlist,
+            "Any playlist",
+            [(f"{p.name} ({p.count})", p.id) for p in found.playlists],
         )
         self.body.setCurrentWidget(self.empty if found.total == 0 else self.table)
         shown = len(found.rows)
