@@ -3,13 +3,13 @@ and the dialog that adds or edits one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -71,12 +71,16 @@ class BookmarkPanel(QWidget):
         self.add_button = QPushButton("Add (B)")
         self.edit_button = QPushButton("Edit…")
         self.delete_button = QPushButton("Delete")
-        self.card_button = QPushButton("Make Flashcard")
-        self.card_button.setToolTip("A card with the frame at this moment, the label and the note")
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.delete_button):
+        self.card_button = QPushButton("Flashcard…")
+        self.card_button.setToolTip(
+            "Make a flashcard: the frame at this moment and the label, the note on the back"
+        )
+        buttons = QGridLayout()
+        for at, button in enumerate(
+            (self.add_button, self.edit_button, self.delete_button, self.card_button)
+        ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            buttons.addWidget(button)
+            buttons.addWidget(button, at // 2, at % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
@@ -85,8 +89,6 @@ class BookmarkPanel(QWidget):
         layout.addStretch(0)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
-        layout.addWidget(self.card_button)
-        self.card_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.list.chosen.connect(lambda mark: self.seek_requested.emit(mark.at_s))
         self.list.itemClicked.connect(
@@ -102,17 +104,19 @@ class BookmarkPanel(QWidget):
 
     def selected(self) -> Bookmark | None:
         item = self.list.currentItem()
-        return None if item is None else item.data(BOOKMARK_ROLE)
+        mark = None if item is None else item.data(BOOKMARK_ROLE)
+        return mark if isinstance(mark, Bookmark) else None
 
-    def _emit(self, signal: Signal) -> None:  # type: ignore[type-arg]
+    def _emit(self, signal: SignalInstance) -> None:
         mark = self.selected()
         if mark is not None:
-            signal.emit(mark)  # type: ignore[attr-defined]
+            signal.emit(mark)
 
     def set_bookmarks(
         self, marks: tuple[Bookmark, ...] | list[Bookmark], keep: str | None = None
     ) -> None:
-        keep = keep or (self.selected().id if self.selected() else None)
+        chosen = self.selected()
+        keep = keep or (chosen.id if chosen is not None else None)
         self.list.clear()
         for mark in marks:
             item = QListWidgetItem(f"{clock(mark.at_s)}   {mark.label}")

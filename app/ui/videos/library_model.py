@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QDate,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
@@ -170,7 +171,12 @@ class VideoTableModel(QAbstractTableModel):
             return str(row.bookmarks) if row.bookmarks else ""
         if column == SUBJECT:
             return " · ".join(part for part in (row.subject, row.system) if part)
-        return QLocale().toString(row.added_at.astimezone().date(), QLocale.FormatType.ShortFormat)
+        added = row.added_at.astimezone()
+        return str(
+            QLocale().toString(
+                QDate(added.year, added.month, added.day), QLocale.FormatType.ShortFormat
+            )
+        )
 
     def _sort_value(self, row: VideoRow, column: int) -> Any:
         if column == LENGTH:

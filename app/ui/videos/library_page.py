@@ -6,6 +6,7 @@ Ctrl+Up/Down moves a video within the playlist shown. Files and folders dropped 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -73,12 +74,13 @@ class LibraryPage(QWidget):
         self.playlist_menu_button.setMenu(self._playlist_menu())
         self.add_button = QPushButton("Add Videos…")
         self.add_button.clicked.connect(self._add_files)
+        searching = QHBoxLayout()
+        searching.addWidget(self.search, 1)
+        searching.addWidget(self.add_button)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
         for combo in (self.state, self.subject, self.tag, self.playlist):
             filters.addWidget(combo, 1)
         filters.addWidget(self.playlist_menu_button)
-        filters.addWidget(self.add_button)
 
         self.model = VideoTableModel(context.opened.profile.media_dir, self)
         self.table = QTableView()
@@ -118,11 +120,12 @@ class LibraryPage(QWidget):
         self.body.addWidget(self.table)
         self.body.addWidget(self.empty)
         layout = QVBoxLayout(self)
+        layout.addLayout(searching)
         layout.addLayout(filters)
         layout.addWidget(self.body, 1)
         layout.addLayout(bottom)
 
-        keys = {
+        keys: dict[QKeySequence | QKeySequence.StandardKey, Callable[[], object]] = {
             QKeySequence.StandardKey.Find: self.search.setFocus,
             QKeySequence.StandardKey.Delete: self.remove_selected,
             QKeySequence.StandardKey.Undo: self.undo_remove,
@@ -295,7 +298,7 @@ class LibraryPage(QWidget):
         for entry in self.shown.playlists if self.shown else ():
             add_to.addAction(
                 entry.name,
-                lambda p=entry.id: self._write(
+                lambda p=entry.id: self._write(  # type: ignore[misc]
                     lambda db: playlists.add_to_playlist(db, p, ids), "Adding to the playlist"
                 ),
             )

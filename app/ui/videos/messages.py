@@ -118,8 +118,9 @@ class MessagePanel(QFrame):
         self.text.setText(message.text)
         while self.buttons.count() > 1:
             item = self.buttons.takeAt(1)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for name, text in message.actions:
             button = QPushButton(text)
             button.clicked.connect(lambda _checked=False, n=name: self.action.emit(n))

@@ -87,10 +87,12 @@ class VideoPlayer(QWidget):
         self.player.errorOccurred.connect(self._on_error)
         self.player.tracksChanged.connect(self._on_tracks)
         self.sink.videoFrameChanged.connect(self._on_frame)
-        self._flush_timer = QTimer(self, interval=FLUSH_MS, timeout=self.flush)
+        self._flush_timer = QTimer(self, interval=FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush)
         self._frame_timer = QTimer(self, singleShot=True, interval=FIRST_FRAME_TIMEOUT_MS)
         self._frame_timer.timeout.connect(self._no_frame)
-        self._file_timer = QTimer(self, interval=FILE_CHECK_MS, timeout=self._check_file)
+        self._file_timer = QTimer(self, interval=FILE_CHECK_MS)
+        self._file_timer.timeout.connect(self._check_file)
 
     # --- building ----------------------------------------------------------------------------
     def _build_controls(self) -> None:
@@ -130,8 +132,8 @@ class VideoPlayer(QWidget):
         for widget in (self.play_button, back, forward, self.time_label):
             row.addWidget(widget)
         row.addStretch(1)
-        for widget in (self.subtitle_label, self.speed_label, self.mute_button, self.volume, full):
-            row.addWidget(widget)
+        for control in (self.subtitle_label, self.speed_label, self.mute_button, self.volume, full):
+            row.addWidget(control)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.video, 1)

@@ -111,7 +111,7 @@ class PlayerPage(QWidget):
         self.screen_stack.addWidget(self.player)
         self.screen_stack.addWidget(self.message)
         self.bookmarks = BookmarkPanel()
-        self.bookmarks.setMinimumWidth(220)
+        self.bookmarks.setMinimumWidth(170)
         splitter = QSplitter()
         splitter.addWidget(self.screen_stack)
         splitter.addWidget(self.bookmarks)
@@ -202,7 +202,7 @@ class PlayerPage(QWidget):
         for interval in intervals:
             self.watched_ranges.append((interval.start_s, interval.end_s))
             runner.run_write(
-                lambda _p, i=interval: record_interval(
+                lambda _p, i=interval: record_interval(  # type: ignore[misc]
                     opened.database, video_id, i.start_s, i.end_s, speed=i.speed,
                     started_at=i.started_at, wall_s=i.wall_s, position_s=position,
                 ),

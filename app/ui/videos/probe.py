@@ -79,7 +79,7 @@ def png_bytes(image: QImage) -> bytes:
 def _encoded(image: QImage, kind: str, quality: int) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, kind, quality)
+    image.save(buffer, kind, quality)  # type: ignore[call-overload]
     return bytes(buffer.data().data())
 
 

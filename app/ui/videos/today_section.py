@@ -73,8 +73,9 @@ class ContinueWatchingSection(RefreshOnChange, QFrame):
         self.rows = rows
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.buttons = []
         for line, row in enumerate(rows):
             title = QLabel(row.title)
