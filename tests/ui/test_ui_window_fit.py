@@ -92,20 +92,8 @@ def text_size(request: pytest.FixtureRequest, gui: Gui) -> Iterator[int]:
 
 
 def view_cases() -> list[object]:
-    """Every sidebar view, by title; Videos is expected to fail until it fits."""
-    cases: list[object] = []
-    for spec in VIEWS:
-        if spec.title == "Videos":
-            reason = (
-                "Videos (being built apart) cuts its search box to 51 px at 800 x 600; "
-                "remove this mark once it fits"
-            )
-            cases.append(
-                pytest.param(spec.title, marks=pytest.mark.xfail(strict=True, reason=reason))
-            )
-        else:
-            cases.append(spec.title)
-    return cases
+    """Every sidebar view, by title."""
+    return [spec.title for spec in VIEWS]
 
 
 @pytest.mark.parametrize(
