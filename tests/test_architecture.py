@@ -22,7 +22,14 @@ FRONT_ENDS = ["app/ui", "app/cli"]
 DATABASE_WORDS = ("write_session", "read_session", "raw_connection", "Session(", ".execute(")
 DATABASE_MODULES = ("sqlalchemy", "sqlite3")
 # Each feature's own UI package; none imports another's (navigation goes through Navigator).
-FEATURE_UIS = ["app/ui/today", "app/ui/lessons", "app/ui/review", "app/ui/cards", "app/ui/stats"]
+FEATURE_UIS = [
+    "app/ui/today",
+    "app/ui/lessons",
+    "app/ui/review",
+    "app/ui/cards",
+    "app/ui/stats",
+    "app/ui/videos",
+]
 
 
 def qt_free_modules() -> list[Path]:
