@@ -33,6 +33,7 @@ GROUP_HELP = {
     "import": "bring in data from files",
     "export": "write data out to files",
     "deck": "work on a flashcard deck (optimise its FSRS parameters)",
+    "videos": "add videos, list them, bookmark a moment, record watching, relink moved files",
 }
 
 

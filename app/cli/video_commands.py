@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import GROUP_HELP, CommandTable, opened_profile
+from app.cli.common import CommandTable, opened_profile
 from app.paths import DataLocations
 
 if TYPE_CHECKING:  # the database modules load only when a command runs
@@ -23,7 +23,6 @@ GROUP = "videos"
 
 
 def register(table: CommandTable) -> None:
-    GROUP_HELP.setdefault(GROUP, "add videos, list them, bookmark a moment, record watching")
     add = table.add(GROUP, "add", add_videos, "add video or audio files, or whole folders")
     add.add_argument("paths", type=Path, nargs="+", metavar="PATH")
     add.add_argument("--json", action="store_true", help="print what happened as JSON")

@@ -90,3 +90,16 @@ def test_bad_input_exits_1_with_one_line(
     assert cli(data, "videos", "watched", "board review", "--from", "3", "--to", "1") == 1
     assert cli(data, "videos", "bookmark", "board review", "--at", "1:99", "--label", "x") == 1
     assert "is not a time" in capsys.readouterr().err
+
+
+def test_the_videos_group_is_listed_in_the_help_with_the_others(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli.common import GROUP_HELP
+
+    assert "videos" in GROUP_HELP  # declared with the other groups, not by its module
+    with pytest.raises(SystemExit) as exited:
+        cli(data, "--help")
+    assert exited.value.code == 0
+    listed = " ".join(capsys.readouterr().out.split())
+    assert f"videos {' '.join(GROUP_HELP['videos'].split())}" in listed
