@@ -250,13 +250,26 @@ def _safe_line(line: str, media_dir: Path | None) -> str:
     return "".join(pieces)
 
 
+def media_path(target: str, media_dir: Path | None) -> Path | None:
+    """The file a `studydesk-media:<sha256>.<ext>` image target names, if it is stored in
+    `media_dir`; None for any other target (nothing outside the media folder is ever shown)."""
+    if not target.startswith(MEDIA_SCHEME) or media_dir is None:
+        return None
+    name = target[len(MEDIA_SCHEME) :]
+    path = media_dir / name
+    return path.resolve() if _MEDIA_NAME.match(name) and path.is_file() else None
+
+
+def is_safe_link(target: str) -> bool:
+    """A link the learner may follow from displayed text: http(s), mailto or an in-page anchor."""
+    return bool(_SAFE_LINK.match(target))
+
+
 def _image(match: re.Match[str], media_dir: Path | None) -> str:
     alt, target = match.group(1), match.group(2)
-    if target.startswith(MEDIA_SCHEME) and media_dir is not None:
-        name = target[len(MEDIA_SCHEME) :]
-        path = media_dir / name
-        if _MEDIA_NAME.match(name) and path.is_file():
-            return f"![{alt}]({path.resolve().as_uri()})"
+    path = media_path(target, media_dir)
+    if path is not None:
+        return f"![{alt}]({path.as_uri()})"
     label = alt or "image"
     if re.match(r"^https?://", target, re.IGNORECASE):
         return f"[Image (not loaded): {label}]({target})"
@@ -265,7 +278,7 @@ def _image(match: re.Match[str], media_dir: Path | None) -> str:
 
 def _link(match: re.Match[str]) -> str:
     label, target = match.group(1), match.group(2)
-    if _SAFE_LINK.match(target):
+    if is_safe_link(target):
         return match.group(0)
     return label
 
