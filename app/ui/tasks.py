@@ -75,6 +75,7 @@ class _Task:
     on_finally: Callable[[], None] | None
     owner: QObject | None
     initiator: object
+    latest: tuple[int, str] | None = None  # see run_read
     future: Future[None] | None = None
 
 
@@ -117,6 +118,7 @@ class TaskRunner(QObject):
         self._outcomes_lock = threading.Lock()
         self._closed = False
         self._held_reads: list[tuple[_Task, _Job]] | None = None  # see hold_reads
+        self._newest: dict[tuple[int, str], int] = {}  # see run_read's `latest`
         queued = Qt.ConnectionType.QueuedConnection
         self._began.connect(self._on_began, queued)
         self._progressed.connect(self._on_progressed, queued)
@@ -167,11 +169,28 @@ class TaskRunner(QObject):
         on_finally: Callable[[], None] | None = None,
         cancellable: bool = False,
         owner: QObject | None = None,
+        latest: str | None = None,
     ) -> TaskHandle:
-        """Run `fn` on the read pool, beside writes. It must not write."""
-        return self._submit(
+        """Run `fn` on the read pool, beside writes. It must not write.
+
+        `latest` names what the read is for (say "library"): reads run side by side and can
+        finish in any order, so only the newest read with the same owner and name answers.
+        An older one is asked to stop (skipped if still queued) and its on_done, on_error and
+        on_cancelled never run (on_finally does), so a slow read of what the learner typed
+        first never replaces the answer to what they typed last.
+        """
+        if latest is not None and owner is None:
+            raise ValueError("a read that keeps only the latest needs an owner")
+        key = (id(owner), latest) if latest is not None else None
+        if key is not None and (older := self._tasks.get(self._newest.get(key, 0))) is not None:
+            older.handle.progress.cancel()  # not yet started: it is skipped
+        handle = self._submit(
             fn, label, False, on_done, on_error, on_cancelled, on_finally, cancellable, owner, None
         )
+        if key is not None:
+            self._newest[key] = handle.id
+            self._tasks[handle.id].latest = key
+        return handle
 
     def hold_reads(self) -> None:
         """Queue reads without starting them until `release_reads()`. At launch the main
@@ -324,24 +343,30 @@ class TaskRunner(QObject):
         if task is None:
             return
         task.handle.finished = True
+        # Only the newest read of the same thing answers: an older one delivered before or
+        # after it is stale (see run_read).
+        newest = task.latest is None or self._newest.get(task.latest) == task_id
+        if task.latest is not None and newest:
+            del self._newest[task.latest]
         if self._closed:
             return
         alive = task.owner is None or shiboken6.isValid(task.owner)
+        answers = alive and newest
         changes = changes_of(value) if task.writes and outcome == "done" else Change.NONE
         try:
             if outcome == "done":
-                if task.on_done is not None and alive:
+                if task.on_done is not None and answers:
                     task.on_done(value)
             elif outcome == "cancelled":
-                if task.on_cancelled is not None and alive:
+                if task.on_cancelled is not None and answers:
                     task.on_cancelled()
                 self.task_cancelled.emit(task_id)
             elif outcome == "user_error":
                 assert isinstance(value, UserError)
                 if task.on_error is not None:
-                    if alive:
+                    if answers:
                         task.on_error(value)
-                elif alive:
+                elif answers:
                     self.user_error.emit(str(value))
             else:
                 self.task_failed.emit(task_id, f"{type(value).__name__}: {value}")

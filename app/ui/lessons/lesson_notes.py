@@ -70,7 +70,6 @@ class LessonNotesList(RefreshOnChange, QWidget):
         self.lesson_id: str | None = None
         self.notes: tuple[NoteOnLesson, ...] = ()
         self.boxes: list[NoteBox] = []
-        self._request = 0
         self.heading = heading(TITLE, 1.25)
         self.heading.hide()
         self.list = QVBoxLayout()
@@ -92,19 +91,17 @@ class LessonNotesList(RefreshOnChange, QWidget):
         lesson_id = self.lesson_id
         if lesson_id is None:
             return
-        self._request += 1
-        request = self._request
         opened = self.context.opened
         self.context.runner.run_read(
             lambda _progress: course_reads.lesson_notes(opened.database, lesson_id),
-            on_done=lambda notes: self._arrived(request, notes),
+            on_done=self._arrived,
             owner=self,
+            latest="notes",
         )
 
-    def _arrived(self, request: int, notes: tuple[NoteOnLesson, ...]) -> None:
-        if request == self._request:
-            self._show(notes)
-            self.counted.emit(len(notes))
+    def _arrived(self, notes: tuple[NoteOnLesson, ...]) -> None:
+        self._show(notes)
+        self.counted.emit(len(notes))
 
     def _show(self, notes: tuple[NoteOnLesson, ...]) -> None:
         self.notes = notes

@@ -67,7 +67,6 @@ class LibraryPage(RefreshOnChange, QWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self._request = 0
         self.loaded = False
         self._searched: str | None = None  # the search the list shows the results of
 
@@ -161,16 +160,15 @@ class LibraryPage(RefreshOnChange, QWidget):
 
     def refresh(self) -> None:
         self._debounce.stop()
-        self._request += 1
-        request = self._request
         opened = self.context.opened
         search = self.search.text()
         self._searched = None  # until this search's results arrive
         sort = LibrarySort(self.sort.currentData())
         self.context.runner.run_read(
             lambda _progress: course_library(opened.database, search, sort),
-            on_done=lambda rows: self._show_rows(request, rows),
+            on_done=self._show_rows,
             owner=self,
+            latest="courses",
         )
 
     def continue_course(self) -> None:
@@ -188,9 +186,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         if target is not None:
             self.lesson_chosen.emit(target.lesson_id)
 
-    def _show_rows(self, request: int, rows: list[LibraryRow]) -> None:
-        if request != self._request:
-            return  # a newer search is on its way
+    def _show_rows(self, rows: list[LibraryRow]) -> None:
         current = self.selected_course_id() if self.table.currentIndex().isValid() else None
         self.model.set_rows(rows)
         self.loaded = True

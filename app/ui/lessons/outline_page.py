@@ -62,7 +62,6 @@ class OutlinePage(RefreshOnChange, QWidget):
         self.context = context
         self.course: CourseOutline | None = None
         self.course_id: str | None = None
-        self._request = 0
 
         self.topic = heading("", 1.5)
         self.facts = muted(QLabel())
@@ -132,19 +131,16 @@ class OutlinePage(RefreshOnChange, QWidget):
     def refresh(self) -> None:
         if self.course_id is None:
             return
-        self._request += 1
-        request = self._request
         opened = self.context.opened
         course_id = self.course_id
         self.context.runner.run_read(
             lambda _progress: course_outline(opened.database, course_id),
-            on_done=lambda found: self._show(request, found),
+            on_done=self._show,
             owner=self,
+            latest="outline",
         )
 
-    def _show(self, request: int, course: CourseOutline | None) -> None:
-        if request != self._request:
-            return
+    def _show(self, course: CourseOutline | None) -> None:
         if course is None:
             self.course = None
             self.gone.emit()

@@ -63,7 +63,6 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.parts: LessonParts | None = None
         self.note_dialog: NoteDialog | None = None
         self.zoom = context.settings.reader_zoom
-        self._request = 0
 
         self.meta = muted(QLabel())
         self.meta.setWordWrap(True)
@@ -171,20 +170,17 @@ class ReaderPage(RefreshOnChange, QWidget):
     # Showing a lesson
     def show_lesson(self, lesson_id: str, *, record: bool = True) -> None:
         self.lesson_id = lesson_id
-        self._request += 1
-        request = self._request
         opened = self.context.opened
         self.context.runner.run_read(
             lambda _progress: lesson_for_reading(
                 opened.database, lesson_id, opened.profile.media_dir
             ),
-            on_done=lambda found: self._show(request, found, record),
+            on_done=lambda found: self._show(found, record),
             owner=self,
+            latest="lesson",
         )
 
-    def _show(self, request: int, lesson: ReaderLesson | None, record: bool) -> None:
-        if request != self._request:
-            return
+    def _show(self, lesson: ReaderLesson | None, record: bool) -> None:
         if lesson is None:
             self.lesson = None
             self.gone.emit()

@@ -71,7 +71,10 @@ class ContinueCourseSection(RefreshOnChange, QFrame):
     def refresh(self) -> None:
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: read_in_progress(opened.database), on_done=self._show, owner=self
+            lambda _progress: read_in_progress(opened.database),
+            on_done=self._show,
+            owner=self,
+            latest="section",
         )
 
     def on_screen(self) -> bool:

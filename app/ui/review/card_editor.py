@@ -65,7 +65,6 @@ class CardEditor(QDialog):
         self.context = context
         self.card = card
         self.working = False
-        self._preview_request = 0
         self.setWindowTitle("Edit Card" if card else "Add Card")
         self.deck = QComboBox()
         self.deck.setAccessibleName("Deck")
@@ -152,17 +151,15 @@ class CardEditor(QDialog):
     # Preview
     def update_preview(self) -> None:
         media, front, back = self._media_dir(), self.front.toPlainText(), self.back.toPlainText()
-        self._preview_request += 1
-        token = self._preview_request
         self.context.runner.run_read(
             lambda _progress: preview_sides(media, front, back),
-            on_done=lambda sides: self._show_preview(sides, token),
+            on_done=self._show_preview,
             owner=self,
+            latest="preview",
         )
 
-    def _show_preview(self, sides: tuple[str, str], token: int) -> None:
-        if token == self._preview_request:
-            self.preview.show_markdown(both_sides(*sides), self._media_dir())
+    def _show_preview(self, sides: tuple[str, str]) -> None:
+        self.preview.show_markdown(both_sides(*sides), self._media_dir())
 
     def _media_dir(self) -> Path:
         return self.context.opened.profile.media_dir

@@ -183,7 +183,10 @@ class DeckPanel(RefreshOnChange, QWidget):
     def refresh(self) -> None:
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: data.read_decks(opened), on_done=self._show_rows, owner=self
+            lambda _progress: data.read_decks(opened),
+            on_done=self._show_rows,
+            owner=self,
+            latest="decks",
         )
 
     def _show_rows(self, rows: tuple[DeckCounts, ...]) -> None:

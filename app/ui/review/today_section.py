@@ -80,7 +80,10 @@ class DueCardsSection(RefreshOnChange, QFrame):
     def refresh(self) -> None:
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: read_due_today(opened), on_done=self._show, owner=self
+            lambda _progress: read_due_today(opened),
+            on_done=self._show,
+            owner=self,
+            latest="section",
         )
 
     def on_screen(self) -> bool:

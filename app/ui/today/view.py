@@ -197,7 +197,10 @@ class TodayView(RefreshOnChange, QWidget):
         self._show_time_of_day()
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _progress: read_summary(opened.database), on_done=self._show_summary, owner=self
+            lambda _progress: read_summary(opened.database),
+            on_done=self._show_summary,
+            owner=self,
+            latest="summary",
         )
 
     def remove_sample_content(self) -> None:

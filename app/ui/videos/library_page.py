@@ -177,7 +177,10 @@ class LibraryPage(QWidget):
         opened = self.context.opened
         query = self.query()
         self.context.runner.run_read(
-            lambda _p: library(opened.database, query), on_done=self._show, owner=self
+            lambda _p: library(opened.database, query),
+            on_done=self._show,
+            owner=self,
+            latest="library",
         )
 
     def _show(self, found: Library) -> None:
