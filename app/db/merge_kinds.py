@@ -125,8 +125,8 @@ def _problem(rule: TableRule) -> str:
         rule.time_column not in names or merges - {ColumnMerge.ONCE}
     ):
         return "a log names its time column, and every column is written once"
-    if rule.kind is not TableKind.LOG and ColumnMerge.ONCE in merges:
-        return "only log columns are written once"
+    if rule.kind not in (TableKind.LOG, TableKind.TEXT) and ColumnMerge.ONCE in merges:
+        return "only log and text-version columns are written once"
     if rule.kind is TableKind.MEMBERSHIP and (
         rule.key_kind is not KeyKind.PAIR or len(rule.key) != 2
     ):

@@ -114,6 +114,17 @@ def _membership(
     return TableRule(table, TableKind.MEMBERSHIP, reason, (owner, member), KeyKind.PAIR, columns)
 
 
+def _text(table: str, reason: str, *, versions_of: str, columns: str) -> TableRule:
+    """A TEXT table: versions of a free text, each written once and naming its parents; union
+    by id, and concurrent heads merge into `versions_of`."""
+    written = [ColumnRule(n, ColumnRole.SYNCED, ColumnMerge.ONCE) for n in columns.split()]
+    written.append(ColumnRule("created_at", ColumnRole.SYNCED, ColumnMerge.ONCE))
+    return TableRule(
+        table, TableKind.TEXT, reason, ("id",), KeyKind.UUID,
+        (ColumnRule("id", ColumnRole.KEY), *written), versions_of=versions_of,
+    )  # fmt: skip
+
+
 def _unsynced(
     table: str, kind: TableKind, reason: str, rebuilt_from: tuple[str, ...] = ()
 ) -> TableRule:
@@ -178,13 +189,22 @@ _RULES = (
     ),
     _fields(
         "notes", "A note's title and flags are fields; its body is free text (a version graph).",
-        synced="kind title summary body bookmarked legacy_id is_sample source",
+        synced="kind title summary body bookmarked legacy_id is_sample source notebook_id pinned",
         merge={"body": ColumnMerge.TEXT},
     ),
     _membership("note_tags", "note_id", "tag_id", "A note's tags: set membership."),
     _fields(
         "note_links", "A note's pointer at a lesson, question, card...: scalar fields.",
-        synced="note_id target_kind target_id resolved",
+        synced="note_id target_kind target_id resolved source at_s",
+    ),
+    # Notebook (0006)
+    _fields(
+        "notebooks", "A notebook's name and parent: scalar fields.", synced="name parent_id",
+        note="parent_id: as decks, concurrent moves under each other make a cycle to break",
+    ),
+    _text(
+        "note_versions", "Every saved state of a note, naming the versions it was made from.",
+        versions_of="notes.body", columns="note_id title body parent_ids",
     ),
     # Flashcards (0003)
     _fields(
@@ -327,10 +347,5 @@ KNOWN_EXCEPTIONS = (
     KnownException(
         "tags", ("name",), DataRule.UNIQUE_KEY_ONLY,
         "Cannot fail: the id is a UUIDv5 of the folded name, and names are never edited.",
-    ),
-    KnownException(
-        "notes", ("body",), DataRule.TEXT_VERSIONS,
-        "No note versions yet: the notebook issue adds a TEXT table (versions_of='notes.body') "
-        "before sync, or two devices' edits of one note would lose one side.",
     ),
 )  # fmt: skip

@@ -142,6 +142,11 @@ NOTES = bulk_insert(
         *SYNCED,
     ),
 )
+NOTE_VERSIONS = bulk_insert(
+    "legacy_insert_note_versions",
+    "note_versions",
+    ("id", "note_id", "title", "body", "parent_ids", "created_at"),
+)
 NOTE_TAGS = bulk_insert(
     "legacy_insert_note_tags", "note_tags", ("note_id", "tag_id", "updated_at", "deleted_at")
 )

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Note, NoteLink, NoteTag, Question, QuestionTag, Tag
+from app.db.models import Note, NoteLink, NoteTag, NoteVersion, Question, QuestionTag, Tag
+from app.db.models.notes import first_version_id
 from app.db.models.tags import tag_id
 from app.db.types import utcnow
 from app.importers import legacy_sql as sql
@@ -73,6 +74,18 @@ def write_notes(session: Session, w: BulkWriter, records: list[NoteRecord]) -> i
         for r in records
     ]
     added = insert_dicts(w, sql.NOTES, Note.__table__, rows)
+    versions = [  # each note's first version (its id derived from the note's: no duplicate)
+        {
+            "id": first_version_id(r.id),
+            "note_id": r.id,
+            "title": r.title,
+            "body": r.body,
+            "parent_ids": "[]",
+            "created_at": now,
+        }
+        for r in records
+    ]
+    insert_dicts(w, sql.NOTE_VERSIONS, NoteVersion.__table__, versions)
     tags = [
         {"note_id": r.id, "tag_id": tag_id(t), "updated_at": now, "deleted_at": None}
         for r in records

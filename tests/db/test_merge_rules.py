@@ -51,7 +51,6 @@ ACCEPTED_EXCEPTIONS = {
     ("lessons", ("module_id", "position"), DataRule.UNIQUE_KEY_ONLY),
     ("lesson_contents", ("lesson_id",), DataRule.UNIQUE_KEY_ONLY),
     ("tags", ("name",), DataRule.UNIQUE_KEY_ONLY),
-    ("notes", ("body",), DataRule.TEXT_VERSIONS),
 }
 
 Violation = tuple[str, tuple[str, ...], DataRule]
@@ -243,11 +242,8 @@ def schema_from_rules(replaced: dict[str, str]) -> sqlite3.Connection:
 
 
 def test_the_checks_catch_an_autoincrement_key_and_a_log_updated_in_place() -> None:
-    # What the registry itself declares: a body without versions, settings without deleted_at.
-    declared = {
-        ("notes", ("body",), DataRule.TEXT_VERSIONS),
-        ("profile_settings", ("deleted_at",), DataRule.TOMBSTONES),
-    }
+    # What the registry itself declares: settings without deleted_at.
+    declared = {("profile_settings", ("deleted_at",), DataRule.TOMBSTONES)}
     assert violations(schema_from_rules({})) == declared
     conn = schema_from_rules(
         {

@@ -17,7 +17,7 @@ from app.db.models.flashcards import (
     SchedulerConfig,
 )
 from app.db.models.imports import ImportSource, LegacyDocument
-from app.db.models.notes import Note, NoteLink, NoteTag
+from app.db.models.notes import Note, Notebook, NoteLink, NoteTag, NoteVersion
 from app.db.models.questions import Question, QuestionTag
 from app.db.models.settings import ProfileSetting
 from app.db.models.tags import Tag
@@ -47,6 +47,8 @@ __all__ = [
     "Note",
     "NoteLink",
     "NoteTag",
+    "NoteVersion",
+    "Notebook",
     "PlacementCheck",
     "Playlist",
     "PlaylistItem",
