@@ -62,5 +62,5 @@ FLASHCARDS = Feature(
             "flashcards", _load_sample, _remove_sample, SHOWS, _restore_sample, _describe_sample
         ),
     ),
-    shows=SHOWS,
+    shows=SHOWS | Change.WATCHING,  # Statistics' watch time
 )

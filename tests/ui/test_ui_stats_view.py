@@ -154,3 +154,62 @@ def test_day_labels_show_only_where_each_has_room_never_as_dotted_stubs(
     qtbot.waitUntil(axis.labelsVisible, timeout=WAIT_MS)
     view.resize(620, 760)
     qtbot.waitUntil(lambda: not axis.labelsVisible(), timeout=WAIT_MS)
+
+
+def watch(opened: OpenProfile, seconds: float, days_ago: int = 0) -> None:
+    """Play the sample video for `seconds` of wall-clock time, `days_ago` study days back."""
+    from datetime import timedelta
+
+    from app.core.videos.library import library
+    from app.core.videos.watching import record_interval
+
+    (sample,) = library(opened.database).rows
+    started = local_now() - timedelta(days=days_ago, minutes=5)
+    while seconds > 0:
+        wall = min(seconds, 15.0)
+        record_interval(opened.database, sample.id, 0.0, wall, started_at=started, wall_s=wall)
+        started += timedelta(seconds=wall)
+        seconds -= wall
+
+
+def test_watch_time_per_day_shows_with_no_reviews_and_follows_what_is_watched(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    from app.core.videos.library import library
+    from app.core.videos.watching import record_interval
+
+    watch(opened, 150, days_ago=1)
+    watch(opened, 30)
+    view = open_stats(qtbot, gui, opened)
+    qtbot.waitUntil(lambda: view.watch_shown is not None, timeout=WAIT_MS)
+    assert view.pages.currentIndex() == 0  # watching alone is enough to show the charts
+    (series,) = view.watch_chart.chart().series()
+    (minutes,) = series.barSets()
+    assert minutes.label() == "Minutes watched"
+    per_day = [minutes.at(i) for i in range(minutes.count())]
+    assert len(per_day) == 30
+    assert per_day[-2:] == [2.5, 0.5]  # yesterday, today
+    assert sum(per_day[:-2]) == 0
+    assert view.watch_chart.chart().title() == "Watch time: 3 min in the last 30 days"
+    stats = view.shown
+
+    # Watching through the runner (as the player does) re-reads the watch time only.
+    (sample,) = library(opened.database).rows
+    view.context.runner.run_write(
+        lambda _p: record_interval(opened.database, sample.id, 0.0, 15.0), label="Watching"
+    )
+    qtbot.waitUntil(
+        lambda: view.watch_shown is not None and view.watch_shown[-1].seconds == 45.0,
+        timeout=WAIT_MS,
+    )
+    assert view.shown is stats  # the card statistics were not read again
+    assert view.watch_chart.chart().title() == "Watch time: 3 min in the last 30 days"
+
+
+def test_no_reviews_and_nothing_watched_is_the_empty_state(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = open_stats(qtbot, gui, opened)
+    qtbot.waitUntil(lambda: view.watch_shown is not None, timeout=WAIT_MS)
+    assert view.pages.currentWidget() is view.empty
+    assert view.watch_chart.chart().title() == "Watch time: nothing in the last 30 days"

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
 from app.core.flashcards.stats import CardCounts, DayReviews, ForecastDay
+from app.core.videos.watching import DayWatchTime
 
 RATING_COLORS = {"Again": "#d9534f", "Hard": "#e0a030", "Good": "#4caf50", "Easy": "#3a8fd6"}
 FORECAST_COLORS = {"Learning": "#e0a030", "Review": "#3a8fd6"}
@@ -32,6 +33,7 @@ COUNT_COLORS = {
     "Mature": "#2e7d32",
     "Suspended": "#c9b037",
 }
+WATCH_COLORS = {"Minutes watched": "#8e6bbf"}
 MAX_LABELLED_DAYS = 31
 
 
@@ -93,7 +95,7 @@ class ChartPanel(QChartView):
     def show_bars(
         self,
         days: Sequence[str],
-        sets: Mapping[str, Sequence[int]],
+        sets: Mapping[str, Sequence[float]],
         colors: dict[str, str],
         axis_title: str = "",
     ) -> QStackedBarSeries:
@@ -122,7 +124,7 @@ class ChartPanel(QChartView):
         y_axis = QValueAxis()
         top = max((sum(values) for values in zip(*sets.values(), strict=True)), default=0)
         y_axis.setRange(0, max(4, top))
-        y_axis.setLabelFormat("%d")
+        y_axis.setLabelFormat("%d")  # nice numbers from 4 up are whole
         y_axis.applyNiceNumbers()
         self.chart_.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart_.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -190,3 +192,26 @@ def show_counts(panel: ChartPanel, counts: CardCounts) -> QPieSeries:
         "Suspended": counts.suspended,
     }
     return panel.show_pie(parts, COUNT_COLORS)
+
+
+def watch_time_text(seconds: float) -> str:
+    """ "2 h 05 min", "12 min", "under a minute", "nothing"."""
+    minutes = round(seconds / 60)
+    if seconds <= 0:
+        return "nothing"
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def show_watch_time(panel: ChartPanel, days: Sequence[DayWatchTime]) -> QStackedBarSeries:
+    """Minutes of video watched per study day (wall-clock time, as the watch log keeps it)."""
+    labels = [day_label(day.day) for day in days]
+    title = f"{days[0].day:%d %b %Y} – {days[-1].day:%d %b %Y}" if days else ""
+    minutes = [round(day.seconds / 60, 1) for day in days]
+    series = panel.show_bars(labels, {"Minutes watched": minutes}, WATCH_COLORS, title)
+    total = sum(day.seconds for day in days)
+    panel.chart_.setTitle(f"Watch time: {watch_time_text(total)} in the last {len(days)} days")
+    return series
