@@ -21,8 +21,10 @@ NAMING_CONVENTION = {
 
 
 # Tables that revisions make but no model describes: FTS5 indexes and their shadow tables
-# (`cards_fts`, `cards_fts_data`, ...). Autogenerate and schema comparisons skip them.
-UNMODELLED_TABLE_PREFIXES = ("cards_fts",)
+# (`cards_fts`, `cards_fts_data`, ...), and the search documents the triggers of revision 0007
+# keep (`search_docs`, `search_text`, `search_trigram`...). Autogenerate and schema comparisons
+# skip them.
+UNMODELLED_TABLE_PREFIXES = ("cards_fts", "search_docs", "search_text", "search_trigram")
 
 
 def is_unmodelled_table(name: str | None) -> bool:

@@ -132,6 +132,10 @@ def _unsynced(
 
 
 _FTS_STORAGE = "FTS5's own storage of the cards_fts index"
+# The tables whose rows the search documents (revision 0007) are made from.
+_SEARCHED = (
+    "notes", "lessons", "lesson_contents", "cards", "questions", "videos", "video_bookmarks",
+)  # fmt: skip
 
 _RULES = (
     # Profile and imports (revision 0001)
@@ -281,6 +285,21 @@ _RULES = (
         "A playlist's videos: set membership, each with a fractional index.", order="position",
     ),
     _membership("video_tags", "video_id", "tag_id", "A video's tags: set membership."),
+    # Search everything (0007): kept by triggers from the tables it indexes, never synced
+    _unsynced(
+        "search_docs", TableKind.DERIVED,
+        "One row of text per searchable note, lesson, card, question, video and bookmark.",
+        rebuilt_from=_SEARCHED,
+    ),
+    _unsynced("search_text", TableKind.DERIVED, "Word index of search_docs.", ("search_docs",)),
+    _unsynced(
+        "search_trigram", TableKind.DERIVED, "Trigram index of search_docs.", ("search_docs",)
+    ),
+    *(
+        _unsynced(f"{index}_{part}", TableKind.INTERNAL, f"FTS5's own storage of {index}")
+        for index in ("search_text", "search_trigram")
+        for part in ("config", "data", "docsize", "idx")
+    ),
     _unsynced("alembic_version", TableKind.INTERNAL, "This file's schema revision; each upgrades."),
 )  # fmt: skip
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.db.base import is_unmodelled_table
 from app.db.engine import (
     APPLICATION_ID,
     create_file_owner_only,
@@ -184,6 +185,7 @@ class _Salvage:
             if name != "alembic_version"
             and name not in virtual
             and not any(name.startswith(f"{table}_") for table in virtual)
+            and not is_unmodelled_table(name)  # search_docs: its triggers remake it as rows come
         ]
 
     def _columns(self, schema: str, table: str) -> list[str]:
