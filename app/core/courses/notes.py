@@ -13,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.changes import Change
+from app.core.notes.links import LinkTarget
+from app.core.notes.note_actions import insert_note
 from app.db.models import Lesson, Note, NoteLink
 
 LESSON_TARGET = "lesson"
@@ -63,15 +65,16 @@ def add_note(
     lesson = session.get(Lesson, lesson_id)
     if lesson is None or lesson.deleted_at is not None:
         raise LookupError(f"no lesson {lesson_id!r}")
-    note = Note(kind="note", title=title.strip() or lesson.title, body=note_body(body, selection))
-    session.add(note)
-    session.flush()
-    link = NoteLink(note_id=note.id, target_kind=LESSON_TARGET, target_id=lesson.id, resolved=True)
-    session.add(link)
-    session.flush()
+    made = insert_note(
+        session,
+        title=title.strip() or lesson.title,
+        body=note_body(body, selection),
+        links=(LinkTarget(LESSON_TARGET, lesson.id),),
+    )
+    note = made.note
     return NoteAdded(
         LessonNote(note.id, note.title, note.body, note.created_at),
-        link.id,
+        made.origin_link_ids[0],
         Change.NOTES,
     )
 

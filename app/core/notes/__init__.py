@@ -1,0 +1,3 @@
+"""Notebook: the learner's markdown notes and the library's articles, their notebooks, tags,
+versions (a version graph per note) and links to lessons, video moments, questions, cards and
+decks. Qt-free: actions in `note_actions`, reads in `note_reads`, the link format in `links`."""

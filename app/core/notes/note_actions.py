@@ -1,0 +1,490 @@
+"""Writing notes: create, save (a new version each time), tag, pin, move, delete and restore,
+and notebooks. Each action owns its transaction and returns what changed.
+
+Every save appends a version (`note_versions`) naming the version it was made from, so any
+older text can be viewed and restored and sync can merge concurrent edits from their common
+ancestor; an old version is never rewritten. `notes.body` holds the newest version's text, and
+the note's `note_links` rows with source "body" are kept in line with the links in it. Links
+made from elsewhere ("make a note from this lesson / moment / card") have source "origin" and
+stay whatever the text says.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.changes import Change
+from app.core.flashcards.cards import ensure_tags
+from app.core.flashcards.tags import clean_tag, clean_tags
+from app.core.notes.links import LinkTarget, links_in
+from app.db.database import ProfileDatabase
+from app.db.models import (
+    Card,
+    Deck,
+    Lesson,
+    Note,
+    Notebook,
+    NoteLink,
+    NoteTag,
+    NoteVersion,
+    Question,
+    Video,
+)
+from app.db.types import new_id, utcnow
+from app.errors import UserError
+
+MAX_TITLE = 1000  # characters
+MAX_BODY = 50_000_000  # characters: far beyond any note typed or imported
+MAX_NOTEBOOK_NAME = 200
+UNTITLED = "Untitled"
+
+NOTE_TAG_CHANGES = Change.NOTES | Change.TAGS
+
+
+class NoteGone(UserError):
+    """The note was deleted (here, or by an undo) while it was open."""
+
+
+@dataclass(frozen=True)
+class NoteSaved:
+    note_id: str
+    version_id: str  # the note's head after the write (the same head for a no-op save)
+    updated_at: datetime
+    changes: Change
+
+
+@dataclass(frozen=True)
+class NotesDeleted:
+    note_ids: tuple[str, ...]
+    changes: Change = Change.NOTES
+
+
+@dataclass(frozen=True)
+class NotebookChanged:
+    notebook_id: str
+    changes: Change = Change.NOTES
+
+
+@dataclass(frozen=True)
+class NotebookDeleted:
+    notebook_ids: tuple[str, ...]  # the notebook and those inside it
+    moved_note_ids: tuple[str, ...]  # their notes, now in no notebook
+    changes: Change = Change.NOTES
+
+
+@dataclass(frozen=True)
+class NoteInserted:
+    """A note made inside the caller's transaction (`insert_note`)."""
+
+    note: Note
+    version: NoteVersion
+    origin_link_ids: tuple[str, ...]
+
+
+# --- checks and small helpers -------------------------------------------------------------------
+
+
+def clean_title(title: str) -> str:
+    """The title on one line, its ends trimmed; "Untitled" for an empty one. Raises UserError
+    for one longer than MAX_TITLE characters."""
+    text = " ".join(title.split())
+    if len(text) > MAX_TITLE:
+        raise UserError(
+            f"A note's title is at most {MAX_TITLE:,} characters; this one has {len(text):,}."
+        )
+    return text or UNTITLED
+
+
+def _check_body(body: str) -> str:
+    if len(body) > MAX_BODY:
+        raise UserError(
+            f"This note has {len(body):,} characters; a note holds at most {MAX_BODY:,}. "
+            "Split it into several notes."
+        )
+    if "\x00" in body:
+        body = body.replace("\x00", "")  # SQLite text and every other program stop at a NUL
+    return body
+
+
+def nested_tag(name: str) -> str:
+    """A tag with its levels (`cardio/valves`) cleaned: each level trimmed, empty ones dropped."""
+    levels = (clean_tag(level) for level in name.split("/"))
+    return "/".join(level for level in levels if level)
+
+
+def clean_note_tags(names: Iterable[str]) -> tuple[str, ...]:
+    """Nested tags, cleaned by the one tag rule (`app.core.flashcards.tags`), each once."""
+    return clean_tags(nested_tag(name) for name in names)
+
+
+def _live_note(session: Session, note_id: str) -> Note:
+    note = session.get(Note, note_id)
+    if note is None or note.deleted_at is not None:
+        raise NoteGone(
+            "This note was deleted, so the change was not saved. Undo the delete (Ctrl+Z) or "
+            "copy the text into a new note."
+        )
+    return note
+
+
+def _editable_note(session: Session, note_id: str) -> Note:
+    note = _live_note(session, note_id)
+    if note.kind != "note":
+        raise UserError("Library articles are read-only: make a note that links to it instead.")
+    return note
+
+
+def head_version(session: Session, note_id: str) -> NoteVersion | None:
+    """The note's newest version (None only for a note no revision or import gave one)."""
+    return session.scalars(
+        select(NoteVersion)
+        .where(NoteVersion.note_id == note_id)
+        .order_by(NoteVersion.created_at.desc(), NoteVersion.id.desc())
+        .limit(1)
+    ).first()
+
+
+_TARGET_TABLES: dict[str, type] = {
+    "note": Note,
+    "article": Note,
+    "lesson": Lesson,
+    "card": Card,
+    "deck": Deck,
+    "question": Question,
+    "video": Video,
+}
+
+
+def target_exists(session: Session, target: LinkTarget) -> bool:
+    """Whether the profile holds the link's target by that id (deleted or not)."""
+    model = _TARGET_TABLES[target.kind]
+    return session.get(model, target.id) is not None
+
+
+def _append_version(
+    session: Session, note: Note, title: str, body: str, parents: Sequence[str], now: datetime
+) -> NoteVersion:
+    version = NoteVersion(
+        id=new_id(),
+        note_id=note.id,
+        title=title,
+        body=body,
+        parent_ids=json.dumps(list(parents)),
+        created_at=now,
+    )
+    session.add(version)
+    return version
+
+
+def _add_link(
+    session: Session, note_id: str, target: LinkTarget, source: str, now: datetime
+) -> NoteLink:
+    link = NoteLink(
+        id=new_id(),
+        note_id=note_id,
+        target_kind=target.kind,
+        target_id=target.id,
+        at_s=target.at_s,
+        resolved=target_exists(session, target),
+        source=source,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(link)
+    return link
+
+
+def sync_body_links(session: Session, note_id: str, body: str, now: datetime) -> bool:
+    """Bring the note's body links (`source="body"`) in line with the links in `body`: add the
+    new ones (or revive their old rows), tombstone the gone ones. Returns whether any changed."""
+    wanted = links_in(body)
+    rows = session.scalars(
+        select(NoteLink).where(NoteLink.note_id == note_id, NoteLink.source == "body")
+    ).all()
+    by_target: dict[LinkTarget, NoteLink] = {}
+    for row in rows:
+        try:
+            target = LinkTarget(row.target_kind, row.target_id, row.at_s)
+        except ValueError:
+            continue
+        live = by_target.get(target)
+        if live is None or (live.deleted_at is not None and row.deleted_at is None):
+            by_target[target] = row
+    changed = False
+    wanted_set = set(wanted)
+    for target, row in by_target.items():
+        if target not in wanted_set and row.deleted_at is None:
+            row.deleted_at, row.updated_at, changed = now, now, True
+    for target in wanted:
+        kept = by_target.get(target)
+        if kept is None:
+            _add_link(session, note_id, target, "body", now)
+            changed = True
+        elif kept.deleted_at is not None:
+            kept.deleted_at, kept.updated_at = None, now
+            kept.resolved = target_exists(session, target)
+            changed = True
+    return changed
+
+
+def _set_tags(session: Session, note_id: str, names: Sequence[str], now: datetime) -> bool:
+    wanted = set(ensure_tags(session, clean_note_tags(names), now))
+    rows = {r.tag_id: r for r in session.scalars(select(NoteTag).where(NoteTag.note_id == note_id))}
+    changed = False
+    for tag, row in rows.items():
+        live = tag in wanted
+        if live != (row.deleted_at is None):
+            row.deleted_at, row.updated_at, changed = (None if live else now), now, True
+    for tag in wanted - set(rows):
+        session.add(NoteTag(note_id=note_id, tag_id=tag, updated_at=now))
+        changed = True
+    return changed
+
+
+def _check_notebook(session: Session, notebook_id: str | None) -> None:
+    if notebook_id is None:
+        return
+    notebook = session.get(Notebook, notebook_id)
+    if notebook is None or notebook.deleted_at is not None:
+        raise UserError("That notebook was deleted; choose another one.")
+
+
+# --- notes --------------------------------------------------------------------------------------
+
+
+def insert_note(
+    session: Session,
+    *,
+    title: str,
+    body: str = "",
+    tags: Sequence[str] = (),
+    notebook_id: str | None = None,
+    links: Sequence[LinkTarget] = (),
+    is_sample: bool = False,
+    now: datetime | None = None,
+) -> NoteInserted:
+    """A new note with its first version, tags, body links and origin links (`links`), in the
+    caller's transaction (for actions that make a note as part of a larger write)."""
+    now = now or utcnow()
+    title, body = clean_title(title), _check_body(body)
+    _check_notebook(session, notebook_id)
+    note = Note(
+        id=new_id(),
+        kind="note",
+        title=title,
+        summary=None,
+        body=body,
+        bookmarked=False,
+        is_sample=is_sample,
+        source="sample" if is_sample else "",
+        notebook_id=notebook_id,
+        pinned=False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(note)
+    session.flush()
+    version = _append_version(session, note, title, body, (), now)
+    origin = [_add_link(session, note.id, t, "origin", now) for t in dict.fromkeys(links)]
+    sync_body_links(session, note.id, body, now)
+    if tags:
+        _set_tags(session, note.id, tags, now)
+    session.flush()
+    return NoteInserted(note, version, tuple(link.id for link in origin))
+
+
+def create_note(
+    database: ProfileDatabase,
+    *,
+    title: str,
+    body: str = "",
+    tags: Sequence[str] = (),
+    notebook_id: str | None = None,
+    links: Sequence[LinkTarget] = (),
+) -> NoteSaved:
+    """A new note. `links`: what it was made from (a lesson, a video moment, a card...), kept
+    as links whatever its text says."""
+    with database.write_session() as session:
+        made = insert_note(
+            session, title=title, body=body, tags=tags, notebook_id=notebook_id, links=links
+        )
+        changes = NOTE_TAG_CHANGES if tags else Change.NOTES
+        return NoteSaved(made.note.id, made.version.id, made.note.updated_at, changes)
+
+
+def save_note(
+    database: ProfileDatabase, note_id: str, *, title: str, body: str, base_version_id: str | None
+) -> NoteSaved:
+    """Save the editor's text as a new version made from `base_version_id` (the version the
+    editor loaded or last saved; None: the note's head). A save that changes nothing is a no-op
+    (the same head, Change.NONE). Raises NoteGone for a deleted note, UserError for a library
+    article or a title or body over the limits."""
+    title, body = clean_title(title), _check_body(body)
+    with database.write_session() as session:
+        return _save(session, note_id, title, body, base_version_id)
+
+
+def _save(
+    session: Session, note_id: str, title: str, body: str, base_version_id: str | None
+) -> NoteSaved:
+    note = _editable_note(session, note_id)
+    head = head_version(session, note_id)
+    if head is not None and note.title == title and note.body == body:
+        return NoteSaved(note_id, head.id, note.updated_at, Change.NONE)
+    now = utcnow()
+    parents = _parents(session, note_id, head, base_version_id)
+    version = _append_version(session, note, title, body, parents, now)
+    if note.body != body:
+        sync_body_links(session, note_id, body, now)
+    note.title, note.body, note.updated_at = title, body, now
+    return NoteSaved(note_id, version.id, now, Change.NOTES)
+
+
+def _parents(
+    session: Session, note_id: str, head: NoteVersion | None, base_version_id: str | None
+) -> tuple[str, ...]:
+    if base_version_id is None or (head is not None and base_version_id == head.id):
+        return () if head is None else (head.id,)
+    base = session.get(NoteVersion, base_version_id)
+    if base is None or base.note_id != note_id:
+        raise ValueError(f"{base_version_id!r} is not a version of the note {note_id!r}")
+    return (base.id,)
+
+
+def restore_version(
+    database: ProfileDatabase, note_id: str, version_id: str, base_version_id: str | None
+) -> NoteSaved:
+    """Make an older version's title and text the note's newest version (made from the head
+    the editor shows, `base_version_id`); nothing in between is lost."""
+    with database.write_session() as session:
+        old = session.get(NoteVersion, version_id)
+        if old is None or old.note_id != note_id:
+            raise UserError("That version is not one of this note's.")
+        return _save(session, note_id, old.title, old.body, base_version_id)
+
+
+def set_note_tags(database: ProfileDatabase, note_id: str, tags: Sequence[str]) -> Change:
+    """Replace the note's tags (nested ones like `cardio/valves` allowed)."""
+    with database.write_session() as session:
+        note = _live_note(session, note_id)
+        now = utcnow()
+        if not _set_tags(session, note_id, tags, now):
+            return Change.NONE
+        note.updated_at = now
+        return NOTE_TAG_CHANGES
+
+
+def pin_note(database: ProfileDatabase, note_id: str, pinned: bool) -> Change:
+    with database.write_session() as session:
+        note = _live_note(session, note_id)
+        if note.pinned == pinned:
+            return Change.NONE
+        note.pinned, note.updated_at = pinned, utcnow()
+        return Change.NOTES
+
+
+def move_note(database: ProfileDatabase, note_id: str, notebook_id: str | None) -> Change:
+    """Put the note in a notebook (None: in no notebook)."""
+    with database.write_session() as session:
+        note = _live_note(session, note_id)
+        _check_notebook(session, notebook_id)
+        if note.notebook_id == notebook_id:
+            return Change.NONE
+        note.notebook_id, note.updated_at = notebook_id, utcnow()
+        return Change.NOTES
+
+
+def delete_note(database: ProfileDatabase, note_id: str) -> NotesDeleted:
+    """Delete a note (a tombstone: `restore_notes` brings it back whole, versions and all)."""
+    with database.write_session() as session:
+        note = _live_note(session, note_id)
+        now = utcnow()
+        note.deleted_at, note.updated_at = now, now
+        return NotesDeleted((note_id,))
+
+
+def restore_notes(database: ProfileDatabase, note_ids: Sequence[str]) -> NotesDeleted:
+    """Undo a delete: the notes come back as they were."""
+    restored = []
+    with database.write_session() as session:
+        now = utcnow()
+        for note_id in note_ids:
+            note = session.get(Note, note_id)
+            if note is not None and note.deleted_at is not None:
+                note.deleted_at, note.updated_at = None, now
+                restored.append(note_id)
+    return NotesDeleted(tuple(restored), Change.NOTES if restored else Change.NONE)
+
+
+# --- notebooks ----------------------------------------------------------------------------------
+
+
+def _clean_notebook_name(name: str) -> str:
+    text = " ".join(name.split())
+    if not text:
+        raise UserError("A notebook needs a name.")
+    if len(text) > MAX_NOTEBOOK_NAME:
+        raise UserError(f"A notebook's name is at most {MAX_NOTEBOOK_NAME} characters.")
+    return text
+
+
+def _live_notebook(session: Session, notebook_id: str) -> Notebook:
+    notebook = session.get(Notebook, notebook_id)
+    if notebook is None or notebook.deleted_at is not None:
+        raise UserError("That notebook was deleted.")
+    return notebook
+
+
+def create_notebook(
+    database: ProfileDatabase, name: str, parent_id: str | None = None
+) -> NotebookChanged:
+    name = _clean_notebook_name(name)
+    with database.write_session() as session:
+        if parent_id is not None:
+            _live_notebook(session, parent_id)
+        notebook = Notebook(id=new_id(), name=name, parent_id=parent_id)
+        session.add(notebook)
+        return NotebookChanged(notebook.id)
+
+
+def rename_notebook(database: ProfileDatabase, notebook_id: str, name: str) -> NotebookChanged:
+    name = _clean_notebook_name(name)
+    with database.write_session() as session:
+        notebook = _live_notebook(session, notebook_id)
+        if notebook.name == name:
+            return NotebookChanged(notebook_id, Change.NONE)
+        notebook.name, notebook.updated_at = name, utcnow()
+        return NotebookChanged(notebook_id)
+
+
+def delete_notebook(database: ProfileDatabase, notebook_id: str) -> NotebookDeleted:
+    """Delete a notebook and the notebooks inside it; their notes stay, in no notebook."""
+    with database.write_session() as session:
+        _live_notebook(session, notebook_id)
+        children: dict[str | None, list[str]] = {}
+        for row_id, parent in session.execute(
+            select(Notebook.id, Notebook.parent_id).where(Notebook.deleted_at.is_(None))
+        ):
+            children.setdefault(parent, []).append(row_id)
+        gone, stack = [], [notebook_id]
+        while stack:
+            current = stack.pop()
+            if current in gone:
+                continue
+            gone.append(current)
+            stack.extend(children.get(current, ()))
+        now = utcnow()
+        for notebook in session.scalars(select(Notebook).where(Notebook.id.in_(gone))):
+            notebook.deleted_at, notebook.updated_at = now, now
+        moved = session.scalars(
+            select(Note).where(Note.notebook_id.in_(gone), Note.deleted_at.is_(None))
+        ).all()
+        for note in moved:
+            note.notebook_id, note.updated_at = None, now
+        return NotebookDeleted(tuple(gone), tuple(note.id for note in moved))
