@@ -11,11 +11,22 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 from video_clips import Clips, make_audio, make_clip
 
 import app.core.samples as samples
+from app.core.opening import OpenProfile, open_profile
+from app.core.profiles import create_profile
 from app.db.database import ProfileDatabase
+from app.logs import setup_logging
+from app.paths import DataLocations, data_locations
+from app.ui.context import ViewContext
+from app.ui.device_settings import DeviceSettings
+from app.ui.error_dialog import ErrorReporter
+from app.ui.tasks import TaskRunner
+from app.ui.theme import Appearance
 from app.ui.videos.probe import MediaProber
+from app.ui.videos.view import VideosView
 
 SUBTITLES = """1
 00:00:00,500 --> 00:00:02,000
@@ -64,3 +75,37 @@ def media_dir(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _own_sample_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(samples, "_KINDS", dict(samples._KINDS))
+
+
+@pytest.fixture
+def context(
+    qapp: QApplication, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ViewContext]:
+    """A new profile (Maya, with the sample video) and the window's runner around it."""
+    from app.features import install_samples
+
+    install_samples()
+    locations: DataLocations = data_locations()
+    opened: OpenProfile = open_profile(locations, create_profile(locations, "Maya"))
+    runner = TaskRunner()
+    reporter = ErrorReporter(setup_logging(locations))
+    runner.user_error.connect(reporter.user_error)
+    made = ViewContext(
+        locations, runner, opened, DeviceSettings(locations), Appearance(qapp), reporter
+    )
+    yield made
+    runner.shutdown(timeout=10)
+    opened.close()
+
+
+@pytest.fixture
+def view(qtbot: QtBot, context: ViewContext) -> Iterator[VideosView]:
+    """The Videos view on screen, its library read (the sample video listed)."""
+    made = VideosView(context)
+    qtbot.addWidget(made)
+    made.resize(1000, 640)
+    made.show()
+    qtbot.waitUntil(lambda: made.library.model.rowCount() > 0)
+    yield made
+    made.player.close_video()
+    qtbot.wait(100)

@@ -5,82 +5,25 @@ Real widgets over a real profile (with its sample video) and real decoded clips.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from video_clips import Clips
+from view_helpers import add, titles
 
-from app.core.opening import OpenProfile, open_profile
-from app.core.profiles import create_profile
 from app.core.videos.bookmarks import add_bookmark, bookmarks_of
 from app.core.videos.library import library
 from app.core.videos.watching import set_last_position
 from app.db.models import Card
-from app.logs import setup_logging
-from app.paths import DataLocations, data_locations
 from app.ui.context import ViewContext
-from app.ui.device_settings import DeviceSettings
-from app.ui.error_dialog import ErrorReporter
-from app.ui.tasks import TaskRunner
-from app.ui.theme import Appearance
 from app.ui.videos import bookmark_panel
 from app.ui.videos.library_model import VideoTableModel
 from app.ui.videos.today_section import ContinueWatchingSection
 from app.ui.videos.view import VideosView
-
-
-@pytest.fixture
-def context(
-    qapp: QApplication, data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[ViewContext]:
-    from app.features import install_samples
-
-    install_samples()
-    locations: DataLocations = data_locations()
-    opened: OpenProfile = open_profile(locations, create_profile(locations, "Maya"))
-    runner = TaskRunner()
-    reporter = ErrorReporter(setup_logging(locations))
-    runner.user_error.connect(reporter.user_error)
-    made = ViewContext(
-        locations, runner, opened, DeviceSettings(locations), Appearance(qapp), reporter
-    )
-    yield made
-    runner.shutdown(timeout=10)
-    opened.close()
-
-
-@pytest.fixture
-def view(qtbot: QtBot, context: ViewContext) -> Iterator[VideosView]:
-    made = VideosView(context)
-    qtbot.addWidget(made)
-    made.resize(1000, 640)
-    made.show()
-    qtbot.waitUntil(lambda: made.library.model.rowCount() > 0)
-    yield made
-    made.player.close_video()
-    qtbot.wait(100)
-
-
-def add(qtbot: QtBot, view: VideosView, *paths: Path) -> None:
-    before = view.library.model.rowCount()
-    drop = QMimeData()
-    drop.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, drop, Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
-    view.library.dropEvent(event)  # dropped onto the view, as from a file manager
-    qtbot.waitUntil(lambda: view.library.model.rowCount() > before, timeout=10_000)
-
-
-def titles(view: VideosView) -> list[str]:
-    return [row.title for row in view.library.model.rows]
 
 
 def test_the_library_lists_the_sample_and_dropped_files_and_filters_from_the_keyboard(

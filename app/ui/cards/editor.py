@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,15 +16,19 @@ from PySide6.QtWidgets import (
 
 from app.core.flashcards.browser import CardDetail
 from app.core.flashcards.card_actions import CardText
+from app.core.flashcards.from_video import VideoMoment, moment_of
 from app.core.flashcards.tags import format_tags, parse_tags
+from app.core.videos.bookmarks import clock
 from app.ui.cards.filter_bar import fit_text
 
 
 class CardEditorPanel(QWidget):
     """Shows one card; `save_requested(CardText)` when the learner saves (the card keeps its
-    deck). With no card or several selected it shows why there is nothing to edit."""
+    deck). With no card or several selected it shows why there is nothing to edit.
+    `moment_requested(VideoMoment)`: open the video moment the card was made from."""
 
     save_requested = Signal(object)
+    moment_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +38,11 @@ class CardEditorPanel(QWidget):
         self.details = QLabel("")
         self.details.setWordWrap(True)
         self.details.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.moment: VideoMoment | None = None
+        self.moment_button = QPushButton()
+        self.moment_button.setToolTip("Play the video this card was made from, at its moment")
+        self.moment_button.clicked.connect(lambda: self.moment_requested.emit(self.moment))
+        self.moment_button.hide()
         self.front = QPlainTextEdit()
         self.front.setPlaceholderText("Front (Markdown)")
         self.back = QPlainTextEdit()
@@ -58,6 +67,7 @@ class CardEditorPanel(QWidget):
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.details)
+        layout.addWidget(self.moment_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(form, 1)
         layout.addWidget(self.save_button)
         self.show_nothing("No card selected")
@@ -70,6 +80,7 @@ class CardEditorPanel(QWidget):
         self.card_id = None
         self.heading.setText(why)
         self.details.setText("")
+        self._show_moment(None)
         for edit in (self.front, self.back):
             edit.blockSignals(True)
             edit.setPlainText("")
@@ -90,8 +101,15 @@ class CardEditorPanel(QWidget):
             edit.setPlainText(text)
             edit.blockSignals(False)
         self.tags.setText(format_tags(card.tags))
+        self._show_moment(moment_of(card.source_kind, card.source_id, card.source_anchor))
         self._enable(True)
         self.save_button.setEnabled(False)
+
+    def _show_moment(self, moment: VideoMoment | None) -> None:
+        self.moment = moment
+        self.moment_button.setVisible(moment is not None)
+        if moment is not None:
+            self.moment_button.setText(f"Open video at {clock(moment.seconds)}")
 
     def _enable(self, enabled: bool) -> None:
         for widget in (self.front, self.back, self.tags, self.save_button):

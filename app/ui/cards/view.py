@@ -86,6 +86,9 @@ class CardBrowserView(RefreshOnChange, QWidget):
 
         self.editor = CardEditorPanel()
         self.editor.save_requested.connect(self.save_card)
+        self.editor.moment_requested.connect(
+            lambda moment: context.navigator.open_video_moment(moment.video_id, moment.seconds)
+        )
         self.actions_ = BulkActions(self)
         self.count_label = QLabel("")
         self.message = QLabel("")

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Change
 from app.core.flashcards.cards import CardUndo
+from app.core.flashcards.from_video import VideoMoment, moment_of
 from app.core.flashcards.review import CardToShow
 from app.core.flashcards.review_loop import AnswerNotSaved
+from app.core.videos.bookmarks import clock
 from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.refresh import RefreshOnChange
@@ -86,6 +88,12 @@ class ReviewPane(RefreshOnChange, QWidget):
         )  # Tab reaches it, a click keeps none
         self.show_button.setMinimumWidth(200)
         self.show_button.clicked.connect(self.show_answer)
+        # A card made from a video moment opens it, once the answer shows (V).
+        self.moment_button = QPushButton()
+        self.moment_button.setToolTip("Play the video this card was made from, at its moment (V)")
+        self.moment_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.moment_button.clicked.connect(self.open_moment)
+        self.moment_button.hide()
         self.answers = AnswerBar()
         self.answers.answered.connect(self.answer)
         self.keys = QStackedWidget()
@@ -100,6 +108,7 @@ class ReviewPane(RefreshOnChange, QWidget):
         layout.setContentsMargins(0, 0, 0, 12)
         layout.addWidget(self.counts)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.moment_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.note)
         layout.addWidget(self.keys)
 
@@ -109,6 +118,7 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.edit_action = self._action("&Edit Card…", self.edit, "E")
         self.suspend_action = self._action("&Suspend Card", self.suspend, "@")
         self.bury_action = self._action("&Bury Card", self.bury, "-")
+        self.moment_action = self._action("Open the &Video at Its Moment", self.open_moment, "V")
 
         self._recheck = QTimer(self)
         self._recheck.setInterval(RECHECK_MS)
@@ -233,6 +243,11 @@ class ReviewPane(RefreshOnChange, QWidget):
         for action in (self.edit_action, self.suspend_action, self.bury_action):
             action.setEnabled(ready and has_card)
         self.undo_action.setEnabled(ready and bool(self.undo_stack))
+        moment = self.moment if has_card and self.showing_back else None
+        self.moment_action.setEnabled(moment is not None)
+        self.moment_button.setVisible(moment is not None)
+        if moment is not None:
+            self.moment_button.setText(f"Open video at {clock(moment.seconds)}")
         self.answers.set_busy(not ready)
         self.show_button.setEnabled(ready)
         if on_keys and focus is not None and not (focus.hasFocus() and focus.isEnabled()):
@@ -279,6 +294,19 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.note.setText(f"Undid the {label}")
         where = self._studying()
         self._write(lambda _p: data.undo(where, token))
+
+    @property
+    def moment(self) -> VideoMoment | None:
+        """The video moment the card on screen was made from, if it was."""
+        card = self.card
+        if card is None:
+            return None
+        return moment_of(card.source_kind, card.source_id, card.source_anchor)
+
+    def open_moment(self) -> None:
+        moment = self.moment
+        if moment is not None and self.showing_back:
+            self.context.navigator.open_video_moment(moment.video_id, moment.seconds)
 
     def edit(self) -> None:
         if self.card is not None and not self.busy:

@@ -52,6 +52,7 @@ class ReviewView(QWidget):
             self.pane.edit_action,
             self.pane.suspend_action,
             self.pane.bury_action,
+            self.pane.moment_action,
             self.pane.undo_action,
         ):
             card_menu.addAction(action)
