@@ -75,11 +75,14 @@ studydesk_install_system_packages() {
         apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
-# studydesk_install_venv TARGET: TARGET is "." (the app) or ".[test]" (the app and test tools).
-# The pip step is skipped while pyproject.toml hashes the same as at the last install of TARGET
-# (or of ".[test]", which includes ".").
-studydesk_install_venv() {
-    local target="$1"
+# The one tool that installs Python packages from the lock file (uv.lock, universal: Linux,
+# Windows and macOS) and writes it (`bash packaging/lock.sh`). Pinned: a newer uv may write a
+# lock file the pinned one cannot read.
+STUDYDESK_UV_VERSION=0.13.9
+
+# studydesk_install_uv: .venv/bin/uv at the pinned version (pip-installed into .venv, created
+# with python3 -m venv when missing).
+studydesk_install_uv() {
     if [[ ! -x .venv/bin/python ]]; then
         if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
             studydesk_say "Study Desk needs Python 3.11 or newer as python3; found: $(python3 --version 2>&1)"
@@ -88,8 +91,31 @@ studydesk_install_venv() {
         studydesk_say "creating .venv"
         python3 -m venv .venv
     fi
+    if [[ "$(.venv/bin/uv --version 2>/dev/null)" != "uv $STUDYDESK_UV_VERSION"* ]]; then
+        studydesk_say "installing uv $STUDYDESK_UV_VERSION into .venv (pip)"
+        studydesk_quietly "pip install uv==$STUDYDESK_UV_VERSION" \
+            .venv/bin/python -m pip install --disable-pip-version-check --quiet \
+            "uv==$STUDYDESK_UV_VERSION"
+    fi
+}
+
+# studydesk_uv ARGS...: uv working on this checkout's .venv, never downloading a Python.
+studydesk_uv() {
+    UV_PROJECT_ENVIRONMENT="$PWD/.venv" UV_PYTHON_DOWNLOADS=never UV_NO_PROGRESS=1 \
+        .venv/bin/uv "$@"
+}
+
+# studydesk_install_venv TARGET: TARGET is "." (the app) or ".[test]" (the app and test tools),
+# installed into .venv exactly at the versions of uv.lock (`uv sync --locked`: it stops, saying
+# so, when uv.lock no longer matches pyproject.toml; `bash packaging/lock.sh` updates it).
+# Packages installed by hand beside them (anki for a benchmark) are left alone. Skipped while
+# pyproject.toml and uv.lock hash the same as at the last install of TARGET (or of ".[test]",
+# which includes ".").
+studydesk_install_venv() {
+    local target="$1"
+    studydesk_install_uv
     local digest stamp_base=".venv/.studydesk-installed"
-    digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    digest="$(cat pyproject.toml uv.lock | sha256sum | cut -d' ' -f1)"
     local stamps=("$stamp_base-test")
     [[ "$target" == "." ]] && stamps+=("$stamp_base-app")
     local stamp
@@ -98,10 +124,13 @@ studydesk_install_venv() {
             return 0
         fi
     done
-    studydesk_say "installing $target into .venv (pip)"
-    studydesk_quietly "pip install -e '$target'" \
-        .venv/bin/python -m pip install --disable-pip-version-check --quiet -e "$target"
-    local name=app
-    [[ "$target" == ".[test]" ]] && name=test
+    local extras=() name=app
+    if [[ "$target" == ".[test]" ]]; then
+        extras=(--extra test)
+        name=test
+    fi
+    studydesk_say "installing $target into .venv from uv.lock"
+    studydesk_quietly "uv sync --locked $target" \
+        studydesk_uv sync --locked --inexact "${extras[@]}"
     printf '%s\n' "$digest" >"$stamp_base-$name"
 }
