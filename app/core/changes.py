@@ -28,6 +28,9 @@ class Change(enum.Flag):
     VIDEOS = enum.auto()  # the video library: videos, their files, tags, links, playlists
     BOOKMARKS = enum.auto()  # bookmarks in videos
     WATCHING = enum.auto()  # the watch log and what derives from it (position, completion)
+    QUESTIONS = enum.auto()  # the question bank: questions and their tags
+    BLOCKS = enum.auto()  # assessment blocks and blueprints, and a block's status
+    ATTEMPTS = enum.auto()  # scored answers (per-question figures, scores, analytics)
     # A restore, a profile switch or anything else after which every view reads again.
     EVERYTHING = (
         PROFILE
@@ -44,6 +47,9 @@ class Change(enum.Flag):
         | VIDEOS
         | BOOKMARKS
         | WATCHING
+        | QUESTIONS
+        | BLOCKS
+        | ATTEMPTS
     )
 
 

@@ -285,6 +285,33 @@ _RULES = (
         "A playlist's videos: set membership, each with a fractional index.", order="position",
     ),
     _membership("video_tags", "video_id", "tag_id", "A video's tags: set membership."),
+    # Assessments (0008)
+    _fields(
+        "question_blueprints", "A saved blueprint's filters, count, mode, timing: scalar fields.",
+        synced="name subjects systems difficulties tags pool count mode seconds_per_question "
+        "block_seconds shuffle_choices",
+    ),
+    _fields(
+        "question_blocks", "A block's questions and choice orders, drawn once: written whole.",
+        synced="name blueprint_id mode question_ids choice_orders limit_ms shuffle_choices "
+        "settings",
+        note="status, answers and time are replayed from question_block_events, never stored",
+    ),
+    _log(
+        "question_block_events", "What was done in a block, as it happened: both devices' count.",
+        columns="block_id session_id kind position question_id value elapsed_ms occurred_at",
+        time_column="occurred_at",
+    ),
+    _log(
+        "question_attempts", "One scored answer; its id derives from the block and question.",
+        columns="question_id block_id chosen result flagged time_ms answered_at source",
+        time_column="answered_at",
+    ),
+    _unsynced(
+        "question_usage", TableKind.DERIVED,
+        "Per question: times seen, last result, flagged; rebuild_usage() remakes it.",
+        rebuilt_from=("question_attempts",),
+    ),
     # Search everything (0007): kept by triggers from the tables it indexes, never synced
     _unsynced(
         "search_docs", TableKind.DERIVED,

@@ -1,5 +1,12 @@
 """Typed models, one module per domain. Importing this package registers every table."""
 
+from app.db.models.assessments import (
+    QuestionAttempt,
+    QuestionBlock,
+    QuestionBlockEvent,
+    QuestionBlueprint,
+    QuestionUsage,
+)
 from app.db.models.courses import (
     Course,
     CourseModule,
@@ -54,7 +61,12 @@ __all__ = [
     "PlaylistItem",
     "ProfileSetting",
     "Question",
+    "QuestionAttempt",
+    "QuestionBlock",
+    "QuestionBlockEvent",
+    "QuestionBlueprint",
     "QuestionTag",
+    "QuestionUsage",
     "SchedulerConfig",
     "Tag",
     "Video",
