@@ -20,7 +20,6 @@ from app.core.videos.bookmarks import Bookmark, bookmarks_in
 from app.core.videos.intervals import watched_fraction
 from app.core.videos.watching import watched_ranges_in
 from app.db.database import ProfileDatabase
-from app.db.models import Course, Lesson
 from app.db.models.videos import (
     Playlist,
     PlaylistItem,
@@ -71,6 +70,17 @@ class VideoRow:
     bookmarks: int
     tags: tuple[str, ...]
     is_sample: bool
+    course_title: str | None = None  # the linked course, if it still exists
+    lesson_title: str | None = None
+
+    @property
+    def link_text(self) -> str | None:
+        """The link as the library shows it ("Course › Lesson", or "Course"); None if none."""
+        if self.course_title is None:
+            return None
+        if self.lesson_title is None:
+            return self.course_title
+        return f"{self.course_title} › {self.lesson_title}"
 
     @property
     def watched_fraction(self) -> float:
@@ -173,6 +183,8 @@ def _rows(session: Session, *, video_ids: list[str] | None = None) -> list[Video
                 bookmarks=r["bookmarks"],
                 tags=tuple(tags.get(r["id"], ())),
                 is_sample=bool(r["is_sample"]),
+                course_title=r["course_title"],
+                lesson_title=r["lesson_title"] if r["course_title"] is not None else None,
             )
         )
     return rows
@@ -193,9 +205,8 @@ def _sample_paths(rows: list[VideoRow]) -> list[VideoRow]:
 
 
 def _matches(row: VideoRow, words: list[str]) -> bool:
-    text = " ".join(
-        (row.title, row.subject or "", row.system or "", row.topic or "", *row.tags)
-    ).casefold()
+    parts = (row.title, row.subject, row.system, row.topic, *row.tags, row.link_text)
+    text = " ".join(part for part in parts if part).casefold()
     return all(word in text for word in words)
 
 
@@ -289,11 +300,7 @@ def video_detail(database: ProfileDatabase, video_id: str) -> VideoDetail:
         row = rows[0]
         marks = bookmarks_in(session, video_id)
         watched = tuple(watched_ranges_in(session, video_id))
-        course = session.get(Course, row.course_id) if row.course_id else None
-        lesson = session.get(Lesson, row.lesson_id) if row.lesson_id else None
-        return VideoDetail(
-            row, marks, watched, course.topic if course else None, lesson.title if lesson else None
-        )
+        return VideoDetail(row, marks, watched, row.course_title, row.lesson_title)
 
 
 def continue_watching(database: ProfileDatabase, limit: int = 3) -> tuple[VideoRow, ...]:

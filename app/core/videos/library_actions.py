@@ -106,6 +106,14 @@ def _title(title: str) -> str:
     return title
 
 
+@dataclass(frozen=True)
+class VideoLink:
+    """What a video is linked to: a lesson (and so its course), a course, or neither."""
+
+    course_id: str | None = None
+    lesson_id: str | None = None
+
+
 def set_categories(
     database: ProfileDatabase,
     video_id: str,
@@ -113,9 +121,11 @@ def set_categories(
     now: datetime | None = None,
     *,
     title: str | None = None,
+    link: VideoLink | None = None,
 ) -> VideosChanged:
     """Set the video's subject, system, topic and tags (the tags replace its tags), and its
-    title when given, in one transaction."""
+    title and its link to a course or lesson when given, in one transaction. Raises UserError,
+    writing nothing, for a value that does not fit or a course or lesson that is gone."""
     now = now or utcnow()
     new_title = None if title is None else _title(title)
     subject = _category(categories.subject, MAX_CATEGORY, "subject")
@@ -127,6 +137,8 @@ def set_categories(
         video.subject, video.system, video.topic = subject, system, topic
         if new_title is not None:
             video.title = new_title
+        if link is not None:
+            _set_link(session, video, link)
         video.updated_at = now
         _set_tags(session, video_id, names, now)
     return VideosChanged((video_id,), Change.VIDEOS | Change.TAGS)
@@ -174,14 +186,20 @@ def link_video(
     Raises UserError for a course or lesson that is gone."""
     with database.write_session() as session:
         video = _video(session, video_id)
-        if lesson_id is not None:
-            lesson = session.get(Lesson, lesson_id)
-            if lesson is None or lesson.deleted_at is not None:
-                raise UserError("That lesson no longer exists.")
-            course_id = lesson.course_id
-        if course_id is not None:
-            course = session.get(Course, course_id)
-            if course is None or course.deleted_at is not None:
-                raise UserError("That course no longer exists.")
-        video.course_id, video.lesson_id = course_id, lesson_id
+        _set_link(session, video, VideoLink(course_id, lesson_id))
+        video.updated_at = utcnow()
     return VideosChanged((video_id,))
+
+
+def _set_link(session: Session, video: Video, link: VideoLink) -> None:
+    course_id, lesson_id = link.course_id, link.lesson_id
+    if lesson_id is not None:
+        lesson = session.get(Lesson, lesson_id)
+        if lesson is None or lesson.deleted_at is not None:
+            raise UserError("That lesson no longer exists.")
+        course_id = lesson.course_id
+    if course_id is not None:
+        course = session.get(Course, course_id)
+        if course is None or course.deleted_at is not None:
+            raise UserError("That course no longer exists.")
+    video.course_id, video.lesson_id = course_id, lesson_id

@@ -1,7 +1,8 @@
-"""The video library's hand-written statements: the list of videos with their file and bookmark
-count, and their tags. Plain SQL because the ORM's per-row cost was most of the time of a
-5,000-video library's first page. Declared with `statement` (EXPLAINed by
-`tests/db/test_plain_sql.py` against the head schema); rows are read by column name.
+"""The video library's hand-written statements: the list of videos with their file, bookmark
+count and the titles of the course and lesson each is linked to, and their tags. Plain SQL
+because the ORM's per-row cost was most of the time of a 5,000-video library's first page.
+Declared with `statement` (EXPLAINed by `tests/db/test_plain_sql.py` against the head schema);
+rows are read by column name.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ _COLUMNS = (
     "v.watched_s, v.completed_at, v.last_position_s, v.last_watched_at, v.created_at, "
     "v.is_sample, f.path, "
     "(SELECT count(*) FROM video_bookmarks b WHERE b.video_id = v.id AND b.deleted_at IS NULL) "
-    "AS bookmarks"
+    "AS bookmarks, "
+    "(SELECT c.topic FROM courses c WHERE c.id = v.course_id AND c.deleted_at IS NULL) "
+    "AS course_title, "
+    "(SELECT l.title FROM lessons l WHERE l.id = v.lesson_id AND l.deleted_at IS NULL) "
+    "AS lesson_title"
 )
 
 LIBRARY = statement(

@@ -151,7 +151,9 @@ class VideoTableModel(QAbstractTableModel):
             return self._sort_value(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == TITLE:
             where = row.path or "not on this computer"
-            return f"{row.title}\n{where}" + ("\n(the file is missing)" if row.missing else "")
+            link = f"\nCourse: {row.link_text}" if row.link_text else ""
+            missing = "\n(the file is missing)" if row.missing else ""
+            return f"{row.title}{link}\n{where}{missing}"
         if role == Qt.ItemDataRole.ForegroundRole and row.missing:
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ForegroundRole and column == PROGRESS and row.completed:
@@ -161,8 +163,8 @@ class VideoTableModel(QAbstractTableModel):
         return None
 
     def _display(self, row: VideoRow, column: int) -> str:
-        if column == TITLE:
-            return row.title
+        if column == TITLE:  # the course or lesson it goes with on a second line
+            return f"{row.title}\n{row.link_text}" if row.link_text else row.title
         if column == LENGTH:
             return clock(row.duration_s)
         if column == PROGRESS:
@@ -187,6 +189,8 @@ class VideoTableModel(QAbstractTableModel):
             return row.bookmarks
         if column == ADDED:
             return row.added_at.timestamp()
+        if column == TITLE:
+            return row.title.casefold()
         return self._display(row, column).casefold()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

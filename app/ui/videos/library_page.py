@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.videos import library_actions, playlists
 from app.core.videos.library import Library, LibraryQuery, VideoRow, WatchFilter, library
+from app.core.videos.links import CourseChoice, link_choices
 from app.ui.context import ViewContext
 from app.ui.videos.adding import ThumbnailMaker, add_paths
 from app.ui.videos.details_dialog import DetailsDialog
@@ -265,15 +266,27 @@ class LibraryPage(QWidget):
             self.undo_button.hide()
 
     def edit_selected(self) -> None:
+        """Ctrl+E: the details of the first selected video, once the courses are read."""
         rows = self.selected_rows()
         if not rows or self.shown is None:
             return
-        row = rows[0]
-        dialog = DetailsDialog(self, row, self.shown.subjects)
+        row, subjects, opened = rows[0], self.shown.subjects, self.context.opened
+        self.context.runner.run_read(
+            lambda _p: link_choices(opened.database),
+            on_done=lambda courses: self._edit(row, subjects, courses),
+            owner=self,
+        )
+
+    def _edit(
+        self, row: VideoRow, subjects: tuple[str, ...], courses: tuple[CourseChoice, ...]
+    ) -> None:
+        dialog = DetailsDialog(self, row, subjects, courses)
         if dialog.exec() == DetailsDialog.DialogCode.Accepted:
-            categories, title = dialog.categories(), dialog.title.text()
+            categories, title, link = dialog.categories(), dialog.title.text(), dialog.chosen_link()
             self._write(
-                lambda db: library_actions.set_categories(db, row.id, categories, title=title),
+                lambda db: library_actions.set_categories(
+                    db, row.id, categories, title=title, link=link
+                ),
                 "Saving video details",
             )
 
