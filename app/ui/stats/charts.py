@@ -195,7 +195,7 @@ def show_counts(panel: ChartPanel, counts: CardCounts) -> QPieSeries:
 
 
 def watch_time_text(seconds: float) -> str:
-    """ "2 h 05 min", "12 min", "under a minute", "nothing"."""
+    """A total as the chart's title says it: 2 h 05 min, 12 min, under a minute, nothing."""
     minutes = round(seconds / 60)
     if seconds <= 0:
         return "nothing"
