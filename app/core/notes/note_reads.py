@@ -1,0 +1,577 @@
+"""Reading notes: the list with its filters, one note with its links resolved, backlinks,
+unlinked mentions, titles for `[[` completion, versions, and the choices of the link picker.
+
+Each read opens its own read session. Lists and backlinks use the plain SQL of `notes_sql`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.notes import notes_sql as sql
+from app.core.notes.links import LinkTarget, links_in
+from app.core.notes.note_actions import NoteGone, clean_note_tags, head_version
+from app.core.videos.bookmarks import clock
+from app.db.database import ProfileDatabase
+from app.db.models import (
+    Card,
+    Deck,
+    Lesson,
+    Note,
+    NoteLink,
+    NoteTag,
+    NoteVersion,
+    Question,
+    Tag,
+    Video,
+    VideoBookmark,
+)
+from app.db.types import from_db_time
+from app.errors import UserError
+
+SNIPPET = 160  # characters of a list row's or backlink's snippet
+CHIP_TITLE = 80  # characters of a link's title (a card's front, a question's stem)
+
+Sort = Literal["updated", "title"]
+
+
+@dataclass(frozen=True)
+class NoteQuery:
+    search: str = ""  # words in the title or text (plain match; the Ctrl+K search is FTS)
+    tag: str | None = None  # a tag and the tags nested in it (`cardio` takes `cardio/valves`)
+    notebook_id: str | None = None  # a notebook and those inside it
+    linked_kind: str | None = None  # notes with a link of that kind (links.KINDS)
+    sort: Sort = "updated"
+    include_articles: bool = False
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: str
+    title: str
+    kind: str  # "note" | "article"
+    snippet: str
+    tags: tuple[str, ...]
+    notebook_id: str | None
+    pinned: bool
+    updated_at: datetime
+    link_kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotebookRow:
+    id: str
+    name: str
+    parent_id: str | None
+    notes: int  # live notes directly in it
+
+
+@dataclass(frozen=True)
+class NoteList:
+    rows: tuple[NoteRow, ...]
+    tags: tuple[str, ...]  # every tag a live note carries, sorted
+    notebooks: tuple[NotebookRow, ...]  # sorted by name
+    total: int = 0  # live notes before the filters
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    target: LinkTarget
+    title: str | None  # what a chip shows; None when the target is not in the profile
+    exists: bool  # False: missing or deleted (the chip says so and offers to relink)
+    source: str = "body"  # "body" | "origin"
+
+
+@dataclass(frozen=True)
+class OpenedNote:
+    id: str
+    title: str
+    body: str
+    kind: str
+    tags: tuple[str, ...]
+    notebook_id: str | None
+    pinned: bool
+    head_version_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    links: tuple[ResolvedLink, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Backlink:
+    kind: str  # "note" | "article" | "card" | "bookmark"
+    id: str
+    title: str
+    snippet: str
+    at_s: float | None = None  # a bookmark's moment
+    video_id: str | None = None  # a bookmark's video
+
+
+@dataclass(frozen=True)
+class NoteVersionRow:
+    id: str
+    parent_ids: tuple[str, ...]
+    title: str
+    created_at: datetime
+    device: str | None  # no device ids yet: None
+    size: int  # characters of the body
+
+
+# --- text helpers -------------------------------------------------------------------------------
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKS = re.compile(r"(^|\s)(#{1,6}\s|>\s?|[-*+]\s|\d+\.\s)|[*_`~]{1,3}", re.M)
+
+
+def plain_snippet(markdown: str, limit: int = SNIPPET) -> str:
+    """A line of plain text from the start of a markdown text: links show their labels, marks
+    are dropped, white space is one space."""
+    text = _MARKS.sub(lambda m: m.group(1) or "", _LINK.sub(r"\1", markdown))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _short(text: str, limit: int = CHIP_TITLE) -> str:
+    return plain_snippet(text, limit)
+
+
+def _time(text: str) -> datetime:
+    return from_db_time(text)
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+def _tags_by_note(session: Session) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in sql.rows(session, sql.NOTE_TAGS):
+        found[row["note_id"]].append(row["name"])
+    return found
+
+
+def _link_kinds(session: Session) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in sql.rows(session, sql.NOTE_LINK_KINDS):
+        found[row["note_id"]].append(row["target_kind"])
+    return found
+
+
+def _in_tag(tags: Iterable[str], wanted: str) -> bool:
+    prefix = wanted + "/"
+    return any(t.casefold() == wanted or t.casefold().startswith(prefix) for t in tags)
+
+
+def _notebooks(session: Session) -> list[NotebookRow]:
+    found = [
+        NotebookRow(r["id"], r["name"], r["parent_id"], r["notes"])
+        for r in sql.rows(session, sql.NOTEBOOKS)
+    ]
+    return sorted(found, key=lambda b: (b.name.casefold(), b.id))
+
+
+def _within(notebooks: list[NotebookRow], top: str) -> set[str]:
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for notebook in notebooks:
+        children[notebook.parent_id].append(notebook.id)
+    found, stack = set(), [top]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children[current])
+    return found
+
+
+def note_list(database: ProfileDatabase, query: NoteQuery | None = None) -> NoteList:
+    """Live notes (and library articles if asked) matching the query, pinned first, then by
+    the sort (newest change first, or title)."""
+    query = query or NoteQuery()
+    search = query.search.strip()
+    with database.read_session() as session:
+        tags = _tags_by_note(session)
+        kinds = _link_kinds(session)
+        notebooks = _notebooks(session)
+        found = sql.rows(
+            session,
+            sql.NOTE_LIST,
+            {
+                "search": sql.like_pattern(search) if search else "",
+                "articles": query.include_articles,
+            },
+        )
+        raw = list(found)
+    total = len(raw) if not search else 0
+    tag = nested = None
+    if query.tag:
+        cleaned = clean_note_tags([query.tag])
+        nested = cleaned[0].casefold() if cleaned else ""
+        tag = query.tag
+    books = _within(notebooks, query.notebook_id) if query.notebook_id else None
+    rows = []
+    for r in raw:
+        note_id = r["id"]
+        note_tags = tags.get(note_id, ())
+        if tag is not None and nested is not None and not _in_tag(note_tags, nested):
+            continue
+        if books is not None and r["notebook_id"] not in books:
+            continue
+        link_kinds = kinds.get(note_id, ())
+        if query.linked_kind and query.linked_kind not in link_kinds:
+            continue
+        rows.append(
+            NoteRow(
+                id=note_id,
+                title=r["title"],
+                kind=r["kind"],
+                snippet=plain_snippet(r["head"]),
+                tags=tuple(note_tags),
+                notebook_id=r["notebook_id"],
+                pinned=bool(r["pinned"]),
+                updated_at=_time(r["updated_at"]),
+                link_kinds=tuple(sorted(link_kinds)),
+            )
+        )
+    if query.sort == "title":
+        rows.sort(key=lambda row: (row.title.casefold(), row.id))
+    else:
+        rows.sort(key=lambda row: (row.updated_at, row.id), reverse=True)
+    rows.sort(key=lambda row: not row.pinned)  # stable: pinned first, each part in its order
+    all_tags = sorted({t for names in tags.values() for t in names}, key=str.casefold)
+    return NoteList(tuple(rows), tuple(all_tags), tuple(notebooks), total)
+
+
+# --- one note -----------------------------------------------------------------------------------
+
+
+def _find_target(session: Session, target: LinkTarget) -> tuple[LinkTarget, str | None, bool]:
+    """(the target by its row id, its title, whether it is there and not deleted). A target
+    stored by its legacy id (an MS2 citation) is looked up by that id too."""
+    kind, key = target.kind, target.id
+    row: object | None
+    title: str | None = None
+    if kind in ("note", "article"):
+        row = session.get(Note, key)
+        if row is None and kind == "article":
+            row = session.scalars(
+                select(Note).where(Note.legacy_id == key, Note.kind == "article").limit(1)
+            ).first()
+        title = row.title if isinstance(row, Note) else None
+    elif kind == "question":
+        row = (
+            session.get(Question, key)
+            or session.scalars(select(Question).where(Question.legacy_id == key).limit(1)).first()
+        )
+        title = _short(row.stem) if isinstance(row, Question) else None
+    elif kind == "lesson":
+        row = session.get(Lesson, key)
+        title = row.title if isinstance(row, Lesson) else None
+    elif kind == "card":
+        row = session.get(Card, key)
+        title = _short(row.front) if isinstance(row, Card) else None
+    elif kind == "deck":
+        row = session.get(Deck, key)
+        title = row.name if isinstance(row, Deck) else None
+    else:  # video
+        row = session.get(Video, key)
+        if isinstance(row, Video):
+            title = row.title if target.at_s is None else f"{row.title} @ {clock(target.at_s)}"
+    if row is None:
+        return target, None, False
+    real_id = getattr(row, "id", key)
+    found = LinkTarget(kind, real_id, target.at_s) if real_id != key else target
+    return found, title, getattr(row, "deleted_at", None) is None
+
+
+def resolve_link(database: ProfileDatabase, target: LinkTarget) -> ResolvedLink:
+    """One link's title and whether its target is there (for a chip typed or pasted in)."""
+    with database.read_session() as session:
+        found, title, exists = _find_target(session, target)
+        return ResolvedLink(found, title, exists)
+
+
+def _note_links(session: Session, note_id: str, body: str) -> tuple[ResolvedLink, ...]:
+    stored = session.execute(
+        select(NoteLink.target_kind, NoteLink.target_id, NoteLink.at_s, NoteLink.source).where(
+            NoteLink.note_id == note_id, NoteLink.deleted_at.is_(None)
+        )
+    ).all()
+    order: dict[LinkTarget, str] = {}
+    for kind, target_id, at_s, source in sorted(stored, key=lambda r: r[3] != "origin"):
+        try:
+            order.setdefault(LinkTarget(kind, target_id, at_s), source)
+        except ValueError:
+            continue  # a kind this version does not know
+    for target in links_in(body):  # the text's order, and links not yet saved
+        order.setdefault(target, "body")
+    resolved = []
+    for target, source in order.items():
+        found, title, exists = _find_target(session, target)
+        resolved.append(ResolvedLink(found, title, exists, source))
+    return tuple(resolved)
+
+
+def note_tags(session: Session, note_id: str) -> tuple[str, ...]:
+    names = session.scalars(
+        select(Tag.name)
+        .join(NoteTag, NoteTag.tag_id == Tag.id)
+        .where(NoteTag.note_id == note_id, NoteTag.deleted_at.is_(None), Tag.deleted_at.is_(None))
+        .order_by(Tag.name)
+    )
+    return tuple(names)
+
+
+def open_note(database: ProfileDatabase, note_id: str) -> OpenedNote:
+    """A live note whole: text, tags, head version and links resolved. Raises NoteGone
+    (a UserError) for a missing or deleted note."""
+    with database.read_session() as session:
+        note = session.get(Note, note_id)
+        if note is None or note.deleted_at is not None:
+            raise NoteGone("This note was deleted.")
+        head = head_version(session, note_id)
+        return OpenedNote(
+            id=note.id,
+            title=note.title,
+            body=note.body,
+            kind=note.kind,
+            tags=note_tags(session, note_id),
+            notebook_id=note.notebook_id,
+            pinned=note.pinned,
+            head_version_id=None if head is None else head.id,
+            created_at=note.created_at,
+            updated_at=note.updated_at,
+            links=_note_links(session, note_id, note.body),
+        )
+
+
+# --- backlinks and mentions ---------------------------------------------------------------------
+
+
+def _legacy_id(session: Session, target: LinkTarget) -> str:
+    if target.kind == "article":
+        return session.scalar(select(Note.legacy_id).where(Note.id == target.id)) or target.id
+    if target.kind == "question":
+        return (
+            session.scalar(select(Question.legacy_id).where(Question.id == target.id)) or target.id
+        )
+    return target.id
+
+
+def backlinks(database: ProfileDatabase, target: LinkTarget) -> list[Backlink]:
+    """Every live note, card and bookmark that links to the target (for a video: any moment of
+    it), newest first per kind: notes, then cards, then bookmarks."""
+    whole = LinkTarget(target.kind, target.id)  # a video's links at any moment
+    url = whole.url
+    found: list[Backlink] = []
+    with database.read_session() as session:
+        params = {"url": url, "kind": target.kind, "id": target.id}
+        params["legacy"] = _legacy_id(session, target)
+        for r in sql.rows(session, sql.BACKLINK_NOTES, params):
+            text = r["around"] if r["found"] else r["head"]
+            found.append(Backlink(r["kind"], r["id"], r["title"], plain_snippet(text)))
+        for r in sql.rows(session, sql.BACKLINK_CARDS, {"kind": target.kind, "id": target.id}):
+            found.append(Backlink("card", r["id"], _short(r["front"]), plain_snippet(r["back"])))
+        for r in sql.rows(session, sql.BACKLINK_BOOKMARKS, {"url": url}):
+            title = f"{r['title']} @ {clock(r['at_s'])}"
+            label = r["label"] or title
+            found.append(
+                Backlink(
+                    "bookmark", r["id"], label, plain_snippet(r["note"]), r["at_s"], r["video_id"]
+                )
+            )
+    return found
+
+
+def _mention_pattern(title: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(title) + r"(?!\w)", re.IGNORECASE)
+
+
+def unlinked_mentions(database: ProfileDatabase, note_id: str, limit: int = 50) -> list[NoteRow]:
+    """Live notes whose text names this note's title as whole words but do not link to it."""
+    with database.read_session() as session:
+        note = session.get(Note, note_id)
+        if note is None or note.deleted_at is not None:
+            return []
+        title = note.title.strip()
+        if len(title) < 3 or title == "Untitled":
+            return []
+        pattern = _mention_pattern(title)
+        candidates = list(
+            sql.rows(session, sql.MENTIONS, {"id": note_id, "pattern": sql.like_pattern(title)})
+        )
+        tags = _tags_by_note(session) if candidates else {}
+    rows = []
+    for r in candidates:
+        hit = pattern.search(r["body"])
+        if hit is None:
+            continue
+        start = max(0, hit.start() - 60)
+        rows.append(
+            NoteRow(
+                id=r["id"],
+                title=r["title"],
+                kind=r["kind"],
+                snippet=plain_snippet(r["body"][start : hit.end() + 100]),
+                tags=tuple(tags.get(r["id"], ())),
+                notebook_id=r["notebook_id"],
+                pinned=bool(r["pinned"]),
+                updated_at=_time(r["updated_at"]),
+                link_kinds=(),
+            )
+        )
+    rows.sort(key=lambda row: row.updated_at, reverse=True)
+    return rows[:limit]
+
+
+# --- completion and picker ----------------------------------------------------------------------
+
+
+def fuzzy_score(typed: str, title: str) -> float | None:
+    """How well `typed` matches `title` (higher is better), None for no match: the whole text
+    at the start, at a word's start, anywhere, then its letters in order (fewer gaps first)."""
+    wanted, text = typed.casefold().strip(), title.casefold()
+    if not wanted:
+        return 0.0
+    if text.startswith(wanted):
+        return 400.0 - len(text) / 1000
+    at = text.find(wanted)
+    if at >= 0:
+        word_start = at == 0 or not text[at - 1].isalnum()
+        return (300.0 if word_start else 200.0) - at / 100 - len(text) / 1000
+    position, gaps, last = 0, 0, -1
+    for char in wanted:
+        if char.isspace():
+            continue
+        position = text.find(char, position)
+        if position < 0:
+            return None
+        if last >= 0 and position != last + 1:
+            gaps += 1
+        last = position
+        position += 1
+    return 100.0 - gaps - len(text) / 1000
+
+
+def note_titles(database: ProfileDatabase, typed: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(id, title) of live notes best matching what was typed after `[[`, best first."""
+    with database.read_session() as session:
+        titles = [(r["id"], r["title"]) for r in sql.rows(session, sql.NOTE_TITLES)]
+    scored = []
+    for note_id, title in titles:
+        score = fuzzy_score(typed, title)
+        if score is not None:
+            scored.append((-score, title.casefold(), note_id, title))
+    scored.sort()
+    return [(note_id, title) for _score, _folded, note_id, title in scored[:limit]]
+
+
+def link_choices(
+    database: ProfileDatabase, kind: str, typed: str, limit: int = 30
+) -> list[tuple[LinkTarget, str]]:
+    """What the link picker (Ctrl+L) offers for a kind: lessons, cards, decks, video moments
+    (bookmarks, then whole videos), questions, articles or notes whose text holds `typed`."""
+    pattern = sql.like_pattern(typed.strip())
+    choices: list[tuple[LinkTarget, str]] = []
+    with database.read_session() as session:
+        if kind in ("note", "article"):
+            rows = session.execute(
+                select(Note.id, Note.title)
+                .where(Note.kind == kind, Note.deleted_at.is_(None))
+                .where(Note.title.like(pattern, escape="\\"))
+                .order_by(Note.updated_at.desc())
+                .limit(limit)
+            )
+            choices = [(LinkTarget(kind, i), t) for i, t in rows]
+        elif kind == "lesson":
+            rows = session.execute(
+                select(Lesson.id, Lesson.title)
+                .where(Lesson.deleted_at.is_(None), Lesson.title.like(pattern, escape="\\"))
+                .order_by(Lesson.title)
+                .limit(limit)
+            )
+            choices = [(LinkTarget("lesson", i), t) for i, t in rows]
+        elif kind == "card":
+            rows = session.execute(
+                select(Card.id, Card.front)
+                .where(Card.deleted_at.is_(None), Card.front.like(pattern, escape="\\"))
+                .order_by(Card.sort_text)
+                .limit(limit)
+            )
+            choices = [(LinkTarget("card", i), _short(t)) for i, t in rows]
+        elif kind == "deck":
+            rows = session.execute(
+                select(Deck.id, Deck.name)
+                .where(Deck.deleted_at.is_(None), Deck.name.like(pattern, escape="\\"))
+                .order_by(Deck.name)
+                .limit(limit)
+            )
+            choices = [(LinkTarget("deck", i), t) for i, t in rows]
+        elif kind == "question":
+            rows = session.execute(
+                select(Question.id, Question.stem)
+                .where(Question.deleted_at.is_(None), Question.stem.like(pattern, escape="\\"))
+                .limit(limit)
+            )
+            choices = [(LinkTarget("question", i), _short(t)) for i, t in rows]
+        elif kind == "video":
+            marks = session.execute(
+                select(VideoBookmark.video_id, VideoBookmark.at_s, VideoBookmark.label, Video.title)
+                .join(Video, Video.id == VideoBookmark.video_id)
+                .where(VideoBookmark.deleted_at.is_(None), Video.deleted_at.is_(None))
+                .where(
+                    VideoBookmark.label.like(pattern, escape="\\")
+                    | Video.title.like(pattern, escape="\\")
+                )
+                .order_by(Video.title, VideoBookmark.at_s)
+                .limit(limit)
+            )
+            for video_id, at_s, label, title in marks:
+                text = f"{title} @ {clock(at_s)}" + (f": {label}" if label else "")
+                choices.append((LinkTarget("video", video_id, at_s), text))
+            videos = session.execute(
+                select(Video.id, Video.title)
+                .where(Video.deleted_at.is_(None), Video.title.like(pattern, escape="\\"))
+                .order_by(Video.title)
+                .limit(max(0, limit - len(choices)))
+            )
+            choices += [(LinkTarget("video", i), t) for i, t in videos]
+        else:
+            raise ValueError(f"{kind!r} is not a kind of link")
+    return choices[:limit]
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+
+def note_versions(database: ProfileDatabase, note_id: str) -> list[NoteVersionRow]:
+    """Every version of a note, newest first, each with the versions it was made from."""
+    with database.read_session() as session:
+        found = list(sql.rows(session, sql.VERSIONS, (note_id,)))
+    return [
+        NoteVersionRow(
+            id=r["id"],
+            parent_ids=tuple(json.loads(r["parent_ids"] or "[]")),
+            title=r["title"],
+            created_at=_time(r["created_at"]),
+            device=None,
+            size=r["size"] or 0,
+        )
+        for r in found
+    ]
+
+
+def version_text(database: ProfileDatabase, version_id: str) -> tuple[str, str]:
+    """(title, body) of one version. Raises UserError for a version not in the profile."""
+    with database.read_session() as session:
+        version = session.get(NoteVersion, version_id)
+        if version is None:
+            raise UserError("That version of the note is not in this profile.")
+        return version.title, version.body

@@ -1,0 +1,119 @@
+"""The notebook's hand-written statements: the note list (50,000 notes: the ORM's per-row cost
+and reading whole bodies would be most of its time, so only the start of each body is read),
+the tags and link kinds per note, and backlinks. Declared with `statement` (EXPLAINed by
+`tests/db/test_plain_sql.py` against the head schema); rows are read by column name.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.db.plain_sql import Statement, named_rows, statement
+
+SNIPPET_SOURCE = 400  # characters of a body read for a list row's snippet
+
+# :search is "" (no filter) or a LIKE pattern with "\" as its escape.
+NOTE_LIST = statement(
+    "notes_list",
+    "SELECT n.id, n.title, n.kind, substr(n.body, 1, 400) AS head, n.notebook_id, n.pinned, "
+    "n.updated_at FROM notes n WHERE n.deleted_at IS NULL AND (n.kind = 'note' OR :articles) "
+    "AND (:search = '' OR n.title LIKE :search ESCAPE '\\' OR n.body LIKE :search ESCAPE '\\')",
+    example={"search": "", "articles": 0},
+)
+
+NOTE_TAGS = statement(
+    "notes_tags",
+    "SELECT nt.note_id, t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id "
+    "WHERE nt.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY t.name",
+)
+
+NOTE_LINK_KINDS = statement(
+    "notes_link_kinds",
+    "SELECT DISTINCT l.note_id, l.target_kind FROM note_links l WHERE l.deleted_at IS NULL",
+)
+
+NOTEBOOKS = statement(
+    "notes_notebooks",
+    "SELECT b.id, b.name, b.parent_id, "
+    "(SELECT count(*) FROM notes n WHERE n.notebook_id = b.id AND n.deleted_at IS NULL) AS notes "
+    "FROM notebooks b WHERE b.deleted_at IS NULL",
+)
+
+# Notes linking to a target (any moment of a video), with the text around the first link.
+BACKLINK_NOTES = statement(
+    "notes_backlinks",
+    "SELECT n.id, n.title, n.kind, "
+    "substr(n.body, max(1, instr(n.body, :url) - 80), 200) AS around, "
+    "instr(n.body, :url) AS found, substr(n.body, 1, 200) AS head "
+    "FROM note_links l JOIN notes n ON n.id = l.note_id "
+    "WHERE l.target_kind = :kind AND l.target_id IN (:id, :legacy) AND l.deleted_at IS NULL "
+    "AND n.deleted_at IS NULL AND n.id != :id GROUP BY n.id ORDER BY n.updated_at DESC",
+    example={"url": "studydesk:note/a", "kind": "note", "id": "a", "legacy": "a"},
+)
+
+BACKLINK_CARDS = statement(
+    "notes_backlink_cards",
+    "SELECT c.id, substr(c.front, 1, 200) AS front, substr(c.back, 1, 200) AS back FROM cards c "
+    "WHERE c.source_kind = :kind AND c.source_id = :id AND c.deleted_at IS NULL "
+    "ORDER BY c.id",
+    example={"kind": "note", "id": "a"},
+)
+
+BACKLINK_BOOKMARKS = statement(
+    "notes_backlink_bookmarks",
+    "SELECT b.id, b.label, b.at_s, b.video_id, b.note, v.title FROM video_bookmarks b "
+    "JOIN videos v ON v.id = b.video_id "
+    "WHERE b.deleted_at IS NULL AND v.deleted_at IS NULL AND instr(b.note, :url) > 0 "
+    "ORDER BY b.video_id, b.at_s",
+    example={"url": "studydesk:note/a"},
+)
+
+# Live notes whose text holds a title (LIKE is a first pass; whole words are checked after).
+MENTIONS = statement(
+    "notes_mentions",
+    "SELECT n.id, n.title, n.kind, n.body, n.notebook_id, n.pinned, n.updated_at FROM notes n "
+    "WHERE n.deleted_at IS NULL AND n.kind = 'note' AND n.id != :id "
+    "AND n.body LIKE :pattern ESCAPE '\\' AND NOT EXISTS (SELECT 1 FROM note_links l "
+    "WHERE l.note_id = n.id AND l.target_kind = 'note' AND l.target_id = :id "
+    "AND l.deleted_at IS NULL)",
+    example={"id": "a", "pattern": "%a%"},
+)
+
+NOTE_TITLES = statement(
+    "notes_titles",
+    "SELECT n.id, n.title FROM notes n WHERE n.deleted_at IS NULL AND n.kind = 'note'",
+)
+
+VERSIONS = statement(
+    "notes_versions",
+    "SELECT v.id, v.parent_ids, v.title, v.created_at, length(v.body) AS size "
+    "FROM note_versions v WHERE v.note_id = ? ORDER BY v.created_at DESC, v.id DESC",
+    example=("a",),
+)
+
+
+def _connection(session: Session) -> sqlite3.Connection:
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
+
+
+def rows(
+    session: Session,
+    declared: Statement,
+    params: Sequence[Any] | Mapping[str, Any] = (),
+    **lists: int,
+) -> Iterator[dict[str, Any]]:
+    """The declared statement's rows by column name (`lists` gives each `{list}`'s length)."""
+    sql = declared.expand(**lists) if declared.placeholders else declared.sql
+    return named_rows(_connection(session).execute(sql, params))
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (escape "\\") matching `text` anywhere."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
