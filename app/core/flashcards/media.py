@@ -55,9 +55,17 @@ def store_media(media_dir: Path, data: bytes) -> str:
     if len(data) > MAX_IMAGE_BYTES:
         raise UserError(f"An image on a card may be at most {MAX_IMAGE_BYTES // 2**20} MB.")
     name = f"{hashlib.sha256(data).hexdigest()}.{extension}"
+    put_media_file(media_dir, name, data)
+    return name
+
+
+def put_media_file(media_dir: Path, name: str, data: bytes) -> bool:
+    """Write `data` as `name` in the media folder, unless a file of that name is there (names
+    are content hashes: it holds the same bytes). Written whole and synced before it takes its
+    name, so a crash never leaves half a file under it. Returns whether this call made it."""
     target = media_dir / name
     if target.exists():
-        return name
+        return False
     media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=media_dir, prefix=".media-")
     try:
@@ -69,7 +77,7 @@ def store_media(media_dir: Path, data: bytes) -> str:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return name
+    return True
 
 
 def media_references(markdown: str) -> list[str]:

@@ -105,6 +105,18 @@ def _written(name: str) -> str:
     return name
 
 
+# A tag written in text, as Obsidian and the note editor mark one: `#cardio/valves`. It starts
+# with a letter (so `#1` and a heading's `# ` are not tags) and holds letters, digits, `_`, `-`
+# and `/` (a nested tag's levels); an HTML entity's `&#39;` and a web address's `/#part` are not.
+HASHTAG = re.compile(r"(?<![\w#/&])#([^\W\d][\w/-]*)")
+
+
+def hashtags_in(text: str) -> tuple[str, ...]:
+    """The `#tags` written in a text, without their `#` (nested levels kept, a trailing `/`
+    dropped), cleaned, each once. The caller leaves out what is not prose (code, link targets)."""
+    return _unique(found.group(1).rstrip("/") for found in HASHTAG.finditer(text))
+
+
 def parse_anki_tags(field: str) -> tuple[str, ...]:
     """Anki's tag field: names separated by white space (an Anki tag never holds a space).
     Never raises, as `parse_tags`."""

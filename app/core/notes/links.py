@@ -80,7 +80,9 @@ def link_markdown(label: str, target: LinkTarget) -> str:
     return f"[{text}]({target.url})"
 
 
-def _without_code(body: str) -> str:
+def without_code(body: str) -> str:
+    """The body with code blocks and inline code blanked (line breaks kept): what is left is
+    what markdown shows as text, links and tags."""
     if "`" not in body and "~~~" not in body:
         return body
     body = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), body)
@@ -92,7 +94,7 @@ def links_in(body: str) -> list[LinkTarget]:
     if SCHEME not in body:
         return []
     seen: dict[LinkTarget, None] = {}
-    for found in _URL.finditer(_without_code(body)):
+    for found in _URL.finditer(without_code(body)):
         target = _target(found)
         if target is not None:
             seen.setdefault(target)
