@@ -38,6 +38,7 @@ from app.core.videos.playlists import (
     remove_from_playlist,
 )
 from app.core.videos.watching import (
+    completion_threshold_of,
     record_interval,
     set_completion_threshold,
     set_last_position,
@@ -83,6 +84,17 @@ def test_the_threshold_is_a_setting(database: ProfileDatabase, tmp_path: Path) -
     assert record_interval(database, video_id, 0, 76).completed
     with pytest.raises(UserError):
         set_completion_threshold(database, 0.2)
+    assert completion_threshold_of(database) == 0.75
+
+    # Lowered below what was watched: completed now. Raised again: a completion is kept.
+    other = added_video(database, tmp_path, "Seminar")
+    assert not record_interval(database, other, 0, 60).completed
+    set_completion_threshold(database, 0.6)
+    assert completion_threshold_of(database) == 0.6
+    rows = {row.id: row for row in library(database).rows}
+    assert rows[other].completed and rows[video_id].completed
+    set_completion_threshold(database, 0.9)
+    assert all(row.completed for row in library(database).rows)
 
 
 def test_two_devices_logs_give_the_same_completion_in_any_order(tmp_path: Path) -> None:

@@ -51,9 +51,16 @@ def completion_threshold(session: Session) -> float:
     return DEFAULT_COMPLETE_AT
 
 
+def completion_threshold_of(database: ProfileDatabase) -> float:
+    """The profile's completion threshold (a share of the duration, 0.5 to 1.0)."""
+    with database.read_session() as session:
+        return completion_threshold(session)
+
+
 def set_completion_threshold(database: ProfileDatabase, fraction: float) -> Change:
-    """Set the share that counts as complete (0.5 to 1.0). Raises UserError outside it. Videos
-    already completed stay completed (the first completion is kept)."""
+    """Set the share that counts as complete (0.5 to 1.0), in one transaction. Raises UserError
+    outside it. Videos already completed stay completed (the first completion is kept); videos
+    whose watched share reaches a lower threshold are completed now, as a merge would."""
     if not 0.5 <= fraction <= 1.0:
         raise UserError("A video counts as complete at 50% to 100% of it watched.")
     with database.write_session() as session:
@@ -62,6 +69,16 @@ def set_completion_threshold(database: ProfileDatabase, fraction: float) -> Chan
             session.add(ProfileSetting(key=COMPLETE_AT_SETTING, value=fraction))
         else:
             row.value = fraction
+        session.flush()
+        reached = session.scalars(
+            select(Video.id).where(
+                Video.deleted_at.is_(None),
+                Video.completed_at.is_(None),
+                Video.duration_s > 0,
+                Video.watched_s >= Video.duration_s * fraction - 1e-9,
+            )
+        ).all()
+        rebuild_watched(session, reached)
     return Change.SETTINGS | Change.WATCHING
 
 

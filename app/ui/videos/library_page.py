@@ -75,9 +75,13 @@ class LibraryPage(QWidget):
         self.playlist_menu_button.setMenu(self._playlist_menu())
         self.add_button = QPushButton("Add Videos…")
         self.add_button.clicked.connect(self._add_files)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setToolTip("When a video counts as completed")
+        self.settings_button.clicked.connect(self.edit_settings)
         searching = QHBoxLayout()
         searching.addWidget(self.search, 1)
         searching.addWidget(self.add_button)
+        searching.addWidget(self.settings_button)
         filters = QHBoxLayout()
         for combo in (self.state, self.subject, self.tag, self.playlist):
             filters.addWidget(combo, 1)
@@ -289,6 +293,11 @@ class LibraryPage(QWidget):
                 ),
                 "Saving video details",
             )
+
+    def edit_settings(self) -> None:
+        from app.ui.videos.settings_dialog import edit_video_settings
+
+        edit_video_settings(self.context, self, self.owner)
 
     def move_selected(self, steps: int) -> None:
         playlist_id = self.playlist.currentData()
