@@ -327,6 +327,22 @@ _RULES = (
         for index in ("search_text", "search_trigram")
         for part in ("config", "data", "docsize", "idx")
     ),
+    # Planner (0009): settings are fields; what was done comes from the other logs
+    _fields(
+        "planner_plans", "A plan's exam date, minutes, days off and zone: scalar fields.",
+        synced="name exam_date start_date minutes days_off day_minutes final_days time_zone "
+        "activated_at",
+        note="the active plan is the newest activated_at; the schedule is computed, never stored",
+    ),
+    _fields(
+        "planner_scope", "What a plan covers, its priority and place: scalar fields.",
+        synced="plan_id kind target system count priority position title",
+        merge={"position": ColumnMerge.ORDER},
+    ),
+    _log(
+        "planner_ticks", "Work ticked by hand (and unticks): both devices' ticks count (union).",
+        columns="plan_id task_key day units undo ticked_at", time_column="ticked_at",
+    ),
     _unsynced("alembic_version", TableKind.INTERNAL, "This file's schema revision; each upgrades."),
 )  # fmt: skip
 

@@ -25,6 +25,7 @@ from app.db.models.flashcards import (
 )
 from app.db.models.imports import ImportSource, LegacyDocument
 from app.db.models.notes import Note, Notebook, NoteLink, NoteTag, NoteVersion
+from app.db.models.planner import PlanScope, PlanTick, StudyPlan
 from app.db.models.questions import Question, QuestionTag
 from app.db.models.settings import ProfileSetting
 from app.db.models.tags import Tag
@@ -57,6 +58,8 @@ __all__ = [
     "NoteVersion",
     "Notebook",
     "PlacementCheck",
+    "PlanScope",
+    "PlanTick",
     "Playlist",
     "PlaylistItem",
     "ProfileSetting",
@@ -68,6 +71,7 @@ __all__ = [
     "QuestionTag",
     "QuestionUsage",
     "SchedulerConfig",
+    "StudyPlan",
     "Tag",
     "Video",
     "VideoBookmark",
