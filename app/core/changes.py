@@ -31,6 +31,7 @@ class Change(enum.Flag):
     QUESTIONS = enum.auto()  # the question bank: questions and their tags
     BLOCKS = enum.auto()  # assessment blocks and blueprints, and a block's status
     ATTEMPTS = enum.auto()  # scored answers (per-question figures, scores, analytics)
+    PLANS = enum.auto()  # study plans, what they cover, and their manual ticks
     # A restore, a profile switch or anything else after which every view reads again.
     EVERYTHING = (
         PROFILE
@@ -50,6 +51,7 @@ class Change(enum.Flag):
         | QUESTIONS
         | BLOCKS
         | ATTEMPTS
+        | PLANS
     )
 
 
