@@ -55,6 +55,13 @@ class CommandTable:
         command: argparse.ArgumentParser = self._groups[group].add_parser(action, help=help)
         return command
 
+    def add_single(self, name: str, handler: Command, help: str) -> argparse.ArgumentParser:
+        """A command without actions: `studydesk NAME ...` (`studydesk search QUERY`)."""
+        self.handlers[(name, "")] = handler
+        command: argparse.ArgumentParser = self._commands.add_parser(name, help=help)
+        command.set_defaults(action="")
+        return command
+
 
 def ask_password(prompt: str, *, confirm: bool = False) -> str:
     """From the terminal (twice to confirm a new one), else $STUDYDESK_PASSWORD, else stdin."""

@@ -23,10 +23,11 @@ from app.features.declarations import (
 from app.features.desk import DESK
 from app.features.flashcards import FLASHCARDS
 from app.features.lessons import LESSONS
+from app.features.search import SEARCH
 from app.features.videos import VIDEOS
 
 # In sidebar order; each feature's views follow one another (Ctrl+1, Ctrl+2, ...).
-FEATURES: tuple[Feature, ...] = (DESK, LESSONS, FLASHCARDS, VIDEOS)
+FEATURES: tuple[Feature, ...] = (DESK, LESSONS, FLASHCARDS, VIDEOS, SEARCH)
 
 __all__ = [
     "FEATURES",
