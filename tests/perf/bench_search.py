@@ -21,7 +21,7 @@ from app.core.search import search_all
 from app.db.database import ProfileDatabase
 
 AT = "2024-01-01 00:00:00.000000"
-WORDS = (
+WORDS = (  # noqa: SIM905 (a paragraph of words reads better)
     "heart valve mitral aortic stenosis murmur systole diastole kidney nephron glomerulus "
     "filtration liver hepatocyte bile insulin glucose pancreas lung alveolus surfactant "
     "neuron synapse dopamine serotonin receptor antibody antigen infection fever sepsis "
@@ -69,8 +69,8 @@ def build(db_file: Path, scale: float) -> float:
         "INSERT INTO questions (id, stem, choices, answer, explanation, is_sample, source, "
         "extra, created_at, updated_at) VALUES (?, ?, ?, 'A', ?, 0, '', '{}', ?, ?)",
         (
-            (f"q{i}", text(rng, 40), '[{"label": "A", "text": "%s"}]' % text(rng, 3),
-             '{"summary": "%s"}' % text(rng, 60), AT, AT)
+            (f"q{i}", text(rng, 40), f'[{{"label": "A", "text": "{text(rng, 3)}"}}]',
+             f'{{"summary": "{text(rng, 60)}"}}', AT, AT)
             for i in range(int(20_000 * scale))
         ),
     )  # fmt: skip
@@ -94,7 +94,7 @@ def build(db_file: Path, scale: float) -> float:
         "INSERT INTO lesson_contents (id, lesson_id, body, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?)",
         (
-            (f"lc{i}", f"l{i}", '{"exposition_content": "%s"}' % text(rng, 60), AT, AT)
+            (f"lc{i}", f"l{i}", f'{{"exposition_content": "{text(rng, 60)}"}}', AT, AT)
             for i in range(lessons)
         ),
     )
