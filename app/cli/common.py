@@ -34,6 +34,7 @@ GROUP_HELP = {
     "export": "write data out to files",
     "deck": "work on a flashcard deck (optimise its FSRS parameters)",
     "videos": "add videos, list them, bookmark a moment, record watching, relink moved files",
+    "notes": "add a markdown note, list the notes, find notes by their words",
 }
 
 

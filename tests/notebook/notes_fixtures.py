@@ -1,31 +1,11 @@
-"""Shared by the notes-core tests: a real profile database in tmp_path, and small makers of
-the things notes link to (a lesson, a deck with a card, a video with a bookmark)."""
+"""Shared by the notes-core tests: the things notes link to (a lesson, a deck with a card, a
+question, a video with a bookmark), made in a real profile."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-import app.core.samples as samples
 from app.db.database import ProfileDatabase
 from app.db.models import Card, Course, CourseModule, Deck, Lesson, Question, Video, VideoBookmark
 from app.db.types import new_id
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[ProfileDatabase]:
-    opened = ProfileDatabase.open(
-        tmp_path / "profile" / "studydesk.sqlite3", tmp_path / "profile" / "backups", create=True
-    )
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(autouse=True)
-def _own_sample_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(samples, "_KINDS", dict(samples._KINDS))
 
 
 def make_targets(database: ProfileDatabase) -> dict[str, str]:

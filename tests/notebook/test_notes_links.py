@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from notes_fixtures import _own_sample_registry, database, make_targets  # noqa: F401
+from notes_fixtures import make_targets
 from sqlalchemy import select
 
 from app.core.notes.links import KINDS, LinkTarget, link_markdown, links_in

@@ -8,7 +8,6 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from notes_fixtures import _own_sample_registry, database  # noqa: F401
 from sqlalchemy import func, select
 
 from app.core.changes import Change

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.changes import Change
@@ -268,14 +268,17 @@ def insert_note(
     links: Sequence[LinkTarget] = (),
     is_sample: bool = False,
     now: datetime | None = None,
+    note_id: str | None = None,
 ) -> NoteInserted:
     """A new note with its first version, tags, body links and origin links (`links`), in the
-    caller's transaction (for actions that make a note as part of a larger write)."""
+    caller's transaction (for actions that make a note as part of a larger write). `note_id`:
+    an id chosen beforehand (notes made together that link to each other); links already
+    pointing at it are marked resolved."""
     now = now or utcnow()
     title, body = clean_title(title), _check_body(body)
     _check_notebook(session, notebook_id)
     note = Note(
-        id=new_id(),
+        id=note_id or new_id(),
         kind="note",
         title=title,
         summary=None,
@@ -290,6 +293,16 @@ def insert_note(
     )
     session.add(note)
     session.flush()
+    if note_id is not None:
+        session.execute(
+            update(NoteLink)
+            .where(
+                NoteLink.target_kind == "note",
+                NoteLink.target_id == note_id,
+                NoteLink.resolved.is_(False),
+            )
+            .values(resolved=True)
+        )
     version = _append_version(session, note, title, body, (), now)
     origin = [_add_link(session, note.id, t, "origin", now) for t in dict.fromkeys(links)]
     sync_body_links(session, note.id, body, now)
