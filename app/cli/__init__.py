@@ -40,6 +40,12 @@ def _options_parser(*, window_only: bool = False) -> argparse.ArgumentParser:
         action="store_true",
         help="open the window as a normal launch would, wait for the first paint, exit",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that Study Desk works on this computer, in a temporary profile (never "
+        "yours); --self-test --json prints JSON; exit 1 names what is missing",
+    )
     return parser
 
 
@@ -64,6 +70,11 @@ def _window_launch(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def run(argv: Sequence[str]) -> int:
+    if list(argv[:1]) == ["--self-test"] or list(argv[:2]) == ["--json", "--self-test"]:
+        gc.enable()
+        from app.self_test import main as self_test
+
+        return self_test([arg for arg in argv if arg != "--self-test"])
     args = _window_launch(argv)
     table = None
     if args is None:

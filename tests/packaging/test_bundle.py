@@ -207,3 +207,22 @@ def test_the_bundle_fits_fsrs_in_a_child_process(bundle: Bundle, tmp_path: Path)
     outcome = json.loads(result.stdout)
     assert outcome["reviews"] > 400 and len(outcome["parameters"]) == 21
     assert outcome["saved"] is False
+
+
+def test_the_bundle_passes_its_self_test(bundle: Bundle, tmp_path: Path) -> None:
+    """`studydesk --self-test --json` from the frozen app: every check passes (the window checks
+    in the frozen child process), and nothing is written outside its temporary folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _bundle_env(HOME=str(home), XDG_DATA_HOME=str(home / "d"), XDG_STATE_HOME=str(home / "s"))
+    started = time.monotonic()
+    result = _run(bundle, "--self-test", "--json", env=env, cwd=tmp_path)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, f"studydesk --self-test failed: {_explain(result)}"
+    report = json.loads(result.stdout)
+    failed = [check for check in report["checks"] if check["status"] == "fail"]
+    assert report["ok"] and failed == []
+    ran = {check["name"] for check in report["checks"] if check["status"] == "ok"}
+    assert {"migrations", "review", "lesson render", "video frame", "fsrs-rs"} <= ran
+    assert list(home.rglob("*")) == []
+    print(f"\nbundle self-test: {elapsed:.1f} s")
