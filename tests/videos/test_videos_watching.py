@@ -33,6 +33,7 @@ from app.core.videos.playlists import (
     add_to_playlist,
     create_playlist,
     delete_playlist,
+    move_beside,
     move_in_playlist,
     playlist_video_ids,
     remove_from_playlist,
@@ -199,6 +200,18 @@ def test_playlists_keep_their_own_order_and_a_move_writes_one_key(
     assert playlist_video_ids(database, playlist) == tuple(ids)
     move_in_playlist(database, playlist, ids[3], 0)
     move_in_playlist(database, playlist, ids[0], 3)
+    assert playlist_video_ids(database, playlist) == (ids[3], ids[1], ids[2], ids[0])
+    move_beside(database, playlist, ids[0], ids[2])  # one up, past its neighbour
+    assert playlist_video_ids(database, playlist) == (ids[3], ids[1], ids[0], ids[2])
+    move_beside(database, playlist, ids[3], ids[1])  # one down
+    assert playlist_video_ids(database, playlist) == (ids[1], ids[3], ids[0], ids[2])
+    move_beside(database, playlist, ids[1], ids[0])  # down past a video a search hides
+    assert playlist_video_ids(database, playlist) == (ids[3], ids[0], ids[1], ids[2])
+    with pytest.raises(UserError, match="not in the playlist"):
+        move_beside(database, playlist, ids[1], "elsewhere")
+    move_in_playlist(database, playlist, ids[3], 0)
+    move_in_playlist(database, playlist, ids[0], 3)
+    move_in_playlist(database, playlist, ids[1], 1)
     assert playlist_video_ids(database, playlist) == (ids[3], ids[1], ids[2], ids[0])
     remove_from_playlist(database, playlist, [ids[1]])
     shown = library(database, LibraryQuery(playlist_id=playlist)).rows

@@ -173,15 +173,45 @@ def move_in_playlist(
         moving = next((item for item in items if item.video_id == video_id), None)
         if moving is None:
             raise UserError("That video is not in the playlist.")
-        others = [item for item in items if item is not moving]
-        index = max(0, min(index, len(others)))
-        before = others[index - 1].position if index > 0 else None
-        after = others[index].position if index < len(others) else None
-        if before is None or after is None or before < after:
-            moving.position = key_between(before, after)
-            moving.updated_at = now
-        else:  # two devices gave neighbours the same key: renumber the whole playlist
-            others.insert(index, moving)
-            for item, key in zip(others, keys_between(None, None, len(others)), strict=True):
-                item.position, item.updated_at = key, now
+        _move(items, moving, index, now)
+    return PlaylistChanged(playlist_id)
+
+
+def _move(items: list[PlaylistItem], moving: PlaylistItem, index: int, now: datetime) -> None:
+    others = [item for item in items if item is not moving]
+    index = max(0, min(index, len(others)))
+    before = others[index - 1].position if index > 0 else None
+    after = others[index].position if index < len(others) else None
+    if before is None or after is None or before < after:
+        moving.position = key_between(before, after)
+        moving.updated_at = now
+    else:  # two devices gave neighbours the same key: renumber the whole playlist
+        others.insert(index, moving)
+        for item, key in zip(others, keys_between(None, None, len(others)), strict=True):
+            item.position, item.updated_at = key, now
+
+
+def move_beside(
+    database: ProfileDatabase,
+    playlist_id: str,
+    video_id: str,
+    neighbour_id: str,
+    now: datetime | None = None,
+) -> PlaylistChanged:
+    """Move a video to its neighbour's place in the playlist: just before it if the video came
+    after it, just after it if before (one step up or down the list as shown, whatever videos a
+    search hides between them), in one transaction. Raises UserError if either is not in the
+    playlist."""
+    now = now or utcnow()
+    with database.write_session() as session:
+        items = _items(session, playlist_id)
+        order = [item.video_id for item in items]
+        if video_id not in order or neighbour_id not in order or video_id == neighbour_id:
+            raise UserError("That video is not in the playlist.")
+        moving = items[order.index(video_id)]
+        others = [other for other in order if other != video_id]
+        at = others.index(neighbour_id)
+        _move(
+            items, moving, at if order.index(video_id) > order.index(neighbour_id) else at + 1, now
+        )
     return PlaylistChanged(playlist_id)

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.core.videos.adding import AddReport, Examined, add_examined, examine_files
@@ -112,11 +113,15 @@ def show_message_box(box: QMessageBox) -> None:
 
 class ThumbnailMaker:
     """Makes missing thumbnails one at a time on a read thread (the decoder takes one file at
-    a time; queued requests must not hold every read thread)."""
+    a time; queued requests must not hold every read thread). `owner`: the object `on_made`
+    belongs to; once it is deleted, a thumbnail made after is not announced."""
 
-    def __init__(self, context: ViewContext, on_made: Callable[[str], None]) -> None:
+    def __init__(
+        self, context: ViewContext, on_made: Callable[[str], None], owner: QObject | None = None
+    ) -> None:
         self.context = context
         self.on_made = on_made
+        self.owner = owner
         self.waiting: deque[tuple[str, str]] = deque()
         self.busy = False
 
@@ -148,4 +153,5 @@ class ThumbnailMaker:
             on_done=lambda made: self.on_made(video_id) if made else None,
             on_error=lambda _error: None,  # the placeholder stays
             on_finally=finished,
+            owner=self.owner,
         )

@@ -106,7 +106,7 @@ class LibraryPage(QWidget):
         self.table.activated.connect(self._play_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        self.thumbnails = ThumbnailMaker(context, self.model.thumbnail_ready)
+        self.thumbnails = ThumbnailMaker(context, self.model.thumbnail_ready, self.model)
         self.model.thumbnail_wanted.connect(self.thumbnails.want)
 
         self.count = QLabel()
@@ -137,6 +137,8 @@ class LibraryPage(QWidget):
             QKeySequence("Ctrl+E"): self.edit_selected,
             QKeySequence("Ctrl+Up"): lambda: self.move_selected(-1),
             QKeySequence("Ctrl+Down"): lambda: self.move_selected(1),
+            QKeySequence("Alt+Up"): lambda: self.move_selected(-1),
+            QKeySequence("Alt+Down"): lambda: self.move_selected(1),
         }
         for key, action in keys.items():
             shortcut = QShortcut(key, self, action)
@@ -299,15 +301,24 @@ class LibraryPage(QWidget):
 
         edit_video_settings(self.context, self, self.owner)
 
+    def in_playlist_order(self) -> bool:
+        """A playlist is chosen and shown in its own order (the Title column's sort)."""
+        header = self.table.horizontalHeader()
+        return bool(self.playlist.currentData()) and header.sortIndicatorSection() == TITLE
+
     def move_selected(self, steps: int) -> None:
+        """Alt+Up / Alt+Down (or Ctrl+): one place up or down the playlist shown."""
         playlist_id = self.playlist.currentData()
         rows = self.selected_rows()
-        if not playlist_id or len(rows) != 1:
+        if not self.in_playlist_order() or len(rows) != 1:
             return
-        at = self.model.row_of(rows[0].id) + steps
         video_id = rows[0].id
+        at = self.model.row_of(video_id) + steps
+        if not 0 <= at < self.model.rowCount():
+            return
+        neighbour = self.model.rows[at].id
         self._write(
-            lambda db: playlists.move_in_playlist(db, playlist_id, video_id, max(0, at)),
+            lambda db: playlists.move_beside(db, playlist_id, video_id, neighbour),
             "Moving in the playlist",
         )
 
