@@ -18,6 +18,7 @@ class Destination(enum.Enum):
     DECK_REVIEW = "deck_review"  # start_review(deck_id or None)
     CARD = "card"  # open_card(card_id)
     VIDEO_MOMENT = "video_moment"  # open_video_moment(video_id, seconds)
+    NOTE = "note"  # open_note(note_id)
 
 
 # The method a view declaring a destination must have, called with the destination's values.
@@ -26,6 +27,7 @@ DESTINATION_METHODS: dict[Destination, str] = {
     Destination.DECK_REVIEW: "start_review",
     Destination.CARD: "open_card",
     Destination.VIDEO_MOMENT: "open_video_moment",
+    Destination.NOTE: "open_note",
 }
 
 

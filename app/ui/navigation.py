@@ -31,3 +31,7 @@ class Navigator(QObject):
     def open_video_moment(self, video_id: str, seconds: float) -> None:
         """Play the video from `seconds` (a bookmark, a card made from a moment)."""
         self.requested.emit(Destination.VIDEO_MOMENT, (video_id, seconds))
+
+    def open_note(self, note_id: str) -> None:
+        """Show this note (or library article) in the Notebook."""
+        self.requested.emit(Destination.NOTE, (note_id,))

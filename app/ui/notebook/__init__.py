@@ -1,0 +1,1 @@
+"""The Notebook view: notes beside the one open, its editor, links and history."""

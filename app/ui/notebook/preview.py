@@ -1,0 +1,62 @@
+"""The rendered note: HTML from `app.core.notes.rendering.render_note` in a QTextBrowser that
+loads nothing but images in the profile's media folder.
+
+A `studydesk:` link (a chip) is handed to `link_clicked` for the Notebook to open its target; a
+web or mail link opens in the learner's own programs; nothing else is followed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
+
+from app.core.notes.rendering import is_note_link
+
+WEB_SCHEMES = ("http", "https", "mailto")
+
+
+class NotePreview(QTextBrowser):
+    """`link_clicked(url)`: a `studydesk:` link was followed."""
+
+    link_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.media_dir: Path | None = None
+        self.refused: list[QUrl] = []  # what the text asked for and did not get
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName("Preview of the note")
+        self.document().setDocumentMargin(12)
+        self.anchorClicked.connect(self._follow)
+
+    def show_html(self, html: str, media_dir: Path | None) -> None:
+        """`html` must come from `render_note` (made safe, media images resolved)."""
+        self.media_dir = media_dir
+        bar = self.verticalScrollBar()
+        at = bar.value()
+        self.setHtml(html)
+        bar.setValue(at)
+
+    def _follow(self, url: QUrl) -> None:
+        text = url.toString()
+        if is_note_link(text):
+            self.link_clicked.emit(text)
+        elif url.scheme().lower() in WEB_SCHEMES:
+            QDesktopServices.openUrl(url)
+        elif url.scheme() == "" and url.hasFragment():
+            self.scrollToAnchor(url.fragment())
+
+    def loadResource(self, kind: int, url: QUrl | str) -> object:
+        """Only images stored in the profile's media folder are loaded."""
+        target = QUrl(url)
+        if self.media_dir is not None and target.isLocalFile():
+            path = Path(target.toLocalFile()).resolve()
+            if path.parent == self.media_dir.resolve() and path.is_file():
+                return super().loadResource(kind, target)
+        self.refused.append(target)
+        return None
