@@ -195,7 +195,7 @@ def note_list(database: ProfileDatabase, query: NoteQuery | None = None) -> Note
     """Live notes (and library articles if asked) matching the query, pinned first, then by
     the sort (newest change first, or title)."""
     query = query or NoteQuery()
-    search = query.search.strip()
+    search = " ".join(query.search.replace("\x00", "").split())  # no text holds a NUL
     with database.read_session() as session:
         tags = _tags_by_note(session)
         kinds = _link_kinds(session)
