@@ -209,3 +209,38 @@ def test_only_played_time_is_reported_never_a_jump(
     covered = sorted((round(i.start_s, 1), round(i.end_s, 1)) for i in reported)
     assert covered[0][0] == 0.0 and 0.6 <= covered[0][1] <= 1.6
     assert all(not (start < 3.0 and end > 1.7) for start, end in covered), covered
+
+
+def test_f_toggles_full_screen_where_the_keys_still_work_and_esc_leaves(
+    qtbot: QtBot, player: VideoPlayer, clips: Clips
+) -> None:
+    frames = Frames(player)
+    _open_paused(qtbot, player, clips.h264, frames)
+    backs: list[bool] = []
+    player.back_key.connect(lambda: backs.append(True))
+    player.setFocus()
+    qtbot.keyClick(player, Qt.Key.Key_F)
+    video = player.video
+    qtbot.waitUntil(video.isFullScreen)
+    assert video.isWindow()
+    video.activateWindow()
+    qtbot.waitUntil(video.isActiveWindow)
+    qtbot.keyClick(video, Qt.Key.Key_Space)  # the player's keys work in the full-screen window
+    qtbot.waitUntil(lambda: player.playing)
+    qtbot.keyClick(video, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: not player.playing)
+    qtbot.keyClick(video, Qt.Key.Key_Escape)  # leaves full screen, and only that
+    qtbot.waitUntil(lambda: not video.isFullScreen())
+    assert not video.isWindow() and backs == []
+    player.window().activateWindow()
+    qtbot.waitUntil(player.isActiveWindow)
+    qtbot.keyClick(player, Qt.Key.Key_F)
+    qtbot.waitUntil(video.isFullScreen)
+    video.activateWindow()
+    qtbot.waitUntil(video.isActiveWindow)
+    qtbot.keyClick(video, Qt.Key.Key_F)  # F again leaves too
+    qtbot.waitUntil(lambda: not video.isFullScreen())
+    player.window().activateWindow()
+    qtbot.waitUntil(player.isActiveWindow)
+    qtbot.keyClick(player, Qt.Key.Key_Escape)  # out of full screen, Esc is "back"
+    assert backs == [True]
