@@ -15,6 +15,7 @@ from app.core.videos.library import library
 from app.ui.cards.view import CardBrowserView
 from app.ui.context import ViewContext
 from app.ui.main_window import MainWindow
+from app.ui.review.review_pane import ReviewPane
 from app.ui.review.view import ReviewView
 from app.ui.videos.view import VideosView
 
@@ -62,15 +63,22 @@ def playing_video(qtbot: QtBot, window: MainWindow, video_id: str) -> VideosView
     return videos
 
 
-def test_v_in_review_opens_the_video_at_the_cards_moment(
-    qtbot: QtBot, window: MainWindow, context: ViewContext, card_at_12s: tuple[str, str]
-) -> None:
-    deck_id, video_id = card_at_12s
-    context.navigator.start_review(deck_id)
+def reviewing(qtbot: QtBot, window: MainWindow, deck_id: str | None) -> ReviewPane:
+    """Review (through the navigator, as Today does) with the deck's first card on screen."""
+    window.context.navigator.start_review(deck_id)
     review = window.view_of("Review")
     assert isinstance(review, ReviewView)
     pane = review.pane
-    qtbot.waitUntil(lambda: pane.card is not None and pane.card.source_kind == "video")
+    qtbot.waitUntil(lambda: pane.card is not None, timeout=WAIT_MS)
+    return pane
+
+
+def test_v_in_review_opens_the_video_at_the_cards_moment(
+    qtbot: QtBot, window: MainWindow, card_at_12s: tuple[str, str]
+) -> None:
+    deck_id, video_id = card_at_12s
+    pane = reviewing(qtbot, window, deck_id)
+    assert pane.card is not None and pane.card.source_kind == "video"
     assert not pane.moment_button.isVisible()  # the front first: the video would tell
     qtbot.keyClick(pane, Qt.Key.Key_Space)
     assert pane.moment_button.isVisible()
@@ -85,11 +93,7 @@ def test_the_button_in_review_and_the_card_browser_open_the_moment(
     qtbot: QtBot, window: MainWindow, context: ViewContext, card_at_12s: tuple[str, str]
 ) -> None:
     deck_id, video_id = card_at_12s
-    context.navigator.start_review(deck_id)
-    review = window.view_of("Review")
-    assert isinstance(review, ReviewView)
-    pane = review.pane
-    qtbot.waitUntil(lambda: pane.card is not None and pane.card.source_kind == "video")
+    pane = reviewing(qtbot, window, deck_id)
     pane.show_answer()
     qtbot.mouseClick(pane.moment_button, Qt.MouseButton.LeftButton)
     videos = playing_video(qtbot, window, video_id)
@@ -107,14 +111,8 @@ def test_the_button_in_review_and_the_card_browser_open_the_moment(
     playing_video(qtbot, window, video_id)
 
 
-def test_a_card_from_anything_else_offers_no_video(
-    qtbot: QtBot, window: MainWindow, context: ViewContext
-) -> None:
-    context.navigator.start_review(None)  # the sample decks' cards
-    review = window.view_of("Review")
-    assert isinstance(review, ReviewView)
-    pane = review.pane
-    qtbot.waitUntil(lambda: pane.card is not None, timeout=WAIT_MS)
+def test_a_card_from_anything_else_offers_no_video(qtbot: QtBot, window: MainWindow) -> None:
+    pane = reviewing(qtbot, window, None)  # the sample decks' cards
     pane.show_answer()
     assert pane.card is not None and pane.card.source_kind != "video"
     assert not pane.moment_button.isVisible()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,22 @@ from app.core.videos.library_actions import Categories, VideoLink
 from app.core.videos.links import CourseChoice
 
 NOT_LINKED = "Not linked to a course"
+
+
+def lay_out_with_save(dialog: QDialog, *parts: QLayout | QWidget) -> None:
+    """The dialog's parts top to bottom, then Save and Cancel."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addWidget(buttons)
 
 
 class DetailsDialog(QDialog):
@@ -72,14 +89,7 @@ class DetailsDialog(QDialog):
         form.addRow("To&pic", self.topic)
         form.addRow("T&ags", self.tags)
         form.addRow("&Course", self.link)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        lay_out_with_save(self, form)
         self.resize(480, 270)
 
     def _link_index(self, row: VideoRow) -> int:

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.core.videos.watching import completion_threshold_of, set_completion_threshold
 from app.ui.context import ViewContext
+from app.ui.videos.details_dialog import lay_out_with_save
 
 
 class VideoSettingsDialog(QDialog):
@@ -37,15 +36,7 @@ class VideoSettingsDialog(QDialog):
         explain.setWordWrap(True)
         form = QFormLayout()
         form.addRow("&Completed at", self.complete_at)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(explain)
-        layout.addWidget(buttons)
+        lay_out_with_save(self, form, explain)
         # A wrapped label's height follows its width: fix the width, then fit the height to it.
         explain.setFixedWidth(explain.fontMetrics().averageCharWidth() * 56)
         explain.setMinimumHeight(explain.heightForWidth(explain.width()))
