@@ -66,7 +66,8 @@ def deck_cards(session: Session, deck_id: str) -> list[ExportedCard]:
     return found
 
 
-def _write_atomically(target: Path, write: Callable[[TextIO], object]) -> None:
+def write_atomically(target: Path, write: Callable[[TextIO], object]) -> None:
+    """Write a text file whole: to a temporary name beside it, synced, then renamed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -99,7 +100,7 @@ def export_deck_csv(
             writer.writerow([card.front, card.back, format_tags(card.tags)])
 
     try:
-        _write_atomically(path, write)
+        write_atomically(path, write)
     except OSError as error:
         raise UserError(f"Study Desk cannot write {path} ({error.strerror}).") from None
     return ExportReport(path, len(cards))
@@ -110,7 +111,9 @@ def _slug(text: str, limit: int = 40) -> str:
     return "-".join(words)[:limit].strip("-") or "card"
 
 
-def _safe_folder(name: str) -> str:
+def safe_file_name(name: str) -> str:
+    """`name` as a file or folder name on any system (no separators, reserved characters or
+    trailing dots); "deck" for one with nothing left."""
     cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .")
     return cleaned or "deck"
 
@@ -133,7 +136,7 @@ def export_deck_markdown(
     copied: set[str] = set()
     try:
         for number, card in enumerate(cards, start=1):
-            parts = [_safe_folder(name) for name in card.deck.path[root_depth:]]
+            parts = [safe_file_name(name) for name in card.deck.path[root_depth:]]
             target = folder.joinpath(*parts, f"{number:05d}-{_slug(card.front)}.md")
             depth = len(parts)
             names = media_references(card.front) + media_references(card.back)
@@ -151,7 +154,7 @@ def export_deck_markdown(
                 back = back.replace(f"]({MEDIA_SCHEME}{name})", f"]({link})")
             tags = f" tags: {format_tags(card.tags)}" if card.tags else ""
             body = f"<!-- card {card.id}{tags} -->\n## Front\n\n{front}\n\n## Back\n\n{back}\n"
-            _write_atomically(target, _writer(body))
+            write_atomically(target, _writer(body))
     except OSError as error:
         raise UserError(f"Study Desk cannot write into {folder} ({error.strerror}).") from None
     return ExportReport(folder, len(cards), len(copied))
