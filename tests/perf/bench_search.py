@@ -21,19 +21,40 @@ from app.core.search import search_all
 from app.db.database import ProfileDatabase
 
 AT = "2024-01-01 00:00:00.000000"
-WORDS = (  # noqa: SIM905 (a paragraph of words reads better)
+MEDICAL = (  # noqa: SIM905 (a paragraph of words reads better)
     "heart valve mitral aortic stenosis murmur systole diastole kidney nephron glomerulus "
     "filtration liver hepatocyte bile insulin glucose pancreas lung alveolus surfactant "
     "neuron synapse dopamine serotonin receptor antibody antigen infection fever sepsis "
     "fracture femur tibia ligament cartilage anemia platelet coagulation thrombosis embolism "
     "hypertension hypotension tachycardia bradycardia arrhythmia fibrillation ischemia"
 ).split()
+SYLLABLES = "ba ca de fi go hu ka le mi no pa qu ra se ti vo xa ze bro cla dri fle gra".split()
+
+
+def vocabulary(rng: random.Random, size: int = 30_000) -> tuple[list[str], list[float]]:
+    """Words as real text has them: a large vocabulary whose frequencies follow Zipf's law
+    (the n-th commonest word about 1/n as frequent), the medical words among the common ones.
+    Returns the words and their cumulative weights."""
+    words = list(MEDICAL)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    rng.shuffle(words)
+    cumulative, total = [], 0.0
+    for rank in range(1, size + 1):
+        total += 1 / rank
+        cumulative.append(total)
+    return words, cumulative
+
+
+VOCABULARY, CUMULATIVE = vocabulary(random.Random(11))
 
 
 def text(rng: random.Random, words: int) -> str:
-    return " ".join(
-        rng.choice(WORDS) + rng.choice(("", "s", "al", "ic", "ity")) for _ in range(words)
-    )
+    return " ".join(rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=words))
 
 
 def build(db_file: Path, scale: float) -> float:
@@ -135,6 +156,9 @@ def main(scale: float) -> None:
             )
         except sqlite3.Error:
             sizes = {}
+        bodies = [
+            b for (b,) in conn.execute("SELECT body FROM search_docs ORDER BY random() LIMIT 80")
+        ]
         conn.close()
         print(f"scale {scale}: {count:,} documents, {chars / 1e6:.1f} M characters")
         print(f"built with triggers on (rows + index): {took:.1f} s")
@@ -145,9 +169,16 @@ def main(scale: float) -> None:
         try:
             rng = random.Random(3)
             search_all(database, "warm up")
-            two = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(60)]
+            # Two words a learner would look for, taken from one document (so something is
+            # found): neither among the commonest (which real text has as "the", "and").
+            rare = set(VOCABULARY[20:])
+            two = []
+            for body in bodies:
+                words = [w for w in body.split() if w in rare]
+                if len(words) >= 2:
+                    two.append(" ".join(rng.sample(words, 2)))
             one = [rng.choice("abcdefghiklmnprst") for _ in range(60)]
-            part = [rng.choice(WORDS)[1:5] + "x" for _ in range(20)]  # not a word start
+            part = [rng.choice(MEDICAL)[1:5] for _ in range(20)]  # not a word start
             for label, queries, target in (
                 ("two-word search, first 50 with snippets", two, "15"),
                 ("one-letter prefix", one, "30"),

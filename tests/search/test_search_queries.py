@@ -30,6 +30,27 @@ def test_the_last_word_is_a_prefix_while_it_is_typed(database: ProfileDatabase) 
     assert found(database, "cardiomyopathy ") == [("note", note_id)]  # a whole word
 
 
+def test_one_or_two_letters_find_titles_first_then_text_newest_first(
+    database: ProfileDatabase,
+) -> None:
+    older_title = add_note(database, "Mitral valve", "leaflets")
+    in_text = add_note(database, "Kidney", "the macula densa")
+    newer_title = add_note(database, "Macrophages", "eat")
+    assert found(database, "m") == [("note", newer_title), ("note", older_title), ("note", in_text)]
+    assert found(database, "ma") == [("note", newer_title), ("note", in_text)]
+    (first, *_rest) = hits(database, "ma")
+    assert marked_html(first.title) == "<b>Macrophages</b>"
+
+
+def test_words_that_are_never_together_find_nothing_but_a_part_of_a_word_is_found(
+    database: ProfileDatabase,
+) -> None:
+    add_note(database, "Sweetheart", "a heart of gold")
+    add_note(database, "Lungs", "alveoli")
+    assert found(database, "heart alveoli ") == []  # both words exist, never in one note
+    assert len(found(database, "eethear")) == 1  # no word starts so: the trigrams find it
+
+
 def test_parts_of_words_and_japanese_through_trigrams(database: ProfileDatabase) -> None:
     latin = add_note(database, "Nephrology", "glomerulonephritis")
     japanese = add_note(database, "心臓の構造", "僧帽弁は左心房と左心室の間にある。")

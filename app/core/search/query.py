@@ -27,6 +27,7 @@ _CJK = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
 )
 TRIGRAM = 3  # the trigram index finds substrings of at least this many characters
+SHORT_PREFIX = 2  # a prefix this short is matched in titles, newest first (Query.short_prefix)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,15 @@ class Query:
         for term in self.excluded:
             text = f"({text}) NOT {term.fts()}"
         return text
+
+    @property
+    def short_prefix(self) -> bool:
+        """Only the first letter or two of a word typed so far: a prefix that nearly every
+        document matches, so ranking all of them would be slow and say little."""
+        if len(self.groups) != 1 or len(self.groups[0]) != 1 or self.excluded:
+            return False
+        term = self.groups[0][0]
+        return term.prefix and len(term.words) == 1 and len(term.text) <= SHORT_PREFIX
 
     def trigram_match(self) -> str | None:
         """The query for the trigram index: each term as a substring. None when a group has no

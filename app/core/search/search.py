@@ -101,7 +101,7 @@ def search_all(database: ProfileDatabase, text: str, limit: int = 50) -> list[Se
         return []
     with database.read_session() as session:
         found = _words(session, query, limit)
-        if len(found) < limit and (not found or query.has_cjk):
+        if len(found) < limit and (query.has_cjk or (not found and _partial(session, query))):
             seen = {row["doc"] for row in found}
             more = _trigrams(session, query, limit - len(found))
             found += [row for row in more if row["doc"] not in seen]
@@ -112,7 +112,27 @@ def _words(session: Any, query: Query, limit: int) -> list[dict[str, Any]]:
     match = query.words_match()
     if match is None:
         return []
+    if query.short_prefix and not query.has_cjk:
+        titled = _safely(
+            lambda: sql_.rows(session, sql_.TITLE_PREFIX, match=f"{{title}} : {match}", limit=limit)
+        )
+        if len(titled) == limit:
+            return titled
+        seen = {row["doc"] for row in titled}
+        anywhere = _safely(lambda: sql_.rows(session, sql_.TITLE_PREFIX, match=match, limit=limit))
+        return titled + [row for row in anywhere if row["doc"] not in seen][: limit - len(titled)]
     return _safely(lambda: list(sql_.rows(session, sql_.WORDS, match=match, limit=limit)))
+
+
+def _partial(session: Any, query: Query) -> bool:
+    """Whether a term may be part of a word, so worth the trigram index: one that no document
+    has as a word (or the start of one). When each term is a word somewhere, the word index's
+    "nothing" is the answer; the trigrams, slow for long words, would only say it again."""
+    for term in query.terms:
+        match = term.fts()
+        if not _safely(lambda m=match: sql_.rows(session, sql_.ANY_WORD, match=m)):
+            return True
+    return False
 
 
 def _trigrams(session: Any, query: Query, limit: int) -> list[dict[str, Any]]:

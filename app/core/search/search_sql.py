@@ -32,6 +32,27 @@ WORDS = statement(
     example={"match": '"heart"*', "limit": 50},
 )
 
+# One or two letters typed: titles that have a word starting so, newest first. Unranked, so
+# FTS5 reads the prefix's document list in order and stops at the limit.
+TITLE_PREFIX = statement(
+    "search_title_prefix",
+    "SELECT s.doc, s.kind, s.id, s.title, s.snippet, s.lead, 0.0 AS rank, d.anchor FROM ("
+    "SELECT rowid AS doc, kind, id, "
+    f"highlight(search_text, 2, '{START}', '{END}') AS title, "
+    f"snippet(search_text, 3, '{START}', '{END}', '{ELLIPSIS}', {SNIPPET_TOKENS}) AS snippet, "
+    f"CASE WHEN title = '' THEN substr(body, 1, {LEAD_CHARS}) END AS lead "
+    "FROM search_text WHERE search_text MATCH :match ORDER BY rowid DESC LIMIT :limit"
+    ") s JOIN search_docs d ON d.doc = s.doc ORDER BY s.doc DESC",
+    example={"match": '{title} : "h"*', "limit": 50},
+)
+
+# Is there a document with this word (or a word starting so)? The first one answers.
+ANY_WORD = statement(
+    "search_any_word",
+    "SELECT rowid FROM search_text WHERE search_text MATCH :match LIMIT 1",
+    example={"match": '"heart"'},
+)
+
 TRIGRAMS = statement(
     "search_trigrams",
     "SELECT s.doc, d.kind, d.id, s.title, s.snippet, "
