@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
 from app.core.changes import Change
 from app.core.restoring import RestoreResult
 from app.db.backup import BackupInfo
@@ -332,15 +331,10 @@ class MainWindow(QMainWindow):
 
     # Help menu
     def about(self) -> None:
-        locations = self.context.locations
-        show_message(
-            self,
-            "About Study Desk",
-            f"Study Desk {__version__}\n"
-            "Lessons and flashcards with spaced repetition, all on your own computer.\n\n"
-            f"Your data: {locations.root}\nLog files: {locations.logs_dir}",
-            QMessageBox.Icon.Information,
-        )
+        """Version, the data and log folders (with buttons to open them), the licences."""
+        from app.ui.about_dialog import AboutDialog
+
+        self._show_dialog(AboutDialog(self, self.context.locations))
 
     def _open_folder(self, folder: object) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

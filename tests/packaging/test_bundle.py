@@ -226,3 +226,14 @@ def test_the_bundle_passes_its_self_test(bundle: Bundle, tmp_path: Path) -> None
     assert {"migrations", "review", "lesson render", "video frame", "fsrs-rs"} <= ran
     assert list(home.rglob("*")) == []
     print(f"\nbundle self-test: {elapsed:.1f} s")
+
+
+def test_the_bundle_carries_every_licence(bundle: Bundle) -> None:
+    """licences/ in the bundle: Study Desk's own, and a text for each runtime package."""
+    from app.licences import collect
+
+    folder = next(bundle.folder.rglob("licences/THIRD-PARTY-LICENCES.txt")).parent
+    assert (folder / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    text = (folder / "THIRD-PARTY-LICENCES.txt").read_text(encoding="utf-8")
+    for component in collect():
+        assert f"\n{component.name} {component.version}: " in text, component.name

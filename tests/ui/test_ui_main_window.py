@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtGui import QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click, message_boxes
 
@@ -284,11 +284,16 @@ def test_closing_the_window_backs_up_changes_and_frees_the_profile(
 def test_about_names_the_version_and_folders(
     make_window: Callable[[], MainWindow], locations: DataLocations
 ) -> None:
+    from app.ui.about_dialog import AboutDialog
+
     window = make_window()
     window.about()
-    box = next(b for b in message_boxes() if b.windowTitle() == "About Study Desk")
-    assert "Study Desk 0.1.0" in box.text() and str(locations.root) in box.text()
-    assert box.icon() == QMessageBox.Icon.Information
+    dialog = window.dialog
+    assert isinstance(dialog, AboutDialog) and dialog.isVisible()
+    assert dialog.version_label.text() == "Study Desk 0.1.0"
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert str(locations.root) in texts and str(locations.logs_dir) in texts
+    dialog.close()
 
 
 def test_an_automatic_backup_follows_changes_after_30_minutes(
