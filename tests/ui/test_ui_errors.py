@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, message_boxes
 
@@ -66,3 +68,66 @@ def test_the_bug_dialog_fits_its_text(qtbot: QtBot, gui: Gui, theme: str) -> Non
         dialog.explanation.width()
     )
     dialog.close()
+
+
+def test_the_problem_dialog_is_calm_and_its_report_can_be_copied_and_saved(
+    qtbot: QtBot, gui: Gui, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    from app import __version__
+    from app.ui.error_dialog import HEADLINE
+
+    dialog = gui.reporter.bug("Traceback (most recent call last):\nKeyError: 'deck'")
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert (
+        dialog.headline.text()
+        == ("Study Desk hit a problem. Your work up to the last action is saved.")
+        == HEADLINE
+    )
+    assert dialog.report.startswith(f"Study Desk {__version__} problem report")
+    assert "KeyError: 'deck'" in dialog.report and "Qt " in dialog.report
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == dialog.report
+    target = tmp_path / "report.txt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert target.read_text(encoding="utf-8") == dialog.report
+    dialog.close()
+
+
+def test_an_error_in_another_thread_reaches_the_dialog_and_the_log(qtbot: QtBot, gui: Gui) -> None:
+    import threading
+
+    reporter = gui.reporter
+    reporter.install_excepthook()
+    try:
+
+        def fail() -> None:
+            raise RuntimeError("a worker lost its file")
+
+        worker = threading.Thread(target=fail, name="worker-7")
+        with qtbot.waitSignal(reporter.thread_failed):
+            worker.start()
+            worker.join()
+        qtbot.waitUntil(lambda: reporter._open_bug is not None)
+    finally:
+        reporter.uninstall_excepthook()
+    dialog = reporter._open_bug
+    assert dialog is not None
+    assert "In worker-7" in dialog.details and "a worker lost its file" in dialog.details
+    assert reporter.log_path is not None
+    assert "RuntimeError: a worker lost its file" in reporter.log_path.read_text(encoding="utf-8")
+    dialog.close()
+
+
+def test_the_log_rotates_in_its_folder(gui: Gui) -> None:
+    import logging.handlers
+
+    handlers = [h for h in logging.getLogger().handlers if getattr(h, "_studydesk", False)]
+    assert isinstance(handlers[0], logging.handlers.RotatingFileHandler)
+    assert handlers[0].maxBytes == 1_000_000 and handlers[0].backupCount == 5
+    assert gui.reporter.log_path is not None
+    assert gui.reporter.log_path.parent == gui.locations.logs_dir
