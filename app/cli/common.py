@@ -34,7 +34,9 @@ GROUP_HELP = {
     "export": "write data out to files",
     "deck": "work on a flashcard deck (optimise its FSRS parameters)",
     "videos": "add videos, list them, bookmark a moment, record watching, relink moved files",
-    "notes": "add a markdown note, list the notes, find notes by their words",
+    "notes": "add a markdown note, list the notes, find notes by their words, export them",
+    "questions": "list the question bank's questions",
+    "block": "create, answer, submit and list blocks of questions",
 }
 
 

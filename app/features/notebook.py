@@ -44,7 +44,7 @@ SHOWS = Change.NOTES | Change.TAGS
 NOTEBOOK = Feature(
     name="notebook",
     views=(ViewDecl("Notebook", "app.ui.notebook.view:NotebookView"),),
-    cli_modules=("app.cli.note_commands",),
+    cli_modules=("app.cli.note_commands", "app.cli.markdown_commands"),
     samples=(
         SampleKind("notes", _load_sample, _remove_sample, SHOWS, _restore_sample, _describe_sample),
     ),

@@ -18,7 +18,7 @@ from app.core.changes import Change
 from app.core.progress import Progress
 from app.core.restoring import back_up_before_import
 from app.db.database import ProfileDatabase
-from app.importers.markdown_export import NotesExported, export_notes
+from app.importers.markdown_export import NotesExported, export_notes, find_notebook
 from app.importers.markdown_files import Problem
 from app.importers.markdown_folder import MarkdownPlan, read_folder, remove_files
 from app.importers.markdown_write import MarkdownCounts, write_plan
@@ -150,11 +150,15 @@ def export_notes_folder(
     *,
     note_id: str | None = None,
     notebook_id: str | None = None,
+    notebook: str | None = None,
     overwrite: bool = False,
 ) -> NotesExportDone:
-    """One note, a notebook (with the notebooks inside it) or every note as markdown files in
-    `folder` (new or empty, unless `overwrite`). Raises UserError (see `export_notes`)."""
+    """One note, a notebook (with the notebooks inside it; by id, or `notebook`: its name or
+    id) or every note as markdown files in `folder` (new or empty, unless `overwrite`). Raises
+    UserError (see `export_notes`), or for a notebook name that is not there or is shared."""
     with database.read_session() as session:
+        if notebook is not None:
+            notebook_id = find_notebook(session, notebook)
         return NotesExportDone(
             export_notes(
                 session,

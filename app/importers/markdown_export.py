@@ -120,6 +120,23 @@ def export_notes(
     return NotesExported(folder, len(chosen), len(copied), len(missing))
 
 
+def find_notebook(session: Session, written: str) -> str:
+    """The id of the notebook named `written` (its id, or its name in any case)."""
+    live = session.execute(
+        select(Notebook.id, Notebook.name).where(Notebook.deleted_at.is_(None))
+    ).all()
+    if any(book_id == written for book_id, _name in live):
+        return written
+    named = [book_id for book_id, name in live if name.casefold() == written.strip().casefold()]
+    if not named:
+        raise UserError(f"There is no notebook named {written!r}.")
+    if len(named) > 1:
+        raise UserError(
+            f"{len(named)} notebooks are named {written!r}; give the one to export by its id."
+        )
+    return str(named[0])
+
+
 def _write(text: str, handle: TextIO) -> None:
     handle.write(text)
 
