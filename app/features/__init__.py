@@ -12,6 +12,7 @@ window builds them, so the CLI can read the declarations without loading Qt.
 
 from __future__ import annotations
 
+from app.features.assessments import ASSESSMENTS
 from app.features.declarations import (
     Destination,
     Feature,
@@ -27,7 +28,7 @@ from app.features.search import SEARCH
 from app.features.videos import VIDEOS
 
 # In sidebar order; each feature's views follow one another (Ctrl+1, Ctrl+2, ...).
-FEATURES: tuple[Feature, ...] = (DESK, LESSONS, FLASHCARDS, VIDEOS, SEARCH)
+FEATURES: tuple[Feature, ...] = (DESK, LESSONS, FLASHCARDS, VIDEOS, ASSESSMENTS, SEARCH)
 
 __all__ = [
     "FEATURES",
