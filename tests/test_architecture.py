@@ -29,6 +29,7 @@ FEATURE_UIS = [
     "app/ui/cards",
     "app/ui/stats",
     "app/ui/videos",
+    "app/ui/notebook",
 ]
 
 

@@ -172,6 +172,9 @@ class NoteEditor(QWidget):
             self.base_version_id = note.head_version_id
             self.saved_text = (note.title, note.body)
             self.title.setText(note.title)
+            # Shown first, highlighted right after: the note appears without waiting for the
+            # highlighting of every line (about 70 ms for 100 KB).
+            self.text.highlighter.attach(None)
             self.text.setPlainText(note.body)
             self.read_only = note.kind != "note"
             self.title.setReadOnly(self.read_only)
@@ -187,9 +190,19 @@ class NoteEditor(QWidget):
         self._problem_gone()
         self.state.setText("Library article (read-only)" if self.read_only else "")
         self.timer.stop()
+        QTimer.singleShot(0, self, self._highlight)
         if self.preview.isVisible():
             self.update_preview()
         return True
+
+    def _highlight(self) -> None:
+        if self.text.highlighter.document() is self.text.document():
+            return
+        self._loading = True  # formats change, not the text
+        try:
+            self.text.highlighter.attach(self.text.document())
+        finally:
+            self._loading = False
 
     def _problem_gone(self) -> None:
         self.save_failed = False

@@ -31,6 +31,7 @@ _EMPHASIS = re.compile(r"(?<![*_\w])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_\w
 _LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<[a-z][\w+.-]*:[^>\s]+>")
 _WIKI = re.compile(r"\[\[[^\]\n]*\]\]")
 _TAG = re.compile(r"(?<![\w#/&])#[^\W\d][\w/-]*")
+_MARKUP = re.compile(r"[*_`\[<#]")
 _INLINE = (
     (_STRONG, "strong"),
     (_EMPHASIS, "emphasis"),
@@ -106,6 +107,11 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         }
         self.rehighlight()
 
+    def attach(self, document: QTextDocument | None) -> None:
+        """Highlight `document` (None: stop). A long note is shown first and highlighted just
+        after (`setDocument` highlights every line at once)."""
+        self.setDocument(document)
+
     def highlightBlock(self, text: str) -> None:
         fmt = self.formats
         opening = _FENCE.match(text)
@@ -129,7 +135,10 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             spans.append((0, len(text), fmt["heading"]))
         elif (mark := _QUOTE.match(text) or _LIST_MARK.match(text)) is not None:
             spans.append((0, mark.end(), fmt["mark"]))
-        code = [found.span() for found in _CODE_SPAN.finditer(text)]
+        if _MARKUP.search(text) is None:  # most prose lines: nothing inline to find
+            self._apply(spans)
+            return
+        code = [found.span() for found in _CODE_SPAN.finditer(text)] if "`" in text else []
         for pattern, name in _INLINE:
             spans.extend(
                 (found.start(), found.end(), fmt[name])

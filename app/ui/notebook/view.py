@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -136,9 +135,8 @@ class NotebookView(RefreshOnChange, QWidget):
         self.preview_button.setToolTip("Show the rendered note beside the text (Ctrl+E)")
         self.preview_button.setCheckable(True)
         self.preview_button.clicked.connect(self._toggle_preview)
-        self.note_menu_button = QToolButton()
-        self.note_menu_button.setText("Note")
-        self.note_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.note_menu_button = QPushButton("Note")
+        self.note_menu_button.setToolTip("Pin, history, find and replace, delete")
         self.note_menu = self._note_menu()
         self.note_menu_button.setMenu(self.note_menu)
         self.editor.bottom_row.addWidget(self.preview_button)
@@ -241,7 +239,7 @@ class NotebookView(RefreshOnChange, QWidget):
         )
 
     def _show_list(self, found: NoteList) -> None:
-        self.listed_once = True
+        first_listing, self.listed_once = not self.listed_once, True
         names = {row.id: row.name for row in found.notebooks}
         self.filters.fill(
             nested_choices(found.tags),
@@ -256,13 +254,10 @@ class NotebookView(RefreshOnChange, QWidget):
             self.count.setText("No note matches")
         if self.editor.note_id is None and self.wanted is None:
             self._show_empty()
-            first = self.list.current_id()
-            if first is None and self.list.count():
-                for at in range(self.list.count()):
-                    item = self.list.item(at)
-                    if item is not None and item.data(Qt.ItemDataRole.UserRole + 1):
-                        self.list.setCurrentItem(item)
-                        break
+            if first_listing and self.list.count():  # the view opens on the first note
+                item = self.list.item(0)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole + 1):
+                    self.list.setCurrentItem(item)
 
     def _fill_notebooks(self, notebooks: list[tuple[str, str]]) -> None:
         current = self.opened_note.notebook_id if self.opened_note else None
@@ -357,9 +352,14 @@ class NotebookView(RefreshOnChange, QWidget):
             self.editor.title.selectAll()
 
     def _note_unreadable(self, note_id: str, message: str) -> None:
+        """A note deleted meanwhile (a list read older than the delete): said where it would
+        have shown, never as a dialog."""
         if self.wanted == note_id:
             self.wanted = None
-        self.context.reporter.user_error(message)
+            if self.editor.note_id is None or self.editor.note_id == note_id:
+                self._show_empty()
+                self.empty_title.setText("This note is not there any more")
+                self.empty_text.setText(f"{message} Choose another in the list, or press Ctrl+N.")
 
     def _show_meta(self, note_id: str, backlinks: Any, mentions: Any) -> None:
         if note_id == self.editor.note_id or note_id == self.wanted:
