@@ -129,14 +129,16 @@ class NoteVersionRow:
 # --- text helpers -------------------------------------------------------------------------------
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKS = re.compile(r"(^|\s)(#{1,6}\s|>\s?|[-*+]\s|\d+\.\s)|[*_`~]{1,3}", re.M)
+_MARKS = str.maketrans("", "", "*`#>~")  # emphasis, code, headings, quotes, strikethrough
 
 
 def plain_snippet(markdown: str, limit: int = SNIPPET) -> str:
     """A line of plain text from the start of a markdown text: links show their labels, marks
-    are dropped, white space is one space."""
-    text = _MARKS.sub(lambda m: m.group(1) or "", _LINK.sub(r"\1", markdown))
-    text = " ".join(text.split())
+    are dropped, white space is one space. Quick (it runs for each row of the note list)."""
+    text = markdown[: limit * 3]
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    text = " ".join(text.translate(_MARKS).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -151,11 +153,12 @@ def _time(text: str) -> datetime:
 # --- the list -----------------------------------------------------------------------------------
 
 
-def _tags_by_note(session: Session) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = defaultdict(list)
-    for row in sql.rows(session, sql.NOTE_TAGS):
-        found[row["note_id"]].append(row["name"])
-    return found
+def _tags_by_note(session: Session) -> dict[str, tuple[str, ...]]:
+    split, separator = str.split, sql.TAG_SEPARATOR
+    return {
+        row["note_id"]: tuple(sorted(split(row["names"], separator), key=str.casefold))
+        for row in sql.rows(session, sql.NOTE_TAGS)
+    }
 
 
 def _link_kinds(session: Session) -> dict[str, list[str]]:

@@ -14,21 +14,22 @@ from sqlalchemy.orm import Session
 
 from app.db.plain_sql import Statement, named_rows, statement
 
-SNIPPET_SOURCE = 400  # characters of a body read for a list row's snippet
-
 # :search is "" (no filter) or a LIKE pattern with "\" as its escape.
 NOTE_LIST = statement(
     "notes_list",
-    "SELECT n.id, n.title, n.kind, substr(n.body, 1, 400) AS head, n.notebook_id, n.pinned, "
+    "SELECT n.id, n.title, n.kind, substr(n.body, 1, 240) AS head, n.notebook_id, n.pinned, "
     "n.updated_at FROM notes n WHERE n.deleted_at IS NULL AND (n.kind = 'note' OR :articles) "
     "AND (:search = '' OR n.title LIKE :search ESCAPE '\\' OR n.body LIKE :search ESCAPE '\\')",
     example={"search": "", "articles": 0},
 )
 
+# Each note's tags in one row, the names joined by TAG_SEPARATOR (no tag name holds it).
+TAG_SEPARATOR = "\x1f"
 NOTE_TAGS = statement(
     "notes_tags",
-    "SELECT nt.note_id, t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id "
-    "WHERE nt.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY t.name",
+    "SELECT nt.note_id, group_concat(t.name, char(31)) AS names FROM note_tags nt "
+    "JOIN tags t ON t.id = nt.tag_id WHERE nt.deleted_at IS NULL AND t.deleted_at IS NULL "
+    "GROUP BY nt.note_id",
 )
 
 NOTE_LINK_KINDS = statement(
