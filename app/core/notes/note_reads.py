@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -476,6 +476,15 @@ def note_titles(database: ProfileDatabase, typed: str, limit: int = 20) -> list[
     return [(note_id, title) for _score, _folded, note_id, title in scored[:limit]]
 
 
+# Kinds the picker finds by one text column: (id, text, deleted_at, order).
+_PICKED_BY_TEXT: dict[str, tuple[Any, Any, Any, Any]] = {
+    "lesson": (Lesson.id, Lesson.title, Lesson.deleted_at, Lesson.title),
+    "card": (Card.id, Card.front, Card.deleted_at, Card.sort_text),
+    "deck": (Deck.id, Deck.name, Deck.deleted_at, Deck.name),
+    "question": (Question.id, Question.stem, Question.deleted_at, Question.id),
+}
+
+
 def link_choices(
     database: ProfileDatabase, kind: str, typed: str, limit: int = 30
 ) -> list[tuple[LinkTarget, str]]:
@@ -493,37 +502,15 @@ def link_choices(
                 .limit(limit)
             )
             choices = [(LinkTarget(kind, i), t) for i, t in rows]
-        elif kind == "lesson":
+        elif kind in _PICKED_BY_TEXT:
+            id_column, text_column, deleted, order = _PICKED_BY_TEXT[kind]
             rows = session.execute(
-                select(Lesson.id, Lesson.title)
-                .where(Lesson.deleted_at.is_(None), Lesson.title.like(pattern, escape="\\"))
-                .order_by(Lesson.title)
+                select(id_column, text_column)
+                .where(deleted.is_(None), text_column.like(pattern, escape="\\"))
+                .order_by(order)
                 .limit(limit)
             )
-            choices = [(LinkTarget("lesson", i), t) for i, t in rows]
-        elif kind == "card":
-            rows = session.execute(
-                select(Card.id, Card.front)
-                .where(Card.deleted_at.is_(None), Card.front.like(pattern, escape="\\"))
-                .order_by(Card.sort_text)
-                .limit(limit)
-            )
-            choices = [(LinkTarget("card", i), _short(t)) for i, t in rows]
-        elif kind == "deck":
-            rows = session.execute(
-                select(Deck.id, Deck.name)
-                .where(Deck.deleted_at.is_(None), Deck.name.like(pattern, escape="\\"))
-                .order_by(Deck.name)
-                .limit(limit)
-            )
-            choices = [(LinkTarget("deck", i), t) for i, t in rows]
-        elif kind == "question":
-            rows = session.execute(
-                select(Question.id, Question.stem)
-                .where(Question.deleted_at.is_(None), Question.stem.like(pattern, escape="\\"))
-                .limit(limit)
-            )
-            choices = [(LinkTarget("question", i), _short(t)) for i, t in rows]
+            choices = [(LinkTarget(kind, i), _short(t)) for i, t in rows]
         elif kind == "video":
             marks = session.execute(
                 select(VideoBookmark.video_id, VideoBookmark.at_s, VideoBookmark.label, Video.title)
