@@ -1,0 +1,1 @@
+"""Assessments: the question bank, the blueprint builder, taking a block, review, analytics."""
