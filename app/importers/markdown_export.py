@@ -15,14 +15,14 @@ Deleted notes and library articles are not exported.
 
 from __future__ import annotations
 
-import functools
+import os
 import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, TextIO
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from app.core.courses.markdown import MEDIA_SCHEME
 from app.core.notes.links import LinkTarget
 from app.db.models import Note, Notebook, NoteLink, NoteTag, Tag
 from app.errors import UserError
-from app.importers.cards_export import safe_file_name, write_atomically
+from app.importers.cards_export import safe_file_name
 from app.importers.export_target import check_folder_target
 from app.importers.markdown_files import front_matter_text, split_front_matter
 
@@ -114,7 +114,7 @@ def export_notes(
             body = _wiki_links(note, by_id, names)
             body = _attachments(body, note, folder, media_dir, copied, missing)
             text = _with_front_matter(note, body)
-            write_atomically(folder / note.file, functools.partial(_write, text))
+            _write(folder / note.file, text)
     except OSError as error:
         raise UserError(f"Study Desk cannot write into {folder} ({error.strerror}).") from None
     return NotesExported(folder, len(chosen), len(copied), len(missing))
@@ -137,8 +137,17 @@ def find_notebook(session: Session, written: str) -> str:
     return str(named[0])
 
 
-def _write(text: str, handle: TextIO) -> None:
-    handle.write(text)
+def _write(target: Path, text: str) -> None:
+    """A file written whole under a temporary name, then renamed: never half a note under its
+    name. Not synced one by one (thousands of fsyncs would take minutes); the folder is new."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.tmp")
+    try:
+        temp.write_text(text, encoding="utf-8", newline="")
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _loaded(note: Note) -> _Note:

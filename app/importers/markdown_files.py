@@ -10,7 +10,7 @@ text. What cannot be read as it should is a `Problem` naming the file, and never
   notes (its target is read at its own place) and followed for attachments;
 - hidden folders (`.obsidian`, `.trash`, `.git`) are skipped, as the apps that make them do.
 
-Front matter is read with `yaml.safe_load` only: it never builds Python objects.
+Front matter is read with YAML's safe loader only: it never builds Python objects.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ LINK_KEYS = ("links",)  # a Study Desk export's `studydesk:` links
 _OWN_KEYS = {*TITLE_KEYS, *TAG_KEYS, *CREATED_KEYS, *UPDATED_KEYS, *ID_KEYS, *LINK_KEYS}
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+# libyaml's safe loader and dumper when PyYAML was built with it (ten times quicker), else
+# PyYAML's own: the same safe subset of YAML either way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,7 @@ def read_note(root: Path, relative: str, problems: list[Problem]) -> NoteFile | 
 
 def _apply_front_matter(note: NoteFile, front: re.Match[str], problems: list[Problem]) -> None:
     try:
-        meta = yaml.safe_load(front.group(1))
+        meta = yaml.load(front.group(1), Loader=_LOADER)
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" (line {where.line + 2})" if where is not None else ""
@@ -229,7 +233,9 @@ def _apply_front_matter(note: NoteFile, front: re.Match[str], problems: list[Pro
 
 def front_matter_text(fields: dict[Any, Any]) -> str:
     """`fields` as a YAML front matter block (`---` ... `---`), as safe_load reads it back."""
-    dumped = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    dumped = yaml.dump(
+        fields, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )
     return f"---\n{dumped}---\n"
 
 
@@ -239,7 +245,7 @@ def split_front_matter(text: str) -> tuple[dict[Any, Any], str]:
     if front is None:
         return {}, text
     try:
-        meta = yaml.safe_load(front.group(1))
+        meta = yaml.load(front.group(1), Loader=_LOADER)
     except yaml.YAMLError:
         return {}, text
     return (meta, text[front.end() :]) if isinstance(meta, dict) else ({}, text)
