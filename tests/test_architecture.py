@@ -30,6 +30,7 @@ FEATURE_UIS = [
     "app/ui/stats",
     "app/ui/videos",
     "app/ui/notebook",
+    "app/ui/assessments",
 ]
 
 

@@ -42,12 +42,11 @@ SHOWS = (
     Change.QUESTIONS | Change.BLOCKS | Change.ATTEMPTS | Change.TAGS | Change.NOTES | Change.CARDS
 )
 
-# The view is declared once app/ui/assessments/view.py exists (the UI is being written).
 VIEW = ViewDecl("Assessments", "app.ui.assessments.view:AssessmentsView")
 
 ASSESSMENTS = Feature(
     name="assessments",
-    views=(),
+    views=(VIEW,),
     cli_modules=("app.cli.assessment_commands",),
     samples=(
         SampleKind(
