@@ -37,6 +37,7 @@ GROUP_HELP = {
     "notes": "add a markdown note, list the notes, find notes by their words, export them",
     "questions": "list the question bank's questions",
     "block": "create, answer, submit and list blocks of questions",
+    "plan": "make a study plan to an exam date, show its days, list or delete plans",
 }
 
 
