@@ -13,9 +13,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QSizeF, Qt, QUrl
 from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QWidget
 
 from app.ui.lessons.widgets import open_outside
+from app.ui.media_browser import MediaOnlyBrowser
 
 MARKDOWN = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value
@@ -26,13 +27,9 @@ LINE_HEIGHT = 135  # percent
 LINE_HEIGHT_TYPE = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
 
 
-class LessonBrowser(QTextBrowser):
+class LessonBrowser(MediaOnlyBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.media_dir: Path | None = None
-        self.refused: list[QUrl] = []  # what the document asked for and did not get
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -64,16 +61,6 @@ class LessonBrowser(QTextBrowser):
             self.scrollToAnchor(url.fragment())
             return
         open_outside(url)
-
-    def loadResource(self, kind: int, url: QUrl | str) -> object:
-        """Only images stored in the profile's media folder are loaded."""
-        target = QUrl(url)
-        if self.media_dir is not None and target.isLocalFile():
-            path = Path(target.toLocalFile()).resolve()
-            if path.parent == self.media_dir.resolve() and path.is_file():
-                return super().loadResource(kind, target)
-        self.refused.append(target)
-        return None
 
     def _fit_height(self, size: QSizeF) -> None:
         margins = self.contentsMargins()

@@ -11,24 +11,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QWidget
 
 from app.core.notes.rendering import is_note_link
+from app.ui.media_browser import MediaOnlyBrowser
 
 WEB_SCHEMES = ("http", "https", "mailto")
 
 
-class NotePreview(QTextBrowser):
+class NotePreview(MediaOnlyBrowser):
     """`link_clicked(url)`: a `studydesk:` link was followed."""
 
     link_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.media_dir: Path | None = None
-        self.refused: list[QUrl] = []  # what the text asked for and did not get
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAccessibleName("Preview of the note")
         self.document().setDocumentMargin(12)
@@ -50,13 +47,3 @@ class NotePreview(QTextBrowser):
             QDesktopServices.openUrl(url)
         elif url.scheme() == "" and url.hasFragment():
             self.scrollToAnchor(url.fragment())
-
-    def loadResource(self, kind: int, url: QUrl | str) -> object:
-        """Only images stored in the profile's media folder are loaded."""
-        target = QUrl(url)
-        if self.media_dir is not None and target.isLocalFile():
-            path = Path(target.toLocalFile()).resolve()
-            if path.parent == self.media_dir.resolve() and path.is_file():
-                return super().loadResource(kind, target)
-        self.refused.append(target)
-        return None

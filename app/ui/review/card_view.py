@@ -12,7 +12,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QTextDocument
-from PySide6.QtWidgets import QApplication, QFrame, QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QWidget
+
+from app.ui.media_browser import MediaOnlyBrowser
 
 MARKDOWN = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value
@@ -28,14 +30,10 @@ def both_sides(front: str, back: str) -> str:
     return f"{front}{DIVIDER}{back}" if back.strip() else front
 
 
-class CardBrowser(QTextBrowser):
+class CardBrowser(MediaOnlyBrowser):
     def __init__(self, scale: float = CARD_TEXT_SCALE, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scale = scale
-        self.media_dir: Path | None = None
-        self.refused: list[QUrl] = []  # what a card asked for and did not get
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.document().setDocumentMargin(24)
@@ -64,13 +62,3 @@ class CardBrowser(QTextBrowser):
     def _follow(self, url: QUrl) -> None:
         if url.scheme().lower() in SAFE_SCHEMES:
             QDesktopServices.openUrl(url)
-
-    def loadResource(self, kind: int, url: QUrl | str) -> object:
-        """Only images stored in the profile's media folder are loaded."""
-        target = QUrl(url)
-        if self.media_dir is not None and target.isLocalFile():
-            path = Path(target.toLocalFile()).resolve()
-            if path.parent == self.media_dir.resolve() and path.is_file():
-                return super().loadResource(kind, target)
-        self.refused.append(target)
-        return None
