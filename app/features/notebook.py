@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from app.core.changes import Change
 from app.core.samples import SampleKind
-from app.features.declarations import Feature, ViewDecl
+from app.features.declarations import Feature, MenuAction, ViewDecl
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -44,6 +44,20 @@ SHOWS = Change.NOTES | Change.TAGS
 NOTEBOOK = Feature(
     name="notebook",
     views=(ViewDecl("Notebook", "app.ui.notebook.view:NotebookView"),),
+    menu_actions=(
+        MenuAction(
+            "File",
+            "Import Mar&kdown Folder…",
+            "app.ui.notebook_files:import_markdown",
+            tip="Bring in a folder of markdown notes (Obsidian, Joplin): links, tags, images",
+        ),
+        MenuAction(
+            "File",
+            "Export &Notes…",
+            "app.ui.notebook_files:export_notes",
+            tip="Save notes as a folder of markdown files, with their images",
+        ),
+    ),
     cli_modules=("app.cli.note_commands", "app.cli.markdown_commands"),
     samples=(
         SampleKind("notes", _load_sample, _remove_sample, SHOWS, _restore_sample, _describe_sample),
