@@ -8,6 +8,8 @@ Time: each event carries the block's active elapsed time (`elapsed_ms`), measure
 monotonic clock from the last start or resume. The time between two events belongs to the
 question shown between them. A start or resume carries the elapsed time of the event before it,
 so a suspended block's clock stops, and a crash counts as a suspend at the last event written.
+Time a log shows as passing before an opening (two devices' logs merged) goes to the question
+shown then, so the questions' times always add up to the block's.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ class Replay:
         self.last_event_at = event.occurred_at or self.last_event_at
         if self.status == "submitted":
             return
-        if event.kind not in OPENINGS and self.size:
+        if self.size:
             spent = max(0, event.elapsed_ms - self.elapsed_ms)
             self._questions[self.current].time_ms += spent
         self.elapsed_ms = max(self.elapsed_ms, event.elapsed_ms)

@@ -65,8 +65,7 @@ def score_from(session: Session, block: LoadedBlock, *, now: datetime | None = N
             .where(ATTEMPTS.c.block_id == block.id)
         )
     }  # fmt: skip
-    created = block.created_at
-    own = own_mean_time_ms(session, before=created)
+    own = own_mean_time_ms(session, except_block=block.id)
     states = block.replay.states()
     results = []
     for position, question in enumerate(block.answers):

@@ -87,12 +87,12 @@ def rebuild_usage(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(USAGE)).scalar_one())
 
 
-def own_mean_time_ms(session: Session, *, before: datetime | None = None) -> int | None:
-    """The learner's mean time per answered question (before a moment, if given)."""
+def own_mean_time_ms(session: Session, *, except_block: str | None = None) -> int | None:
+    """The learner's mean time per answered question (apart from one block's answers)."""
     query = select(func.avg(ATTEMPTS.c.time_ms)).where(
         ATTEMPTS.c.result != "omitted", ATTEMPTS.c.time_ms > 0
     )
-    if before is not None:
-        query = query.where(ATTEMPTS.c.answered_at < before)
+    if except_block is not None:
+        query = query.where(ATTEMPTS.c.block_id.is_distinct_from(except_block))
     mean = session.execute(query).scalar()
     return None if mean is None else int(mean)
