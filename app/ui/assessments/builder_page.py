@@ -111,6 +111,7 @@ class BlueprintBuilder(QScrollArea):
         self.context = context
         self.saved: tuple[SavedBlueprint, ...] = ()
         self.matching: MatchCount | None = None
+        self._select_saved: str | None = None  # the blueprint just saved, to show once read
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
@@ -322,9 +323,10 @@ class BlueprintBuilder(QScrollArea):
             latest="saved",
         )
 
-    def _show_saved(self, saved: tuple[SavedBlueprint, ...], select: str | None = None) -> None:
+    def _show_saved(self, saved: tuple[SavedBlueprint, ...]) -> None:
         index = self.blueprints.currentIndex()
-        current = select or (self.saved[index - 1].id if index > 0 else None)
+        current = self._select_saved or (self.saved[index - 1].id if index > 0 else None)
+        self._select_saved = None
         self.saved = saved
         self.blueprints.blockSignals(True)
         self.blueprints.clear()
@@ -373,13 +375,8 @@ class BlueprintBuilder(QScrollArea):
         )
 
     def _after_save(self, blueprint_id: str) -> None:
-        opened = self.context.opened
-        self.context.runner.run_read(
-            lambda _p: list_blueprints(opened.database),
-            on_done=lambda saved: self._show_saved(saved, blueprint_id),
-            owner=self,
-            latest="saved",
-        )
+        self._select_saved = blueprint_id
+        self.read_saved()
 
     def delete(self) -> None:
         index = self.blueprints.currentIndex()

@@ -15,6 +15,7 @@ chooses it: Shift+F and Shift+H always flag and highlight), Ctrl+Shift+N a note 
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,7 @@ class TakingPage(QWidget):
         self.states: list[QuestionState] = []
         self.checked: dict[int, bool] = {}  # tutor: position -> correct
         self.current = 0
+        self.monotonic = time.monotonic  # the core's clock (a test may give its own)
         self.submitting = False
         self._warned = False
         self._html: dict[int, str] = {}
@@ -231,10 +233,10 @@ class TakingPage(QWidget):
 
     def open(self, block_id: str) -> None:
         """Start or resume the block (taking it over from any other window)."""
-        opened = self.context.opened
+        opened, monotonic = self.context.opened, self.monotonic
 
         def work(_progress: object) -> tuple[TakingSession, BlockState]:
-            session = open_block(opened.database, block_id)
+            session = open_block(opened.database, block_id, monotonic=monotonic)
             return session, session.state()
 
         self.block_id = block_id

@@ -1,0 +1,305 @@
+"""The Assessments view driven like a learner: the bank browser's model and safe preview, the
+builder's live count, a block taken with the keyboard (every event durable as it happens), the
+countdown and submission at time up, resuming with the time left, review, a missed question
+made a card, a note on a question, analytics.
+
+Real widgets over a real profile in tmp_path (offscreen)."""
+
+from __future__ import annotations
+
+from assessment_helpers import Clock, load_samples, make_questions, question
+from assessments_ui_helpers import WAIT_MS, context, make_view, wait_idle
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QDialog, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.core.assessments.bank import question_detail, resolve_question
+from app.core.assessments.blocks import create_block, list_blocks
+from app.core.assessments.blueprints import Blueprint
+from app.core.assessments.taking import block_state
+from app.core.flashcards.deck_actions import create_deck
+from app.core.sample_actions import remove_sample_content
+from app.ui.assessments import deck_dialog, note_dialog
+from app.ui.assessments.view import ANALYTICS, BUILDER, AssessmentsView
+from app.ui.context import ViewContext
+
+__all__ = ["context"]
+
+
+def fill_bank(context: ViewContext, count: int = 30) -> None:
+    load_samples(context.opened.database)
+    make_questions(context.opened.database, count)
+
+
+def start_block(qtbot: QtBot, view: AssessmentsView, **blueprint: object) -> None:
+    made = create_block(view.context.opened.database, Blueprint(**blueprint), seed=3)  # type: ignore[arg-type]
+    view.take_block(made.block_id)
+    qtbot.waitUntil(lambda: view.taking.session is not None, timeout=WAIT_MS)
+    wait_idle(qtbot, view.context)
+
+
+def key(
+    qtbot: QtBot,
+    view: AssessmentsView,
+    which: Qt.Key,
+    mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    qtbot.keyClick(view.taking, which, mod)
+    wait_idle(qtbot, view.context)
+
+
+def test_the_bank_model_is_a_sound_qt_model_and_pages_in(
+    qtbot: QtBot, context: ViewContext, qtmodeltester: ModelTester
+) -> None:
+    fill_bank(context, 230)
+    view = make_view(qtbot, context)
+    model = view.bank.model
+    assert model.total == 240 and len(model.rows) == 200
+    qtmodeltester.check(model)
+    view.bank.table.scrollToBottom()
+    qtbot.waitUntil(lambda: len(model.rows) == 240, timeout=WAIT_MS)
+    qtmodeltester.check(model)
+    view.bank.search.setText("case 170?")
+    qtbot.waitUntil(lambda: model.total == 1, timeout=WAIT_MS)
+    assert model.rows[0].bank_id == "t_00170"
+
+
+def test_a_question_with_script_and_remote_images_is_previewed_as_text(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    from app.core.assessments.bank_writes import upsert_questions
+
+    record = question(
+        1,
+        stem='<script>alert(1)</script> Look: ![x](http://example.com/x.png) <b onclick="x">hi</b>',
+    )
+    with context.opened.database.write_session() as session:
+        upsert_questions(session, [record], source="test")
+    view = make_view(qtbot, context)
+    view.bank.search.setText("Look")
+    qtbot.waitUntil(lambda: "Look" in view.bank.preview.toPlainText(), timeout=WAIT_MS)
+    html = view.bank.preview.toHtml()
+    assert "<script" not in html and "<b onclick" not in html and "&lt;b onclick" in html
+    assert "alert(1)" in view.bank.preview.toPlainText()  # shown as text, never run
+    assert not any(
+        url.scheme() == "http" and url.isValid() and False for url in view.bank.preview.refused
+    )
+
+
+def test_an_empty_bank_says_what_to_do(qtbot: QtBot, context: ViewContext) -> None:
+    remove_sample_content(context.opened.database)
+    view = make_view(qtbot, context)
+    assert view.bank.empty.isVisible() and ".sdqbank" in view.bank.empty.text()
+    view.tabs.setCurrentIndex(BUILDER)
+    wait_idle(qtbot, context)
+    assert "empty" in view.builder.emptied.text() and not view.builder.start_button.isEnabled()
+
+
+def test_the_builder_counts_as_the_learner_ticks_and_names_what_emptied_it(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    view.tabs.setCurrentIndex(BUILDER)
+    builder = view.builder
+    qtbot.waitUntil(lambda: builder.subjects.count() > 0, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    assert builder.matches.text().startswith("40 questions")
+    builder.subjects.tick(("Physiology",))
+    builder.subjects.itemChanged.emit(builder.subjects.item(0))
+    qtbot.waitUntil(
+        lambda: builder.matches.text() != "" and "40" not in builder.matches.text(), timeout=WAIT_MS
+    )
+    builder.pool.setCurrentIndex(builder.pool.findData("flagged"))
+    qtbot.waitUntil(builder.emptied.isVisible, timeout=WAIT_MS)
+    assert "flagged" in builder.emptied.text() and not builder.start_button.isEnabled()
+    builder.pool.setCurrentIndex(0)
+    builder.save_as("Physiology drill")
+    qtbot.waitUntil(lambda: builder.blueprints.count() == 2, timeout=WAIT_MS)
+    assert builder.blueprints.currentText() == "Physiology drill"
+
+
+def test_a_tutor_block_taken_with_the_keyboard_writes_each_event_as_it_happens(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    start_block(qtbot, view, count=5, mode="tutor")
+    page = view.taking
+    block_id = page.block_id or ""
+    first = page.questions[0]
+    key(qtbot, view, Qt.Key.Key_B)
+    assert page.states[0].selected == first.label_of("B")
+    key(qtbot, view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    assert first.label_of("A") in page.states[0].struck
+    key(qtbot, view, Qt.Key.Key_Return)
+    assert page.explanation.isVisible() and "Explanation" in page.explanation.toPlainText()
+    key(qtbot, view, Qt.Key.Key_N)
+    assert page.current == 1 and page.where.text().startswith("Question 2 of 5")
+    key(qtbot, view, Qt.Key.Key_F)
+    assert page.states[1].flagged and "⚑" in page.navigator.item(1).text()
+    key(qtbot, view, Qt.Key.Key_3)
+    key(qtbot, view, Qt.Key.Key_Left)
+    assert page.current == 0
+    # Durable: the log, read by another door, has it all.
+    state = block_state(context.opened.database, block_id)
+    assert state.states[0].selected == first.label_of("B") and state.states[0].submitted
+    assert (
+        state.states[1].flagged and state.states[1].selected == page.questions[1].choices[2].label
+    )
+    assert state.current == 0
+
+
+def test_highlighting_the_stem_is_kept(qtbot: QtBot, context: ViewContext) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    start_block(qtbot, view, count=3, mode="tutor")
+    page = view.taking
+    cursor = page.stem.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(8, QTextCursor.MoveMode.KeepAnchor)
+    page.stem.setTextCursor(cursor)
+    key(qtbot, view, Qt.Key.Key_H, Qt.KeyboardModifier.ShiftModifier)
+    assert page.states[0].highlights == ((0, 8),) and len(page.stem.extraSelections()) == 1
+    state = block_state(context.opened.database, page.block_id or "")
+    assert state.states[0].highlights == ((0, 8),)
+
+
+def test_a_timed_block_counts_down_warns_and_submits_when_time_runs_out(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    clock = Clock()
+    view.taking.monotonic = clock.monotonic
+    start_block(qtbot, view, count=2, mode="timed", seconds_per_question=90)
+    page = view.taking
+    assert page.timer_label.text() == "3:00 left"
+    key(qtbot, view, Qt.Key.Key_A)
+    clock.advance(61)
+    qtbot.waitUntil(lambda: "Two minutes" in page.message.text(), timeout=WAIT_MS)
+    assert page.timer_label.text() == "1:59 left"
+    clock.advance(200)
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.review, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    assert view.review.review is not None and view.review.review.score.timed_out
+    assert "time ran out" in view.review.score.text()
+
+
+def test_reopening_offers_to_resume_a_suspended_block_with_the_time_it_had_left(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    clock = Clock()
+    view.taking.monotonic = clock.monotonic
+    start_block(qtbot, view, count=4, mode="timed", seconds_per_question=60)
+    key(qtbot, view, Qt.Key.Key_C)
+    clock.advance(30)
+    key(qtbot, view, Qt.Key.Key_N)
+    view.taking.suspend()
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.home, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    view.close()
+
+    again = make_view(qtbot, context)
+    assert again.resume_banner.isVisible()
+    assert "1 of 4 answered, 3:30 left" in again.resume_text.text()
+    again.resume_button.click()
+    qtbot.waitUntil(lambda: again.taking.session is not None, timeout=WAIT_MS)
+    assert again.taking.current == 1 and again.taking.states[0].selected is not None
+
+
+def test_a_missed_question_becomes_a_card_and_a_note_in_one_step_from_review(
+    qtbot: QtBot, context: ViewContext, monkeypatch: object
+) -> None:
+    fill_bank(context)
+    create_deck(context.opened.database, "Missed")
+    view = make_view(qtbot, context)
+    start_block(qtbot, view, count=3, mode="tutor")
+    page = view.taking
+    wrong = next(c for c in page.questions[0].choices if c.label != "?")
+    page.choose(wrong.label)
+    wait_idle(qtbot, context)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)  # type: ignore[attr-defined]
+    page.end_block()
+    qtbot.waitUntil(lambda: view.review.review is not None, timeout=WAIT_MS)
+    review = view.review
+    assert "of 3 correct" in review.score.text()
+    review.filter.setCurrentIndex(review.filter.findData("incorrect"))
+    qtbot.waitUntil(
+        lambda: review.review is not None and review.review.only == "incorrect", timeout=WAIT_MS
+    )
+    assert review.review is not None and review.review.items
+
+    def accept(dialog: QDialog) -> int:
+        dialog.note.setChecked(True)  # type: ignore[attr-defined]
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(deck_dialog.DeckChooser, "exec", accept)  # type: ignore[attr-defined]
+    review.list.setCurrentRow(0)
+    review.make_card()
+    qtbot.waitUntil(lambda: "Card made" in review.message.text(), timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    item = review.current_item()
+    assert item is not None and item.card_id and item.note_ids
+    review.cards_for_all_incorrect()
+    qtbot.waitUntil(
+        lambda: "cards made" in review.message.text() or "card made" in review.message.text(),
+        timeout=WAIT_MS,
+    )
+    assert "had one already" in review.message.text()
+
+
+def test_ctrl_shift_n_writes_a_note_linked_to_the_question(
+    qtbot: QtBot, context: ViewContext, monkeypatch: object
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    start_block(qtbot, view, count=2, mode="timed")
+
+    def accept(dialog: QDialog) -> int:
+        dialog.body.setPlainText("Remember the baroreceptors")  # type: ignore[attr-defined]
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(note_dialog.QuestionNoteDialog, "exec", accept)  # type: ignore[attr-defined]
+    key(
+        qtbot,
+        view,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    wait_idle(qtbot, context)
+    question_id = view.taking.questions[0].id
+    assert len(question_detail(context.opened.database, question_id).note_ids) == 1
+
+
+def test_analytics_show_areas_with_their_range_and_say_there_is_no_cohort(
+    qtbot: QtBot, context: ViewContext, monkeypatch: object
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    view.tabs.setCurrentIndex(ANALYTICS)
+    wait_idle(qtbot, context)
+    assert view.analytics.empty.isVisible() and "cohort" in view.analytics.cohort.text()
+    start_block(qtbot, view, count=6, mode="timed")
+    for _ in range(6):
+        key(qtbot, view, Qt.Key.Key_A)
+        key(qtbot, view, Qt.Key.Key_N)
+    view.taking.submit()
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.review, timeout=WAIT_MS)
+    view.show_home(ANALYTICS)
+    wait_idle(qtbot, context)
+    page = view.analytics
+    assert not page.empty.isVisible() and page.systems_chart.isVisible()
+    assert page.areas_chart.chart_.series() and "likely" in page.summary.text()
+    assert page.table.topLevelItemCount() == 2
+    subject = page.subject.itemData(1)
+    page.subject.setCurrentIndex(1)
+    wait_idle(qtbot, context)
+    assert page.data is not None and page.data.subject == subject
+    assert subject in page.systems_chart.chart_.title()
+    assert list_blocks(context.opened.database)[0].status == "submitted"
+    assert resolve_question(context.opened.database, "t_00001")
