@@ -1,10 +1,13 @@
-"""The markdown folder import's bulk INSERTs (EXPLAINed by tests/db/test_plain_sql.py)."""
+"""The markdown folder import's bulk INSERTs (EXPLAINed by tests/db/test_plain_sql.py); a
+note's first version and its tags go in as the MS2 import's do."""
 
 from __future__ import annotations
 
 from app.importers.bulk_rows import bulk_insert
+from app.importers.legacy_sql import NOTE_TAGS, NOTE_VERSIONS
 
 SYNCED = ("created_at", "updated_at", "deleted_at")
+__all__ = ["IMPORT_SOURCES", "NOTEBOOKS", "NOTES", "NOTE_LINKS", "NOTE_TAGS", "NOTE_VERSIONS"]
 
 NOTEBOOKS = bulk_insert(
     "markdown_insert_notebooks", "notebooks", ("id", "name", "parent_id", *SYNCED)
@@ -26,14 +29,6 @@ NOTES = bulk_insert(
         "pinned",
         *SYNCED,
     ),
-)
-NOTE_VERSIONS = bulk_insert(
-    "markdown_insert_note_versions",
-    "note_versions",
-    ("id", "note_id", "title", "body", "parent_ids", "created_at"),
-)
-NOTE_TAGS = bulk_insert(
-    "markdown_insert_note_tags", "note_tags", ("note_id", "tag_id", "updated_at", "deleted_at")
 )
 NOTE_LINKS = bulk_insert(
     "markdown_insert_note_links",
