@@ -60,8 +60,8 @@ class Work:
         """The most units whose minutes fit in `minutes`."""
         if self.kind == "new_cards":
             per = self.review_minutes[0] if self.review_minutes else 0.0
-            return self.units if per <= 0 else max(0, math.floor(minutes / per + 1e-9))
-        if self.seconds_per_unit <= 0:
+            return self.units if per <= 1e-6 else max(0, math.floor(minutes / per + 1e-9))
+        if self.seconds_per_unit <= 1e-6:
             return self.units
         return max(0, math.floor(minutes * 60 / self.seconds_per_unit + 1e-9))
 
@@ -191,7 +191,8 @@ def spread(slots: Sequence[DaySlot], reviews: Sequence[float], works: Sequence[W
                     break  # split: the rest waits for the next day
                 heads[q] += 1
         days.append(today)
-    left_minutes = sum(works[i].minutes(n) for i, n in enumerate(left) if n > 0)
+    # Work left over counts at least a minute, so what did not fit never looks like a fit.
+    left_minutes = sum(max(1, works[i].minutes(n)) for i, n in enumerate(left) if n > 0)
     return Spread(days, left, left_minutes, loads)
 
 
