@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -125,6 +126,7 @@ class BlueprintBuilder(QScrollArea):
         self.difficulties = Checklist("Difficulties")
         self.tags = Checklist("Tags")
         self.pool = small_combo(POOLS, "Pool")
+        self.pool.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count = QSpinBox()
         self.count.setRange(1, MAX_COUNT)
         self.count.setValue(40)

@@ -109,7 +109,7 @@ class ChoiceList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(10, 0, 0, 0)
         layout.setSpacing(4)
         self.rows: list[ChoiceRow] = []
         for _ in range(MAX_CHOICES):

@@ -129,7 +129,6 @@ class TakingPage(QWidget):
         column_layout.addWidget(self.choices)
         column_layout.addWidget(self.explanation)
         column_layout.addStretch(1)
-        self.choices.layout().setContentsMargins(10, 0, 0, 0)
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
         self.area.setWidget(column)
