@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from app.core.assessments.bank import QuestionDetail, Reference
+from app.core.assessments.blocks import BlockQuestion
 from app.ui.assessments.question_text import escaped, safe_html
 
 RIGHT = "#2e7d32"
@@ -70,6 +71,18 @@ def explanation_html(
     if not parts:
         return "<p><i>This question has no explanation.</i></p>"
     return "".join(parts)
+
+
+def revealed_html(question: BlockQuestion, media_dir: Path | None) -> str:
+    """A block question's explanation, rationales named by the letters the learner saw."""
+    letters = {c.label: c.display_label for c in question.choices}
+    return explanation_html(
+        question.explanation_summary,
+        question.rationales,
+        question.references,
+        media_dir,
+        letters,
+    )
 
 
 def detail_html(detail: QuestionDetail, media_dir: Path | None) -> str:

@@ -31,7 +31,7 @@ from app.core.assessments.review import BlockReview, ReviewItem, block_review
 from app.core.flashcards.decks import DeckInfo
 from app.core.flashcards.reads import deck_tree
 from app.ui.assessments.deck_dialog import DeckChooser
-from app.ui.assessments.question_html import choices_html, explanation_html
+from app.ui.assessments.question_html import choices_html, revealed_html
 from app.ui.assessments.question_text import QuestionText, escaped, safe_html
 from app.ui.assessments.widgets import clock, plural, small_combo, wrapped
 
@@ -193,7 +193,6 @@ class ReviewPage(QWidget):
             self.detail.show_html(f"<p><i>{escaped(question.stem)}</i></p>", media)
             self.card_button.setEnabled(False)
             return
-        letters = {c.label: c.display_label for c in question.choices}
         verdict = {
             "correct": '<b style="color:#2e7d32">Correct</b>',
             "incorrect": '<b style="color:#c62828">Incorrect</b>',
@@ -217,13 +216,7 @@ class ReviewPage(QWidget):
             + choices_html(
                 choices, chosen=result.chosen, answer=question.answer, struck=state.struck
             )
-            + explanation_html(
-                question.explanation_summary,
-                question.rationales,
-                question.references,
-                media,
-                letters,
-            ),
+            + revealed_html(question, media),
             media,
         )
         self.detail.set_highlights(state.highlights)

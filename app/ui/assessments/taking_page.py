@@ -45,7 +45,7 @@ from app.core.assessments.taking import (
 from app.errors import UserError
 from app.ui.assessments.choice_rows import ChoiceList
 from app.ui.assessments.navigator import QuestionNavigator
-from app.ui.assessments.question_html import explanation_html
+from app.ui.assessments.question_html import revealed_html
 from app.ui.assessments.question_text import QuestionText, safe_html
 from app.ui.assessments.widgets import clock, wrapped
 
@@ -349,17 +349,7 @@ class TakingPage(QWidget):
                 else '<p><b style="color:#c62828">Incorrect:</b> the answer is '
                 f"{letters.get(question.answer or '', question.answer)}.</p>"
             )
-            self.explanation.show_html(
-                verdict
-                + explanation_html(
-                    question.explanation_summary,
-                    question.rationales,
-                    question.references,
-                    media,
-                    letters,
-                ),
-                media,
-            )
+            self.explanation.show_html(verdict + revealed_html(question, media), media)
             self.explanation.show()
         else:
             self.explanation.hide()
