@@ -14,7 +14,12 @@ from app.db.types import utcnow
 
 class Question(SyncedRow, Base):
     __tablename__ = "questions"
-    __table_args__ = (Index(None, "subject", "system"), Index(None, "legacy_id"))
+    # The bank's filters (subject, system, difficulty, MS2's status, live) and its default order
+    # read this one index without touching the rows, which carry the long stems.
+    __table_args__ = (
+        Index(None, "subject", "system", "difficulty", "status", "deleted_at", "legacy_id", "id"),
+        Index(None, "legacy_id"),
+    )
 
     legacy_id: Mapped[str | None] = mapped_column(String(100))
     stem: Mapped[str] = mapped_column(Text)
