@@ -24,12 +24,10 @@ from app.importers.anki_apkg import import_apkg
 from app.importers.anki_read import ApkgImportReport, ParsedApkg, read_apkg
 from app.importers.cards_csv import CsvImportReport, ParsedCsv, import_cards_csv
 from app.importers.cards_export import ExportReport, export_deck_csv, export_deck_markdown
+from app.wording import counted
 
 IMPORT_CHANGES = Change.CARDS | Change.DECKS | Change.TAGS | Change.REVIEWS
 
-
-def counted(number: int, one: str, several: str) -> str:
-    return f"{number:,} {one if number == 1 else several}"
 
 
 @dataclass(frozen=True)

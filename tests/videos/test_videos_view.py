@@ -30,6 +30,7 @@ def test_the_library_lists_the_sample_and_dropped_files_and_filters_from_the_key
     qtbot: QtBot, view: VideosView, clips: Clips, qtmodeltester: object
 ) -> None:
     assert titles(view) == ["Welcome to Videos"]
+    assert view.library.count.text() == "1 video"
     add(qtbot, view, clips.h264.path, clips.audio)
     assert titles(view) == ["Cardiac cycle", "Renal physiology talk", "Welcome to Videos"]
     qtmodeltester.check(view.library.model)  # type: ignore[attr-defined]

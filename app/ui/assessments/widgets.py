@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 
+from app.wording import counted
+
 
 def small_combo(items: Sequence[tuple[str, object]], accessible: str) -> QComboBox:
     combo = QComboBox()
@@ -37,4 +39,4 @@ def clock(ms: int | None) -> str:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+    return counted(count, word)

@@ -34,6 +34,7 @@ from app.ui.context import ViewContext
 from app.ui.videos.adding import ThumbnailMaker, add_paths
 from app.ui.videos.details_dialog import DetailsDialog
 from app.ui.videos.library_model import THUMB, TITLE, VideoTableModel
+from app.wording import counted
 
 STATES = (
     ("All videos", None),
@@ -207,7 +208,9 @@ class LibraryPage(QWidget):
         self.body.setCurrentWidget(self.empty if found.total == 0 else self.table)
         shown = len(found.rows)
         self.count.setText(
-            f"{found.total} videos" if shown == found.total else f"{shown} of {found.total} videos"
+            counted(found.total, "video")
+            if shown == found.total
+            else f"{shown:,} of {counted(found.total, 'video')}"
         )
         for row in range(self.model.rowCount()):
             if self.model.rows[row].id in selected:
@@ -256,7 +259,7 @@ class LibraryPage(QWidget):
 
     def remove(self, ids: tuple[str, ...]) -> None:
         self.removed.append(ids)
-        what = "1 video" if len(ids) == 1 else f"{len(ids)} videos"
+        what = counted(len(ids), "video")
         self._write(lambda db: library_actions.remove_videos(db, ids), f"Removing {what}")
         self.undo_note.setText(f"Removed {what} from the library (the files stay on disk).")
         self.undo_note.show()
