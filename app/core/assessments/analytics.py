@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from app.core.assessments import assessments_sql as sql
 from app.core.flashcards.study_day import StudyDay, day_shift_seconds
-from app.db.types import db_time
+from app.db.types import db_time, from_db_time
 
 if TYPE_CHECKING:
     from app.db.database import ProfileDatabase
@@ -123,19 +123,32 @@ def _areas(sums: dict[str, _Sum]) -> tuple[AreaFigures, ...]:
     return tuple(sorted(figures, key=lambda f: (-f.attempts, f.name)))
 
 
+def study_days(database: ProfileDatabase, now: datetime, days: int = STREAK_DAYS) -> set[date]:
+    """The study days of the last `days` with any card answer, lesson event, video watched or
+    question event or answer: one index seek per study day and log."""
+    today = StudyDay.of(now)
+    since = today.plus(-days)
+    found: set[date] = set()
+    with database.read_session() as session:
+        for declared in sql.FIRST_AFTER.values():
+            at = db_time(since.start)
+            while (first := sql.first_after(session, declared, at)) is not None:
+                day = StudyDay.of(from_db_time(first).astimezone(today.zone))
+                found.add(day.day)
+                at = db_time(day.end)
+        params = {"shift": f"{day_shift_seconds(now):+d} seconds", "since": db_time(since.start)}
+        found |= {
+            date.fromisoformat(r["day"])
+            for r in sql.rows(session, sql.LESSON_DAYS, params)
+            if r["day"]
+        }
+    return {d for d in found if d <= today.day}
+
+
 def _streak(database: ProfileDatabase, now: datetime) -> Streak:
     today = StudyDay.of(now).day
-    since = StudyDay.for_date(today - timedelta(days=STREAK_DAYS), StudyDay.of(now).zone)
-    params = {"shift": f"{day_shift_seconds(now):+d} seconds", "since": db_time(since.start)}
-    with database.read_session() as session:
-        days = sorted(
-            {
-                date.fromisoformat(r["day"])
-                for r in sql.rows(session, sql.STUDY_DAYS, params)
-                if r["day"]
-            }
-        )
-    day_set = set(days)
+    day_set = study_days(database, now)
+    days = sorted(day_set)
     studied_today = today in day_set
     cursor = today if studied_today else today - timedelta(days=1)
     current = 0
@@ -148,7 +161,7 @@ def _streak(database: ProfileDatabase, now: datetime) -> Streak:
         run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
         longest = max(longest, run)
         previous = day
-    recent = tuple(d for d in days if d > today - timedelta(days=60) and d <= today)
+    recent = tuple(d for d in days if d > today - timedelta(days=60))
     return Streak(current, longest, studied_today, recent)
 
 
@@ -171,32 +184,33 @@ def analytics(
     first_monday = this_monday - timedelta(weeks=WEEKS - 1)
     since = StudyDay.for_date(first_monday, today.zone)
     shift = f"{day_shift_seconds(now):+d} seconds"
+    mondays = [first_monday + timedelta(weeks=i) for i in range(WEEKS)]
+    weeks: dict[date, _Sum] = {monday: _Sum() for monday in mondays}
     with database.read_session() as session:
-        for r in sql.rows(session, sql.AREAS, {"subject": subject}):
-            n = int(r["attempts"])
-            values = (n, int(r["correct"] or 0), int(r["time_ms"] or 0), n)
-            by_subject[r["subject"] or UNCATEGORISED].add(*values)
-            by_system[r["system"] or UNCATEGORISED].add(*values)
-            total.add(*values)
-        days = list(
-            sql.rows(
-                session, sql.DAYS,
-                {"shift": shift, "since": db_time(since.start), "subject": subject},
-            )
-        )  # fmt: skip
-    weeks: dict[date, _Sum] = {first_monday + timedelta(weeks=i): _Sum() for i in range(WEEKS)}
-    for r in days:
-        if not r["day"]:
-            continue
-        day = date.fromisoformat(r["day"])
-        monday = day - timedelta(days=day.weekday())
-        if monday in weeks:
-            weeks[monday].add(
-                int(r["attempts"]),
-                int(r["correct"] or 0),
-                int(r["time_ms"] or 0),
-                int(r["attempts"]),
-            )
+        for area in sql.rows(session, sql.AREAS, {"subject": subject}):
+            n, correct, time_ms = (
+                int(area["attempts"]), int(area["correct"] or 0), int(area["time_ms"] or 0)
+            )  # fmt: skip
+            by_subject[area["subject"] or UNCATEGORISED].add(n, correct, time_ms, n)
+            by_system[area["system"] or UNCATEGORISED].add(n, correct, time_ms, n)
+            total.add(n, correct, time_ms, n)
+        if subject is None:
+            for monday in mondays:
+                start = StudyDay.for_date(monday, today.zone).start
+                end = StudyDay.for_date(monday + timedelta(weeks=1), today.zone).start
+                span = next(sql.rows(session, sql.SPAN, (db_time(start), db_time(end))))
+                n = int(span["attempts"])
+                weeks[monday].add(n, int(span["correct"] or 0), int(span["time_ms"] or 0), n)
+        else:
+            params = {"shift": shift, "since": db_time(since.start), "subject": subject}
+            for r in sql.rows(session, sql.SUBJECT_DAYS, params):
+                if not r["day"]:
+                    continue
+                day = date.fromisoformat(r["day"])
+                monday = day - timedelta(days=day.weekday())
+                if monday in weeks:
+                    n = int(r["attempts"])
+                    weeks[monday].add(n, int(r["correct"] or 0), int(r["time_ms"] or 0), n)
     points = tuple(
         WeekPoint(
             monday,

@@ -14,45 +14,63 @@ from app.db.plain_sql import Statement, named_rows, statement
 
 AT = "2026-01-01T00:00:00.000000Z"
 
-# Attempts, correct answers and time, per (subject, system); :subject NULL for all subjects.
+# Attempts, correct answers and time per (subject, system), from the usage cache's index
+# (deleted questions' attempts count too: they are the learner's history).
 AREAS = statement(
     "assessments_areas",
-    "SELECT q.subject AS subject, q.system AS system, count(*) AS attempts, "
-    "sum(a.result = 'correct') AS correct, sum(a.time_ms) AS time_ms "
-    "FROM question_attempts a JOIN questions q ON q.id = a.question_id "
-    "WHERE q.deleted_at IS NULL AND (:subject IS NULL OR q.subject = :subject) "
-    "GROUP BY q.subject, q.system",
+    "SELECT subject, system, sum(seen) AS attempts, sum(correct) AS correct, "
+    "sum(time_ms) AS time_ms FROM question_usage "
+    "WHERE (:subject IS NULL OR subject = :subject) GROUP BY subject, system",
     {"subject": None},
 )
 
-# The same per study day since :since (:shift: the zone's shift, "+3600 seconds").
-DAYS = statement(
-    "assessments_days",
-    "SELECT date(substr(a.answered_at, 1, 19), :shift) AS day, count(*) AS attempts, "
-    "sum(a.result = 'correct') AS correct, sum(a.time_ms) AS time_ms "
-    "FROM question_attempts a JOIN questions q ON q.id = a.question_id "
-    "WHERE a.answered_at >= :since AND q.deleted_at IS NULL "
-    "AND (:subject IS NULL OR q.subject = :subject) GROUP BY day",
-    {"shift": "+0 seconds", "since": AT, "subject": None},
+# Attempts, correct answers and time between two moments (a week), from the attempts'
+# (answered_at, result, time_ms) index alone: a range scan, no grouping.
+SPAN = statement(
+    "assessments_span",
+    "SELECT count(*) AS attempts, sum(result = 'correct') AS correct, sum(time_ms) AS time_ms "
+    "FROM question_attempts WHERE answered_at >= ? AND answered_at < ?",
+    (AT, AT),
 )
 
-# Every study day since :since with any card answer, lesson event, video watched or question
-# event (the streak counts them all).
-STUDY_DAYS = statement(
-    "assessments_study_days",
-    "SELECT DISTINCT day FROM ("
-    "SELECT date(substr(reviewed_at, 1, 19), :shift) AS day FROM card_reviews "
-    "WHERE reviewed_at >= :since "
-    "UNION SELECT date(substr(occurred_at, 1, 19), :shift) FROM lesson_events "
-    "WHERE occurred_at >= :since "
-    "UNION SELECT date(substr(started_at, 1, 19), :shift) FROM video_watch_intervals "
-    "WHERE started_at >= :since "
-    "UNION SELECT date(substr(occurred_at, 1, 19), :shift) FROM question_block_events "
-    "WHERE occurred_at >= :since "
-    "UNION SELECT date(substr(answered_at, 1, 19), :shift) FROM question_attempts "
-    "WHERE answered_at >= :since) ORDER BY day",
+# One subject's days (the drill-down).
+SUBJECT_DAYS = statement(
+    "assessments_subject_days",
+    "SELECT date(substr(a.answered_at, 1, 19), :shift) AS day, count(*) AS attempts, "
+    "sum(a.result = 'correct') AS correct, sum(a.time_ms) AS time_ms "
+    "FROM questions q JOIN question_attempts a ON a.question_id = q.id "
+    "WHERE q.subject = :subject AND a.answered_at >= :since GROUP BY day",
+    {"shift": "+0 seconds", "since": AT, "subject": "Renal"},
+)
+
+# The first moment at or after ? in each log a study streak counts (each read from an index on
+# its time: one seek per study day, not a row per answer).
+FIRST_AFTER = {
+    table: statement(
+        f"assessments_first_{table}",
+        f"SELECT min({column}) AS at FROM {table} WHERE {column} >= ?",
+        (AT,),
+    )
+    for table, column in (
+        ("card_reviews", "reviewed_at"),
+        ("video_watch_intervals", "started_at"),
+        ("question_block_events", "occurred_at"),
+        ("question_attempts", "answered_at"),
+    )
+}
+
+# Lesson events have no index on their time alone: their days are read in one pass.
+LESSON_DAYS = statement(
+    "assessments_lesson_days",
+    "SELECT DISTINCT date(substr(occurred_at, 1, 19), :shift) AS day FROM lesson_events "
+    "WHERE occurred_at >= :since",
     {"shift": "+0 seconds", "since": AT},
 )
+
+
+def first_after(session: Session, declared: Statement, at: str) -> str | None:
+    row = _connection(session).execute(declared.sql, (at,)).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
 
 
 def _connection(session: Session) -> sqlite3.Connection:
@@ -62,6 +80,8 @@ def _connection(session: Session) -> sqlite3.Connection:
 
 
 def rows(
-    session: Session, declared: Statement, params: Mapping[str, Any]
+    session: Session, declared: Statement, params: Mapping[str, Any] | tuple[Any, ...]
 ) -> Iterator[dict[str, Any]]:
-    return named_rows(_connection(session).execute(declared.sql, dict(params)))
+    """The declared statement's rows, by column name."""
+    bound = params if isinstance(params, tuple) else dict(params)
+    return named_rows(_connection(session).execute(declared.sql, bound))

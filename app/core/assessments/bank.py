@@ -332,34 +332,46 @@ def bank_page(
     sort: str = "bank_id",
     descending: bool = False,
 ) -> BankPage:
-    """One page of the bank browser: the questions matching `flt`, sorted, with their figures."""
+    """One page of the bank browser: the questions matching `flt`, sorted, with their figures.
+
+    The page's ids are chosen from the covering index alone (filters and sort keys), then only
+    those rows are read with their stems."""
     flt = flt or BankFilter()
     column = _sort_column(sort)
-    order = column.desc() if descending else column.asc()
+    keys = [] if sort == "bank_id" else [column]
+    keys += [QUESTIONS.c.legacy_id, QUESTIONS.c.id]
+    order = [k.desc() if descending else k.asc() for k in keys]
     where = (QUESTIONS.c.deleted_at.is_(None), filter_condition(flt))
-    query = (
-        select(
-            QUESTIONS.c.id,
-            BANK_ID.label("bank_id"),
-            func.substr(QUESTIONS.c.stem, 1, PREVIEW_CHARS * 4).label("stem"),
-            QUESTIONS.c.subject,
-            QUESTIONS.c.system,
-            QUESTIONS.c.difficulty,
-            TIMES_SEEN.label("seen"),
-            LAST_RESULT.label("last_result"),
-            func.coalesce(FLAGGED, false()).label("flagged"),
-            QUESTIONS.c.is_sample,
-        )
+    chosen = (
+        select(QUESTIONS.c.id)
         .select_from(live_questions())
         .where(*where)
-        .order_by(order, BANK_ID.asc())
+        .order_by(*order)
         .offset(max(0, offset))
         .limit(max(0, limit))
     )
     with database.read_session() as session:
-        found = session.execute(query).all()
-        total = count_where(session, where) if len(found) == limit or offset else len(found)
-        ids = [r.id for r in found]
+        ids = list(session.execute(chosen).scalars())
+        total = count_where(session, where) if len(ids) == limit or offset else len(ids)
+        found = {
+            r.id: r
+            for r in session.execute(
+                select(
+                    QUESTIONS.c.id,
+                    BANK_ID.label("bank_id"),
+                    func.substr(QUESTIONS.c.stem, 1, PREVIEW_CHARS * 4).label("stem"),
+                    QUESTIONS.c.subject,
+                    QUESTIONS.c.system,
+                    QUESTIONS.c.difficulty,
+                    TIMES_SEEN.label("seen"),
+                    LAST_RESULT.label("last_result"),
+                    func.coalesce(FLAGGED, false()).label("flagged"),
+                    QUESTIONS.c.is_sample,
+                )
+                .select_from(live_questions())
+                .where(QUESTIONS.c.id.in_(ids))
+            )
+        }
         notes = note_counts(session, ids)
         cards = cards_of(session, ids)
     rows = tuple(
@@ -377,7 +389,7 @@ def bank_page(
             has_card=r.id in cards,
             is_sample=bool(r.is_sample),
         )
-        for r in found
+        for r in (found[i] for i in ids)
     )
     return BankPage(rows, total, offset, limit)
 

@@ -57,14 +57,15 @@ def write_attempts(session: Session, attempts: Sequence[NewAttempt]) -> int:
 
 
 _REFRESH = """
-INSERT INTO question_usage (question_id, seen, correct, time_ms, last_result, last_flagged, last_at)
-SELECT a.question_id, count(*), sum(a.result = 'correct'), sum(a.time_ms),
+INSERT INTO question_usage (question_id, subject, system, seen, correct, time_ms, last_result,
+  last_flagged, last_at)
+SELECT a.question_id, q.subject, q.system, count(*), sum(a.result = 'correct'), sum(a.time_ms),
   (SELECT l.result FROM question_attempts l WHERE l.question_id = a.question_id
    ORDER BY l.answered_at DESC, l.id DESC LIMIT 1),
   coalesce((SELECT l.flagged FROM question_attempts l WHERE l.question_id = a.question_id
    ORDER BY l.answered_at DESC, l.id DESC LIMIT 1), 0),
   max(a.answered_at)
-FROM question_attempts a {where} GROUP BY a.question_id
+FROM question_attempts a JOIN questions q ON q.id = a.question_id {where} GROUP BY a.question_id
 """
 
 
@@ -88,11 +89,14 @@ def rebuild_usage(session: Session) -> int:
 
 
 def own_mean_time_ms(session: Session, *, except_block: str | None = None) -> int | None:
-    """The learner's mean time per answered question (apart from one block's answers)."""
-    query = select(func.avg(ATTEMPTS.c.time_ms)).where(
-        ATTEMPTS.c.result != "omitted", ATTEMPTS.c.time_ms > 0
-    )
+    """The learner's mean time per question (apart from one block's answers), from the cache."""
+    seen, time_ms = session.execute(select(func.sum(USAGE.c.seen), func.sum(USAGE.c.time_ms))).one()
+    seen, time_ms = int(seen or 0), int(time_ms or 0)
     if except_block is not None:
-        query = query.where(ATTEMPTS.c.block_id.is_distinct_from(except_block))
-    mean = session.execute(query).scalar()
-    return None if mean is None else int(mean)
+        own_seen, own_time = session.execute(
+            select(func.count(), func.sum(ATTEMPTS.c.time_ms)).where(
+                ATTEMPTS.c.block_id == except_block
+            )
+        ).one()
+        seen, time_ms = seen - int(own_seen or 0), time_ms - int(own_time or 0)
+    return time_ms // seen if seen > 0 else None

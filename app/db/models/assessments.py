@@ -109,12 +109,18 @@ class QuestionAttempt(LogRow, Base):
 
 
 class QuestionUsage(Base):
-    """Per question, what its attempts say (a cache rebuilt from `question_attempts`)."""
+    """Per question, what its attempts say (a cache rebuilt from `question_attempts`), with the
+    question's subject and system copied, so analytics by area read this table's index alone."""
 
     __tablename__ = "question_usage"
-    __table_args__ = (Index(None, "last_result"),)
+    __table_args__ = (
+        Index(None, "last_result"),
+        Index(None, "subject", "system", "seen", "correct", "time_ms"),
+    )
 
     question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    subject: Mapped[str | None] = mapped_column(String(100), default=None)
+    system: Mapped[str | None] = mapped_column(String(100), default=None)
     seen: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
     time_ms: Mapped[int] = mapped_column(Integer, default=0)  # summed over the attempts
