@@ -353,3 +353,24 @@ def test_typing_in_a_100_kb_note_with_highlighting_stays_fast(
     p95 = times[int(len(times) * 0.95)]
     print(f"100 KB note: opened in {opened_ms:.0f} ms, keystroke p95 {p95:.1f} ms")
     assert p95 < 16 * 2, times[-10:]  # the 16 ms, with room for a busy test machine
+
+
+def test_save_as_pdf_prints_what_was_typed_last(
+    qtbot: QtBot, context: ViewContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.notebook import view as view_module
+
+    printed: list[str] = []
+    monkeypatch.setattr(
+        view_module,
+        "export_note_pdf",
+        lambda ctx, _parent, note_id: printed.append(body_of(ctx, note_id)),
+    )
+    note_id = add_note(context, "Murmurs")
+    view = make_view(qtbot, context)
+    open_in(qtbot, view, note_id)
+    type_text(qtbot, view, "Aortic stenosis: crescendo-decrescendo")
+    view.save_pdf()  # at once, before the autosave's second has passed
+    qtbot.waitUntil(lambda: bool(printed), timeout=WAIT_MS)
+    assert printed == ["Aortic stenosis: crescendo-decrescendo"]
+    assert "Save as PDF…" in [a.text() for a in view.note_menu.actions()]

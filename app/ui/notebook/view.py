@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.core.changes import Change
 from app.core.flashcards.tags import format_tags, parse_tags
 from app.ui.context import ViewContext
+from app.ui.note_pdf import export_note_pdf
 from app.ui.notebook.editor import NoteEditor
 from app.ui.notebook.history import HistoryDialog
 from app.ui.notebook.link_panels import BacklinksPanel, LinkChips
@@ -449,6 +450,7 @@ class NotebookView(RefreshOnChange, QWidget):
         self.pin_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
         menu.addAction("History…", self.show_history)
         menu.addAction("Find and Replace…", lambda: self.editor.find_bar.open_find(replace=True))
+        menu.addAction("Save as PDF…", self.save_pdf)
         menu.addSeparator()
         menu.addAction("Delete Note", self.delete_open)
         return menu
@@ -459,8 +461,22 @@ class NotebookView(RefreshOnChange, QWidget):
         self.pin_action.setText("Unpin" if pinned else "Pin to the Top")
         editable = note is not None and note.kind == "note"
         for action in self.note_menu.actions():
-            if action.text() != "History…":
+            if action.text() not in ("History…", "Save as PDF…"):
                 action.setEnabled(editable)
+
+    def save_pdf(self) -> None:
+        """The open note as a PDF, with what was typed last: the save goes first, and the PDF
+        is read once the write queue (which runs in order) has reached it."""
+        note = self.opened_note
+        if note is None:
+            return
+        self.editor.save_now()
+        self.context.runner.run_write(
+            lambda _p: None,
+            label="",
+            on_done=lambda _r: export_note_pdf(self.context, self, note.id),
+            owner=self,
+        )
 
     def toggle_pin(self) -> None:
         from app.core.notes.note_actions import pin_note
