@@ -344,6 +344,14 @@ _RULES = (
         columns="plan_id task_key day units undo ticked_at", time_column="ticked_at",
     ),
     _unsynced("alembic_version", TableKind.INTERNAL, "This file's schema revision; each upgrades."),
+    # Sync (app/sync): the engine's own bookkeeping on this device
+    _unsynced("sync_state", TableKind.DEVICE_LOCAL, "This device's id, file identity, target."),
+    _unsynced("sync_clock", TableKind.DEVICE_LOCAL, "This device's clock floor; read by capture."),
+    _unsynced("sync_outbox", TableKind.DEVICE_LOCAL, "Changes made here, not yet pushed."),
+    _unsynced("sync_row_clocks", TableKind.INTERNAL, "The stamp of each merged field."),
+    _unsynced("sync_cursors", TableKind.DEVICE_LOCAL, "How far each source was applied here."),
+    _unsynced("sync_pending", TableKind.INTERNAL, "Received operations waiting to apply."),
+    _unsynced("sync_media", TableKind.DEVICE_LOCAL, "Media files already exchanged."),
 )  # fmt: skip
 
 RULES: Mapping[str, TableRule] = MappingProxyType({rule.table: rule for rule in _RULES})

@@ -28,6 +28,15 @@ from app.db.models.notes import Note, Notebook, NoteLink, NoteTag, NoteVersion
 from app.db.models.planner import PlanScope, PlanTick, StudyPlan
 from app.db.models.questions import Question, QuestionTag
 from app.db.models.settings import ProfileSetting
+from app.db.models.sync import (
+    SyncClock,
+    SyncCursor,
+    SyncMedia,
+    SyncOutbox,
+    SyncPending,
+    SyncRowClock,
+    SyncState,
+)
 from app.db.models.tags import Tag
 from app.db.models.videos import (
     Playlist,
@@ -72,6 +81,13 @@ __all__ = [
     "QuestionUsage",
     "SchedulerConfig",
     "StudyPlan",
+    "SyncClock",
+    "SyncCursor",
+    "SyncMedia",
+    "SyncOutbox",
+    "SyncPending",
+    "SyncRowClock",
+    "SyncState",
     "Tag",
     "Video",
     "VideoBookmark",
