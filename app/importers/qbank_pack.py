@@ -39,6 +39,7 @@ from typing import Any
 from app.core.assessments.question_format import QuestionData, QuestionRefused, check_question
 from app.core.courses.markdown import MEDIA_SCHEME
 from app.errors import UserError
+from app.importers.course_pack import PackMedia
 from app.importers.json_values import first_odd_value, loads_marked
 from app.importers.pack_media import MAX_IMAGE_BYTES, MAX_MEDIA_BYTES, image_info, image_problem
 from app.importers.zip_members import ZipDamaged, member_problem, open_zip, reading
@@ -78,6 +79,14 @@ class LoadedQbank:
     refused: tuple[tuple[str, str], ...]  # (bank id or "questions[i]", every problem)
     images: tuple[PackImage, ...]
     missing_media: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (bank id, file)
+
+    @property
+    def media(self) -> dict[str, PackMedia]:
+        """The images as `course_pack.copy_media` copies them."""
+        return {i.name: PackMedia(i.name, i.stored_name, len(i.data)) for i in self.images}
+
+    def read_media(self, name: str) -> bytes:
+        return next(i.data for i in self.images if i.name == name)
 
 
 def _targets(data: QuestionData) -> list[str]:

@@ -30,6 +30,7 @@ from app.core.courses.markdown import MEDIA_SCHEME
 from app.core.restoring import back_up_before_import
 from app.db.database import ProfileDatabase
 from app.errors import UserError
+from app.importers.course_pack import copy_media, remove_files
 from app.importers.export_target import check_file_target
 from app.importers.qbank_pack import (
     FORMAT,
@@ -82,34 +83,6 @@ class QbankImported:
         return "\n".join(lines)
 
 
-def _copy_images(pack: LoadedQbank, media_dir: Path | None) -> list[Path]:
-    created: list[Path] = []
-    if not pack.images or media_dir is None:
-        return created
-    media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        for image in pack.images:
-            target = media_dir / image.stored_name
-            if target.exists():
-                continue
-            fd, temp = tempfile.mkstemp(dir=media_dir, prefix=".import-", suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(image.data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-            created.append(target)
-    except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
-    return created
-
-
 def import_qbank(
     database: ProfileDatabase, path: Path | LoadedQbank, media_dir: Path | None
 ) -> QbankImported:
@@ -120,11 +93,10 @@ def import_qbank(
     try:
         with database.write_session() as session:
             done = upsert_questions(session, pack.questions, source=SOURCE)
-            if done.added or done.updated:
-                created = _copy_images(pack, media_dir)
+            if (done.added or done.updated) and media_dir is not None:
+                created = copy_media(pack, media_dir)  # type: ignore[arg-type]
     except BaseException:
-        for file in created:
-            file.unlink(missing_ok=True)
+        remove_files(created)
         raise
     return QbankImported(
         pack.path, done.added, done.updated, done.unchanged,

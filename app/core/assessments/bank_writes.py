@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.core.assessments.bank import choices_of, rationales_of, summary_of
 from app.core.assessments.question_format import QuestionData
-from app.core.assessments.tables import ATTEMPTS, QUESTION_TAGS, QUESTIONS, TAGS
+from app.core.assessments.tables import ATTEMPTS, QUESTION_TAGS, QUESTIONS, TAGS, soft_delete
 from app.core.changes import Change
 from app.db.models.tags import tag_id
 from app.db.types import utcnow
@@ -192,15 +192,7 @@ def delete_questions(database: ProfileDatabase, question_ids: Sequence[str]) -> 
         raise UserError("Choose the questions to delete.")
     now = utcnow()
     with database.write_session() as session:
-        for start in range(0, len(question_ids), 500):
-            session.execute(
-                QUESTIONS.update()
-                .where(
-                    QUESTIONS.c.id.in_(question_ids[start : start + 500]),
-                    QUESTIONS.c.deleted_at.is_(None),
-                )
-                .values(deleted_at=now, updated_at=now)
-            )
+        soft_delete(session, QUESTIONS, list(question_ids), now)
     return QuestionsDeleted(tuple(question_ids), now)
 
 

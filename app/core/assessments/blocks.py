@@ -29,7 +29,7 @@ from app.core.assessments.bank import (
 )
 from app.core.assessments.blueprints import Blueprint, match_count_in
 from app.core.assessments.replay import Event, Replay, replay
-from app.core.assessments.tables import ATTEMPTS, BLOCKS, EVENTS, QUESTIONS
+from app.core.assessments.tables import ATTEMPTS, BLOCKS, EVENTS, QUESTIONS, soft_delete
 from app.core.changes import Change
 from app.db.types import new_id, utcnow
 from app.errors import UserError
@@ -382,11 +382,6 @@ def list_blocks(database: ProfileDatabase, *, limit: int = 500) -> tuple[BlockSu
 
 def delete_block(database: ProfileDatabase, block_id: str) -> Change:
     """Hide a block from the list; its answers stay in the learner's history and analytics."""
-    now = utcnow()
     with database.write_session() as session:
-        session.execute(
-            BLOCKS.update()
-            .where(BLOCKS.c.id == block_id, BLOCKS.c.deleted_at.is_(None))
-            .values(deleted_at=now, updated_at=now)
-        )
+        soft_delete(session, BLOCKS, [block_id])
     return Change.BLOCKS

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.assessments.bank import BankFilter, count_where, filter_steps
-from app.core.assessments.tables import BLUEPRINTS
+from app.core.assessments.tables import BLUEPRINTS, soft_delete
 from app.core.changes import Change
 from app.db.types import new_id, utcnow
 from app.errors import UserError
@@ -222,11 +222,6 @@ def list_blueprints(database: ProfileDatabase) -> tuple[SavedBlueprint, ...]:
 
 
 def delete_blueprint(database: ProfileDatabase, blueprint_id: str) -> Change:
-    now = utcnow()
     with database.write_session() as session:
-        session.execute(
-            BLUEPRINTS.update()
-            .where(BLUEPRINTS.c.id == blueprint_id, BLUEPRINTS.c.deleted_at.is_(None))
-            .values(deleted_at=now, updated_at=now)
-        )
+        soft_delete(session, BLUEPRINTS, [blueprint_id])
     return Change.BLOCKS

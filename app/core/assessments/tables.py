@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table
+from sqlalchemy.orm import Session
 
 from app.db.models import (
     Note,
@@ -18,6 +21,7 @@ from app.db.models import (
     QuestionUsage,
     Tag,
 )
+from app.db.types import utcnow
 
 QUESTIONS = cast(Table, Question.__table__)
 QUESTION_TAGS = cast(Table, QuestionTag.__table__)
@@ -29,3 +33,19 @@ EVENTS = cast(Table, QuestionBlockEvent.__table__)
 BLUEPRINTS = cast(Table, QuestionBlueprint.__table__)
 NOTES = cast(Table, Note.__table__)
 NOTE_LINKS = cast(Table, NoteLink.__table__)
+
+
+def soft_delete(
+    session: Session, table: Table, ids: Sequence[str], now: datetime | None = None
+) -> int:
+    """Set `deleted_at` (a tombstone that syncs) on the live rows of `ids`; how many it hid."""
+    now = now or utcnow()
+    done = 0
+    for start in range(0, len(ids), 500):
+        result = session.execute(
+            table.update()
+            .where(table.c.id.in_(ids[start : start + 500]), table.c.deleted_at.is_(None))
+            .values(deleted_at=now, updated_at=now)
+        )
+        done += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return done
