@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.core.changes import Change
 from app.core.samples import SampleKind
-from app.features.declarations import Feature, ViewDecl
+from app.features.declarations import Destination, Feature, ViewDecl
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -42,7 +42,9 @@ SHOWS = (
     Change.QUESTIONS | Change.BLOCKS | Change.ATTEMPTS | Change.TAGS | Change.NOTES | Change.CARDS
 )
 
-VIEW = ViewDecl("Assessments", "app.ui.assessments.view:AssessmentsView")
+VIEW = ViewDecl(
+    "Assessments", "app.ui.assessments.view:AssessmentsView", opens=(Destination.QUESTIONS,)
+)
 
 ASSESSMENTS = Feature(
     name="assessments",

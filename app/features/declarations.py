@@ -19,6 +19,7 @@ class Destination(enum.Enum):
     CARD = "card"  # open_card(card_id)
     VIDEO_MOMENT = "video_moment"  # open_video_moment(video_id, seconds)
     NOTE = "note"  # open_note(note_id)
+    QUESTIONS = "questions"  # open_questions(subject, system, count, pool): a block to take
 
 
 # The method a view declaring a destination must have, called with the destination's values.
@@ -28,6 +29,7 @@ DESTINATION_METHODS: dict[Destination, str] = {
     Destination.CARD: "open_card",
     Destination.VIDEO_MOMENT: "open_video_moment",
     Destination.NOTE: "open_note",
+    Destination.QUESTIONS: "open_questions",
 }
 
 

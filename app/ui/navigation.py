@@ -35,3 +35,9 @@ class Navigator(QObject):
     def open_note(self, note_id: str) -> None:
         """Show this note (or library article) in the Notebook."""
         self.requested.emit(Destination.NOTE, (note_id,))
+
+    def open_questions(
+        self, subject: str | None, system: str | None, count: int | None, pool: str = "unused"
+    ) -> None:
+        """A new block of these questions, ready to start (None: any subject, system, count)."""
+        self.requested.emit(Destination.QUESTIONS, (subject, system, count, pool))

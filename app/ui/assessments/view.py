@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.assessments.bank import BankFilter
 from app.core.assessments.blocks import BlockCreated, BlockSummary, create_block
 from app.core.assessments.blueprints import Blueprint
 from app.core.changes import Change
@@ -100,6 +101,8 @@ class AssessmentsView(RefreshOnChange, QWidget):
 
         self.tabs.currentChanged.connect(self._tab_shown)
         self.bank.facets_read.connect(self.builder.set_facets)
+        self._asked: Blueprint | None = None  # open_questions before the lists were read
+        self.bank.facets_read.connect(self._show_asked)
         self.builder.start_requested.connect(self.start_block)
         self.blocks.resume_requested.connect(self.take_block)
         self.blocks.review_requested.connect(self.review_block)
@@ -151,6 +154,23 @@ class AssessmentsView(RefreshOnChange, QWidget):
             self.blocks.reload()
         elif tab == ANALYTICS:
             self.analytics.reload()
+
+    def open_questions(
+        self, subject: str | None, system: str | None, count: int | None, pool: str = "unused"
+    ) -> None:
+        """The New Block tab set to these questions (a planner task), ready to start."""
+        chosen = BankFilter(
+            subjects=(subject,) if subject else (), systems=(system,) if system else (), pool=pool
+        )
+        asked = Blueprint(filter=chosen, count=max(1, count or 40))
+        self._asked = asked if self.builder.subjects.count() == 0 else None  # not read yet
+        self.show_home(BUILDER)
+        self.builder.show_blueprint(asked)
+
+    def _show_asked(self, _facets: object) -> None:
+        if self._asked is not None:
+            self.builder.show_blueprint(self._asked)
+            self._asked = None
 
     # --- blocks -------------------------------------------------------------------------------
 
