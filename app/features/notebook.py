@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from app.core.changes import Change
 from app.core.samples import SampleKind
-from app.features.declarations import Feature, MenuAction, ViewDecl
+from app.features.declarations import Destination, Feature, MenuAction, ViewDecl
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,7 +43,7 @@ SHOWS = Change.NOTES | Change.TAGS
 
 NOTEBOOK = Feature(
     name="notebook",
-    views=(ViewDecl("Notebook", "app.ui.notebook.view:NotebookView"),),
+    views=(ViewDecl("Notebook", "app.ui.notebook.view:NotebookView", opens=(Destination.NOTE,)),),
     menu_actions=(
         MenuAction(
             "File",
