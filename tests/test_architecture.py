@@ -31,6 +31,7 @@ FEATURE_UIS = [
     "app/ui/videos",
     "app/ui/notebook",
     "app/ui/assessments",
+    "app/ui/planner",
 ]
 
 

@@ -235,6 +235,8 @@ class PlanCalendar(QWidget):
                     QRectF(bar.left(), bar.top(), bar.width() * done, bar.height()), DONE_COLOR
                 )
         words = f"{figures.planned}/{figures.capacity}" if not figures.past else ""
+        if words and self.fontMetrics().horizontalAdvance(words) > inner.width():
+            words = str(figures.planned)  # a narrow cell: the bar shows the capacity
         if self.week_mode and not figures.past:
             words = (
                 f"{minutes_text(figures.planned)} of {minutes_text(figures.capacity)}\n"

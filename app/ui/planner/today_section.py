@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from app.core.changes import Change
 from app.features.planner import SHOWS as PLAN_SHOWS
 from app.ui.context import ViewContext
 from app.ui.planner import common
@@ -36,7 +35,7 @@ def today_line(plan: TodayPlan) -> str:
 
 
 class PlanTodaySection(RefreshOnChange, QFrame):
-    SHOWS = PLAN_SHOWS | Change.BLOCKS
+    SHOWS = PLAN_SHOWS
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.changes import Change
 from app.errors import UserError
 from app.features.planner import SHOWS as PLAN_SHOWS
 from app.ui.context import ViewContext
@@ -118,7 +117,7 @@ def summary_text(schedule: PlanSchedule) -> str:
 
 
 class PlannerView(RefreshOnChange, QWidget):
-    SHOWS = PLAN_SHOWS | Change.BLOCKS
+    SHOWS = PLAN_SHOWS
     title = "Planner"
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
@@ -145,13 +144,18 @@ class PlannerView(RefreshOnChange, QWidget):
 
     def _empty_page(self) -> QWidget:
         page = QWidget()
+        scroll = QScrollArea()  # the words wrap to the width and keep the height they need
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
         heading = QLabel("Plan your study to an exam")
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         heading.setFont(font)
         self.empty_heading = heading
-        self.empty_text = wrapped(ABOUT_PLANS)
+        self.empty_text = QLabel(ABOUT_PLANS)
+        self.empty_text.setWordWrap(True)
         self.create_button = QPushButton("Create a &Plan…")
         self.create_button.clicked.connect(self.new_plan)
         row = QHBoxLayout()
@@ -162,7 +166,7 @@ class PlannerView(RefreshOnChange, QWidget):
         layout.addWidget(self.empty_text)
         layout.addLayout(row)
         layout.addStretch(1)
-        return page
+        return scroll
 
     def _plan_page(self) -> QWidget:
         page = QWidget()
@@ -278,6 +282,7 @@ class PlannerView(RefreshOnChange, QWidget):
             can_tick=lambda: self.state is not None and self.state.schedule is not None
             and self.calendar.selected == self.state.schedule.today,
         )  # fmt: skip
+        self.day_tasks.tree.setColumnHidden(1, True)  # narrow: the title says the kind
         side = QVBoxLayout()
         side.addWidget(self.day_title)
         side.addWidget(self.day_tasks, 1)
