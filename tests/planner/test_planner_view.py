@@ -242,3 +242,23 @@ def test_the_today_section_lists_todays_tasks_fast(qtbot: QtBot, context: ViewCo
         qtbot.waitUntil(lambda b=before: section.reads > b, timeout=WAIT_MS)
         times.append((time.perf_counter() - started) * 1000)
     assert min(times) < 200, times
+
+
+def test_a_questions_task_opens_a_new_block_of_its_subject(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    from app.ui.assessments.view import BUILDER, AssessmentsView
+
+    add_questions(context.opened.database, "Pathology", 30, system="Renal")
+    add_questions(context.opened.database, "Anatomy", 10)
+    view = AssessmentsView(context)
+    qtbot.addWidget(view)
+    view.show()
+    view.open_questions("Pathology", "Renal", 20, "unused")  # before its lists are read
+    wait_idle(qtbot, context)
+    qtbot.waitUntil(lambda: view.builder.subjects.count() > 0, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    assert view.tabs.currentIndex() == BUILDER
+    assert view.builder.subjects.ticked() == ("Pathology",)
+    assert view.builder.systems.ticked() == ("Renal",)
+    assert view.builder.count.value() == 20
