@@ -21,6 +21,7 @@ from app.core.notes.note_actions import create_note, save_note
 from app.core.notes.note_reads import note_versions, open_note
 from app.core.opening import OpenProfile, open_profile
 from app.core.profiles import create_profile
+from app.core.sample_actions import remove_sample_content
 from app.errors import UserError
 from app.features.declarations import Destination
 from app.logs import setup_logging
@@ -278,6 +279,7 @@ def test_the_preview_shows_a_script_as_text_and_loads_no_remote_image(
 
 
 def test_new_note_delete_and_undo_from_the_keyboard(qtbot: QtBot, context: ViewContext) -> None:
+    remove_sample_content(context.opened.database)  # the two sample notes
     view = make_view(qtbot, context)
     assert view.right.currentWidget() is view.empty
     assert view.empty_title.text() == "No notes yet"

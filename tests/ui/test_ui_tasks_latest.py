@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import threading
 
-from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QObject
+from pytestqt.qtbot import QtBot
 
 from app.core.progress import Progress
 from app.ui.tasks import READ_THREADS, TaskRunner
