@@ -135,7 +135,7 @@ def add_deck(
                     "interval_days": 0, "reps": 0, "lapses": 0, "due": None,
                     "stability": None, "difficulty": None, "last_review": None}  # fmt: skip
             if n >= new:
-                stability = 2.718 ** rng.uniform(0, 5.5)
+                stability = 2.718 ** rng.uniform(3, 7)  # 20 days to 3 years
                 interval = max(1, round(stability))
                 last = now - timedelta(days=rng.uniform(0, interval))
                 card.update(state=2, interval_days=interval, reps=3, stability=stability,

@@ -23,6 +23,7 @@ adds for every new card it places (the reviews the plan's own new cards cause).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -169,36 +170,56 @@ def _run(
     return reviews
 
 
+# Upper bounds of the stability cells: a card's cell is found by bisection (no logarithm per card).
+S_BOUNDS = tuple(math.exp((cell + 0.5) * _S_STEP) for cell in range(-50, 120))
+S_FIRST_CELL = -50
+
+
+def recall_curve(model: CardModel) -> tuple[float, float]:
+    """(factor, decay) of the model's forgetting curve: R = (1 + factor * t / S) ** decay."""
+    scheduler = _chain(model).scheduler
+    return float(scheduler._FACTOR), float(scheduler._DECAY)
+
+
+def tally_cards(
+    tally: dict[tuple[int, int, int, int], float],
+    curve: tuple[float, float],
+    cards: Iterable[tuple[int, float, float, float]],
+) -> None:
+    """Count studied cards, each (first due day, stability, difficulty, days since its last
+    review on that day), in `tally` by (day, stability cell, difficulty, its retrievability then
+    in steps of 2 %); pass the tally to `existing_reviews`."""
+    factor, decay = curve
+    bounds, get = S_BOUNDS, tally.get
+    for day, stability, difficulty, elapsed in cards:
+        stability = stability if stability > 0.01 else 0.01
+        recall = (1 + factor * (elapsed if elapsed > 0 else 0.0) / stability) ** decay
+        key = (
+            day if day > 0 else 0,
+            bisect_left(bounds, stability),
+            round(difficulty),
+            round(recall * 50),
+        )
+        tally[key] = get(key, 0.0) + 1.0
+
+
 def existing_reviews(
-    model: CardModel, cards: Iterable[tuple[int, float, float, float]], horizon: int
+    model: CardModel, tally: dict[tuple[int, int, int, int], float], horizon: int
 ) -> list[float]:
-    """Expected reviews per day (index 0 = today) of cards already studied, each given as
-    (first due day, stability, difficulty, days since its last review on that day)."""
+    """Expected reviews per day (index 0 = today) of the cards already studied in `tally`."""
     chain = _chain(model)
     reviews = [0.0] * horizon
     due: list[dict[tuple[int, int], float]] = [{} for _ in range(horizon)]
-    firsts: dict[tuple[int, int, int, int], float] = {}
-    scheduler = chain.scheduler
-    factor, decay = scheduler._FACTOR, scheduler._DECAY
-    log, s_step = math.log, _S_STEP
-    for day, stability, difficulty, elapsed in cards:
+    memo: dict[tuple[int, int, int], tuple[float, tuple[tuple[int, int, int, float], ...]]] = {}
+    for (day, s_index, d_cell, r_cell), mass in tally.items():
         if day >= horizon:
             continue
-        stability = max(stability, 0.01)
-        recall = (1 + factor * max(elapsed, 0.0) / stability) ** decay
-        key = (
-            day if day > 0 else 0,
-            round(log(stability) / s_step),
-            round(difficulty),
-            round(recall / _R_STEP),
-        )
-        firsts[key] = firsts.get(key, 0.0) + 1.0
-    memo: dict[tuple[int, int, int], tuple[float, tuple[tuple[int, int, int, float], ...]]] = {}
-    for (day, s_cell, d_cell, r_cell), mass in firsts.items():
-        found = memo.get((s_cell, d_cell, r_cell))
+        found = memo.get((s_index, d_cell, r_cell))
         if found is None:
-            found = memo[(s_cell, d_cell, r_cell)] = chain.outcomes(
-                math.exp(s_cell * s_step), min(max(d_cell * _D_STEP, 1.0), 10.0), r_cell * _R_STEP
+            stability = math.exp((s_index + S_FIRST_CELL) * _S_STEP)
+            difficulty = min(max(d_cell * _D_STEP, 1.0), 10.0)
+            found = memo[(s_index, d_cell, r_cell)] = chain.outcomes(
+                stability, difficulty, r_cell * _R_STEP
             )
         per_card, outcomes = found
         reviews[day] += mass * per_card

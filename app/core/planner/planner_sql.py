@@ -115,13 +115,15 @@ NEW_CARDS_STARTED = statement(
 )
 
 # Every studied card due before the horizon: its first due day from today (overdue: 0), its
-# memory state and the days since its last review on that day.
+# memory state and the days since its last review on that day. The table is scanned (NOT
+# INDEXED): reading most of the cards through the queue index costs a page read per row
+# (0.5 s for 75,000 cards, against 0.15 s in table order).
 STUDIED_CARDS = statement(
     "planner.studied_cards",
     "SELECT deck_id AS deck_id, MAX(0, CAST(julianday(due) - :t0 AS INTEGER)) AS day, "
     "COALESCE(stability, MAX(interval_days, 1)) AS stability, COALESCE(difficulty, 5.0) "
     "AS difficulty, :t0 + MAX(0, CAST(julianday(due) - :t0 AS INTEGER)) "
-    "- julianday(COALESCE(last_review, due)) AS elapsed FROM cards "
+    "- julianday(COALESCE(last_review, due)) AS elapsed FROM cards NOT INDEXED "
     "WHERE queue IN (1, 2) AND due < :until",
     example={"t0": 2461041.5, "until": AT},
 )
@@ -162,4 +164,12 @@ LATEST_ACTIVITY = statement(
     "UNION ALL SELECT MAX(started_at) FROM video_watch_intervals "
     "UNION ALL SELECT MAX(answered_at) FROM question_attempts "
     "UNION ALL SELECT MAX(ticked_at) FROM planner_ticks)",
+)
+
+# What the cards' forecast depends on: an edit, a deck's settings, an answer or its undo.
+CARDS_STAMP = statement(
+    "planner.cards_stamp",
+    "SELECT (SELECT MAX(updated_at) FROM cards) AS cards, (SELECT MAX(updated_at) FROM decks) "
+    "AS decks, (SELECT MAX(rowid) FROM card_reviews) AS reviews, "
+    "(SELECT MAX(rowid) FROM card_review_undos) AS undos",
 )

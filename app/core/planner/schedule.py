@@ -95,6 +95,8 @@ class Inputs:
     notes: list[str]
 
     def reviews(self, count: int) -> list[float]:
+        """Review minutes of `count` days from the first planned day. Past the exam (a moved
+        exam, a what-if) the forecast's last two weeks' mean stands for each further day."""
         offset = (self.first - self.today).days
         minutes = self.workload.minutes(offset, count)
         if offset == 0 and minutes:
@@ -164,12 +166,13 @@ def read_inputs(session: Session, plan_id: str | None, now: datetime) -> Inputs:
     )
     collected.decks = decks
     notes.extend(collected.notes)
+
     workload = forecast_workload(
         conn,
         decks,
         collected.deck_ids,
         morning=study_day.start,
-        horizon=horizon,
+        horizon=max(1, (settings.exam_date - today).days),
         review_seconds=pace.review_seconds,
     )
     due, done, _started = today_counts(

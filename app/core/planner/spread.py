@@ -145,11 +145,13 @@ def spread(slots: Sequence[DaySlot], reviews: Sequence[float], works: Sequence[W
     queues = list(scopes.values())
     heads = [0] * len(queues)
     study_days_left = [0] * (horizon + 1)  # study days before the final period, from each day
+    longest = [0] * (horizon + 1)  # the longest day from each day on
     for day in range(horizon - 1, -1, -1):
         slot = slots[day]
         study_days_left[day] = study_days_left[day + 1] + (
             1 if slot.capacity > 0 and not slot.final else 0
         )
+        longest[day] = max(longest[day + 1], slot.capacity)
     days: list[SpreadDay] = []
     carried = 0.0  # reviews due on days without study: done on the next study day
     for day, slot in enumerate(slots):
@@ -173,7 +175,9 @@ def spread(slots: Sequence[DaySlot], reviews: Sequence[float], works: Sequence[W
                 work = works[index]
                 if slot.final and not work.final_ok:
                     break
-                units = _units_today(work, left[index], free, day, loads, slots, study_days_left)
+                units = _units_today(
+                    work, left[index], free, day, loads, slots, study_days_left, longest[day]
+                )
                 if units <= 0:
                     break
                 minutes = work.minutes(units)
@@ -204,6 +208,7 @@ def _units_today(
     loads: list[float],
     slots: Sequence[DaySlot],
     study_days_left: Sequence[int],
+    longest: int,
 ) -> int:
     if left <= 0:
         return 0
@@ -217,11 +222,8 @@ def _units_today(
         return _room_for_new(work, day, loads, slots, quota) if quota > 0 else 0
     if work.minutes(left) <= free:
         return left
-    if work.kind == "lesson":
-        # Whole, unless longer than any day could hold (then in parts, in order).
-        longest = max((s.capacity for s in slots[day:]), default=0)
-        if work.minutes(left) <= longest:
-            return 0
+    if work.kind == "lesson" and work.minutes(left) <= longest:
+        return 0  # whole, unless longer than any day could hold (then in parts, in order)
     units = min(left, work.units_within(free))
     if work.kind == "video" and units * 1.0 < MIN_VIDEO_CHUNK_S and units < left:
         return 0

@@ -11,11 +11,11 @@ other minutes per weekday.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from app.core.planner.plans import WEEKDAYS, PlanSettings, check_minutes
+from app.core.planner.plans import MAX_MINUTES, WEEKDAYS, PlanSettings, check_minutes
 from app.core.planner.schedule import EXTRA_DAYS, Inputs, WayOut
 from app.core.planner.spread import Spread, Work
 
@@ -33,7 +33,32 @@ def _way(
     return WayOut(kind, text, result.fits, result.overflow_minutes, _finish(inputs, result), change)
 
 
-def more_minutes(inputs: Inputs) -> WayOut | None:
+def _first_fitting(
+    fits: Callable[[int], bool], guess: int, limit: int, step: int = 1
+) -> int | None:
+    """The smallest multiple of `step` up to `limit` for which `fits` (assumed monotonic),
+    searched from a guess: a few spreads instead of one per value."""
+    guess = max(step, min(limit, -(-guess // step) * step))
+    if fits(guess):
+        low, high = 0, guess
+    else:
+        low, high = guess, guess
+        while not fits(high):
+            if high >= limit:
+                return None
+            low, high = high, min(limit, high * 2)
+    while high - low > step:
+        middle = (low + high) // 2 // step * step
+        if middle <= low:
+            break
+        if fits(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def more_minutes(inputs: Inputs, overflow: int) -> WayOut | None:
     settings = inputs.settings
     days = [d for d, m in zip(WEEKDAYS, settings.minutes, strict=True) if m > 0]
 
@@ -42,21 +67,13 @@ def more_minutes(inputs: Inputs) -> WayOut | None:
         changed = replace(settings, minutes=minutes)
         return changed, inputs.run(changed)
 
-    low, high = 0, _STEP
-    while not with_extra(high)[1].fits:
-        low, high = high, high * 2
-        if high > 16 * 60:
-            return None
-    while high - low > _STEP:
-        middle = (low + high) // 2 // _STEP * _STEP or _STEP
-        if middle in (low, high):
-            break
-        if with_extra(middle)[1].fits:
-            high = middle
-        else:
-            low = middle
-    changed, result = with_extra(high)
-    text = f"Study {high} more minutes on each study day ({', '.join(days)})"
+    study_days = sum(1 for s in settings.slots(inputs.first, settings.exam_date) if s.capacity)
+    guess = overflow // max(1, study_days)
+    extra = _first_fitting(lambda x: with_extra(x)[1].fits, guess, MAX_MINUTES, _STEP)
+    if extra is None:
+        return None
+    changed, result = with_extra(extra)
+    text = f"Study {extra} more minutes on each study day ({', '.join(days)})"
     return _way("more_minutes", text, inputs, result,
                 (("minutes", ",".join(str(m) for m in changed.minutes)),))  # fmt: skip
 
@@ -76,7 +93,7 @@ def fewer_new_cards(inputs: Inputs) -> WayOut | None:
     if not scaled(0.0)[1].fits:
         return None  # even without new cards it does not fit: another way is needed
     low, high = 0.0, 1.0
-    for _ in range(7):
+    for _ in range(5):  # to about 3 % of the new cards
         middle = (low + high) / 2
         if scaled(middle)[1].fits:
             low = middle
@@ -111,22 +128,32 @@ def drop_lowest_priority(inputs: Inputs) -> WayOut | None:
     return None
 
 
-def move_exam(inputs: Inputs) -> WayOut | None:
+def move_exam(inputs: Inputs, overflow: int) -> WayOut | None:
     settings = inputs.settings
-    for extra in range(1, EXTRA_DAYS + 1):
-        moved = replace(settings, exam_date=settings.exam_date + timedelta(days=extra))
-        result = inputs.run(moved)
-        if result.fits:
-            text = f"Move the exam to {moved.exam_date.isoformat()} ({extra} days later)"
-            return _way("move_exam", text, inputs, result,
-                        (("exam_date", moved.exam_date.isoformat()),))  # fmt: skip
-    return None
+
+    def moved(extra: int) -> tuple[PlanSettings, Spread]:
+        later = replace(settings, exam_date=settings.exam_date + timedelta(days=extra))
+        return later, inputs.run(later)
+
+    slots = settings.slots(inputs.first, settings.exam_date)
+    per_day = sum(s.capacity for s in slots) / max(1, len(slots))
+    extra = _first_fitting(
+        lambda x: moved(x)[1].fits, round(overflow / max(per_day, 1)), EXTRA_DAYS
+    )
+    if extra is None:
+        return None
+    later, result = moved(extra)
+    text = f"Move the exam to {later.exam_date.isoformat()} ({extra} days later)"
+    return _way("move_exam", text, inputs, result, (("exam_date", later.exam_date.isoformat()),))
 
 
 def find_ways_out(inputs: Inputs, result: Spread) -> tuple[WayOut, ...]:
-    _ = result
+    overflow = result.overflow_minutes
     found = [
-        way(inputs) for way in (more_minutes, fewer_new_cards, drop_lowest_priority, move_exam)
+        more_minutes(inputs, overflow),
+        fewer_new_cards(inputs),
+        drop_lowest_priority(inputs),
+        move_exam(inputs, overflow),
     ]
     return tuple(w for w in found if w is not None)
 

@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.flashcards.scheduling import SchedulerSettings
 from app.core.planner import planner_sql as sql
-from app.core.planner.forecast import CardModel, existing_reviews, new_card_reviews
+from app.core.planner.forecast import (
+    CardModel,
+    existing_reviews,
+    new_card_reviews,
+    recall_curve,
+    tally_cards,
+)
 from app.db.plain_sql import named_rows
 from app.db.types import db_time
 
 _JULIAN_UNIX_EPOCH = 2440587.5
+DEFAULT_PARAMETERS = SchedulerSettings().parameters
 
 
 def julian(moment: datetime) -> float:
@@ -43,7 +51,7 @@ def card_model(row: Mapping[str, Any]) -> CardModel:
     if isinstance(parameters, str):
         parameters = json.loads(parameters)
     if row["scheduler"] != "fsrs" or not parameters:
-        parameters = SchedulerSettings().parameters
+        parameters = DEFAULT_PARAMETERS
     return CardModel(
         parameters=tuple(float(p) for p in parameters),
         desired_retention=float(row["desired_retention"] or 0.9),
@@ -59,12 +67,19 @@ class Workload:
     review_seconds: float
 
     def minutes(self, first: int, count: int) -> list[float]:
-        """Review minutes for `count` days starting `first` days from today."""
+        """Review minutes for `count` days starting `first` days from today; past the forecast,
+        the mean of its last 14 days."""
         per = self.review_seconds / 60
+        tail = self.reviews[-14:]
+        after = sum(tail) / len(tail) if tail else 0.0
         return [
-            (self.reviews[i] if i < len(self.reviews) else 0.0) * per
+            (self.reviews[i] if i < len(self.reviews) else after) * per
             for i in range(first, first + count)
         ]
+
+
+_cache: dict[tuple[object, ...], Workload] = {}
+_cache_lock = threading.Lock()
 
 
 def forecast_workload(
@@ -76,29 +91,63 @@ def forecast_workload(
     horizon: int,
     review_seconds: float,
 ) -> Workload:
-    """Expected reviews of the cards already studied, from today's morning for `horizon` days."""
-    models: dict[str, CardModel] = {}
-    by_model: dict[CardModel, list[tuple[int, float, float, float]]] = {}
+    """Expected reviews of the cards already studied, from today's morning for `horizon` days.
+
+    Kept (a few, per profile file) until a card is edited, a deck's settings change or a review
+    is recorded or undone: changing the plan, a what-if or a way out re-spreads without
+    forecasting again."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    stamp = tuple(conn.execute(sql.CARDS_STAMP.sql).fetchone())
+    key = (path, morning, horizon, frozenset(deck_ids) if deck_ids is not None else None, stamp)
+    with _cache_lock:
+        found = _cache.get(key)
+    if found is not None:
+        return replace(found, review_seconds=review_seconds)
+    workload = _forecast(conn, decks, deck_ids, morning=morning, horizon=horizon,
+                         review_seconds=review_seconds)  # fmt: skip
+    with _cache_lock:
+        if len(_cache) >= 4:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = workload
+    return workload
+
+
+def _forecast(
+    conn: sqlite3.Connection,
+    decks: Mapping[str, Mapping[str, Any]],
+    deck_ids: set[str] | None,
+    *,
+    morning: datetime,
+    horizon: int,
+    review_seconds: float,
+) -> Workload:
     rows = conn.execute(
         sql.STUDIED_CARDS.sql,
         {"t0": julian(morning), "until": db_time(morning + timedelta(days=horizon))},
     )
-    for deck_id, day, stability, difficulty, elapsed in rows:
-        if deck_ids is not None and deck_id not in deck_ids:
-            continue
-        model = models.get(deck_id)
-        if model is None:
-            row = decks.get(deck_id)
-            model = models[deck_id] = (
-                card_model(row) if row else CardModel(SchedulerSettings().parameters)
-            )
-        cards = by_model.get(model)
+    per_deck: dict[str, list[tuple[int, float, float, float]]] = {}
+    for deck_id, *card in rows:
+        cards = per_deck.get(deck_id)
         if cards is None:
-            cards = by_model[model] = []
-        cards.append((day, stability, difficulty, elapsed))
+            if deck_ids is not None and deck_id not in deck_ids:
+                continue
+            cards = per_deck[deck_id] = []
+        cards.append(card)
+    models: dict[str, CardModel] = {}
+    tallies: dict[str, dict[tuple[int, int, int, int], float]] = {}
+    for deck_id, cards in per_deck.items():
+        row = decks.get(deck_id)
+        model = models[deck_id] = card_model(row) if row else CardModel(DEFAULT_PARAMETERS)
+        tally_cards(tallies.setdefault(deck_id, {}), recall_curve(model), cards)
+    by_model: dict[CardModel, dict[tuple[int, int, int, int], float]] = {}
+    for deck_id, tally in tallies.items():
+        model = models[deck_id]
+        merged = by_model.setdefault(model, {})
+        for key, count in tally.items():
+            merged[key] = merged.get(key, 0.0) + count
     total = [0.0] * horizon
-    for model, cards in by_model.items():
-        for day, value in enumerate(existing_reviews(model, cards, horizon)):
+    for model, tally in by_model.items():
+        for day, value in enumerate(existing_reviews(model, tally, horizon)):
             total[day] += value
     return Workload(tuple(total), review_seconds)
 
@@ -126,3 +175,8 @@ def today_counts(
             reviews += int(row["reviews"] or 0)
             started += int(row["started"] or 0)
     return due, reviews, started
+
+
+def forget_forecasts() -> None:
+    with _cache_lock:
+        _cache.clear()
