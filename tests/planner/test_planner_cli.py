@@ -77,7 +77,7 @@ def test_create_show_list_delete(data: Path, capsys: pytest.CaptureFixture[str])
     assert [d["date"] for d in shown["days"]] == [_today().isoformat()]
     tasks = shown["days"][0]["tasks"]
     assert {t["kind"] for t in tasks} <= {"lesson", "video", "questions", "reviews", "new_cards"}
-    assert {"lesson", "reviews", "new_cards"} <= {t["kind"] for t in tasks}
+    assert {"lesson", "new_cards"} <= {t["kind"] for t in tasks}
     for task in tasks:
         assert set(task) == {"kind", "target", "title", "minutes", "done"}
         assert task["done"] is False and task["minutes"] > 0

@@ -316,3 +316,17 @@ def test_update_plan_checks_and_final_period(database: ProfileDatabase) -> None:
     assert raised.value.field == "exam_date"
     update_plan(database, plan, now=NOW, day_minutes={date(2026, 12, 12): 120})
     assert plan_schedule(database, now=NOW).days[5].capacity_minutes == 120
+
+
+def test_history_shows_what_was_studied_on_past_days(database: ProfileDatabase) -> None:
+    course, lessons = add_course(database, "Cardio", 10, minutes=20)
+    questions = add_questions(database, "Pathology", 30)
+    _plan(database, [ScopeSpec("course", course)])
+    complete_lesson(database, lessons[0], course, NOW + timedelta(hours=2))
+    answer_questions(database, questions[:10], NOW + timedelta(days=1, hours=1), seconds=90)
+    schedule = plan_schedule(database, now=NOW + timedelta(days=3))
+    assert [d.date for d in schedule.history] == [
+        date(2026, 12, 7), date(2026, 12, 8), date(2026, 12, 9),
+    ]  # fmt: skip
+    assert [d.done_minutes for d in schedule.history] == [20, 15, 0]  # pace default 20 min
+    assert [d.capacity_minutes for d in schedule.history] == [60, 60, 60]

@@ -173,3 +173,82 @@ CARDS_STAMP = statement(
     "AS decks, (SELECT MAX(rowid) FROM card_reviews) AS reviews, "
     "(SELECT MAX(rowid) FROM card_review_undos) AS undos",
 )
+
+# Minutes done per study day since a time, from each log (`:shift` moves a UTC time to its study
+# day, e.g. '-10800 seconds'): reviews and answers by their measured time, watching by its wall
+# time, lessons by their count (the caller gives each its minutes).
+DONE_REVIEWS = statement(
+    "planner.done_reviews",
+    "SELECT date(reviewed_at, :shift) AS day, SUM(MIN(duration_ms, 60000)) / 60000.0 AS minutes "
+    "FROM card_reviews WHERE reviewed_at >= :since GROUP BY 1",
+    example={"shift": "+0 seconds", "since": AT},
+)
+
+DONE_QUESTIONS = statement(
+    "planner.done_questions",
+    "SELECT date(answered_at, :shift) AS day, SUM(MIN(time_ms, 600000)) / 60000.0 AS minutes "
+    "FROM question_attempts WHERE answered_at >= :since GROUP BY 1",
+    example={"shift": "+0 seconds", "since": AT},
+)
+
+DONE_WATCHING = statement(
+    "planner.done_watching",
+    "SELECT date(started_at, :shift) AS day, SUM(MIN(wall_s, 14400)) / 60.0 AS minutes "
+    "FROM video_watch_intervals WHERE started_at >= :since GROUP BY 1",
+    example={"shift": "+0 seconds", "since": AT},
+)
+
+DONE_LESSONS = statement(
+    "planner.done_lessons",
+    "SELECT date(occurred_at, :shift) AS day, COUNT(DISTINCT lesson_id) AS lessons "
+    "FROM lesson_events WHERE occurred_at >= :since AND kind = 'completed' GROUP BY 1",
+    example={"shift": "+0 seconds", "since": AT},
+)
+
+# The name of what a scope item covers (None when it is gone).
+COURSE_NAME = statement(
+    "planner.course_name",
+    "SELECT topic AS name FROM courses WHERE id = ? AND deleted_at IS NULL",
+    example=("c",),
+)
+PLAYLIST_NAME = statement(
+    "planner.playlist_name",
+    "SELECT name AS name FROM playlists WHERE id = ? AND deleted_at IS NULL",
+    example=("p",),
+)
+DECK_NAME = statement(
+    "planner.deck_name",
+    "SELECT name AS name FROM decks WHERE id = ? AND deleted_at IS NULL",
+    example=("d",),
+)
+
+LESSONS_DONE_SINCE = statement(
+    "planner.lessons_done_since",
+    "SELECT DISTINCT lesson_id AS lesson_id FROM lesson_events WHERE lesson_id IN ({lessons}) "
+    "AND occurred_at >= ? AND (kind = 'completed' OR status = 'completed')",
+    example=("l", "m", AT),
+    lists={"lessons": 2},
+)
+VIDEOS_DONE_SINCE = statement(
+    "planner.videos_done_since",
+    "SELECT id AS id FROM videos WHERE id IN ({videos}) AND completed_at >= ?",
+    example=("v", "w", AT),
+    lists={"videos": 2},
+)
+LESSON_DONE = statement(
+    "planner.lesson_done",
+    "SELECT 1 AS done FROM lesson_events WHERE lesson_id = ? AND (kind = 'completed' "
+    "OR (kind = 'status' AND status = 'completed')) LIMIT 1",
+    example=("l",),
+)
+VIDEO_COMPLETED = statement(
+    "planner.video_completed",
+    "SELECT completed_at AS completed_at FROM videos WHERE id = ?",
+    example=("v",),
+)
+VIDEO_INTERVALS = statement(
+    "planner.video_intervals",
+    "SELECT start_s AS start_s, end_s AS end_s FROM video_watch_intervals WHERE video_id = ?",
+    example=("v",),
+)
+LATEST_TICK = statement("planner.latest_tick", "SELECT MAX(created_at) AS at FROM planner_ticks")

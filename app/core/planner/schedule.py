@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.core.flashcards.review_sql import driver_connection
-from app.core.flashcards.study_day import StudyDay
+from app.core.flashcards.study_day import StudyDay, day_shift_seconds
 from app.core.planner import planner_sql as sql
 from app.core.planner.plans import NoPlan, PlanSettings, active_plan, load_settings, zone_name
 from app.core.planner.scope import Collected, Pace, collect, deck_tree, measure_pace
@@ -38,7 +38,7 @@ from app.core.planner.workload import (
     today_counts,
 )
 from app.db.database import ProfileDatabase
-from app.db.types import from_db_time
+from app.db.types import db_time, from_db_time
 
 EXTRA_DAYS = 60  # how far past the exam a what-if or a moved exam is looked for
 
@@ -211,7 +211,7 @@ def schedule_in(
         overflow_minutes=result.overflow_minutes,
         finish_date=finish_date,
         days=days,
-        history=_history(settings, today),
+        history=_history(session, inputs, now),
         unplaced=unplaced_tasks(inputs, result),
         burn_down=_burn_down(inputs, result),
         notes=tuple(inputs.notes),
@@ -219,11 +219,33 @@ def schedule_in(
     )
 
 
-def _history(settings: PlanSettings, today: date) -> tuple[PastDay, ...]:
-    first = settings.start_date
+def _history(session: Session, inputs: Inputs, now: datetime) -> tuple[PastDay, ...]:
+    """Start date .. yesterday (at most the last 366 days): capacity, and the minutes the logs
+    say were studied (reviews and answers at their measured time, watching at its wall time,
+    lessons at the learner's pace)."""
+    settings, today = inputs.settings, inputs.today
+    first = max(settings.start_date, today - timedelta(days=366))
+    if first >= today:
+        return ()
+    done: dict[str, float] = {}
+    conn = driver_connection(session)
+    params = {
+        "shift": f"{day_shift_seconds(now):+d} seconds",
+        "since": db_time(StudyDay.for_date(first, inputs.study_day.zone).start),
+    }
+    for statement in (sql.DONE_REVIEWS, sql.DONE_QUESTIONS, sql.DONE_WATCHING):
+        for day, minutes in conn.execute(statement.sql, params):
+            done[day] = done.get(day, 0.0) + float(minutes or 0)
+    for day, lessons in conn.execute(sql.DONE_LESSONS.sql, params):
+        done[day] = done.get(day, 0.0) + lessons * inputs.pace.lesson_minutes
     return tuple(
-        PastDay(day, settings.capacity(day), day in settings.days_off)
-        for day in (first + timedelta(days=n) for n in range(max(0, (today - first).days)))
+        PastDay(
+            day,
+            settings.capacity(day),
+            day in settings.days_off,
+            round(done.get(day.isoformat(), 0.0)),
+        )
+        for day in (first + timedelta(days=n) for n in range((today - first).days))
     )
 
 

@@ -113,17 +113,11 @@ def scope_title(session: Session, spec: ScopeSpec) -> str:
     """The name of what a scope item covers; PlanInputError when it does not exist."""
     conn = driver_connection(session)
     if spec.kind == "course":
-        row = conn.execute(
-            "SELECT topic FROM courses WHERE id = ? AND deleted_at IS NULL", (spec.target,)
-        ).fetchone()
+        row = conn.execute(sql.COURSE_NAME.sql, (spec.target,)).fetchone()
     elif spec.kind == "playlist":
-        row = conn.execute(
-            "SELECT name FROM playlists WHERE id = ? AND deleted_at IS NULL", (spec.target,)
-        ).fetchone()
+        row = conn.execute(sql.PLAYLIST_NAME.sql, (spec.target,)).fetchone()
     elif spec.kind == "deck":
-        row = conn.execute(
-            "SELECT name FROM decks WHERE id = ? AND deleted_at IS NULL", (spec.target,)
-        ).fetchone()
+        row = conn.execute(sql.DECK_NAME.sql, (spec.target,)).fetchone()
     elif spec.kind == "folder":
         row = (spec.target,)
     else:
@@ -184,9 +178,7 @@ def _course(
     _cost: Mapping[str, tuple[float, ...]],
     out: Collected,
 ) -> None:
-    if not conn.execute(
-        "SELECT 1 FROM courses WHERE id = ? AND deleted_at IS NULL", (item.target,)
-    ).fetchone():
+    if not conn.execute(sql.COURSE_NAME.sql, (item.target,)).fetchone():
         raise _Missing("was deleted")
     completed = {row[0]: row[1] for row in conn.execute(sql.LESSONS_COMPLETED.sql, (item.target,))}
     for number, row in enumerate(named_rows(conn.execute(sql.COURSE_LESSONS.sql, (item.target,)))):
@@ -213,9 +205,7 @@ def _videos(
     out: Collected,
 ) -> None:
     if item.kind == "playlist":
-        if not conn.execute(
-            "SELECT 1 FROM playlists WHERE id = ? AND deleted_at IS NULL", (item.target,)
-        ).fetchone():
+        if not conn.execute(sql.PLAYLIST_NAME.sql, (item.target,)).fetchone():
             raise _Missing("was deleted")
         rows = list(named_rows(conn.execute(sql.PLAYLIST_VIDEOS.sql, (item.target,))))
     else:

@@ -65,6 +65,7 @@ class PastDay:
     date: date
     capacity_minutes: int
     day_off: bool
+    done_minutes: int  # studied that day, from the logs (whatever the plan said)
 
 
 def _clock(seconds: float) -> str:
@@ -171,19 +172,13 @@ def finished_since(session: Session, inputs: Inputs, result: Spread) -> set[str]
     done = set()
     lesson_ids = [k.split(":", 1)[1] for k in keys if k.startswith("lesson:")]
     for chunk in _chunks(lesson_ids):
-        marks = ",".join("?" * len(chunk))
-        for (lesson_id,) in conn.execute(
-            f"SELECT DISTINCT lesson_id FROM lesson_events WHERE lesson_id IN ({marks}) "
-            "AND occurred_at >= ? AND (kind = 'completed' OR status = 'completed')",
-            [*chunk, since],
-        ):
+        query = sql.LESSONS_DONE_SINCE.expand(lessons=len(chunk))
+        for (lesson_id,) in conn.execute(query, [*chunk, since]):
             done.add(f"lesson:{lesson_id}")
     video_ids = [k.split(":", 1)[1] for k in keys if k.startswith("video:")]
     for chunk in _chunks(video_ids):
-        marks = ",".join("?" * len(chunk))
-        for (video_id,) in conn.execute(
-            f"SELECT id FROM videos WHERE id IN ({marks}) AND completed_at >= ?", [*chunk, since]
-        ):
+        query = sql.VIDEOS_DONE_SINCE.expand(videos=len(chunk))
+        for (video_id,) in conn.execute(query, [*chunk, since]):
             done.add(f"video:{video_id}")
     _ = result
     return done
@@ -244,13 +239,7 @@ def _done_in_logs(
     conn: sqlite3.Connection, inputs: Inputs, task: PlanTask, since: str, until: str
 ) -> bool:
     if task.kind == "lesson":
-        return bool(
-            conn.execute(
-                "SELECT 1 FROM lesson_events WHERE lesson_id = ? AND (kind = 'completed' "
-                "OR (kind = 'status' AND status = 'completed')) LIMIT 1",
-                (task.target,),
-            ).fetchone()
-        )
+        return bool(conn.execute(sql.LESSON_DONE.sql, (task.target,)).fetchone())
     if task.kind == "video":
         return _video_part_watched(conn, task)
     if task.kind == "questions":
@@ -277,17 +266,13 @@ def _done_in_logs(
 
 
 def _video_part_watched(conn: sqlite3.Connection, task: PlanTask) -> bool:
-    row = conn.execute("SELECT completed_at FROM videos WHERE id = ?", (task.target,)).fetchone()
+    row = conn.execute(sql.VIDEO_COMPLETED.sql, (task.target,)).fetchone()
     if row and row[0]:
         return True
     start = task.destination.position_s or 0.0
     end = start + task.amount
     covered = 0.0
-    intervals = sorted(
-        conn.execute(
-            "SELECT start_s, end_s FROM video_watch_intervals WHERE video_id = ?", (task.target,)
-        )
-    )
+    intervals = sorted(conn.execute(sql.VIDEO_INTERVALS.sql, (task.target,)))
     reach = start
     for low, high in intervals:
         low, high = max(low, reach), min(high, end)

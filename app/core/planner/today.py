@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.core.flashcards.review_sql import driver_connection
 from app.core.flashcards.study_day import StudyDay
+from app.core.planner import planner_sql as sql
 from app.core.planner.plans import active_plan
 from app.core.planner.schedule import Inputs, read_inputs
 from app.core.planner.tasks import PlanTask, fold_ticks, mark_done, review_task, task_for
@@ -76,7 +77,7 @@ def _stamp(session: Session, plan_id: str, day: date) -> tuple[object, ...]:
     parts.append(session.scalar(select(func.max(PlaylistItem.updated_at))))
     parts.append(session.scalar(select(func.count()).select_from(PlanScope)))
     conn = driver_connection(session)
-    parts.append(conn.execute("SELECT MAX(created_at) FROM planner_ticks").fetchone()[0])
+    parts.append(conn.execute(sql.LATEST_TICK.sql).fetchone()[0])
     parts.append(plan_id)
     return tuple(parts)
 
