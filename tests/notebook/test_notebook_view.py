@@ -129,6 +129,54 @@ def test_switching_notes_saves_at_once(qtbot: QtBot, context: ViewContext) -> No
     assert view.editor.text.toPlainText() == "written in the first"
 
 
+def slow_saves(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Each autosave takes `seconds` on the write thread (a slow disk)."""
+    from app.ui.notebook import editor as editor_module
+
+    real = editor_module.save_text
+
+    def slow(*args: object) -> object:
+        time.sleep(seconds)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(editor_module, "save_text", slow)
+
+
+def test_typing_during_a_slow_save_then_switching_keeps_every_keystroke(
+    qtbot: QtBot, context: ViewContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = add_note(context, "First")
+    second = add_note(context, "Second")
+    view = make_view(qtbot, context)
+    open_in(qtbot, view, first)
+    slow_saves(monkeypatch, 0.4)
+    type_text(qtbot, view, "one")
+    view.editor.save_now()  # under way for 0.4 s...
+    type_text(qtbot, view, " two")  # ...while the learner types on
+    view.open_note(second)  # and moves to another note at once
+    qtbot.waitUntil(lambda: body_of(context, first) == "one two", timeout=WAIT_MS)
+    versions = note_versions(context.opened.database, first)
+    assert len(versions) == 3  # opened, "one", "one two": each built on the one before
+    by_id = {v.id: v for v in versions}
+    newest = max(versions, key=lambda v: v.created_at)
+    assert all(by_id[p] for p in newest.parent_ids)
+
+
+def test_closing_right_after_typing_during_a_slow_save_loses_nothing(
+    qtbot: QtBot, context: ViewContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note_id = add_note(context, "Renal")
+    view = make_view(qtbot, context)
+    open_in(qtbot, view, note_id)
+    slow_saves(monkeypatch, 0.4)
+    type_text(qtbot, view, "GFR")
+    view.editor.save_now()
+    type_text(qtbot, view, " 120 mL/min")
+    view.close()  # as the window closes: hidden first, then the runner waits for writes
+    context.runner.shutdown(timeout=10)
+    assert body_of(context, note_id) == "GFR 120 mL/min"
+
+
 def test_hiding_the_view_saves_at_once(qtbot: QtBot, context: ViewContext) -> None:
     note_id = add_note(context, "Renal")
     view = make_view(qtbot, context)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -84,7 +84,10 @@ class NoteEditor(QWidget):
         self.base_version_id: str | None = None
         self.saved_text: tuple[str, str] | None = None  # (title, body) as last saved or opened
         self.in_flight: dict[str, int] = {}  # note id -> saves queued or running
-        self.save_again = False
+        # Per note: the (title, body) last queued, and the version the last queued save will
+        # have made (filled in on the write thread; see `save_now`).
+        self.queued: dict[str, tuple[str, str]] = {}
+        self.chains: dict[str, list[str | None]] = {}
         self.missing_links: frozenset[str] = frozenset()
         self._loading = False
         self.save_failed = False  # the last save failed; shown in `problem_row`
@@ -171,6 +174,9 @@ class NoteEditor(QWidget):
             self.note_id = note.id
             self.base_version_id = note.head_version_id
             self.saved_text = (note.title, note.body)
+            if not self.in_flight.get(note.id):
+                self.chains[note.id] = [note.head_version_id]
+                self.queued.pop(note.id, None)
             self.title.setText(note.title)
             # Shown first, highlighted right after: the note appears without waiting for the
             # highlighting of every line (about 70 ms for 100 KB).
@@ -266,20 +272,34 @@ class NoteEditor(QWidget):
             self.preview_timer.start()
 
     def save_now(self) -> None:
-        """Save the title and text if they changed (after the save under way, if any)."""
+        """Queue a save of the title and text if they changed since the last one queued.
+
+        Queued at once, even behind a save still under way: writes run in order on one
+        thread, and each save of a note takes as its base the version the previous one made
+        (`chains`, passed along on the write thread), so nothing waits for the GUI thread.
+        Switching notes or closing the window right after a keystroke therefore never drops
+        it: the window waits for queued writes before it closes."""
         self.timer.stop()
         note_id = self.note_id
         if note_id is None or not self.dirty:
             return
-        if self.in_flight.get(note_id):
-            self.save_again = True
-            return
-        title, body, base = self.title.text(), self.text.toPlainText(), self.base_version_id
+        title, body = self.title.text(), self.text.toPlainText()
+        if self.queued.get(note_id) == (title, body):
+            return  # already on its way
+        self.queued[note_id] = (title, body)
+        chain = self.chains.setdefault(note_id, [self.base_version_id])
+        base = chain[0]
         opened = self.context.opened
+
+        def write(_progress: object) -> NoteSaved:
+            saved = save_text(opened.database, note_id, title, body, chain[0])
+            chain[0] = saved.version_id
+            return saved
+
         self.in_flight[note_id] = self.in_flight.get(note_id, 0) + 1
         self.state.setText("Saving…")
         self.context.runner.run_write(
-            lambda _p: save_text(opened.database, note_id, title, body, base),
+            write,
             label="",
             on_done=lambda result: self._saved(note_id, title, body, result),
             on_error=lambda error: self._failed(note_id, title, body, base, error),
@@ -298,7 +318,7 @@ class NoteEditor(QWidget):
     def _failed(
         self, note_id: str, title: str, body: str, base: str | None, error: UserError
     ) -> None:
-        self.save_again = False
+        self.queued.pop(note_id, None)  # not saved: the next keystroke or Ctrl+S tries again
         if note_id != self.note_id:
             # The learner moved on: bring the unsaved text back rather than lose it.
             self._loading = True
@@ -327,9 +347,6 @@ class NoteEditor(QWidget):
             self.in_flight[note_id] = left
         else:
             self.in_flight.pop(note_id, None)
-        if self.save_again and note_id == self.note_id:
-            self.save_again = False
-            self.save_now()
         if not self.in_flight.get(note_id):
             self.settled.emit(note_id)
 
@@ -341,6 +358,10 @@ class NoteEditor(QWidget):
         if showing:
             self.split.setSizes([1, 1])
             self.update_preview()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.preview_timer.stop()  # nothing to show it on (and, closing, no one to read it)
+        super().hideEvent(event)
 
     def update_preview(self) -> None:
         from app.core.notes.rendering import render_note

@@ -314,7 +314,9 @@ class NotebookView(RefreshOnChange, QWidget):
             on_done=lambda note: self._show_note(note, elsewhere),
             on_error=lambda error: self._note_unreadable(note_id, str(error)),
             owner=self,
-            latest="note",
+            # A re-read of the note on screen (a change elsewhere) never replaces the read of
+            # the note the learner is moving to.
+            latest="note shown again" if elsewhere else "note",
         )
         self.context.runner.run_read(
             lambda _p: _read_meta(opened.database, note_id),
@@ -471,12 +473,11 @@ class NotebookView(RefreshOnChange, QWidget):
         if note is None:
             return
         self.editor.save_now()
-        self.context.runner.run_write(
-            lambda _p: None,
-            label="",
-            on_done=lambda _r: export_note_pdf(self.context, self, note.id),
-            owner=self,
-        )
+
+        def saved(_nothing: object) -> None:
+            export_note_pdf(self.context, self, note.id)
+
+        self.context.runner.run_write(lambda _p: None, label="", on_done=saved, owner=self)
 
     def toggle_pin(self) -> None:
         from app.core.notes.note_actions import pin_note
