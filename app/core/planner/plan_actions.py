@@ -78,7 +78,7 @@ def create_plan(
     values = check_minutes(minutes)
     start = start_date or today
     off = frozenset(days_off)
-    check_dates(exam_date, start, today, final_days, off)
+    check_dates(exam_date, start, today, final_days)
     for spec in scope:
         check_scope(spec)
     with database.write_session() as session:
@@ -165,7 +165,7 @@ def update_plan(
         start = start_date or date.fromisoformat(plan.start_date)
         final = plan.final_days if final_days is None else final_days
         if exam_date is not None or start_date is not None or final_days is not None:
-            check_dates(exam, start, today, final, frozenset())
+            check_dates(exam, start, today, final)
         plan.exam_date, plan.start_date, plan.final_days = (
             exam.isoformat(),
             start.isoformat(),

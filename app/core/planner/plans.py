@@ -124,9 +124,7 @@ def parse_weekdays(text: str) -> tuple[bool, ...]:
     return tuple(day in names for day in WEEKDAYS)
 
 
-def check_dates(
-    exam_date: date, start_date: date, today: date, final_days: int, days_off: frozenset[date]
-) -> None:
+def check_dates(exam_date: date, start_date: date, today: date, final_days: int) -> None:
     if exam_date <= today:
         when = "today" if exam_date == today else "in the past"
         raise PlanInputError(
@@ -148,7 +146,6 @@ def check_dates(
             f"A final period of {final_days} days leaves no day for new material before the "
             f"exam on {exam_date.isoformat()}.",
         )
-    _ = days_off
 
 
 def check_study_days(settings: PlanSettings, today: date) -> None:

@@ -149,11 +149,11 @@ def collect(
     `new_card_cost[scope id]` is a deck's review response (see `Work.review_minutes`)."""
     conn = driver_connection(session)
     out = Collected()
-    cutoff = db_time(before)
+    reading = _Reading(conn, db_time(before), settings, pace, progress, new_card_cost, out)
     for order, item in enumerate(settings.scope):
         handler = _HANDLERS[item.kind]
         try:
-            handler(conn, item, order, cutoff, settings, pace, progress, new_card_cost, out)
+            handler(reading, item, order)
         except _Missing as gone:
             out.missing.add(item.id)
             out.notes.append(
@@ -167,21 +167,25 @@ class _Missing(Exception):
     pass
 
 
-def _course(
-    conn: sqlite3.Connection,
-    item: ScopeItem,
-    order: int,
-    cutoff: str,
-    settings: PlanSettings,
-    pace: Pace,
-    progress: Mapping[str, int],
-    _cost: Mapping[str, tuple[float, ...]],
-    out: Collected,
-) -> None:
+@dataclass(frozen=True)
+class _Reading:
+    """What every scope item's reading shares."""
+
+    conn: sqlite3.Connection
+    cutoff: str  # the start of today's study day, as stored
+    settings: PlanSettings
+    pace: Pace
+    progress: Mapping[str, int]
+    cost: Mapping[str, tuple[float, ...]]
+    out: Collected
+
+
+def _course(r: _Reading, item: ScopeItem, order: int) -> None:
+    conn, cutoff, pace, progress, out = r.conn, r.cutoff, r.pace, r.progress, r.out
     if not conn.execute(sql.COURSE_NAME.sql, (item.target,)).fetchone():
         raise _Missing("was deleted")
     completed = {row[0]: row[1] for row in conn.execute(sql.LESSONS_COMPLETED.sql, (item.target,))}
-    for number, row in enumerate(named_rows(conn.execute(sql.COURSE_LESSONS.sql, (item.target,)))):
+    for row in named_rows(conn.execute(sql.COURSE_LESSONS.sql, (item.target,))):
         key = f"lesson:{row['id']}"
         at = completed.get(row["id"])
         if (at is not None and at < cutoff) or progress.get(key, 0) > 0:
@@ -190,20 +194,10 @@ def _course(
         out.works.append(Work(key, "lesson", item.id, item.priority, order, minutes, 60.0))
         title = f"Lesson {row['module_position'] + 1}.{row['position'] + 1} {row['title']}"
         out.info[key] = WorkInfo(title, row["id"])
-        _ = number
 
 
-def _videos(
-    conn: sqlite3.Connection,
-    item: ScopeItem,
-    order: int,
-    cutoff: str,
-    settings: PlanSettings,
-    pace: Pace,
-    progress: Mapping[str, int],
-    _cost: Mapping[str, tuple[float, ...]],
-    out: Collected,
-) -> None:
+def _videos(r: _Reading, item: ScopeItem, order: int) -> None:
+    conn, cutoff, pace, progress, out = r.conn, r.cutoff, r.pace, r.progress, r.out
     if item.kind == "playlist":
         if not conn.execute(sql.PLAYLIST_NAME.sql, (item.target,)).fetchone():
             raise _Missing("was deleted")
@@ -237,17 +231,9 @@ def _videos(
         out.info[key] = WorkInfo(row["title"], row["id"], video_start=start)
 
 
-def _questions(
-    conn: sqlite3.Connection,
-    item: ScopeItem,
-    order: int,
-    cutoff: str,
-    settings: PlanSettings,
-    pace: Pace,
-    progress: Mapping[str, int],
-    _cost: Mapping[str, tuple[float, ...]],
-    out: Collected,
-) -> None:
+def _questions(r: _Reading, item: ScopeItem, order: int) -> None:
+    conn, cutoff, settings, pace = r.conn, r.cutoff, r.settings, r.pace
+    progress, out = r.progress, r.out
     where = _subject(item.target, item.system)
     total, unused = conn.execute(sql.QUESTIONS_IN_SCOPE.sql, {"before": cutoff, **where}).fetchone()
     if not total:
@@ -288,17 +274,8 @@ def subtree(decks: Mapping[str, Mapping[str, Any]], root: str) -> list[str]:
     return found
 
 
-def _deck(
-    conn: sqlite3.Connection,
-    item: ScopeItem,
-    order: int,
-    cutoff: str,
-    settings: PlanSettings,
-    pace: Pace,
-    progress: Mapping[str, int],
-    cost: Mapping[str, tuple[float, ...]],
-    out: Collected,
-) -> None:
+def _deck(r: _Reading, item: ScopeItem, order: int) -> None:
+    conn, cutoff, settings, progress, out = r.conn, r.cutoff, r.settings, r.progress, r.out
     if not out.decks:
         out.decks = deck_tree(conn)
     row = out.decks.get(item.target)
@@ -325,7 +302,7 @@ def _deck(
     left -= progress.get(key, 0)
     if left <= 0:
         return
-    response = cost.get(item.id, ())
+    response = r.cost.get(item.id, ())
     cap = int(row["new_per_day"] or 0)
     out.works.append(
         Work(key, "new_cards", item.id, item.priority, -1, left, 0.0, daily_cap=cap,

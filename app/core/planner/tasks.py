@@ -118,7 +118,7 @@ def build_tasks(
 ) -> tuple[PlanDay, ...]:
     days = []
     per_review = inputs.workload.review_seconds / 60
-    finished_today = finished_since(session, inputs, result)
+    finished_today = finished_since(session, inputs)
     for index, spread_day in enumerate(result.days):
         day = inputs.first + timedelta(days=index)
         tasks: list[PlanTask] = []
@@ -162,7 +162,7 @@ def unplaced_tasks(inputs: Inputs, result: Spread) -> tuple[PlanTask, ...]:
     return tuple(left)
 
 
-def finished_since(session: Session, inputs: Inputs, result: Spread) -> set[str]:
+def finished_since(session: Session, inputs: Inputs) -> set[str]:
     """Work keys of lessons and videos finished since this morning."""
     conn = driver_connection(session)
     since = db_time(inputs.study_day.start)
@@ -180,7 +180,6 @@ def finished_since(session: Session, inputs: Inputs, result: Spread) -> set[str]
         query = sql.VIDEOS_DONE_SINCE.expand(videos=len(chunk))
         for (video_id,) in conn.execute(query, [*chunk, since]):
             done.add(f"video:{video_id}")
-    _ = result
     return done
 
 
@@ -226,18 +225,15 @@ def mark_done(
 
     conn = driver_connection(session)
     since = db_time(inputs.study_day.start)
-    until = db_time(max(now, inputs.study_day.start))
     marked = []
     for task in tasks:
         ticked = inputs.ticked.get(task.key, False)
-        done = ticked or _done_in_logs(conn, inputs, task, since, until)
+        done = ticked or _done_in_logs(conn, inputs, task, since)
         marked.append(replace(task, done=done, ticked=ticked))
     return marked
 
 
-def _done_in_logs(
-    conn: sqlite3.Connection, inputs: Inputs, task: PlanTask, since: str, until: str
-) -> bool:
+def _done_in_logs(conn: sqlite3.Connection, inputs: Inputs, task: PlanTask, since: str) -> bool:
     if task.kind == "lesson":
         return bool(conn.execute(sql.LESSON_DONE.sql, (task.target,)).fetchone())
     if task.kind == "video":
@@ -261,7 +257,6 @@ def _done_in_logs(
             if count and (deck_ids is None or deck_id in deck_ids):
                 return False
         return True
-    _ = until
     return False
 
 

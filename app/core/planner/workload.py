@@ -98,29 +98,12 @@ def forecast_workload(
     forecasting again."""
     path = conn.execute("PRAGMA database_list").fetchone()[2]
     stamp = tuple(conn.execute(sql.CARDS_STAMP.sql).fetchone())
-    key = (path, morning, horizon, frozenset(deck_ids) if deck_ids is not None else None, stamp)
+    decks_key = frozenset(deck_ids) if deck_ids is not None else None
+    cache_key = (path, morning, horizon, decks_key, stamp)
     with _cache_lock:
-        found = _cache.get(key)
+        found = _cache.get(cache_key)
     if found is not None:
         return replace(found, review_seconds=review_seconds)
-    workload = _forecast(conn, decks, deck_ids, morning=morning, horizon=horizon,
-                         review_seconds=review_seconds)  # fmt: skip
-    with _cache_lock:
-        if len(_cache) >= 4:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = workload
-    return workload
-
-
-def _forecast(
-    conn: sqlite3.Connection,
-    decks: Mapping[str, Mapping[str, Any]],
-    deck_ids: set[str] | None,
-    *,
-    morning: datetime,
-    horizon: int,
-    review_seconds: float,
-) -> Workload:
     rows = conn.execute(
         sql.STUDIED_CARDS.sql,
         {"t0": julian(morning), "until": db_time(morning + timedelta(days=horizon))},
@@ -149,7 +132,12 @@ def _forecast(
     for model, tally in by_model.items():
         for day, value in enumerate(existing_reviews(model, tally, horizon)):
             total[day] += value
-    return Workload(tuple(total), review_seconds)
+    workload = Workload(tuple(total), review_seconds)
+    with _cache_lock:
+        if len(_cache) >= 4:
+            _cache.pop(next(iter(_cache)))
+        _cache[cache_key] = workload
+    return workload
 
 
 def new_card_minutes(
