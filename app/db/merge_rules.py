@@ -208,7 +208,7 @@ _RULES = (
     ),
     _text(
         "note_versions", "Every saved state of a note, naming the versions it was made from.",
-        versions_of="notes.body", columns="note_id title body parent_ids",
+        versions_of="notes.body", columns="note_id title body parent_ids data base_id size",
     ),
     # Flashcards (0003)
     _fields(

@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, LogRow, SyncedRow
@@ -35,7 +45,22 @@ class Note(SyncedRow, Base):
     kept here so lists and searches read one row; the versions are the history."""
 
     __tablename__ = "notes"
-    __table_args__ = (Index(None, "legacy_id"), Index(None, "notebook_id"))
+    __table_args__ = (
+        Index(None, "legacy_id"),
+        Index(None, "notebook_id"),
+        # The note list's pages (notes before articles, pinned first, newest change first) and
+        # its filters by notebook and title order, read from the index alone.
+        Index(
+            "ix_notes_list",
+            "kind",
+            "pinned",
+            "updated_at",
+            "id",
+            "title",
+            "notebook_id",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     kind: Mapped[str] = mapped_column(String(20), default="note")  # note | article
     title: Mapped[str] = mapped_column(Text)
@@ -54,6 +79,15 @@ class NoteVersion(LogRow, Base):
 
     `parent_ids` is a JSON list of the versions it was made from: none for the first, one for
     an ordinary save, two or more for a merge of concurrent edits (SYNC.md's version graph).
+
+    The text is stored one of two ways (`app.core.notes.version_store` reads both):
+    - `body` holds it whole (first versions written by imports, merges, versions made before
+      revision 0012), `data` is NULL;
+    - `body` is NULL and `data` holds it compactly: the whole text compressed (`base_id` NULL),
+      or the changes from the version `base_id` (an earlier version of the same note; never a
+      chain longer than `version_store.SNAPSHOT_EVERY`), compressed. `size` is the text's
+      length in characters either way (NULL for rows from before: `length(body)`).
+    The stored form is written once with the row, like the rest of it.
     """
 
     __tablename__ = "note_versions"
@@ -61,8 +95,11 @@ class NoteVersion(LogRow, Base):
 
     note_id: Mapped[str] = mapped_column(ForeignKey("notes.id"))
     title: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
     parent_ids: Mapped[str] = mapped_column(Text, default="[]")
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    base_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    size: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class NoteTag(Base):
