@@ -17,7 +17,10 @@ from app.ui.planner.task_list import TaskPanel
 from app.ui.refresh import RefreshOnChange
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from app.core.planner.today import TodayPlan
+    from app.db.database import ProfileDatabase
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,14 @@ def today_line(plan: TodayPlan) -> str:
     if not plan.fits:
         text += f" The plan does not fit: {minutes_text(plan.overflow_minutes)} over (see Planner)."
     return text
+
+
+def _read_today(database: ProfileDatabase, when: datetime) -> TodayPlan | None:
+    """On a read worker: the planner (and the ORM, FSRS...) load there, never on the GUI
+    thread before the window's first paint."""
+    from app.core.planner.today import today_tasks
+
+    return today_tasks(database, now=when)
 
 
 class PlanTodaySection(RefreshOnChange, QFrame):
@@ -68,11 +79,9 @@ class PlanTodaySection(RefreshOnChange, QFrame):
         return parent is not None and parent.isVisible()
 
     def refresh(self) -> None:
-        from app.core.planner.today import today_tasks
-
         opened, when, asked = self.context.opened, common.now(), time.perf_counter()
         self.context.runner.run_read(
-            lambda _p: today_tasks(opened.database, now=when),
+            lambda _p: _read_today(opened.database, when),
             on_done=lambda plan: self._show(plan, asked),
             on_error=lambda _error: self.hide(),
             owner=self,
