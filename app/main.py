@@ -12,7 +12,8 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 # Qt-free modules first. Once PySide6 is imported, every later import goes through its import
 # hook (`__feature_import__`), which makes SQLAlchemy's ~130 modules load about a third slower;
@@ -55,9 +56,16 @@ def _application() -> QApplication:
 
 
 def run_gui(
-    locations: DataLocations, *, profile_name: str | None = None, smoke: bool = False
+    locations: DataLocations,
+    *,
+    profile_name: str | None = None,
+    smoke: bool = False,
+    files: Sequence[Path] = (),
 ) -> int:
-    """Run Study Desk's window until the learner quits; returns the process exit code."""
+    """Run Study Desk's window until the learner quits; returns the process exit code.
+
+    `files` (absolute paths: `studydesk deck.apkg`, a double-click) are imported once the
+    profile is open, or handed to the Study Desk already running on this data folder."""
     started = time.perf_counter()
     app = _application()
     log_path = setup_logging(locations)
@@ -67,13 +75,15 @@ def run_gui(
     reporter.failed.connect(lambda: app.exit(1))
 
     instance = SingleInstance(server_name(locations))
-    if not smoke and instance.forward_to_running(profile_name):
+    if not smoke and instance.forward_to_running(profile_name, files=[str(f) for f in files]):
         reporter.uninstall_excepthook()
         asked = (
             f" If another profile is open there, it asks whether to switch to {profile_name!r}."
             if profile_name
             else ""
         )
+        if files:
+            asked += f" It imports the {len(files)} file(s) given."
         print(f"Study Desk is already open (data in {locations.root}); it came forward.{asked}")
         return 0
     if not smoke:
@@ -94,9 +104,11 @@ def run_gui(
         reporter,
         profile_name=profile_name,
         smoke=smoke,
+        files=files,
     )
     instance.raise_requested.connect(launcher.bring_to_front)
     instance.open_requested.connect(launcher.open_requested)
+    instance.files_requested.connect(launcher.open_files)
     launcher.finished.connect(app.exit)
     launcher.window_shown.connect(_resume_gc_after_paint)
     QTimer.singleShot(GC_PAUSED_AT_MOST_MS, resume_gc)

@@ -12,11 +12,13 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app import __version__
 from app.cli.common import CommandTable
 from app.errors import UserError
 from app.features import FEATURES, install_samples
+from app.file_types import is_file_argument
 from app.paths import data_locations
 
 log = logging.getLogger(__name__)
@@ -26,7 +28,9 @@ def _options_parser(*, window_only: bool = False) -> argparse.ArgumentParser:
     """The options that come before any command (and all there is to a GUI launch)."""
     parser = argparse.ArgumentParser(
         prog="studydesk",
-        description="Study Desk: an offline study app. Without a command, opens the window.",
+        description="Study Desk: an offline study app. Without a command, opens the window "
+        "(and imports the files given: studydesk [OPTIONS] FILE..., .apkg, .csv, .sdcourse, "
+        ".sdqbank).",
         add_help=not window_only,
         exit_on_error=not window_only,
     )
@@ -60,13 +64,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, CommandTable]:
 
 def _window_launch(argv: Sequence[str]) -> argparse.Namespace | None:
     """The options of a launch without a command, read without loading every feature's command
-    modules (the window's start-up does not need them); None for anything else (a command,
-    `-h`, a mistake: the whole parser then answers as usual)."""
+    modules (the window's start-up does not need them), and the files to open (`args.files`,
+    absolute); None for anything else (a command, `-h`, a mistake: the whole parser then
+    answers as usual)."""
     try:
         args, rest = _options_parser(window_only=True).parse_known_args(list(argv))
     except argparse.ArgumentError:
         return None
-    return None if rest else args
+    if not all(is_file_argument(word) for word in rest):
+        return None
+    args.files = [Path(word).expanduser().absolute() for word in rest]
+    return args
 
 
 def run(argv: Sequence[str]) -> int:
@@ -86,7 +94,12 @@ def run(argv: Sequence[str]) -> int:
     if table is None or args.command is None:
         from app.main import run_gui
 
-        return run_gui(locations, profile_name=args.profile, smoke=args.smoke)
+        return run_gui(
+            locations,
+            profile_name=args.profile,
+            smoke=args.smoke,
+            files=getattr(args, "files", ()),
+        )
     from app.logs import setup_logging
 
     log_path = setup_logging(locations)

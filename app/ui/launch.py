@@ -7,6 +7,10 @@ picker or the password form, or a profile that cannot be opened, leaves the lear
 were. A second launch that names another profile (`studydesk --profile NAME`) asks whether to
 switch to it.
 
+Files given at launch (`studydesk deck.apkg`, a double-click) or handed over by a second launch
+are imported into the profile once its window is open (app/ui/open_files.py); while the learner
+is choosing or switching profile they wait, and go to the profile chosen.
+
 Every step that touches the disk runs through the task runner; the GUI thread only shows the
 picker, the password form or a small "Opening…" window meanwhile.
 """
@@ -14,7 +18,7 @@ picker, the password form or a small "Opening…" window meanwhile.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,6 +133,7 @@ class Launcher(QObject):
         *,
         profile_name: str | None = None,
         smoke: bool = False,
+        files: Sequence[Path] = (),
     ) -> None:
         super().__init__()
         self.locations = locations
@@ -146,6 +151,7 @@ class Launcher(QObject):
         self.switch_question: QMessageBox | None = None
         self.legacy_import: LegacyImportRun | None = None
         self.choice = Choice()
+        self.pending_files: list[Path] = list(files)
 
     def start(self) -> None:
         locations = self.locations
@@ -249,11 +255,39 @@ class Launcher(QObject):
             self.switch_question = None
             if question.clickedButton() is switch:
                 self._switch_to(name)
+            else:
+                self._open_pending_files()
 
         question.finished.connect(answered)
         self.switch_question = question
         question.show()  # not exec(): the second launch is waiting for this one's answer
         self.bring_to_front()
+
+    def open_files(self, paths: list[str], profile_name: str = "") -> None:
+        """A second launch was given files (`studydesk deck.apkg`, a double-click): they are
+        imported into the open profile, or into `profile_name` when it names one (after the
+        learner has said whether to switch to it)."""
+        log.info("Asked to open %d file(s)", len(paths))
+        self.pending_files += [Path(path) for path in paths]
+        if profile_name:
+            self.open_requested(profile_name)
+        else:
+            self.bring_to_front()
+        self._open_pending_files()
+
+    def _open_pending_files(self, *, just_opened: bool = False) -> None:
+        """Import the files waiting, once a window is open and no profile is being chosen
+        (`just_opened`: the window of the profile chosen has just opened)."""
+        window = self.window
+        choosing = (self.switch_question, self.picker, self.unlock_dialog, self.opening)
+        if window is None or not self.pending_files or self.smoke:
+            return
+        if not just_opened and any(w is not None and w.isVisible() for w in choosing):
+            return
+        files, self.pending_files = self.pending_files, []
+        from app.ui.open_files import open_files
+
+        open_files(window.context, window, files)
 
     def _switch_to(self, name: str) -> None:
         locations = self.locations
@@ -317,6 +351,7 @@ class Launcher(QObject):
             self.finished.emit(0)
         else:
             self.bring_to_front()
+            self._open_pending_files()
 
     def show_fresh_picker(self) -> None:
         locations = self.locations
@@ -384,6 +419,7 @@ class Launcher(QObject):
         window.reads_after_paint = FirstPaint(window, runner.release_reads)  # type: ignore[attr-defined]
         QTimer.singleShot(READS_HELD_AT_MOST_MS, runner, runner.release_reads)
         self.window_shown.emit(window)
+        self._open_pending_files(just_opened=True)
 
     def _open_failed(self, error: UserError) -> None:
         self._tell(error, None)

@@ -1,19 +1,22 @@
 """One Study Desk window per data dir: a second launch asks the first to come forward and exits.
 
 The first instance listens on a local socket named after the data dir; a second launch connects,
-sends "raise" (or "open NAME" when it was started with `--profile NAME`), waits for "ok" (sent
-once the first has raised its window, and asked the learner whether to switch to NAME if another
-profile is open) and exits 0, saying so. The wait spins a local event loop rather than blocking,
-so two instances can even share one thread (tests). The profile lock stays the real guard against
-two writers; this only spares the learner a confusing "profile in use" message when they simply
-launched twice.
+sends "raise" (or "open NAME" when it was started with `--profile NAME`, or "files [...]" when it
+was started with files to open: `studydesk deck.apkg`, a double-click), waits for "ok" (sent once
+the first has raised its window, asked the learner whether to switch to NAME if another profile
+is open, and started importing the files) and exits 0, saying so. The wait spins a local event
+loop rather than blocking, so two instances can even share one thread (tests). The profile lock
+stays the real guard against two writers; this only spares the learner a confusing "profile in
+use" message when they simply launched twice.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
+import json
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QEventLoop, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 
 RAISE = b"raise\n"
 OPEN = b"open "  # followed by the profile's name in UTF-8 and a newline (names hold none)
+# Followed by a JSON object {"files": [absolute paths], "profile": name or null} on one line.
+FILES = b"files "
 ACK = b"ok\n"
 FORWARD_TIMEOUT_MS = 3000
 
@@ -43,12 +48,15 @@ class SingleInstance(QObject):
 
     Signal raise_requested: a later launch asked this one to bring its window forward.
     Signal open_requested(name): a later launch asked for the profile `name`.
+    Signal files_requested(paths, profile): a later launch was given files to open (absolute
+    paths, as strings), and the profile named after --profile, or "".
     The receivers act synchronously (a question to the learner is shown, not waited for); the
     reply is sent after they return.
     """
 
     raise_requested = Signal()
     open_requested = Signal(str)
+    files_requested = Signal(list, str)
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,11 +65,21 @@ class SingleInstance(QObject):
         self._clients: list[QLocalSocket] = []
 
     def forward_to_running(
-        self, profile_name: str | None = None, timeout_ms: int = FORWARD_TIMEOUT_MS
+        self,
+        profile_name: str | None = None,
+        timeout_ms: int = FORWARD_TIMEOUT_MS,
+        *,
+        files: Sequence[str] = (),
     ) -> bool:
-        """True if another instance answered (it came forward, and was asked for
-        `profile_name` if given); False if none is running."""
-        message = RAISE if profile_name is None else OPEN + profile_name.encode() + b"\n"
+        """True if another instance answered (it came forward, was asked for `profile_name` if
+        given, and to open `files`); False if none is running."""
+        if files:
+            body = json.dumps({"files": list(files), "profile": profile_name})
+            message = FILES + body.encode() + b"\n"
+        elif profile_name is None:
+            message = RAISE
+        else:
+            message = OPEN + profile_name.encode() + b"\n"
         socket = QLocalSocket()
         loop = QEventLoop()
         answer = QByteArray()
@@ -123,9 +141,12 @@ class SingleInstance(QObject):
         if not client.canReadLine():
             return
         line = bytes(client.readLine().data())
-        if line == RAISE or line.startswith(OPEN):
+        files = _files_message(line) if line.startswith(FILES) else None
+        if line == RAISE or line.startswith(OPEN) or files is not None:
             if line == RAISE:
                 self.raise_requested.emit()
+            elif files is not None:
+                self.files_requested.emit(*files)
             else:
                 self.open_requested.emit(line[len(OPEN) :].rstrip(b"\n").decode(errors="replace"))
             client.write(ACK)
@@ -136,3 +157,16 @@ class SingleInstance(QObject):
         if client in self._clients:
             self._clients.remove(client)
         client.deleteLater()
+
+
+def _files_message(line: bytes) -> tuple[list[str], str] | None:
+    """The paths and profile name of a "files" line; None if it is not one."""
+    try:
+        body = json.loads(line[len(FILES) :].decode())
+    except (UnicodeDecodeError, ValueError):
+        return None
+    files = body.get("files") if isinstance(body, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    profile = body.get("profile")
+    return files, profile if isinstance(profile, str) else ""

@@ -55,7 +55,18 @@ def import_course_pack(
     )
     if not name:
         return None
-    path = Path(name)
+    return import_course_path(context, parent, Path(name), on_imported=on_imported)
+
+
+def import_course_path(
+    context: ViewContext,
+    parent: QWidget,
+    path: Path,
+    *,
+    on_imported: Callable[[PackImported], None] | None = None,
+) -> TaskHandle:
+    """Import the pack at `path` as File > Import Course… does once it is chosen (also a pack
+    opened with Study Desk: app/ui/open_files.py)."""
     opened = context.opened
 
     def done(result: PackImported) -> None:

@@ -45,7 +45,12 @@ def import_cards(context: ViewContext, parent: QWidget) -> TaskHandle | None:
     )
     if not name:
         return None
-    path = Path(name)
+    return import_card_file(context, parent, Path(name))
+
+
+def import_card_file(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle:
+    """Import `path` as File > Import Cards… does once the file is chosen (also a file opened
+    with Study Desk: app/ui/open_files.py)."""
     opened = context.opened
     if path.suffix.lower() == ".apkg":
         return context.runner.run_write(

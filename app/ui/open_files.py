@@ -1,0 +1,79 @@
+"""Files opened with Study Desk (`studydesk deck.apkg`, a double-click, a file dropped on its icon,
+or handed over by a second launch) are imported into the open profile through the same action,
+dialogs and status-bar progress as their File menu entry: an Anki package or a card file as File >
+Import Cards…, a course pack as File > Import Course…, a question pack as the CLI's
+`import qbank` does (app/importers/qbank_pack_actions.py). The write worker takes them one after
+another; each ends with its own message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.file_types import OPENABLE, openable_text
+from app.importers.qbank_pack_actions import QbankImported, import_qbank
+from app.ui.context import ViewContext
+from app.ui.error_dialog import show_message
+from app.ui.tasks import TaskHandle
+
+log = logging.getLogger(__name__)
+
+NOT_OPENED_TITLE = "File Not Opened"
+
+
+def open_files(
+    context: ViewContext, parent: QWidget, paths: Sequence[Path]
+) -> list[TaskHandle | None]:
+    """Import each of `paths` in turn (see the module's docstring)."""
+    return [open_file(context, parent, path) for path in paths]
+
+
+def open_file(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle | None:
+    suffix = path.suffix.lower()
+    log.info("Opening %s", path)
+    if suffix not in OPENABLE:
+        show_message(
+            parent, NOT_OPENED_TITLE, f"Study Desk cannot open {path.name}. {openable_text()}"
+        )
+        return None
+    if not path.is_file():
+        show_message(
+            parent,
+            NOT_OPENED_TITLE,
+            f"{path} is not there any more (moved, renamed or deleted?). Nothing was imported.",
+        )
+        return None
+    if suffix == ".sdcourse":
+        from app.ui.lessons.pack_actions import import_course_path
+
+        return import_course_path(context, parent, path)
+    if suffix == ".sdqbank":
+        return import_question_pack(context, parent, path)
+    from app.ui.review.card_import import import_card_file
+
+    return import_card_file(context, parent, path)
+
+
+def import_question_pack(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle:
+    """A question pack into the open profile: one transaction after a "before import" backup
+    (a refused pack changes nothing), then what came in, or why nothing did."""
+    opened = context.opened
+
+    def done(result: QbankImported) -> None:
+        show_message(parent, "Questions Imported", result.text(), QMessageBox.Icon.Information)
+
+    return context.runner.run_write(
+        lambda _progress: import_qbank(opened.database, path, opened.profile.media_dir),
+        label=f"Importing {path.name}",
+        on_done=done,
+        on_error=lambda error: _not_imported(parent, str(error)),
+        owner=parent,
+    )
+
+
+def _not_imported(parent: QWidget, text: str) -> None:
+    show_message(parent, "Questions Not Imported", text)
