@@ -17,6 +17,7 @@ picker, the password form or a small "Opening…" window meanwhile.
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -157,8 +158,14 @@ class Launcher(QObject):
         locations = self.locations
 
         def prepare(_progress: object) -> Prepared:
-            ensure_data_dir(locations)
-            first = ensure_first_profile(locations)
+            try:
+                ensure_data_dir(locations)
+                first = ensure_first_profile(locations)
+            except Exception as error:
+                problem = storage_problem(locations, error)
+                if problem is None:
+                    raise
+                raise UserError(problem) from None
             found = find_legacy_files(locations) if first is not None else []
             return Prepared(list_profiles(locations), first, tuple(found))
 
@@ -468,6 +475,25 @@ class Launcher(QObject):
             return
         self.message_box = box
         box.finished.connect(lambda: self.finished.emit(1))
+
+
+def storage_problem(locations: DataLocations, error: BaseException) -> str | None:
+    """What to tell the learner when the data folder cannot take the first profile (a full or
+    read-only disk: an OSError, or SQLite's "database or disk is full"); None for a bug."""
+    code = error.errno if isinstance(error, OSError) else None
+    if code == errno.ENOSPC or "disk is full" in str(error):
+        reason = "the disk it is on is full"
+        fix = "Free some space on that disk"
+    elif isinstance(error, OSError) and code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        reason = "it cannot be written: " + (error.strerror or "no permission").lower()
+        fix = "Give your account write permission there"
+    else:
+        return None
+    return (
+        f"Study Desk cannot set up its data folder {locations.root}: {reason}. {fix}, or "
+        "start Study Desk with --data-dir pointing to a folder on another disk. Nothing of "
+        "yours was changed."
+    )
 
 
 def _names(profile: Profile, name: str) -> bool:
