@@ -4,12 +4,13 @@
 
 # Qt's xcb, EGL and font stack, PulseAudio for QtMultimedia, and Xvfb (with xauth, which xvfb-run
 # needs but xvfb only recommends) for a window on a machine without a screen; ffmpeg makes the
-# video tests' clips (the app itself plays with the FFmpeg PySide6 ships).
+# video tests' clips (the app itself plays with the FFmpeg PySide6 ships); faketime runs the
+# planner's command line on a later day.
 STUDYDESK_SYSTEM_PACKAGES=(
     libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
     libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
     libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-    xvfb xauth ffmpeg
+    xvfb xauth ffmpeg faketime
 )
 
 studydesk_say() {
