@@ -174,11 +174,11 @@ def test_any_sequence_of_saves_keeps_every_text_as_a_version(
     known = {v.id for v in versions}
     with database.read_session() as session:
         stored = session.execute(
-            select(NoteVersion.body, NoteVersion.parent_ids).where(
+            select(NoteVersion.id, NoteVersion.parent_ids).where(
                 NoteVersion.note_id == made.note_id
             )
         ).all()
-    assert sorted(body for body, _ in stored) == sorted(texts)
-    assert all(set(json.loads(parents)) <= known for _, parents in stored)
-    assert sum(1 for _, parents in stored if parents == "[]") == 1  # one root
+    assert sorted(version_text(database, i)[1] for i, _ in stored) == sorted(texts)
+    assert all(set(json.loads(parents)) <= known for _id, parents in stored)
+    assert sum(1 for _id, parents in stored if parents == "[]") == 1  # one root
     assert open_note(database, made.note_id).body == texts[-1]

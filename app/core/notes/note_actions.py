@@ -3,7 +3,8 @@ and notebooks. Each action owns its transaction and returns what changed.
 
 Every save appends a version (`note_versions`) naming the version it was made from, so any
 older text can be viewed and restored and sync can merge concurrent edits from their common
-ancestor; an old version is never rewritten. `notes.body` holds the newest version's text, and
+ancestor; an old version is never rewritten (each is stored compactly: `version_store`).
+`notes.body` holds the newest version's text, and
 the note's `note_links` rows with source "body" are kept in line with the links in it. Links
 made from elsewhere ("make a note from this lesson / moment / card") have source "origin" and
 stay whatever the text says.
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Session
 from app.core.changes import Change
 from app.core.flashcards.cards import ensure_tags
 from app.core.flashcards.tags import clean_tag, clean_tags
+from app.core.notes import notes_sql as sql
+from app.core.notes import version_store
 from app.core.notes.links import LinkTarget, links_in
 from app.db.database import ProfileDatabase
 from app.db.models import (
@@ -140,14 +143,37 @@ def _editable_note(session: Session, note_id: str) -> Note:
     return note
 
 
-def head_version(session: Session, note_id: str) -> NoteVersion | None:
+@dataclass(frozen=True)
+class HeadVersion:
+    """The note's newest version, without its text: how it is stored."""
+
+    id: str
+    whole: str | None  # its text, when stored whole (`body`)
+    header: bytes | None  # the start of its compact form (`version_store.holds`)
+
+
+def head_version(session: Session, note_id: str) -> HeadVersion | None:
     """The note's newest version (None only for a note no revision or import gave one)."""
-    return session.scalars(
-        select(NoteVersion)
-        .where(NoteVersion.note_id == note_id)
-        .order_by(NoteVersion.created_at.desc(), NoteVersion.id.desc())
-        .limit(1)
-    ).first()
+    found = next(iter(sql.rows(session, sql.HEAD_VERSION, (note_id,))), None)
+    if found is None:
+        return None
+    return HeadVersion(found["id"], found["body"], found["header"])
+
+
+def _stored_after(
+    session: Session, head: HeadVersion | None, current: str, text: str
+) -> version_store.Stored:
+    """How to store `text` saved after the head, whose text the note holds as `current`."""
+    if head is None:
+        return version_store.snapshot(text)
+    connection = sql.connection(session)
+    if head.whole is not None:
+        return version_store.store(head.id, head.whole, text, 0)
+    if version_store.holds(head.header, current):
+        base = current
+    else:  # the note's text is not its head's (written elsewhere): the head's own text
+        base = version_store.read_text(connection, head.id)
+    return version_store.store(head.id, base, text, version_store.depth(connection, head.id))
 
 
 _TARGET_TABLES: dict[str, type] = {
@@ -168,13 +194,21 @@ def target_exists(session: Session, target: LinkTarget) -> bool:
 
 
 def _append_version(
-    session: Session, note: Note, title: str, body: str, parents: Sequence[str], now: datetime
+    session: Session,
+    note: Note,
+    title: str,
+    stored: version_store.Stored,
+    parents: Sequence[str],
+    now: datetime,
 ) -> NoteVersion:
     version = NoteVersion(
         id=new_id(),
         note_id=note.id,
         title=title,
-        body=body,
+        body=stored.body,
+        data=stored.data,
+        base_id=stored.base_id,
+        size=stored.size,
         parent_ids=json.dumps(list(parents)),
         created_at=now,
     )
@@ -303,7 +337,7 @@ def insert_note(
             )
             .values(resolved=True)
         )
-    version = _append_version(session, note, title, body, (), now)
+    version = _append_version(session, note, title, version_store.snapshot(body), (), now)
     origin = [_add_link(session, note.id, t, "origin", now) for t in dict.fromkeys(links)]
     sync_body_links(session, note.id, body, now)
     if tags:
@@ -352,7 +386,8 @@ def _save(
         return NoteSaved(note_id, head.id, note.updated_at, Change.NONE)
     now = utcnow()
     parents = _parents(session, note_id, head, base_version_id)
-    version = _append_version(session, note, title, body, parents, now)
+    stored = _stored_after(session, head, note.body, body)
+    version = _append_version(session, note, title, stored, parents, now)
     if note.body != body:
         sync_body_links(session, note_id, body, now)
     note.title, note.body, note.updated_at = title, body, now
@@ -360,14 +395,14 @@ def _save(
 
 
 def _parents(
-    session: Session, note_id: str, head: NoteVersion | None, base_version_id: str | None
+    session: Session, note_id: str, head: HeadVersion | None, base_version_id: str | None
 ) -> tuple[str, ...]:
     if base_version_id is None or (head is not None and base_version_id == head.id):
         return () if head is None else (head.id,)
-    base = session.get(NoteVersion, base_version_id)
-    if base is None or base.note_id != note_id:
+    base = session.scalar(select(NoteVersion.note_id).where(NoteVersion.id == base_version_id))
+    if base != note_id:
         raise ValueError(f"{base_version_id!r} is not a version of the note {note_id!r}")
-    return (base.id,)
+    return (base_version_id,)
 
 
 def restore_version(
@@ -376,10 +411,13 @@ def restore_version(
     """Make an older version's title and text the note's newest version (made from the head
     the editor shows, `base_version_id`); nothing in between is lost."""
     with database.write_session() as session:
-        old = session.get(NoteVersion, version_id)
+        old = session.execute(
+            select(NoteVersion.note_id, NoteVersion.title).where(NoteVersion.id == version_id)
+        ).first()
         if old is None or old.note_id != note_id:
             raise UserError("That version is not one of this note's.")
-        return _save(session, note_id, old.title, old.body, base_version_id)
+        body = version_store.read_text(sql.connection(session), version_id)
+        return _save(session, note_id, old.title, body, base_version_id)
 
 
 def set_note_tags(database: ProfileDatabase, note_id: str, tags: Sequence[str]) -> Change:

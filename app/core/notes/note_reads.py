@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.notes import notes_sql as sql
+from app.core.notes import version_store
 from app.core.notes.links import LinkTarget, links_in
 from app.core.notes.note_actions import NoteGone, clean_note_tags, head_version
 from app.core.videos.bookmarks import clock
@@ -561,7 +562,7 @@ def note_versions(database: ProfileDatabase, note_id: str) -> list[NoteVersionRo
 def version_text(database: ProfileDatabase, version_id: str) -> tuple[str, str]:
     """(title, body) of one version. Raises UserError for a version not in the profile."""
     with database.read_session() as session:
-        version = session.get(NoteVersion, version_id)
-        if version is None:
+        title = session.scalar(select(NoteVersion.title).where(NoteVersion.id == version_id))
+        if title is None:
             raise UserError("That version of the note is not in this profile.")
-        return version.title, version.body
+        return title, version_store.read_text(sql.connection(session), version_id)

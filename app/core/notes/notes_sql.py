@@ -91,16 +91,26 @@ NOTE_TITLES = statement(
 
 VERSIONS = statement(
     "notes_versions",
-    "SELECT v.id, v.parent_ids, v.title, v.created_at, length(v.body) AS size "
+    "SELECT v.id, v.parent_ids, v.title, v.created_at, coalesce(v.size, length(v.body)) AS size "
     "FROM note_versions v WHERE v.note_id = ? ORDER BY v.created_at DESC, v.id DESC",
     example=("a",),
 )
 
 
-def _connection(session: Session) -> sqlite3.Connection:
-    connection = session.connection().connection.driver_connection
-    assert isinstance(connection, sqlite3.Connection)
-    return connection
+# The note's newest version: its id, and how its text is stored (no compact form read whole).
+HEAD_VERSION = statement(
+    "notes_head_version",
+    "SELECT v.id, v.body, substr(v.data, 1, 9) AS header FROM note_versions v "
+    "WHERE v.note_id = ? ORDER BY v.created_at DESC, v.id DESC LIMIT 1",
+    example=("a",),
+)
+
+
+def connection(session: Session) -> sqlite3.Connection:
+    """The session's own SQLite connection (in its transaction)."""
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
 
 
 def rows(
@@ -111,7 +121,7 @@ def rows(
 ) -> Iterator[dict[str, Any]]:
     """The declared statement's rows by column name (`lists` gives each `{list}`'s length)."""
     sql = declared.expand(**lists) if declared.placeholders else declared.sql
-    return named_rows(_connection(session).execute(sql, params))
+    return named_rows(connection(session).execute(sql, params))
 
 
 def like_pattern(text: str) -> str:
