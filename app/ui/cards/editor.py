@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -29,6 +30,7 @@ class CardEditorPanel(QWidget):
 
     save_requested = Signal(object)
     moment_requested = Signal(object)
+    note_requested = Signal(str, str)  # card id, its front: a note on this card
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +45,9 @@ class CardEditorPanel(QWidget):
         self.moment_button.setToolTip("Play the video this card was made from, at its moment")
         self.moment_button.clicked.connect(lambda: self.moment_requested.emit(self.moment))
         self.moment_button.hide()
+        self.note_button = QPushButton("Note on This Card…")
+        self.note_button.setToolTip("Write a note linked to this card, in the Notebook")
+        self.note_button.clicked.connect(self._note_wanted)
         self.front = QPlainTextEdit()
         self.front.setPlaceholderText("Front (Markdown)")
         self.back = QPlainTextEdit()
@@ -67,7 +72,11 @@ class CardEditorPanel(QWidget):
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.details)
-        layout.addWidget(self.moment_button, 0, Qt.AlignmentFlag.AlignLeft)
+        moments = QHBoxLayout()
+        moments.addWidget(self.moment_button)
+        moments.addWidget(self.note_button)
+        moments.addStretch(1)
+        layout.addLayout(moments)
         layout.addLayout(form, 1)
         layout.addWidget(self.save_button)
         self.show_nothing("No card selected")
@@ -105,6 +114,10 @@ class CardEditorPanel(QWidget):
         self._enable(True)
         self.save_button.setEnabled(False)
 
+    def _note_wanted(self) -> None:
+        if self.card_id is not None:
+            self.note_requested.emit(self.card_id, self.front.toPlainText())
+
     def _show_moment(self, moment: VideoMoment | None) -> None:
         self.moment = moment
         self.moment_button.setVisible(moment is not None)
@@ -112,7 +125,7 @@ class CardEditorPanel(QWidget):
             self.moment_button.setText(f"Open video at {clock(moment.seconds)}")
 
     def _enable(self, enabled: bool) -> None:
-        for widget in (self.front, self.back, self.tags, self.save_button):
+        for widget in (self.front, self.back, self.tags, self.save_button, self.note_button):
             widget.setEnabled(enabled)
 
     def _mark_edited(self) -> None:

@@ -30,6 +30,7 @@ from app.core.flashcards.browser import CardDetail, CardFilter
 from app.core.flashcards.card_actions import CardText
 from app.core.flashcards.cards import CardChange, CardUndo
 from app.core.flashcards.decks import DeckInfo
+from app.core.notes.links import LinkTarget
 from app.db.database import ProfileDatabase
 from app.ui.cards.actions import BulkActions
 from app.ui.cards.editor import CardEditorPanel
@@ -38,6 +39,7 @@ from app.ui.cards.model import CREATED, HEADERS, SORT_KEYS, CardTableModel
 from app.ui.context import ViewContext
 from app.ui.focus_order import put_after
 from app.ui.icons import more_icon
+from app.ui.note_from import make_note_on, title_from
 from app.ui.refresh import RefreshOnChange
 
 WIDTHS = (250, 160, 130, 100, 76, 86, 64, 60, 56, 86)
@@ -88,6 +90,11 @@ class CardBrowserView(RefreshOnChange, QWidget):
         self.editor.save_requested.connect(self.save_card)
         self.editor.moment_requested.connect(
             lambda moment: context.navigator.open_video_moment(moment.video_id, moment.seconds)
+        )
+        self.editor.note_requested.connect(
+            lambda card_id, front: make_note_on(
+                context, self, LinkTarget("card", card_id), title_from(front, "Note on a card")
+            )
         )
         self.actions_ = BulkActions(self)
         self.count_label = QLabel("")

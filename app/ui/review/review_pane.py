@@ -31,9 +31,11 @@ from app.core.flashcards.cards import CardUndo
 from app.core.flashcards.from_video import VideoMoment, moment_of
 from app.core.flashcards.review import CardToShow
 from app.core.flashcards.review_loop import AnswerNotSaved
+from app.core.notes.links import LinkTarget
 from app.core.videos.bookmarks import clock
 from app.errors import UserError
 from app.ui.context import ViewContext
+from app.ui.note_from import make_note_on, title_from
 from app.ui.refresh import RefreshOnChange
 from app.ui.review import data
 from app.ui.review.card_view import CardBrowser, both_sides
@@ -69,6 +71,10 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.loop = data.PaneLoop()  # used by its write tasks only
         self._shown_at = QElapsedTimer()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Review card")
+        self.setAccessibleDescription(
+            "Space shows the answer; 1 Again, 2 Hard, 3 Good, 4 Easy; E edits the card"
+        )
 
         self.counts = CountsBar()
         self.note = QLabel()
@@ -76,7 +82,7 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.note.setWordWrap(True)  # a long message takes lines, never the window's width
         self.browser = CardBrowser()
-        self.browser.setAccessibleName("Card")
+        self.browser.setAccessibleName("Card question")
         self.finished = FinishedPage()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.browser)
@@ -119,6 +125,9 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.suspend_action = self._action("&Suspend Card", self.suspend, "@")
         self.bury_action = self._action("&Bury Card", self.bury, "-")
         self.moment_action = self._action("Open the &Video at Its Moment", self.open_moment, "V")
+        self.note_action = self._action(
+            "Make a &Note on This Card", self.note_on_card, "Ctrl+Shift+N"
+        )
 
         self._recheck = QTimer(self)
         self._recheck.setInterval(RECHECK_MS)
@@ -223,6 +232,9 @@ class ReviewPane(RefreshOnChange, QWidget):
         markdown = both_sides(self.step.front, self.step.back) if self.showing_back else None
         media = data.media_dir(self.context.opened)
         self.browser.show_markdown(markdown or self.step.front, media)
+        # A screen reader reads the card as its Value (the text) and its description.
+        self.browser.setAccessibleName("Card answer" if self.showing_back else "Card question")
+        self.browser.setAccessibleDescription(self.browser.plain_text())
 
     def key_buttons(self) -> list[QPushButton]:
         """Show Answer and the four answers, in Tab order."""
@@ -307,6 +319,13 @@ class ReviewPane(RefreshOnChange, QWidget):
         moment = self.moment
         if moment is not None and self.showing_back:
             self.context.navigator.open_video_moment(moment.video_id, moment.seconds)
+
+    def note_on_card(self) -> None:
+        """A note linked to the card on screen, opened in the Notebook to write in."""
+        card = self.card
+        if card is not None:
+            title = title_from(card.front, "Note on a card")
+            make_note_on(self.context, self, LinkTarget("card", card.id), title)
 
     def edit(self) -> None:
         if self.card is not None and not self.busy:

@@ -53,6 +53,7 @@ class ReviewView(QWidget):
             self.pane.suspend_action,
             self.pane.bury_action,
             self.pane.moment_action,
+            self.pane.note_action,
             self.pane.undo_action,
         ):
             card_menu.addAction(action)

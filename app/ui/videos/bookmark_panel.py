@@ -52,6 +52,7 @@ class BookmarkPanel(QWidget):
     edit_requested = Signal(object)
     delete_requested = Signal(object)
     card_requested = Signal(object)
+    note_requested = Signal(object)  # a notebook note on the selected moment
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,9 +76,17 @@ class BookmarkPanel(QWidget):
         self.card_button.setToolTip(
             "Make a flashcard: the frame at this moment and the label, the note on the back"
         )
+        self.notebook_button = QPushButton("Notebook…")
+        self.notebook_button.setToolTip("Write a note in the Notebook linked to this moment")
         buttons = QGridLayout()
         for at, button in enumerate(
-            (self.add_button, self.edit_button, self.delete_button, self.card_button)
+            (
+                self.add_button,
+                self.edit_button,
+                self.delete_button,
+                self.card_button,
+                self.notebook_button,
+            )
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button, at // 2, at % 2)
@@ -100,6 +109,7 @@ class BookmarkPanel(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
         self.delete_button.clicked.connect(lambda: self._emit(self.delete_requested))
         self.card_button.clicked.connect(lambda: self._emit(self.card_requested))
+        self.notebook_button.clicked.connect(lambda: self._emit(self.note_requested))
         self.set_bookmarks(())
 
     def selected(self) -> Bookmark | None:
@@ -164,6 +174,7 @@ class BookmarkDialog(QDialog):
         self.label.setPlaceholderText(f"Bookmark at {clock(at_s)}")
         self.note = QPlainTextEdit(note)
         self.note.setPlaceholderText("A note in markdown (optional)")
+        self.note.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every field
         self.error = QLabel()
         self.error.setStyleSheet("color: #c62828")
         self.error.hide()

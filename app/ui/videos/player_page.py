@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Change
+from app.core.notes.links import LinkTarget
 from app.core.videos import bookmarks as marks
 from app.core.videos.files import FileCheck, check_file, locate_video
 from app.core.videos.library import VideoDetail, video_detail
@@ -34,6 +35,7 @@ from app.core.videos.watching import Watched, record_interval, set_last_position
 from app.db.database import ProfileDatabase
 from app.errors import UserError
 from app.ui.context import ViewContext
+from app.ui.note_from import make_note_on
 from app.ui.videos import messages
 from app.ui.videos.bookmark_panel import BookmarkDialog, BookmarkPanel
 from app.ui.videos.player import VideoPlayer
@@ -134,6 +136,7 @@ class PlayerPage(QWidget):
         self.bookmarks.edit_requested.connect(self.edit_bookmark)
         self.bookmarks.delete_requested.connect(self.delete_bookmark)
         self.bookmarks.card_requested.connect(self.make_card)
+        self.bookmarks.note_requested.connect(self.make_note)
         undo = QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -365,6 +368,17 @@ class PlayerPage(QWidget):
             self._reload_bookmarks()
 
     # --- a card from a moment -------------------------------------------------------------------
+    def make_note(self, mark: marks.Bookmark) -> None:
+        """A notebook note linked to this moment (its chip seeks here), opened to write in;
+        the bookmark's own note, if any, is its first words."""
+        if self.opened is None:
+            return
+        title = f"{self.opened.detail.row.title} at {marks.clock(mark.at_s)}"
+        if mark.label:
+            title += f": {mark.label}"
+        target = LinkTarget("video", mark.video_id, at_s=mark.at_s)
+        make_note_on(self.context, self, target, title, mark.note)
+
     def make_card(self, mark: marks.Bookmark) -> None:
         if self.opened is None or self.opened.check.path is None:
             return

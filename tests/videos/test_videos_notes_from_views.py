@@ -1,0 +1,100 @@
+"""A note on what the learner is looking at, in one step: Ctrl+Shift+N on a card in Review, the
+card browser's "Note on This Card…", a video bookmark's "Notebook…". Each makes a note linked to
+it and opens the Notebook on it. Driven in the real window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.core.notes.links import LinkTarget
+from app.core.notes.note_reads import open_note
+from app.core.videos.library import library
+from app.ui.cards.view import CardBrowserView
+from app.ui.context import ViewContext
+from app.ui.main_window import MainWindow
+from app.ui.notebook.view import NotebookView
+from app.ui.review.view import ReviewView
+from app.ui.videos.view import VideosView
+
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: ViewContext) -> Iterator[MainWindow]:
+    made = MainWindow(context)
+    made.resize(1100, 760)
+    made.show()
+    yield made
+    videos = made.view_of("Videos")
+    if isinstance(videos, VideosView):
+        videos.player.close_video()
+        qtbot.wait(100)
+    if shiboken6.isValid(made):
+        made.close()
+
+
+def notebook_on_new_note(qtbot: QtBot, window: MainWindow) -> NotebookView:
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), NotebookView), timeout=WAIT_MS)
+    notebook = window.stack.currentWidget()
+    assert isinstance(notebook, NotebookView)
+    qtbot.waitUntil(lambda: notebook.opened_note is not None, timeout=WAIT_MS)
+    return notebook
+
+
+def test_ctrl_shift_n_in_review_and_the_card_browser_make_a_note_on_the_card(
+    qtbot: QtBot, window: MainWindow, context: ViewContext
+) -> None:
+    window.context.navigator.start_review(None)
+    review = window.view_of("Review")
+    assert isinstance(review, ReviewView)
+    pane = review.pane
+    qtbot.waitUntil(lambda: pane.card is not None, timeout=WAIT_MS)
+    card = pane.card
+    assert card is not None
+    qtbot.keyClick(
+        pane, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    notebook = notebook_on_new_note(qtbot, window)
+    note = notebook.opened_note
+    assert note is not None
+    assert LinkTarget("card", card.id) in [link.target for link in note.links]
+    assert note.title and "#" not in note.title and "*" not in note.title
+    first = note.id
+
+    context.navigator.open_card(card.id)
+    cards = window.view_of("Cards")
+    assert isinstance(cards, CardBrowserView)
+    qtbot.waitUntil(lambda: cards.editor.card_id == card.id, timeout=WAIT_MS)
+    qtbot.mouseClick(cards.editor.note_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: notebook.opened_note is not None and notebook.opened_note.id != first,
+        timeout=WAIT_MS,
+    )
+    second = open_note(context.opened.database, notebook.opened_note.id)  # type: ignore[union-attr]
+    assert LinkTarget("card", card.id) in [link.target for link in second.links]
+
+
+def test_a_bookmarks_notebook_button_makes_a_note_at_that_moment(
+    qtbot: QtBot, window: MainWindow, context: ViewContext
+) -> None:
+    (sample,) = library(context.opened.database).rows
+    context.navigator.open_video_moment(sample.id, 0.0)
+    videos = window.view_of("Videos")
+    assert isinstance(videos, VideosView)
+    panel = videos.player.bookmarks
+    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=WAIT_MS)  # the sample's two
+    panel.list.setCurrentRow(1)
+    mark = panel.selected()
+    assert mark is not None
+    qtbot.mouseClick(panel.notebook_button, Qt.MouseButton.LeftButton)
+    notebook = notebook_on_new_note(qtbot, window)
+    note = notebook.opened_note
+    assert note is not None
+    assert note.title.startswith(f"{sample.title} at ")
+    assert LinkTarget("video", sample.id, at_s=mark.at_s) in [link.target for link in note.links]
+    assert note.body == mark.note
