@@ -125,10 +125,19 @@ def open_profile(
                 load_sample_content(session)
         if fresh:
             database.mark_clean()  # nothing of the learner's to back up yet
+        _prepare_sync(database)
         return opened
     except BaseException:
         lock.release()
         raise
+
+
+def _prepare_sync(database: ProfileDatabase) -> None:
+    """For a profile that syncs: a new device id if this file is a copy or a restored backup,
+    and the capture triggers as the merge rules now say (app/sync/capture.py)."""
+    from app.sync.capture import prepare_database
+
+    prepare_database(database)
 
 
 def _lock_unless_read_only(profile: Profile) -> ProfileLock:
@@ -154,6 +163,7 @@ def open_locked(profile: Profile) -> Iterator[ProfileDatabase]:
             profile.db_file, profile.backups_dir, create=not profile.db_file.exists()
         )
         try:
+            _prepare_sync(database)
             yield database
         finally:
             database.close()

@@ -27,11 +27,12 @@ from app.features.lessons import LESSONS
 from app.features.notebook import NOTEBOOK
 from app.features.planner import PLANNER
 from app.features.search import SEARCH
+from app.features.sync import SYNC
 from app.features.videos import VIDEOS
 
 # In sidebar order; each feature's views follow one another (Ctrl+1, Ctrl+2, ...).
 FEATURES: tuple[Feature, ...] = (
-    DESK, LESSONS, FLASHCARDS, VIDEOS, NOTEBOOK, ASSESSMENTS, PLANNER, SEARCH,
+    DESK, LESSONS, FLASHCARDS, VIDEOS, NOTEBOOK, ASSESSMENTS, PLANNER, SEARCH, SYNC,
 )  # fmt: skip
 
 __all__ = [

@@ -1,0 +1,548 @@
+"""Apply: other devices' operations merged into this profile, each table by its rule.
+
+One call runs in the caller's write transaction (with the cursors and the clock, which the
+caller advances in it too). Per table kind (`app.db.merge_rules`):
+
+- FIELDS and MEMBERSHIP: each column by its merge (`merge_field`: last writer wins by stamp,
+  MAX, MIN, ORDER), against the stamp this device holds for that field (`sync_row_clocks`,
+  into which the local outbox is folded first). A row not here is inserted by its insert
+  operation; an update of a row not here yet waits in `sync_pending`.
+- LOG: union by id (INSERT OR IGNORE). TEXT (note versions): union by id, then the heads of
+  each touched graph are merged from their common ancestor (`app.sync.textmerge`) into one
+  new version whose id depends only on the heads, so every device makes the same one.
+- Derived state is rebuilt from the merged logs (`app.sync.rebuild`).
+- Parent cycles that concurrent moves made (a table whose synced column references itself)
+  are broken the same way on every device: the row with the greatest id in the cycle moves to
+  the top level.
+- An operation for a table or column this version does not know waits in `sync_pending` and
+  is applied after an upgrade; malformed ones are counted and dropped.
+
+Every rule is order-independent and idempotent: the same operations in any order, or twice,
+give the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
+from app.db.types import db_time, from_db_time
+from app.sync.clock import parse_stamp
+from app.sync.ops import (
+    MEDIA,
+    Op,
+    decode_value,
+    fold_stamps,
+    load_clocks,
+    read_outbox,
+    row_key_text,
+)
+from app.sync.rebuild import REBUILDERS
+from app.sync.textmerge import merge3
+
+MERGE_NAMESPACE = uuid.UUID("6c1a3f0e-5b7d-4c21-9d35-2f7a9e8c4b10")
+_NUMERIC = ("INT", "REAL", "FLOA", "DOUB", "NUM", "BOOL", "DEC")
+
+
+@dataclass
+class ApplyReport:
+    applied: int = 0  # operations that changed something
+    unchanged: int = 0  # already here, or lost to a later write
+    pending: int = 0  # kept for later (unknown table or column, row not here yet)
+    rejected: int = 0  # malformed
+    merged_versions: int = 0  # merge versions made from concurrent heads
+    kept_both: int = 0  # stretches both devices changed differently (both texts kept)
+    cycles_broken: int = 0
+    max_ms: int = 0
+    tables: set[str] = field(default_factory=set)
+    media: list[Op] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Column:
+    type: str
+    notnull: bool
+    default: Any
+    generated: bool
+    pk: bool
+
+
+def driver(session: Session) -> sqlite3.Connection:
+    conn = session.connection().connection.driver_connection
+    assert isinstance(conn, sqlite3.Connection)
+    return conn
+
+
+class _Applier:
+    def __init__(self, session: Session, device: str) -> None:
+        self.session = session
+        self.conn = driver(session)
+        self.device = device
+        self.report = ApplyReport()
+        self._schema: dict[str, dict[str, _Column]] = {}
+        self._merges: dict[str, dict[str, ColumnMerge]] = {}  # synced columns' merges
+        self._fill: dict[str, dict[str, Any]] = {}  # NOT NULL columns an insert must fill
+        self._clocks: dict[tuple[str, str], dict[str, str]] = {}  # loaded for this batch
+        self._dirty: set[tuple[str, str]] = set()
+        self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)  # inserted, by table
+        self.inserted: dict[str, set[str]] = defaultdict(set)
+        self.owners: dict[str, set[str]] = defaultdict(set)  # TEXT owner table -> ids touched
+
+    # Schema of this file
+    def schema(self, table: str) -> dict[str, _Column]:
+        if table not in self._schema:
+            rows = self.conn.execute(f"PRAGMA table_xinfo('{table}')").fetchall()
+            self._schema[table] = {
+                r[1]: _Column(r[2] or "", bool(r[3]), r[4], r[6] in (2, 3), bool(r[5]))
+                for r in rows
+            }
+        return self._schema[table]
+
+    def merges(self, rule: TableRule) -> dict[str, ColumnMerge]:
+        found = self._merges.get(rule.table)
+        if found is None:
+            found = {c.name: c.merge for c in rule.columns if c.merge is not None}
+            self._merges[rule.table] = found
+        return found
+
+    def fill(self, table: str) -> dict[str, Any]:
+        found = self._fill.get(table)
+        if found is None:
+            found = {}
+            for name, column in self.schema(table).items():
+                if column.generated or column.pk or not column.notnull:
+                    continue
+                if column.default is None:
+                    numeric = any(word in column.type.upper() for word in _NUMERIC)
+                    found[name] = 0 if numeric else ""
+            self._fill[table] = found
+        return found
+
+    def preload_clocks(self, ops: list[Op]) -> None:
+        """The stored stamps of every row these operations touch, in one query per table."""
+        keys: dict[str, list[str]] = defaultdict(list)
+        for op in ops:
+            try:
+                keys[str(op["t"])].append(row_key_text(op["k"]))
+            except (KeyError, TypeError):
+                continue
+        for table, wanted in keys.items():
+            for key in wanted:
+                self._clocks[(table, key)] = {}
+            found = self.conn.execute(
+                "SELECT row_key, clocks FROM sync_row_clocks WHERE tbl = ? AND row_key IN "
+                "(SELECT value FROM json_each(?))",
+                (table, json.dumps(wanted)),
+            )
+            for key, clocks in found:
+                self._clocks[(table, key)] = dict(json.loads(clocks))
+
+    def clocks(self, table: str, row_key: str) -> dict[str, str]:
+        found = self._clocks.get((table, row_key))
+        if found is None:
+            found = self._clocks[(table, row_key)] = load_clocks(self.conn, table, row_key)
+        return found
+
+    def save(self, table: str, row_key: str, clocks: dict[str, str]) -> None:
+        self._clocks[(table, row_key)] = clocks
+        self._dirty.add((table, row_key))
+
+    def flush_clocks(self) -> None:
+        self.conn.executemany(
+            "INSERT INTO sync_row_clocks (tbl, row_key, clocks) VALUES (?, ?, ?) "
+            "ON CONFLICT (tbl, row_key) DO UPDATE SET clocks = excluded.clocks",
+            [
+                (
+                    table,
+                    key,
+                    json.dumps(self._clocks[(table, key)], sort_keys=True, separators=(",", ":")),
+                )
+                for table, key in sorted(self._dirty)
+            ],
+        )
+        self._dirty.clear()
+
+    def pend(self, op: Op, reason: str) -> None:
+        self.conn.execute(
+            "INSERT INTO sync_pending (clock, op, reason) VALUES (?, ?, ?)",
+            (str(op.get("c", "")), json.dumps(op, sort_keys=True), reason),
+        )
+        self.report.pending += 1
+
+    # The run
+    def run(self, ops: list[Op]) -> ApplyReport:
+        conn = self.conn
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.execute("UPDATE sync_clock SET applying = 1 WHERE id = 1")
+        fold_stamps(conn, read_outbox(conn), self.device)
+        waiting = [json.loads(op) for (op,) in conn.execute("SELECT op FROM sync_pending")]
+        conn.execute("DELETE FROM sync_pending")
+        seen: set[tuple[str, str, str]] = set()
+        unique = []
+        for op in [*waiting, *ops]:
+            ident = (str(op.get("c")), str(op.get("t")), json.dumps(op.get("k")))
+            if ident not in seen:
+                seen.add(ident)
+                unique.append(op)
+        unique.sort(key=lambda op: (str(op.get("c")), str(op.get("t"))))
+        self.preload_clocks(unique)
+        for op in unique:
+            self.apply_one(op)
+        self.flush_clocks()
+        self.rebuild()
+        merges = self.merge_texts()  # owners' texts written now, uncaptured
+        conn.execute("UPDATE sync_clock SET applying = 0 WHERE id = 1")
+        self.insert_merges(merges)  # captured: pushed like any version
+        self.break_cycles()
+        if self.report.max_ms:
+            conn.execute(
+                "UPDATE sync_clock SET floor_ms = max(floor_ms, ?) WHERE id = 1",
+                (self.report.max_ms + 1,),
+            )
+        return self.report
+
+    def apply_one(self, op: Op) -> None:
+        try:
+            stamp = parse_stamp(op["c"])
+            table = op["t"]
+            assert isinstance(table, str)
+        except (KeyError, ValueError, TypeError, AssertionError):
+            self.report.rejected += 1
+            return
+        if table == MEDIA:
+            self.report.media.append(op)
+            return
+        rule = RULES.get(table)
+        if rule is None or (rule.kind.synced and not self.schema(table)):
+            self.pend(op, f"table {table} is not known to this version")
+            return
+        if not rule.kind.synced:
+            self.report.rejected += 1
+            return
+        key = op.get("k")
+        parts: list[Any] = [key] if isinstance(key, str) else key if isinstance(key, list) else []
+        key_ok = len(parts) == len(rule.key) and all(isinstance(p, str) for p in parts)
+        key_ok = key_ok and (len(rule.key) > 1) == isinstance(key, list)
+        raw = op.get("v", {})
+        if not key_ok or not isinstance(raw, dict):
+            self.report.rejected += 1
+            return
+        columns = self.schema(table)
+        merges = self.merges(rule)
+        values: dict[str, Any] = {}
+        unknown: dict[str, Any] = {}
+        for name, value in raw.items():
+            if name not in columns:
+                unknown[name] = value
+                continue
+            if name not in merges:
+                continue  # a key, derived or local column: never merged from outside
+            try:
+                values[name] = decode_value(value)
+            except ValueError:
+                self.report.rejected += 1
+                return
+        if unknown:
+            self.pend({"c": op["c"], "t": table, "k": key, "v": unknown}, "unknown columns")
+            if not values and not op.get("p"):
+                return
+        self.report.max_ms = max(self.report.max_ms, stamp.ms)
+        row_key = row_key_text(key)
+        key_values = dict(zip(rule.key, parts, strict=True))
+        if rule.kind in (TableKind.FIELDS, TableKind.MEMBERSHIP):
+            self.merge_fields(rule, op, row_key, key_values, values)
+        else:
+            self.union(rule, op, row_key, key_values, values)
+
+    # FIELDS and MEMBERSHIP
+    def _where(self, rule: TableRule) -> str:
+        return " AND ".join(f'"{k}" = ?' for k in rule.key)
+
+    def merge_fields(
+        self,
+        rule: TableRule,
+        op: Op,
+        row_key: str,
+        key_values: dict[str, Any],
+        values: dict[str, Any],
+    ) -> None:
+        table, conn, stamp = rule.table, self.conn, str(op["c"])
+        clocks = self.clocks(table, row_key)
+        if "-" in clocks:
+            self.report.unchanged += 1  # purged: nothing comes back
+            return
+        if op.get("p"):
+            self.purge(rule, row_key, key_values, stamp)
+            return
+        names = list(values)
+        if op.get("i") and self.insert(rule, row_key, key_values, values):
+            self.save(table, row_key, {n: stamp for n in names})
+            self.report.applied += 1
+            return
+        select = ", ".join(f'"{n}"' for n in names) or "1"
+        current = conn.execute(
+            f'SELECT {select} FROM "{table}" WHERE {self._where(rule)}', list(key_values.values())
+        ).fetchone()
+        if current is None:
+            self.pend(op, "row not here yet")
+            return
+        changed: dict[str, Any] = {}
+        clocks_changed = False
+        for index, name in enumerate(names):
+            merge = self.merges(rule)[name]
+            if merge is ColumnMerge.TEXT:
+                merge = ColumnMerge.LWW  # the owner's copy of its versions' head
+                self.owners[table].add(row_key)
+            local = Stamped(current[index], clocks.get(name, ""))
+            remote = Stamped(values[name], stamp)
+            winner = merge_field(merge, local, remote)
+            by_value = merge in (ColumnMerge.MAX, ColumnMerge.MIN)
+            clock = max(local.clock, remote.clock) if by_value else winner.clock
+            if winner is remote and remote.value != local.value:
+                changed[name] = remote.value
+            if clock != clocks.get(name, ""):
+                clocks[name] = clock
+                clocks_changed = True
+        if changed:
+            sets = ", ".join(f'"{n}" = ?' for n in changed)
+            conn.execute(
+                f'UPDATE "{table}" SET {sets} WHERE {self._where(rule)}',
+                [*changed.values(), *key_values.values()],
+            )
+            self.report.applied += 1
+            self.report.tables.add(table)
+        else:
+            self.report.unchanged += 1
+        if clocks_changed:
+            self.save(table, row_key, clocks)
+
+    def purge(self, rule: TableRule, row_key: str, key_values: dict[str, Any], stamp: str) -> None:
+        self.conn.execute(
+            f'DELETE FROM "{rule.table}" WHERE {self._where(rule)}', list(key_values.values())
+        )
+        self.save(rule.table, row_key, {"-": stamp})
+        self.report.applied += 1
+        self.report.tables.add(rule.table)
+
+    def insert(
+        self, rule: TableRule, row_key: str, key_values: dict[str, Any], values: dict[str, Any]
+    ) -> bool:
+        row = {**self.fill(rule.table), **key_values, **values}
+        names = ", ".join(f'"{n}"' for n in row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.conn.execute(
+            f'INSERT OR IGNORE INTO "{rule.table}" ({names}) VALUES ({marks})', list(row.values())
+        )
+        if cursor.rowcount:
+            self.rows[rule.table].append(row)
+            self.inserted[rule.table].add(row_key)
+            self.report.tables.add(rule.table)
+            return True
+        return False
+
+    # LOG and TEXT
+    def union(
+        self,
+        rule: TableRule,
+        op: Op,
+        row_key: str,
+        key_values: dict[str, Any],
+        values: dict[str, Any],
+    ) -> None:
+        if self.clocks(rule.table, row_key).get("-"):
+            self.report.unchanged += 1
+            return
+        if op.get("p"):
+            self.purge(rule, row_key, key_values, str(op["c"]))
+            return
+        if self.insert(rule, row_key, key_values, values):
+            self.report.applied += 1
+        else:
+            self.report.unchanged += 1
+
+    # Derived state
+    def rebuild(self) -> None:
+        for table, rebuilder in REBUILDERS.items():
+            if not self.schema(table):
+                continue
+            keys: set[str] = set()
+            for source, column in rebuilder.sources.items():
+                keys |= {str(row[column]) for row in self.rows.get(source, ()) if row.get(column)}
+            if rebuilder.rebuild_inserted:
+                keys |= self.inserted.get(table, set())
+            if keys:
+                self.session.flush()
+                rebuilder.run(self.session, sorted(keys))
+                self.report.tables.add(table)
+
+    # Versions of free text
+    def merge_texts(self) -> list[tuple[str, dict[str, Any]]]:
+        """Per TEXT table: the owners' texts set from their heads; returns the merge versions
+        to insert (captured)."""
+        merges: list[tuple[str, dict[str, Any]]] = []
+        for rule in RULES.values():
+            if (
+                rule.kind is not TableKind.TEXT
+                or not rule.versions_of
+                or not self.schema(rule.table)
+            ):
+                continue
+            owner, text_column = rule.versions_of.split(".")
+            link = self._owner_column(rule.table, owner)
+            if link is None:
+                continue
+            touched = set(self.owners.get(owner, set()))
+            touched |= {str(row[link]) for row in self.rows.get(rule.table, ()) if row.get(link)}
+            for owner_id in sorted(touched):
+                merge = self._merge_heads(rule.table, owner, text_column, link, owner_id)
+                if merge is not None:
+                    merges.append((rule.table, merge))
+        return merges
+
+    def _owner_column(self, table: str, owner: str) -> str | None:
+        for row in self.conn.execute(f"PRAGMA foreign_key_list('{table}')"):
+            if row[2] == owner:
+                return str(row[3])
+        return None
+
+    def _merge_heads(
+        self, table: str, owner: str, text_column: str, link: str, owner_id: str
+    ) -> dict[str, Any] | None:
+        conn = self.conn
+        has_title = "title" in self.schema(table) and "title" in self.schema(owner)
+        title = "title" if has_title else "NULL"
+        rows = conn.execute(
+            f'SELECT id, parent_ids, "{text_column}", created_at, {title} FROM "{table}" '
+            f'WHERE "{link}" = ?',
+            (owner_id,),
+        ).fetchall()
+        if any(r[2] is None for r in rows):  # stored compactly (app.core.notes.version_store)
+            texts = _version_texts(conn, [r[0] for r in rows if r[2] is None])
+            rows = [
+                (r[0], r[1], texts.get(r[0], "") if r[2] is None else r[2], *r[3:]) for r in rows
+            ]
+        if not rows:
+            return None
+        parents = {r[0]: tuple(json.loads(r[1] or "[]")) for r in rows}
+        named = {p for ps in parents.values() for p in ps}
+        heads = sorted((r for r in rows if r[0] not in named), key=lambda r: (r[3], r[0]))
+        if not heads:
+            return None
+        merge: dict[str, Any] | None = None
+        if len(heads) == 1:
+            text = heads[0][2]
+        else:
+            base = self._common_ancestor(rows, parents, [h[0] for h in heads])
+            text = heads[0][2]
+            for head in heads[1:]:
+                text, both = merge3(base, text, head[2], (heads[0][3], head[3]))
+                self.report.kept_both += both
+            ids = sorted(h[0] for h in heads)
+            created = from_db_time(max(h[3] for h in heads)) + timedelta(microseconds=1)
+            merge = {
+                "id": str(uuid.uuid5(MERGE_NAMESPACE, "merge:" + ",".join(ids))),
+                link: owner_id,
+                text_column: text,
+                "parent_ids": json.dumps(ids),
+                "created_at": db_time(created),
+            }
+            if has_title:
+                merge["title"] = heads[-1][4]
+            self.report.merged_versions += 1
+        conn.execute(
+            f'UPDATE "{owner}" SET "{text_column}" = ? WHERE id = ? AND "{text_column}" IS NOT ?',
+            (text, owner_id, text),
+        )
+        return merge
+
+    @staticmethod
+    def _common_ancestor(
+        rows: list[Any], parents: dict[str, tuple[str, ...]], heads: list[str]
+    ) -> str:
+        def lineage(start: str) -> set[str]:
+            found, todo = set(), [start]
+            while todo:
+                current = todo.pop()
+                if current in found or current not in parents:
+                    continue
+                found.add(current)
+                todo.extend(parents[current])
+            return found
+
+        lines = [lineage(h) for h in heads]
+        common = set.intersection(*lines)
+        if not common:
+            return ""
+        # The best common ancestors: those no other common ancestor descends from.
+        above = {a for c in common for a in lineage(c) if a != c}
+        best = [r for r in rows if r[0] in common and r[0] not in above]
+        chosen = max(best or [r for r in rows if r[0] in common], key=lambda r: (r[3], r[0]))
+        return str(chosen[2])
+
+    def insert_merges(self, merges: list[tuple[str, dict[str, Any]]]) -> None:
+        for table, row in merges:
+            names = ", ".join(f'"{n}"' for n in row)
+            marks = ", ".join("?" * len(row))
+            self.conn.execute(
+                f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', list(row.values())
+            )
+            self.report.tables.add(table)
+
+    # Parent cycles
+    def break_cycles(self) -> None:
+        for table in sorted(self.report.tables):
+            rule = RULES.get(table)
+            if rule is None or rule.kind is not TableKind.FIELDS or len(rule.key) != 1:
+                continue
+            for fk in self.conn.execute(f"PRAGMA foreign_key_list('{table}')").fetchall():
+                column = fk[3]
+                if fk[2] == table and column in rule.synced_columns:
+                    self._break(table, rule.key[0], column)
+
+    def _break(self, table: str, key: str, column: str) -> None:
+        parent = dict(
+            self.conn.execute(
+                f'SELECT "{key}", "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
+            ).fetchall()
+        )
+        done: set[str] = set()
+        for start in sorted(parent):
+            path: list[str] = []
+            on_path: set[str] = set()
+            node: str | None = start
+            while node is not None and node not in done and node not in on_path:
+                path.append(node)
+                on_path.add(node)
+                node = parent.get(node)
+            if node is not None and node in on_path:
+                cycle = path[path.index(node) :]
+                loser = max(cycle)
+                self.conn.execute(
+                    f'UPDATE "{table}" SET "{column}" = NULL WHERE "{key}" = ?', (loser,)
+                )
+                parent.pop(loser, None)
+                self.report.cycles_broken += 1
+            done |= on_path
+
+
+def _version_texts(conn: sqlite3.Connection, version_ids: list[str]) -> dict[str, str]:
+    """The whole texts of versions stored compactly (a snapshot or a delta)."""
+    try:
+        from app.core.notes.version_store import read_texts
+    except ImportError:  # no compact versions in this build
+        return {}
+    return dict(read_texts(conn, version_ids))
+
+
+def apply_ops(session: Session, ops: list[Op], device: str) -> ApplyReport:
+    """Merge these operations into the profile, in the session's transaction (the caller
+    advances its cursors and commits)."""
+    return _Applier(session, device).run(ops)

@@ -1,0 +1,459 @@
+"""Sync runs: set a profile up on a folder target, sync it (pull and merge, then push), and
+report its status. What the CLI (and later the window) call; each step owns its transaction.
+
+A sync: (1) the device's id and capture triggers checked (`capture.prepare`); (2) the other
+devices' segments read, verified and taken in causal order, applied in transactions that also
+advance the cursors and the clock; (3) media named by them fetched from the blobs; (4) the
+outbox pushed as this device's next segment(s), its media as blobs, and the pushed entries
+removed in the transaction that records the segment. A crash anywhere leaves either the old
+state or a segment that is pushed again (harmless: every merge is idempotent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.db.database import ProfileDatabase
+from app.db.merge_rules import synced_rules
+from app.db.types import utcnow
+from app.errors import UserError
+from app.sync.apply import ApplyReport, apply_ops, driver
+from app.sync.capture import (
+    DEVICE,
+    ENABLED,
+    baseline,
+    get_state,
+    install_triggers,
+    prepare,
+    set_state,
+)
+from app.sync.clock import ClockAhead, check_not_ahead
+from app.sync.folder import SHA256, FolderTarget, Segment
+from app.sync.ops import MEDIA, Op, collect, fold_stamps, read_outbox
+
+DATASET = "dataset"
+TARGET = "target"
+LAST_SYNC = "last_sync"
+PUSHED = "pushed_segment"
+SEGMENT_OPS = 20_000  # outbox entries per pushed segment
+APPLY_OPS = 50_000  # operations per apply transaction
+_MEDIA_DONE = "INSERT OR REPLACE INTO sync_media (name, sha256, size, mtime_ns) VALUES (?, ?, ?, ?)"
+_MEDIA_NAME = re.compile(r"^[A-Za-z0-9._-]{1,200}(/[A-Za-z0-9._-]{1,200}){0,3}$")
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    pulled: int = 0
+    applied: int = 0
+    pending: int = 0
+    merged_versions: int = 0
+    kept_both: int = 0
+    cycles_broken: int = 0
+    blobs_sent: int = 0
+    blobs_received: int = 0
+    segments_written: int = 0
+    segments_read: int = 0
+    skipped: list[str] = field(default_factory=list)  # segments left for next time, and why
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enabled: bool
+    target: dict[str, Any] | None
+    device_id: str | None
+    dataset: str | None
+    last_sync: str | None
+    pending_operations: int
+    waiting_operations: int
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@contextmanager
+def _raw(database: ProfileDatabase) -> Iterator[sqlite3.Connection]:
+    """A write transaction on a raw connection (BEGIN IMMEDIATE, committed on exit)."""
+    with database.write_session() as session:
+        yield driver(session)
+
+
+def _read(database: ProfileDatabase, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    with database.read_session() as session:
+        return list(driver(session).execute(sql, params).fetchall())
+
+
+def _state(database: ProfileDatabase, key: str) -> str | None:
+    rows = _read(database, "SELECT value FROM sync_state WHERE key = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+def has_own_data(database: ProfileDatabase) -> bool:
+    with database.read_session() as session:
+        conn = driver(session)
+        for rule in synced_rules():
+            if conn.execute(f'SELECT 1 FROM "{rule.table}" LIMIT 1').fetchone():
+                return True
+    return False
+
+
+# Setting up
+def setup_folder(
+    database: ProfileDatabase,
+    folder: Path,
+    *,
+    passphrase: str | None = None,
+    passphrase_env: str | None = None,
+    merge: bool = False,
+) -> str:
+    """Point this profile at a sync folder (made if new); returns the dataset id. A folder
+    holding another profile's data is refused (nothing changed) unless this profile has no data
+    of its own (it then comes down at the first sync) or `merge` keeps the union of both."""
+    folder = folder.expanduser().resolve()
+    meta = FolderTarget.read_meta(folder) if folder.is_dir() else None
+    ours = _state(database, DATASET)
+    if meta is None:
+        dataset = ours or str(uuid.uuid4())
+        FolderTarget.create(folder, dataset, passphrase)
+    else:
+        FolderTarget.open(folder, passphrase)  # refuses a wrong passphrase
+        dataset = str(meta["dataset"])
+        if ours is not None and ours != dataset:
+            raise UserError(
+                f"The sync folder {folder} holds another profile's data (dataset {dataset}, "
+                f"this profile's is {ours}). Nothing was changed: choose this profile's folder."
+            )
+        if ours is None and not merge and has_own_data(database):
+            raise UserError(
+                f"The sync folder {folder} holds another profile's data, and this profile has "
+                "its own. Nothing was changed. To keep the union of both, run it again with "
+                "--merge; or set up this profile on an empty folder."
+            )
+    target = {"kind": "folder", "path": str(folder), "passphrase_env": passphrase_env}
+    with _raw(database) as conn:
+        first = get_state(conn, ENABLED) != "1"
+        set_state(conn, DATASET, dataset)
+        set_state(conn, TARGET, json.dumps(target))
+        set_state(conn, ENABLED, "1")
+        prepare(conn, database.db_file)
+        if first:
+            baseline(conn)
+    return dataset
+
+
+def disable(database: ProfileDatabase) -> None:
+    from app.sync.capture import remove_triggers
+
+    with _raw(database) as conn:
+        set_state(conn, ENABLED, "0")
+        remove_triggers(conn)
+
+
+def status(database: ProfileDatabase) -> SyncStatus:
+    rows = dict(_read(database, "SELECT key, value FROM sync_state"))
+    pending = _read(database, "SELECT count(*) FROM sync_outbox")[0][0]
+    waiting = _read(database, "SELECT count(*) FROM sync_pending")[0][0]
+    target = json.loads(rows[TARGET]) if TARGET in rows else None
+    return SyncStatus(
+        enabled=rows.get(ENABLED) == "1",
+        target=target,
+        device_id=rows.get(DEVICE),
+        dataset=rows.get(DATASET),
+        last_sync=rows.get(LAST_SYNC),
+        pending_operations=int(pending),
+        waiting_operations=int(waiting),
+    )
+
+
+def open_target(database: ProfileDatabase, passphrase: str | None) -> FolderTarget:
+    info = status(database)
+    if not info.enabled or info.target is None:
+        raise UserError("Sync is not set up for this profile: run `studydesk sync setup` first.")
+    if info.target.get("kind") != "folder":
+        raise UserError(f"This version cannot sync to a {info.target.get('kind')} target.")
+    if passphrase is None and info.target.get("passphrase_env"):
+        passphrase = os.environ.get(str(info.target["passphrase_env"]))
+    target = FolderTarget.open(Path(info.target["path"]), passphrase)
+    if target.dataset != info.dataset:
+        raise UserError(
+            f"The sync folder {target.root} now holds another profile's data (dataset "
+            f"{target.dataset}, this profile's is {info.dataset}). Nothing was changed."
+        )
+    return target
+
+
+# Syncing
+def sync(
+    database: ProfileDatabase,
+    media_dir: Path | None = None,
+    *,
+    passphrase: str | None = None,
+    target: FolderTarget | None = None,
+) -> SyncResult:
+    """Pull and merge every other device's new segments, then push this device's changes."""
+    started = time.perf_counter()
+    result = SyncResult()
+    target = target or open_target(database, passphrase)
+    with _raw(database) as conn:
+        device = prepare(conn, database.db_file)
+    if device is None:
+        raise UserError("Sync is not set up for this profile: run `studydesk sync setup` first.")
+    media_ops = pull(database, target, device, result)
+    if media_dir is not None:
+        fetch_media(database, target, media_dir, media_ops, result)
+    push(database, target, device, media_dir, result)
+    with _raw(database) as conn:
+        set_state(conn, LAST_SYNC, utcnow().isoformat(timespec="seconds"))
+        result.pending = conn.execute("SELECT count(*) FROM sync_pending").fetchone()[0]
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _cursors(database: ProfileDatabase) -> dict[str, int]:
+    rows = _read(database, "SELECT source, position FROM sync_cursors")
+    return {str(source): int(position) for source, position in rows}
+
+
+def choose_segments(
+    target: FolderTarget, device: str, cursors: dict[str, int], result: SyncResult
+) -> list[Segment]:
+    """The verified segments to apply now, in an order where each comes after every segment
+    its writer had applied (`seen`); others wait for next time."""
+    position = dict(cursors)
+    queues: dict[str, list[int]] = {}
+    for other in target.devices():
+        if other == device:
+            continue
+        queues[other] = [n for n in target.numbers(other) if n > position.get(other, 0)]
+    chosen: list[Segment] = []
+    blocked: set[str] = set()
+    progress = True
+    while progress:
+        progress = False
+        for other, numbers in queues.items():
+            if other in blocked or not numbers:
+                continue
+            number = numbers[0]
+            if number != position.get(other, 0) + 1:
+                result.skipped.append(f"{other}/{position.get(other, 0) + 1}: not here yet")
+                blocked.add(other)
+                continue
+            segment = target.read_segment(other, number)
+            if segment is None:
+                result.skipped.append(f"{other}/{number}: incomplete or damaged, left for later")
+                blocked.add(other)
+                continue
+            try:
+                check_not_ahead(segment.max_ms, f"device {other}")
+            except ClockAhead as error:
+                result.skipped.append(f"{other}/{number}: {error}")
+                blocked.add(other)
+                continue
+            needs = {d: n for d, n in segment.seen.items() if d != device}
+            if any(position.get(d, 0) < n for d, n in needs.items()):
+                continue  # after a segment not here yet: next round, or next time
+            chosen.append(segment)
+            position[other] = number
+            numbers.pop(0)
+            progress = True
+    return chosen
+
+
+def pull(
+    database: ProfileDatabase, target: FolderTarget, device: str, result: SyncResult
+) -> list[Op]:
+    segments = choose_segments(target, device, _cursors(database), result)
+    media: list[Op] = []
+    batch: list[Segment] = []
+    count = 0
+    for segment in segments:
+        batch.append(segment)
+        count += len(segment.ops)
+        if count >= APPLY_OPS:
+            media += _apply_batch(database, device, batch, result)
+            batch, count = [], 0
+    if batch:
+        media += _apply_batch(database, device, batch, result)
+    return media
+
+
+def _apply_batch(
+    database: ProfileDatabase, device: str, batch: list[Segment], result: SyncResult
+) -> list[Op]:
+    ops = [op for segment in batch for op in segment.ops]
+    with database.write_session() as session:
+        report: ApplyReport = apply_ops(session, ops, device)
+        conn = driver(session)
+        now = utcnow().isoformat()
+        for segment in batch:
+            conn.execute(
+                "INSERT INTO sync_cursors (source, position, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (source) DO UPDATE SET position = max(position, excluded.position), "
+                "updated_at = excluded.updated_at",
+                (segment.device, segment.number, now),
+            )
+    result.segments_read += len(batch)
+    result.pulled += len(ops)
+    result.applied += report.applied
+    result.merged_versions += report.merged_versions
+    result.kept_both += report.kept_both
+    result.cycles_broken += report.cycles_broken
+    return report.media
+
+
+# Media
+def _media_files(media_dir: Path) -> Iterator[tuple[str, Path]]:
+    if not media_dir.is_dir():
+        return
+    for root, folders, names in os.walk(media_dir):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            relative = path.relative_to(media_dir).as_posix()
+            if _MEDIA_NAME.match(relative) and ".." not in relative.split("/"):
+                yield relative, path
+
+
+def safe_media_path(media_dir: Path, name: str) -> Path:
+    """Where a received media file goes; UserError for a name that would leave the folder."""
+    if not isinstance(name, str) or not _MEDIA_NAME.match(name) or ".." in name.split("/"):
+        raise UserError(f"Refused a media file name from the sync folder: {str(name)[:80]!r}")
+    path = (media_dir / name).resolve()
+    if not path.is_relative_to(media_dir.resolve()):
+        raise UserError(f"Refused a media file name from the sync folder: {name[:80]!r}")
+    return path
+
+
+def fetch_media(
+    database: ProfileDatabase,
+    target: FolderTarget,
+    media_dir: Path,
+    ops: list[Op],
+    result: SyncResult,
+) -> None:
+    from app.sync.folder import write_atomic
+
+    waiting: list[Op] = []
+    received: list[tuple[str, str, int, int]] = []
+    for op in ops:
+        name, sha = op.get("k"), (op.get("v") or {}).get("sha256")
+        try:
+            path = safe_media_path(media_dir, str(name))
+            if not isinstance(sha, str) or not SHA256.match(sha):
+                raise UserError(f"Refused a media blob name: {str(sha)[:80]!r}")
+        except UserError as error:
+            result.skipped.append(str(error))
+            continue
+        if path.exists():
+            continue
+        try:
+            data = target.get_blob(sha)
+        except UserError:
+            data = None
+        if data is None:
+            waiting.append(op)
+            continue
+        write_atomic(path, data)
+        info = path.stat()
+        received.append((str(name), sha, info.st_size, info.st_mtime_ns))
+        result.blobs_received += 1
+    if waiting or received:
+        with _raw(database) as conn:
+            for op in waiting:
+                conn.execute(
+                    "INSERT INTO sync_pending (clock, op, reason) VALUES (?, ?, ?)",
+                    (str(op.get("c")), json.dumps(op, sort_keys=True), "media blob not here yet"),
+                )
+            conn.executemany(
+                _MEDIA_DONE,
+                received,
+            )
+
+
+def _new_media(database: ProfileDatabase, media_dir: Path) -> list[tuple[str, Path, int, int]]:
+    known = {
+        str(name): (int(size), int(mtime))
+        for name, size, mtime in _read(database, "SELECT name, size, mtime_ns FROM sync_media")
+    }
+    found = []
+    for name, path in _media_files(media_dir):
+        info = path.stat()
+        if known.get(name) != (info.st_size, info.st_mtime_ns):
+            found.append((name, path, info.st_size, info.st_mtime_ns))
+    return found
+
+
+# Pushing
+def push(
+    database: ProfileDatabase,
+    target: FolderTarget,
+    device: str,
+    media_dir: Path | None,
+    result: SyncResult,
+) -> None:
+    media = _new_media(database, media_dir) if media_dir is not None else []
+    while True:
+        with database.write_session() as session:
+            conn = driver(session)
+            install_triggers(conn)
+            entries = read_outbox(conn, SEGMENT_OPS)
+            ops = collect(conn, entries, device)
+            sent: list[tuple[str, str, int, int]] = []
+            for name, path, size, mtime in media:
+                data = path.read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+                if target.put_blob(sha, data):
+                    result.blobs_sent += 1
+                stamp_ms = max(int(time.time() * 1000), 0)
+                ops.append(
+                    {
+                        "c": f"{stamp_ms:013d}-{0:010d}-{device}",
+                        "t": MEDIA,
+                        "k": name,
+                        "v": {"sha256": sha, "size": size},
+                    }
+                )
+                sent.append((name, sha, size, mtime))
+            media = []
+            if not ops and not entries:
+                return
+            if ops:
+                cursors = dict(conn.execute("SELECT source, position FROM sync_cursors").fetchall())
+                last = int(get_state(conn, f"{PUSHED}:{device}") or 0)
+                max_ms = max(int(op["c"][:13]) for op in ops)
+                number = target.write_segment(
+                    device, {"seen": cursors, "max_ms": max_ms}, ops, last + 1
+                )
+                set_state(conn, f"{PUSHED}:{device}", str(number))
+                result.segments_written += 1
+                result.pushed += len(ops)
+            if entries:
+                fold_stamps(conn, entries, device)
+                conn.execute("DELETE FROM sync_outbox WHERE seq <= ?", (entries[-1].seq,))
+                conn.execute(
+                    "UPDATE sync_clock SET floor_ms = max(floor_ms, ?) WHERE id = 1",
+                    (max(e.ms for e in entries) + 1,),
+                )
+            conn.executemany(
+                _MEDIA_DONE,
+                sent,
+            )
+        if len(entries) < SEGMENT_OPS:
+            return

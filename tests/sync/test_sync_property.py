@@ -1,0 +1,274 @@
+"""Devices converge through the folder target whatever they do offline (Hypothesis, stateful).
+
+Two or three simulated devices on real SQLite profile files make random offline edits through
+the core actions (decks made, renamed, moved under each other; cards added, edited, moved,
+tagged, deleted and restored; notes made and edited concurrently; the same card reviewed on
+two devices), with clocks skewed ahead, crashes in the middle of applying, and syncs in any
+order. At the end, after every device has synced twice: every device holds the same rows in
+every synced table (by the registry), every review ever made exists exactly once, every note
+save survives as a version, and syncing again changes nothing.
+
+`pytest -m slow tests/sync/test_sync_property.py` runs it longer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from contextlib import suppress
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from sync_helpers import Device, differences, rows, scalar, synced_state
+
+from app.core.flashcards import card_actions, deck_actions
+from app.core.flashcards.card_actions import CardText
+from app.core.notes import note_actions
+from app.errors import UserError
+from app.sync import engine
+
+TAGS = ("bio", "chem", "hard")
+WORDS = ("alpha", "beta", "gamma", "delta", "heart", "lung", "kidney")
+
+
+class Crash(Exception):
+    pass
+
+
+class SyncMachine(RuleBasedStateMachine):
+    devices_count = 3
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="sync-prop-"))
+        self.target = self.root / "shared"
+        self.devices: list[Device] = []
+        self.versions: set[str] = set()
+
+    @initialize(count=st.integers(min_value=2, max_value=3))
+    def start(self, count: int) -> None:
+        first = Device.make(self.root, "d0")
+        deck = deck_actions.create_deck(first.database, "Biology").deck_id
+        card_actions.save_card(
+            first.database, CardText(None, deck, "What pumps blood?", "heart", ())
+        )
+        saved = note_actions.create_note(
+            first.database, title="Heart", body="The heart pumps blood."
+        )
+        self.versions.add(saved.version_id)
+        engine.setup_folder(first.database, self.target)
+        first.sync(self.target)
+        self.devices.append(first)
+        for index in range(1, count):
+            device = Device.make(self.root, f"d{index}")
+            engine.setup_folder(device.database, self.target)  # empty: brought down
+            device.sync(self.target)
+            self.devices.append(device)
+
+    def teardown(self) -> None:
+        try:
+            if self.devices:
+                self.converge()
+                self.check_converged()
+        finally:
+            for device in self.devices:
+                device.close()
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    # What a device has
+    def _ids(self, device: Device, sql: str) -> list[str]:
+        return [r[0] for r in rows(device.database, sql)]
+
+    def device(self, data: st.DataObject) -> Device:
+        return self.devices[data.draw(st.integers(0, len(self.devices) - 1))]
+
+    def pick(self, data: st.DataObject, ids: list[str]) -> str | None:
+        return ids[data.draw(st.integers(0, len(ids) - 1))] if ids else None
+
+    # Edits
+    @rule(data=st.data(), name=st.sampled_from(WORDS))
+    def create_deck(self, data: st.DataObject, name: str) -> None:
+        device = self.device(data)
+        parent = self.pick(data, self._ids(device, "SELECT id FROM decks WHERE deleted_at IS NULL"))
+        with suppress(UserError):
+            deck_actions.create_deck(device.database, f"{name} {device.minutes}", parent)
+
+    @rule(data=st.data(), name=st.sampled_from(WORDS))
+    def rename_deck(self, data: st.DataObject, name: str) -> None:
+        device = self.device(data)
+        deck = self.pick(data, self._ids(device, "SELECT id FROM decks WHERE deleted_at IS NULL"))
+        if deck is not None:
+            with suppress(UserError):
+                deck_actions.rename_deck(device.database, deck, f"{name} {device.name}")
+
+    @rule(data=st.data())
+    def move_deck(self, data: st.DataObject) -> None:
+        device = self.device(data)
+        decks = self._ids(device, "SELECT id FROM decks WHERE deleted_at IS NULL")
+        deck, parent = self.pick(data, decks), self.pick(data, [*decks, None])  # type: ignore[list-item]
+        if deck is not None and deck != parent:
+            with suppress(UserError):
+                deck_actions.move_deck(device.database, deck, parent)
+
+    @rule(data=st.data(), front=st.sampled_from(WORDS), back=st.sampled_from(WORDS))
+    def add_card(self, data: st.DataObject, front: str, back: str) -> None:
+        device = self.device(data)
+        deck = self.pick(data, self._ids(device, "SELECT id FROM decks WHERE deleted_at IS NULL"))
+        with suppress(UserError):
+            card_actions.save_card(device.database, CardText(None, deck, front, back, ()))
+
+    @rule(data=st.data(), front=st.sampled_from(WORDS), tags=st.sets(st.sampled_from(TAGS)))
+    def edit_card(self, data: st.DataObject, front: str, tags: set[str]) -> None:
+        device = self.device(data)
+        card = self.pick(data, self._ids(device, "SELECT id FROM cards WHERE deleted_at IS NULL"))
+        if card is not None:
+            text = CardText(card, None, f"{front} {device.name}", "back", tuple(sorted(tags)))
+            with suppress(UserError):
+                card_actions.save_card(device.database, text)
+
+    @rule(data=st.data(), delete=st.booleans())
+    def delete_or_restore_card(self, data: st.DataObject, delete: bool) -> None:
+        device = self.device(data)
+        card = self.pick(data, self._ids(device, "SELECT id FROM cards"))
+        if card is not None:
+            action = card_actions.delete_cards if delete else card_actions.restore_cards
+            with suppress(UserError):
+                action(device.database, [card])
+
+    @rule(data=st.data(), rating=st.integers(1, 4), both=st.booleans())
+    def review(self, data: st.DataObject, rating: int, both: bool) -> None:
+        device = self.device(data)
+        card = self.pick(data, self._ids(device, "SELECT id FROM cards WHERE deleted_at IS NULL"))
+        if card is None:
+            return
+        device.answer(card, rating)
+        if both:  # the same card on another device that has it
+            for other in self.devices:
+                if other is not device and scalar(
+                    other.database, "SELECT 1 FROM cards WHERE id = ?", (card,)
+                ):
+                    other.answer(card, 5 - rating)
+                    break
+
+    @rule(data=st.data(), word=st.sampled_from(WORDS), everywhere=st.booleans())
+    def edit_note(self, data: st.DataObject, word: str, everywhere: bool) -> None:
+        chosen = self.device(data)
+        note = self.pick(data, self._ids(chosen, "SELECT id FROM notes WHERE deleted_at IS NULL"))
+        if note is None:
+            return
+        for device in self.devices if everywhere else [chosen]:  # concurrent edits
+            body = scalar(device.database, "SELECT body FROM notes WHERE id = ?", (note,))
+            if body is None:
+                continue
+            words = body.split(" ")
+            position = data.draw(st.integers(0, len(words)))
+            words.insert(position, f"{word}-{device.name}")
+            try:
+                saved = note_actions.save_note(
+                    device.database, note, title="Heart", body=" ".join(words), base_version_id=None
+                )
+            except UserError:
+                continue
+            self.versions.add(saved.version_id)
+
+    @rule(data=st.data(), title=st.sampled_from(WORDS))
+    def create_note(self, data: st.DataObject, title: str) -> None:
+        device = self.device(data)
+        saved = note_actions.create_note(device.database, title=title, body=f"{title} text")
+        self.versions.add(saved.version_id)
+
+    @rule(data=st.data())
+    def skew_clock_ahead(self, data: st.DataObject) -> None:
+        device = self.device(data)
+        device.skew += timedelta(hours=2)
+        conn = __import__("sqlite3").connect(device.database.db_file)
+        with conn:
+            conn.execute("UPDATE sync_clock SET floor_ms = floor_ms + 7200000 WHERE id = 1")
+        conn.close()
+
+    # Syncs and crashes
+    @rule(data=st.data())
+    def sync(self, data: st.DataObject) -> None:
+        self.device(data).sync(self.target)
+
+    @rule(data=st.data())
+    def crash_mid_apply(self, data: st.DataObject) -> None:
+        device = self.device(data)
+        before = synced_state(device.database)
+        real = engine.apply_ops
+
+        def crashing(*args: object, **kwargs: object) -> object:
+            real(*args, **kwargs)  # type: ignore[arg-type]
+            raise Crash  # after every row was written, before the commit
+
+        with mock.patch.object(engine, "apply_ops", crashing):
+            try:
+                device.sync(self.target)
+            except Crash:
+                assert synced_state(device.database) == before  # rolled back whole
+
+    @invariant()
+    def reviews_once(self) -> None:
+        for device in self.devices:
+            duplicated = scalar(
+                device.database, "SELECT count(*) - count(DISTINCT id) FROM card_reviews"
+            )
+            assert duplicated == 0
+
+    # The end
+    def converge(self) -> None:
+        for _round in range(2):
+            for device in self.devices:
+                device.sync(self.target)
+
+    @precondition(lambda self: bool(self.devices))
+    @rule()
+    def everyone_meets(self) -> None:
+        self.converge()
+        self.check_converged()
+
+    def check_converged(self) -> None:
+        states = [synced_state(d.database) for d in self.devices]
+        for device, state in zip(self.devices[1:], states[1:], strict=True):
+            assert not differences(states[0], state), (device.name, differences(states[0], state))
+        made = [r for d in self.devices for r in d.reviews]
+        for device in self.devices:
+            ids = {r[0] for r in rows(device.database, "SELECT id FROM card_reviews")}
+            assert set(made) <= ids
+            versions = {r[0] for r in rows(device.database, "SELECT id FROM note_versions")}
+            assert self.versions <= versions
+            heads = rows(
+                device.database,
+                "SELECT n.id FROM notes n WHERE (SELECT count(*) FROM note_versions v WHERE "
+                "v.note_id = n.id AND NOT EXISTS (SELECT 1 FROM note_versions w, "
+                "json_each(w.parent_ids) p WHERE p.value = v.id)) > 1",
+            )
+            assert not heads, f"notes with unmerged heads on {device.name}: {heads}"
+        # Syncing again changes nothing.
+        for device in self.devices:
+            device.sync(self.target)
+        assert [synced_state(d.database) for d in self.devices] == states
+
+
+SyncMachine.TestCase.settings = settings(
+    max_examples=8,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+test_devices_converge = SyncMachine.TestCase
+
+
+class LongSyncMachine(SyncMachine):
+    pass
+
+
+LongSyncMachine.TestCase.settings = settings(
+    max_examples=100, stateful_step_count=60, deadline=None, suppress_health_check=list(HealthCheck)
+)
+test_devices_converge_long = pytest.mark.slow(LongSyncMachine.TestCase)
