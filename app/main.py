@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +25,8 @@ from app.logs import setup_logging
 from app.paths import DataLocations
 
 # isort: split
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from app.ui.device_settings import DeviceSettings
@@ -109,6 +111,8 @@ def run_gui(
     instance.raise_requested.connect(launcher.bring_to_front)
     instance.open_requested.connect(launcher.open_requested)
     instance.files_requested.connect(launcher.open_files)
+    if sys.platform == "darwin":
+        launcher.finder_files = FinderFiles(app, launcher)  # type: ignore[attr-defined]
     launcher.finished.connect(app.exit)
     launcher.window_shown.connect(_resume_gc_after_paint)
     QTimer.singleShot(GC_PAUSED_AT_MOST_MS, resume_gc)
@@ -131,6 +135,23 @@ def run_gui(
         code = code or 1
     log.info("Study Desk exiting with code %d", code)
     return code
+
+
+class FinderFiles(QObject):
+    """macOS: Finder hands the files double-clicked or dropped on the Dock icon to the app as
+    QFileOpenEvent (at launch too, not on the command line); they are imported as
+    `studydesk FILE` does. Only there: a filter on the application sees every event."""
+
+    def __init__(self, app: QApplication, launcher: Launcher) -> None:
+        super().__init__(app)
+        self._launcher = launcher
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QFileOpenEvent) and event.file():
+            self._launcher.open_files([event.file()], "")
+            return True
+        return False
 
 
 def resume_gc() -> None:

@@ -147,6 +147,9 @@ TARBALL="$DIST/studydesk-$VERSION-linux-$(uname -m).tar.gz"
 tar -C "$BUILD/tar" -czf "$TARBALL" "studydesk-$VERSION"
 
 total_s=$(($(date +%s) - started))
+# For packaging/figures.py.
+printf 'total_s=%s\npyinstaller_s=%s\ninstalled_kb=%s\ncores=%s\ndate=%s\n' "$total_s" \
+    "$bundle_s" "$installed_kb" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)" >"$BUILD/figures.txt"
 echo "== built in ${total_s} s (PyInstaller ${bundle_s} s)"
 printf '%-50s %6s MB\n' "$DEB" "$(($(stat -c %s "$DEB") / 1000000))"
 printf '%-50s %6s MB\n' "$TARBALL" "$(($(stat -c %s "$TARBALL") / 1000000))"

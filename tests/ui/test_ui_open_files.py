@@ -12,7 +12,8 @@ import apkg_builder
 import pytest
 import shiboken6
 from lessons_helpers import sample_pack
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, message_boxes
 
@@ -21,6 +22,7 @@ from app.core.courses.course_reads import course_library
 from app.core.courses.library import LibrarySort
 from app.core.flashcards.reads import deck_tree
 from app.core.profiles import create_profile
+from app.main import FinderFiles
 from app.paths import DataLocations
 from app.ui.launch import Launcher
 from app.ui.single_instance import SingleInstance, server_name
@@ -164,3 +166,19 @@ def test_the_command_line_tells_files_from_commands(
     assert _window_launch(["import", "apkg", "deck.apkg"]) is None
     plain = _window_launch([])
     assert plain is not None and plain.files == []
+
+
+def test_a_file_finder_hands_over_goes_to_the_launcher(qapp: QApplication) -> None:
+    """macOS: a double-click in Finder arrives as a QFileOpenEvent, not on the command line."""
+    asked: list[tuple[list[str], str]] = []
+
+    class Launcher:
+        def open_files(self, paths: list[str], profile: str) -> None:
+            asked.append((paths, profile))
+
+    finder = FinderFiles(qapp, Launcher())  # type: ignore[arg-type]
+    try:
+        QApplication.sendEvent(qapp, QFileOpenEvent("/Users/ana/deck.apkg"))
+    finally:
+        qapp.removeEventFilter(finder)
+    assert asked == [(["/Users/ana/deck.apkg"], "")]

@@ -188,6 +188,7 @@ class NotebookView(RefreshOnChange, QWidget):
         self.filters.search.returnPressed.connect(self.list.setFocus)
         self.list.currentItemChanged.connect(self._list_moved)
         self.list.itemActivated.connect(lambda _item: self._focus_text())
+        self.list.more_wanted.connect(self._more_rows)
         self.editor.saved.connect(self._saved)
         self.editor.settled.connect(self._settled)
         self.editor.reopened.connect(self._reopened)
@@ -230,13 +231,26 @@ class NotebookView(RefreshOnChange, QWidget):
     def reload_list(self) -> None:
         from app.core.notes.note_reads import note_list
 
-        query = self.filters.query()
+        query, limit = self.filters.query(), self.list.rows_wanted()
         opened = self.context.opened
         self.context.runner.run_read(
-            lambda _p: note_list(opened.database, query),
+            lambda _p: note_list(opened.database, query, limit=limit),
             on_done=self._show_list,
             owner=self,
             latest="list",
+        )
+
+    def _more_rows(self) -> None:
+        """The list's next page, as the learner scrolls to its end."""
+        from app.core.notes.note_reads import note_list
+
+        query, offset, generation = self.filters.query(), self.list.loaded, self.list.generation
+        opened, page = self.context.opened, self.list.PAGE
+        self.context.runner.run_read(
+            lambda _p: note_list(opened.database, query, offset=offset, limit=page),
+            on_done=lambda found: self.list.add_page(found, generation),
+            owner=self,
+            latest="list more",
         )
 
     def _show_list(self, found: NoteList) -> None:
@@ -248,8 +262,7 @@ class NotebookView(RefreshOnChange, QWidget):
         )
         self._fill_notebooks(list(names.items()))
         self.list.show_rows(found, self.editor.note_id)
-        shown = sum(1 for row in found.rows if row.kind == "note")
-        total = found.total
+        shown, total = found.matched, found.total
         self.count.setText(f"{total} notes" if shown == total else f"{shown} of {total} notes")
         if self.list.count() == 0 and self.filters.narrowed:
             self.count.setText("No note matches")
