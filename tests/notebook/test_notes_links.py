@@ -229,3 +229,26 @@ def test_the_link_picker_offers_each_kind(database: ProfileDatabase) -> None:
     assert link_choices(database, "lesson", "100%_\\") == []
     with pytest.raises(ValueError):
         link_choices(database, "planet", "")
+
+
+def test_mentions_and_completion_among_many_notes(database: ProfileDatabase) -> None:
+    """The search index finds the candidates: mentions are the newest first and as many as
+    asked; completion finds word starts, parts of words and letters in order among many."""
+    hub = create_note(database, title="Cardiac cycle")
+    for n in range(30):
+        create_note(database, title=f"Filler {n}", body=f"The cardiac, cycle {n} and more.")
+    named = [
+        create_note(database, title=f"Named {n}", body=f"The Cardiac cycle ({n}) again").note_id
+        for n in range(8)
+    ]
+    create_note(database, title="Café", body="the cardiac cyclé, accents folded by the index")
+    found = unlinked_mentions(database, hub.note_id, limit=5)
+    assert [row.id for row in found] == named[::-1][:5]
+    assert len(unlinked_mentions(database, hub.note_id)) == 8
+    assert [t for _i, t in note_titles(database, "card", limit=1)] == ["Cardiac cycle"]
+    assert [t for _i, t in note_titles(database, "ardiac")] == ["Cardiac cycle"]
+    assert [t for _i, t in note_titles(database, "ccyc")] == ["Cardiac cycle"]
+    assert [t for _i, t in note_titles(database, "fil 2")][:1] == ["Filler 2"]
+    assert note_titles(database, '"*(NEAR') == []
+    recent = note_titles(database, "", limit=2)
+    assert [t for _i, t in recent] == ["Café", "Named 7"]

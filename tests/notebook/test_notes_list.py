@@ -110,3 +110,31 @@ def test_any_search_text_is_a_plain_match(database: ProfileDatabase, text: str) 
     words = " ".join(text.replace("\x00", "").split()).casefold()
     holds = words in "fixed" or words in "some body text with 100% of _ and \\ and 'quotes\""
     assert bool(titles(database, search=text)) == holds
+
+
+def test_the_list_comes_in_pages_that_make_the_whole_list(database: ProfileDatabase) -> None:
+    """Pages of the list, one after the other, are the whole list in its order (by change and
+    by title, with a filter), each counted once; only a page's rows are read."""
+    made = [
+        create_note(database, title=f"Note {n % 7} {n}", tags=["odd"] if n % 2 else ())
+        for n in range(45)
+    ]
+    pin_note(database, made[3].note_id, True)
+    for query in (NoteQuery(), NoteQuery(sort="title"), NoteQuery(tag="odd", sort="title")):
+        whole = note_list(database, query)
+        assert not whole.more and whole.total == 45
+        assert whole.matched == len(whole.rows) == (22 if query.tag else 45)
+        pages, offset = [], 0
+        while True:
+            page = note_list(database, query, offset=offset, limit=10)
+            assert (page.offset, page.matched, page.total) == (offset, whole.matched, 45)
+            pages.extend(page.rows)
+            offset += len(page.rows)
+            if not page.more:
+                break
+        assert pages == list(whole.rows)
+    by_change = note_list(database, limit=3).rows
+    assert [row.id for row in by_change] == [made[3].note_id, made[44].note_id, made[43].note_id]
+    by_title = [row.title for row in note_list(database, NoteQuery(sort="title")).rows]
+    assert by_title[1:] == sorted(by_title[1:], key=str.casefold)
+    assert note_list(database, offset=45, limit=10).rows == ()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,10 +37,12 @@ from app.db.models import (
     Video,
     VideoBookmark,
 )
+from app.db.plain_sql import Statement
 from app.db.types import from_db_time
 from app.errors import UserError
 
 SNIPPET = 160  # characters of a list row's or backlink's snippet
+LIST_PAGE = 200  # rows of the note list read at a time
 CHIP_TITLE = 80  # characters of a link's title (a card's front, a question's stem)
 
 Sort = Literal["updated", "title"]
@@ -82,6 +85,9 @@ class NoteList:
     tags: tuple[str, ...]  # every tag a live note carries, sorted
     notebooks: tuple[NotebookRow, ...]  # sorted by name
     total: int = 0  # live notes before the filters
+    matched: int = 0  # live notes the filters find (articles not counted)
+    offset: int = 0  # of the first row among those the query finds
+    more: bool = False  # rows follow these (ask from offset + len(rows))
 
 
 @dataclass(frozen=True)
@@ -154,17 +160,17 @@ def _time(text: str) -> datetime:
 # --- the list -----------------------------------------------------------------------------------
 
 
-def _tags_by_note(session: Session) -> dict[str, tuple[str, ...]]:
+def _tags_by_note(session: Session, ids: list[str]) -> dict[str, tuple[str, ...]]:
     split, separator = str.split, sql.TAG_SEPARATOR
     return {
         row["note_id"]: tuple(sorted(split(row["names"], separator), key=str.casefold))
-        for row in sql.rows(session, sql.NOTE_TAGS)
+        for row in sql.rows(session, sql.NOTE_TAGS, {"ids": json.dumps(ids)})
     }
 
 
-def _link_kinds(session: Session) -> dict[str, list[str]]:
+def _link_kinds(session: Session, ids: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
-    for row in sql.rows(session, sql.NOTE_LINK_KINDS):
+    for row in sql.rows(session, sql.NOTE_LINK_KINDS, {"ids": json.dumps(ids)}):
         found[row["note_id"]].append(row["target_kind"])
     return found
 
@@ -195,41 +201,78 @@ def _within(notebooks: list[NotebookRow], top: str) -> set[str]:
     return found
 
 
-def note_list(database: ProfileDatabase, query: NoteQuery | None = None) -> NoteList:
-    """Live notes (and library articles if asked) matching the query, pinned first, then by
-    the sort (newest change first, or title)."""
-    query = query or NoteQuery()
+def _filters(session: Session, query: NoteQuery, notebooks: list[NotebookRow]) -> dict[str, Any]:
+    """The list statements' parameters for the query's filters."""
     search = " ".join(query.search.replace("\x00", "").split())  # no text holds a NUL
-    with database.read_session() as session:
-        tags = _tags_by_note(session)
-        kinds = _link_kinds(session)
-        notebooks = _notebooks(session)
-        found = sql.rows(
-            session,
-            sql.NOTE_LIST,
-            {
-                "search": sql.like_pattern(search) if search else "",
-                "articles": query.include_articles,
-            },
-        )
-        raw = list(found)
-    total = len(raw) if not search else 0
-    tag = nested = None
+    tags = None
     if query.tag:
         cleaned = clean_note_tags([query.tag])
         nested = cleaned[0].casefold() if cleaned else ""
-        tag = query.tag
-    books = _within(notebooks, query.notebook_id) if query.notebook_id else None
+        tags = json.dumps(
+            [r["id"] for r in sql.rows(session, sql.TAGS) if _in_tag((r["name"],), nested)]
+        )
+    books = None
+    if query.notebook_id:
+        books = json.dumps(sorted(_within(notebooks, query.notebook_id)))
+    return {
+        "articles": int(query.include_articles),
+        "books": books,
+        "tags": tags,
+        "linked": query.linked_kind or None,
+        "search": sql.like_pattern(search) if search else "",
+    }
+
+
+def _page_ids(
+    session: Session, query: NoteQuery, filters: dict[str, Any], offset: int, limit: int
+) -> list[str]:
+    if query.sort != "title":
+        page = {**filters, "offset": offset, "limit": limit}
+        return [r["id"] for r in sql.rows(session, sql.NOTE_PAGE, page)]
+    found = [
+        (r["kind"] != "note", not r["pinned"], r["title"].casefold(), r["id"])
+        for r in sql.rows(session, sql.NOTE_MATCHES, filters)
+    ]
+    found.sort()
+    end = len(found) if limit < 0 else offset + limit
+    return [row[3] for row in found[offset:end]]
+
+
+def note_list(
+    database: ProfileDatabase,
+    query: NoteQuery | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> NoteList:
+    """Live notes (and library articles if asked) matching the query, notes before articles,
+    pinned first, then by the sort (newest change first, or title): `limit` rows from
+    `offset` (None: all). Only the rows returned are read whole (the start of their text);
+    `matched` counts the notes the query finds, `total` every live note, `more` says whether
+    rows follow the page."""
+    query = query or NoteQuery()
+    with database.read_session() as session:
+        notebooks = _notebooks(session)
+        filters = _filters(session, query, notebooks)
+        wanted = -1 if limit is None else limit + 1
+        ids = _page_ids(session, query, filters, max(0, offset), wanted)
+        more = limit is not None and len(ids) > limit
+        ids = ids[:limit] if limit is not None else ids
+        page = {r["id"]: r for r in sql.rows(session, sql.NOTE_ROWS, {"ids": json.dumps(ids)})}
+        tags = _tags_by_note(session, ids)
+        kinds = _link_kinds(session, ids)
+        total = next(sql.rows(session, sql.NOTE_TOTAL))["found"]
+        narrowed = any(filters[k] for k in ("books", "tags", "linked", "search"))
+        matched = (
+            next(sql.rows(session, sql.NOTE_MATCH_COUNT, filters))["found"] if narrowed else total
+        )
+        all_tags = sorted(
+            (r["name"] for r in sql.rows(session, sql.NOTE_TAG_NAMES)), key=str.casefold
+        )
     rows = []
-    for r in raw:
-        note_id = r["id"]
-        note_tags = tags.get(note_id, ())
-        if tag is not None and nested is not None and not _in_tag(note_tags, nested):
-            continue
-        if books is not None and r["notebook_id"] not in books:
-            continue
-        link_kinds = kinds.get(note_id, ())
-        if query.linked_kind and query.linked_kind not in link_kinds:
+    for note_id in ids:
+        r = page.get(note_id)
+        if r is None:
             continue
         rows.append(
             NoteRow(
@@ -237,20 +280,16 @@ def note_list(database: ProfileDatabase, query: NoteQuery | None = None) -> Note
                 title=r["title"],
                 kind=r["kind"],
                 snippet=plain_snippet(r["head"]),
-                tags=tuple(note_tags),
+                tags=tags.get(note_id, ()),
                 notebook_id=r["notebook_id"],
                 pinned=bool(r["pinned"]),
                 updated_at=_time(r["updated_at"]),
-                link_kinds=tuple(sorted(link_kinds)),
+                link_kinds=tuple(sorted(kinds.get(note_id, ()))),
             )
         )
-    if query.sort == "title":
-        rows.sort(key=lambda row: (row.title.casefold(), row.id))
-    else:
-        rows.sort(key=lambda row: (row.updated_at, row.id), reverse=True)
-    rows.sort(key=lambda row: not row.pinned)  # stable: pinned first, each part in its order
-    all_tags = sorted({t for names in tags.values() for t in names}, key=str.casefold)
-    return NoteList(tuple(rows), tuple(all_tags), tuple(notebooks), total)
+    return NoteList(
+        tuple(rows), tuple(all_tags), tuple(notebooks), total, matched, max(0, offset), more
+    )
 
 
 # --- one note -----------------------------------------------------------------------------------
@@ -398,25 +437,56 @@ def _mention_pattern(title: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(title) + r"(?!\w)", re.IGNORECASE)
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _phrase(text: str, prefix: bool = False) -> str | None:
+    """An FTS5 phrase of the text's words (None: no word), the last one a prefix if asked."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+
+
+def _fts_rows(session: Session, declared: Statement, params: dict[str, Any]) -> list[Any]:
+    try:
+        return list(sql.rows(session, declared, params))
+    except sqlite3.OperationalError:  # a query the index refuses: no candidates from it
+        return []
+
+
 def unlinked_mentions(database: ProfileDatabase, note_id: str, limit: int = 50) -> list[NoteRow]:
-    """Live notes whose text names this note's title as whole words but do not link to it."""
+    """Live notes whose text names this note's title as whole words but do not link to it,
+    newest change first. The search index finds the notes holding the title's words in a
+    row; only the newest of those are read to check the words as written."""
     with database.read_session() as session:
         note = session.get(Note, note_id)
         if note is None or note.deleted_at is not None:
             return []
         title = note.title.strip()
-        if len(title) < 3 or title == "Untitled":
+        phrase = _phrase(title)
+        if len(title) < 3 or title == "Untitled" or phrase is None:
             return []
         pattern = _mention_pattern(title)
-        candidates = list(
-            sql.rows(session, sql.MENTIONS, {"id": note_id, "pattern": sql.like_pattern(title)})
-        )
-        tags = _tags_by_note(session) if candidates else {}
+        params = {"id": note_id, "match": "{body} : " + phrase}
+        candidates = [r["id"] for r in _fts_rows(session, sql.MENTION_CANDIDATES, params)]
+        found: list[tuple[dict[str, Any], re.Match[str]]] = []
+        for start in range(0, len(candidates), limit):
+            chunk = candidates[start : start + limit]
+            read = {
+                r["id"]: r for r in sql.rows(session, sql.MENTION_ROWS, {"ids": json.dumps(chunk)})
+            }
+            for candidate in chunk:
+                r = read.get(candidate)
+                hit = pattern.search(r["body"]) if r is not None else None
+                if r is not None and hit is not None:
+                    found.append((r, hit))
+            if len(found) >= limit:
+                break
+        found = found[:limit]
+        tags = _tags_by_note(session, [r["id"] for r, _hit in found])
     rows = []
-    for r in candidates:
-        hit = pattern.search(r["body"])
-        if hit is None:
-            continue
+    for r, hit in found:
         start = max(0, hit.start() - 60)
         rows.append(
             NoteRow(
@@ -431,8 +501,7 @@ def unlinked_mentions(database: ProfileDatabase, note_id: str, limit: int = 50) 
                 link_kinds=(),
             )
         )
-    rows.sort(key=lambda row: row.updated_at, reverse=True)
-    return rows[:limit]
+    return rows
 
 
 # --- completion and picker ----------------------------------------------------------------------
@@ -464,13 +533,40 @@ def fuzzy_score(typed: str, title: str) -> float | None:
     return 100.0 - gaps - len(text) / 1000
 
 
+COMPLETION_POOL = 2000  # candidate titles read per way of finding them
+
+
 def note_titles(database: ProfileDatabase, typed: str, limit: int = 20) -> list[tuple[str, str]]:
-    """(id, title) of live notes best matching what was typed after `[[`, best first."""
+    """(id, title) of live notes best matching what was typed after `[[`, best first (nothing
+    typed: the most recent). Candidates come from the search index, not from every title:
+    titles with a word starting with the typed words, titles holding the typed text anywhere
+    (3 characters or more), and, for letters typed in order ("crdcy"), the newest titles with
+    a word starting with its first letter; each is scored by `fuzzy_score`."""
+    wanted = " ".join(typed.split())
     with database.read_session() as session:
-        titles = [(r["id"], r["title"]) for r in sql.rows(session, sql.NOTE_TITLES)]
+        if not wanted:
+            return [
+                (r["id"], r["title"])
+                for r in sql.rows(session, sql.RECENT_TITLES, {"limit": limit})
+            ]
+        found: dict[str, str] = {}
+        pool = {"limit": COMPLETION_POOL}
+        words = _phrase(wanted, prefix=True)
+        if words is not None:
+            for r in _fts_rows(session, sql.TITLE_WORDS, {**pool, "match": "{title} : " + words}):
+                found[r["id"]] = r["title"]
+        if len(wanted) >= 3:
+            quoted = '{title} : "' + wanted.replace('"', '""') + '"'
+            for r in _fts_rows(session, sql.TITLE_TRIGRAMS, {**pool, "match": quoted}):
+                found[r["id"]] = r["title"]
+        first = _WORD.findall(wanted)
+        if first:
+            letter = '{title} : "' + first[0][0] + '"*'
+            for r in _fts_rows(session, sql.TITLE_WORDS, {**pool, "match": letter}):
+                found.setdefault(r["id"], r["title"])
     scored = []
-    for note_id, title in titles:
-        score = fuzzy_score(typed, title)
+    for note_id, title in found.items():
+        score = fuzzy_score(wanted, title)
         if score is not None:
             scored.append((-score, title.casefold(), note_id, title))
     scored.sort()

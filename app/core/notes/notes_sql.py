@@ -14,13 +14,52 @@ from sqlalchemy.orm import Session
 
 from app.db.plain_sql import Statement, named_rows, statement
 
-# :search is "" (no filter) or a LIKE pattern with "\" as its escape.
-NOTE_LIST = statement(
-    "notes_list",
-    "SELECT n.id, n.title, n.kind, substr(n.body, 1, 240) AS head, n.notebook_id, n.pinned, "
-    "n.updated_at FROM notes n WHERE n.deleted_at IS NULL AND (n.kind = 'note' OR :articles) "
-    "AND (:search = '' OR n.title LIKE :search ESCAPE '\\' OR n.body LIKE :search ESCAPE '\\')",
-    example={"search": "", "articles": 0},
+# The note list's filters (each NULL or "" when not asked): notebooks and tag ids as JSON lists,
+# a kind of link, and :search, a LIKE pattern with "\\" as its escape (the only one that reads
+# the notes' texts). Without a search, `ix_notes_list` answers alone.
+_LISTED = (
+    "FROM notes n WHERE n.deleted_at IS NULL AND (n.kind = 'note' OR :articles) "
+    "AND (:books IS NULL OR n.notebook_id IN (SELECT value FROM json_each(:books))) "
+    "AND (:tags IS NULL OR EXISTS (SELECT 1 FROM note_tags nt WHERE nt.note_id = n.id "
+    "AND nt.deleted_at IS NULL AND nt.tag_id IN (SELECT value FROM json_each(:tags)))) "
+    "AND (:linked IS NULL OR EXISTS (SELECT 1 FROM note_links l WHERE l.note_id = n.id "
+    "AND l.target_kind = :linked AND l.deleted_at IS NULL)) "
+    "AND (:search = '' OR n.title LIKE :search ESCAPE '\\' OR n.body LIKE :search ESCAPE '\\')"
+)
+_FILTERS = {"articles": 0, "books": None, "tags": None, "linked": None, "search": ""}
+
+# One page of the list, newest change first: notes before articles, pinned first.
+NOTE_PAGE = statement(
+    "notes_list_page",
+    f"SELECT n.id {_LISTED} "
+    "ORDER BY n.kind DESC, n.pinned DESC, n.updated_at DESC, n.id DESC LIMIT :limit OFFSET :offset",
+    example={**_FILTERS, "limit": 200, "offset": 0},
+)
+
+# Every matching note's title (for the list by title: sorted as Python folds case).
+NOTE_MATCHES = statement(
+    "notes_list_matches",
+    f"SELECT n.id, n.kind, n.pinned, n.title {_LISTED}",
+    example=_FILTERS,
+)
+
+NOTE_MATCH_COUNT = statement(
+    "notes_list_count",
+    f"SELECT count(*) AS found {_LISTED} AND n.kind = 'note'",
+    example=_FILTERS,
+)
+
+NOTE_TOTAL = statement(
+    "notes_list_total",
+    "SELECT count(*) AS found FROM notes n WHERE n.deleted_at IS NULL AND n.kind = 'note'",
+)
+
+# The rows of one page, by id (a JSON list): only the start of each text is read.
+NOTE_ROWS = statement(
+    "notes_list_rows",
+    "SELECT n.id, n.title, n.kind, substr(n.body, 1, 480) AS head, n.notebook_id, n.pinned, "
+    "n.updated_at FROM notes n WHERE n.id IN (SELECT value FROM json_each(:ids))",
+    example={"ids": '["a"]'},
 )
 
 # Each note's tags in one row, the names joined by TAG_SEPARATOR (no tag name holds it).
@@ -29,12 +68,24 @@ NOTE_TAGS = statement(
     "notes_tags",
     "SELECT nt.note_id, group_concat(t.name, char(31)) AS names FROM note_tags nt "
     "JOIN tags t ON t.id = nt.tag_id WHERE nt.deleted_at IS NULL AND t.deleted_at IS NULL "
-    "GROUP BY nt.note_id",
+    "AND nt.note_id IN (SELECT value FROM json_each(:ids)) GROUP BY nt.note_id",
+    example={"ids": '["a"]'},
 )
 
 NOTE_LINK_KINDS = statement(
     "notes_link_kinds",
-    "SELECT DISTINCT l.note_id, l.target_kind FROM note_links l WHERE l.deleted_at IS NULL",
+    "SELECT DISTINCT l.note_id, l.target_kind FROM note_links l WHERE l.deleted_at IS NULL "
+    "AND l.note_id IN (SELECT value FROM json_each(:ids))",
+    example={"ids": '["a"]'},
+)
+
+# Tags: (id, name) of every tag; the names some live note carries.
+TAGS = statement("notes_all_tags", "SELECT t.id, t.name FROM tags t WHERE t.deleted_at IS NULL")
+NOTE_TAG_NAMES = statement(
+    "notes_tag_names",
+    "SELECT t.name FROM tags t WHERE t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM note_tags nt "
+    "JOIN notes n ON n.id = nt.note_id WHERE nt.tag_id = t.id AND nt.deleted_at IS NULL "
+    "AND n.deleted_at IS NULL)",
 )
 
 NOTEBOOKS = statement(
@@ -73,20 +124,46 @@ BACKLINK_BOOKMARKS = statement(
     example={"url": "studydesk:note/a"},
 )
 
-# Live notes whose text holds a title (LIKE is a first pass; whole words are checked after).
-MENTIONS = statement(
-    "notes_mentions",
-    "SELECT n.id, n.title, n.kind, n.body, n.notebook_id, n.pinned, n.updated_at FROM notes n "
-    "WHERE n.deleted_at IS NULL AND n.kind = 'note' AND n.id != :id "
-    "AND n.body LIKE :pattern ESCAPE '\\' AND NOT EXISTS (SELECT 1 FROM note_links l "
-    "WHERE l.note_id = n.id AND l.target_kind = 'note' AND l.target_id = :id "
-    "AND l.deleted_at IS NULL)",
-    example={"id": "a", "pattern": "%a%"},
+# Notes whose text holds a title's words in a row (found by the search index, `search_text`;
+# whole words checked after), newest change first, less those that link to it.
+MENTION_CANDIDATES = statement(
+    "notes_mention_candidates",
+    "SELECT n.id FROM notes n WHERE n.id IN (SELECT d.id FROM search_text s "
+    "JOIN search_docs d ON d.doc = s.rowid WHERE search_text MATCH :match AND d.kind = 'note') "
+    "AND n.deleted_at IS NULL AND n.kind = 'note' AND n.id != :id AND NOT EXISTS ("
+    "SELECT 1 FROM note_links l WHERE l.note_id = n.id AND l.target_kind = 'note' "
+    "AND l.target_id = :id AND l.deleted_at IS NULL) ORDER BY n.updated_at DESC, n.id DESC",
+    example={"id": "a", "match": '{body} : "mitral valve"'},
 )
 
-NOTE_TITLES = statement(
-    "notes_titles",
-    "SELECT n.id, n.title FROM notes n WHERE n.deleted_at IS NULL AND n.kind = 'note'",
+MENTION_ROWS = statement(
+    "notes_mention_rows",
+    "SELECT n.id, n.title, n.kind, n.body, n.notebook_id, n.pinned, n.updated_at FROM notes n "
+    "WHERE n.id IN (SELECT value FROM json_each(:ids))",
+    example={"ids": '["a"]'},
+)
+
+# Titles for `[[` completion: with a word starting so (the search index's word prefixes), with
+# the typed text anywhere (its trigrams), or (a few) with a word starting with its first letter.
+TITLE_WORDS = statement(
+    "notes_title_words",
+    "SELECT d.id, d.title FROM search_text s JOIN search_docs d ON d.doc = s.rowid "
+    "WHERE search_text MATCH :match AND d.kind = 'note' ORDER BY s.rowid DESC LIMIT :limit",
+    example={"match": '{title} : "mitr"*', "limit": 2000},
+)
+
+TITLE_TRIGRAMS = statement(
+    "notes_title_trigrams",
+    "SELECT d.id, d.title FROM search_trigram s JOIN search_docs d ON d.doc = s.rowid "
+    "WHERE search_trigram MATCH :match AND d.kind = 'note' ORDER BY s.rowid DESC LIMIT :limit",
+    example={"match": '{title} : "itr"', "limit": 2000},
+)
+
+RECENT_TITLES = statement(
+    "notes_recent_titles",
+    "SELECT n.id, n.title FROM notes n WHERE n.deleted_at IS NULL AND n.kind = 'note' "
+    "ORDER BY n.kind DESC, n.pinned DESC, n.updated_at DESC, n.id DESC LIMIT :limit",
+    example={"limit": 20},
 )
 
 VERSIONS = statement(

@@ -3,13 +3,16 @@ first, and the Library's read-only articles after the notes.
 
 Each row shows the title on its first line and, smaller, when it changed, its tags and a few
 words of its text on the second.
+
+The list comes in pages (`note_reads.LIST_PAGE` rows): scrolling near the end asks for the next
+one (`more_wanted`); a re-read asks again for as many rows as are shown.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -180,6 +183,9 @@ def _refill(combo: QComboBox, everything: str, items: list[tuple[str, str]]) -> 
 
 
 class NoteListWidget(QListWidget):
+    more_wanted = Signal()  # scrolled near the end of the rows read so far, and more follow
+    PAGE = 200  # rows asked for at a time (note_reads.LIST_PAGE)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Notes")
@@ -187,25 +193,58 @@ class NoteListWidget(QListWidget):
         self.setUniformItemSizes(False)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.shown: NoteList | None = None
+        self.loaded = 0  # rows of the list read so far (notes and articles)
+        self.asking = False  # the next page is asked for
+        self.has_library = False  # the Library's header is shown
+        self.generation = 0  # counts the lists shown (a page read for an older one is dropped)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._near_end())
+
+    def rows_wanted(self) -> int:
+        """How many rows a re-read asks for: a page, or as many as are shown."""
+        return max(self.PAGE, self.loaded)
 
     def show_rows(self, found: NoteList, selected: str | None) -> None:
         self.shown = found
+        self.generation += 1
+        self.loaded, self.asking, self.has_library = 0, False, False
         self.blockSignals(True)
         self.clear()
-        notes = [row for row in found.rows if row.kind == "note"]
-        articles = [row for row in found.rows if row.kind != "note"]
-        for row in notes:
-            self._add(row)
-        if articles:
-            header = QListWidgetItem("Library (read-only)")
-            header.setData(HEADER_ROLE, True)
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.addItem(header)
-            for row in articles:
-                self._add(row)
+        self._add_rows(found)
         self.blockSignals(False)
         if selected is not None:
             self.select(selected)
+
+    def add_page(self, found: NoteList, generation: int) -> None:
+        """The rows after those shown (a page asked for by `more_wanted` when the list shown
+        was `generation`)."""
+        if generation != self.generation or found.offset != self.loaded:
+            return  # the list was read again meanwhile
+        self.asking = False
+        self.shown = found
+        self.blockSignals(True)
+        self._add_rows(found)
+        self.blockSignals(False)
+        self._near_end()
+
+    def _add_rows(self, found: NoteList) -> None:
+        for row in found.rows:  # notes come before articles
+            if row.kind != "note" and not self.has_library:
+                header = QListWidgetItem("Library (read-only)")
+                header.setData(HEADER_ROLE, True)
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                self.addItem(header)
+                self.has_library = True
+            self._add(row)
+        self.loaded += len(found.rows)
+
+    def _near_end(self) -> None:
+        """Ask for the next page when the end of the rows read is within a screen."""
+        if self.asking or self.shown is None or not self.shown.more:
+            return
+        bar = self.verticalScrollBar()
+        if bar.maximum() - bar.value() <= max(bar.pageStep(), 1):
+            self.asking = True
+            self.more_wanted.emit()
 
     def _add(self, row: NoteRow) -> None:
         item = QListWidgetItem(row.title or "Untitled")
