@@ -197,16 +197,18 @@ class _Applier:
         for op in unique:
             self.apply_one(op)
         self.flush_clocks()
-        self.rebuild()
         merges = self.merge_texts()  # owners' texts written now, uncaptured
-        conn.execute("UPDATE sync_clock SET applying = 0 WHERE id = 1")
-        self.insert_merges(merges)  # captured: pushed like any version
-        self.break_cycles()
-        if self.report.max_ms:
+        if self.report.max_ms:  # recv: what this device writes next sorts after all it saw
             conn.execute(
                 "UPDATE sync_clock SET floor_ms = max(floor_ms, ?) WHERE id = 1",
                 (self.report.max_ms + 1,),
             )
+        # Captured from here on, pushed like any local write: merge versions, cycle breaks,
+        # and synced columns a rebuild sets (a video's first completion, merged by MIN).
+        conn.execute("UPDATE sync_clock SET applying = 0 WHERE id = 1")
+        self.rebuild()
+        self.insert_merges(merges)
+        self.break_cycles()
         return self.report
 
     def apply_one(self, op: Op) -> None:

@@ -206,6 +206,10 @@ def sync(
     target: FolderTarget | None = None,
 ) -> SyncResult:
     """Pull and merge every other device's new segments, then push this device's changes."""
+    if target is None and (status(database).target or {}).get("kind") == "server":
+        from app.sync.server_sync import sync_with_server
+
+        return sync_with_server(database, media_dir)
     started = time.perf_counter()
     result = SyncResult()
     target = target or open_target(database, passphrase)
@@ -318,17 +322,13 @@ def _apply_batch(
 
 # Media
 def _media_files(media_dir: Path) -> Iterator[tuple[str, Path]]:
-    if not media_dir.is_dir():
-        return
-    for root, folders, names in os.walk(media_dir):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = Path(root) / name
-            relative = path.relative_to(media_dir).as_posix()
-            if _MEDIA_NAME.match(relative) and ".." not in relative.split("/"):
-                yield relative, path
+    """The profile's media files (as backups list them) whose names can travel."""
+    from app.db.backup_media import media_files
+
+    for path in media_files(media_dir):
+        relative = path.relative_to(media_dir).as_posix()
+        if _MEDIA_NAME.match(relative) and ".." not in relative.split("/"):
+            yield relative, path
 
 
 def safe_media_path(media_dir: Path, name: str) -> Path:

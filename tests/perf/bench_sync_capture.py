@@ -33,6 +33,7 @@ from flashcard_helpers import ZONE, generate_profile  # noqa: E402
 
 from app.core.flashcards.cards import NewCard, add_cards  # noqa: E402
 from app.core.flashcards.decks import ensure_deck  # noqa: E402
+from app.core.flashcards.review import answer_card  # noqa: E402
 from app.core.flashcards.review_loop import ReviewLoop  # noqa: E402
 from app.core.flashcards.scheduling import Rating  # noqa: E402
 from app.db.database import ProfileDatabase  # noqa: E402
@@ -146,6 +147,27 @@ def folder_target(folder: Path, count: int) -> None:
         f"folder: {pushed.pushed:,} operations pushed in {push_s:.2f} s, "
         f"{pulled.pulled:,} pulled and applied in {pull_s:.2f} s "
         f"(together {push_s + pull_s:.2f} s; target < 2 s)"
+    )
+    # 10,000 reviews (log rows; the receiver replays their cards' schedules).
+    card_ids = [r[0] for r in sqlite3.connect(folder / "a.sqlite3").execute(
+        "SELECT id FROM cards LIMIT 1000")]  # fmt: skip
+    with a.write_session() as session:
+        reviews = [
+            (card_ids[n % len(card_ids)], base + timedelta(minutes=n))
+            for n, base in enumerate([datetime(2026, 3, 1, tzinfo=ZONE)] * count)
+        ]
+        for card_id, moment in reviews:
+            answer_card(session, card_id, Rating.GOOD, 3000, moment)
+    start = time.perf_counter()
+    pushed = engine.sync(a)
+    push_s = time.perf_counter() - start
+    start = time.perf_counter()
+    pulled = engine.sync(b)
+    pull_s = time.perf_counter() - start
+    print(
+        f"folder: {pushed.pushed:,} review operations pushed in {push_s:.2f} s, "
+        f"{pulled.pulled:,} pulled, applied and replayed in {pull_s:.2f} s "
+        f"(together {push_s + pull_s:.2f} s)"
     )
     times = []
     for _ in range(10):

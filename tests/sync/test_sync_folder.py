@@ -360,3 +360,50 @@ def test_merge3_takes_each_sides_change_and_keeps_both_where_they_clash() -> Non
     assert merge3("a b c", "a B c", "a B c") == ("a B c", 0)
     text, both = merge3("a b c", "a X c", "a Y c", ("1", "2"))
     assert both == 1 and "X" in text and "Y" in text
+
+
+def test_a_crash_mid_apply_leaves_nothing_half_done(pair, monkeypatch) -> None:
+    folder, a, b = pair
+    set_up(folder, a, b)
+    deck = deck_actions.create_deck(a.database, "Bio").deck_id
+    card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ()))
+    a.sync(folder)
+    real = engine.apply_ops
+
+    def crash(*args, **kwargs):
+        real(*args, **kwargs)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(engine, "apply_ops", crash)
+    with pytest.raises(OSError):
+        b.sync(folder)
+    assert scalar(b.database, "SELECT count(*) FROM decks") == 0
+    assert rows(b.database, "SELECT * FROM sync_cursors") == []
+    monkeypatch.setattr(engine, "apply_ops", real)
+    b.sync(folder)
+    assert not differences(synced_state(a.database), synced_state(b.database))
+
+
+def test_a_segment_waits_for_the_segments_its_writer_had_seen(pair, tmp_path: Path) -> None:
+    folder, a, b = pair
+    c = Device.make(tmp_path, "c")
+    set_up(folder, a, b, c)
+    deck = deck_actions.create_deck(a.database, "From A").deck_id
+    a.sync(folder)
+    b.sync(folder)  # b has a's deck, and puts a card in it
+    card_actions.save_card(b.database, CardText(None, deck, "Q", "A", ()))
+    b.sync(folder)
+    device_a = scalar(a.database, "SELECT value FROM sync_state WHERE key = 'device_id'")
+    (a_segment,) = [p for p in segments(folder) if p.parent.name == device_a][-1:]
+    whole = a_segment.read_bytes()
+    a_segment.write_bytes(whole[:20])  # a's segment not fully arrived at c yet
+    result = c.sync(folder)
+    assert scalar(c.database, "SELECT count(*) FROM cards") == 0  # b's card waits for a's deck
+    assert result.skipped
+    a_segment.write_bytes(whole)
+    c.sync(folder)
+    a.sync(folder)
+    assert scalar(c.database, "SELECT count(*) FROM cards") == 1
+    assert not differences(synced_state(a.database), synced_state(c.database))
+    assert not differences(synced_state(a.database), synced_state(b.database))
+    c.close()

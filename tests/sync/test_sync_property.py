@@ -13,6 +13,7 @@ save survives as a version, and syncing again changes nothing.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from contextlib import suppress
@@ -28,6 +29,7 @@ from sync_helpers import Device, differences, rows, scalar, synced_state
 
 from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
+from app.core.flashcards.review import undo_answer
 from app.core.notes import note_actions
 from app.errors import UserError
 from app.sync import engine
@@ -176,6 +178,41 @@ class SyncMachine(RuleBasedStateMachine):
                 continue
             self.versions.add(saved.version_id)
 
+    @rule(data=st.data(), delete=st.booleans())
+    def delete_or_restore_note(self, data: st.DataObject, delete: bool) -> None:
+        device = self.device(data)
+        note = self.pick(data, self._ids(device, "SELECT id FROM notes"))
+        if note is not None:
+            with suppress(UserError):
+                if delete:
+                    note_actions.delete_note(device.database, note)
+                else:
+                    note_actions.restore_notes(device.database, [note])
+
+    @rule(data=st.data(), tags=st.sets(st.sampled_from(TAGS)))
+    def tag_note(self, data: st.DataObject, tags: set[str]) -> None:
+        device = self.device(data)
+        note = self.pick(data, self._ids(device, "SELECT id FROM notes WHERE deleted_at IS NULL"))
+        if note is not None:
+            with suppress(UserError):
+                note_actions.set_note_tags(device.database, note, sorted(tags))
+
+    @rule(data=st.data())
+    def undo_review(self, data: st.DataObject) -> None:
+        device = self.device(data)
+        if device.reviews:
+            review_id = device.reviews[data.draw(st.integers(0, len(device.reviews) - 1))]
+            with suppress(UserError), device.database.write_session() as session:
+                undo_answer(session, review_id, device.now())
+
+    @rule(data=st.data())
+    def delete_deck(self, data: st.DataObject) -> None:
+        device = self.device(data)
+        deck = self.pick(data, self._ids(device, "SELECT id FROM decks WHERE deleted_at IS NULL"))
+        if deck is not None:
+            with suppress(UserError):
+                deck_actions.delete_deck(device.database, deck)
+
     @rule(data=st.data(), title=st.sampled_from(WORDS))
     def create_note(self, data: st.DataObject, title: str) -> None:
         device = self.device(data)
@@ -256,7 +293,7 @@ class SyncMachine(RuleBasedStateMachine):
 
 
 SyncMachine.TestCase.settings = settings(
-    max_examples=8,
+    max_examples=int(os.environ.get("SYNC_EXAMPLES", "8")),
     stateful_step_count=25,
     deadline=None,
     suppress_health_check=list(HealthCheck),
