@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+from app.cli import serve_sync_commands
 from app.cli.common import CommandTable, opened_profile
 from app.errors import UserError
 from app.paths import DataLocations
@@ -24,7 +25,8 @@ def register(table: CommandTable) -> None:
     command.add_argument("--json", action="store_true", help="print what was done as JSON")
     actions = command.add_subparsers(dest="sync_action", metavar="ACTION", required=False)
     setup = actions.add_parser("setup", help="sync this profile through a folder")
-    setup.add_argument("--folder", metavar="PATH", required=True, help="the shared folder")
+    setup.add_argument("--folder", metavar="PATH", help="the shared folder")
+    serve_sync_commands.add_server_setup_options(setup)
     setup.add_argument(
         "--passphrase-env",
         metavar="NAME",
@@ -38,6 +40,7 @@ def register(table: CommandTable) -> None:
     setup.add_argument("--json", action="store_true", help="print the result as JSON")
     state = actions.add_parser("status", help="target, device id, last sync, pending changes")
     state.add_argument("--json", action="store_true", help="print the status as JSON")
+    serve_sync_commands.add_devices_action(actions)
 
 
 def _passphrase(name: str | None) -> str | None:
@@ -60,7 +63,9 @@ def run_sync(args: argparse.Namespace, locations: DataLocations) -> int:
             if args.json:
                 print(json.dumps(info.as_json(), indent=2))
             else:
-                where = info.target["path"] if info.target else "not set up"
+                where = "not set up"
+                if info.target:
+                    where = info.target.get("path") or info.target.get("url") or "?"
                 print(f"Target: {where}")
                 print(f"Device: {info.device_id or '-'}")
                 print(f"Last sync: {info.last_sync or 'never'}")
@@ -68,7 +73,14 @@ def run_sync(args: argparse.Namespace, locations: DataLocations) -> int:
                 if info.waiting_operations:
                     print(f"Received, waiting to apply: {info.waiting_operations}")
             return 0
-        if action == "setup":
+        if action == "devices":
+            return serve_sync_commands.run_devices(args, database)
+        if action == "setup" and args.server:
+            dataset = serve_sync_commands.setup_server(args, database)
+            result = engine.sync(database, media)
+        elif action == "setup":
+            if not args.folder:
+                raise UserError("sync setup needs --folder PATH or --server URL --user NAME.")
             passphrase = _passphrase(args.passphrase_env)
             dataset = engine.setup_folder(
                 database,
@@ -85,7 +97,7 @@ def run_sync(args: argparse.Namespace, locations: DataLocations) -> int:
         print(json.dumps({**result.as_json(), "dataset": dataset}, indent=2))
     else:
         if dataset:
-            print(f"Set up: this profile syncs through {args.folder}.")
+            print(f"Set up: this profile syncs through {args.folder or args.server}.")
         print(
             f"Pushed {result.pushed}, pulled {result.pulled} ({result.applied} applied), "
             f"{result.merged_versions} note versions merged, blobs {result.blobs_sent} sent / "

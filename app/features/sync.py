@@ -5,4 +5,4 @@ from __future__ import annotations
 
 from app.features.declarations import Feature
 
-SYNC = Feature(name="sync", cli_modules=("app.cli.sync_commands",))
+SYNC = Feature(name="sync", cli_modules=("app.cli.sync_commands", "app.cli.serve_sync_commands"))

@@ -1,0 +1,13 @@
+"""The sync server, `studydesk serve-sync` (shared/docs/SYNC.md, "Transports").
+
+An ASGI app (Starlette under uvicorn) over SQLAlchemy Core: SQLite by default in the platform
+data dir, PostgreSQL (psycopg 3) for many users, its schema kept by its own Alembic
+migrations (`migrations/`, not the profile's). The server is generic: it stores each user's
+operations as the devices send them (stamp, table, key, the operation's JSON) in one
+append-only log with a per-user sequence, so a change of the app's schema needs no server
+migration.
+
+- `protocol`: limits and the operation id (no third-party imports: the client reads it too)
+- `schema`: the tables; `store`: every query, each scoped to one user; `accounts`: passwords
+  and device tokens; `app`: the HTTP endpoints; `cli`: running it and managing users.
+"""

@@ -1,0 +1,348 @@
+"""The sync server's HTTP endpoints (Starlette): see `protocol` for what each takes and gives.
+
+Every endpoint but /v1/meta and /v1/login needs a device token, and every query it makes is
+scoped to the token's user: another user's dataset, device ids or blobs are simply not there.
+Bodies are refused early when too large (by Content-Length, else while reading). Database work
+runs in the thread pool, so one slow push never holds the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from app import __version__
+from app.sync_server import protocol
+from app.sync_server.accounts import AddressLimit, LoginRefused, authenticate, login
+from app.sync_server.store import Auth, DatasetMismatch, OpRow, Store, now_ms
+
+JSON = "application/json"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data, separators=(",", ":")), status, media_type=JSON)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.isdigit():
+            raise ApiError(400, "bad_request", "The Content-Length is not a number.")
+        if int(length) > limit:
+            raise ApiError(413, "too_large", f"The request is larger than {limit} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "too_large", f"The request is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    data = await _body(request, protocol.MAX_JSON_BODY)
+    try:
+        value = await run_in_threadpool(json.loads, data) if len(data) > 65536 else json.loads(data)
+    except ValueError:
+        raise ApiError(400, "bad_request", "The request is not JSON.") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "bad_request", "The request is not a JSON object.")
+    return value
+
+
+def _text(value: Any, name: str, pattern: Any = None, *, optional: bool = False) -> str:
+    if value is None and optional:
+        return ""
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise ApiError(400, "bad_request", f"`{name}` is missing or not text.")
+    if pattern is not None and not pattern.match(value):
+        raise ApiError(400, "bad_request", f"`{name}` is not valid: {value[:80]!r}.")
+    return value
+
+
+class Server:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.addresses = AddressLimit()
+
+    async def auth(self, request: Request) -> Auth:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        found = None
+        if scheme.lower() == "bearer" and token:
+            found = await run_in_threadpool(authenticate, self.store, token.strip())
+        if found is None:
+            raise ApiError(
+                401,
+                "unauthorized",
+                "This device's sign-in was refused (revoked, expired or not valid): "
+                "sign in again with `studydesk sync setup --server URL --user NAME`.",
+            )
+        await run_in_threadpool(self.store.touch_device, found.user_id, found.device)
+        return found
+
+    @staticmethod
+    def same_dataset(auth: Auth, dataset: Any) -> str:
+        dataset = _text(dataset, "dataset", protocol.DATASET)
+        if auth.dataset is None:
+            raise ApiError(
+                409,
+                "no_dataset",
+                "This account on the server holds no data (a new or wiped server); nothing "
+                "was changed. Set sync up again to fill it from this device.",
+            )
+        if auth.dataset != dataset:
+            raise ApiError(
+                409,
+                "dataset_mismatch",
+                f"This account holds another profile's data (dataset {auth.dataset}, this "
+                f"profile's is {dataset}); nothing was changed.",
+            )
+        return str(dataset)
+
+    # Endpoints
+    async def meta(self, request: Request) -> Response:
+        info: dict[str, Any] = {
+            "server": "studydesk-sync",
+            "version": __version__,
+            "format": protocol.FORMAT,
+            "limits": {
+                "max_body": protocol.MAX_JSON_BODY,
+                "max_push_ops": protocol.MAX_PUSH_OPS,
+                "pull_limit": protocol.PULL_LIMIT,
+                "snapshot_after": protocol.SNAPSHOT_AFTER,
+                "max_blob": protocol.MAX_BLOB,
+            },
+            "time_ms": now_ms(),
+        }
+        if request.headers.get("authorization"):
+            auth = await self.auth(request)
+            dataset, head = await run_in_threadpool(self.store.state, auth.user_id)
+            info.update(user=auth.user, device=auth.device, dataset=dataset, head=head)
+        return _json(info)
+
+    async def login(self, request: Request) -> Response:
+        body = await _json_body(request)
+        user = _text(body.get("user"), "user")
+        password = body.get("password")
+        if not isinstance(password, str) or len(password) > 1024:
+            raise ApiError(400, "bad_request", "`password` is missing.")
+        device_id = _text(body.get("device_id"), "device_id", protocol.DEVICE)
+        name = _text(body.get("device_name") or device_id, "device_name")
+        address = request.client.host if request.client else "-"
+        try:
+            made = await run_in_threadpool(
+                login, self.store, self.addresses, address, user, password, device_id, name
+            )
+        except LoginRefused as refused:
+            if refused.wait_s:
+                raise ApiError(429, "rate_limited", str(refused)) from None
+            raise ApiError(401, "wrong_password", str(refused)) from None
+        return _json({"token": made.token, "device": made.device})
+
+    async def claim(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        body = await _json_body(request)
+        dataset = _text(body.get("dataset"), "dataset", protocol.DATASET)
+        held = await run_in_threadpool(self.store.claim_dataset, auth.user_id, dataset)
+        return _json({"dataset": held})
+
+    async def push(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        body = await _json_body(request)
+        dataset = self.same_dataset(auth, body.get("dataset"))
+        device = _text(body.get("device"), "device", protocol.DEVICE)
+        ops = body.get("ops")
+        if not isinstance(ops, list) or len(ops) > protocol.MAX_PUSH_OPS:
+            raise ApiError(
+                400, "bad_request", f"`ops` must be a list of at most {protocol.MAX_PUSH_OPS}."
+            )
+        rows = await run_in_threadpool(make_op_rows, ops)
+        try:
+            accepted, duplicates, head = await run_in_threadpool(
+                self.store.push, auth.user_id, dataset, device, rows
+            )
+        except DatasetMismatch:
+            raise ApiError(
+                409, "dataset_mismatch", "This account now holds another dataset."
+            ) from None
+        return _json({"accepted": accepted, "duplicates": duplicates, "head": head})
+
+    async def pull(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        params = request.query_params
+        self.same_dataset(auth, params.get("dataset"))
+        try:
+            cursor = int(params.get("cursor", "0"))
+            limit = int(params.get("limit", str(protocol.PULL_LIMIT)))
+        except ValueError:
+            raise ApiError(400, "bad_request", "`cursor` and `limit` are numbers.") from None
+        limit = max(1, min(limit, protocol.MAX_PULL_LIMIT))
+        exclude = params.get("exclude")
+        page = await run_in_threadpool(self.store.pull, auth.user_id, cursor, limit, exclude)
+        text = (
+            '{"ops":['
+            + ",".join(page.bodies)
+            + f'],"next":{page.next},"head":{page.head},"more":{json.dumps(page.more)}}}'
+        )
+        return Response(text, media_type=JSON)
+
+    async def snapshot(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        self.same_dataset(auth, request.query_params.get("dataset"))
+        exclude = request.query_params.get("exclude")
+        _dataset, head = await run_in_threadpool(self.store.state, auth.user_id)
+        store = self.store
+
+        def lines() -> Iterator[bytes]:
+            yield json.dumps({"upto": head, "head": head}).encode() + b"\n"
+            batch: list[str] = []
+            for body in store.snapshot(auth.user_id, head, exclude):
+                batch.append(body)
+                if len(batch) >= 2000:
+                    yield ("\n".join(batch) + "\n").encode()
+                    batch = []
+            if batch:
+                yield ("\n".join(batch) + "\n").encode()
+            yield b'{"end":true}\n'
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    def _sha(self, request: Request) -> str:
+        sha = str(request.path_params["sha"])
+        if not protocol.SHA256.match(sha):
+            raise ApiError(400, "bad_blob_name", "A blob is named by its sha256 (64 hex digits).")
+        return sha
+
+    async def put_blob(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        sha = self._sha(request)
+        data = await _body(request, protocol.MAX_BLOB)
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise ApiError(422, "hash_mismatch", "The blob's content does not match its sha256.")
+        stored = await run_in_threadpool(self.store.put_blob, auth.user_id, sha, data)
+        return _json({"stored": stored}, 201 if stored else 200)
+
+    async def get_blob(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        sha = self._sha(request)
+        data = await run_in_threadpool(self.store.get_blob, auth.user_id, sha)
+        if data is None:
+            raise ApiError(404, "not_found", "No such blob.")
+        return Response(data, media_type="application/octet-stream")
+
+    async def missing_blobs(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        body = await _json_body(request)
+        shas = body.get("sha256")
+        if not isinstance(shas, list) or not all(
+            isinstance(s, str) and protocol.SHA256.match(s) for s in shas
+        ):
+            raise ApiError(400, "bad_request", "`sha256` must be a list of sha256 names.")
+        found = await run_in_threadpool(self.store.has_blobs, auth.user_id, shas)
+        return _json({"missing": [s for s in shas if s not in found]})
+
+    async def devices(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        found = await run_in_threadpool(self.store.list_devices, auth.user_id)
+        for row in found:
+            row["this"] = row["id"] == auth.device
+        return _json({"devices": found})
+
+    async def revoke(self, request: Request) -> Response:
+        auth = await self.auth(request)
+        device = str(request.path_params["device"])
+        done = await run_in_threadpool(self.store.revoke_device, auth.user_id, device)
+        if not done:
+            raise ApiError(404, "not_found", f"This account has no device {device[:40]!r}.")
+        return _json({"revoked": device})
+
+
+def make_op_rows(ops: list[Any], now: int | None = None) -> list[OpRow]:
+    """The pushed operations checked and ready to store; ApiError for a malformed one or a
+    stamp far past the server's clock (the device's clock is wrong: nothing is stored)."""
+    current = now_ms() if now is None else now
+    rows = []
+    latest = 0
+    for op in ops:
+        if not isinstance(op, dict):
+            raise ApiError(422, "bad_op", "An operation is not a JSON object.")
+        stamp, table, key = op.get("c"), op.get("t"), op.get("k")
+        match = protocol.STAMP.match(stamp) if isinstance(stamp, str) else None
+        if match is None or not isinstance(stamp, str):
+            raise ApiError(422, "bad_op", f"Not an operation stamp: {str(stamp)[:80]!r}.")
+        if not isinstance(table, str) or not 0 < len(table) <= 200:
+            raise ApiError(422, "bad_op", "An operation names no table.")
+        if isinstance(key, str):
+            row_key = key
+        elif isinstance(key, list) and all(isinstance(p, str | int) for p in key):
+            row_key = json.dumps(key, separators=(",", ":"))
+        else:
+            raise ApiError(422, "bad_op", "An operation's key is neither text nor a pair.")
+        if "v" in op and not isinstance(op["v"], dict):
+            raise ApiError(422, "bad_op", "An operation's values are not an object.")
+        latest = max(latest, int(match[1]))
+        rows.append(
+            OpRow(
+                protocol.op_id(op),
+                stamp,
+                table,
+                row_key,
+                json.dumps(op, separators=(",", ":"), ensure_ascii=False),
+            )
+        )
+    if latest > current + protocol.MAX_AHEAD_MS:
+        hours = (latest - current) / 3_600_000
+        raise ApiError(
+            422,
+            "clock_ahead",
+            f"These changes are stamped {hours:.0f} hours after the server's time: check this "
+            "computer's clock, then sync again. Nothing was stored; your changes are kept.",
+        )
+    return rows
+
+
+def create_app(store: Store) -> Starlette:
+    server = Server(store)
+
+    async def api_error(_request: Request, error: Exception) -> Response:
+        assert isinstance(error, ApiError)
+        return _json({"error": error.code, "message": error.message}, error.status)
+
+    async def crashed(_request: Request, _error: Exception) -> Response:
+        return _json({"error": "server_error", "message": "The sync server failed."}, 500)
+
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        ApiError: api_error,
+        Exception: crashed,
+    }
+    routes = [
+        Route("/v1/meta", server.meta, methods=["GET"]),
+        Route("/v1/login", server.login, methods=["POST"]),
+        Route("/v1/dataset", server.claim, methods=["POST"]),
+        Route("/v1/push", server.push, methods=["POST"]),
+        Route("/v1/pull", server.pull, methods=["GET"]),
+        Route("/v1/snapshot", server.snapshot, methods=["GET"]),
+        Route("/v1/blobs/missing", server.missing_blobs, methods=["POST"]),
+        Route("/v1/blobs/{sha}", server.put_blob, methods=["PUT"]),
+        Route("/v1/blobs/{sha}", server.get_blob, methods=["GET"]),
+        Route("/v1/devices", server.devices, methods=["GET"]),
+        Route("/v1/devices/{device}/revoke", server.revoke, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    app.state.store = store
+    return app

@@ -1,0 +1,390 @@
+"""Every query of the sync server, each scoped to one user (SQLAlchemy Core).
+
+SQLite (the default) or PostgreSQL (psycopg 3). A push assigns the user's next sequence
+numbers while holding the user's counter row: `SELECT ... FOR UPDATE` on PostgreSQL, SQLite's
+write lock (BEGIN IMMEDIATE) there; so commit order is sequence order, and a device that has
+pulled up to N never misses an operation numbered below N. Several server processes on one
+PostgreSQL database therefore give the same results as one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from app.sync_server.schema import blobs, devices, ops, users
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_LOCK_KEY = 0x5D5E_7E50  # PostgreSQL advisory lock held while migrating
+_CHUNK = 500
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class DatasetMismatch(Exception):
+    def __init__(self, held: str | None) -> None:
+        super().__init__(held)
+        self.held = held
+
+
+@dataclass(frozen=True)
+class OpRow:
+    op_id: str
+    clock: str
+    tbl: str
+    row_key: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Page:
+    bodies: list[str]
+    next: int
+    head: int
+    more: bool
+
+
+@dataclass(frozen=True)
+class Auth:
+    user_id: int
+    user: str
+    device: str  # the device's public id (the token's)
+    device_id: str  # the profile's sync device id it signed in with
+    dataset: str | None
+
+
+def make_engine(url: str, *, pool_size: int = 20) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi: Any, _record: Any) -> None:
+            dbapi.isolation_level = None  # transactions begun below, not by the driver
+            dbapi.execute("PRAGMA journal_mode = WAL")
+            dbapi.execute("PRAGMA synchronous = NORMAL")
+            dbapi.execute("PRAGMA busy_timeout = 60000")
+            dbapi.execute("PRAGMA foreign_keys = ON")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("write")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.writer = engine.execution_options(write=True)
+        self.postgres = engine.dialect.name == "postgresql"
+
+    @classmethod
+    def open(cls, url: str, *, pool_size: int = 20) -> Store:
+        """The store at `url`, its schema upgraded to this version's (made if new)."""
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        store = cls(make_engine(url, pool_size=pool_size))
+        store.upgrade()
+        return store
+
+    def upgrade(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        with self.writer.begin() as conn:
+            if self.postgres:  # two processes starting at once: one migrates
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # Users
+    def add_user(self, name: str, password_hash: str) -> int:
+        try:
+            with self.writer.begin() as conn:
+                result = conn.execute(
+                    insert(users).values(
+                        name=name,
+                        password_hash=password_hash,
+                        disabled=False,
+                        created_at=now_ms(),
+                        head=0,
+                        failed_logins=0,
+                        failed_at=0,
+                    )
+                )
+                return int(result.inserted_primary_key[0])  # type: ignore[index]
+        except IntegrityError:
+            raise KeyError(name) from None
+
+    def list_users(self) -> list[dict[str, Any]]:
+        count = (
+            select(func.count())
+            .select_from(devices)
+            .where(devices.c.user_id == users.c.id, devices.c.revoked_at.is_(None))
+            .scalar_subquery()
+        )
+        query = select(
+            users.c.name, users.c.disabled, users.c.dataset, users.c.head, count.label("devices")
+        ).order_by(users.c.name)
+        with self.engine.begin() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def user(self, name: str) -> dict[str, Any] | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).first()
+        return None if row is None else dict(row._mapping)
+
+    def set_user(self, name: str, **values: Any) -> bool:
+        with self.writer.begin() as conn:
+            result = conn.execute(update(users).where(users.c.name == name).values(**values))
+            return bool(result.rowcount)
+
+    def login_failed(self, user_id: int) -> None:
+        with self.writer.begin() as conn:
+            conn.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(failed_logins=users.c.failed_logins + 1, failed_at=now_ms())
+            )
+
+    # Devices (tokens)
+    def add_device(
+        self, user_id: int, public_id: str, name: str, device_id: str, token_hash: str
+    ) -> None:
+        now = now_ms()
+        with self.writer.begin() as conn:
+            conn.execute(
+                insert(devices).values(
+                    id=public_id,
+                    user_id=user_id,
+                    name=name,
+                    device_id=device_id,
+                    token_hash=token_hash,
+                    created_at=now,
+                    last_seen=now,
+                )
+            )
+            conn.execute(
+                update(users).where(users.c.id == user_id).values(failed_logins=0, failed_at=0)
+            )
+
+    def device_token(self, public_id: str) -> tuple[str, Auth] | None:
+        """The token hash and who it is of a live device of an enabled user; None otherwise."""
+        query = (
+            select(
+                devices.c.token_hash,
+                devices.c.user_id,
+                users.c.name,
+                devices.c.id,
+                devices.c.device_id,
+                users.c.dataset,
+            )
+            .join(users, users.c.id == devices.c.user_id)
+            .where(
+                devices.c.id == public_id,
+                devices.c.revoked_at.is_(None),
+                users.c.disabled.is_(False),
+            )
+        )
+        with self.engine.begin() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return str(row[0]), Auth(int(row[1]), str(row[2]), str(row[3]), str(row[4]), row[5])
+
+    def touch_device(self, user_id: int, public_id: str) -> None:
+        now = now_ms()
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(devices)
+                .where(
+                    devices.c.user_id == user_id,
+                    devices.c.id == public_id,
+                    devices.c.last_seen < now - 60_000,
+                )
+                .values(last_seen=now)
+            )
+
+    def list_devices(self, user_id: int) -> list[dict[str, Any]]:
+        query = (
+            select(
+                devices.c.id,
+                devices.c.name,
+                devices.c.device_id,
+                devices.c.created_at,
+                devices.c.last_seen,
+                devices.c.revoked_at,
+            )
+            .where(devices.c.user_id == user_id)
+            .order_by(devices.c.created_at, devices.c.id)
+        )
+        with self.engine.begin() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def revoke_device(self, user_id: int, public_id: str) -> bool:
+        with self.writer.begin() as conn:
+            result = conn.execute(
+                update(devices)
+                .where(
+                    devices.c.user_id == user_id,
+                    devices.c.id == public_id,
+                    devices.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=now_ms())
+            )
+            return bool(result.rowcount)
+
+    # The dataset and the log
+    def claim_dataset(self, user_id: int, dataset: str) -> str:
+        """The account's dataset: `dataset` if it had none (claimed now), else the one held."""
+        with self.writer.begin() as conn:
+            conn.execute(
+                update(users)
+                .where(users.c.id == user_id, users.c.dataset.is_(None))
+                .values(dataset=dataset)
+            )
+            held = conn.execute(select(users.c.dataset).where(users.c.id == user_id)).scalar()
+        return str(held)
+
+    def state(self, user_id: int) -> tuple[str | None, int]:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(users.c.dataset, users.c.head).where(users.c.id == user_id)
+            ).one()
+        return row[0], int(row[1])
+
+    def push(
+        self, user_id: int, dataset: str, device: str, rows: list[OpRow]
+    ) -> tuple[int, int, int]:
+        """Store the operations not stored yet, numbered after the user's head, under the
+        user's lock; (accepted, duplicates, head). DatasetMismatch if the account holds
+        another dataset (nothing stored)."""
+        with self.writer.begin() as conn:
+            held, head = conn.execute(
+                select(users.c.dataset, users.c.head).where(users.c.id == user_id).with_for_update()
+            ).one()
+            if held != dataset:
+                raise DatasetMismatch(held)
+            head = int(head)
+            seen: set[str] = set()
+            ids = list({row.op_id for row in rows})
+            for start in range(0, len(ids), _CHUNK):
+                part = ids[start : start + _CHUNK]
+                seen.update(
+                    conn.execute(
+                        select(ops.c.op_id).where(ops.c.user_id == user_id, ops.c.op_id.in_(part))
+                    ).scalars()
+                )
+            new = []
+            for row in rows:
+                if row.op_id in seen:
+                    continue
+                seen.add(row.op_id)
+                head += 1
+                new.append(
+                    {
+                        "user_id": user_id,
+                        "seq": head,
+                        "op_id": row.op_id,
+                        "device": device,
+                        "clock": row.clock,
+                        "tbl": row.tbl,
+                        "row_key": row.row_key,
+                        "body": row.body,
+                    }
+                )
+            if new:
+                conn.execute(insert(ops), new)
+                conn.execute(update(users).where(users.c.id == user_id).values(head=head))
+        return len(new), len(rows) - len(new), head
+
+    def pull(self, user_id: int, cursor: int, limit: int, exclude: str | None) -> Page:
+        """The user's operations after `cursor` (up to `limit` scanned), those pushed by
+        `exclude` left out; `next` is the last sequence scanned."""
+        with self.engine.begin() as conn:
+            head = int(conn.execute(select(users.c.head).where(users.c.id == user_id)).scalar_one())
+            rows = conn.execute(
+                select(ops.c.seq, ops.c.device, ops.c.body)
+                .where(ops.c.user_id == user_id, ops.c.seq > cursor)
+                .order_by(ops.c.seq)
+                .limit(limit)
+            ).all()
+        bodies = [str(body) for _seq, device, body in rows if device != exclude]
+        last = int(rows[-1][0]) if rows else max(cursor, 0)
+        if not rows and cursor > head:
+            last = cursor  # the client is ahead of this server (restored from a backup?)
+        return Page(bodies, last, head, len(rows) == limit and last < head)
+
+    def snapshot(self, user_id: int, upto: int, exclude: str | None) -> Iterator[str]:
+        """Every operation of the user up to `upto`, in order, read a page at a time."""
+        cursor = 0
+        while cursor < upto:
+            with self.engine.begin() as conn:
+                rows = conn.execute(
+                    select(ops.c.seq, ops.c.device, ops.c.body)
+                    .where(ops.c.user_id == user_id, ops.c.seq > cursor, ops.c.seq <= upto)
+                    .order_by(ops.c.seq)
+                    .limit(20_000)
+                ).all()
+            if not rows:
+                return
+            cursor = int(rows[-1][0])
+            for _seq, device, body in rows:
+                if device != exclude:
+                    yield str(body)
+
+    # Blobs
+    def has_blobs(self, user_id: int, shas: list[str]) -> set[str]:
+        found: set[str] = set()
+        with self.engine.begin() as conn:
+            for start in range(0, len(shas), _CHUNK):
+                part = shas[start : start + _CHUNK]
+                found.update(
+                    conn.execute(
+                        select(blobs.c.sha256).where(
+                            blobs.c.user_id == user_id, blobs.c.sha256.in_(part)
+                        )
+                    ).scalars()
+                )
+        return found
+
+    def put_blob(self, user_id: int, sha: str, data: bytes) -> bool:
+        if self.has_blobs(user_id, [sha]):
+            return False
+        try:
+            with self.writer.begin() as conn:
+                conn.execute(
+                    insert(blobs).values(user_id=user_id, sha256=sha, size=len(data), data=data)
+                )
+        except IntegrityError:
+            return False  # the same blob, stored meanwhile
+        return True
+
+    def get_blob(self, user_id: int, sha: str) -> bytes | None:
+        with self.engine.begin() as conn:
+            data = conn.execute(
+                select(blobs.c.data).where(blobs.c.user_id == user_id, blobs.c.sha256 == sha)
+            ).scalar()
+        return None if data is None else bytes(data)
