@@ -293,6 +293,9 @@ def pull(
             batch, count = [], 0
     if batch:
         media += _apply_batch(database, device, batch, result)
+    elif not segments and _read(database, "SELECT 1 FROM sync_pending LIMIT 1"):
+        # Nothing new, but operations wait (for an upgrade, a row, a blob): try them again.
+        media += _apply_batch(database, device, [], result)
     return media
 
 

@@ -407,3 +407,32 @@ def test_a_segment_waits_for_the_segments_its_writer_had_seen(pair, tmp_path: Pa
     assert not differences(synced_state(a.database), synced_state(c.database))
     assert not differences(synced_state(a.database), synced_state(b.database))
     c.close()
+
+
+def test_waiting_operations_apply_once_this_version_knows_them(pair, monkeypatch) -> None:
+    import sqlite3
+
+    from app.db import merge_rules
+    from app.sync import apply as applying
+
+    folder, a, b = pair
+    set_up(folder, a, b)
+    target = FolderTarget.open(folder, None)
+    device_a = scalar(a.database, "SELECT value FROM sync_state WHERE key = 'device_id'")
+    stamp = stamp_text(now_ms(), 999_999, device_a)
+    op = {"c": stamp, "t": "planets", "k": "p1", "v": {"name": "Mars"}, "i": 1}
+    target.write_segment(device_a, {"seen": {}, "max_ms": now_ms()}, [op], 1)
+    assert b.sync(folder).pending == 1
+    assert b.sync(folder).pending == 1  # kept, sync after sync
+    # The upgrade: the table in the schema and in the merge rules.
+    conn = sqlite3.connect(b.database.db_file)
+    with conn:
+        conn.execute(
+            "CREATE TABLE planets (id TEXT PRIMARY KEY, name TEXT, created_at TEXT, "
+            "updated_at TEXT, deleted_at TEXT)"
+        )
+    conn.close()
+    rule = merge_rules._fields("planets", "A test table.", synced="name")
+    monkeypatch.setattr(applying, "RULES", {**merge_rules.RULES, "planets": rule})
+    assert b.sync(folder).pending == 0
+    assert scalar(b.database, "SELECT name FROM planets") == "Mars"
