@@ -12,9 +12,9 @@
 - the build time packaging/build.sh recorded (build/packages/figures.txt), or, with --build,
   a build now.
 
-The app measured is --app, else /usr/bin/studydesk when the .deb is installed, else the bundle
-packaging/build.sh left in build/packages/bundle (the same files the .deb installs). Runs offscreen
-unless QT_QPA_PLATFORM says otherwise.
+The app measured is --app, else /usr/bin/studydesk when the .deb is installed, else the .deb's
+tree packaging/build.sh left in build/packages/deb (the files the .deb installs), else its
+bundle. Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "packages"
+# The .deb's tree as build.sh left it: the installed files exactly (stripped, as installed).
+DEB_TREE_APP = next(iter(sorted(BUILD.glob("deb/studydesk_*/usr/lib/studydesk/studydesk"))), None)
 BUNDLE_APP = BUILD / "bundle" / "studydesk" / "studydesk"
 INSTALLED_APP = Path("/usr/bin/studydesk")
 TARGET_RATIO = 1.3
@@ -66,8 +68,8 @@ def _painted(argv: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def _app() -> Path:
-    for candidate in (INSTALLED_APP, BUNDLE_APP):
-        if candidate.exists():
+    for candidate in (INSTALLED_APP, DEB_TREE_APP, BUNDLE_APP):
+        if candidate is not None and candidate.exists():
             return candidate
     raise SystemExit("no Study Desk to measure: run `bash packaging/build.sh`, or pass --app")
 
