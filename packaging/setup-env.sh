@@ -5,12 +5,13 @@
 # Qt's xcb, EGL and font stack, PulseAudio for QtMultimedia, and Xvfb (with xauth, which xvfb-run
 # needs but xvfb only recommends) for a window on a machine without a screen; ffmpeg makes the
 # video tests' clips (the app itself plays with the FFmpeg PySide6 ships); faketime runs the
-# planner's command line on a later day.
+# planner's command line on a later day; the sync server's tests start a real PostgreSQL
+# (initdb, pg_ctl; its own cluster in a temporary folder, never the system's).
 STUDYDESK_SYSTEM_PACKAGES=(
     libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
     libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
     libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-    xvfb xauth ffmpeg faketime
+    xvfb xauth ffmpeg faketime postgresql
 )
 
 studydesk_say() {
