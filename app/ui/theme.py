@@ -3,13 +3,20 @@
 The color scheme hint alone is not enough: platforms without a theme plugin (the offscreen one
 used by tests, many Linux desktops) ignore `setColorScheme`, so the palette is set explicitly
 too. The hint is still passed on so native dialogs and title bars follow where they can.
+
+When the system asks for high contrast (Qt's `contrastPreference`, reported by the platform
+plugins that know it), the light or dark palette is replaced by a black-and-white one.
+
+A text size change reaches widgets whose font the application font alone does not set: those
+under a style sheet (Qt leaves them as they were) are polished again, and those sized relative
+to the text with `scale_text` are sized again.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui.device_settings import TEXT_SIZES
 
@@ -21,6 +28,26 @@ _SCHEMES = {
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
+TEXT_SCALE = "text_scale"  # widget property: its text size relative to the application's
+
+
+def system_wants_high_contrast() -> bool:
+    # The style hints' wrapper is kept while its child is used: without it PySide drops the
+    # child's wrapper at once ("Internal C++ object already deleted").
+    style_hints = QGuiApplication.styleHints()
+    preference = style_hints.accessibility().contrastPreference()
+    return preference == Qt.ContrastPreference.HighContrast
+
+
+def scale_text(widget: QWidget, scale: float, bold: bool | None = None) -> None:
+    """Show `widget`'s text `scale` times the application's size (bold if asked), now and after
+    every text size change."""
+    widget.setProperty(TEXT_SCALE, float(scale))
+    font = QFont(widget.font())
+    if bold is not None:
+        font.setBold(bold)
+    font.setPointSizeF(round(QApplication.font().pointSizeF() * scale, 1))
+    widget.setFont(font)
 
 
 def _palette(
@@ -59,6 +86,38 @@ def light_palette() -> QPalette:
             Role.LinkVisited: "#6b3fa0",
         },
         {Role.WindowText: "#9a9a9a", Role.Text: "#9a9a9a", Role.ButtonText: "#9a9a9a"},
+    )
+
+
+def high_contrast_palette(dark: bool) -> QPalette:
+    """Black on white (or white on black), every text at a contrast of 7:1 or more."""
+    ink, paper = ("#ffffff", "#000000") if dark else ("#000000", "#ffffff")
+    return _palette(
+        {
+            Role.Window: paper,
+            Role.WindowText: ink,
+            Role.Base: paper,
+            Role.AlternateBase: "#1a1a1a" if dark else "#ededed",
+            Role.ToolTipBase: paper,
+            Role.ToolTipText: ink,
+            Role.PlaceholderText: "#c8c8c8" if dark else "#3a3a3a",
+            Role.Text: ink,
+            Role.Button: paper,
+            Role.ButtonText: ink,
+            Role.BrightText: ink,
+            Role.Light: ink if dark else paper,
+            Role.Midlight: "#5a5a5a",
+            Role.Mid: ink,
+            Role.Dark: ink,
+            Role.Shadow: ink,
+            Role.Highlight: "#1aebff" if dark else "#0033a0",
+            Role.HighlightedText: "#000000" if dark else "#ffffff",
+            Role.Link: "#ffff00" if dark else "#0000c0",
+            Role.LinkVisited: "#ffb0ff" if dark else "#5a0f8c",
+        },
+        dict.fromkeys(
+            (Role.WindowText, Role.Text, Role.ButtonText), "#a8a8a8" if dark else "#555555"
+        ),
     )
 
 
@@ -101,7 +160,11 @@ class Appearance(QObject):
         # Text sizes scale the system's size as it was at start, not the last scaled one.
         self._base_point_size = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 10.0
         app.setStyle("Fusion")
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
+        self._style_hints = QGuiApplication.styleHints()  # kept: see system_wants_high_contrast
+        self._style_hints.colorSchemeChanged.connect(self._on_system_scheme_changed)
+        self._style_hints.accessibility().contrastPreferenceChanged.connect(
+            self._on_system_contrast_changed
+        )
 
     @property
     def theme(self) -> str:
@@ -112,17 +175,35 @@ class Appearance(QObject):
             return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
         return self._theme == "dark"
 
+    def is_high_contrast(self) -> bool:
+        return system_wants_high_contrast()
+
+    def palette(self) -> QPalette:
+        if self.is_high_contrast():
+            return high_contrast_palette(self.is_dark())
+        return dark_palette() if self.is_dark() else light_palette()
+
     def apply_theme(self, theme: str) -> None:
         self._theme = theme if theme in _SCHEMES else "system"
         QGuiApplication.styleHints().setColorScheme(_SCHEMES[self._theme])
-        self._app.setPalette(dark_palette() if self.is_dark() else light_palette())
+        self._app.setPalette(self.palette())
 
     def apply_text_size(self, percent: int) -> None:
         percent = percent if percent in TEXT_SIZES else 100
         font = QFont(self._app.font())
         font.setPointSizeF(round(self._base_point_size * percent / 100, 1))
         self._app.setFont(font)
+        styled = [w for w in QApplication.allWidgets() if w.styleSheet()]
+        for widget in styled:
+            widget.setStyleSheet(widget.styleSheet())
+        for widget in QApplication.allWidgets():
+            scale = widget.property(TEXT_SCALE)
+            if scale is not None:
+                scale_text(widget, float(scale))
 
     def _on_system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if self._theme == "system":
-            self._app.setPalette(dark_palette() if self.is_dark() else light_palette())
+            self._app.setPalette(self.palette())
+
+    def _on_system_contrast_changed(self, _preference: Qt.ContrastPreference) -> None:
+        self._app.setPalette(self.palette())

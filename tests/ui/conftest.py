@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import shiboken6
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
 
 import app.core.samples as samples
@@ -103,3 +104,14 @@ def make_window(gui: Gui, opened: OpenProfile) -> Iterator[Callable[[], MainWind
     for window in windows:
         if shiboken6.isValid(window):
             window.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, make_window: Callable[[], MainWindow]) -> MainWindow:
+    """A 1280 x 800 window, active, so the keyboard goes to it."""
+    shown = make_window()
+    shown.resize(1280, 800)
+    qtbot.waitExposed(shown)
+    shown.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown, timeout=10_000)
+    return shown

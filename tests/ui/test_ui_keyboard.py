@@ -3,9 +3,6 @@ what is selected, and in Review the keys that answer keep working whatever Tab r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
 from lessons_helpers import WAIT_MS, lesson_id
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,8 +23,6 @@ from app.ui.cards.view import CardBrowserView
 from app.ui.lessons.view import LessonsView
 from app.ui.main_window import MainWindow
 from app.ui.review.view import ReviewView
-
-SIZE = (1280, 800)
 
 
 def name_of(widget: QWidget) -> str:
@@ -112,16 +107,6 @@ def assert_reading_order(qtbot: QtBot, window: MainWindow, view: QWidget, names:
     assert unreached == []
 
 
-@pytest.fixture
-def window(qtbot: QtBot, make_window: Callable[[], MainWindow]) -> MainWindow:
-    shown = make_window()
-    shown.resize(*SIZE)
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown, timeout=WAIT_MS)
-    return shown
-
-
 def test_tab_reaches_today_statistics_and_the_library_in_reading_order(
     qtbot: QtBot, window: MainWindow
 ) -> None:
@@ -183,7 +168,7 @@ def test_tab_reaches_the_card_tools_and_answers_keep_working(
     assert isinstance(review, ReviewView)
     pane = review.pane
     qtbot.waitUntil(lambda: pane.card is not None, timeout=WAIT_MS)
-    front = ["Decks", "Study", "Deck", "Add Card", "Card", "ReviewPane"]
+    front = ["Decks", "Study", "Deck", "Add Card", "Card", "Review card"]
     assert_reading_order(qtbot, window, review, [*front, "Show Answer"])
 
     # Tab onto Show Answer: Space shows the answer and the focus stays with the pane, not on

@@ -64,6 +64,7 @@ class AnalyticsPage(QScrollArea):
         self.context = context
         self.data: Analytics | None = None
         self.setWidgetResizable(True)
+        self.setAccessibleName("Analytics")  # a Tab stop: the arrows scroll the figures
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.cohort = wrapped("")
         self.cohort.setAccessibleName("About these figures")

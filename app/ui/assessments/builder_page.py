@@ -114,6 +114,7 @@ class BlueprintBuilder(QScrollArea):
         self.matching: MatchCount | None = None
         self._select_saved: str | None = None  # the blueprint just saved, to show once read
         self.setWidgetResizable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, scrolled to
         self.setFrameShape(QFrame.Shape.NoFrame)
 
         self.blueprints = small_combo([("New blueprint", None)], "Saved blueprints")

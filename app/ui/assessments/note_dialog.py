@@ -21,6 +21,7 @@ class QuestionNoteDialog(QDialog):
         self.title.setAccessibleName("Title")
         self.body = QPlainTextEdit()
         self.body.setAccessibleName("Note")
+        self.body.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every field
         self.body.setPlaceholderText("What to remember from this question (markdown)")
         self.open_after = QCheckBox("Open it in the Notebook after saving")
         self.open_after.setVisible(can_open)

@@ -65,9 +65,11 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search front and back…")
+        self.search.setAccessibleName("Search cards")
         self.search.setClearButtonEnabled(True)
         fit_text(self.search, self.search.placeholderText())
         self.deck = QComboBox()
+        self.deck.setAccessibleName("Deck")
         self.deck.addItem("All decks", None)
         # Deck names can be long: the field shows the usual ones, the list every one whole.
         self.deck.setMinimumContentsLength(12)
@@ -76,6 +78,7 @@ class FilterBar(QWidget):
         )
         self.tag = QLineEdit()
         self.tag.setPlaceholderText("Tags")
+        self.tag.setAccessibleName("Tags")
         self.tag.setToolTip("Cards with every one of these tags, separated by commas")
         self.tag.setClearButtonEnabled(True)
         fit_text(self.tag, "tag one, tag")
@@ -86,11 +89,14 @@ class FilterBar(QWidget):
         self.state = QComboBox()
         for text, value in STATE_CHOICES:
             self.state.addItem(text, value)
+        self.state.setAccessibleName("Card state")
         self.due = QComboBox()
+        self.due.setAccessibleName("Due")
         for text, days in DUE_CHOICES:
             self.due.addItem(text, days)
         self.flag = QComboBox()
         self.flag.addItem("Any flag", None)
+        self.flag.setAccessibleName("Flag")
         for number, name in enumerate(FLAG_NAMES):
             self.flag.addItem("No flag" if number == 0 else f"{name} flag", number)
 

@@ -73,6 +73,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         self.title = heading("Course library", 1.5)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search courses")
+        self.search.setAccessibleName("Search courses")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Words in the course name or level (Ctrl+F)")
         self.search.setMinimumWidth(220)

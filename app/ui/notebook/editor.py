@@ -34,6 +34,7 @@ from app.ui.context import ViewContext
 from app.ui.notebook.find_bar import FindBar
 from app.ui.notebook.markdown_edit import MarkdownEdit
 from app.ui.notebook.preview import NotePreview
+from app.ui.theme import scale_text
 
 if TYPE_CHECKING:
     from app.core.notes.note_actions import NoteSaved
@@ -95,10 +96,7 @@ class NoteEditor(QWidget):
         self.title = QLineEdit()
         self.title.setPlaceholderText("Title")
         self.title.setAccessibleName("Note title")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.title.setFont(font)
+        scale_text(self.title, 1.25, bold=True)
         self.text = MarkdownEdit()
         self.preview = NotePreview()
         self.preview.hide()

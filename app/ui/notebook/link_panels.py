@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.focus_order import put_after
 from app.ui.notebook.link_picker import kind_name
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class LinkChips(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.links: tuple[ResolvedLink, ...] = ()
+        self.tab_after: QWidget | None = None  # Tab reaches the chips after this, then Link…
         self.row = QHBoxLayout()
         self.row.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
@@ -62,6 +64,7 @@ class LinkChips(QWidget):
         self.strip.setWidgetResizable(True)
         self.strip.setFrameShape(QFrame.Shape.NoFrame)
         self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.strip.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the chips, scrolled to
         self.strip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.add_button = QPushButton("Link…")
         self.add_button.setToolTip(
@@ -86,6 +89,7 @@ class LinkChips(QWidget):
                 widget.deleteLater()
         self.row.addWidget(self.none)
         self.none.setVisible(not links)
+        chips = []
         for link in links:
             chip = QPushButton(chip_text(link))
             chip.setProperty("missing", "true" if not link.exists else "false")
@@ -97,7 +101,9 @@ class LinkChips(QWidget):
             chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             chip.clicked.connect(lambda _c=False, link=link: self.opened.emit(link))
             self.row.addWidget(chip)
+            chips.append(chip)
         self.row.addStretch(1)
+        put_after(self.tab_after, [*chips, self.add_button])
         height = max(self.add_button.sizeHint().height(), self.none.sizeHint().height()) + 4
         self.strip.setFixedHeight(height)
 

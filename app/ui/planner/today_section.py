@@ -15,6 +15,7 @@ from app.ui.planner import common
 from app.ui.planner.common import minutes_text, wrapped
 from app.ui.planner.task_list import TaskPanel
 from app.ui.refresh import RefreshOnChange
+from app.ui.theme import scale_text
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -56,10 +57,7 @@ class PlanTodaySection(RefreshOnChange, QFrame):
         self.reads = 0
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.heading = QLabel("Today's plan")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.heading.setFont(font)
+        scale_text(self.heading, 1.25, bold=True)
         self.line = wrapped()
         self.notes = wrapped()
         self.notes.hide()

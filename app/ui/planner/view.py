@@ -44,6 +44,7 @@ from app.ui.planner.fit_panel import FitPanel
 from app.ui.planner.plan_dialog import PlanDialog
 from app.ui.planner.task_list import TaskPanel
 from app.ui.refresh import RefreshOnChange
+from app.ui.theme import scale_text
 
 if TYPE_CHECKING:
     from app.core.planner.plan_reads import PlanSummary
@@ -146,13 +147,11 @@ class PlannerView(RefreshOnChange, QWidget):
         page = QWidget()
         scroll = QScrollArea()  # the words wrap to the width and keep the height they need
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the button, scrolled to
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(page)
         heading = QLabel("Plan your study to an exam")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        scale_text(heading, 1.3, bold=True)
         self.empty_heading = heading
         self.empty_text = QLabel(ABOUT_PLANS)
         self.empty_text.setWordWrap(True)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QDesktopServices, QFont, QTextDocument
 from PySide6.QtWidgets import QApplication, QFrame, QWidget
 
 from app.ui.media_browser import MediaOnlyBrowser
+from app.ui.theme import TEXT_SCALE
 
 MARKDOWN = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value
@@ -53,10 +54,15 @@ class CardBrowser(MediaOnlyBrowser):
         font.setPointSizeF(font.pointSizeF() * self.scale)
         self.setFont(font)
         self.document().setDefaultFont(font)
+        # Under a style sheet Qt sends no ApplicationFontChange: the text size setting then
+        # reaches the card through this property (app.ui.theme).
+        self.setProperty(TEXT_SCALE, self.scale)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ApplicationFontChange:
             QTimer.singleShot(0, self, self._apply_scale)
+        elif event.type() == QEvent.Type.FontChange:
+            self.document().setDefaultFont(self.font())
         super().changeEvent(event)
 
     def _follow(self, url: QUrl) -> None:

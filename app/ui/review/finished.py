@@ -10,6 +10,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.core.flashcards.review import SessionSummary
+from app.ui.theme import scale_text
 
 NO_CARDS = "No cards yet — add a card (Ctrl+N) or import a deck (File > Import…)"
 NOTHING_SCHEDULED = "All done — the other cards in this deck are suspended."
@@ -70,10 +71,7 @@ class FinishedPage(QWidget):
         super().__init__(parent)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title.setFont(font)
+        scale_text(self.title, 1.4, bold=True)
         self.summary = QLabel()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)

@@ -80,10 +80,14 @@ class StatisticsView(RefreshOnChange, QWidget):
         # "Calculating…" shows for a moment: it never widens the window (which would stay wide).
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Deck:"))
+        deck_label = QLabel("&Deck:")
+        deck_label.setBuddy(self.deck)  # names the list for a screen reader; Alt+D goes to it
+        period_label = QLabel("&Reviews over:")
+        period_label.setBuddy(self.period)
+        top.addWidget(deck_label)
         top.addWidget(self.deck)
         top.addSpacing(12)
-        top.addWidget(QLabel("Reviews over:"))
+        top.addWidget(period_label)
         top.addWidget(self.period)
         top.addStretch(1)
         top.addWidget(self.status)

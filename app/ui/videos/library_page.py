@@ -31,6 +31,7 @@ from app.core.videos import library_actions, playlists
 from app.core.videos.library import Library, LibraryQuery, VideoRow, WatchFilter, library
 from app.core.videos.links import CourseChoice, link_choices
 from app.ui.context import ViewContext
+from app.ui.theme import scale_text
 from app.ui.videos.adding import ThumbnailMaker, add_paths
 from app.ui.videos.details_dialog import DetailsDialog
 from app.ui.videos.library_model import THUMB, TITLE, VideoTableModel
@@ -61,6 +62,7 @@ class LibraryPage(QWidget):
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search (Ctrl+F)")
+        self.search.setAccessibleName("Search videos")
         self.search.setToolTip("Titles, subjects, systems, topics and tags")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self.reload())
@@ -70,7 +72,13 @@ class LibraryPage(QWidget):
         self.subject = QComboBox()
         self.tag = QComboBox()
         self.playlist = QComboBox()
-        for combo in (self.state, self.subject, self.tag, self.playlist):
+        for combo, name in (
+            (self.state, "Watched"),
+            (self.subject, "Subject"),
+            (self.tag, "Tag"),
+            (self.playlist, "Playlist"),
+        ):
+            combo.setAccessibleName(name)
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.playlist_menu_button = QPushButton("Playlists")
         self.playlist_menu_button.setMenu(self._playlist_menu())
@@ -90,6 +98,8 @@ class LibraryPage(QWidget):
 
         self.model = VideoTableModel(context.opened.profile.media_dir, self)
         self.table = QTableView()
+        self.table.setAccessibleName("Videos")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -149,10 +159,7 @@ class LibraryPage(QWidget):
     def _empty_state(self) -> QWidget:
         holder = QWidget()
         title = QLabel("No videos yet")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        scale_text(title, 1.4, bold=True)
         self.empty_text = QLabel(
             "Add the lecture recordings and review videos you keep on this computer: "
             "File > Add Videos…, or drag files and folders here. They stay where they are; "

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.core.changes import Change
 from app.ui.context import ViewContext
 from app.ui.refresh import RefreshOnChange
+from app.ui.theme import scale_text
 
 if TYPE_CHECKING:  # the videos core loads on the worker, off the first paint's path
     from app.core.videos.library import VideoRow
@@ -42,10 +43,7 @@ class ContinueWatchingSection(RefreshOnChange, QFrame):
         self.rows: tuple[VideoRow, ...] = ()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.heading = QLabel("Continue watching")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.heading.setFont(font)
+        scale_text(self.heading, 1.25, bold=True)
         self.grid = QGridLayout()
         self.grid.setColumnStretch(0, 1)
         layout = QVBoxLayout(self)
