@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.core.changes import Change
 from app.core.flashcards.tags import format_tags, parse_tags
 from app.ui.context import ViewContext
+from app.ui.focus_order import put_after
 from app.ui.note_pdf import export_note_pdf
 from app.ui.notebook.editor import NoteEditor
 from app.ui.notebook.history import HistoryDialog
@@ -42,6 +43,7 @@ from app.ui.notebook.link_panels import BacklinksPanel, LinkChips
 from app.ui.notebook.link_picker import LinkPicker, kind_name
 from app.ui.notebook.note_list import NoteFilters, NoteListWidget
 from app.ui.refresh import RefreshOnChange
+from app.ui.theme import scale_text
 
 if TYPE_CHECKING:
     from app.core.notes.links import LinkTarget
@@ -142,13 +144,14 @@ class NotebookView(RefreshOnChange, QWidget):
         self.note_menu_button.setMenu(self.note_menu)
         self.editor.bottom_row.addWidget(self.preview_button)
         self.editor.bottom_row.addWidget(self.note_menu_button)
+        # Tab reads the note top down: title, tags, notebook, links, then the text.
+        self.chips.tab_after = self.notebook
+        put_after(self.editor.title, [self.tags, self.notebook, self.chips.add_button])
+        put_after(self.chips.add_button, [self.editor.text])
 
         self.empty = QWidget()
         self.empty_title = QLabel()
-        font = self.empty_title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.empty_title.setFont(font)
+        scale_text(self.empty_title, 1.3, bold=True)
         self.empty_title.setWordWrap(True)
         self.empty_text = QLabel()
         self.empty_text.setWordWrap(True)
@@ -214,7 +217,6 @@ class NotebookView(RefreshOnChange, QWidget):
             for key, action in keys.items():
                 shortcut = QShortcut(key, holder, action)
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.setFocusProxy(self.list)
         self.listen_for_changes(context.runner)
         self._show_empty()
         self.reload_list()
