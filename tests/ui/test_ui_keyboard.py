@@ -210,7 +210,10 @@ def test_tab_reaches_the_filters_actions_table_and_editor_of_cards(
     names = [name_of(stop) for stop in stops]
     filters = ["Search front and back…", "All decks", "Tags", "Any state", "Any due date"]
     assert names[:6] == [*filters, "Any flag"]
-    assert names[6:] == [*tools, "Cards", "Front (Markdown)", "Back (Markdown)", "tag one, tag two"]
+    assert names[6:] == [
+        *tools, "Cards", "Note on This Card…", "Front (Markdown)", "Back (Markdown)",
+        "tag one, tag two",
+    ]  # fmt: skip
     assert [name_of(w) for w in controls(cards) if w not in stops] == []
     # In a small window the actions that do not fit are one Tab away, behind ».
     window.resize(800, 600)

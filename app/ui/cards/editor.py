@@ -83,7 +83,10 @@ class CardEditorPanel(QWidget):
 
     def fields(self) -> list[QWidget]:
         """What Tab reaches, top to bottom."""
-        return [self.front, self.back, self.tags, self.save_button]
+        return [
+            self.moment_button, self.note_button, self.front, self.back, self.tags,
+            self.save_button,
+        ]  # fmt: skip
 
     def show_nothing(self, why: str) -> None:
         self.card_id = None
