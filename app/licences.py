@@ -119,12 +119,18 @@ def runtime_distributions(requirements: Iterable[str]) -> list[metadata.Distribu
     return [found[name] for name in sorted(found)]
 
 
+def _field(distribution: metadata.Distribution, name: str) -> str:
+    """A metadata field's value, "" when absent (`PackageMetadata` types no `get`)."""
+    value = distribution.metadata[name]  # an email.message.Message: None when absent
+    return str(value) if value is not None else ""
+
+
 def _licence_of(distribution: metadata.Distribution) -> str:
     meta = distribution.metadata
-    expression = meta.get("License-Expression")
+    expression = _field(distribution, "License-Expression")
     if expression:
-        return str(expression)
-    licence = (meta.get("License") or "").strip()
+        return expression
+    licence = _field(distribution, "License").strip()
     if licence and "\n" not in licence and len(licence) < 80:
         return licence
     classifiers = [
@@ -144,7 +150,7 @@ def _texts_of(distribution: metadata.Distribution) -> list[tuple[str, str]]:
             if path.is_file():
                 texts.append((parts[-1], path.read_text(encoding="utf-8", errors="replace")))
     if not texts:
-        licence = (distribution.metadata.get("License") or "").strip()
+        licence = _field(distribution, "License").strip()
         if "\n" in licence:  # the whole text, in the License field (older metadata)
             texts.append(("License (from the package metadata)", licence))
     return texts
