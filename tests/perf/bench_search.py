@@ -28,7 +28,7 @@ MEDICAL = (  # noqa: SIM905 (a paragraph of words reads better)
     "fracture femur tibia ligament cartilage anemia platelet coagulation thrombosis embolism "
     "hypertension hypotension tachycardia bradycardia arrhythmia fibrillation ischemia"
 ).split()
-SYLLABLES = "ba ca de fi go hu ka le mi no pa qu ra se ti vo xa ze bro cla dri fle gra".split()
+SYLLABLES = "ba ca de fi go hu ka le mi no pa qu ra se ti vo xa ze bro cla dri fle gra".split()  # noqa: SIM905
 
 
 def vocabulary(rng: random.Random, size: int = 30_000) -> tuple[list[str], list[float]]:
