@@ -29,7 +29,6 @@ from app.wording import counted
 IMPORT_CHANGES = Change.CARDS | Change.DECKS | Change.TAGS | Change.REVIEWS
 
 
-
 @dataclass(frozen=True)
 class CardsImported:
     report: CsvImportReport | ApkgImportReport
