@@ -91,7 +91,7 @@ class NoteVersion(LogRow, Base):
     """
 
     __tablename__ = "note_versions"
-    __table_args__ = (Index(None, "note_id", "id"),)
+    __table_args__ = (Index(None, "note_id", "created_at", "id"),)  # the head: newest first
 
     note_id: Mapped[str] = mapped_column(ForeignKey("notes.id"))
     title: Mapped[str] = mapped_column(Text)
