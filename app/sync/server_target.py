@@ -145,7 +145,14 @@ class ServerTarget:
             if attempt:
                 time.sleep(self.backoff_s * 2 ** (attempt - 1))
             try:
-                status, kind, data = self._send(method, path, body, headers)
+                reused = self._conn is not None
+                try:
+                    status, kind, data = self._send(method, path, body, headers)
+                except (ConnectionError, http.client.RemoteDisconnected):
+                    if not reused:
+                        raise
+                    self.close()  # the server closed an idle kept-alive connection: again now
+                    status, kind, data = self._send(method, path, body, headers)
             except http.client.IncompleteRead:
                 self.close()
                 problem = "its answer was cut short"

@@ -92,7 +92,8 @@ class Server:
                 "This device's sign-in was refused (revoked, expired or not valid): "
                 "sign in again with `studydesk sync setup --server URL --user NAME`.",
             )
-        await run_in_threadpool(self.store.touch_device, found.user_id, found.device)
+        if found.last_seen < now_ms() - 60_000:  # "last seen" to the minute: no write a request
+            await run_in_threadpool(self.store.touch_device, found.user_id, found.device)
         return found
 
     @staticmethod

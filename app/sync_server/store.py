@@ -60,6 +60,7 @@ class Auth:
     device: str  # the device's public id (the token's)
     device_id: str  # the profile's sync device id it signed in with
     dataset: str | None
+    last_seen: int = 0
 
 
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:
@@ -200,6 +201,7 @@ class Store:
                 devices.c.id,
                 devices.c.device_id,
                 users.c.dataset,
+                devices.c.last_seen,
             )
             .join(users, users.c.id == devices.c.user_id)
             .where(
@@ -212,7 +214,8 @@ class Store:
             row = conn.execute(query).first()
         if row is None:
             return None
-        return str(row[0]), Auth(int(row[1]), str(row[2]), str(row[3]), str(row[4]), row[5])
+        auth = Auth(int(row[1]), str(row[2]), str(row[3]), str(row[4]), row[5], int(row[6]))
+        return str(row[0]), auth
 
     def touch_device(self, user_id: int, public_id: str) -> None:
         now = now_ms()

@@ -1,0 +1,222 @@
+"""Sync server benchmarks (issue 18, "Speed"): loopback figures of `studydesk serve-sync`.
+
+Run on its own (not part of the test suite; PostgreSQL figures need initdb/pg_ctl):
+
+    .venv/bin/python tests/perf/bench_sync_server.py [--ops 10000] [--devices-sqlite 20]
+        [--devices-postgres 200] [--rounds 5]
+
+- 10,000 operations pushed by one device and pulled by another through the server (target
+  under 2 s): the transport alone (ServerTarget push/pull), and whole syncs of 10,000 cards
+  added on one profile (push, then pull + apply on a second profile);
+- a sync with nothing new (target under 50 ms);
+- N devices syncing at once (20 on SQLite, 200 on PostgreSQL; target p95 push under 200 ms):
+  each device a thread with its own connection and token (two devices per user), all started
+  together, each round a push of 20 operations then a pull; the server is a `serve-sync`
+  process of its own. This machine's 2 cores run the server and all the clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "sync_server"))
+
+from server_helpers import PASSWORD, Postgres, server_process, start_server  # noqa: E402
+
+from app.core.flashcards.cards import NewCard, add_cards  # noqa: E402
+from app.core.flashcards.decks import ensure_deck  # noqa: E402
+from app.db.database import ProfileDatabase  # noqa: E402
+from app.sync import engine, server_sync  # noqa: E402
+from app.sync.clock import now_ms, stamp_text  # noqa: E402
+from app.sync.server_target import ServerTarget  # noqa: E402
+from app.sync_server.accounts import hash_password  # noqa: E402
+from app.sync_server.store import Store  # noqa: E402
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def ops_for(device: str, count: int, start: int = 0) -> list[dict[str, object]]:
+    base = now_ms()
+    return [
+        {
+            "c": stamp_text(base, start + n, device),
+            "t": "cards",
+            "k": f"{device}-{start + n:08d}",
+            "v": {"front": f"front {start + n}", "back": "back", "deck_id": "deck"},
+            "i": 1,
+        }
+        for n in range(count)
+    ]
+
+
+def loopback(folder: Path, count: int) -> None:
+    server = start_server(f"sqlite:///{folder / 'server.sqlite3'}")
+    server.add_user("ada")
+    server.add_user("bob")
+    try:
+        pusher, puller = ServerTarget(server.url), ServerTarget(server.url)
+        pusher.login("bob", PASSWORD, "aaaa", "pusher")
+        puller.login("bob", PASSWORD, "bbbb", "puller")
+        pusher.dataset = puller.dataset = pusher.claim("bench")
+        ops = ops_for("aaaa", count)
+        start = time.perf_counter()
+        pusher.push_ops("aaaa", ops)
+        push_s = time.perf_counter() - start
+        start = time.perf_counter()
+        got, cursor = 0, 0
+        while True:
+            page = puller.pull(cursor, "bbbb")
+            got, cursor = got + len(page["ops"]), page["next"]
+            if not page["more"]:
+                break
+        pull_s = time.perf_counter() - start
+        print(
+            f"transport: {count:,} operations pushed in {push_s:.2f} s, {got:,} pulled in "
+            f"{pull_s:.2f} s (together {push_s + pull_s:.2f} s; target < 2 s)"
+        )
+
+        a = ProfileDatabase.open(folder / "a.sqlite3", folder / "ba", create=True)
+        b = ProfileDatabase.open(folder / "b.sqlite3", folder / "bb", create=True)
+        server_sync.setup_server(a, server.url, "ada", PASSWORD)
+        engine.sync(a)
+        server_sync.setup_server(b, server.url, "ada", PASSWORD)
+        engine.sync(b)
+        with a.write_session() as session:
+            deck = ensure_deck(session, "Bench").id
+            add_cards(session, deck, [NewCard(f"front {n}", f"back {n}") for n in range(count)])
+        start = time.perf_counter()
+        pushed = engine.sync(a)
+        push_s = time.perf_counter() - start
+        start = time.perf_counter()
+        pulled = engine.sync(b)
+        pull_s = time.perf_counter() - start
+        print(
+            f"sync: {pushed.pushed:,} operations pushed in {push_s:.2f} s, {pulled.pulled:,} "
+            f"pulled and applied in {pull_s:.2f} s (together {push_s + pull_s:.2f} s; "
+            "target < 2 s)"
+        )
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            engine.sync(b)
+            times.append(time.perf_counter() - start)
+        print(
+            f"no-op sync: median {ms(statistics.median(times))}, p95 {ms(p95(times))} "
+            "(target < 50 ms)"
+        )
+        a.close()
+        b.close()
+    finally:
+        server.stop()
+
+
+def devices_at_once(
+    url: str, data_dir: Path, count: int, rounds: int, label: str, every_s: float = 0.0
+) -> None:
+    store = Store.open(url)
+    hashed = hash_password(PASSWORD)
+    tokens = []
+    for user in range((count + 1) // 2):
+        user_id = store.add_user(f"user{user}", hashed)
+        store.claim_dataset(user_id, f"data{user}")
+        for device in range(2):
+            if len(tokens) == count:
+                break
+            public, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+            digest = hashlib.sha256(secret.encode()).hexdigest()
+            store.add_device(user_id, public, f"d{device}", f"dev{user}x{device}", digest)
+            tokens.append((f"{public}.{secret}", f"data{user}", f"dev{user}x{device}"))
+    store.close()
+    pushes: list[float] = []
+    pulls: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    with server_process(url, data_dir) as server_url:
+        barrier = threading.Barrier(count)
+
+        def device(token: str, dataset: str, device_id: str) -> None:
+            target = ServerTarget(server_url, token, dataset=dataset, timeout_s=120)
+            cursor, mine, theirs = 0, [], []
+            try:
+                target.meta()  # connected before the start
+                barrier.wait()
+                pause = random.Random(device_id)
+                for round_ in range(rounds):
+                    if every_s:
+                        time.sleep(pause.uniform(0, 2 * every_s))
+                    start = time.perf_counter()
+                    target.push_ops(device_id, ops_for(device_id, 20, round_ * 20))
+                    mine.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    cursor = target.pull(cursor, device_id)["next"]
+                    theirs.append(time.perf_counter() - start)
+            except Exception as error:  # reported below
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}")
+            with lock:
+                pushes.extend(mine)
+                pulls.extend(theirs)
+
+        threads = [threading.Thread(target=device, args=t) for t in tokens]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - start
+    how = f"each syncing every {every_s:g} s on average" if every_s else "all at once"
+    print(
+        f"{label}: {count} devices {how}, {rounds} rounds of push (20 ops) + pull: push "
+        f"median {ms(statistics.median(pushes))}, p95 {ms(p95(pushes))} (target < 200 ms); "
+        f"pull p95 {ms(p95(pulls))}; {len(pushes) / wall:.0f} pushes/s; "
+        f"{len(errors)} errors{': ' + errors[0] if errors else ''}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=10_000)
+    parser.add_argument("--devices-sqlite", type=int, default=20)
+    parser.add_argument("--devices-postgres", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        loopback(Path(scratch), args.ops)
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{Path(scratch) / 'server.sqlite3'}"
+        devices_at_once(url, Path(scratch), args.devices_sqlite, args.rounds, "SQLite")
+    postgres = Postgres()
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            url = postgres.new_database()
+            devices_at_once(url, Path(scratch), args.devices_postgres, args.rounds, "PostgreSQL")
+        with tempfile.TemporaryDirectory() as scratch:
+            url = postgres.new_database()
+            devices_at_once(
+                url, Path(scratch), args.devices_postgres, args.rounds, "PostgreSQL", 5.0
+            )
+    finally:
+        postgres.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
