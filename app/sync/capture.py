@@ -185,22 +185,28 @@ def new_device_id() -> str:
 def ensure_device(conn: sqlite3.Connection, db_file: Path) -> tuple[str, bool]:
     """This file's device id, made anew if the file is not the one the id was given to (a
     restored or copied profile); returns (device id, whether it is new)."""
-    identity = file_identity(db_file)
     device = get_state(conn, DEVICE)
-    if device is not None and get_state(conn, IDENTITY) == identity:
+    if device is not None and get_state(conn, IDENTITY) == file_identity(db_file):
         return device, False
+    return rotate_device(conn, db_file), True
+
+
+def rotate_device(conn: sqlite3.Connection, db_file: Path) -> str:
+    """Give this file a new device id (its old one is another device's from now on: a copy, or
+    a backup restored, whose original went on writing under it); returns the new id."""
+    device = get_state(conn, DEVICE)
     if device is not None:
         former = json.loads(get_state(conn, FORMER_DEVICES) or "[]")
         set_state(conn, FORMER_DEVICES, json.dumps([*former, device]))
     device = new_device_id()
     set_state(conn, DEVICE, device)
-    set_state(conn, IDENTITY, identity)
+    set_state(conn, IDENTITY, file_identity(db_file))
     # A copy shares the original's stamps so far: start this device's after them.
     last = conn.execute("SELECT max(ms) FROM sync_outbox").fetchone()[0] or 0
     conn.execute(
         "UPDATE sync_clock SET floor_ms = max(floor_ms, ?, ?) WHERE id = 1", (last + 1, now_ms())
     )
-    return device, True
+    return device
 
 
 def enabled(conn: sqlite3.Connection) -> bool:

@@ -36,6 +36,7 @@ from app.sync.capture import (
     get_state,
     install_triggers,
     prepare,
+    rotate_device,
     set_state,
 )
 from app.sync.clock import ClockAhead, check_not_ahead
@@ -215,6 +216,8 @@ def sync(
     target = target or open_target(database, passphrase)
     with _raw(database) as conn:
         device = prepare(conn, database.db_file)
+        if device is not None and _stale(conn, target, device):
+            device = rotate_device(conn, database.db_file)
     if device is None:
         raise UserError("Sync is not set up for this profile: run `studydesk sync setup` first.")
     media_ops = pull(database, target, device, result)
@@ -226,6 +229,14 @@ def sync(
         result.pending = conn.execute("SELECT count(*) FROM sync_pending").fetchone()[0]
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _stale(conn: sqlite3.Connection, target: FolderTarget, device: str) -> bool:
+    """Whether the folder holds segments of this device id that this file never wrote: the
+    file is a copy, or a backup restored in place (same path and inode), of one that went on
+    syncing. It must then become a new device, and read those segments as another's."""
+    written = int(get_state(conn, f"{PUSHED}:{device}") or 0)
+    return any(number > written for number in target.numbers(device))
 
 
 def _cursors(database: ProfileDatabase) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -436,3 +437,30 @@ def test_waiting_operations_apply_once_this_version_knows_them(pair, monkeypatch
     monkeypatch.setattr(applying, "RULES", {**merge_rules.RULES, "planets": rule})
     assert b.sync(folder).pending == 0
     assert scalar(b.database, "SELECT name FROM planets") == "Mars"
+
+
+def test_a_backup_restored_in_place_gets_back_what_it_pushed_since(pair, tmp_path: Path) -> None:
+    folder, a, b = pair
+    set_up(folder, a, b)
+    backup = tmp_path / "backup.sqlite3"
+    source, copy = sqlite3.connect(a.database.db_file), sqlite3.connect(backup)
+    source.backup(copy)
+    source.close()
+    copy.close()
+    deck_actions.create_deck(a.database, "Made after the backup")
+    a.sync(folder)
+    device = scalar(a.database, "SELECT value FROM sync_state WHERE key = 'device_id'")
+    a.database.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{a.database.db_file}{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, a.database.db_file)  # over the file: same path, same inode
+    a.database = ProfileDatabase.open(a.database.db_file, a.folder / "backups")
+    prepare_database(a.database)
+    assert scalar(a.database, "SELECT count(*) FROM decks") == 0
+    a.sync(folder)
+    assert scalar(a.database, "SELECT value FROM sync_state WHERE key = 'device_id'") != device
+    assert scalar(a.database, "SELECT name FROM decks") == "Made after the backup"
+    deck_actions.create_deck(a.database, "Made after the restore")
+    a.sync(folder)
+    b.sync(folder)
+    assert not differences(synced_state(a.database), synced_state(b.database))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import tempfile
 from contextlib import suppress
 from datetime import timedelta
@@ -22,7 +23,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sync_helpers import Device, differences, rows, scalar, synced_state
@@ -31,11 +32,21 @@ from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
 from app.core.flashcards.review import undo_answer
 from app.core.notes import note_actions
+from app.db.database import ProfileDatabase
 from app.errors import UserError
 from app.sync import engine
+from app.sync.capture import prepare_database
 
 TAGS = ("bio", "chem", "hard")
 WORDS = ("alpha", "beta", "gamma", "delta", "heart", "lung", "kidney")
+
+
+def rows_of(path: Path, sql: str) -> list[tuple[str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 class Crash(Exception):
@@ -51,6 +62,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.target = self.root / "shared"
         self.devices: list[Device] = []
         self.versions: set[str] = set()
+        self.backups: dict[str, Path] = {}
 
     @initialize(count=st.integers(min_value=2, max_value=3))
     def start(self, count: int) -> None:
@@ -223,15 +235,57 @@ class SyncMachine(RuleBasedStateMachine):
     def skew_clock_ahead(self, data: st.DataObject) -> None:
         device = self.device(data)
         device.skew += timedelta(hours=2)
-        conn = __import__("sqlite3").connect(device.database.db_file)
+        conn = sqlite3.connect(device.database.db_file)
         with conn:
             conn.execute("UPDATE sync_clock SET floor_ms = floor_ms + 7200000 WHERE id = 1")
         conn.close()
 
     # Syncs and crashes
+    @rule(data=st.data(), back_up=st.booleans())
+    def sync(self, data: st.DataObject, back_up: bool) -> None:
+        device = self.device(data)
+        device.sync(self.target)
+        if back_up or device.name not in self.backups:  # a copy to restore later
+            backup = self.root / f"{device.name}-backup.sqlite3"
+            backup.unlink(missing_ok=True)
+            source = sqlite3.connect(device.database.db_file)
+            target = sqlite3.connect(backup)
+            source.backup(target)
+            source.close()
+            target.close()
+            self.backups[device.name] = backup
+
     @rule(data=st.data())
-    def sync(self, data: st.DataObject) -> None:
-        self.device(data).sync(self.target)
+    def restore_backup(self, data: st.DataObject) -> None:
+        """The learner restores an older backup: what was not pushed since is gone (as the
+        backup says), everything pushed comes back, and the file is a new device."""
+        device = self.device(data)
+        backup = self.backups.get(device.name)
+        if backup is None:
+            return
+        unpushed = {
+            key
+            for (key,) in rows(
+                device.database,
+                "SELECT row_key FROM sync_outbox WHERE tbl IN ('card_reviews', 'note_versions')",
+            )
+        }
+        kept = {
+            key
+            for (key,) in rows_of(
+                backup, "SELECT id FROM card_reviews UNION SELECT id FROM note_versions"
+            )
+        }
+        lost = unpushed - kept
+        device.reviews = [r for r in device.reviews if r not in lost]
+        self.versions -= lost
+        device.database.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{device.database.db_file}{suffix}").unlink(missing_ok=True)
+        shutil.copy(backup, device.database.db_file)
+        device.database = ProfileDatabase.open(device.database.db_file, device.folder / "backups")
+        prepare_database(device.database)
+        event("restored a backup")
 
     @rule(data=st.data())
     def crash_mid_apply(self, data: st.DataObject) -> None:
@@ -248,6 +302,7 @@ class SyncMachine(RuleBasedStateMachine):
                 device.sync(self.target)
             except Crash:
                 assert synced_state(device.database) == before  # rolled back whole
+                event("crashed mid-apply")
 
     @invariant()
     def reviews_once(self) -> None:
