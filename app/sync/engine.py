@@ -18,7 +18,7 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -310,21 +310,32 @@ def pull(
     return media
 
 
+def apply_remote(
+    database: ProfileDatabase, device: str, ops: list[Op], positions: dict[str, int]
+) -> ApplyReport:
+    """Merge other devices' operations and advance the cursors (`positions`: source -> how far
+    these operations reach) in one transaction, the clock with them. Any transport's pull."""
+    with database.write_session() as session:
+        report = apply_ops(session, ops, device)
+        conn = driver(session)
+        now = utcnow().isoformat()
+        conn.executemany(
+            "INSERT INTO sync_cursors (source, position, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (source) DO UPDATE SET position = max(position, excluded.position), "
+            "updated_at = excluded.updated_at",
+            [(source, position, now) for source, position in positions.items()],
+        )
+    return report
+
+
 def _apply_batch(
     database: ProfileDatabase, device: str, batch: list[Segment], result: SyncResult
 ) -> list[Op]:
     ops = [op for segment in batch for op in segment.ops]
-    with database.write_session() as session:
-        report: ApplyReport = apply_ops(session, ops, device)
-        conn = driver(session)
-        now = utcnow().isoformat()
-        for segment in batch:
-            conn.execute(
-                "INSERT INTO sync_cursors (source, position, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (source) DO UPDATE SET position = max(position, excluded.position), "
-                "updated_at = excluded.updated_at",
-                (segment.device, segment.number, now),
-            )
+    positions: dict[str, int] = {}
+    for segment in batch:
+        positions[segment.device] = max(positions.get(segment.device, 0), segment.number)
+    report = apply_remote(database, device, ops, positions)
     result.segments_read += len(batch)
     result.pulled += len(ops)
     result.applied += report.applied
@@ -415,49 +426,27 @@ def _new_media(database: ProfileDatabase, media_dir: Path) -> list[tuple[str, Pa
 
 
 # Pushing
-def push(
-    database: ProfileDatabase,
-    target: FolderTarget,
-    device: str,
-    media_dir: Path | None,
-    result: SyncResult,
-) -> None:
-    media = _new_media(database, media_dir) if media_dir is not None else []
+Send = Callable[[sqlite3.Connection, list[Op]], None]
+
+
+def push_outbox(
+    database: ProfileDatabase, device: str, send: Send, *, extra: list[Op] | None = None
+) -> int:
+    """Push the outbox in batches, any transport: `send(conn, ops)` must store the operations
+    durably (or raise) inside the write transaction that then removes them from the outbox and
+    folds their stamps (a crash between the two pushes them again: harmless). `extra`:
+    operations sent with the first batch (media). Returns how many operations were sent."""
+    sent = 0
     while True:
         with database.write_session() as session:
             conn = driver(session)
             install_triggers(conn)
             entries = read_outbox(conn, SEGMENT_OPS)
-            ops = collect(conn, entries, device)
-            sent: list[tuple[str, str, int, int]] = []
-            for name, path, size, mtime in media:
-                data = path.read_bytes()
-                sha = hashlib.sha256(data).hexdigest()
-                if target.put_blob(sha, data):
-                    result.blobs_sent += 1
-                stamp_ms = max(int(time.time() * 1000), 0)
-                ops.append(
-                    {
-                        "c": f"{stamp_ms:013d}-{0:010d}-{device}",
-                        "t": MEDIA,
-                        "k": name,
-                        "v": {"sha256": sha, "size": size},
-                    }
-                )
-                sent.append((name, sha, size, mtime))
-            media = []
-            if not ops and not entries:
-                return
+            ops = collect(conn, entries, device) + (extra or [])
+            extra = None
             if ops:
-                cursors = dict(conn.execute("SELECT source, position FROM sync_cursors").fetchall())
-                last = int(get_state(conn, f"{PUSHED}:{device}") or 0)
-                max_ms = max(int(op["c"][:13]) for op in ops)
-                number = target.write_segment(
-                    device, {"seen": cursors, "max_ms": max_ms}, ops, last + 1
-                )
-                set_state(conn, f"{PUSHED}:{device}", str(number))
-                result.segments_written += 1
-                result.pushed += len(ops)
+                send(conn, ops)
+                sent += len(ops)
             if entries:
                 fold_stamps(conn, entries, device)
                 conn.execute("DELETE FROM sync_outbox WHERE seq <= ?", (entries[-1].seq,))
@@ -465,9 +454,48 @@ def push(
                     "UPDATE sync_clock SET floor_ms = max(floor_ms, ?) WHERE id = 1",
                     (max(e.ms for e in entries) + 1,),
                 )
-            conn.executemany(
-                _MEDIA_DONE,
-                sent,
-            )
         if len(entries) < SEGMENT_OPS:
-            return
+            return sent
+
+
+def media_ops(
+    device: str, files: list[tuple[str, Path, int, int]], put: Callable[[str, bytes], bool]
+) -> tuple[list[Op], list[tuple[str, str, int, int]], int]:
+    """Operations naming new media files by content, each stored by `put(sha256, data)` (True
+    if it was not there yet); with the rows for `sync_media` and how many blobs were new."""
+    ops: list[Op] = []
+    done: list[tuple[str, str, int, int]] = []
+    new = 0
+    for name, path, size, mtime in files:
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        new += bool(put(sha, data))
+        stamp = f"{int(time.time() * 1000):013d}-{0:010d}-{device}"
+        ops.append({"c": stamp, "t": MEDIA, "k": name, "v": {"sha256": sha, "size": size}})
+        done.append((name, sha, size, mtime))
+    return ops, done, new
+
+
+def push(
+    database: ProfileDatabase,
+    target: FolderTarget,
+    device: str,
+    media_dir: Path | None,
+    result: SyncResult,
+) -> None:
+    files = _new_media(database, media_dir) if media_dir is not None else []
+    extra, done, new = media_ops(device, files, target.put_blob)
+    result.blobs_sent += new
+
+    def send(conn: sqlite3.Connection, ops: list[Op]) -> None:
+        cursors = dict(conn.execute("SELECT source, position FROM sync_cursors").fetchall())
+        last = int(get_state(conn, f"{PUSHED}:{device}") or 0)
+        max_ms = max(int(op["c"][:13]) for op in ops)
+        number = target.write_segment(device, {"seen": cursors, "max_ms": max_ms}, ops, last + 1)
+        set_state(conn, f"{PUSHED}:{device}", str(number))
+        result.segments_written += 1
+
+    result.pushed += push_outbox(database, device, send, extra=extra)
+    if done:
+        with _raw(database) as conn:
+            conn.executemany(_MEDIA_DONE, done)
