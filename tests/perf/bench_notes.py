@@ -7,10 +7,13 @@ Run on its own (not part of the test suite):
 Builds a profile with `--notes` notes (about 600 characters each: 30 MB of text for 50,000),
 each with a first version, two tags and a few links (one note is linked from 40 others), and
 one 100 KB note; then prints median and p95 of:
-- the note list: `note_list` of every note (no filter), and with a tag filter;
+- the note list: its first page (200 rows and the counts: what the view shows first; target:
+  under 150 ms), with a tag filter, by title; and every note in one read (the CLI's list);
 - backlinks of the much-linked note (target: under 5 ms);
-- saving a version of the 100 KB note (a changed character each time; target: under 20 ms,
-  the commit's fsync included);
+- saving a version of the 100 KB note (a few characters typed somewhere each time; target:
+  under 20 ms, the commit's fsync included), the bytes each version adds to the profile, and
+  the same saves without the notes' search trigger (what reindexing the text costs);
+- reading back versions of that note up to 200 saves deep (`version_text`; under 20 ms);
 - opening the 100 KB note (`open_note`: text, tags, head version, links resolved; the core's
   share of the issue's 50 ms);
 - `[[` completion over every title, and unlinked mentions of one note.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -33,12 +37,14 @@ sys.path.insert(0, str(ROOT))
 from app.core.notes.links import LinkTarget, link_markdown  # noqa: E402
 from app.core.notes.note_actions import create_note, save_note  # noqa: E402
 from app.core.notes.note_reads import (  # noqa: E402
+    LIST_PAGE,
     NoteQuery,
     backlinks,
     note_list,
     note_titles,
     open_note,
     unlinked_mentions,
+    version_text,
 )
 from app.db.database import ProfileDatabase  # noqa: E402
 from app.db.models.notes import first_version_id  # noqa: E402
@@ -138,6 +144,39 @@ def build(database: ProfileDatabase, count: int, hub_id: str, rng: random.Random
         session.connection().exec_driver_sql("ANALYZE")
 
 
+def profile_bytes(path: Path) -> int:
+    """The profile file's size once its write-ahead log is written into it."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    return path.stat().st_size
+
+
+def drop_trigger(database: ProfileDatabase, name: str) -> str:
+    with database.write_session() as session:
+        conn = session.connection().connection.driver_connection
+        assert conn is not None
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+        conn.execute(f"DROP TRIGGER {name}")
+    return str(sql)
+
+
+def restore_trigger(database: ProfileDatabase, sql: str) -> None:
+    with database.write_session() as session:
+        conn = session.connection().connection.driver_connection
+        assert conn is not None
+        conn.execute(sql)
+
+
+def without_trigrams(trigger: str) -> str:
+    """A search_docs trigger's SQL without its statement on the trigram index."""
+    head, body = trigger.split(" BEGIN ", 1)
+    kept = [s for s in body.removesuffix("END").split(";") if s.strip() and "trigram" not in s]
+    return head + " BEGIN " + "; ".join(kept) + "; END"
+
+
 def timed(run: Callable[[], object], times: int) -> tuple[float, float]:
     spent = []
     for _ in range(times):
@@ -178,28 +217,71 @@ def main() -> int:
             )
             big = create_note(database, title="A 100 KB note", body=big_body, tags=["cardio"])
 
-            listed = note_list(database)
-            print(f"note list: {len(listed.rows):,} rows, {len(listed.tags)} tags")
-            show("note list, every note", timed(lambda: note_list(database), 7), "150 ms")
-            show(
-                "note list, tag cardio (and nested)",
-                timed(lambda: note_list(database, NoteQuery(tag="cardio")), 7),
+            page = note_list(database, limit=LIST_PAGE)
+            print(
+                f"note list: {page.total:,} notes, a page of {len(page.rows)}, "
+                f"{len(page.tags)} tags"
             )
+            show(
+                "note list opens: first page and counts",
+                timed(lambda: note_list(database, limit=LIST_PAGE), 15),
+                "150 ms",
+            )
+            show(
+                "note list, next page (rows 201-400)",
+                timed(lambda: note_list(database, offset=LIST_PAGE, limit=LIST_PAGE), 15),
+            )
+            show(
+                "note list, tag cardio (and nested), first page",
+                timed(lambda: note_list(database, NoteQuery(tag="cardio"), limit=LIST_PAGE), 7),
+            )
+            show(
+                "note list by title, first page",
+                timed(lambda: note_list(database, NoteQuery(sort="title"), limit=LIST_PAGE), 7),
+            )
+            show("note list, every note in one read (CLI)", timed(lambda: note_list(database), 3))
             target = LinkTarget("note", hub.note_id)
             print(f"backlinks of the hub: {len(backlinks(database, target))}")
-            show("backlinks of a note", timed(lambda: backlinks(database, target), 100), "5 ms")
+            show("backlinks of a note", timed(lambda: backlinks(database, target), 200), "5 ms")
 
             head = big.version_id
             body = big_body
+            versions = [(head, body)]
 
             def save() -> None:
                 nonlocal head, body
-                body = body[:-1] + rng.choice("abcdefgh") if body[-1] != "a" else body + "b"
+                at = rng.randrange(len(body) - 200)
+                body = body[:at] + rng.choice(WORDS) + " " + body[at + rng.randint(0, 6) :]
                 head = save_note(
                     database, big.note_id, title="A 100 KB note", body=body, base_version_id=head
                 ).version_id
+                versions.append((head, body))
 
-            show("saving a version of a 100 KB note", timed(save, 40), "20 ms")
+            path = Path(folder, "studydesk.sqlite3")
+            before = profile_bytes(path)
+            show("saving a version of a 100 KB note", timed(save, 200), "20 ms")
+            grown = profile_bytes(path) - before
+            print(
+                f"  200 saves grew the profile by {grown / 1e6:.2f} MB "
+                f"({grown / 200 / 1e3:.1f} KB a save)"
+            )
+            show(
+                "reading a version back (up to 200 saves deep)",
+                timed(lambda: version_text(database, rng.choice(versions)[0]), 100),
+                "20 ms",
+            )
+            for version_id, written in rng.sample(versions, 20):
+                assert version_text(database, version_id)[1] == written
+            made = [drop_trigger(database, f"search_docs_{n}") for n in ("insert", "delete")]
+            for sql in made:  # the same triggers, without their search_trigram statements
+                restore_trigger(database, without_trigrams(sql))
+            show("  the same saves without the trigram index", timed(save, 40))
+            for n, sql in zip(("insert", "delete"), made, strict=True):
+                drop_trigger(database, f"search_docs_{n}")
+                restore_trigger(database, sql)
+            trigger = drop_trigger(database, "search_notes_update")
+            show("  the same saves without the notes' search trigger", timed(save, 40))
+            restore_trigger(database, trigger)
             show(
                 "opening a 100 KB note (core)",
                 timed(lambda: open_note(database, big.note_id), 40),

@@ -226,16 +226,9 @@ def _filters(session: Session, query: NoteQuery, notebooks: list[NotebookRow]) -
 def _page_ids(
     session: Session, query: NoteQuery, filters: dict[str, Any], offset: int, limit: int
 ) -> list[str]:
-    if query.sort != "title":
-        page = {**filters, "offset": offset, "limit": limit}
-        return [r["id"] for r in sql.rows(session, sql.NOTE_PAGE, page)]
-    found = [
-        (r["kind"] != "note", not r["pinned"], r["title"].casefold(), r["id"])
-        for r in sql.rows(session, sql.NOTE_MATCHES, filters)
-    ]
-    found.sort()
-    end = len(found) if limit < 0 else offset + limit
-    return [row[3] for row in found[offset:end]]
+    declared = sql.NOTE_PAGE_BY_TITLE if query.sort == "title" else sql.NOTE_PAGE
+    page = {**filters, "offset": offset, "limit": limit}
+    return [r["id"] for r in sql.rows(session, declared, page)]
 
 
 def note_list(
@@ -549,28 +542,34 @@ def note_titles(database: ProfileDatabase, typed: str, limit: int = 20) -> list[
                 (r["id"], r["title"])
                 for r in sql.rows(session, sql.RECENT_TITLES, {"limit": limit})
             ]
-        found: dict[str, str] = {}
-        pool = {"limit": COMPLETION_POOL}
+        scores: dict[str, tuple[float, str]] = {}
+
+        def score(declared: Statement, match: str) -> int:
+            """Score the titles found; how many score at least a word start's (300), or
+            else text anywhere's (200): a later way (lower scores) cannot beat them."""
+            params = {"limit": COMPLETION_POOL, "match": match}
+            for r in _fts_rows(session, declared, params):
+                if r["id"] not in scores:
+                    found = fuzzy_score(wanted, r["title"])
+                    if found is not None:
+                        scores[r["id"]] = (found, r["title"])
+            return sum(1 for found, _title in scores.values() if found >= 200)
+
         words = _phrase(wanted, prefix=True)
         if words is not None:
-            for r in _fts_rows(session, sql.TITLE_WORDS, {**pool, "match": "{title} : " + words}):
-                found[r["id"]] = r["title"]
-        if len(wanted) >= 3:
-            quoted = '{title} : "' + wanted.replace('"', '""') + '"'
-            for r in _fts_rows(session, sql.TITLE_TRIGRAMS, {**pool, "match": quoted}):
-                found[r["id"]] = r["title"]
+            score(sql.TITLE_WORDS, "{title} : " + words)
+        enough = sum(1 for found, _title in scores.values() if found >= 300) >= limit
+        if len(wanted) >= 3 and not enough:
+            enough = (
+                score(sql.TITLE_TRIGRAMS, '{title} : "' + wanted.replace('"', '""') + '"') >= limit
+            )
         first = _WORD.findall(wanted)
-        if first:
-            letter = '{title} : "' + first[0][0] + '"*'
-            for r in _fts_rows(session, sql.TITLE_WORDS, {**pool, "match": letter}):
-                found.setdefault(r["id"], r["title"])
-    scored = []
-    for note_id, title in found.items():
-        score = fuzzy_score(wanted, title)
-        if score is not None:
-            scored.append((-score, title.casefold(), note_id, title))
-    scored.sort()
-    return [(note_id, title) for _score, _folded, note_id, title in scored[:limit]]
+        if first and not enough:
+            score(sql.TITLE_WORDS, '{title} : "' + first[0][0] + '"*')
+    ranked = sorted(
+        (-found, title.casefold(), note_id, title) for note_id, (found, title) in scores.items()
+    )
+    return [(note_id, title) for _score, _folded, note_id, title in ranked[:limit]]
 
 
 # Kinds the picker finds by one text column: (id, text, deleted_at, order).

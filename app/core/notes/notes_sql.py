@@ -36,11 +36,12 @@ NOTE_PAGE = statement(
     example={**_FILTERS, "limit": 200, "offset": 0},
 )
 
-# Every matching note's title (for the list by title: sorted as Python folds case).
-NOTE_MATCHES = statement(
-    "notes_list_matches",
-    f"SELECT n.id, n.kind, n.pinned, n.title {_LISTED}",
-    example=_FILTERS,
+# One page by title (ASCII letters' case folded: SQLite's NOCASE), from the list's index too.
+NOTE_PAGE_BY_TITLE = statement(
+    "notes_list_page_by_title",
+    f"SELECT n.id {_LISTED} "
+    "ORDER BY n.kind DESC, n.pinned DESC, n.title COLLATE NOCASE, n.id LIMIT :limit OFFSET :offset",
+    example={**_FILTERS, "limit": 200, "offset": 0},
 )
 
 NOTE_MATCH_COUNT = statement(
@@ -107,10 +108,12 @@ BACKLINK_NOTES = statement(
     example={"url": "studydesk:note/a", "kind": "note", "id": "a", "legacy": "a"},
 )
 
+# By the cards' source index (`+` keeps the planner off the live cards' index, which would read
+# every live card of a 100,000-card profile to find the few made from this target).
 BACKLINK_CARDS = statement(
     "notes_backlink_cards",
     "SELECT c.id, substr(c.front, 1, 200) AS front, substr(c.back, 1, 200) AS back FROM cards c "
-    "WHERE c.source_kind = :kind AND c.source_id = :id AND c.deleted_at IS NULL "
+    "WHERE c.source_kind = :kind AND c.source_id = :id AND +c.deleted_at IS NULL "
     "ORDER BY c.id",
     example={"kind": "note", "id": "a"},
 )
@@ -128,8 +131,8 @@ BACKLINK_BOOKMARKS = statement(
 # whole words checked after), newest change first, less those that link to it.
 MENTION_CANDIDATES = statement(
     "notes_mention_candidates",
-    "SELECT n.id FROM notes n WHERE n.id IN (SELECT d.id FROM search_text s "
-    "JOIN search_docs d ON d.doc = s.rowid WHERE search_text MATCH :match AND d.kind = 'note') "
+    "SELECT n.id FROM search_text s JOIN search_docs d ON d.doc = s.rowid "
+    "JOIN notes n ON n.id = d.id WHERE search_text MATCH :match AND d.kind = 'note' "
     "AND n.deleted_at IS NULL AND n.kind = 'note' AND n.id != :id AND NOT EXISTS ("
     "SELECT 1 FROM note_links l WHERE l.note_id = n.id AND l.target_kind = 'note' "
     "AND l.target_id = :id AND l.deleted_at IS NULL) ORDER BY n.updated_at DESC, n.id DESC",
