@@ -10,17 +10,19 @@ there, so reading commands and the window still work).
 from __future__ import annotations
 
 import getpass
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.profile_lock import ProfileLock
 from app.core.profiles import Profile, create_profile, list_profiles, mark_opened, unlock
 from app.db.backup import BackupInfo
 from app.db.database import ProfileDatabase
-from app.db.engine import folder_writable
+from app.db.engine import connect_raw, folder_writable
 from app.db.migrate import UpgradeResult
 from app.errors import FolderNotWritable, ProfileDamaged, ProfileFileRefused, UserError
 from app.paths import DataLocations
@@ -134,10 +136,27 @@ def open_profile(
 
 def _prepare_sync(database: ProfileDatabase) -> None:
     """For a profile that syncs: a new device id if this file is a copy or a restored backup,
-    and the capture triggers as the merge rules now say (app/sync/capture.py)."""
+    and the capture triggers as the merge rules now say (app/sync/capture.py). A profile that
+    never set up sync (most) is told by one read, without loading the sync engine (some 20 ms
+    of a launch)."""
+    if database.read_only is not None or not _syncs(database.db_file):
+        return
     from app.sync.capture import prepare_database
 
     prepare_database(database)
+
+
+def _syncs(db_file: Path) -> bool:
+    """Sync is on for this file (`sync_state` 'enabled' is '1', as app.sync.capture.enabled
+    reads it); True when that cannot be read, so the sync engine decides."""
+    conn = connect_raw(db_file, read_only=True)
+    try:
+        row = conn.execute("SELECT value FROM sync_state WHERE key = 'enabled'").fetchone()
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
+    return row is not None and str(row[0]) == "1"
 
 
 def _lock_unless_read_only(profile: Profile) -> ProfileLock:
