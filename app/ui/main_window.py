@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -136,6 +144,7 @@ class MainWindow(QMainWindow):
         self._backup_timer.timeout.connect(self.back_up_if_due)
         self._backup_timer.start()
         self._restore_layout()
+        self.setAcceptDrops(True)  # files dropped on the window: see dropEvent
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -407,6 +416,21 @@ class MainWindow(QMainWindow):
             self.sidebar.setStyleSheet(SIDEBAR_STYLE)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
             QTimer.singleShot(0, self, self._fit_sidebar)  # the titles have their new size then
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from app.ui.open_files import dropped_files
+
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Files dropped on the window are imported as `studydesk FILE` imports them."""
+        from app.ui.open_files import dropped_files, open_files
+
+        paths = dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            open_files(self.context, self, paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._backup_timer.stop()

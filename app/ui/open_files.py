@@ -1,7 +1,7 @@
-"""Files opened with Study Desk (`studydesk deck.apkg`, a double-click, a file dropped on its icon,
-or handed over by a second launch) are imported into the open profile through the same action,
-dialogs and status-bar progress as their File menu entry: an Anki package or a card file as File >
-Import Cards…, a course pack as File > Import Course…, a question pack as the CLI's
+"""Files opened with Study Desk (`studydesk deck.apkg`, a double-click, a file dropped on its icon
+or its window, or handed over by a second launch) are imported into the open profile through the
+same action, dialogs and status-bar progress as their File menu entry: an Anki package or a card
+file as File > Import Cards…, a course pack as File > Import Course…, a question pack as the CLI's
 `import qbank` does (app/importers/qbank_pack_actions.py). The write worker takes them one after
 another; each ends with its own message.
 """
@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.file_types import OPENABLE, openable_text
@@ -30,6 +31,16 @@ def open_files(
 ) -> list[TaskHandle | None]:
     """Import each of `paths` in turn (see the module's docstring)."""
     return [open_file(context, parent, path) for path in paths]
+
+
+def dropped_files(mime: QMimeData) -> list[Path]:
+    """The files of a drag onto the window (a file manager's selection), when one at least is a
+    kind Study Desk opens; else none, and the window refuses the drag. The Videos view takes the
+    files dropped on it itself (it adds videos)."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return paths if any(path.suffix.lower() in OPENABLE for path in paths) else []
 
 
 def open_file(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle | None:

@@ -12,8 +12,9 @@ import apkg_builder
 import pytest
 import shiboken6
 from lessons_helpers import sample_pack
-from PySide6.QtGui import QFileOpenEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFileOpenEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, message_boxes
 
@@ -25,6 +26,7 @@ from app.core.profiles import create_profile
 from app.main import FinderFiles
 from app.paths import DataLocations
 from app.ui.launch import Launcher
+from app.ui.main_window import MainWindow
 from app.ui.single_instance import SingleInstance, server_name
 
 WAIT_MS = 20_000
@@ -182,3 +184,62 @@ def test_a_file_finder_hands_over_goes_to_the_launcher(qapp: QApplication) -> No
     finally:
         qapp.removeEventFilter(finder)
     assert asked == [(["/Users/ana/deck.apkg"], "")]
+
+
+def drag(target: QWidget, paths: list[Path], *, drop: bool) -> bool:
+    """A file manager's drag of `paths` entering `target`, then dropped there when the target
+    accepted it (`drop`); returns whether the target accepted the drag."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    action = Qt.DropAction.CopyAction
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    middle = target.rect().center()
+    enter = QDragEnterEvent(middle, action, mime, buttons, keys)
+    enter.setAccepted(False)
+    QApplication.sendEvent(target, enter)
+    if enter.isAccepted() and drop:
+        dropped = QDropEvent(QPointF(middle), action, mime, buttons, keys)
+        dropped.setAccepted(False)
+        QApplication.sendEvent(target, dropped)
+        return dropped.isAccepted()
+    return enter.isAccepted()
+
+
+def test_files_dropped_on_the_window_are_imported(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    apkg = write_apkg(tmp_path / "spanish.apkg")
+    qbank = write_qbank(tmp_path / "renal.sdqbank")
+    assert drag(window, [apkg, qbank], drop=True)
+    assert told(qtbot, "Cards Imported").text().endswith("from spanish.apkg.")
+    assert told(qtbot, "Questions Imported").text() == "renal.sdqbank: 1 questions added."
+    database = window.context.opened.database
+    assert any(deck.full_name.startswith("Lang") for deck in deck_tree(database))
+
+
+def test_the_window_refuses_a_drag_of_files_it_cannot_open(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    clip = tmp_path / "lecture.mp4"
+    clip.write_bytes(b"\0")
+    assert not drag(window, [clip], drop=False)
+    assert not drag(window, [], drop=False)
+
+
+def test_a_video_dropped_on_the_videos_view_is_still_added_there(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.videos import library_page
+
+    added: list[list[Path]] = []
+    monkeypatch.setattr(library_page, "add_paths", lambda _c, _w, paths: added.append(paths))
+    window.open_view(window.pages.row_of("Videos"))
+    view = window.view_of("Videos")
+    assert view is not None
+    page = view.findChild(library_page.LibraryPage)
+    assert page is not None
+    clip = tmp_path / "lecture.mp4"
+    clip.write_bytes(b"\0")
+    assert drag(page, [clip], drop=True)
+    assert added == [[clip]]
+    assert not [box for box in message_boxes() if box.windowTitle() == "File Not Opened"]
