@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -51,24 +50,22 @@ def edit(rng: random.Random, text: str) -> str:
     return text[:at] + rng.choice("abcdef") + text[at + 1 :]
 
 
-def file_bytes(path: Path) -> int:
-    """The profile file's size once its write-ahead log is written into it."""
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
-    return path.stat().st_size
+def profile_size(database: ProfileDatabase) -> int:
+    """Bytes of the profile's pages (the file's size once its write-ahead log is written in)."""
+    with database.read_session() as session:
+        run = session.connection().exec_driver_sql
+        return int(run("PRAGMA page_count").scalar() or 0) * int(
+            run("PRAGMA page_size").scalar() or 0
+        )
 
 
 def test_five_hundred_autosaves_of_a_100_kb_note_stay_small_and_each_reads_back(
-    database: ProfileDatabase, tmp_path: Path
+    database: ProfileDatabase,
 ) -> None:
     rng = random.Random(5)
     text = words(rng, 100_000)
     made = create_note(database, title="Long", body=text)
-    path = tmp_path / "profile" / "studydesk.sqlite3"
-    before = file_bytes(path)
+    before = profile_size(database)
     head, texts = made.version_id, {made.version_id: text}
     for _ in range(500):
         text = edit(rng, text)
@@ -76,7 +73,7 @@ def test_five_hundred_autosaves_of_a_100_kb_note_stay_small_and_each_reads_back(
             database, made.note_id, title="Long", body=text, base_version_id=head
         ).version_id
         texts[head] = text
-    grown = file_bytes(path) - before
+    grown = profile_size(database) - before
     assert grown < 5_000_000, f"the profile grew by {grown:,} bytes"
     for version_id in [*rng.sample(sorted(texts), 40), made.version_id, head]:
         assert version_text(database, version_id) == ("Long", texts[version_id])
