@@ -88,10 +88,11 @@ find "$ROOT/usr" -type f -exec chmod 644 {} +
 chmod 755 "$ROOT/usr/lib/studydesk/studydesk"
 
 # Depends: the base a Qt window needs, plus every system package whose libraries the bundle
-# links (left out of it by the spec), each also under its 64-bit-time name (Ubuntu 24.04+).
+# links (left out of it by the spec), each also under its 64-bit-time name (Ubuntu 24.04+);
+# libpq5 for the sync server's PostgreSQL (psycopg without its binary build).
 mapfile -t linked <"$BUILD/work/studydesk/system-packages.txt"
 depends=()
-for package in libc6 libegl1 libgl1 libopengl0 libxkbcommon-x11-0 libxcb-cursor0 fonts-dejavu-core \
+for package in libc6 libegl1 libgl1 libopengl0 libxkbcommon-x11-0 libxcb-cursor0 fonts-dejavu-core libpq5 \
     "${linked[@]}"; do
     case "$package" in
     libc6 | libgcc-s1 | libstdc++6 | zlib1g) depends+=("$package") ;;
