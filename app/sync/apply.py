@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
 from app.db.types import db_time, from_db_time
+from app.errors import UserError
 from app.sync.clock import parse_stamp
 from app.sync.ops import (
     MEDIA,
@@ -61,6 +62,7 @@ class ApplyReport:
     merged_versions: int = 0  # merge versions made from concurrent heads
     kept_both: int = 0  # stretches both devices changed differently (both texts kept)
     cycles_broken: int = 0
+    unreadable: int = 0  # texts whose versions could not be read yet: not merged this time
     max_ms: int = 0
     tables: set[str] = field(default_factory=set)
     media: list[Op] = field(default_factory=list)
@@ -427,7 +429,11 @@ class _Applier:
             (owner_id,),
         ).fetchall()
         if any(r[2] is None for r in rows):  # stored compactly (app.core.notes.version_store)
-            texts = _version_texts(conn, [r[0] for r in rows if r[2] is None])
+            try:
+                texts = _version_texts(conn, [r[0] for r in rows if r[2] is None])
+            except UserError:  # a base not here yet: merged at the sync that brings it
+                self.report.unreadable += 1
+                return None
             rows = [
                 (r[0], r[1], texts.get(r[0], "") if r[2] is None else r[2], *r[3:]) for r in rows
             ]
@@ -458,6 +464,8 @@ class _Applier:
             }
             if has_title:
                 merge["title"] = heads[-1][4]
+            if "size" in self.schema(table):  # the text's length (note_versions.size)
+                merge["size"] = len(text)
             self.report.merged_versions += 1
         conn.execute(
             f'UPDATE "{owner}" SET "{text_column}" = ? WHERE id = ? AND "{text_column}" IS NOT ?',
