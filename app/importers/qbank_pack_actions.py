@@ -41,6 +41,7 @@ from app.importers.qbank_pack import (
     load_qbank,
     rename_images,
 )
+from app.wording import counted
 
 SOURCE = "sdqbank"
 
@@ -68,7 +69,7 @@ class QbankImported:
         }
 
     def text(self) -> str:
-        parts = [f"{len(self.added)} questions added"]
+        parts = [f"{counted(len(self.added), 'question')} added"]
         if self.updated:
             parts.append(f"{len(self.updated)} updated")
         if self.unchanged:

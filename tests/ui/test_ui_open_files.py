@@ -98,7 +98,7 @@ def test_launching_with_files_imports_each_once_the_profile_is_open(
         "Imported 3 cards (2 notes) into 1 deck, 0 reviews and 0 images from spanish.apkg."
     )
     assert told(qtbot, "Course Imported").text().startswith("Imported “Memory”")
-    assert told(qtbot, "Questions Imported").text() == "renal.sdqbank: 1 questions added."
+    assert told(qtbot, "Questions Imported").text() == "renal.sdqbank: 1 question added."
     window = launcher.window
     assert window is not None
     database = window.context.opened.database
@@ -212,7 +212,7 @@ def test_files_dropped_on_the_window_are_imported(
     qbank = write_qbank(tmp_path / "renal.sdqbank")
     assert drag(window, [apkg, qbank], drop=True)
     assert told(qtbot, "Cards Imported").text().endswith("from spanish.apkg.")
-    assert told(qtbot, "Questions Imported").text() == "renal.sdqbank: 1 questions added."
+    assert told(qtbot, "Questions Imported").text() == "renal.sdqbank: 1 question added."
     database = window.context.opened.database
     assert any(deck.full_name.startswith("Lang") for deck in deck_tree(database))
 
@@ -243,3 +243,23 @@ def test_a_video_dropped_on_the_videos_view_is_still_added_there(
     assert drag(page, [clip], drop=True)
     assert added == [[clip]]
     assert not [box for box in message_boxes() if box.windowTitle() == "File Not Opened"]
+
+
+def test_a_deck_dropped_on_the_videos_view_is_imported_not_added_as_a_video(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.videos import library_page
+
+    added: list[list[Path]] = []
+    monkeypatch.setattr(library_page, "add_paths", lambda _c, _w, paths: added.append(paths))
+    window.open_view(window.pages.row_of("Videos"))
+    view = window.view_of("Videos")
+    assert view is not None
+    page = view.findChild(library_page.LibraryPage)
+    assert page is not None
+    clip = tmp_path / "lecture.mp4"
+    clip.write_bytes(b"\0")
+    apkg = write_apkg(tmp_path / "spanish.apkg")
+    assert drag(page, [apkg, clip], drop=True)
+    assert told(qtbot, "Cards Imported").text().endswith("from spanish.apkg.")
+    assert added == [[clip]]  # only the video goes to the library

@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 from app.core.videos import library_actions, playlists
 from app.core.videos.library import Library, LibraryQuery, VideoRow, WatchFilter, library
 from app.core.videos.links import CourseChoice, link_choices
+from app.file_types import OPENABLE
 from app.ui.context import ViewContext
+from app.ui.open_files import open_files
 from app.ui.theme import scale_text
 from app.ui.videos.adding import ThumbnailMaker, add_paths
 from app.ui.videos.details_dialog import DetailsDialog
@@ -399,4 +401,11 @@ class LibraryPage(QWidget):
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            add_paths(self.context, self.window(), paths)
+            # Cards, courses and question packs dropped here are imported as anywhere else in
+            # the window; everything else (videos, folders) is for the library.
+            others = [path for path in paths if path.suffix.lower() in OPENABLE]
+            videos = [path for path in paths if path not in others]
+            if others:
+                open_files(self.context, self.window(), others)
+            if videos:
+                add_paths(self.context, self.window(), videos)
