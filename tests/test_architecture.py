@@ -32,6 +32,7 @@ FEATURE_UIS = [
     "app/ui/notebook",
     "app/ui/assessments",
     "app/ui/planner",
+    "app/ui/sync",
 ]
 
 

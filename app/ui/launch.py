@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
@@ -153,6 +154,7 @@ class Launcher(QObject):
         self.legacy_import: LegacyImportRun | None = None
         self.choice = Choice()
         self.pending_files: list[Path] = list(files)
+        self.offer_sync = False
 
     def start(self) -> None:
         locations = self.locations
@@ -174,6 +176,8 @@ class Launcher(QObject):
         )
 
     def _prepared(self, prepared: Prepared) -> None:
+        # A new data folder (no older app's files): the window offers to bring a profile down.
+        self.offer_sync = prepared.first is not None and not prepared.legacy_files
         if prepared.first is None or not prepared.legacy_files:
             self._choose(prepared.profiles)
             return
@@ -425,6 +429,9 @@ class Launcher(QObject):
         window.show()
         window.reads_after_paint = FirstPaint(window, runner.release_reads)  # type: ignore[attr-defined]
         QTimer.singleShot(READS_HELD_AT_MOST_MS, runner, runner.release_reads)
+        if not self.smoke:  # sync (app.sync) loads after the first paint
+            offer, self.offer_sync = self.offer_sync, False
+            window.sync_after_paint = FirstPaint(window, lambda: _start_sync(window, offer))  # type: ignore[attr-defined]
         self.window_shown.emit(window)
         self._open_pending_files(just_opened=True)
 
@@ -494,6 +501,18 @@ def storage_problem(locations: DataLocations, error: BaseException) -> str | Non
         "start Study Desk with --data-dir pointing to a folder on another disk. Nothing of "
         "yours was changed."
     )
+
+
+def _start_sync(window: MainWindow, offer: bool) -> None:
+    """The window's sync (app/ui/sync) once it has painted; on a first launch, the offer to
+    bring the learner's profile from their other computer."""
+    if not shiboken6.isValid(window) or not window.isVisible():
+        return
+    from app.ui.sync import controller, first_launch
+
+    controller.attach(window.context, window)
+    if offer:
+        first_launch.offer(window.context, window)
 
 
 def _names(profile: Profile, name: str) -> bool:

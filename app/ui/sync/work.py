@@ -1,0 +1,122 @@
+"""What the window's sync runs on the task runner's threads: the engine's functions (app.sync)
+with what the window needs to know of the outcome. Imported only once the window has painted.
+
+A target that cannot be reached (a folder not there, a server that does not answer) is an
+outcome, not an error: the status bar says it quietly and the next round tries again. A
+passphrase this session does not know yet is one too. Everything else the engine refuses (a
+wrong passphrase, a revoked token, another profile's data) is a UserError, said once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.core.changes import Change
+from app.core.opening import OpenProfile
+from app.sync import engine
+from app.sync.engine import SyncResult, SyncStatus
+from app.sync.folder import FolderTarget
+
+CLOSE_TIMEOUT_S = 5.0  # a server's answer waited for at close, at most
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """`state`: "synced", "unreachable", "passphrase" (needed and not known this session) or
+    "off"; `changes`: what the views refresh (everything, when anything was applied)."""
+
+    state: str
+    status: SyncStatus
+    result: SyncResult | None = None
+    changes: Change = Change.NONE
+
+
+def read_status(opened: OpenProfile) -> SyncStatus:
+    return engine.status(opened.database)
+
+
+def _folder_state(target: dict[str, Any], passphrase: str | None) -> str | None:
+    path = Path(str(target.get("path", "")))
+    if not path.is_dir():
+        return "unreachable"
+    meta = FolderTarget.read_meta(path)
+    if meta is None:
+        return "unreachable"  # the folder's own sync has not brought its description yet
+    if meta.get("encryption") is not None and not passphrase and not target.get("passphrase_env"):
+        return "passphrase"
+    return None
+
+
+def run_sync(opened: OpenProfile, passphrase: str | None, *, closing: bool = False) -> SyncOutcome:
+    """One sync of the open profile, if it has a target."""
+    database = opened.database
+    info = engine.status(database)
+    if not info.enabled or info.target is None:
+        return SyncOutcome("off", info)
+    kind = info.target.get("kind")
+    if kind == "folder":
+        state = _folder_state(info.target, passphrase)
+        if state is not None:
+            return SyncOutcome(state, info)
+        result = engine.sync(database, opened.profile.media_dir, passphrase=passphrase)
+    else:
+        from app.sync.server_sync import open_server_target, sync_with_server
+        from app.sync.server_target import Unreachable
+
+        options: dict[str, Any] = {"retries": 0, "timeout_s": CLOSE_TIMEOUT_S} if closing else {}
+        try:
+            target = open_server_target(database, **options)
+            result = sync_with_server(database, opened.profile.media_dir, target=target)
+        except Unreachable:
+            return SyncOutcome("unreachable", engine.status(database))
+    changes = Change.EVERYTHING if result.applied else Change.NONE
+    return SyncOutcome("synced", engine.status(database), result, changes)
+
+
+def setup_folder(
+    opened: OpenProfile, folder: Path, passphrase: str | None, merge: bool
+) -> SyncOutcome:
+    """Point the profile at `folder` and sync at once (the learner's data comes down now when
+    this profile is new)."""
+    engine.setup_folder(opened.database, folder, passphrase=passphrase or None, merge=merge)
+    return run_sync(opened, passphrase or None)
+
+
+def setup_server(
+    opened: OpenProfile, url: str, user: str, password: str, merge: bool
+) -> SyncOutcome:
+    """Sign in (the server keeps a token for this device; the password is not kept) and sync."""
+    from app.sync.server_sync import setup_server as sign_in
+
+    sign_in(opened.database, url, user, password, merge=merge)
+    return run_sync(opened, None)
+
+
+def bring_profile(
+    opened: OpenProfile,
+    folder: Path | None,
+    passphrase: str | None,
+    server: tuple[str, str, str] | None,
+) -> SyncOutcome:
+    """The first launch's "I already use Study Desk": the new profile's sample content goes,
+    then the learner's profile comes down into it. The window opened the new profile already
+    (its settings row exists), so the engine counts it as having data: it is merged, holding
+    nothing else. (Engine gap, reported: its settings' stamps are newer than the learner's.)"""
+    from app.core.sample_actions import remove_sample_content
+
+    remove_sample_content(opened.database)
+    if server is not None:
+        from app.sync.server_sync import setup_server as sign_in
+
+        sign_in(opened.database, *server, merge=True)
+        return run_sync(opened, None)
+    assert folder is not None
+    engine.setup_folder(opened.database, folder, passphrase=passphrase or None, merge=True)
+    return run_sync(opened, passphrase or None)
+
+
+def turn_off(opened: OpenProfile) -> SyncStatus:
+    engine.disable(opened.database)
+    return engine.status(opened.database)
