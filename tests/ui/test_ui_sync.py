@@ -4,7 +4,8 @@ folder, an unreachable server, and the first launch's "I already use Study Desk"
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,21 @@ from app.ui.sync.first_launch import BringProfileDialog
 
 WAIT_MS = 20_000
 SHOTS = Path(os.environ.get("SYNC_SHOTS", "/tmp/sync_shots"))
+
+
+@contextmanager
+def laptop(tmp_path: Path, name: str = "Alex") -> Iterator[OpenProfile]:
+    """The other computer: its own data folder and profile, open while the block runs."""
+    other_locations = data_locations(tmp_path / "laptop")
+    other = open_profile(other_locations, create_profile(other_locations, name))
+    try:
+        yield other
+    finally:
+        other.close()
+
+
+def segments(folder: Path) -> int:
+    return len(list((folder / "devices").glob("*/*.seg")))
 
 
 def settings_dialog(qtbot: QtBot, window: MainWindow) -> SyncSettingsDialog:
@@ -101,10 +117,7 @@ def test_a_card_added_on_one_computer_appears_in_the_others_cards_view_after_ctr
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     folder = tmp_path / "shared"
-    # The other computer: its own data folder and profile, set up on the same folder.
-    other_locations = data_locations(tmp_path / "laptop")
-    other = open_profile(other_locations, create_profile(other_locations, "Alex"))
-    try:
+    with laptop(tmp_path) as other:
         sync = controller(window)
         window.context.runner.run_write(
             lambda _p: work.setup_folder(window.context.opened, folder, None, False),
@@ -116,8 +129,6 @@ def test_a_card_added_on_one_computer_appears_in_the_others_cards_view_after_ctr
         add_a_card(other, "Made on the laptop")
         outcome = work.run_sync(other, None)
         assert outcome.result is not None and outcome.result.pushed > 0
-    finally:
-        other.close()
     with qtbot.waitSignal(window.context.runner.data_changed, timeout=WAIT_MS):
         press_ctrl_y(qtbot, window)
     qtbot.waitUntil(lambda: "Made on the laptop" in cards_fronts(qtbot, window), timeout=WAIT_MS)
@@ -149,16 +160,12 @@ def test_an_unreachable_server_is_a_quiet_status_and_no_dialog(
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [window]
 
 
-def test_a_refused_sync_is_said_once_in_the_status_bar_with_a_link_to_sync_settings(
+def test_a_folder_of_another_profile_with_a_wrong_passphrase_is_refused_in_the_dialog(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     folder = tmp_path / "shared"
-    other_locations = data_locations(tmp_path / "laptop")
-    other = open_profile(other_locations, create_profile(other_locations, "Sam"))
-    try:
+    with laptop(tmp_path, "Sam") as other:
         work.setup_folder(other, folder, "right passphrase", False)
-    finally:
-        other.close()
     sync = controller(window)
     qtbot.waitUntil(lambda: sync.status is not None, timeout=WAIT_MS)
     dialog = settings_dialog(qtbot, window)
@@ -171,18 +178,67 @@ def test_a_refused_sync_is_said_once_in_the_status_bar_with_a_link_to_sync_setti
     dialog.close()
 
 
+def test_the_passphrase_is_asked_once_a_session_and_a_wrong_one_is_said_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "shared"
+    sync = controller(window)
+    qtbot.waitUntil(lambda: sync.status is not None, timeout=WAIT_MS)
+    opened = window.context.opened
+    with qtbot.waitSignal(sync.status_changed, timeout=WAIT_MS):
+        window.context.runner.run_write(
+            lambda _p: work.setup_folder(opened, folder, "our passphrase", False),
+            label="",
+            on_done=sync.settings_changed,
+        )
+    sync.remember_passphrase(None)  # as after a restart: never stored
+    sync.state = ""
+    with qtbot.waitSignal(sync.status_changed, timeout=WAIT_MS):
+        sync.sync(automatic=True)
+    assert sync.label.plain == "Sync paused: the folder's passphrase is needed · Enter it…"
+    assert sync.sync(automatic=True) is None  # rounds wait for it
+
+    sync.remember_passphrase("not our passphrase")
+    with qtbot.waitSignal(sync.status_changed, timeout=WAIT_MS):
+        press_ctrl_y(qtbot, window)
+    assert sync.label.plain.startswith("Sync stopped: The sync passphrase is wrong")
+    assert sync.label.plain.endswith(" · Sync Settings…")
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [window]
+    window.statusBar().grab().save(str(SHOTS / "status-bar-stopped.png"))
+    assert window.minimumSizeHint().width() <= 800  # the message does not widen the window
+
+    sync.remember_passphrase("our passphrase")
+    with qtbot.waitSignal(sync.status_changed, timeout=WAIT_MS):
+        press_ctrl_y(qtbot, window)
+    assert sync.label.plain == "Synced just now"
+
+
+def test_closing_the_window_pushes_what_is_waiting(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "shared"
+    sync = controller(window)
+    opened = window.context.opened
+    with qtbot.waitSignal(sync.status_changed, timeout=WAIT_MS):
+        window.context.runner.run_write(
+            lambda _p: work.setup_folder(opened, folder, None, False),
+            label="",
+            on_done=sync.settings_changed,
+        )
+    before = segments(folder)
+    add_a_card(opened, "Written just before closing")
+    window.close()
+    assert segments(folder) == before + 1
+
+
 def test_first_launch_brings_the_profile_from_a_folder(
     qtbot: QtBot, gui: Gui, launch: Callable[..., Launcher], tmp_path: Path
 ) -> None:
     folder = tmp_path / "shared"
-    other_locations = data_locations(tmp_path / "laptop")
-    other = open_profile(other_locations, create_profile(other_locations, "Alex"))
-    try:
+    with laptop(tmp_path) as other:
         work.setup_folder(other, folder, None, False)
         add_a_card(other, "From my first computer")
         work.run_sync(other, None)
-    finally:
-        other.close()
     launcher = launch()
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
     window = launcher.window

@@ -37,6 +37,7 @@ CLOCK_MS = 30_000  # "2 min ago" is written again this often
 STATUS_AFTER_CHANGE_MS = 1500  # a local change: the count of changes waiting read again
 SETTINGS_LINK = "settings"
 PASSPHRASE_LINK = "passphrase"
+BAR_CHARS = 60
 
 # Passphrases typed this session, by profile file: never written anywhere.
 _PASSPHRASES: dict[str, str] = {}
@@ -87,6 +88,13 @@ class SyncStatusLabel(QLabel):
         self.setText(html)
         self.setToolTip(tip or self.plain)
         self.setVisible(bool(text))
+
+
+def _short(text: str) -> str:
+    """The message's first sentence, at most `BAR_CHARS` (the whole in the tooltip and in Sync
+    Settings): the status bar must not widen the window."""
+    first = text.split(". ")[0].split(": nothing")[0]
+    return first if len(first) <= BAR_CHARS else first[: BAR_CHARS - 1].rstrip() + "…"
 
 
 def _escape(text: str) -> str:
@@ -251,7 +259,7 @@ class SyncController(QObject):
             return "", None
         waiting = status.pending_operations
         if self.state == "error":
-            return f"Sync stopped: {self.error}", (SETTINGS_LINK, "Sync Settings…")
+            return f"Sync stopped: {_short(self.error)}", (SETTINGS_LINK, "Sync Settings…")
         if self.state == "passphrase":
             return "Sync paused: the folder's passphrase is needed", (
                 PASSPHRASE_LINK,

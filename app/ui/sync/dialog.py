@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.ui.context import ViewContext
-from app.ui.sync.controller import SyncController, ago, waiting_text
+from app.ui.sync.controller import SyncController, ago
 
 if TYPE_CHECKING:
     from app.sync.engine import SyncStatus
@@ -219,7 +219,7 @@ class SyncSettingsDialog(QDialog):
         self.target_label.setText(where)
         self.device_label.setText(status.device_id or "not given yet")
         self.last_label.setText(ago(status.last_sync) if status.last_sync else "never")
-        self.pending_label.setText(waiting_text(status.pending_operations))
+        self.pending_label.setText(str(status.pending_operations or "none"))
         self.sync_button.setEnabled(status.enabled and not self.busy)
         if self.controller.state == "error" and self.controller.error and not self.message.text():
             self.message.setText(f"The last sync stopped: {self.controller.error}")
