@@ -53,7 +53,7 @@ class SyncRowClock(Base):
     """The stamp each synced field of a row was last written with (JSON: column -> stamp)."""
 
     __tablename__ = "sync_row_clocks"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     tbl: Mapped[str] = mapped_column(String(60), primary_key=True)
     row_key: Mapped[str] = mapped_column(Text, primary_key=True)
