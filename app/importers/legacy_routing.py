@@ -87,6 +87,7 @@ def route(
             )
         default = routing.share(DEFAULT)
         default.questions.extend(plan.questions)
+        default.question_files.update((q.id, plan.file) for q in plan.questions)
         default.notes.extend(plan.notes)
         for document in plan.verbatim:
             share = routing.share(directory.target(document.user) or DEFAULT)

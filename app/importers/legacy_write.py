@@ -32,7 +32,7 @@ from app.importers.legacy_records import (
     derived_id,
     storable,
 )
-from app.importers.legacy_write_bank import write_notes, write_questions
+from app.importers.legacy_write_bank import changed_questions, write_notes, write_questions
 from app.importers.source import SourceFile
 
 COUNT_KEYS = (
@@ -58,6 +58,7 @@ class ProfileShare:
     progress: list[ProgressRecord] = field(default_factory=list)
     assessments: list[AssessmentRecord] = field(default_factory=list)
     questions: list[QuestionRecord] = field(default_factory=list)
+    question_files: dict[str, str] = field(default_factory=dict)  # question id -> its file
     notes: list[NoteRecord] = field(default_factory=list)
     verbatim: list[tuple[str, Verbatim]] = field(default_factory=list)  # (file, document)
     problems: list[Problem] = field(default_factory=list)
@@ -209,6 +210,16 @@ def write_share(
         )
     counts["assessments"] = w.insert(sql.PLACEMENT_CHECKS, checks)
     if share.questions:
+        for record in changed_questions(session, share.questions):
+            share.remarks.append(
+                Remark(
+                    share.question_files.get(record.id, ""),
+                    "questions",
+                    record.legacy_id,
+                    "already in the profile with another text; the question there was kept "
+                    "(a question's text never changes under the learner's answers)",
+                )
+            )
         counts["questions"] = write_questions(session, w, share.questions)
     if share.notes:
         counts["notes"] = write_notes(session, w, share.notes)

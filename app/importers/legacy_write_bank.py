@@ -23,6 +23,29 @@ def tag_rows(names: Iterable[str]) -> list[dict[str, Any]]:
     return [{"id": tag_id(n), "name": n, **stamps(now)} for n in unique.values()]
 
 
+def changed_questions(session: Session, records: list[QuestionRecord]) -> list[QuestionRecord]:
+    """The records whose question is already in the profile with another stem, choices or
+    answer. The import keeps what is there (a question already answered must not change under
+    the learner); these are named in the report rather than passed over in silence."""
+    changed = []
+    for start in range(0, len(records), 500):
+        chunk = {r.id: r for r in records[start : start + 500]}
+        found = session.execute(
+            select(Question.id, Question.stem, Question.choices, Question.answer).where(
+                Question.id.in_(chunk)
+            )
+        )
+        for row in found:
+            record = chunk[row.id]
+            if (row.stem, row.choices, row.answer) != (
+                record.stem,
+                record.choices,
+                record.answer,
+            ):
+                changed.append(record)
+    return changed
+
+
 def write_questions(session: Session, w: BulkWriter, records: list[QuestionRecord]) -> int:
     now = utcnow()
     insert_dicts(w, sql.TAGS, Tag.__table__, tag_rows(t for r in records for t in r.tags))

@@ -686,3 +686,26 @@ def test_lesson_engine_progress_goes_to_the_learners_own_copy(
         db, "SELECT l.course_id FROM lesson_contents c JOIN lessons l ON l.id = c.lesson_id"
     )
     assert kept(db) == {} and kept(default_profile.db_file) == {}
+
+
+def test_a_question_imported_again_with_another_text_is_kept_and_named(
+    locations: DataLocations, default_profile: Profile, tmp_path: Path
+):
+    question = {
+        "id": "q_0000abcd",
+        "stem": "Which?",
+        "choices": [{"label": "A", "text": "this"}, {"label": "B", "text": "that"}],
+        "answer": "A",
+    }
+    first = write_json(tmp_path / "questions.json", [question])
+    import_files(locations, default_profile, first, questions_only=True)
+    changed = write_json(tmp_path / "questions-v2.json", [{**question, "answer": "B"}])
+    report = import_files(locations, default_profile, changed, questions_only=True)
+    db = default_profile.db_file
+    assert rows(db, "SELECT legacy_id, answer FROM questions") == [("q_0000abcd", "A")]
+    (remark,) = [r for p in report.profiles for r in p.remarks]
+    assert (remark.file, remark.doc_id) == (str(changed), "q_0000abcd")
+    assert "another text" in remark.text and "kept" in remark.text
+    # The same file again: nothing changed, nothing said.
+    again = import_files(locations, default_profile, first, questions_only=True)
+    assert [r for p in again.profiles for r in p.remarks] == []
