@@ -121,10 +121,15 @@ def setup_folder(
     passphrase: str | None = None,
     passphrase_env: str | None = None,
     merge: bool = False,
+    adopt: bool = False,
 ) -> str:
     """Point this profile at a sync folder (made if new); returns the dataset id. A folder
     holding another profile's data is refused (nothing changed) unless this profile has no data
-    of its own (it then comes down at the first sync) or `merge` keeps the union of both."""
+    of its own (it then comes down at the first sync) or `merge` keeps the union of both.
+
+    `adopt`: this profile was made moments ago on a new computer to receive the learner's
+    (the first launch's "I already use Study Desk"): what it holds (defaults, removed samples)
+    is not sent, so the learner's own settings and content win everywhere."""
     folder = folder.expanduser().resolve()
     meta = FolderTarget.read_meta(folder) if folder.is_dir() else None
     ours = _state(database, DATASET)
@@ -139,7 +144,7 @@ def setup_folder(
                 f"The sync folder {folder} holds another profile's data (dataset {dataset}, "
                 f"this profile's is {ours}). Nothing was changed: choose this profile's folder."
             )
-        if ours is None and not merge and has_own_data(database):
+        if ours is None and not merge and not adopt and has_own_data(database):
             raise UserError(
                 f"The sync folder {folder} holds another profile's data, and this profile has "
                 "its own. Nothing was changed. To keep the union of both, run it again with "
@@ -152,7 +157,7 @@ def setup_folder(
         set_state(conn, TARGET, json.dumps(target))
         set_state(conn, ENABLED, "1")
         prepare(conn, database.db_file)
-        if first:
+        if first and not (adopt and meta is not None):
             baseline(conn)
     return dataset
 

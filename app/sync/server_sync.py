@@ -45,10 +45,13 @@ def setup_server(
     *,
     insecure_http: bool = False,
     merge: bool = False,
+    adopt: bool = False,
 ) -> str:
     """Sign in (a device token is stored, never the password) and point this profile at the
     account; returns the dataset id. An account holding another profile's data is refused
-    unless this profile has none (it comes down at the first sync) or `merge` keeps both."""
+    unless this profile has none (it comes down at the first sync) or `merge` keeps both.
+    `adopt`: as `engine.setup_folder`'s (a profile made to receive the learner's sends nothing
+    of its own)."""
     target = ServerTarget(url, insecure_http=insecure_http)
     target.meta()
     ours = engine._state(database, engine.DATASET)
@@ -66,6 +69,7 @@ def setup_server(
         if (
             ours is None
             and not merge
+            and not adopt
             and engine.has_own_data(database)
             and int(target.meta().get("head") or 0) > 0
         ):
@@ -90,7 +94,7 @@ def setup_server(
         set_state(conn, TOKEN, str(target.token))
         set_state(conn, ENABLED, "1")
         prepare(conn, database.db_file)
-        if first:
+        if first and not (adopt and int(target.meta().get("head") or 0) > 0):
             baseline(conn)
     return str(held)
 

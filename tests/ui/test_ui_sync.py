@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click, visible
 
+from app.core import sample_actions as sample_action
 from app.core.flashcards.cards import add_card
 from app.core.flashcards.decks import ensure_deck
 from app.core.opening import OpenProfile, open_profile
-from app.core.profiles import create_profile
+from app.core.profiles import create_profile, list_profiles
+from app.db.models import ProfileSetting
 from app.paths import data_locations
 from app.ui.launch import Launcher
 from app.ui.main_window import MainWindow
@@ -236,9 +238,12 @@ def test_first_launch_brings_the_profile_from_a_folder(
 ) -> None:
     folder = tmp_path / "shared"
     with laptop(tmp_path) as other:
+        with other.database.write_session() as session:
+            session.merge(ProfileSetting(key="daily_goal", value=45))
         work.setup_folder(other, folder, None, False)
         add_a_card(other, "From my first computer")
         work.run_sync(other, None)
+        samples_there = sample_action.has_sample_content(other.database)
     launcher = launch()
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
     window = launcher.window
@@ -257,6 +262,25 @@ def test_first_launch_brings_the_profile_from_a_folder(
     qtbot.waitUntil(
         lambda: "From my first computer" in cards_fronts(qtbot, window), timeout=WAIT_MS
     )
+    # The new computer's profile was made to receive the learner's: its defaults and the
+    # samples it removed are not sent back. The first computer keeps its goal and samples.
+    new = window.context.opened
+    with new.database.read_session() as session:
+        setting = session.get(ProfileSetting, "daily_goal")
+        assert setting is not None and setting.value == 45
+    pushed = window.context.runner.run_write(lambda _p: work.run_sync(new, None), label="")
+    qtbot.waitUntil(lambda: pushed.finished, timeout=WAIT_MS)
+    again = data_locations(tmp_path / "laptop")
+    (alex,) = list_profiles(again)
+    other = open_profile(again, alex)
+    try:
+        work.run_sync(other, None)
+        with other.database.read_session() as session:
+            setting = session.get(ProfileSetting, "daily_goal")
+            assert setting is not None and setting.value == 45
+        assert sample_action.has_sample_content(other.database) == samples_there
+    finally:
+        other.close()
 
 
 def test_start_fresh_keeps_the_new_profile(qtbot: QtBot, launch: Callable[..., Launcher]) -> None:

@@ -101,19 +101,19 @@ def bring_profile(
     server: tuple[str, str, str] | None,
 ) -> SyncOutcome:
     """The first launch's "I already use Study Desk": the new profile's sample content goes,
-    then the learner's profile comes down into it. The window opened the new profile already
-    (its settings row exists), so the engine counts it as having data: it is merged, holding
-    nothing else. (Engine gap, reported: its settings' stamps are newer than the learner's.)"""
+    then the learner's profile comes down into it. The profile was made moments ago for this,
+    so it adopts the learner's: nothing of its own (default settings, the removed samples) is
+    sent, and the learner's settings and content win on every device."""
     from app.core.sample_actions import remove_sample_content
 
     remove_sample_content(opened.database)
     if server is not None:
         from app.sync.server_sync import setup_server as sign_in
 
-        sign_in(opened.database, *server, merge=True)
+        sign_in(opened.database, *server, adopt=True)
         return run_sync(opened, None)
     assert folder is not None
-    engine.setup_folder(opened.database, folder, passphrase=passphrase or None, merge=True)
+    engine.setup_folder(opened.database, folder, passphrase=passphrase or None, adopt=True)
     return run_sync(opened, passphrase or None)
 
 
