@@ -8,7 +8,8 @@ order. At the end, after every device has synced twice: every device holds the s
 every synced table (by the registry), every review ever made exists exactly once, every note
 save survives as a version, and syncing again changes nothing.
 
-`pytest -m slow tests/sync/test_sync_property.py` runs it longer.
+`STUDYDESK_LONG_SYNC=1 pytest -m slow tests/sync/test_sync_property.py` runs it longer (about
+5 minutes: a stress run, kept out of the test command's time budget).
 """
 
 from __future__ import annotations
@@ -363,4 +364,7 @@ class LongSyncMachine(SyncMachine):
 LongSyncMachine.TestCase.settings = settings(
     max_examples=100, stateful_step_count=60, deadline=None, suppress_health_check=list(HealthCheck)
 )
-test_devices_converge_long = pytest.mark.slow(LongSyncMachine.TestCase)
+test_devices_converge_long = pytest.mark.skipif(
+    os.environ.get("STUDYDESK_LONG_SYNC") != "1",
+    reason="the long sync stress run: set STUDYDESK_LONG_SYNC=1",
+)(pytest.mark.slow(LongSyncMachine.TestCase))
