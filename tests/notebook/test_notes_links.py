@@ -13,13 +13,11 @@ from app.core.notes.links import KINDS, LinkTarget, link_markdown, links_in
 from app.core.notes.note_actions import create_note, delete_note, save_note
 from app.core.notes.note_reads import (
     backlinks,
-    fuzzy_score,
     link_choices,
-    note_titles,
     open_note,
     resolve_link,
-    unlinked_mentions,
 )
+from app.core.notes.title_search import fuzzy_score, note_titles, unlinked_mentions
 from app.db.database import ProfileDatabase
 from app.db.models import Card, Lesson, NoteLink, VideoBookmark
 from app.db.types import utcnow

@@ -41,11 +41,10 @@ from app.core.notes.note_reads import (  # noqa: E402
     NoteQuery,
     backlinks,
     note_list,
-    note_titles,
     open_note,
-    unlinked_mentions,
     version_text,
 )
+from app.core.notes.title_search import note_titles, unlinked_mentions  # noqa: E402
 from app.db.database import ProfileDatabase  # noqa: E402
 from app.db.models.notes import first_version_id  # noqa: E402
 from app.db.models.tags import tag_id  # noqa: E402

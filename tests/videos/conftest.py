@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from video_clips import Clips, make_audio, make_clip
@@ -23,6 +24,7 @@ from app.paths import DataLocations, data_locations
 from app.ui.context import ViewContext
 from app.ui.device_settings import DeviceSettings
 from app.ui.error_dialog import ErrorReporter
+from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Appearance
 from app.ui.videos.probe import MediaProber
@@ -109,3 +111,18 @@ def view(qtbot: QtBot, context: ViewContext) -> Iterator[VideosView]:
     yield made
     made.player.close_video()
     qtbot.wait(100)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: ViewContext) -> Iterator[MainWindow]:
+    """The whole window over the profile, closed with its player stopped."""
+    made = MainWindow(context)
+    made.resize(1100, 760)
+    made.show()
+    yield made
+    videos = made.view_of("Videos")
+    if isinstance(videos, VideosView):
+        videos.player.close_video()
+        qtbot.wait(100)
+    if shiboken6.isValid(made):
+        made.close()

@@ -3,10 +3,7 @@ button, or V), and from the card browser's detail. Driven in the real window."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -20,20 +17,6 @@ from app.ui.review.view import ReviewView
 from app.ui.videos.view import VideosView
 
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def window(qtbot: QtBot, context: ViewContext) -> Iterator[MainWindow]:
-    made = MainWindow(context)
-    made.resize(1100, 760)
-    made.show()
-    yield made
-    videos = made.view_of("Videos")
-    if isinstance(videos, VideosView):
-        videos.player.close_video()
-        qtbot.wait(100)
-    if shiboken6.isValid(made):
-        made.close()
 
 
 @pytest.fixture

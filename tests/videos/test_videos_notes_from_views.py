@@ -4,10 +4,6 @@ it and opens the Notebook on it. Driven in the real window."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -22,20 +18,6 @@ from app.ui.review.view import ReviewView
 from app.ui.videos.view import VideosView
 
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def window(qtbot: QtBot, context: ViewContext) -> Iterator[MainWindow]:
-    made = MainWindow(context)
-    made.resize(1100, 760)
-    made.show()
-    yield made
-    videos = made.view_of("Videos")
-    if isinstance(videos, VideosView):
-        videos.player.close_video()
-        qtbot.wait(100)
-    if shiboken6.isValid(made):
-        made.close()
 
 
 def notebook_on_new_note(qtbot: QtBot, window: MainWindow) -> NotebookView:

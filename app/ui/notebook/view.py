@@ -53,7 +53,8 @@ if TYPE_CHECKING:
 def _read_meta(database: Any, note_id: str) -> tuple[Any, Any]:
     """What links here: backlinks, then unlinked mentions."""
     from app.core.notes.links import LinkTarget
-    from app.core.notes.note_reads import backlinks, unlinked_mentions
+    from app.core.notes.note_reads import backlinks
+    from app.core.notes.title_search import unlinked_mentions
 
     return backlinks(database, LinkTarget("note", note_id)), unlinked_mentions(database, note_id)
 
@@ -580,7 +581,7 @@ class NotebookView(RefreshOnChange, QWidget):
 
     # --- links -----------------------------------------------------------------------------
     def _titles_wanted(self, typed: str) -> None:
-        from app.core.notes.note_reads import note_titles
+        from app.core.notes.title_search import note_titles
 
         opened, own = self.context.opened, self.editor.note_id
         self.context.runner.run_read(
