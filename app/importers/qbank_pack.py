@@ -110,24 +110,27 @@ def rename_images(data: QuestionData, rename: Callable[[str], str]) -> QuestionD
     )
 
 
-def _read_json(raw: bytes, label: str) -> Any:
+def _read_json(raw: bytes, label: str, name: str = QUESTIONS_FILE, *, bare: bool = False) -> Any:
+    """The questions JSON; `name` is how the report names it (the pack's member, or the file
+    itself when it is not a zip: `bare`)."""
     try:
         data, _odd = loads_marked(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        raise QbankRefused(
-            label, [f"{QUESTIONS_FILE}: not UTF-8 text (byte {error.start})"]
-        ) from None
+        raise QbankRefused(label, [f"{name}: not UTF-8 text (byte {error.start})"]) from None
     except RecursionError:
-        raise QbankRefused(label, [f"{QUESTIONS_FILE}: nested too deeply"]) from None
+        raise QbankRefused(label, [f"{name}: nested too deeply"]) from None
     except json.JSONDecodeError as error:
-        raise QbankRefused(
-            label, [f"{QUESTIONS_FILE} is damaged at line {error.lineno}, column {error.colno}"]
-        ) from None
+        where = f"line {error.lineno}, column {error.colno}"
+        if bare:  # not a zip either: say what it should have been
+            why = f"it is neither a question pack (a .sdqbank zip) nor questions JSON ({where})"
+        else:
+            why = f"{name} is damaged at {where}"
+        raise QbankRefused(label, [why]) from None
     except ValueError as error:
-        raise QbankRefused(label, [f"{QUESTIONS_FILE}: cannot be read ({error})"]) from None
+        raise QbankRefused(label, [f"{name}: cannot be read ({error})"]) from None
     odd = first_odd_value(data)
     if odd is not None:
-        raise QbankRefused(label, [f"{QUESTIONS_FILE}: {odd[0]}: {odd[1]}"])
+        raise QbankRefused(label, [f"{name}: {odd[0]}: {odd[1]}"])
     return data
 
 
@@ -230,7 +233,9 @@ def load_qbank(path: Path) -> LoadedQbank:
             if path.stat().st_size > MAX_JSON:
                 raise QbankRefused(label, [f"{QUESTIONS_FILE}: larger than 64 MB"])
             raw = path.read_bytes()
-        title, items = _check_pack(_read_json(raw, label), label)
+        bare = archive is None  # a questions JSON given without its pack
+        name = path.name if bare else QUESTIONS_FILE
+        title, items = _check_pack(_read_json(raw, label, name, bare=bare), label)
         questions, refused = check_questions(items)
         images: dict[str, PackImage] = {}
         missing: list[tuple[str, str]] = []

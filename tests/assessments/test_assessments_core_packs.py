@@ -173,7 +173,7 @@ def test_damaged_and_unsafe_files_are_refused(tmp_path: Path) -> None:
         load_qbank(evil)
     nan = tmp_path / "nan.json"
     nan.write_text('{"format": "studydesk-qbank", "format_version": 1, "questions": [NaN]}')
-    with pytest.raises(QbankRefused, match=r"questions\.json"):
+    with pytest.raises(QbankRefused, match=r"nan\.json: questions\[0\]: NaN"):
         load_qbank(nan)
     with pytest.raises(UserError, match="no file"):
         load_qbank(tmp_path / "absent.sdqbank")
@@ -220,3 +220,14 @@ def test_check_question_names_every_problem() -> None:
         "answer: missing",
         "difficulty: 'Brutal' is not Easy, Medium or Hard",
     ]
+
+
+def test_a_file_that_is_neither_a_pack_nor_json_is_refused_saying_so(tmp_path: Path) -> None:
+    notes = tmp_path / "heart.md"
+    notes.write_text("The **mitral valve** closes at S1.\n", encoding="utf-8")
+    with pytest.raises(QbankRefused) as refused:
+        load_qbank(notes)
+    text = str(refused.value)
+    assert str(notes) in text
+    assert "neither a question pack (a .sdqbank zip) nor questions JSON" in text
+    assert "questions.json" not in text  # there is no such member to blame
