@@ -18,6 +18,7 @@ from app.ui.lessons.view import LessonsView
 from app.ui.main_window import MainWindow
 from app.ui.review.deck_model import NAME
 from app.ui.review.view import ReviewView
+from app.ui.stats.view import StatisticsView
 from app.ui.view_registry import VIEWS
 
 SMALL = (800, 600)  # the smallest laptop screens, less the taskbar
@@ -160,3 +161,25 @@ def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
     qtbot.wait(50)
     window.grab().save(str(tmp_path / f"{theme}-review-answer.png"))
     assert window.width() <= SMALL[0] and cut_off(review) == []
+
+
+@pytest.mark.parametrize("text_size", [130], indirect=True)
+def test_statistics_says_it_is_calculating_at_800_by_600_without_cutting_a_word(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], gui: Gui, text_size: int
+) -> None:
+    window = make_window()
+    window.resize(*SMALL)
+    qtbot.waitExposed(window)
+    gui.runner.hold_reads()  # the figures take a while on a large profile: hold them
+    row = window.pages.row_of("Statistics")
+    window.sidebar.setCurrentRow(row)
+    view = window.pages.get(row)
+    qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
+    qtbot.wait(50)  # the layouts settle
+    assert isinstance(view, StatisticsView)
+    assert view.reviews_chart.isVisible()
+    assert view.reviews_chart.chart_.title() == "Reviews per day: calculating…"
+    assert cut_off(view) == []
+    gui.runner.release_reads()
+    qtbot.waitUntil(lambda: "calculating" not in view.reviews_chart.chart_.title(), timeout=WAIT_MS)
+    assert view.empty.text().startswith("<h3>No reviews yet")

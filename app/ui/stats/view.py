@@ -9,7 +9,7 @@ profile's, per study day) is a read of its own, made again after what was watche
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -45,6 +44,11 @@ from app.ui.stats.charts import (
 PERIODS = ((30, "Last 30 days"), (90, "Last 90 days"), (365, "Last 365 days"))
 NO_REVIEWS = "No reviews yet"
 WATCH_DAYS = 30
+EMPTY_TEXT = (
+    f"<h3>{NO_REVIEWS}</h3><p>Statistics appear here once you have reviewed some cards "
+    "or watched a video.</p>"
+)
+CALCULATING = "calculating…"
 
 
 def _percent(rate: float | None) -> str:
@@ -60,10 +64,8 @@ class StatisticsView(RefreshOnChange, QWidget):
         super().__init__(parent)
         self.context = context
         self.mark_stale()  # loads when first shown
-        self._query = 0
         self.shown: DeckStatistics | None = None
         self.watch_shown: tuple[DayWatchTime, ...] | None = None
-        self._watch_query = 0
 
         self.deck = QComboBox()
         self.deck.addItem("Whole profile", None)
@@ -75,10 +77,6 @@ class StatisticsView(RefreshOnChange, QWidget):
         self.period = QComboBox()
         for days, text in PERIODS:
             self.period.addItem(text, days)
-        self.status = QLabel("")
-        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        # "Calculating…" shows for a moment: it never widens the window (which would stay wide).
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
         deck_label = QLabel("&Deck:")
         deck_label.setBuddy(self.deck)  # names the list for a screen reader; Alt+D goes to it
@@ -90,7 +88,6 @@ class StatisticsView(RefreshOnChange, QWidget):
         top.addWidget(period_label)
         top.addWidget(self.period)
         top.addStretch(1)
-        top.addWidget(self.status)
 
         self.reviews_chart = ChartPanel("Reviews per day")
         self.forecast_chart = ChartPanel("Due in the next 30 days")
@@ -134,10 +131,7 @@ class StatisticsView(RefreshOnChange, QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(grid_page)
-        self.empty = QLabel(
-            f"<h3>{NO_REVIEWS}</h3><p>Statistics appear here once you have reviewed some cards "
-            "or watched a video.</p>"
-        )
+        self.empty = QLabel(EMPTY_TEXT)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.pages = QStackedWidget()
@@ -177,17 +171,15 @@ class StatisticsView(RefreshOnChange, QWidget):
         self.refresh()
 
     def read_watch_time(self) -> None:
-        self._watch_query += 1
-        query, opened = self._watch_query, self.context.opened
+        opened = self.context.opened
         self.context.runner.run_read(
             lambda _p: watch_time_per_day(opened.database, reads.local_now(), WATCH_DAYS),
-            on_done=lambda days: self._watch_time_arrived(query, days),
+            on_done=self._watch_time_arrived,
             owner=self,
+            latest="watch time",
         )
 
-    def _watch_time_arrived(self, query: int, days: tuple[DayWatchTime, ...]) -> None:
-        if query != self._watch_query:
-            return
+    def _watch_time_arrived(self, days: tuple[DayWatchTime, ...]) -> None:
         self.watch_shown = days
         show_watch_time(self.watch_chart, days)
         self._choose_page()
@@ -202,20 +194,26 @@ class StatisticsView(RefreshOnChange, QWidget):
             self.pages.setCurrentWidget(self.empty)
 
     def refresh(self) -> None:
-        self._query += 1
-        query = self._query
         deck_id, days, opened = (
             self.deck.currentData(),
             self.period.currentData(),
             self.context.opened,
         )
-        self.status.setText("Calculating…")
+        self._show_calculating()
         self.context.runner.run_read(
             lambda _p: reads.statistics(opened.database, deck_id, days),
             label="Calculating statistics",
-            on_done=lambda result: self._arrived(query, result),
+            on_done=self._arrived,
             owner=self,
+            latest="statistics",
         )
+
+    def _show_calculating(self) -> None:
+        """Say the figures are on their way where they will appear: the first chart's title
+        (it has the room a row of controls lacks at 800 x 600), or the page saying there are
+        none yet."""
+        self.reviews_chart.chart_.setTitle(f"Reviews per day: {CALCULATING}")
+        self.empty.setText(f"<h3>{CALCULATING.capitalize()}</h3>")
 
     def _decks_arrived(self, decks: tuple[DeckInfo, ...]) -> None:
         chosen = self.deck.currentData()
@@ -229,11 +227,9 @@ class StatisticsView(RefreshOnChange, QWidget):
         if chosen is not None and self.deck.currentData() is None:
             self.refresh()
 
-    def _arrived(self, query: int, stats: DeckStatistics) -> None:
-        if query != self._query:
-            return
+    def _arrived(self, stats: DeckStatistics) -> None:
         self.shown = stats
-        self.status.setText("")
+        self.empty.setText(EMPTY_TEXT)
         self._choose_page()
         show_reviews(self.reviews_chart, stats.reviews)
         self.reviews_chart.chart_.setTitle(
