@@ -183,3 +183,24 @@ def test_statistics_says_it_is_calculating_at_800_by_600_without_cutting_a_word(
     gui.runner.release_reads()
     qtbot.waitUntil(lambda: "calculating" not in view.reviews_chart.chart_.title(), timeout=WAIT_MS)
     assert view.empty.text().startswith("<h3>No reviews yet")
+
+
+@pytest.mark.parametrize("text_size", [130], indirect=True)
+@pytest.mark.parametrize("title", view_cases())
+def test_every_view_fits_800_by_600_while_its_first_read_is_still_on_its_way(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], gui: Gui, text_size: int, title: str
+) -> None:
+    """A large profile's reads take a while: what a view says meanwhile ("Loading…") reads
+    whole too, at the larger text size."""
+    window = make_window()
+    window.resize(*SMALL)
+    qtbot.waitExposed(window)
+    gui.runner.hold_reads()
+    row = window.pages.row_of(title)
+    window.sidebar.setCurrentRow(row)
+    view = window.pages.get(row)
+    qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
+    qtbot.wait(50)  # the layouts settle
+    assert window.width() <= SMALL[0], f"{title} widens the window to {window.width()}"
+    assert cut_off(view) == []
+    gui.runner.release_reads()
