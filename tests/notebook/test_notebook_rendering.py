@@ -93,3 +93,18 @@ def test_a_10_mb_note_renders_its_first_part_and_says_so() -> None:
     assert "the editor has all of it" in shown and "<script" not in shown
     assert shown.count("<h2>") < PREVIEW_LIMIT // 50
     assert took < 5, took
+
+
+def test_an_attachment_links_to_its_file_in_the_media_folder(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    name = "a" * 64 + ".pdf"
+    (media / name).write_bytes(b"%PDF-1.4\n")
+    shown = render_note(
+        f"[scan](studydesk-media:{name}) [gone](studydesk-media:{'b' * 64}.pdf) "
+        f"[odd](studydesk-media:../{name})",
+        media,
+    )
+    assert f'<a href="{(media / name).resolve().as_uri()}"' in shown and ">scan</a>" in shown
+    assert "gone" in shown and "not available" in shown  # its label, struck through
+    assert shown.count("<a ") == 1  # nothing outside the media folder is linked

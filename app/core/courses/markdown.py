@@ -182,6 +182,7 @@ _IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\"
 _LINK_TARGET = re.compile(r"(?<!!)\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _SAFE_LINK = re.compile(r"^(?:https?:|mailto:|#)", re.IGNORECASE)
 _MEDIA_NAME = re.compile(r"^[0-9a-f]{64}\.(?:png|jpg|gif|webp)$")
+_ATTACHMENT_NAME = re.compile(r"^[0-9a-f]{64}\.pdf$")
 
 
 def unsafe_markup(text: str) -> list[str]:
@@ -258,6 +259,16 @@ def media_path(target: str, media_dir: Path | None) -> Path | None:
     name = target[len(MEDIA_SCHEME) :]
     path = media_dir / name
     return path.resolve() if _MEDIA_NAME.match(name) and path.is_file() else None
+
+
+def attachment_path(target: str, media_dir: Path | None) -> Path | None:
+    """The file a `studydesk-media:<sha256>.pdf` link names (an attachment, opened in the
+    learner's own viewer), if it is stored in `media_dir`; None for any other target."""
+    if not target.startswith(MEDIA_SCHEME) or media_dir is None:
+        return None
+    name = target[len(MEDIA_SCHEME) :]
+    path = media_dir / name
+    return path.resolve() if _ATTACHMENT_NAME.match(name) and path.is_file() else None
 
 
 def is_safe_link(target: str) -> bool:

@@ -11,7 +11,10 @@ mdit-py-plugins) renders it, with the same rules of safety as lessons
   itself); any other link (`javascript:`, `file:`, `data:`...) shows its label as plain text;
 - images show only from the profile's media folder (`studydesk-media:<sha256>.png`); a remote
   image becomes a link labelled "Image (not loaded)", never fetched; anything else says it is
-  not available.
+  not available;
+- an attachment (`[label](studydesk-media:<sha256>.pdf)`, a PDF the note was imported with)
+  links to its file in the media folder, for the preview to open in the learner's own viewer;
+  one the folder no longer has shows its label, struck through.
 
 Pure and Qt-free: safe on any thread (render off the GUI thread; a 10 MB note takes seconds).
 """
@@ -31,7 +34,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from app.core.courses.markdown import is_safe_link, media_path
+from app.core.courses.markdown import MEDIA_SCHEME, attachment_path, is_safe_link, media_path
 
 NOTE_LINK_SCHEME = "studydesk:"
 # The preview renders at most this much of a note; the editor keeps all of it.
@@ -59,6 +62,12 @@ class _SafeRenderer(RendererHTML):
     ) -> str:
         token = tokens[idx]
         target = str(token.attrGet("href") or "")
+        if target.startswith(MEDIA_SCHEME):
+            path = attachment_path(target, env.get("media_dir"))
+            if path is None:
+                token.meta["dropped"] = True
+                return f'<span style="{MISSING_STYLE}" title="This attachment is not available">'
+            return f'<a href="{html.escape(path.as_uri())}" title="Opens in your PDF viewer">'
         if not followable(target):
             token.meta["dropped"] = True
             return ""
@@ -74,7 +83,7 @@ class _SafeRenderer(RendererHTML):
     ) -> str:
         opening = _matching_open(tokens, idx)
         if opening is not None and opening.meta.get("dropped"):
-            return ""
+            return "</span>" if str(opening.attrGet("href") or "").startswith(MEDIA_SCHEME) else ""
         if opening is not None and is_note_link(str(opening.attrGet("href") or "")):
             return "\u00a0</a>"
         return "</a>"

@@ -2,7 +2,8 @@
 loads nothing but images in the profile's media folder.
 
 A `studydesk:` link (a chip) is handed to `link_clicked` for the Notebook to open its target; a
-web or mail link opens in the learner's own programs; nothing else is followed.
+web or mail link, and an attachment stored in the profile's media folder (a PDF), open in the
+learner's own programs; nothing else is followed.
 """
 
 from __future__ import annotations
@@ -43,7 +44,15 @@ class NotePreview(MediaOnlyBrowser):
         text = url.toString()
         if is_note_link(text):
             self.link_clicked.emit(text)
-        elif url.scheme().lower() in WEB_SCHEMES:
+        elif url.scheme().lower() in WEB_SCHEMES or self._is_attachment(url):
             QDesktopServices.openUrl(url)
         elif url.scheme() == "" and url.hasFragment():
             self.scrollToAnchor(url.fragment())
+
+    def _is_attachment(self, url: QUrl) -> bool:
+        """A file stored directly in the profile's media folder (what `render_note` links an
+        attachment to); never another file on the disk."""
+        if self.media_dir is None or not url.isLocalFile():
+            return False
+        path = Path(url.toLocalFile()).resolve()
+        return path.parent == self.media_dir.resolve() and path.is_file()
