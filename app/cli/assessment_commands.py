@@ -160,7 +160,7 @@ def create_block(args: argparse.Namespace, locations: DataLocations) -> int:
 
 
 def answer_block(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.assessments.taking import answer_question
+    from app.core.assessments.block_commands import answer_question
 
     with opened_profile(args, locations) as opened:
         block_id = _find_block(opened.database, args.block)
@@ -195,7 +195,7 @@ def _score_json(score: BlockScore) -> dict[str, Any]:
 
 
 def submit_block(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.assessments.taking import submit_block
+    from app.core.assessments.block_commands import submit_block
 
     with opened_profile(args, locations) as opened:
         score = submit_block(opened.database, _find_block(opened.database, args.block))

@@ -19,6 +19,7 @@ from app.core.assessments.bank import (
     resolve_question,
 )
 from app.core.assessments.bank_writes import delete_questions
+from app.core.assessments.block_commands import answer_question, block_state, submit_block
 from app.core.assessments.blocks import create_block, delete_block, list_blocks
 from app.core.assessments.blueprints import (
     Blueprint,
@@ -35,15 +36,7 @@ from app.core.assessments.from_missed import (
 from app.core.assessments.rendering import question_html
 from app.core.assessments.review import block_review
 from app.core.assessments.tables import ATTEMPTS, EVENTS, QUESTIONS
-from app.core.assessments.taking import (
-    BlockSubmitted,
-    BlockTakenElsewhere,
-    BlockTimeUp,
-    answer_question,
-    block_state,
-    open_block,
-    submit_block,
-)
+from app.core.assessments.taking import BlockSubmitted, BlockTakenElsewhere, BlockTimeUp, open_block
 from app.core.changes import Change
 from app.core.flashcards.deck_actions import create_deck
 from app.core.samples import load_sample_content, remove_sample_content, restore_sample_content

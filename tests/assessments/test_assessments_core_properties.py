@@ -12,10 +12,11 @@ from assessment_helpers import Clock, load_samples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.core.assessments.block_commands import block_state
 from app.core.assessments.blocks import create_block
 from app.core.assessments.blueprints import Blueprint
 from app.core.assessments.replay import Event, replay
-from app.core.assessments.taking import TakingSession, block_state, open_block
+from app.core.assessments.taking import TakingSession, open_block
 from app.db.database import ProfileDatabase
 
 SIZE = 4

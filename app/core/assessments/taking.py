@@ -10,6 +10,8 @@ the time its last event left.
 Opening a block that another window has open takes it over: the other window's next write is
 refused (`BlockTakenElsewhere`) and nothing it wrote is lost. A timed block refuses answers
 after its deadline (`BlockTimeUp`); submit it then.
+
+A block answered, submitted or read without a window (the command line): `block_commands`.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from app.core.assessments.replay import (
     QuestionState,
     span_value,
 )
-from app.core.assessments.scoring import BlockScore, score_from, write_submit
+from app.core.assessments.scoring import BlockScore, write_submit
 from app.core.assessments.tables import EVENTS
 from app.core.changes import Change
 from app.db.types import new_id, utcnow
@@ -120,7 +122,8 @@ def _control(session: Session, block_id: str) -> tuple[str, str] | None:
     return None if row is None else (str(row.kind), str(row.session_id))
 
 
-def _insert(session: Session, block_id: str, event: Event, question_id: str | None) -> None:
+def insert_event(session: Session, block_id: str, event: Event, question_id: str | None) -> None:
+    """Append one event to the block's log, in the caller's transaction."""
     session.execute(
         EVENTS.insert().values(
             id=new_id(), block_id=block_id, session_id=event.session_id, kind=event.kind,
@@ -131,7 +134,8 @@ def _insert(session: Session, block_id: str, event: Event, question_id: str | No
     )  # fmt: skip
 
 
-def _refuse_submitted(block: LoadedBlock) -> None:
+def refuse_submitted(block: LoadedBlock) -> None:
+    """BlockSubmitted for a block whose log ends in its submit."""
     if block.replay.status == "submitted":
         raise BlockSubmitted("This block was submitted; open its review to see the answers.")
 
@@ -255,7 +259,7 @@ class TakingSession:
                     "answered here is lost. Resume it here to go on in this window."
                 )
                 raise BlockTakenElsewhere(self._closed)
-            _insert(session, self._block.id, event, question_id)
+            insert_event(session, self._block.id, event, question_id)
         self._block.replay.apply(event)
         return event, now
 
@@ -372,7 +376,7 @@ def open_block(
     session_id = new_id()
     with database.write_session() as session:
         block = load_block(session, block_id)
-        _refuse_submitted(block)
+        refuse_submitted(block)
         if block.questions and all(q.deleted for q in block.questions):
             raise UserError("Every question of this block was deleted; there is nothing to take.")
         now = wall()
@@ -380,123 +384,22 @@ def open_block(
         event = Event(
             kind, None, _opening_value(block, now), block.replay.elapsed_ms, session_id, now
         )
-        _insert(session, block_id, event, None)
+        insert_event(session, block_id, event, None)
     block.replay.apply(event)
     return TakingSession(database, block, session_id, monotonic, wall)
-
-
-# --- without a window: the command line ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answered:
-    position: int
-    question_id: str
-    label: str
-    changes: Change = Change.BLOCKS
-
-
-def _position_of(block: LoadedBlock, ref: str) -> int:
-    ref = ref.strip()
-    for position, question in enumerate(block.questions):
-        if ref in (question.id, question.bank_id):
-            return position
-    if ref.isdigit() and 1 <= int(ref) <= len(block.questions):
-        return int(ref) - 1
-    raise UserError(f"The block has no question {ref!r}.")
-
-
-def answer_question(
-    database: ProfileDatabase, block_id: str, question_ref: str, label: str
-) -> Answered:
-    """Answer one question of a block from outside a window (the CLI): resumes the block here
-    (taking it over) and records the choice, in one transaction, at the time the log left."""
-    now = utcnow()
-    with database.write_session() as session:
-        block = load_block(session, block_id)
-        _refuse_submitted(block)
-        position = _position_of(block, question_ref)
-        question = block.questions[position]
-        if question.deleted:
-            raise UserError("This question was deleted after the block was made; it is not scored.")
-        wanted = label.strip().upper()
-        if wanted not in question.labels:
-            raise UserError(
-                f"Question {question.bank_id} has no choice {label!r} "
-                f"(its choices: {', '.join(question.labels)})."
-            )
-        elapsed = block.replay.elapsed_ms
-        if block.limit_ms is not None and elapsed >= block.limit_ms:
-            raise BlockTimeUp("Time is up for this block: submit it.")
-        if block.replay.state(position).submitted:
-            raise UserError("This answer was checked already; it cannot change.")
-        session_id = new_id()
-        for kind, at, value in (
-            (RESUME, None, None),
-            (MOVE, position, None),
-            (SELECT, position, wanted),
-        ):
-            event = Event(kind, at, value, elapsed, session_id, now)
-            _insert(session, block_id, event, None if at is None else question.id)
-    return Answered(position, question.id, wanted)
-
-
-def submit_block(database: ProfileDatabase, block_id: str) -> BlockScore:
-    """Submit a block from outside a window (the CLI), at the time its log left."""
-    now = utcnow()
-    with database.write_session() as session:
-        block = load_block(session, block_id)
-        _refuse_submitted(block)
-        elapsed = block.replay.elapsed_ms
-        timed_out = block.limit_ms is not None and elapsed >= block.limit_ms
-        return write_submit(session, block, new_id(), elapsed, now, timed_out=timed_out)
-
-
-def block_state(database: ProfileDatabase, block_id: str) -> BlockState:
-    """A block's state as its log leaves it, without taking it (what a resume would show)."""
-    with database.read_session() as session:
-        block = load_block(session, block_id)
-    done = block.replay
-    reveal = block.mode == "tutor"
-    remaining = None if block.limit_ms is None else max(0, block.limit_ms - done.elapsed_ms)
-    return BlockState(
-        block.id,
-        block.mode,
-        done.status,
-        tuple(
-            block.question(
-                i, reveal=done.status == "submitted" or (reveal and done.state(i).submitted)
-            )
-            for i in range(done.size)
-        ),
-        done.states(),
-        done.current,
-        done.elapsed_ms,
-        block.limit_ms,
-        remaining,
-        block.deleted_count,
-    )
-
-
-def current_score(database: ProfileDatabase, block_id: str) -> BlockScore:
-    with database.read_session() as session:
-        return score_from(session, load_block(session, block_id))
 
 
 __all__ = [
     "OPENINGS",
     "SUSPEND",
     "AnswerChecked",
-    "Answered",
     "BlockState",
     "BlockSubmitted",
     "BlockTakenElsewhere",
     "BlockTimeUp",
     "EventWritten",
     "TakingSession",
-    "answer_question",
-    "block_state",
-    "current_score",
+    "insert_event",
     "open_block",
-    "submit_block",
+    "refuse_submitted",
 ]
