@@ -80,7 +80,8 @@ def _print_json(value: Any) -> None:
 
 
 def list_questions(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.assessments.bank import BankFilter, bank_page
+    from app.core.assessments.bank import bank_page
+    from app.core.assessments.question_filters import BankFilter
 
     flt = BankFilter(subjects=tuple(args.subject), systems=tuple(args.system), pool=args.pool)
     with opened_profile(args, locations) as opened:
@@ -127,9 +128,9 @@ def _find_block(database: ProfileDatabase, ref: str) -> str:
 
 
 def create_block(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.assessments.bank import BankFilter
     from app.core.assessments.blocks import create_block
     from app.core.assessments.blueprints import Blueprint
+    from app.core.assessments.question_filters import BankFilter
 
     block_seconds = None if args.block_minutes is None else round(args.block_minutes * 60)
     blueprint = Blueprint(
@@ -324,7 +325,7 @@ def import_qbank(args: argparse.Namespace, locations: DataLocations) -> int:
 
 
 def export_qbank(args: argparse.Namespace, locations: DataLocations) -> int:
-    from app.core.assessments.bank import BankFilter
+    from app.core.assessments.question_filters import BankFilter
     from app.importers.qbank_pack_actions import export_qbank
 
     flt = BankFilter(subjects=tuple(args.subject), systems=tuple(args.system))

@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core.assessments.bank import BankFilter, filter_condition, live_questions
 from app.core.assessments.bank_writes import question_data, upsert_questions
+from app.core.assessments.question_filters import BankFilter, filter_condition, live_questions
 from app.core.assessments.question_format import question_document
 from app.core.assessments.tables import QUESTION_TAGS, QUESTIONS, TAGS
 from app.core.changes import Change

@@ -33,9 +33,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.core.assessments.analytics import analytics  # noqa: E402
-from app.core.assessments.bank import BankFilter, bank_page  # noqa: E402
+from app.core.assessments.bank import bank_page  # noqa: E402
 from app.core.assessments.blocks import create_block  # noqa: E402
 from app.core.assessments.blueprints import Blueprint, count_matching  # noqa: E402
+from app.core.assessments.question_filters import BankFilter  # noqa: E402
 from app.core.assessments.taking import open_block  # noqa: E402
 from app.core.assessments.usage import rebuild_usage  # noqa: E402
 from app.db.database import ProfileDatabase  # noqa: E402

@@ -1,4 +1,5 @@
-"""Reading the question bank: filters, pages for the browser, facets, one question in full.
+"""Reading the question bank: pages for the browser, facets, one question in full (which
+questions a filter keeps: `question_filters`).
 
 A question is named by its bank id (`q_1a2b3c4d` for MS2 questions, a pack's own id, the
 sample's `sd_sample_01`): its `legacy_id`, or its row id when it has none. Per-question figures
@@ -15,63 +16,30 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Text,
-    and_,
-    case,
-    exists,
-    false,
-    func,
-    or_,
-    select,
-    true,
-    type_coerce,
-)
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.assessments.question_filters import (
+    FLAGGED,
+    LAST_RESULT,
+    BankFilter,
+    count_where,
+    filter_condition,
+    live_questions,
+)
 from app.core.assessments.tables import NOTE_LINKS, NOTES, QUESTION_TAGS, QUESTIONS, TAGS, USAGE
-from app.db.models.tags import tag_id
 from app.errors import UserError
 
 if TYPE_CHECKING:
     from app.db.database import ProfileDatabase
 
-POOLS = ("all", "unused", "incorrect", "flagged")
 DIFFICULTIES = ("Easy", "Medium", "Hard")
 RESULTS = ("correct", "incorrect", "omitted")
 SORTS = ("bank_id", "subject", "system", "difficulty", "times_seen", "last_result")
 PREVIEW_CHARS = 160
 
 BANK_ID = func.coalesce(QUESTIONS.c.legacy_id, QUESTIONS.c.id)
-# What MS2 said of a question that has no attempt here yet.
-_NO_ATTEMPT = USAGE.c.question_id.is_(None)
-_LEGACY_USED = QUESTIONS.c.status.in_(("Correct", "Incorrect", "Omitted"))
-FLAGGED = or_(USAGE.c.last_flagged.is_(True), and_(_NO_ATTEMPT, QUESTIONS.c.status == "Marked"))
-LAST_RESULT = case(
-    (USAGE.c.last_result.is_not(None), USAGE.c.last_result),
-    (QUESTIONS.c.status == "Correct", "correct"),
-    (QUESTIONS.c.status == "Incorrect", "incorrect"),
-    (QUESTIONS.c.status == "Omitted", "omitted"),
-    else_=None,
-)
 TIMES_SEEN = func.coalesce(USAGE.c.seen, 0)
-
-
-@dataclass(frozen=True)
-class BankFilter:
-    """Which questions: each non-empty tuple keeps the questions matching any of its values."""
-
-    subjects: tuple[str, ...] = ()
-    systems: tuple[str, ...] = ()
-    difficulties: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()  # tag names, any case
-    pool: str = "all"  # all | unused | incorrect | flagged
-    search: str = ""  # words that must all be in the stem or the choices
-
-    def __post_init__(self) -> None:
-        if self.pool not in POOLS:
-            raise UserError(f"The pool {self.pool!r} is not one of {', '.join(POOLS)}.")
 
 
 @dataclass(frozen=True)
@@ -165,84 +133,6 @@ class QuestionDetail:
     source: str
     deleted: bool
     extra: Mapping[str, Any] = field(default_factory=dict)
-
-
-# --- filters ------------------------------------------------------------------------------------
-
-
-def _like_words(text: str) -> list[str]:
-    return [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in text.split()]
-
-
-def filter_steps(flt: BankFilter) -> list[tuple[str, ColumnElement[bool]]]:
-    """The filter's conditions, one per part that is set, in the order the builder shows them
-    (so the first one that leaves nothing is the one to name)."""
-    q = QUESTIONS.c
-    steps: list[tuple[str, ColumnElement[bool]]] = []
-    if flt.subjects:
-        steps.append(("subjects", q.subject.in_(flt.subjects)))
-    if flt.systems:
-        steps.append(("systems", q.system.in_(flt.systems)))
-    if flt.difficulties:
-        steps.append(("difficulties", q.difficulty.in_(flt.difficulties)))
-    if flt.tags:
-        ids = sorted({tag_id(t.strip()) for t in flt.tags if t.strip()})
-        steps.append(
-            (
-                "tags",
-                exists().where(
-                    QUESTION_TAGS.c.question_id == q.id,
-                    QUESTION_TAGS.c.deleted_at.is_(None),
-                    QUESTION_TAGS.c.tag_id.in_(ids),
-                ),
-            )
-        )
-    if flt.pool == "unused":
-        steps.append(("pool", and_(_NO_ATTEMPT, ~func.coalesce(_LEGACY_USED, False))))
-    elif flt.pool == "incorrect":
-        steps.append(("pool", LAST_RESULT.in_(("incorrect", "omitted"))))
-    elif flt.pool == "flagged":
-        steps.append(("pool", FLAGGED))
-    words = _like_words(flt.search)
-    if words:
-        conditions = [
-            or_(
-                q.stem.like(f"%{w}%", escape="\\"),
-                type_coerce(q.choices, Text).like(f"%{w}%", escape="\\"),
-                func.coalesce(q.legacy_id, "").like(f"%{w}%", escape="\\"),
-            )
-            for w in words
-        ]
-        steps.append(("search", and_(*conditions)))
-    return steps
-
-
-def filter_condition(flt: BankFilter) -> ColumnElement[bool]:
-    steps = filter_steps(flt)
-    return and_(true(), *(condition for _name, condition in steps))
-
-
-def live_questions() -> Any:
-    """`questions LEFT JOIN question_usage`, the FROM of every bank read."""
-    return QUESTIONS.outerjoin(USAGE, USAGE.c.question_id == QUESTIONS.c.id)
-
-
-def matching_ids(session: Session, flt: BankFilter) -> list[str]:
-    query = (
-        select(QUESTIONS.c.id)
-        .select_from(live_questions())
-        .where(QUESTIONS.c.deleted_at.is_(None), filter_condition(flt))
-    )
-    return list(session.execute(query).scalars())
-
-
-def count_where(session: Session, conditions: Sequence[ColumnElement[bool]]) -> int:
-    query = (
-        select(func.count())
-        .select_from(live_questions())
-        .where(QUESTIONS.c.deleted_at.is_(None), *conditions)
-    )
-    return int(session.execute(query).scalar_one())
 
 
 # --- the browser --------------------------------------------------------------------------------

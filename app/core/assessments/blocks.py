@@ -21,13 +21,13 @@ from app.core.assessments.bank import (
     Media,
     Reference,
     choices_of,
-    matching_ids,
     media_of,
     rationales_of,
     references_of,
     summary_of,
 )
 from app.core.assessments.blueprints import Blueprint, match_count_in
+from app.core.assessments.question_filters import matching_ids
 from app.core.assessments.replay import Event, Replay, replay
 from app.core.assessments.tables import ATTEMPTS, BLOCKS, EVENTS, QUESTIONS, soft_delete
 from app.core.changes import Change

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.assessments.bank import BankFilter, count_where, filter_steps
+from app.core.assessments.question_filters import BankFilter, count_where, filter_steps
 from app.core.assessments.tables import BLUEPRINTS, soft_delete
 from app.core.changes import Change
 from app.db.types import new_id, utcnow

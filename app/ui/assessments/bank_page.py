@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 
 from app.core.assessments.bank import (
     BankFacets,
-    BankFilter,
     BankPage,
     QuestionDetail,
     bank_facets,
     bank_page,
     question_detail,
 )
+from app.core.assessments.question_filters import BankFilter
 from app.ui.assessments.bank_model import QUESTION, BankTableModel
 from app.ui.assessments.question_html import detail_html
 from app.ui.assessments.question_text import QuestionText

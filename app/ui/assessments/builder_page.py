@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.assessments.bank import BankFacets, BankFilter, Facet
+from app.core.assessments.bank import BankFacets, Facet
 from app.core.assessments.blueprints import (
     MAX_COUNT,
     Blueprint,
@@ -40,6 +40,7 @@ from app.core.assessments.blueprints import (
     list_blueprints,
     save_blueprint,
 )
+from app.core.assessments.question_filters import BankFilter
 from app.ui.assessments.widgets import plural, small_combo, wrapped
 
 if TYPE_CHECKING:

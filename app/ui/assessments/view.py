@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.assessments.bank import BankFilter
 from app.core.assessments.blocks import BlockCreated, BlockSummary, create_block
 from app.core.assessments.blueprints import Blueprint
+from app.core.assessments.question_filters import BankFilter
 from app.core.changes import Change
 from app.errors import UserError
 from app.ui.assessments.analytics_page import AnalyticsPage
