@@ -13,7 +13,8 @@ from markdown_fixtures import png
 
 from app.core.flashcards.media import store_media
 from app.core.notes.links import LinkTarget, link_markdown
-from app.core.notes.note_actions import create_note, create_notebook
+from app.core.notes.note_actions import create_note
+from app.core.notes.notebook_actions import create_notebook
 from app.db.database import ProfileDatabase
 from app.errors import UserError
 from app.importers.markdown_actions import export_notes_folder, import_markdown_folder

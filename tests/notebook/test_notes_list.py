@@ -12,14 +12,12 @@ from app.core.changes import Change
 from app.core.notes.links import LinkTarget, link_markdown
 from app.core.notes.note_actions import (
     create_note,
-    create_notebook,
-    delete_notebook,
     move_note,
     pin_note,
-    rename_notebook,
     set_note_tags,
 )
 from app.core.notes.note_reads import NoteQuery, note_list, open_note
+from app.core.notes.notebook_actions import create_notebook, delete_notebook, rename_notebook
 from app.db.database import ProfileDatabase
 from app.errors import UserError
 

@@ -440,7 +440,8 @@ class NotebookView(RefreshOnChange, QWidget):
         self._write(lambda db: set_note_tags(db, note_id, tags), "Tagging the note")
 
     def _notebook_chosen(self) -> None:
-        from app.core.notes.note_actions import create_notebook, move_note
+        from app.core.notes.note_actions import move_note
+        from app.core.notes.notebook_actions import create_notebook
 
         note = self.opened_note
         if note is None:
