@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app import self_test
-from app.self_test import CheckFailed, check_platform_libraries, check_sqlite
+from app import self_test, self_test_qt
+from app.self_test import CheckFailed, check_sqlite
+from app.self_test_qt import check_platform_libraries
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = [
@@ -68,7 +69,7 @@ def test_a_failing_check_is_named_and_the_exit_code_is_1(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(self_test, "SQLITE_MINIMUM", (99, 0, 0))
-    monkeypatch.setattr(self_test, "run_qt_checks", lambda run, sample: None)
+    monkeypatch.setattr(self_test_qt, "run_qt_checks", lambda run, sample: None)
     assert self_test.main([]) == 1
     out = capsys.readouterr().out
     assert "FAIL sqlite: SQLite" in out and "needs 99.0.0 or newer" in out
@@ -88,14 +89,14 @@ def test_a_missing_system_library_is_named_with_its_package(
     def refuse(path: str) -> None:
         raise OSError("libxcb-cursor.so.0: cannot open shared object file: No such file")
 
-    monkeypatch.setattr(self_test.ctypes, "CDLL", refuse)
-    monkeypatch.setattr(self_test, "_missing_libraries", lambda plugin: [])
+    monkeypatch.setattr(self_test_qt.ctypes, "CDLL", refuse)
+    monkeypatch.setattr(self_test_qt, "_missing_libraries", lambda plugin: [])
     with pytest.raises(
         CheckFailed, match=r"libxcb-cursor\.so\.0 \(Debian/Ubuntu package libxcb-cursor0\)"
     ):
         check_platform_libraries("xcb")
     monkeypatch.setattr(
-        self_test, "_missing_libraries", lambda plugin: ["libxcb-cursor.so.0", "libfoo.so.1"]
+        self_test_qt, "_missing_libraries", lambda plugin: ["libxcb-cursor.so.0", "libfoo.so.1"]
     )
     with pytest.raises(CheckFailed, match=r"libxcb-cursor0\), libfoo\.so\.1$"):
         check_platform_libraries("xcb")
@@ -105,11 +106,11 @@ def test_the_window_checks_fail_by_name_when_the_child_dies(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A platform plugin that aborts its process (qFatal) fails those checks, not the run."""
-    monkeypatch.setattr(self_test, "check_platform_libraries", lambda platform: "fine")
-    monkeypatch.setattr(self_test, "qt_checks_in_child", _die)
-    monkeypatch.setattr(self_test, "_platform_wanted", lambda: ("offscreen", True))
-    run = self_test._Run(quiet=True)
-    self_test.run_qt_checks(run, self_test._Sample(Path("/nonexistent")))
+    monkeypatch.setattr(self_test_qt, "check_platform_libraries", lambda platform: "fine")
+    monkeypatch.setattr(self_test_qt, "qt_checks_in_child", _die)
+    monkeypatch.setattr(self_test_qt, "_platform_wanted", lambda: ("offscreen", True))
+    run = self_test.CheckRun(quiet=True)
+    self_test_qt.run_qt_checks(run, self_test.SampleProfile(Path("/nonexistent")))
     failed = {check.name: check.detail for check in run.checks if check.status == "fail"}
     assert set(failed) == {"qt platform", "fonts", "lesson render", "video frame"}
     assert "exit code 134" in failed["qt platform"]
