@@ -12,20 +12,19 @@ from PySide6.QtCharts import (
     QBarSet,
     QBoxPlotSeries,
     QBoxSet,
-    QChart,
-    QChartView,
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from app.core.assessments.analytics import AreaFigures, WeekPoint
+from app.ui.chart_palette import BLUE, GREEN, PURPLE, PaletteChartView
 
-BOX_COLOR = "#3a8fd6"
-LINE_COLOR = "#2e7d32"
-TIME_COLOR = "#8e6bbf"
+BOX_COLOR = BLUE
+LINE_COLOR = GREEN
+TIME_COLOR = PURPLE
 MAX_AREAS = 12
 NAME_CHARS = 14
 
@@ -34,34 +33,9 @@ def short(name: str) -> str:
     return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
 
 
-class AnalyticsChart(QChartView):
+class AnalyticsChart(PaletteChartView):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.chart_ = QChart()
-        self.chart_.setTitle(title)
-        self.chart_.setMargins(QMargins(4, 4, 4, 4))
-        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.setChart(self.chart_)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(230)
-
-    def apply_palette(self, palette: QPalette) -> None:
-        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        self.chart_.setTheme(
-            QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight
-        )
-        self.chart_.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
-        text = palette.color(QPalette.ColorRole.Text)
-        self.chart_.setTitleBrush(text)
-        self.chart_.legend().setLabelColor(text)
-        for axis in self.chart_.axes():
-            axis.setLabelsColor(text)
-            axis.setTitleBrush(text)
-
-    def _clear(self) -> None:
-        self.chart_.removeAllSeries()
-        for axis in self.chart_.axes():
-            self.chart_.removeAxis(axis)
+        super().__init__(title, minimum_height=230, parent=parent)
 
     def _axes(self, categories: Sequence[str], title: str, top: float) -> QValueAxis:
         x_axis = QBarCategoryAxis()
@@ -77,7 +51,7 @@ class AnalyticsChart(QChartView):
 
     def show_areas(self, areas: Sequence[AreaFigures]) -> None:
         """Each area's 95 % interval as a box, its percentage as the line inside."""
-        self._clear()
+        self.clear_chart()
         shown = list(areas[:MAX_AREAS])
         series = QBoxPlotSeries()
         series.setName("% correct, with its 95 % range")
@@ -92,7 +66,7 @@ class AnalyticsChart(QChartView):
 
     def show_weeks(self, weeks: Sequence[WeekPoint]) -> None:
         """Percent correct by week (a line; weeks with no answer left out) and answers (bars)."""
-        self._clear()
+        self.clear_chart()
         labels = [w.week_start.strftime("%d %b") for w in weeks]
         bars = QBarSet("Answers")
         bars.append([float(w.attempts) for w in weeks])
@@ -128,7 +102,7 @@ class AnalyticsChart(QChartView):
 
     def show_times(self, weeks: Sequence[WeekPoint]) -> None:
         """Mean seconds per question, by week."""
-        self._clear()
+        self.clear_chart()
         bars = QBarSet("Seconds per question")
         bars.append([(w.mean_time_ms or 0) / 1000 for w in weeks])
         bars.setColor(QColor(TIME_COLOR))

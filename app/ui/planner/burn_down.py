@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDateTime, QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QValueAxis
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QColor, QPalette, QPen
 from PySide6.QtWidgets import QWidget
+
+from app.ui.chart_palette import BLUE, PaletteChartView
 
 if TYPE_CHECKING:
     from app.core.planner.schedule import BurnPoint
 
-LEFT_COLOR = QColor("#3a8fd6")
+LEFT_COLOR = QColor(BLUE)
 IDEAL_COLOR = QColor("#8e8e8e")
 
 
@@ -24,30 +26,14 @@ def _msecs(day: date) -> float:
     return datetime.combine(day, time(12)).timestamp() * 1000
 
 
-class BurnDownChart(QChartView):
+class BurnDownChart(PaletteChartView):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.chart_ = QChart()
-        self.chart_.setMargins(QMargins(4, 4, 4, 4))
-        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.setChart(self.chart_)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(200)
+        super().__init__(minimum_height=200, parent=parent)
         self.setAccessibleName("Burn-down of the work left")
         self.points: tuple[BurnPoint, ...] = ()
 
     def apply_palette(self, palette: QPalette) -> None:
-        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        self.chart_.setTheme(
-            QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight
-        )
-        self.chart_.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
-        text = palette.color(QPalette.ColorRole.Text)
-        self.chart_.setTitleBrush(text)
-        self.chart_.legend().setLabelColor(text)
-        for axis in self.chart_.axes():
-            axis.setLabelsColor(text)
-            axis.setTitleBrush(text)
+        super().apply_palette(palette)
         self._draw()
 
     def show_points(self, points: Sequence[BurnPoint]) -> None:
@@ -55,9 +41,7 @@ class BurnDownChart(QChartView):
         self._draw()
 
     def _draw(self) -> None:
-        self.chart_.removeAllSeries()
-        for axis in self.chart_.axes():
-            self.chart_.removeAxis(axis)
+        self.clear_chart()
         if not self.points:
             return
         left, ideal = QLineSeries(), QLineSeries()

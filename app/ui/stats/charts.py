@@ -1,7 +1,7 @@
 """The charts of the Statistics view, built from the core's statistics dataclasses.
 
-Each chart follows the window palette: a dark palette gets the dark chart theme, and the chart
-background is the palette's base color so it sits in the view like any other panel.
+Each chart follows the window palette (`app.ui.chart_palette`); the colours that carry meaning
+(a rating, a card's state) are set again after each change of theme.
 """
 
 from __future__ import annotations
@@ -11,65 +11,42 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
-    QChart,
-    QChartView,
     QPieSeries,
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QWidget
 
 from app.core.flashcards.stats import CardCounts, DayReviews, ForecastDay
 from app.core.videos.watching import DayWatchTime
+from app.ui.chart_palette import AMBER, BLUE, GREEN, PURPLE, PaletteChartView
 
-RATING_COLORS = {"Again": "#d9534f", "Hard": "#e0a030", "Good": "#4caf50", "Easy": "#3a8fd6"}
-FORECAST_COLORS = {"Learning": "#e0a030", "Review": "#3a8fd6"}
+RATING_COLORS = {"Again": "#d9534f", "Hard": AMBER, "Good": "#4caf50", "Easy": BLUE}
+FORECAST_COLORS = {"Learning": AMBER, "Review": BLUE}
 COUNT_COLORS = {
     "New": "#6aa7e8",
-    "Learning": "#e0a030",
+    "Learning": AMBER,
     "Young": "#7cc47f",
-    "Mature": "#2e7d32",
+    "Mature": GREEN,
     "Suspended": "#c9b037",
 }
-WATCH_COLORS = {"Minutes watched": "#8e6bbf"}
+WATCH_COLORS = {"Minutes watched": PURPLE}
 MAX_LABELLED_DAYS = 31
 
 
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-class ChartPanel(QChartView):
+class ChartPanel(PaletteChartView):
     """One chart; `apply_palette` re-themes it (call it when the palette changes)."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.chart_ = QChart()
-        self.chart_.setTitle(title)
-        self.chart_.setMargins(QMargins(4, 4, 4, 4))
-        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.setChart(self.chart_)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(220)
+        super().__init__(title, minimum_height=220, parent=parent)
         self._colors: dict[str, str] = {}
         self._day_axis: QBarCategoryAxis | None = None
         self.chart_.plotAreaChanged.connect(lambda _area: self._fit_day_labels())
 
     def apply_palette(self, palette: QPalette) -> None:
-        chart = self.chart_
-        dark = is_dark(palette)
-        chart.setTheme(
-            QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight
-        )
-        chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
-        text = palette.color(QPalette.ColorRole.Text)
-        chart.setTitleBrush(text)
-        chart.legend().setLabelColor(text)
-        for axis in chart.axes():
-            axis.setLabelsColor(text)
-            axis.setTitleBrush(text)
+        super().apply_palette(palette)
         self._recolor()
 
     def _recolor(self) -> None:
@@ -87,11 +64,6 @@ class ChartPanel(QChartView):
                     if color:
                         pie_slice.setColor(QColor(color))
 
-    def _clear(self) -> None:
-        self.chart_.removeAllSeries()
-        for axis in self.chart_.axes():
-            self.chart_.removeAxis(axis)
-
     def show_bars(
         self,
         days: Sequence[str],
@@ -100,7 +72,7 @@ class ChartPanel(QChartView):
         axis_title: str = "",
     ) -> QStackedBarSeries:
         """Stacked bars, one per day; day labels only where they fit."""
-        self._clear()
+        self.clear_chart()
         self._colors = colors
         series = QStackedBarSeries()
         for label, values in sets.items():
@@ -144,7 +116,7 @@ class ChartPanel(QChartView):
 
     def show_pie(self, parts: dict[str, int], colors: dict[str, str]) -> QPieSeries:
         self._day_axis = None
-        self._clear()
+        self.clear_chart()
         self._colors = colors
         series = QPieSeries()
         series.setHoleSize(0.35)
