@@ -78,10 +78,12 @@ class BringProfileDialog(QDialog):
         if form.kind() == SERVER:
             url, user = form.url_edit.text().strip(), form.user_edit.text().strip()
             password = form.password_edit.text()
+            insecure = form.insecure_http()
             form.password_edit.clear()
 
             def job(_progress: object) -> SyncOutcome:
-                return work.bring_profile(opened, None, None, (url, user, password))
+                server = (url, user, password)
+                return work.bring_profile(opened, None, None, server, insecure_http=insecure)
         else:
             folder = form.folder_edit.text().strip()
             passphrase = form.passphrase_edit.text() or None

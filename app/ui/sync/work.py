@@ -10,6 +10,7 @@ wrong passphrase, a revoked token, another profile's data) is a UserError, said 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,13 +86,100 @@ def setup_folder(
 
 
 def setup_server(
-    opened: OpenProfile, url: str, user: str, password: str, merge: bool
+    opened: OpenProfile,
+    url: str,
+    user: str,
+    password: str,
+    merge: bool,
+    *,
+    insecure_http: bool = False,
 ) -> SyncOutcome:
-    """Sign in (the server keeps a token for this device; the password is not kept) and sync."""
+    """Sign in (the server keeps a token for this device; the password is not kept) and sync.
+    `insecure_http`: plain http:// to a server that is not this computer is allowed (the
+    learner ticked it in Sync Settings, as `--insecure-http` on the command line)."""
     from app.sync.server_sync import setup_server as sign_in
 
-    sign_in(opened.database, url, user, password, merge=merge)
+    sign_in(opened.database, url, user, password, insecure_http=insecure_http, merge=merge)
     return run_sync(opened, None)
+
+
+@dataclass(frozen=True)
+class Device:
+    """One computer signed in to the account, as the server lists it. `id`: the server's id of
+    its sign-in (what is revoked, as `studydesk sync devices --revoke ID`); `device_id`: the
+    profile's device id on that computer (its Sync Settings' "This device"), when the server
+    knows it; `last_seen`: ISO time; `this`: the computer asking."""
+
+    id: str
+    name: str
+    last_seen: str | None
+    this: bool
+    revoked: bool
+    device_id: str = ""
+
+    @property
+    def short_id(self) -> str:
+        """What tells the computers apart: the start of the id its Sync Settings shows."""
+        return (self.device_id or self.id)[:8]
+
+
+@dataclass(frozen=True)
+class DeviceList:
+    """The account's devices, or `unreachable` (the server does not answer: a quiet note)."""
+
+    devices: tuple[Device, ...] = ()
+    unreachable: bool = False
+
+
+def _iso_ms(value: object) -> str | None:
+    if not isinstance(value, int | float) or value <= 0:
+        return None
+    return datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="seconds")
+
+
+def _known(device_id: object) -> str:
+    """A device id, or "" for none (a computer signs in with "new" before its first sync)."""
+    text = str(device_id or "")
+    return "" if text == "new" else text
+
+
+def list_devices(opened: OpenProfile) -> DeviceList:
+    """The devices of the account this profile syncs with (a read: nothing is written)."""
+    from app.sync import server_sync
+    from app.sync.server_target import Unreachable
+
+    try:
+        found = server_sync.list_devices(opened.database)
+    except Unreachable:
+        return DeviceList(unreachable=True)
+    return DeviceList(
+        tuple(
+            Device(
+                id=str(row.get("id", "")),
+                name=str(row.get("name") or "a computer"),
+                last_seen=_iso_ms(row.get("last_seen")),
+                this=bool(row.get("this")),
+                revoked=bool(row.get("revoked_at")),
+                device_id=_known(row.get("device_id")),
+            )
+            for row in found
+        )
+    )
+
+
+def revoke_device(opened: OpenProfile, device: Device) -> Device:
+    """Revoke another computer's sign-in. This computer's own is refused: its sync would stop
+    here with no way back but signing in again (Sync Settings turns sync off instead)."""
+    from app.errors import UserError
+    from app.sync import server_sync
+
+    if device.this:
+        raise UserError(
+            "This is the computer you are using: Study Desk does not revoke its own sign-in. "
+            "To stop syncing here, choose Off and Turn Sync Off."
+        )
+    server_sync.revoke_device(opened.database, device.id)
+    return device
 
 
 def bring_profile(
@@ -99,6 +187,8 @@ def bring_profile(
     folder: Path | None,
     passphrase: str | None,
     server: tuple[str, str, str] | None,
+    *,
+    insecure_http: bool = False,
 ) -> SyncOutcome:
     """The first launch's "I already use Study Desk": the new profile's sample content goes,
     then the learner's profile comes down into it. The profile was made moments ago for this,
@@ -110,7 +200,7 @@ def bring_profile(
     if server is not None:
         from app.sync.server_sync import setup_server as sign_in
 
-        sign_in(opened.database, *server, adopt=True)
+        sign_in(opened.database, *server, insecure_http=insecure_http, adopt=True)
         return run_sync(opened, None)
     assert folder is not None
     engine.setup_folder(opened.database, folder, passphrase=passphrase or None, adopt=True)
