@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +29,18 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "data"
     monkeypatch.setenv("STUDYDESK_DATA_DIR", str(root))
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster for the whole run, for the sync server's tests
+    (tests/sync_server, tests/sync): `Postgres` in tests/sync_server/server_helpers.py."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "sync_server"))
+    from server_helpers import Postgres
+
+    try:
+        cluster = Postgres()
+    except FileNotFoundError as missing:
+        pytest.fail(f"{missing}: bash packaging/setup-env.sh installs it (apt postgresql)")
+    yield cluster
+    cluster.stop()

@@ -79,14 +79,21 @@ class SyncMachine(RuleBasedStateMachine):
             first.database, title="Heart", body="The heart pumps blood."
         )
         self.versions.add(saved.version_id)
-        engine.setup_folder(first.database, self.target)
-        first.sync(self.target)
+        self.set_up(first)
+        self.run_sync(first)
         self.devices.append(first)
         for index in range(1, count):
             device = Device.make(self.root, f"d{index}")
-            engine.setup_folder(device.database, self.target)  # empty: brought down
-            device.sync(self.target)
+            self.set_up(device)  # empty: brought down
+            self.run_sync(device)
             self.devices.append(device)
+
+    # The target (tests/sync/test_sync_property_server.py runs the same machine on servers)
+    def set_up(self, device: Device) -> None:
+        engine.setup_folder(device.database, self.target)
+
+    def run_sync(self, device: Device) -> engine.SyncResult:
+        return device.sync(self.target)
 
     def teardown(self) -> None:
         try:
@@ -260,7 +267,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(data=st.data(), back_up=st.booleans())
     def sync(self, data: st.DataObject, back_up: bool) -> None:
         device = self.device(data)
-        device.sync(self.target)
+        self.run_sync(device)
         if back_up or device.name not in self.backups:  # a copy to restore later
             backup = self.root / f"{device.name}-backup.sqlite3"
             backup.unlink(missing_ok=True)
@@ -315,7 +322,7 @@ class SyncMachine(RuleBasedStateMachine):
 
         with mock.patch.object(engine, "apply_ops", crashing):
             try:
-                device.sync(self.target)
+                self.run_sync(device)
             except Crash:
                 assert synced_state(device.database) == before  # rolled back whole
                 event("crashed mid-apply")
@@ -332,7 +339,7 @@ class SyncMachine(RuleBasedStateMachine):
     def converge(self) -> None:
         for _round in range(2):
             for device in self.devices:
-                skipped = device.sync(self.target).skipped
+                skipped = self.run_sync(device).skipped
                 refused = [s for s in skipped if "after this computer's time" in s]
                 assert not refused, f"{device.name} refused a clock too far ahead: {refused}"
 
@@ -361,7 +368,7 @@ class SyncMachine(RuleBasedStateMachine):
             assert not heads, f"notes with unmerged heads on {device.name}: {heads}"
         # Syncing again changes nothing.
         for device in self.devices:
-            device.sync(self.target)
+            self.run_sync(device)
         assert [synced_state(d.database) for d in self.devices] == states
 
 

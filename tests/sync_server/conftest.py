@@ -10,15 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))  # sync_he
 
 from server_helpers import Postgres, RunningServer, start_server
 
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    try:
-        cluster = Postgres()
-    except FileNotFoundError as missing:
-        pytest.fail(f"{missing}: bash packaging/setup-env.sh installs it (apt postgresql)")
-    yield cluster
-    cluster.stop()
+# `postgres` (a session-wide cluster) is in tests/conftest.py: tests/sync uses it too.
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

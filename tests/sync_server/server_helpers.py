@@ -13,10 +13,11 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -50,13 +51,15 @@ class RunningServer:
         self.store.close()
 
 
-def start_server(database_url: str) -> RunningServer:
+def start_server(database_url: str, wrap: Callable[[Any], Any] | None = None) -> RunningServer:
+    """`wrap`: ASGI middleware around the app (tests/sync/faulty_server.py fails requests)."""
     store = Store.open(database_url)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store), log_level="error", access_log=False)
+    app = create_app(store)
+    config = uvicorn.Config(wrap(app) if wrap else app, log_level="error", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
