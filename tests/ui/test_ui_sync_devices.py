@@ -20,7 +20,7 @@ from ui_helpers import Gui, click, message_boxes, visible
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
 
-from accessibility_helpers import tab_chain
+from accessibility_helpers import out_of_reading_order, tab_chain
 from server_helpers import PASSWORD, RunningServer, start_server
 
 from app.core.opening import OpenProfile, open_profile
@@ -141,6 +141,9 @@ def test_the_accounts_devices_are_listed_and_another_computer_is_revoked(
     assert not dialog.devices.revoke_button.isEnabled()
     assert "computer you are using" in dialog.devices.note.text()
     assert "Turn Sync Off" in dialog.devices.note.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.resize(800, 600)
+    dialog.grab().save(str(SHOTS / "sync-devices-this-computer.png"))
     with pytest.raises(UserError, match="computer you are using"):
         work.revoke_device(window.context.opened, dialog.devices.selected())  # type: ignore[arg-type]
 
@@ -179,6 +182,9 @@ def test_a_server_that_stopped_answering_is_a_quiet_note_under_the_devices(
     qtbot.waitUntil(lambda: dialog.devices.note.text() == UNREACHABLE, timeout=WAIT_MS)
     assert rows(dialog) == []
     assert dialog.devices.refresh_button.isEnabled()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.resize(800, 600)
+    dialog.grab().save(str(SHOTS / "sync-devices-unreachable.png"))
     assert message_boxes() == []
     top = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
     assert set(top) == {window, dialog}
@@ -210,7 +216,15 @@ def test_plain_http_to_another_computer_is_refused_until_allowed(
     sync = controller_for(window.context, window)
     assert sync.status is not None and not sync.status.enabled
 
-    form.insecure_box.setChecked(True)
+    # The option is reached by Tab where it stands, between the address and the user name.
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=WAIT_MS)
+    stops = tab_chain(qtbot, form.url_edit)
+    assert stops[:2] == [form.insecure_box, form.user_edit]
+    assert out_of_reading_order(until(dialog.close_button, [form.url_edit, *stops])) == []
+    qtbot.keyClick(dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(form.insecure_box.isChecked)  # a mnemonic clicks a moment later
+    assert form.insecure_box.hasFocus()
     click(qtbot, dialog.apply_button)
     signed_in(qtbot, dialog)
     assert sync.status is not None and sync.status.target is not None
@@ -223,6 +237,11 @@ def test_plain_http_to_another_computer_is_refused_until_allowed(
     assert again.form.kind() == SERVER and again.form.insecure_box.isChecked()
     assert again.form.insecure_box.isVisible()
     again.close()
+
+
+def until(last: QWidget, stops: list[QWidget]) -> list[QWidget]:
+    """The Tab stops up to `last` (Tab goes round from the bottom to the top after it)."""
+    return stops[: stops.index(last) + 1]
 
 
 def mnemonics(root: QWidget) -> list[str]:
@@ -270,6 +289,13 @@ def test_every_control_is_reached_by_tab_each_has_its_own_key_and_escape_closes(
     keys = mnemonics(dialog)
     assert len(keys) == len(set(keys)), keys
     assert {"d", "v", "l", "c"} <= set(keys)
+    assert (
+        out_of_reading_order(until(dialog.close_button, [dialog.form.server_radio, *stops])) == []
+    )
+    dialog.form.folder_radio.click()
+    keys = mnemonics(dialog)
+    assert len(keys) == len(set(keys)), keys
+    dialog.form.server_radio.click()
 
     # Alt+D goes to the device list, Alt+V asks to revoke the one chosen there.
     qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)

@@ -154,6 +154,8 @@ class TargetForm(QWidget):
         self.url_edit.textChanged.connect(self._url_changed)
         server_form.addRow("Se&rver:", self.url_edit)
         server_form.addRow(self.insecure_box)
+        QWidget.setTabOrder(self.url_edit, self.insecure_box)
+        QWidget.setTabOrder(self.insecure_box, self.user_edit)
         server_form.addRow("User n&ame:", self.user_edit)
         server_form.addRow("Pass&word:", self.password_edit)
         server_form.addRow(
@@ -259,7 +261,7 @@ class SyncSettingsDialog(QDialog):
         actions.addWidget(self.apply_button)
         actions.addWidget(self.sync_button)
         actions.addStretch(1)
-        self.devices = DevicesPanel(context, self)
+        self.devices = DevicesPanel(context)  # parented by the layout: Tab reaches it in order
         self.devices.setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
