@@ -352,3 +352,50 @@ def test_sync_settings_with_devices_fit_800x600_light_and_dark(
         qapp.setFont(font)
         gui.appearance.apply_theme("light")
     dialog.close()
+
+
+def test_a_revoke_while_the_server_is_away_is_said_quietly_and_nothing_is_revoked(
+    qtbot: QtBot,
+    window: MainWindow,
+    server: RunningServer,
+    laptop: OpenProfile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sign_in_laptop(monkeypatch, laptop, server)
+    work.setup_server(window.context.opened, server.url, "ada", PASSWORD, True)
+    dialog = settings_dialog(qtbot, window)
+    qtbot.waitUntil(lambda: len(rows(dialog)) == 2, timeout=WAIT_MS)
+    assert dialog.devices.selected().name == "library-laptop"  # type: ignore[union-attr]
+    server.stop()
+    asked: list[str] = []
+    answer_next_question(qtbot, "Revoke", asked)
+    click(qtbot, dialog.devices.revoke_button)
+    qtbot.waitUntil(
+        lambda: "cannot be reached now: nothing was revoked" in dialog.devices.note.text(),
+        timeout=WAIT_MS,
+    )
+    assert dialog.devices.revoke_button.isEnabled()  # it can be tried again
+    assert [row[STATE] for row in rows(dialog)] == ["signed in", "signed in"]
+    assert message_boxes() == []
+
+
+def test_this_computer_revoked_from_another_says_so_in_the_dialog_not_in_a_box(
+    qtbot: QtBot,
+    window: MainWindow,
+    server: RunningServer,
+    laptop: OpenProfile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.sync import server_sync
+
+    sign_in_laptop(monkeypatch, laptop, server)
+    work.setup_server(window.context.opened, server.url, "ada", PASSWORD, True)
+    ours = next(d for d in server_sync.list_devices(window.context.opened.database) if d["this"])
+    server_sync.revoke_device(laptop.database, str(ours["id"]))
+    dialog = settings_dialog(qtbot, window)
+    qtbot.waitUntil(
+        lambda: dialog.devices.note.text().startswith("The devices could not be listed"),
+        timeout=WAIT_MS,
+    )
+    assert "revoked" in dialog.devices.note.text()
+    assert message_boxes() == []
