@@ -20,7 +20,7 @@ from ui_helpers import Gui, click, message_boxes, visible
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync_server"))
 
-from accessibility_helpers import out_of_reading_order, tab_chain
+from accessibility_helpers import out_of_reading_order, tab_chain, unnamed
 from server_helpers import PASSWORD, RunningServer, start_server
 
 from app.core.opening import OpenProfile, open_profile
@@ -286,6 +286,7 @@ def test_every_control_is_reached_by_tab_each_has_its_own_key_and_escape_closes(
         dialog.close_button,
     ):
         assert control in reached, control.text() if hasattr(control, "text") else control
+    assert unnamed(dialog) == []  # a screen reader names every control
     keys = mnemonics(dialog)
     assert len(keys) == len(set(keys)), keys
     assert {"d", "v", "l", "c"} <= set(keys)
