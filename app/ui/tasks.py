@@ -9,10 +9,12 @@ outcome comes back to the GUI thread through queued signals, never by the worker
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for_futures
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 
 from app.core.changes import Change, changes_of
 from app.core.progress import Progress
@@ -32,6 +34,9 @@ WorkFn = Callable[[Progress], Any]
 # Progress from a tight loop would flood the GUI thread with queued signals.
 PROGRESS_INTERVAL = 0.05
 READ_THREADS = 3
+# How often the GUI thread does the cycle collector's work while runners are open (see
+# _GuiThreadCollection).
+COLLECT_EVERY_MS = 500
 
 
 class TaskHandle:
@@ -79,6 +84,73 @@ class _Task:
     future: Future[None] | None = None
 
 
+class _GuiThreadCollection(QObject):
+    """Python's cycle collector runs on the GUI thread only, while a task runner is open.
+
+    An automatic collection runs on whichever thread happens to allocate when a generation is
+    full, and the runner's threads allocate the most (an opening profile loading its samples).
+    A Qt object left in a reference cycle (a closed view's helper, a shut-down runner) would
+    then be destroyed on that worker thread, not on the GUI thread it lives on, while the GUI
+    thread may be running one of its slots or timers: a segfault in the GUI thread (seen in CI:
+    the GUI thread in `release_reads` of a runner that a worker's collection was destroying).
+    So while a runner is open, automatic collection is off (threshold 0) and a timer here does
+    its work, one generation at a time by the same thresholds. A collector someone paused
+    (`gc.disable()`: start-up until the first paint, a large import) stays paused: the
+    timer then skips."""
+
+    _closed_elsewhere = Signal()  # a runner that was never shut down died on another thread
+
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.instance())
+        self._open = 0
+        self._thresholds = gc.get_threshold()
+        self._timer = QTimer(self)
+        self._timer.setInterval(COLLECT_EVERY_MS)
+        self._timer.timeout.connect(self._collect)
+        self._closed_elsewhere.connect(self.runner_closed, Qt.ConnectionType.QueuedConnection)
+
+    def runner_opened(self) -> None:
+        if self._open == 0:
+            self._thresholds = gc.get_threshold()
+            gc.set_threshold(0, *self._thresholds[1:])
+            self._timer.start()
+        self._open += 1
+
+    def runner_closed(self) -> None:
+        """Also run (once) for a runner never shut down, when it is garbage."""
+        if QThread.currentThread() != self.thread():
+            self._closed_elsewhere.emit()
+            return
+        self._open -= 1
+        if self._open == 0:
+            self._timer.stop()
+            gc.set_threshold(*self._thresholds)
+
+    def _collect(self) -> None:
+        if not gc.isenabled():
+            return
+        counts = gc.get_count()
+        for generation in (2, 1, 0):  # the oldest one that is full, as CPython does
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                return
+
+
+_collection: _GuiThreadCollection | None = None
+
+
+def _gui_thread_collection() -> _GuiThreadCollection:
+    global _collection
+    if _collection is None or not shiboken6.isValid(_collection):
+        _collection = _GuiThreadCollection()
+    return _collection
+
+
+def _runner_closed(collection: _GuiThreadCollection) -> None:
+    if shiboken6.isValid(collection):  # not after the application is gone
+        collection.runner_closed()
+
+
 class TaskRunner(QObject):
     """Runs work off the GUI thread. Create it, and call every method, on the GUI thread.
 
@@ -123,6 +195,11 @@ class TaskRunner(QObject):
         self._began.connect(self._on_began, queued)
         self._progressed.connect(self._on_progressed, queued)
         self._delivered.connect(self._on_delivered, queued)
+        # Garbage is collected on this (the GUI) thread until shutdown, see _GuiThreadCollection.
+        collection = _gui_thread_collection()
+        collection.runner_opened()
+        self._collected_on_gui_thread = weakref.finalize(self, _runner_closed, collection)
+        self._collected_on_gui_thread.atexit = False
 
     def run_write(
         self,
@@ -236,14 +313,18 @@ class TaskRunner(QObject):
         _, pending = wait_for_futures(writes, timeout=timeout)
         # Then wait for the worker threads themselves (reads still running, and the last moments
         # of finished work), so that none of them drops the last reference to this object.
+        stopped = True
         for pool in (self._writer, self._readers):
             closing = threading.Thread(
                 target=lambda pool=pool: pool.shutdown(wait=True, cancel_futures=True)
             )
             closing.start()
             closing.join(max(0.0, deadline - time.monotonic()))
+            stopped = stopped and not closing.is_alive()
         if pending:
             log.warning("%d write(s) still running after %.0f s at shutdown", len(pending), timeout)
+        if stopped:  # none of this runner's threads runs Python any more
+            self._collected_on_gui_thread()
         return not pending
 
     def _submit(
