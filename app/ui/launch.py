@@ -73,7 +73,8 @@ class Choice:
 
 
 class FirstPaint(QObject):
-    """Calls back once, after the watched window's first paint has been handled."""
+    """Calls back once, after the watched window's first paint has been handled (not if the
+    window is gone by then: this object goes with it, and so does the timer)."""
 
     def __init__(self, window: QObject, callback: Callable[[], None]) -> None:
         super().__init__(window)
@@ -86,8 +87,11 @@ class FirstPaint(QObject):
             self._done = True
             watched.removeEventFilter(self)
             # After the paint itself has run, not before it.
-            QTimer.singleShot(0, self._callback)
+            QTimer.singleShot(0, self, self._call_back)
         return False
+
+    def _call_back(self) -> None:
+        self._callback()
 
 
 class OpeningWindow(QWidget):
@@ -428,7 +432,10 @@ class Launcher(QObject):
         self.window = window
         window.show()
         window.reads_after_paint = FirstPaint(window, runner.release_reads)  # type: ignore[attr-defined]
-        QTimer.singleShot(READS_HELD_AT_MOST_MS, runner, runner.release_reads)
+        # Bound to this window: once it is gone (switched away from, a test over) the timer is
+        # too, and never releases the reads held for the next window or touches a runner left
+        # behind. A lambda: PySide keeps no reference to a bound method's object here.
+        QTimer.singleShot(READS_HELD_AT_MOST_MS, window, lambda: runner.release_reads())
         if not self.smoke:  # sync (app.sync) loads after the first paint
             offer, self.offer_sync = self.offer_sync, False
             window.sync_after_paint = FirstPaint(window, lambda: _start_sync(window, offer))  # type: ignore[attr-defined]

@@ -7,9 +7,9 @@ import os
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import click, visible
 
@@ -20,7 +20,7 @@ from app.errors import ProfileInUse
 from app.main import run_gui
 from app.paths import DataLocations
 from app.ui.device_settings import DeviceSettings
-from app.ui.launch import Launcher
+from app.ui.launch import READS_HELD_AT_MOST_MS, Launcher
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import SingleInstance, server_name
 from app.ui.today.view import TodayView
@@ -266,3 +266,28 @@ def test_smoke_run_opens_the_last_used_profile_without_asking(
     assert run_gui(locations, smoke=True) == 0
     opened = [p.name for p in list_profiles(locations) if p.last_opened_at is not None]
     assert opened == ["Bo"]
+
+
+def test_reads_held_for_the_next_window_wait_for_it_once_the_window_before_is_gone(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    """A window's 'release the reads after at most a second' goes with the window: switched away
+    from before it, it neither releases the reads held for the next window early nor touches a
+    runner it has outlived (as a test's window did in the next test, crashing CI)."""
+    create_profile(locations, "Nia")
+    with qtbot.waitCallback(timeout=WAIT_MS) as shown:
+        launcher = launch(profile_name="Nia")
+        launcher.window_shown.connect(shown)
+    window: MainWindow = shown.args[0]
+    opened = window.context.opened
+    runner = launcher.runner
+    window.close_for_switch()  # at once: its timer has not fired yet
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    runner.hold_reads()  # as the next window does until its first paint
+    ran: list[bool] = []
+    runner.run_read(lambda _progress: True, on_done=ran.append)
+    qtbot.wait(READS_HELD_AT_MOST_MS + 500)
+    assert ran == []
+    runner.release_reads()
+    qtbot.waitUntil(lambda: ran == [True], timeout=WAIT_MS)
+    opened.close()
