@@ -16,6 +16,9 @@ sync has finished it). A missing file never means anything was deleted. The head
 says how far its writer had applied each other device, so a reader applies a segment only
 after those (causal order: a card never arrives before its deck). The live profile file is
 never in the folder.
+
+`FolderTarget` is a sync `Target` (app.sync.target): its pull is the segments after each
+device's cursor, in causal order; its push writes this device's next segment.
 """
 
 from __future__ import annotations
@@ -25,15 +28,20 @@ import json
 import os
 import re
 import secrets
+import sqlite3
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.db.fresh_file import sync_folder
 from app.errors import UserError
+from app.sync.capture import get_state, set_state
+from app.sync.clock import ClockAhead, check_not_ahead
 from app.sync.crypto import derive_key, key_check, new_kdf, seal, unseal, verify_key
 from app.sync.ops import Op
+from app.sync.target import Batch
 
 META = "studydesk-sync.json"
 MAGIC = b"SDSYNC01"
@@ -41,6 +49,7 @@ FORMAT = 1
 _DEVICE = re.compile(r"^[0-9a-f]{16}$")
 _SEGMENT = re.compile(r"^(\d{12})\.seg$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+PUSHED = "pushed_segment"  # sync_state "pushed_segment:<device>": its last segment written
 
 
 @dataclass(frozen=True)
@@ -261,3 +270,85 @@ class FolderTarget:
         if hashlib.sha256(data).hexdigest() != sha256:
             return None
         return data
+
+    # As a sync target
+    def stale(self, conn: sqlite3.Connection, device: str) -> bool:
+        """Whether the folder holds segments of this device id that this file never wrote: the
+        file is a copy, or a backup restored in place (same path and inode), of one that went
+        on syncing. It must then become a new device, and read those segments as another's."""
+        written = int(get_state(conn, f"{PUSHED}:{device}") or 0)
+        return any(number > written for number in self.numbers(device))
+
+    def batches(
+        self, cursors: dict[str, int], device: str, notes: list[str], size: int
+    ) -> Iterator[Batch]:
+        """The segments to apply now, about `size` operations a batch."""
+        batch: list[Segment] = []
+        count = 0
+        for segment in self.choose_segments(device, cursors, notes):
+            batch.append(segment)
+            count += len(segment.ops)
+            if count >= size:
+                yield _batch(batch)
+                batch, count = [], 0
+        if batch:
+            yield _batch(batch)
+
+    def choose_segments(
+        self, device: str, cursors: dict[str, int], notes: list[str]
+    ) -> list[Segment]:
+        """The verified segments to apply now, in an order where each comes after every
+        segment its writer had applied (`seen`); others wait for next time (said in `notes`)."""
+        position = dict(cursors)
+        queues: dict[str, list[int]] = {}
+        for other in self.devices():
+            if other == device:
+                continue
+            queues[other] = [n for n in self.numbers(other) if n > position.get(other, 0)]
+        chosen: list[Segment] = []
+        blocked: set[str] = set()
+        progress = True
+        while progress:
+            progress = False
+            for other, numbers in queues.items():
+                if other in blocked or not numbers:
+                    continue
+                number = numbers[0]
+                if number != position.get(other, 0) + 1:
+                    notes.append(f"{other}/{position.get(other, 0) + 1}: not here yet")
+                    blocked.add(other)
+                    continue
+                segment = self.read_segment(other, number)
+                if segment is None:
+                    notes.append(f"{other}/{number}: incomplete or damaged, left for later")
+                    blocked.add(other)
+                    continue
+                try:
+                    check_not_ahead(segment.max_ms, f"device {other}")
+                except ClockAhead as error:
+                    notes.append(f"{other}/{number}: {error}")
+                    blocked.add(other)
+                    continue
+                needs = {d: n for d, n in segment.seen.items() if d != device}
+                if any(position.get(d, 0) < n for d, n in needs.items()):
+                    continue  # after a segment not here yet: next round, or next time
+                chosen.append(segment)
+                position[other] = number
+                numbers.pop(0)
+                progress = True
+        return chosen
+
+    def push_batch(self, conn: sqlite3.Connection, device: str, ops: list[Op]) -> None:
+        """This device's next segment, saying how far it had applied the others (`seen`)."""
+        cursors = dict(conn.execute("SELECT source, position FROM sync_cursors").fetchall())
+        last = int(get_state(conn, f"{PUSHED}:{device}") or 0)
+        max_ms = max(int(op["c"][:13]) for op in ops)
+        number = self.write_segment(device, {"seen": cursors, "max_ms": max_ms}, ops, last + 1)
+        set_state(conn, f"{PUSHED}:{device}", str(number))
+
+
+def _batch(segments: list[Segment]) -> Batch:
+    upto: dict[str, int] = {}
+    for segment in segments:
+        upto[segment.device] = max(upto.get(segment.device, 0), segment.number)
+    return Batch([op for s in segments for op in s.ops], upto, segments=len(segments))

@@ -1,9 +1,10 @@
-"""A sync run against the sync server (`studydesk serve-sync`), and setting a profile up on an
-account. The same steps as the folder target's run (app.sync.engine): pull and apply in
-transactions that advance the cursor, fetch media, push the outbox; only the pull differs: the
-server numbers each user's operations in one sequence, so the cursor is one number (`sync_cursors`
-row "server"), and a device far behind takes the snapshot (every operation in one answer)
-instead of many pages.
+"""The sync server (`studydesk serve-sync`) as a sync target, and setting a profile up on an
+account. `ServerAccount` is the account as the engine's `Target` (app.sync.target), so one
+`engine.sync` drives it as it drives a folder; only the server's specifics are here: signing
+in (a device token is kept, never the password), the one cursor (the server numbers each
+user's operations in one sequence: `sync_cursors` row "server"), pages or, for a device far
+behind, the snapshot (every operation in one streamed answer), and this device's own pushes
+skipped by the cursor.
 
 Recovery, never overwrite: an account holding another profile's data, or a wiped server, is
 refused before anything is touched (dataset mismatch). A server restored from an older backup
@@ -15,18 +16,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import uuid
-from typing import Any, cast
+from collections.abc import Iterator
+from typing import Any
 
 from app.db.database import ProfileDatabase
 from app.db.types import utcnow
 from app.errors import UserError
-from app.sync import engine
+from app.sync import engine, state
 from app.sync.capture import DEVICE, ENABLED, baseline, get_state, prepare, set_state
-from app.sync.folder import FolderTarget, Segment
 from app.sync.ops import Op
 from app.sync.server_target import ServerError, ServerTarget, device_name
+from app.sync.target import Batch
 
 SOURCE = "server"
 TOKEN = "server_token"  # sync_state (device-local): this device's token, never the password
@@ -54,8 +55,8 @@ def setup_server(
     of its own)."""
     target = ServerTarget(url, insecure_http=insecure_http)
     target.meta()
-    ours = engine._state(database, engine.DATASET)
-    device = engine._state(database, DEVICE) or "new"
+    ours = state.value(database, state.DATASET)
+    device = state.value(database, DEVICE) or "new"
     target.login(user, password, device, device_name())
     try:
         held = target.meta().get("dataset")
@@ -70,7 +71,7 @@ def setup_server(
             ours is None
             and not merge
             and not adopt
-            and engine.has_own_data(database)
+            and state.has_own_data(database)
             and int(target.meta().get("head") or 0) > 0
         ):
             raise _refuse(
@@ -87,10 +88,10 @@ def setup_server(
         "user": user,
         "insecure_http": insecure_http,
     }
-    with engine._raw(database) as conn:
+    with state.transaction(database) as conn:
         first = get_state(conn, ENABLED) != "1"
-        set_state(conn, engine.DATASET, str(held))
-        set_state(conn, engine.TARGET, json.dumps(info))
+        set_state(conn, state.DATASET, str(held))
+        set_state(conn, state.TARGET, json.dumps(info))
         set_state(conn, TOKEN, str(target.token))
         set_state(conn, ENABLED, "1")
         prepare(conn, database.db_file)
@@ -109,7 +110,7 @@ def _forget_token(target: ServerTarget) -> None:
 
 
 def open_server_target(database: ProfileDatabase, **options: Any) -> ServerTarget:
-    info = engine.status(database)
+    info = state.status(database)
     if not info.enabled or info.target is None or info.target.get("kind") != "server":
         raise UserError(
             "This profile does not sync with a server: `studydesk sync setup --server URL "
@@ -117,7 +118,7 @@ def open_server_target(database: ProfileDatabase, **options: Any) -> ServerTarge
         )
     return ServerTarget(
         str(info.target["url"]),
-        engine._state(database, TOKEN),
+        state.value(database, TOKEN),
         dataset=info.dataset,
         insecure_http=bool(info.target.get("insecure_http")),
         **options,
@@ -125,7 +126,7 @@ def open_server_target(database: ProfileDatabase, **options: Any) -> ServerTarge
 
 
 def is_server(database: ProfileDatabase) -> bool:
-    info = engine.status(database)
+    info = state.status(database)
     return info.target is not None and info.target.get("kind") == "server"
 
 
@@ -133,25 +134,43 @@ def sync_with_server(
     database: ProfileDatabase, media_dir: Any = None, *, target: ServerTarget | None = None
 ) -> engine.SyncResult:
     """Pull and merge what other devices pushed, then push this device's changes."""
-    started = time.perf_counter()
-    result = engine.SyncResult()
-    target = target or open_server_target(database)
-    with engine._raw(database) as conn:
-        device = prepare(conn, database.db_file)
-    if device is None:
-        raise UserError("Sync is not set up for this profile: run `studydesk sync setup` first.")
-    media_ops = pull(database, target, device, result)
-    folder_like = cast(FolderTarget, target)  # the steps below use put/get_blob, write_segment
-    if media_dir is not None:
-        engine.fetch_media(database, folder_like, media_dir, media_ops, result)
-    target.pushed.clear()
-    engine.push(database, folder_like, device, media_dir, result)
-    with engine._raw(database) as conn:
-        _skip_own(conn, target.pushed)
-        set_state(conn, engine.LAST_SYNC, utcnow().isoformat(timespec="seconds"))
-        result.pending = conn.execute("SELECT count(*) FROM sync_pending").fetchone()[0]
-    result.seconds = round(time.perf_counter() - started, 3)
-    return result
+    account = ServerAccount(target or open_server_target(database))
+    return engine.sync(database, media_dir, target=account)
+
+
+class ServerAccount:
+    """The account on the sync server as a sync `Target` (app.sync.target), over the HTTP
+    client: one cursor ("server"), pages or the snapshot, the restored-server check, and this
+    device's own pushes skipped by the cursor."""
+
+    def __init__(self, client: ServerTarget) -> None:
+        self.client = client
+
+    @property
+    def dataset(self) -> str | None:
+        return self.client.dataset
+
+    def stale(self, conn: sqlite3.Connection, device: str) -> bool:
+        return False  # the server keeps no writes by device id to compare with
+
+    def batches(
+        self, cursors: dict[str, int], device: str, notes: list[str], size: int
+    ) -> Iterator[Batch]:
+        return pull(self.client, cursors.get(SOURCE, 0), device, notes, size)
+
+    def push_batch(self, conn: sqlite3.Connection, device: str, ops: list[Op]) -> None:
+        before = len(self.client.pushed)
+        self.client.push_ops(device, ops)
+        _skip_own(conn, self.client.pushed[before:])
+
+    def has_blob(self, sha256: str) -> bool:
+        return self.client.has_blob(sha256)
+
+    def put_blob(self, sha256: str, data: bytes) -> bool:
+        return self.client.put_blob(sha256, data)
+
+    def get_blob(self, sha256: str) -> bytes | None:
+        return self.client.get_blob(sha256)
 
 
 def _skip_own(conn: sqlite3.Connection, pushed: list[tuple[int, int]]) -> None:
@@ -170,66 +189,54 @@ def _skip_own(conn: sqlite3.Connection, pushed: list[tuple[int, int]]) -> None:
         )
 
 
-def _cursor(database: ProfileDatabase) -> int:
-    rows = engine._read(database, "SELECT position FROM sync_cursors WHERE source = ?", (SOURCE,))
-    return int(rows[0][0]) if rows else 0
-
-
-def _apply(
-    database: ProfileDatabase, device: str, ops: list[Op], upto: int, result: engine.SyncResult
-) -> list[Op]:
-    """Apply these operations with the cursor advanced to `upto`, in one transaction."""
-    return engine._apply_batch(database, device, [Segment(SOURCE, upto, {}, ops)], result)
-
-
 def pull(
-    database: ProfileDatabase, target: ServerTarget, device: str, result: engine.SyncResult
-) -> list[Op]:
-    cursor = _cursor(database)
-    media: list[Op] = []
+    target: ServerTarget, cursor: int, device: str, notes: list[str], size: int
+) -> Iterator[Batch]:
+    """Pages of the account's log after `cursor` (this device's own left out), gathered into
+    batches of about `size`; the snapshot instead when far behind. A server holding fewer
+    operations than this device had pulled was restored from an older backup: everything is
+    pulled again (harmless) and this profile's rows pushed again (`Batch.refill`)."""
     page = target.pull(cursor, device)
     head = int(page["head"])
     if head < cursor:
-        # A server restored from an older backup: take everything again, give everything again.
-        result.skipped.append(
+        notes.append(
             f"the server holds fewer operations ({head}) than this device had pulled "
             f"({cursor}): restored from a backup? Filling it again from this device."
         )
-        with engine._raw(database) as conn:
-            conn.execute("DELETE FROM sync_cursors WHERE source = ?", (SOURCE,))
-            baseline(conn)
+        yield Batch([], {}, segments=0, refill=SOURCE)
         cursor = 0
         page = target.pull(cursor, device)
     if head - cursor > SNAPSHOT_AFTER:
-        return _pull_snapshot(database, target, device, result)
+        yield from _pull_snapshot(target, device, size)
+        return
+    applied = cursor
     batch: list[Op] = []
     while True:
         batch += page["ops"]
         cursor = max(cursor, int(page["next"]))
-        if len(batch) >= engine.APPLY_OPS or not page["more"]:
-            if batch or cursor > _cursor(database):
-                media += _apply(database, device, batch, cursor, result)
+        if len(batch) >= size or not page["more"]:
+            if batch or cursor > applied:
+                yield Batch(batch, {SOURCE: cursor})
+                applied = cursor
             batch = []
         if not page["more"]:
-            return media
+            return
         page = target.pull(cursor, device)
 
 
-def _pull_snapshot(
-    database: ProfileDatabase, target: ServerTarget, device: str, result: engine.SyncResult
-) -> list[Op]:
+def _pull_snapshot(target: ServerTarget, device: str, size: int) -> Iterator[Batch]:
+    """Every operation of the account in one streamed answer, applied about `size` at a
+    time; the cursor moves to the snapshot's end with the last batch."""
     items = target.snapshot(device)
     header = next(items)
     upto = int(header["upto"])
-    media: list[Op] = []
     batch: list[Op] = []
     for op in items:
         batch.append(op)
-        if len(batch) >= engine.APPLY_OPS:
-            media += _apply(database, device, batch, 0, result)
+        if len(batch) >= size:
+            yield Batch(batch, {SOURCE: 0})
             batch = []
-    media += _apply(database, device, batch, upto, result)
-    return media
+    yield Batch(batch, {SOURCE: upto})
 
 
 def list_devices(database: ProfileDatabase) -> list[dict[str, Any]]:

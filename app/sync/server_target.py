@@ -7,8 +7,8 @@ page of a captive portal, a proxy's error page, nothing at all, or cut short) is
 `ServerError`; a 5xx or a dropped connection is tried again with growing pauses (every request
 is safe to repeat: pushes are idempotent by operation id).
 
-It offers what the engine's push and media steps use of a folder target (`write_segment`,
-`put_blob`, `get_blob`), so those steps run unchanged against a server.
+The sync engine drives it through `app.sync.server_sync.ServerAccount` (the account as a
+sync `Target`).
 """
 
 from __future__ import annotations
@@ -269,14 +269,13 @@ class ServerTarget:
     def revoke(self, device: str) -> None:
         self.request("POST", f"/v1/devices/{urllib.parse.quote(device, safe='')}/revoke")
 
-    # What the engine's push and media steps call
-    def write_segment(self, device: str, header: dict[str, Any], ops: list[Op], number: int) -> int:
-        self.push_ops(device, ops)
-        return number
+    # Blobs
+    def has_blob(self, sha256: str) -> bool:
+        missing = self.request("POST", "/v1/blobs/missing", {"sha256": [sha256]})["missing"]
+        return sha256 not in missing
 
     def put_blob(self, sha256: str, data: bytes) -> bool:
-        missing = self.request("POST", "/v1/blobs/missing", {"sha256": [sha256]})["missing"]
-        if sha256 not in missing:
+        if self.has_blob(sha256):
             return False
         self.request("PUT", f"/v1/blobs/{sha256}", raw=data)
         return True
