@@ -229,6 +229,17 @@ class TakingSession:
             raise UserError("This question was deleted after the block was made; it is not scored.")
         return question
 
+    def _refuse_if_lost(self, session: Session, taken: str, resume: str = "") -> None:
+        """Refuse a write once the block was submitted, or opened in another window, since this
+        session opened it; every later write is refused with the same words (`taken`)."""
+        control = _control(session, self._block.id)
+        if control is not None and control[0] == SUBMIT:
+            self._closed = "This block was submitted in another window."
+            raise BlockSubmitted(self._closed + " Open its review to see the answers.")
+        if control is not None and control[1] != self.session_id:
+            self._closed = taken
+            raise BlockTakenElsewhere(taken + resume)
+
     def _write(
         self,
         kind: str,
@@ -249,16 +260,11 @@ class TakingSession:
         question_id = None if position is None else self._block.question_ids[position]
         event = Event(kind, position, value, elapsed, self.session_id, now)
         with self._database.write_session() as session:
-            control = _control(session, self._block.id)
-            if control is not None and control[0] == SUBMIT:
-                self._closed = "This block was submitted in another window."
-                raise BlockSubmitted(self._closed + " Open its review to see the answers.")
-            if control is not None and control[1] != self.session_id:
-                self._closed = (
-                    "This block was opened in another window, which has it now; nothing "
-                    "answered here is lost. Resume it here to go on in this window."
-                )
-                raise BlockTakenElsewhere(self._closed)
+            self._refuse_if_lost(
+                session,
+                "This block was opened in another window, which has it now; nothing answered "
+                "here is lost. Resume it here to go on in this window.",
+            )
             insert_event(session, self._block.id, event, question_id)
         self._block.replay.apply(event)
         return event, now
@@ -340,13 +346,11 @@ class TakingSession:
             elapsed = min(elapsed, self._block.limit_ms)
         now = self._wall()
         with self._database.write_session() as session:
-            control = _control(session, self._block.id)
-            if control is not None and control[0] == SUBMIT:
-                self._closed = "This block was submitted in another window."
-                raise BlockSubmitted(self._closed + " Open its review to see the answers.")
-            if control is not None and control[1] != self.session_id:
-                self._closed = "This block was opened in another window, which has it now."
-                raise BlockTakenElsewhere(self._closed + " Resume it here to submit it here.")
+            self._refuse_if_lost(
+                session,
+                "This block was opened in another window, which has it now.",
+                " Resume it here to submit it here.",
+            )
             score = write_submit(session, self._block, self.session_id, elapsed, now,
                                  timed_out=timed_out)  # fmt: skip
         self._closed = "This block was submitted; open its review to see the answers."

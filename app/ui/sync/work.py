@@ -26,7 +26,7 @@ CLOSE_TIMEOUT_S = 5.0  # a server's answer waited for at close, at most
 @dataclass(frozen=True)
 class SyncOutcome:
     """`state`: "synced", "unreachable", "passphrase" (needed and not known this session) or
-    "off"; `changes`: what the views refresh (everything, when anything was applied)."""
+    "off"; `changes`: what the views refresh (the kinds of data the merges changed)."""
 
     state: str
     status: SyncStatus
@@ -72,8 +72,7 @@ def run_sync(opened: OpenProfile, passphrase: str | None, *, closing: bool = Fal
             result = sync_with_server(database, opened.profile.media_dir, target=target)
         except Unreachable:
             return SyncOutcome("unreachable", engine.status(database))
-    changes = Change.EVERYTHING if result.applied else Change.NONE
-    return SyncOutcome("synced", engine.status(database), result, changes)
+    return SyncOutcome("synced", engine.status(database), result, result.changes)
 
 
 def setup_folder(
