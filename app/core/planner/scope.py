@@ -11,7 +11,6 @@ subject with no question left, is reported in `notes` and left out.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -318,16 +317,6 @@ _HANDLERS = {
     "subject": _questions,
     "deck": _deck,
 }
-
-
-def learning_steps(row: Mapping[str, Any], column: str, default: int) -> int:
-    value = row[column]
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return default
-    return len(value) if isinstance(value, list) else default
 
 
 def live(items: Iterable[ScopeItem], missing: set[str]) -> list[ScopeItem]:
