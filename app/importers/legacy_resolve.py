@@ -22,6 +22,7 @@ from app.importers.legacy_records import (
     CourseRecord,
     JsonText,
     LegacyPlan,
+    LessonRecord,
     ProgressRecord,
     derived_id,
     legacy_time,
@@ -83,18 +84,25 @@ def _content_dict(value: Any) -> dict[str, Any] | JsonText:
     return value
 
 
+def _syllabus_lesson(index: CourseIndex, doc: dict[str, Any]) -> tuple[CourseRecord, LessonRecord]:
+    """The course and lesson a document names by syllabus id and module and lesson index;
+    BadDocument when either is not in the data."""
+    course = index.for_syllabus_id(doc.get("syllabus_id"))
+    if course is None:
+        raise BadDocument(f"its syllabus {doc.get('syllabus_id')} is not in the data")
+    m, n = (
+        as_int(doc.get("module_index"), "module_index"),
+        as_int(doc.get("lesson_index"), "lesson_index"),
+    )
+    lesson = course.lesson_at(m, n)
+    if lesson is None:
+        raise BadDocument(f"module {m}, lesson {n} is outside its syllabus {course.topic!r}")
+    return course, lesson
+
+
 def resolve_content(index: CourseIndex, doc: dict[str, Any], kind: str) -> ContentRecord:
     if kind == "content":
-        course = index.for_syllabus_id(doc.get("syllabus_id"))
-        if course is None:
-            raise BadDocument(f"its syllabus {doc.get('syllabus_id')} is not in the data")
-        m, n = (
-            as_int(doc.get("module_index"), "module_index"),
-            as_int(doc.get("lesson_index"), "lesson_index"),
-        )
-        lesson = course.lesson_at(m, n)
-        if lesson is None:
-            raise BadDocument(f"module {m}, lesson {n} is outside its syllabus {course.topic!r}")
+        course, lesson = _syllabus_lesson(index, doc)
         content_id = uuid_or_derived(doc.get("lesson_id"), "content", lesson.id)
         lesson_id = lesson.id
     else:
@@ -119,16 +127,7 @@ def resolve_progress(
     user = doc.get("user_id")
     if not isinstance(user, str):
         raise BadDocument("the progress has no user_id")
-    course = index.for_syllabus_id(doc.get("syllabus_id"))
-    if course is None:
-        raise BadDocument(f"its syllabus {doc.get('syllabus_id')} is not in the data")
-    m, n = (
-        as_int(doc.get("module_index"), "module_index"),
-        as_int(doc.get("lesson_index"), "lesson_index"),
-    )
-    lesson = course.lesson_at(m, n)
-    if lesson is None:
-        raise BadDocument(f"module {m}, lesson {n} is outside its syllabus {course.topic!r}")
+    course, lesson = _syllabus_lesson(index, doc)
     status = doc.get("status")
     if status not in STATUSES:
         raise BadDocument(f"status {status!r} is not one of {', '.join(STATUSES)}")
