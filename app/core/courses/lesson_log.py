@@ -98,22 +98,15 @@ def derive_state(events: Iterable[EventFacts]) -> LessonState:
 
 def states_for_course(session: Session, course_id: str) -> dict[str, LessonState]:
     """Each lesson's state (lessons without events are absent: they are not started)."""
-    from app.db.models import LessonEvent
-
-    rows = session.execute(
-        select(
-            LessonEvent.lesson_id,
-            LessonEvent.kind,
-            LessonEvent.occurred_at,
-            LessonEvent.id,
-            LessonEvent.status,
-            LessonEvent.score,
-        ).where(LessonEvent.course_id == course_id)
-    )
-    return _states(rows)
+    return _states(session, course_id=course_id)
 
 
 def state_of(session: Session, lesson_id: str) -> LessonState:
+    return _states(session, lesson_id=lesson_id).get(lesson_id, NOT_STARTED)
+
+
+def _states(session: Session, **where: str) -> dict[str, LessonState]:
+    """The state of each lesson whose events have these column values."""
     from app.db.models import LessonEvent
 
     rows = session.execute(
@@ -124,12 +117,8 @@ def state_of(session: Session, lesson_id: str) -> LessonState:
             LessonEvent.id,
             LessonEvent.status,
             LessonEvent.score,
-        ).where(LessonEvent.lesson_id == lesson_id)
+        ).filter_by(**where)
     )
-    return _states(rows).get(lesson_id, NOT_STARTED)
-
-
-def _states(rows: Iterable[Any]) -> dict[str, LessonState]:
     grouped: dict[str, list[EventFacts]] = {}
     for lesson_id, kind, at, event_id, status, score in rows:
         grouped.setdefault(lesson_id, []).append(EventFacts(kind, at, event_id, status, score))
