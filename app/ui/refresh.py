@@ -30,6 +30,9 @@ class RefreshOnChange(_Base):
     SHOWS: ClassVar[Change] = Change.NONE
     # True for a view that updates itself from its own writes' results (the review pane).
     SKIPS_OWN_CHANGES: ClassVar[bool] = False
+    # True for a part that hides itself when it has nothing to show (a Today section): its
+    # parent's visibility says whether it is on screen.
+    HIDES_WHEN_EMPTY: ClassVar[bool] = False
 
     _stale_changes: Change = Change.NONE
 
@@ -57,7 +60,10 @@ class RefreshOnChange(_Base):
 
     def on_screen(self) -> bool:
         """Whether a change should be read now. A part that hides itself when it has nothing
-        to show (a Today section) answers for its parent instead."""
+        to show (`HIDES_WHEN_EMPTY`) answers for its parent instead."""
+        if self.HIDES_WHEN_EMPTY:
+            parent = self.parentWidget()
+            return parent is not None and parent.isVisible()
         return self.isVisible()
 
     def refresh_if_stale(self) -> None:

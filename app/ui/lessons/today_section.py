@@ -37,6 +37,7 @@ class ContinueCourseSection(RefreshOnChange, QFrame):
     """Continue opens the lesson where the learner stopped, through the window's navigator."""
 
     SHOWS = Change.COURSES | Change.LESSONS | Change.LESSON_PROGRESS
+    HIDES_WHEN_EMPTY = True
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,11 +77,6 @@ class ContinueCourseSection(RefreshOnChange, QFrame):
             owner=self,
             latest="section",
         )
-
-    def on_screen(self) -> bool:
-        # It hides itself when it has nothing to show: Today's visibility is what counts.
-        parent = self.parentWidget()
-        return parent is not None and parent.isVisible()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):

@@ -48,6 +48,7 @@ def _read_today(database: ProfileDatabase, when: datetime) -> TodayPlan | None:
 
 class PlanTodaySection(RefreshOnChange, QFrame):
     SHOWS = PLAN_SHOWS
+    HIDES_WHEN_EMPTY = True
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,10 +72,6 @@ class PlanTodaySection(RefreshOnChange, QFrame):
         self.hide()
         self.listen_for_changes(context.runner)
         self.refresh()
-
-    def on_screen(self) -> bool:
-        parent = self.parentWidget()
-        return parent is not None and parent.isVisible()
 
     def refresh(self) -> None:
         opened, when, asked = self.context.opened, common.now(), time.perf_counter()

@@ -46,6 +46,7 @@ class DueCardsSection(RefreshOnChange, QFrame):
     """Start Review (and each deck's row) study now, through the window's navigator."""
 
     SHOWS = Change.CARDS | Change.REVIEWS | Change.DECKS | Change.TAGS
+    HIDES_WHEN_EMPTY = True
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,11 +86,6 @@ class DueCardsSection(RefreshOnChange, QFrame):
             owner=self,
             latest="section",
         )
-
-    def on_screen(self) -> bool:
-        # It hides itself when it has nothing to show: Today's visibility is what counts.
-        parent = self.parentWidget()
-        return parent is not None and parent.isVisible()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):

@@ -36,6 +36,7 @@ def read_continue(database: ProfileDatabase) -> tuple[VideoRow, ...]:
 
 class ContinueWatchingSection(RefreshOnChange, QFrame):
     SHOWS = Change.VIDEOS | Change.WATCHING
+    HIDES_WHEN_EMPTY = True
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,10 +55,6 @@ class ContinueWatchingSection(RefreshOnChange, QFrame):
         self.hide()
         self.listen_for_changes(context.runner)
         self.refresh()
-
-    def on_screen(self) -> bool:
-        parent = self.parentWidget()
-        return parent is not None and parent.isVisible()
 
     def refresh(self) -> None:
         opened = self.context.opened
