@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from app.core.notes.links import LinkTarget, links_in
 from app.core.notes.note_actions import MAX_TITLE, clean_note_tags, clean_title
+from app.core.notes.notebook_actions import MAX_NOTEBOOK_NAME
 from app.core.progress import Progress
 from app.db.types import utcnow
 from app.errors import UserError
@@ -27,7 +28,6 @@ from app.importers.markdown_files import NoteFile, Problem, read_note, scan_fold
 from app.importers.markdown_links import AttachmentStore, NoteIndex, Rewriter, Target, inline_tags
 
 KINDS = ("note", "article")
-MAX_NOTEBOOK_NAME = 200
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.assessments.question_format import DIFFICULTIES
 from app.importers.legacy_records import (
     LegacyPlan,
     NoteRecord,
@@ -13,7 +14,6 @@ from app.importers.legacy_records import (
 )
 from app.importers.techtree import BadDocument
 
-DIFFICULTIES = ("Easy", "Medium", "Hard")
 _LINK_KEYS = {"article_ids": "article", "question_ids": "question", "video_ids": "video"}
 
 

@@ -27,14 +27,13 @@ from app.core.assessments.question_filters import (
     filter_condition,
     live_questions,
 )
+from app.core.assessments.question_format import DIFFICULTIES
 from app.core.assessments.tables import NOTE_LINKS, NOTES, QUESTION_TAGS, QUESTIONS, TAGS, USAGE
 from app.errors import UserError
 
 if TYPE_CHECKING:
     from app.db.database import ProfileDatabase
 
-DIFFICULTIES = ("Easy", "Medium", "Hard")
-RESULTS = ("correct", "incorrect", "omitted")
 SORTS = ("bank_id", "subject", "system", "difficulty", "times_seen", "last_result")
 PREVIEW_CHARS = 160
 
