@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import shiboken6
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
@@ -39,6 +40,9 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
     task_runner = TaskRunner()
     yield task_runner
     task_runner.shutdown(timeout=10)
+    # Its Qt object (and any timer bound to it) goes now, on this thread, within this test.
+    task_runner.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
@@ -52,6 +56,7 @@ def gui(qapp: QApplication, locations: DataLocations, runner: TaskRunner) -> Ite
     for widget in QApplication.topLevelWidgets():
         if shiboken6.isValid(widget) and widget.isVisible():
             widget.close()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the closed windows go now
 
 
 @pytest.fixture
@@ -78,6 +83,7 @@ def launch(gui: Gui) -> Iterator[Callable[..., Launcher]]:
         window = launcher.window
         if window is not None and shiboken6.isValid(window):
             window.close()
+        launcher.deleteLater()  # with the windows, once `gui` has closed what is left
 
 
 @pytest.fixture
