@@ -11,7 +11,7 @@ from assessment_helpers import Clock, load_samples, make_questions
 from sqlalchemy import func, select
 
 from app.core.assessments import analytics as an
-from app.core.assessments.bank import bank_facets, bank_page, question_detail, resolve_question
+from app.core.assessments.bank import bank_facets, bank_page
 from app.core.assessments.bank_writes import delete_questions
 from app.core.assessments.block_commands import answer_question, block_state, submit_block
 from app.core.assessments.blocks import create_block, delete_block, list_blocks
@@ -27,6 +27,7 @@ from app.core.assessments.from_missed import (
     card_from_missed,
     cards_from_block_incorrect,
 )
+from app.core.assessments.question_detail import question_detail, resolve_question
 from app.core.assessments.question_filters import BankFilter
 from app.core.assessments.rendering import question_html
 from app.core.assessments.review import block_review

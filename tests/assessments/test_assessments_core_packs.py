@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from assessment_helpers import Clock
 
-from app.core.assessments.bank import bank_page, question_detail, resolve_question
+from app.core.assessments.bank import bank_page
 from app.core.assessments.blocks import create_block
 from app.core.assessments.blueprints import Blueprint
+from app.core.assessments.question_detail import question_detail, resolve_question
 from app.core.assessments.question_filters import BankFilter
 from app.core.assessments.question_format import QuestionRefused, check_question
 from app.core.assessments.taking import open_block

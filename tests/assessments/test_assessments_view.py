@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.core.assessments.bank import question_detail, resolve_question
 from app.core.assessments.block_commands import block_state
 from app.core.assessments.blocks import create_block, list_blocks
 from app.core.assessments.blueprints import Blueprint
+from app.core.assessments.question_detail import question_detail, resolve_question
 from app.core.flashcards.deck_actions import create_deck
 from app.core.sample_actions import remove_sample_content
 from app.ui.assessments import deck_dialog, note_dialog

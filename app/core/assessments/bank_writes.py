@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.assessments.bank import choices_of, rationales_of, summary_of
+from app.core.assessments.question_detail import choices_of, rationales_of, summary_of
 from app.core.assessments.question_format import QuestionData
 from app.core.assessments.tables import ATTEMPTS, QUESTION_TAGS, QUESTIONS, TAGS, soft_delete
 from app.core.changes import Change

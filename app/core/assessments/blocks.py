@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.assessments.bank import (
+from app.core.assessments.blueprints import Blueprint, match_count_in
+from app.core.assessments.question_detail import (
     Choice,
     Media,
     Reference,
@@ -26,7 +27,6 @@ from app.core.assessments.bank import (
     references_of,
     summary_of,
 )
-from app.core.assessments.blueprints import Blueprint, match_count_in
 from app.core.assessments.question_filters import matching_ids
 from app.core.assessments.replay import Event, Replay, replay
 from app.core.assessments.tables import ATTEMPTS, BLOCKS, EVENTS, QUESTIONS, soft_delete

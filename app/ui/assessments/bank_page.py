@@ -18,14 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.assessments.bank import (
-    BankFacets,
-    BankPage,
-    QuestionDetail,
-    bank_facets,
-    bank_page,
-    question_detail,
-)
+from app.core.assessments.bank import BankFacets, BankPage, bank_facets, bank_page
+from app.core.assessments.question_detail import QuestionDetail, question_detail
 from app.core.assessments.question_filters import BankFilter
 from app.ui.assessments.bank_model import QUESTION, BankTableModel
 from app.ui.assessments.question_html import detail_html

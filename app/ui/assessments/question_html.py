@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from app.core.assessments.bank import QuestionDetail, Reference
 from app.core.assessments.blocks import BlockQuestion
+from app.core.assessments.question_detail import QuestionDetail, Reference
 from app.ui.assessments.question_text import escaped, safe_html
 
 RIGHT = "#2e7d32"
