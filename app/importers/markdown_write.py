@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.flashcards.cards import ensure_tags
+from app.core.notes.link_rows import target_exists
 from app.core.notes.links import LinkTarget, links_in
-from app.core.notes.note_actions import target_exists
 from app.core.progress import Progress
 from app.db.models import Note, Notebook
 from app.db.models.notes import first_version_id

@@ -4,10 +4,8 @@
 Every save appends a version (`note_versions`) naming the version it was made from, so any
 older text can be viewed and restored and sync can merge concurrent edits from their common
 ancestor; an old version is never rewritten (each is stored compactly: `version_store`).
-`notes.body` holds the newest version's text, and
-the note's `note_links` rows with source "body" are kept in line with the links in it. Links
-made from elsewhere ("make a note from this lesson / moment / card") have source "origin" and
-stay whatever the text says.
+`notes.body` holds the newest version's text, and the note's links are kept in line with it
+(`link_rows`).
 """
 
 from __future__ import annotations
@@ -25,19 +23,15 @@ from app.core.flashcards.cards import ensure_tags
 from app.core.flashcards.tags import clean_tag, clean_tags
 from app.core.notes import notes_sql as sql
 from app.core.notes import version_store
-from app.core.notes.links import LinkTarget, links_in
+from app.core.notes.link_rows import add_link, sync_body_links
+from app.core.notes.links import LinkTarget
 from app.db.database import ProfileDatabase
 from app.db.models import (
-    Card,
-    Deck,
-    Lesson,
     Note,
     Notebook,
     NoteLink,
     NoteTag,
     NoteVersion,
-    Question,
-    Video,
 )
 from app.db.types import new_id, utcnow
 from app.errors import UserError
@@ -162,23 +156,6 @@ def _stored_after(
     return version_store.store(head.id, base, text, version_store.depth(connection, head.id))
 
 
-_TARGET_TABLES: dict[str, type] = {
-    "note": Note,
-    "article": Note,
-    "lesson": Lesson,
-    "card": Card,
-    "deck": Deck,
-    "question": Question,
-    "video": Video,
-}
-
-
-def target_exists(session: Session, target: LinkTarget) -> bool:
-    """Whether the profile holds the link's target by that id (deleted or not)."""
-    model = _TARGET_TABLES[target.kind]
-    return session.get(model, target.id) is not None
-
-
 def _append_version(
     session: Session,
     note: Note,
@@ -200,57 +177,6 @@ def _append_version(
     )
     session.add(version)
     return version
-
-
-def _add_link(
-    session: Session, note_id: str, target: LinkTarget, source: str, now: datetime
-) -> NoteLink:
-    link = NoteLink(
-        id=new_id(),
-        note_id=note_id,
-        target_kind=target.kind,
-        target_id=target.id,
-        at_s=target.at_s,
-        resolved=target_exists(session, target),
-        source=source,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(link)
-    return link
-
-
-def sync_body_links(session: Session, note_id: str, body: str, now: datetime) -> bool:
-    """Bring the note's body links (`source="body"`) in line with the links in `body`: add the
-    new ones (or revive their old rows), tombstone the gone ones. Returns whether any changed."""
-    wanted = links_in(body)
-    rows = session.scalars(
-        select(NoteLink).where(NoteLink.note_id == note_id, NoteLink.source == "body")
-    ).all()
-    by_target: dict[LinkTarget, NoteLink] = {}
-    for row in rows:
-        try:
-            target = LinkTarget(row.target_kind, row.target_id, row.at_s)
-        except ValueError:
-            continue
-        live = by_target.get(target)
-        if live is None or (live.deleted_at is not None and row.deleted_at is None):
-            by_target[target] = row
-    changed = False
-    wanted_set = set(wanted)
-    for target, row in by_target.items():
-        if target not in wanted_set and row.deleted_at is None:
-            row.deleted_at, row.updated_at, changed = now, now, True
-    for target in wanted:
-        kept = by_target.get(target)
-        if kept is None:
-            _add_link(session, note_id, target, "body", now)
-            changed = True
-        elif kept.deleted_at is not None:
-            kept.deleted_at, kept.updated_at = None, now
-            kept.resolved = target_exists(session, target)
-            changed = True
-    return changed
 
 
 def _set_tags(session: Session, note_id: str, names: Sequence[str], now: datetime) -> bool:
@@ -324,7 +250,7 @@ def insert_note(
             .values(resolved=True)
         )
     version = _append_version(session, note, title, version_store.snapshot(body), (), now)
-    origin = [_add_link(session, note.id, t, "origin", now) for t in dict.fromkeys(links)]
+    origin = [add_link(session, note.id, t, "origin", now) for t in dict.fromkeys(links)]
     sync_body_links(session, note.id, body, now)
     if tags:
         _set_tags(session, note.id, tags, now)
