@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, updat
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from app.sync_server.compaction import compactable_tables, superseded
 from app.sync_server.schema import blobs, devices, ops, users
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -340,8 +341,25 @@ class Store:
             last = cursor  # the client is ahead of this server (restored from a backup?)
         return Page(bodies, last, head, len(rows) == limit and last < head)
 
-    def snapshot(self, user_id: int, upto: int, exclude: str | None) -> Iterator[str]:
-        """Every operation of the user up to `upto`, in order, read a page at a time."""
+    def superseded(self, user_id: int, upto: int) -> set[int]:
+        """The user's operations up to `upto` that a snapshot leaves out (`compaction`): the
+        last-writer-wins tables' operations read row by row, one row's at a time in memory."""
+        tables = compactable_tables()
+        query = (
+            select(ops.c.seq, ops.c.tbl, ops.c.row_key, ops.c.body)
+            .where(ops.c.user_id == user_id, ops.c.seq <= upto, ops.c.tbl.in_(sorted(tables)))
+            .order_by(ops.c.tbl, ops.c.row_key, ops.c.seq)
+        )
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=5_000).execute(query)
+            return superseded(((int(r[0]), r[1], r[2], r[3]) for r in result), tables)
+
+    def snapshot(
+        self, user_id: int, upto: int, exclude: str | None, *, compact: bool = True
+    ) -> Iterator[str]:
+        """The user's operations up to `upto` in log order, read a page at a time: every one,
+        or (`compact`) without those superseded by later ones (see `compaction`)."""
+        dropped = self.superseded(user_id, upto) if compact else set()
         cursor = 0
         while cursor < upto:
             with self.engine.begin() as conn:
@@ -354,8 +372,8 @@ class Store:
             if not rows:
                 return
             cursor = int(rows[-1][0])
-            for _seq, device, body in rows:
-                if device != exclude:
+            for seq, device, body in rows:
+                if device != exclude and seq not in dropped:
                     yield str(body)
 
     # Blobs
