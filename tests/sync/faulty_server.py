@@ -7,8 +7,8 @@ cue: ASGI middleware in front of the app fails, duplicates or shrinks requests a
   answer (a crash after the server's commit, before the client records it).
 - "duplicate": the app handles the same request twice (a retried request that had arrived);
   the client gets the second answer.
-- `page_limit`: pulls ask for pages of this many operations (a pull in many pages, so a fault
-  can hit the middle of it).
+- `page_limit`: pulls ask for pages of at most this many operations (a pull in many pages, so
+  a fault can hit the middle of it).
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def faulty(app: App, faults: Faults) -> App:
             return
         if faults.page_limit and scope["path"] == "/v1/pull":
             query = dict(urllib.parse.parse_qsl(scope["query_string"].decode()))
-            query["limit"] = str(faults.page_limit)
+            query["limit"] = str(min(int(query.get("limit", 10**9)), faults.page_limit))
             scope = {**scope, "query_string": urllib.parse.urlencode(query).encode()}
         mode = faults.take(scope["path"])
         if mode is None:

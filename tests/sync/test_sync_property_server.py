@@ -16,6 +16,7 @@ exactly once, every note save survives as a version, and syncing again changes n
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
 from collections import Counter
@@ -71,6 +72,14 @@ class ServerSyncMachine(SyncMachine):
 
     def run_sync(self, device: Device) -> engine.SyncResult:
         return engine.sync(device.database, device.media)
+
+    def put_back(self, backup: Path, db_file: Path) -> None:
+        """The backup comes back as a new file (a new inode), which makes it a new device.
+        Restored in place it keeps its device id, and against a server it never gets back what
+        it pushed after the backup: a known bug, test_sync_server_crashes.py (xfail)."""
+        copy = db_file.with_name(db_file.name + ".restoring")
+        shutil.copy(backup, copy)
+        os.replace(copy, db_file)
 
     def sync_through(self, device: Device, fault: Fault, *, paged: bool = False) -> None:
         """Sync with one try again (retries=1): a fault that hits once is retried away; twice,

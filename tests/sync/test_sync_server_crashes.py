@@ -19,7 +19,10 @@ from sync_helpers import Device, differences, rows, scalar, synced_state
 
 from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
+from app.db import backup
+from app.db.database import ProfileDatabase
 from app.sync import engine
+from app.sync.capture import prepare_database
 from app.sync.server_sync import open_server_target, setup_server, sync_with_server
 from app.sync.server_target import ServerError
 
@@ -134,17 +137,18 @@ def test_a_pull_that_fails_in_the_middle_keeps_what_it_applied_and_resumes(
     faulty: tuple[RunningServer, Faults], tmp_path: Path
 ) -> None:
     with pair(faulty, tmp_path) as two:
-        for word in ("lung", "kidney", "liver", "brain", "skin", "bone"):
-            card_actions.save_card(two.a.database, CardText(None, two.deck, word, "organ", ()))
+        for number in range(12):
+            card_actions.save_card(two.a.database, CardText(None, two.deck, f"{number}", "x", ()))
         engine.sync(two.a.database, two.a.media)
         cards = "SELECT count(*) FROM cards"
-        with pytest.raises(ServerError, match="nothing was lost"):
-            two.sync_through(two.b, Fault("/v1/pull", "before", times=2, skip=2), paged=True)
-        cursor = scalar(two.b.database, "SELECT position FROM sync_cursors WHERE source = 'server'")
-        assert 0 < cursor < two.head()  # stopped in the middle, after applying some pages
-        assert 1 < scalar(two.b.database, cards) < 7
+        cursor = "SELECT position FROM sync_cursors WHERE source = 'server'"
+        before = scalar(two.b.database, cursor)
+        with pytest.raises(ServerError, match="nothing was lost"):  # pages of 2, applied by 3
+            two.sync_through(two.b, Fault("/v1/pull", "before", times=2, skip=4), paged=True)
+        assert before < scalar(two.b.database, cursor) < two.head()  # stopped in the middle
+        assert 1 < scalar(two.b.database, cards) < 13  # after applying some pages
         two.converge()
-        assert scalar(two.b.database, cards) == 7
+        assert scalar(two.b.database, cards) == 13
 
 
 @pytest.mark.parametrize("path", ["/v1/push", "/v1/pull", "/v1/"])
@@ -162,3 +166,34 @@ def test_requests_the_server_handles_twice_change_nothing_twice(
         assert len(hits) >= 2, hits  # a pushes, b pushes (and pulls what a pushed)
         two.converge()
         assert scalar(two.a.database, "SELECT count(*) FROM card_reviews") == 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "A profile restored from a backup in place (app.db.backup.restore copies through SQLite's "
+        "backup API: same path and inode) keeps its device id, and a server pull excludes this "
+        "device's own operations, so what it pushed after the backup never comes back to it. "
+        "The folder target detects this (segments of its device id it never wrote: a new device "
+        "id); the server target has no such check (app/sync/server_sync.py). Found by the "
+        "server property test."
+    ),
+)
+def test_a_backup_restored_in_place_gets_back_what_it_pushed_after_the_backup(
+    faulty: tuple[RunningServer, Faults], tmp_path: Path
+) -> None:
+    with pair(faulty, tmp_path) as two:
+        a = two.a
+        a.answer(two.card, 4)
+        engine.sync(a.database, a.media)
+        backups = a.folder / "backups"
+        taken = backup.backup_file(a.database.db_file, backups, "manual", media_dir=a.media)
+        later = a.answer(two.card, 2)  # pushed after the backup
+        engine.sync(a.database, a.media)
+        engine.sync(two.b.database, two.b.media)
+        a.database.close()
+        backup.restore(a.database.db_file, taken.path, backups, media_dir=a.media)
+        a.database = ProfileDatabase.open(a.database.db_file, backups)
+        prepare_database(a.database)
+        two.converge()  # fails: `later` is on the server and on b, never again on a
+        assert scalar(a.database, "SELECT 1 FROM card_reviews WHERE id = ?", (later,))
