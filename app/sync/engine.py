@@ -94,7 +94,7 @@ def open_target(database: ProfileDatabase, passphrase: str | None = None) -> Tar
     if kind == "server":
         from app.sync.server_sync import ServerAccount, open_server_target
 
-        return ServerAccount(open_server_target(database))
+        return ServerAccount(open_server_target(database), database)
     if kind != "folder":
         raise UserError(f"This version cannot sync to a {kind} target.")
     return open_folder(info.target, info.dataset, passphrase)

@@ -32,6 +32,7 @@ from app.sync.target import Batch
 SOURCE = "server"
 TOKEN = "server_token"  # sync_state (device-local): this device's token, never the password
 SNAPSHOT_AFTER = 100_000  # operations behind: take the snapshot
+MARK = "server_mark"  # sync_state (device-local): [cursor, the operation the server had there]
 
 
 def _refuse(message: str) -> UserError:
@@ -134,17 +135,24 @@ def sync_with_server(
     database: ProfileDatabase, media_dir: Any = None, *, target: ServerTarget | None = None
 ) -> engine.SyncResult:
     """Pull and merge what other devices pushed, then push this device's changes."""
-    account = ServerAccount(target or open_server_target(database))
+    account = ServerAccount(target or open_server_target(database), database)
     return engine.sync(database, media_dir, target=account)
 
 
 class ServerAccount:
     """The account on the sync server as a sync `Target` (app.sync.target), over the HTTP
     client: one cursor ("server"), pages or the snapshot, the restored-server check, and this
-    device's own pushes skipped by the cursor."""
+    device's own pushes skipped by the cursor.
 
-    def __init__(self, client: ServerTarget) -> None:
+    The check: the server restored from an older backup holds fewer operations than this
+    device had pulled, or, once another device has filled it again, other operations at the
+    same positions. So each sync remembers which operation the server held at the cursor
+    (`MARK`), and the next asks for it again (one small request): another one there means
+    the log this device followed is gone."""
+
+    def __init__(self, client: ServerTarget, database: ProfileDatabase) -> None:
         self.client = client
+        self.database = database
 
     @property
     def dataset(self) -> str | None:
@@ -156,12 +164,23 @@ class ServerAccount:
     def batches(
         self, cursors: dict[str, int], device: str, notes: list[str], size: int
     ) -> Iterator[Batch]:
-        return pull(self.client, cursors.get(SOURCE, 0), device, notes, size)
+        start = cursors.get(SOURCE, 0)
+        mark = state.value(self.database, MARK)
+        refilled = False
+        for batch in pull(self.client, start, device, notes, size, mark):
+            refilled |= batch.refill is not None
+            yield batch
+        end = state.cursors(self.database).get(SOURCE, 0)
+        if end != start or mark is None or refilled:
+            with state.transaction(self.database) as conn:
+                _remember(conn, self.client, end)
 
     def push_batch(self, conn: sqlite3.Connection, device: str, ops: list[Op]) -> None:
         before = len(self.client.pushed)
         self.client.push_ops(device, ops)
-        _skip_own(conn, self.client.pushed[before:])
+        moved = _skip_own(conn, self.client.pushed[before:])
+        if moved is not None:
+            _remember(conn, self.client, moved)
 
     def has_blob(self, sha256: str) -> bool:
         return self.client.has_blob(sha256)
@@ -173,9 +192,39 @@ class ServerAccount:
         return self.client.get_blob(sha256)
 
 
-def _skip_own(conn: sqlite3.Connection, pushed: list[tuple[int, int]]) -> None:
+def _at(target: ServerTarget, position: int) -> str | None:
+    """Which operation the server holds at this position of the log (any device's)."""
+    if position <= 0:
+        return None
+    page = target.pull(position - 1, "", limit=1)
+    if int(page["next"]) != position or not page["ops"]:
+        return None
+    op = page["ops"][0]
+    return json.dumps([op.get("c"), op.get("t"), op.get("k")], separators=(",", ":"))
+
+
+def _remember(conn: sqlite3.Connection, target: ServerTarget, cursor: int) -> None:
+    set_state(conn, MARK, json.dumps([cursor, _at(target, cursor)]))
+
+
+def _moved_on(target: ServerTarget, cursor: int, head: int, mark: str | None) -> bool:
+    """Whether the log this device followed up to `cursor` is no longer the server's."""
+    if head < cursor:
+        return True
+    try:
+        position, held = json.loads(mark) if mark else (None, None)
+    except ValueError:
+        return False
+    if position != cursor or held is None:
+        return False
+    found = _at(target, cursor)
+    return found is not None and found != held  # none there: left out (compacted), not lost
+
+
+def _skip_own(conn: sqlite3.Connection, pushed: list[tuple[int, int]]) -> int | None:
     """Move the cursor past this device's own pushes that came right after it (nothing of
-    another device's in between), so they do not count as operations to pull."""
+    another device's in between), so they do not count as operations to pull; the new
+    cursor, if it moved."""
     row = conn.execute("SELECT position FROM sync_cursors WHERE source = ?", (SOURCE,)).fetchone()
     cursor = start = int(row[0]) if row else 0
     for first, last in sorted(pushed):
@@ -187,21 +236,28 @@ def _skip_own(conn: sqlite3.Connection, pushed: list[tuple[int, int]]) -> None:
             "ON CONFLICT (source) DO UPDATE SET position = max(position, excluded.position)",
             (SOURCE, cursor, utcnow().isoformat()),
         )
+        return cursor
+    return None
 
 
 def pull(
-    target: ServerTarget, cursor: int, device: str, notes: list[str], size: int
+    target: ServerTarget,
+    cursor: int,
+    device: str,
+    notes: list[str],
+    size: int,
+    mark: str | None = None,
 ) -> Iterator[Batch]:
     """Pages of the account's log after `cursor` (this device's own left out), gathered into
-    batches of about `size`; the snapshot instead when far behind. A server holding fewer
-    operations than this device had pulled was restored from an older backup: everything is
-    pulled again (harmless) and this profile's rows pushed again (`Batch.refill`)."""
+    batches of about `size`; the snapshot instead when far behind. A server whose log is not
+    the one this device followed (`_moved_on`: restored from an older backup) is pulled again
+    whole (harmless) and given this profile's rows again (`Batch.refill`)."""
     page = target.pull(cursor, device)
     head = int(page["head"])
-    if head < cursor:
+    if _moved_on(target, cursor, head, mark):
         notes.append(
-            f"the server holds fewer operations ({head}) than this device had pulled "
-            f"({cursor}): restored from a backup? Filling it again from this device."
+            f"the server does not hold the operations this device had pulled (up to {cursor}; "
+            f"it holds {head}): restored from a backup? Filling it again from this device."
         )
         yield Batch([], {}, segments=0, refill=SOURCE)
         cursor = 0

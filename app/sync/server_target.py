@@ -27,6 +27,7 @@ from app.errors import UserError
 from app.sync.ops import Op
 
 PUSH_BATCH = 5_000  # operations per push request
+READ_CHUNK = 1 << 16  # bytes read at a time from a streamed answer (the snapshot)
 PULL_PAGE = 5_000
 RETRIES = 4
 BACKOFF_S = 0.5
@@ -111,13 +112,18 @@ class ServerTarget:
     def _send(
         self, method: str, path: str, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, str, bytes]:
-        conn = self._connection()
-        conn.request(method, self.base + path, body=body, headers=headers)
-        response = conn.getresponse()
+        response = self._open(method, path, body, headers)
         data = response.read()
         if response.getheader("connection", "").lower() == "close":
             self.close()
         return response.status, response.getheader("content-type", ""), data
+
+    def _open(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
+        conn = self._connection()
+        conn.request(method, self.base + path, body=body, headers=headers)
+        return conn.getresponse()
 
     def request(
         self,
@@ -251,17 +257,75 @@ class ServerTarget:
         return dict(page)
 
     def snapshot(self, exclude: str) -> Iterator[Op | dict[str, Any]]:
-        """The header ({upto, head}), then every operation; ServerError if cut short."""
+        """The header ({upto, head}), then every operation, read and parsed as they arrive
+        (a snapshot of a million operations is never in memory whole); ServerError if it is
+        cut short or unreadable, after the operations before that point."""
         query = urllib.parse.urlencode({"exclude": exclude, "dataset": self.dataset})
-        data = self.request("GET", f"/v1/snapshot?{query}", expect_json=False)
-        lines = data.split(b"\n")
+        response = self._stream("GET", f"/v1/snapshot?{query}")
+        cut = ServerError(f"The snapshot from {self.url} was cut short: sync again.")
+        done = False
         try:
-            items = [json.loads(line) for line in lines if line]
-        except ValueError:
-            raise ServerError(f"{self.url} sent a snapshot that is not readable.") from None
-        if not items or items[-1] != {"end": True} or "upto" not in items[0]:
-            raise ServerError(f"The snapshot from {self.url} was cut short: sync again.")
-        yield from items[:-1]
+            first = True
+            for line in _lines(response):
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    raise ServerError(f"{self.url} sent a snapshot that is not readable.") from None
+                if not isinstance(item, dict) or (first and "upto" not in item):
+                    raise ServerError(f"{self.url} sent a snapshot that is not readable.")
+                first = False
+                if item == {"end": True}:
+                    done = True
+                    break
+                yield item
+            if not done:
+                raise cut
+        except (OSError, http.client.HTTPException):
+            raise cut from None
+        finally:
+            if not done or response.getheader("connection", "").lower() == "close":
+                self.close()  # what is left of the answer is not read: a new connection
+            else:
+                response.read()
+
+    def _stream(self, method: str, path: str) -> http.client.HTTPResponse:
+        """A 2xx answer whose body is still to be read; failures and 5xx tried again as
+        `request` does, any other answer said as `request` says it."""
+        headers = {"Accept": "application/x-ndjson", "User-Agent": "StudyDesk-sync/1"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        problem = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff_s * 2 ** (attempt - 1))
+            try:
+                try:
+                    response = self._open(method, path, None, headers)
+                except (ConnectionError, http.client.RemoteDisconnected):
+                    self.close()  # a kept-alive connection the server had closed: again now
+                    response = self._open(method, path, None, headers)
+                if 200 <= response.status < 300:
+                    return response
+                data = response.read()
+                kind = response.getheader("content-type", "")
+            except (OSError, http.client.HTTPException) as error:
+                self.close()
+                problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                continue
+            if response.status >= 500:
+                problem = f"it answered HTTP {response.status}"
+                continue
+            found = self._answer(response.status, kind, data, True, False)
+            raise ServerError(f"{self.url} answered HTTP {response.status}: {found}")
+        if problem.startswith("it answered"):
+            raise ServerError(
+                f"The sync server at {self.url} failed ({problem}, {self.retries + 1} tries): "
+                "nothing was lost; sync again later."
+            )
+        raise Unreachable(
+            f"The sync server at {self.url} cannot be reached ({problem}): sync again when "
+            "it is. Your changes are kept."
+        )
 
     def devices(self) -> list[dict[str, Any]]:
         return list(self.request("GET", "/v1/devices")["devices"])
@@ -286,6 +350,20 @@ class ServerTarget:
         if data is None or hashlib.sha256(data).hexdigest() != sha256:
             return None
         return bytes(data)
+
+
+def _lines(response: http.client.HTTPResponse) -> Iterator[bytes]:
+    """The answer's non-empty lines, read a chunk at a time."""
+    rest = b""
+    while True:
+        chunk = response.read(READ_CHUNK)
+        if not chunk:
+            break
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        yield from (line for line in lines if line)
+    if rest:
+        yield rest
 
 
 def device_name() -> str:
