@@ -9,8 +9,12 @@ opening a profile). The runner therefore has the GUI thread do the collecting wh
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt
@@ -105,3 +109,58 @@ def test_a_paused_collector_stays_paused(qtbot: QtBot, open_runner: TaskRunner) 
         gc.enable()
     qtbot.waitUntil(lambda: bool(destroyed_on), timeout=WAIT_MS)
     assert destroyed_on == [threading.main_thread().name]
+
+
+# The CI crash itself, in a child process (a segfault would end this one): runners shut down and
+# left in cycles, each with its launch-time `QTimer.singleShot(ms, runner, runner.release_reads)`
+# pending, while a live runner's write thread fills generation 0 with cyclic garbage. Before the
+# collector was kept on the GUI thread this died within a few seconds (SIGSEGV, the GUI thread
+# in `release_reads`, "Garbage-collecting").
+CRASH = """
+import sys, time
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from app.ui.tasks import TaskRunner
+
+app = QApplication([])
+SECONDS = float(sys.argv[1])
+
+
+def fill(_progress):
+    end = time.monotonic() + SECONDS
+    while time.monotonic() < end:
+        for _ in range(2000):
+            cycle = []
+            cycle.append(cycle)
+
+
+live = TaskRunner()
+done = []
+live.run_write(fill, label="", on_finally=lambda: done.append(True))
+while not done:
+    old = TaskRunner()
+    old.me = old
+    for delay in range(3):
+        QTimer.singleShot(delay, old, old.release_reads)
+    del old
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 2)
+live.shutdown()
+print("survived")
+"""
+
+
+def test_runners_left_in_cycles_with_their_release_timers_survive_a_busy_worker(
+    tmp_path: Path,
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
+    ran = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", CRASH, "3"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert "survived" in ran.stdout
