@@ -184,6 +184,33 @@ def test_a_new_study_day_brings_new_cards_back(database, now):
         review.close()
 
 
+def test_an_answer_is_one_transaction_that_sees_every_commit_before_it(database, now):
+    deck = make_deck(database, "Spanish")
+    cards = make_cards(database, deck, 4)
+    review = ReviewLoop(database, deck.id)
+    conn = review._connection()
+    try:
+        shown = review.current(now)
+        assert shown.card.id == cards[0]
+        with database.write_session() as session:  # after the card was shown, before its answer
+            set_suspended(session, [cards[1]], True)
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        _result, after = review.answer(cards[0], Rating.GOOD, 1000, now)
+        conn.set_trace_callback(None)
+        # The write lock first; the check for other commits is made in the answer's transaction.
+        assert statements[0] == "BEGIN IMMEDIATE"
+        assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == [
+            "BEGIN IMMEDIATE",
+            "COMMIT",
+        ]
+        assert review.reloads == 2  # the suspension was seen
+        assert after.card.id == cards[2] and after == stateless(database, deck.id, now)
+    finally:
+        conn.set_trace_callback(None)
+        review.close()
+
+
 def test_a_deleted_card_or_a_closed_loop_says_what_to_do(database, now):
     deck = make_deck(database, "Spanish")
     cards = make_cards(database, deck, 2)

@@ -126,18 +126,24 @@ class ReviewLoop:
 
     # Keeping up with the database
     def _current_tally(self, now: datetime) -> QueueTally:
+        """The tally, read again if anything else committed since (or a new day began). In the
+        answer's write transaction, the version counts every commit made before it, and the
+        counts are read in that transaction."""
         conn = self._connection()
         version = int(run(conn, DATA_VERSION).fetchone()["data_version"])
         tally = self._tally
         if tally is None or version != self._version or not tally.day.contains(now):
             # Read the version first: a commit made while reading moves it again, and the next
             # call reads again (never a stale tally kept).
-            conn.execute("BEGIN")  # one snapshot for the tree and every count
+            outside = not conn.in_transaction
+            if outside:
+                conn.execute("BEGIN")  # one snapshot for the tree and every count
             try:
                 tree = read_tree(conn)
                 tally = load_tally(conn, tree, self.deck_id, now)
             finally:
-                conn.execute("COMMIT")
+                if outside:
+                    conn.execute("COMMIT")
             self._tally, self._version = tally, version
             self._shown = None
             self._configs.clear()
@@ -190,35 +196,40 @@ class ReviewLoop:
         so it sees the answer). Raises AnswerNotSaved if the commit fails (nothing of it is
         kept), UserError if the card was deleted."""
         rating = Rating(rating)
-        tally = self._current_tally(now)
         conn = self._connection()
-        shown = self._shown
-        # Unchanged since shown: nothing else committed (the tally would have been reread).
-        row = shown if shown is not None and shown.id == card_id else read_card(conn, card_id)
-        if row is None or row.deleted:
-            raise UserError("That card was deleted; it can no longer be answered.")
-        buried = row.buried_until is not None and row.buried_until > now
-        selected = row.deck_id in tally.deck_ids and row.queue >= QUEUE_NEW and not buried
-        if not selected:
-            return self._answer_elsewhere(card_id, rating, duration_ms, now)
-        settings = tally.tree.by_id(row.deck_id).settings(row.scheduler)
         review_id = ""
+        after: Schedule | None = None
         # This connection is not a write session: refuse here what `write_session` would (a
         # damaged or read-only profile, in words), before SQLite says "readonly database".
         self.database.refuse_writes()
         try:
+            # The write lock first, then whether anything else committed: one transaction per
+            # answer (no read transaction of its own for the version check).
             conn.execute("BEGIN IMMEDIATE")
-            review_id, after = record_answer(
-                conn, row, settings, rating, duration_ms, now, self._configs
-            )
-            if after is None:
+            tally = self._current_tally(now)
+            shown = self._shown
+            # Unchanged since shown: nothing else committed (the tally would have been reread).
+            row = shown if shown is not None and shown.id == card_id else read_card(conn, card_id)
+            gone = row is None or row.deleted
+            selected = False
+            if row is not None and not gone:
+                buried = row.buried_until is not None and row.buried_until > now
+                selected = row.deck_id in tally.deck_ids and row.queue >= QUEUE_NEW and not buried
+            if row is None or not selected:
                 conn.execute("ROLLBACK")
             else:
-                before = row.schedule
-                tally.answered(
-                    row.deck_id, before.state, row.queue, before.due, queue_of(after), after.due
+                settings = tally.tree.by_id(row.deck_id).settings(row.scheduler)
+                review_id, after = record_answer(
+                    conn, row, settings, rating, duration_ms, now, self._configs
                 )
-                following = self._next(now, tally)
+                if after is None:
+                    conn.execute("ROLLBACK")
+                else:
+                    before = row.schedule
+                    tally.answered(
+                        row.deck_id, before.state, row.queue, before.due, queue_of(after), after.due
+                    )
+                    following = self._next(now, tally)
         except BaseException as error:
             self._tally = None
             if conn.in_transaction:
@@ -226,6 +237,8 @@ class ReviewLoop:
             if isinstance(error, sqlite3.OperationalError):  # the disk, a lock: not a bug
                 raise self._not_saved(error, review_id) from error
             raise
+        if gone:
+            raise UserError("That card was deleted; it can no longer be answered.")
         if after is None:  # a later review in the log: replayed by `answer_card`
             return self._answer_elsewhere(card_id, rating, duration_ms, now)
         self._commit_answer(review_id)
