@@ -146,9 +146,10 @@ class ServerAccount:
 
     The check: the server restored from an older backup holds fewer operations than this
     device had pulled, or, once another device has filled it again, other operations at the
-    same positions. So each sync remembers which operation the server held at the cursor
-    (`MARK`), and the next asks for it again (one small request): another one there means
-    the log this device followed is gone."""
+    same positions. So a sync that moved the cursor remembers which operation the server held
+    there (`MARK`), and the next sync's first page starts one earlier, with it: another one
+    there means the log this device followed is gone. A sync with nothing new asks nothing
+    more than before."""
 
     def __init__(self, client: ServerTarget, database: ProfileDatabase) -> None:
         self.client = client
@@ -199,26 +200,51 @@ def _at(target: ServerTarget, position: int) -> str | None:
     page = target.pull(position - 1, "", limit=1)
     if int(page["next"]) != position or not page["ops"]:
         return None
-    op = page["ops"][0]
-    return json.dumps([op.get("c"), op.get("t"), op.get("k")], separators=(",", ":"))
+    return _ident(page["ops"][0])
 
 
 def _remember(conn: sqlite3.Connection, target: ServerTarget, cursor: int) -> None:
     set_state(conn, MARK, json.dumps([cursor, _at(target, cursor)]))
 
 
-def _moved_on(target: ServerTarget, cursor: int, head: int, mark: str | None) -> bool:
-    """Whether the log this device followed up to `cursor` is no longer the server's."""
-    if head < cursor:
-        return True
+def _ident(op: Op) -> str:
+    return json.dumps([op.get("c"), op.get("t"), op.get("k")], separators=(",", ":"))
+
+
+def _held(mark: str | None, cursor: int) -> str | None:
+    """The operation remembered at `cursor`, if the mark is for it."""
     try:
         position, held = json.loads(mark) if mark else (None, None)
     except ValueError:
-        return False
-    if position != cursor or held is None:
-        return False
-    found = _at(target, cursor)
-    return found is not None and found != held  # none there: left out (compacted), not lost
+        return None
+    return str(held) if position == cursor and cursor > 0 and held else None
+
+
+def _first_page(
+    target: ServerTarget, cursor: int, device: str, mark: str | None
+) -> tuple[dict[str, Any], bool]:
+    """The first page after `cursor`, and whether the log this device followed up to there is
+    no longer the server's (restored from an older backup). With a mark at the cursor the page
+    starts one earlier, this device's own operations included: its first is compared with the
+    mark and taken off, and this device's own are left out here, as the server does."""
+    held = _held(mark, cursor)
+    if held is None:
+        page = target.pull(cursor, device)
+        return page, int(page["head"]) < cursor
+    page = target.pull(cursor - 1, "")
+    if int(page["head"]) < cursor:
+        return page, True
+    ops = page["ops"]
+    if ops and _ident(ops[0]) == held:
+        ops = ops[1:]
+    else:  # not the one: make sure of what is at the cursor (nothing: left out, not lost)
+        found = _at(target, cursor)
+        if found is not None and found != held:
+            return page, True
+        ops = [op for op in ops if _ident(op) != held]
+    own = f"-{device}"
+    page["ops"] = [op for op in ops if not str(op.get("c", "")).endswith(own)]
+    return page, False
 
 
 def _skip_own(conn: sqlite3.Connection, pushed: list[tuple[int, int]]) -> int | None:
@@ -252,9 +278,9 @@ def pull(
     batches of about `size`; the snapshot instead when far behind. A server whose log is not
     the one this device followed (`_moved_on`: restored from an older backup) is pulled again
     whole (harmless) and given this profile's rows again (`Batch.refill`)."""
-    page = target.pull(cursor, device)
+    page, moved_on = _first_page(target, cursor, device, mark)
     head = int(page["head"])
-    if _moved_on(target, cursor, head, mark):
+    if moved_on:
         notes.append(
             f"the server does not hold the operations this device had pulled (up to {cursor}; "
             f"it holds {head}): restored from a backup? Filling it again from this device."
