@@ -16,6 +16,13 @@ Each measure is taken in turn on both sides (one of ours, one of Anki's, ...), s
 shares the machine's state of the moment; the answers alternate with the same pause before
 each. Anki's collection is WAL with synchronous=FULL (printed at the end) and answer_card
 commits with one fsync per answer (strace), as Study Desk's answer does.
+
+What an answer costs on each side, measured with strace over 200 answers: one fsync each (Anki
+fsync, Study Desk fdatasync), the same WAL frames (about 11 pages: 22-23 pwrite calls); Anki's
+exclusive locking takes no file locks, Study Desk's WAL takes 6 (3 locks, 3 unlocks: its reads
+run on other connections beside the writer). The commit's disk time is therefore the same on
+both sides, and moves with the disk's load (0.3 ms to 3 ms here); what differs is the work
+before it. `--dir /dev/shm` leaves the disk out and compares that work alone.
 """
 
 from __future__ import annotations
