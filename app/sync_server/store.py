@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +25,43 @@ from app.sync_server.schema import blobs, devices, ops, users
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x5D5E_7E50  # PostgreSQL advisory lock held while migrating
 _CHUNK = 500
+POOL_SIZE = 40  # anyio's thread pool runs 40 requests' database work at once
+
+
+# The push on PostgreSQL in one statement (`Store._push_postgres`).
+_PUSH_POSTGRES = text(
+    """
+    WITH incoming AS (
+        SELECT * FROM unnest(
+            CAST(:op_ids AS text[]), CAST(:clocks AS text[]), CAST(:tbls AS text[]),
+            CAST(:keys AS text[]), CAST(:bodies AS text[])
+        ) WITH ORDINALITY AS t(op_id, clock, tbl, row_key, body, ord)
+    ),
+    known AS (  -- looked up by the (user_id, op_id) index, never a scan of the user's log
+        SELECT op_id FROM ops
+        WHERE user_id = :user_id AND op_id = ANY(CAST(:op_ids AS varchar[]))
+    ),
+    fresh AS (
+        SELECT DISTINCT ON (i.op_id) i.* FROM incoming i
+        WHERE i.op_id NOT IN (SELECT op_id FROM known)
+        ORDER BY i.op_id, i.ord
+    ),
+    bump AS (
+        UPDATE users SET head = head + (SELECT count(*) FROM fresh)
+        WHERE id = :user_id AND dataset = :dataset
+        RETURNING head
+    ),
+    stored AS (
+        INSERT INTO ops (user_id, seq, op_id, device, clock, tbl, row_key, body)
+        SELECT :user_id, b.head - (SELECT count(*) FROM fresh)
+                   + row_number() OVER (ORDER BY f.ord),
+               f.op_id, :device, f.clock, f.tbl, f.row_key, f.body
+        FROM fresh f CROSS JOIN bump b
+        RETURNING 1
+    )
+    SELECT (SELECT head FROM bump), (SELECT count(*) FROM stored)
+    """
+)
 
 
 def now_ms() -> int:
@@ -64,7 +101,7 @@ class Auth:
     last_seen: int = 0
 
 
-def make_engine(url: str, *, pool_size: int = 20) -> Engine:
+def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
 
@@ -84,7 +121,9 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600)
+    # As many connections kept open as requests run at once (the thread pool's 40): a connection
+    # made and closed again per request beyond the pool costs PostgreSQL a new backend process.
+    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=3600)
 
 
 def sqlite_url(path: Path) -> str:
@@ -96,9 +135,13 @@ class Store:
         self.engine = engine
         self.writer = engine.execution_options(write=True)
         self.postgres = engine.dialect.name == "postgresql"
+        # One-statement reads need no BEGIN/COMMIT round trips on PostgreSQL.
+        self.reader = (
+            engine.execution_options(isolation_level="AUTOCOMMIT") if self.postgres else engine
+        )
 
     @classmethod
-    def open(cls, url: str, *, pool_size: int = 20) -> Store:
+    def open(cls, url: str, *, pool_size: int = POOL_SIZE) -> Store:
         """The store at `url`, its schema upgraded to this version's (made if new)."""
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +254,7 @@ class Store:
                 users.c.disabled.is_(False),
             )
         )
-        with self.engine.begin() as conn:
+        with self.reader.begin() as conn:
             row = conn.execute(query).first()
         if row is None:
             return None
@@ -273,7 +316,7 @@ class Store:
         return str(held)
 
     def state(self, user_id: int) -> tuple[str | None, int]:
-        with self.engine.begin() as conn:
+        with self.reader.begin() as conn:
             row = conn.execute(
                 select(users.c.dataset, users.c.head).where(users.c.id == user_id)
             ).one()
@@ -285,6 +328,13 @@ class Store:
         """Store the operations not stored yet, numbered after the user's head, under the
         user's lock; (accepted, duplicates, head). DatasetMismatch if the account holds
         another dataset (nothing stored)."""
+        if self.postgres and rows:
+            try:
+                found = self._push_postgres(user_id, dataset, device, rows)
+            except IntegrityError:
+                found = None  # the same operation stored meanwhile (a retry): the slow way
+            if found is not None:
+                return found
         with self.writer.begin() as conn:
             held, head = conn.execute(
                 select(users.c.dataset, users.c.head).where(users.c.id == user_id).with_for_update()
@@ -323,6 +373,32 @@ class Store:
                 conn.execute(insert(ops), new)
                 conn.execute(update(users).where(users.c.id == user_id).values(head=head))
         return len(new), len(rows) - len(new), head
+
+    def _push_postgres(
+        self, user_id: int, dataset: str, device: str, rows: list[OpRow]
+    ) -> tuple[int, int, int] | None:
+        """`push` in one statement (one round trip, its own transaction): the operations not
+        stored yet numbered after the head the UPDATE locks and moves (a push waiting for the
+        lock numbers after the head it finds once it has it). IntegrityError if one of them
+        was stored by a push this one waited for; None (nothing stored) if the account holds
+        another dataset."""
+        with self.reader.begin() as conn:
+            found = conn.execute(
+                _PUSH_POSTGRES,
+                {
+                    "user_id": user_id,
+                    "dataset": dataset,
+                    "device": device,
+                    "op_ids": [r.op_id for r in rows],
+                    "clocks": [r.clock for r in rows],
+                    "tbls": [r.tbl for r in rows],
+                    "keys": [r.row_key for r in rows],
+                    "bodies": [r.body for r in rows],
+                },
+            ).one()
+        if found[0] is None:
+            return None
+        return int(found[1]), len(rows) - int(found[1]), int(found[0])
 
     def pull(self, user_id: int, cursor: int, limit: int, exclude: str | None) -> Page:
         """The user's operations after `cursor` (up to `limit` scanned), those pushed by
