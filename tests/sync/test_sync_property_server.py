@@ -123,8 +123,13 @@ class ServerSyncMachine(SyncMachine):
     @rule(data=st.data(), times=st.integers(1, 2), skip=st.integers(0, 1))
     def crash_after_server_commit(self, data: st.DataObject, times: int, skip: int) -> None:
         """The server commits a push, and its answer is lost (503): twice, the client stops
-        without recording that its changes went out, and pushes them again next time."""
-        self.sync_through(self.device(data), Fault("/v1/push", "after", times, skip))
+        without recording that its changes went out, and pushes them again next time. A
+        review first, so there is something to push (and it must exist once everywhere)."""
+        device = self.device(data)
+        card = self.pick(data, self._ids(device, "SELECT id FROM cards WHERE deleted_at IS NULL"))
+        if card is not None:
+            device.answer(card, data.draw(st.integers(1, 4)))
+        self.sync_through(device, Fault("/v1/push", "after", times, skip))
 
     @rule(data=st.data(), skip=st.integers(1, 3))
     def crash_mid_pull(self, data: st.DataObject, skip: int) -> None:
@@ -166,7 +171,7 @@ def run_machine(database_url: str, examples: int, steps: int) -> None:
     )
 
 
-EXAMPLES = int(os.environ.get("SYNC_SERVER_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("SYNC_SERVER_EXAMPLES", "6"))
 STEPS = 20
 LONG = pytest.mark.skipif(
     os.environ.get("STUDYDESK_LONG_SYNC") != "1",
