@@ -340,6 +340,7 @@ def restore(
             target = connect_raw(db_file)
             try:
                 source.backup(target)
+                _new_sync_device(target)
             finally:
                 target.close()
         finally:
@@ -352,6 +353,15 @@ def restore(
     if staged is None:
         return Restored(safety)
     return Restored(safety, len(staged.names), staged.missing)
+
+
+def _new_sync_device(conn: sqlite3.Connection) -> None:
+    """A restored profile is a new sync device (SYNC.md): the file it was restored over went on
+    syncing under the old device id, and what it sent after the backup must come back to this
+    one as another device's. Restored in place (same path and inode) nothing else tells, so
+    its sync state forgets which file it was (app.sync.capture: a new id at the next open)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sync_state'").fetchone():
+        conn.execute("DELETE FROM sync_state WHERE key = 'file_identity'")
 
 
 def _stage(files: list[MediaFile], backups_dir: Path, media: Path) -> StagedMedia | None:

@@ -168,17 +168,6 @@ def test_requests_the_server_handles_twice_change_nothing_twice(
         assert scalar(two.a.database, "SELECT count(*) FROM card_reviews") == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "A profile restored from a backup in place (app.db.backup.restore copies through SQLite's "
-        "backup API: same path and inode) keeps its device id, and a server pull excludes this "
-        "device's own operations, so what it pushed after the backup never comes back to it. "
-        "The folder target detects this (segments of its device id it never wrote: a new device "
-        "id); the server target has no such check (app/sync/server_sync.py). Found by the "
-        "server property test."
-    ),
-)
 def test_a_backup_restored_in_place_gets_back_what_it_pushed_after_the_backup(
     faulty: tuple[RunningServer, Faults], tmp_path: Path
 ) -> None:
@@ -195,5 +184,5 @@ def test_a_backup_restored_in_place_gets_back_what_it_pushed_after_the_backup(
         backup.restore(a.database.db_file, taken.path, backups, media_dir=a.media)
         a.database = ProfileDatabase.open(a.database.db_file, backups)
         prepare_database(a.database)
-        two.converge()  # fails: `later` is on the server and on b, never again on a
+        two.converge()  # a new device now (app.db.backup.restore): `later` comes back to a
         assert scalar(a.database, "SELECT 1 FROM card_reviews WHERE id = ?", (later,))
