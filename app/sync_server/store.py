@@ -402,15 +402,16 @@ class Store:
 
     def pull(self, user_id: int, cursor: int, limit: int, exclude: str | None) -> Page:
         """The user's operations after `cursor` (up to `limit` scanned), those pushed by
-        `exclude` left out; `next` is the last sequence scanned."""
-        with self.engine.begin() as conn:
-            head = int(conn.execute(select(users.c.head).where(users.c.id == user_id)).scalar_one())
+        `exclude` left out; `next` is the last sequence scanned. The rows are read before the
+        head (each its own snapshot on PostgreSQL): the head is never below what was read."""
+        with self.reader.begin() as conn:
             rows = conn.execute(
                 select(ops.c.seq, ops.c.device, ops.c.body)
                 .where(ops.c.user_id == user_id, ops.c.seq > cursor)
                 .order_by(ops.c.seq)
                 .limit(limit)
             ).all()
+            head = int(conn.execute(select(users.c.head).where(users.c.id == user_id)).scalar_one())
         bodies = [str(body) for _seq, device, body in rows if device != exclude]
         last = int(rows[-1][0]) if rows else max(cursor, 0)
         if not rows and cursor > head:
