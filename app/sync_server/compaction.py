@@ -23,6 +23,7 @@ take the snapshot end up equal to those that applied every operation
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -51,19 +52,34 @@ def _decode(value: Any) -> tuple[bool, Any]:
     return False, None
 
 
+@functools.cache
+def _shape(table: str) -> tuple[frozenset[str], int]:
+    rule = RULES[table]
+    return frozenset(c.name for c in rule.columns), len(rule.key)
+
+
 class RowOps:
     """One row's operations (seq, stamp, op), fed in any order; `superseded` says which may go."""
 
     def __init__(self, table: str, merges: dict[str, ColumnMerge]) -> None:
         self.table = table
         self.merges = merges
-        rule = RULES[table]
-        self.known = {c.name for c in rule.columns}
-        self.key_size = len(rule.key)
+        self.known, self.key_size = _shape(table)
         self.ops: list[tuple[int, str, dict[str, Any]]] = []
+        self.bodies: list[tuple[int, str]] = []
 
-    def add(self, seq: int, op: dict[str, Any]) -> None:
-        self.ops.append((seq, str(op.get("c", "")), op))
+    def add(self, seq: int, body: str) -> None:
+        self.bodies.append((seq, body))
+
+    def _parse(self) -> None:
+        for seq, body in self.bodies:
+            try:
+                op = json.loads(body)
+            except ValueError:
+                continue  # never stored by this server; left in
+            if isinstance(op, dict):
+                self.ops.append((seq, str(op.get("c", "")), op))
+        self.bodies = []
 
     def _valid(self, op: dict[str, Any]) -> dict[str, Any] | None:
         """The merged columns' decoded values of an operation the device would apply as it
@@ -90,6 +106,9 @@ class RowOps:
         return values
 
     def superseded(self) -> list[int]:
+        if len(self.bodies) + len(self.ops) < 2:
+            return []  # most rows: written once (their operation is not even read)
+        self._parse()
         valid: list[tuple[int, str, dict[str, Any], dict[str, Any]]] = []
         for seq, stamp, op in self.ops:
             values = self._valid(op)
@@ -153,12 +172,8 @@ def superseded(
             if current is not None:
                 dropped.update(current.superseded())
             current, current_key = RowOps(table, merges), (table, row_key)
-        try:
-            op = json.loads(body)
-        except ValueError:
-            continue  # never stored by this server; left in
         assert current is not None
-        current.add(seq, op)
+        current.add(seq, body)
     if current is not None:
         dropped.update(current.superseded())
     return dropped
