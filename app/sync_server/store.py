@@ -9,8 +9,10 @@ PostgreSQL database therefore give the same results as one.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,10 +137,23 @@ class Store:
         self.engine = engine
         self.writer = engine.execution_options(write=True)
         self.postgres = engine.dialect.name == "postgresql"
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
         # One-statement reads need no BEGIN/COMMIT round trips on PostgreSQL.
         self.reader = (
             engine.execution_options(isolation_level="AUTOCOMMIT") if self.postgres else engine
         )
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite this process's writers take turns on a lock first:
+        a writer waiting there wakes as soon as the one before commits, where SQLite's own
+        busy wait sleeps in steps of up to 100 ms (other processes still meet that wait)."""
+        if self._write_lock is None:
+            with self.writer.begin() as conn:
+                yield conn
+            return
+        with self._write_lock, self.writer.begin() as conn:
+            yield conn
 
     @classmethod
     def open(cls, url: str, *, pool_size: int = POOL_SIZE) -> Store:
@@ -153,7 +168,7 @@ class Store:
         from alembic import command
         from alembic.config import Config
 
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             if self.postgres:  # two processes starting at once: one migrates
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
             config = Config()
@@ -167,7 +182,7 @@ class Store:
     # Users
     def add_user(self, name: str, password_hash: str) -> int:
         try:
-            with self.writer.begin() as conn:
+            with self.write() as conn:
                 result = conn.execute(
                     insert(users).values(
                         name=name,
@@ -202,12 +217,12 @@ class Store:
         return None if row is None else dict(row._mapping)
 
     def set_user(self, name: str, **values: Any) -> bool:
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             result = conn.execute(update(users).where(users.c.name == name).values(**values))
             return bool(result.rowcount)
 
     def login_failed(self, user_id: int) -> None:
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             conn.execute(
                 update(users)
                 .where(users.c.id == user_id)
@@ -219,7 +234,7 @@ class Store:
         self, user_id: int, public_id: str, name: str, device_id: str, token_hash: str
     ) -> None:
         now = now_ms()
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             conn.execute(
                 insert(devices).values(
                     id=public_id,
@@ -263,7 +278,7 @@ class Store:
 
     def touch_device(self, user_id: int, public_id: str) -> None:
         now = now_ms()
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(
                 update(devices)
                 .where(
@@ -291,7 +306,7 @@ class Store:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def revoke_device(self, user_id: int, public_id: str) -> bool:
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             result = conn.execute(
                 update(devices)
                 .where(
@@ -306,7 +321,7 @@ class Store:
     # The dataset and the log
     def claim_dataset(self, user_id: int, dataset: str) -> str:
         """The account's dataset: `dataset` if it had none (claimed now), else the one held."""
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             conn.execute(
                 update(users)
                 .where(users.c.id == user_id, users.c.dataset.is_(None))
@@ -335,7 +350,7 @@ class Store:
                 found = None  # the same operation stored meanwhile (a retry): the slow way
             if found is not None:
                 return found
-        with self.writer.begin() as conn:
+        with self.write() as conn:
             held, head = conn.execute(
                 select(users.c.dataset, users.c.head).where(users.c.id == user_id).with_for_update()
             ).one()
@@ -472,7 +487,7 @@ class Store:
         if self.has_blobs(user_id, [sha]):
             return False
         try:
-            with self.writer.begin() as conn:
+            with self.write() as conn:
                 conn.execute(
                     insert(blobs).values(user_id=user_id, sha256=sha, size=len(data), data=data)
                 )
