@@ -7,6 +7,8 @@ cue: ASGI middleware in front of the app fails, duplicates or shrinks requests a
   answer (a crash after the server's commit, before the client records it).
 - "duplicate": the app handles the same request twice (a retried request that had arrived);
   the client gets the second answer.
+- "delay": the request is held on the way (the client gets a 503) and reaches the app only
+  when `Faults.deliver` sends it, later, after whatever happened meanwhile.
 - `page_limit`: pulls ask for pages of at most this many operations (a pull in many pages, so
   a fault can hit the middle of it).
 """
@@ -14,6 +16,7 @@ cue: ASGI middleware in front of the app fails, duplicates or shrinks requests a
 from __future__ import annotations
 
 import asyncio
+import http.client
 import sys
 import threading
 import urllib.parse
@@ -35,7 +38,8 @@ Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Message, Receive, Send], Awaitable[None]]
-MODES = ("before", "after", "duplicate")
+MODES = ("before", "after", "duplicate", "delay")
+REPLAYED = b"x-test-replayed"  # a held request delivered: no faults for it
 # Sign-ins cost little here (a test makes many accounts and signs many devices in): the
 # server's Argon2id parameters are tested in tests/sync_server.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -50,8 +54,17 @@ class Fault:
 
 
 @dataclass
+class Held:
+    method: str
+    target: str  # path and query
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
 class Faults:
     pending: list[Fault] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)  # "delay": not delivered yet
     page_limit: int | None = None
     hits: list[tuple[str, str]] = field(default_factory=list)  # (mode, path) of each fault
     passed: list[str] = field(default_factory=list)  # paths of requests let through
@@ -72,6 +85,24 @@ class Faults:
                 return fault.mode
             self.passed.append(path)
             return None
+
+    def deliver(self, url: str) -> list[int]:
+        """Send the held requests to the server now, oldest first; their HTTP statuses."""
+        with self.lock:
+            held, self.held = self.held, []
+        parts = urllib.parse.urlsplit(url)
+        statuses = []
+        for request in held:
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+            try:
+                headers = {**request.headers, REPLAYED.decode(): "1"}
+                conn.request(request.method, request.target, body=request.body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                statuses.append(response.status)
+            finally:
+                conn.close()
+        return statuses
 
     @contextmanager
     def armed(self, *faults: Fault, page_limit: int | None = None) -> Iterator[Faults]:
@@ -120,7 +151,7 @@ def _replay(body: bytes) -> Receive:
 
 def faulty(app: App, faults: Faults) -> App:
     async def wrapped(scope: Message, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or any(name == REPLAYED for name, _ in scope["headers"]):
             await app(scope, receive, send)
             return
         if faults.page_limit and scope["path"] == "/v1/pull":
@@ -140,6 +171,15 @@ def faulty(app: App, faults: Faults) -> App:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        if mode == "delay":
+            query = scope["query_string"].decode()
+            kept = {"authorization", "content-type", "accept"}
+            headers = {k.decode(): v.decode() for k, v in scope["headers"] if k.decode() in kept}
+            target = scope["path"] + (f"?{query}" if query else "")
+            with faults.lock:
+                faults.held.append(Held(scope["method"], target, headers, body))
+            await _unavailable(send)
+            return
         await app(scope, _replay(body), _discard)
         if mode == "after":
             await _unavailable(send)

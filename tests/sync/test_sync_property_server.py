@@ -6,9 +6,11 @@ edits of every kind, the same card reviewed on two devices, concurrent note edit
 against edits, clock skew, crashes mid-apply, restored backups), a sync runs through faults
 (tests/sync/faulty_server.py): requests that never reach the server (503), pushes committed by
 the server whose answer is lost (a crash after the server's commit, before the client records
-it), requests the server handles twice, and pulls in pages of two operations with a fault in the
-middle (a crash mid-pull). At the end every device equals every other, every review exists
-exactly once, every note save survives as a version, and syncing again changes nothing.
+it), requests the server handles twice, pushes held on the way that arrive later (after other
+devices' syncs and the client's own retry), and pulls in pages of two operations with a
+fault in the middle (a crash mid-pull). At the end every device equals every other, every
+review exists exactly once, every note save survives as a version, and syncing again changes
+nothing.
 
 `STUDYDESK_LONG_SYNC=1 pytest -m slow tests/sync/test_sync_property_server.py` runs it longer.
 """
@@ -29,7 +31,7 @@ import pytest
 from faulty_server import Fault, Faults, faulty_server
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import rule, run_state_machine_as_test
+from hypothesis.stateful import precondition, rule, run_state_machine_as_test
 from server_helpers import PASSWORD, RunningServer, _pg_bin
 from sync_helpers import Device
 from test_sync_property import SyncMachine
@@ -66,6 +68,7 @@ class ServerSyncMachine(SyncMachine):
         self.faults = faults
         self.user = f"u{uuid.uuid4().hex[:12]}"  # each example its own account
         server.add_user(self.user)
+        faults.held.clear()  # another example's
 
     def set_up(self, device: Device) -> None:
         setup_server(device.database, self.server.url, self.user, PASSWORD)
@@ -137,6 +140,29 @@ class ServerSyncMachine(SyncMachine):
         """A pull in pages of two operations, applied three at a time, fails for good after
         `skip` pages: what was applied stays, with its cursor; the rest comes next time."""
         self.sync_through(self.device(data), Fault("/v1/pull", "before", 2, skip), paged=True)
+
+    @rule(data=st.data(), times=st.integers(1, 2))
+    def push_delayed(self, data: st.DataObject, times: int) -> None:
+        """Pushes held on the way (the client sees a 503) that reach the server later, after
+        whatever happens meanwhile (`delayed_pushes_arrive`, at the latest when everyone
+        meets). A review first."""
+        device = self.device(data)
+        card = self.pick(data, self._ids(device, "SELECT id FROM cards WHERE deleted_at IS NULL"))
+        if card is not None:
+            device.answer(card, data.draw(st.integers(1, 4)))
+        self.sync_through(device, Fault("/v1/push", "delay", times))
+
+    @precondition(lambda self: bool(self.faults.held))
+    @rule()
+    def delayed_pushes_arrive(self) -> None:
+        statuses = self.faults.deliver(self.server.url)
+        assert statuses and all(status == 200 for status in statuses), statuses
+        self.saw("delayed pushes arrived")
+
+    def converge(self) -> None:
+        if self.faults.held:  # the last late pushes arrive before everyone meets
+            self.delayed_pushes_arrive()
+        super().converge()
 
     @rule(
         data=st.data(),

@@ -151,6 +151,24 @@ def test_a_pull_that_fails_in_the_middle_keeps_what_it_applied_and_resumes(
         assert scalar(two.b.database, cards) == 13
 
 
+def test_a_push_delayed_on_the_way_arriving_after_everything_else_changes_nothing(
+    faulty: tuple[RunningServer, Faults], tmp_path: Path
+) -> None:
+    with pair(faulty, tmp_path) as two:
+        two.a.answer(two.card, 3)
+        with pytest.raises(ServerError, match="nothing was lost"):
+            two.sync_through(two.a, Fault("/v1/push", "delay", times=2))  # held twice
+        assert len(two.faults.held) == 2
+        engine.sync(two.a.database, two.a.media)  # sent again, and arrives
+        two.b.answer(two.card, 1)
+        engine.sync(two.b.database, two.b.media)
+        head = two.head()
+        assert two.faults.deliver(two.server.url) == [200, 200]  # the held ones, late
+        assert two.head() == head  # the server had them: nothing new
+        two.converge()
+        assert scalar(two.b.database, "SELECT count(*) FROM card_reviews") == 2
+
+
 @pytest.mark.parametrize("path", ["/v1/push", "/v1/pull", "/v1/"])
 def test_requests_the_server_handles_twice_change_nothing_twice(
     faulty: tuple[RunningServer, Faults], tmp_path: Path, path: str
