@@ -28,8 +28,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from app.atomic_file import sync_folder
 from app.core.profiles import Profile, write_meta
-from app.db.fresh_file import sync_folder
 from app.db.types import new_id
 from app.paths import DataLocations
 

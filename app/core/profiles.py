@@ -10,11 +10,11 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.atomic_file import write_text_atomically
 from app.core.passwords import hash_password, needs_rehash, verify_password
 from app.db.types import new_id
 from app.errors import UserError, WrongPassword
@@ -67,16 +67,7 @@ def write_meta(profile: Profile) -> None:
         "legacy_email": profile.legacy_email,
     }
     target = profile.folder / PROFILE_META_NAME
-    fd, temp = tempfile.mkstemp(dir=profile.folder, prefix=".profile-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(meta, handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(target, json.dumps(meta, indent=2))
 
 
 def _read_meta(folder: Path) -> Profile | None:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.atomic_file import write_text_atomically
+
 if TYPE_CHECKING:  # filelock (20 ms to import) loads with the first backup, not at launch
     from filelock import FileLock
 
@@ -94,17 +96,7 @@ def write_manifest(path: Path, files: list[MediaFile]) -> None:
             f.path: {"sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns} for f in files
         },
     }
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=0)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(data, indent=0))
 
 
 def media_files(media_dir: Path) -> Iterator[Path]:

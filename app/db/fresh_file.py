@@ -13,11 +13,11 @@ that folder, see `building_path`); after it, the whole file.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.atomic_file import sync_folder
 from app.db.database import ProfileDatabase
 from app.db.engine import make_engine
 from app.db.open_check import STAMP_SUFFIX, stamp_path
@@ -84,18 +84,6 @@ def remove_database(path: Path) -> None:
 
 def sync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDWR)  # Windows flushes only a handle open for writing
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def sync_folder(folder: Path) -> None:
-    """Make a rename or a new file in `folder` durable. Windows has no directory fsync (NTFS
-    journals its metadata), so there this does nothing."""
-    if sys.platform == "win32":
-        return
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

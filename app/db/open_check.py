@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from app.atomic_file import write_text_atomically
 from app.db.engine import wal_has_changes
 from app.db.inspect import integrity_problems
 
@@ -57,14 +56,7 @@ def note_sound(db_file: Path) -> None:
     stamp = stamp_path(db_file)
     try:
         text = json.dumps(_fingerprint(db_file))
-        fd, temp = tempfile.mkstemp(dir=db_file.parent, prefix=".checked-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, stamp)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_text_atomically(stamp, text, fsync=False)
     except OSError:
         pass
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.atomic_file import sync_folder
 from app.db.base import is_unmodelled_table
 from app.db.engine import (
     APPLICATION_ID,
@@ -35,7 +36,7 @@ from app.db.engine import (
     side_file,
     sqlite_uri,
 )
-from app.db.fresh_file import sync_file, sync_folder
+from app.db.fresh_file import sync_file
 from app.db.inspect import RESTORE_HINT, FileState, inspect_profile_file, reading
 from app.db.migrate import run_upgrade
 from app.db.open_check import forget, note_sound

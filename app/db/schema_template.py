@@ -14,13 +14,13 @@ to write it again.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import sqlite3
 import tempfile
 import threading
 from pathlib import Path
 
+from app.atomic_file import write_atomically
 from app.db.engine import connect_raw, create_file_owner_only, make_engine
 from app.db.inspect import FileState
 from app.db.migrate import run_upgrade
@@ -80,20 +80,12 @@ def template_for(head: str) -> Path:
 def create_from_template(db_file: Path, head: str, *, sync: bool = True) -> None:
     """Write a new owner-only profile file holding the empty schema at `head`.
 
-    Raises FileExistsError rather than overwrite anything. `sync=False` for a file that is
-    synced later as a whole (`app.db.fresh_file`).
+    Raises FileExistsError rather than overwrite anything. Written whole under a temporary
+    name first, so a crash never leaves half a schema under `db_file`. `sync=False` for a file
+    that is synced later as a whole (`app.db.fresh_file`).
     """
     data = template_for(head).read_bytes()
-    fd = os.open(db_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
-    except BaseException:
-        db_file.unlink(missing_ok=True)
-        raise
+    write_atomically(db_file, data, fsync=sync, exclusive=True)
 
 
 def write_shipped_template() -> Path:

@@ -9,10 +9,8 @@ folder that is not empty, is replaced only with `overwrite` (`export_target`).
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.atomic_file import write_text_atomically
 from app.core.courses.markdown import MEDIA_SCHEME
 from app.core.flashcards.cards import card_tags
 from app.core.flashcards.decks import DeckInfo, load_tree
@@ -69,16 +68,7 @@ def deck_cards(session: Session, deck_id: str) -> list[ExportedCard]:
 def write_atomically(target: Path, write: Callable[[TextIO], object]) -> None:
     """Write a text file whole: to a temporary name beside it, synced, then renamed."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(target, write, newline="")
 
 
 def _writer(text: str) -> Callable[[TextIO], object]:

@@ -40,9 +40,7 @@ Files in the pack that no lesson uses are left out (never read) and named in the
 from __future__ import annotations
 
 import json
-import os
 import stat
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
+from app.atomic_file import write_atomically
 from app.errors import UserError
 from app.importers.course_pack_format import CoursePackRefused, PackCourse, check_course
 from app.importers.json_values import first_odd_value, loads_marked
@@ -350,16 +349,7 @@ def copy_media(pack: LoadedPack, media_dir: Path) -> list[Path]:
             target = media_dir / item.stored_name
             if target.exists():
                 continue
-            fd, temp = tempfile.mkstemp(dir=media_dir, prefix=".import-", suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(pack.read_media(item.name))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_atomically(target, pack.read_media(item.name))
             created.append(target)
     except BaseException:
         remove_files(created)

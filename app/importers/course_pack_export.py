@@ -9,17 +9,16 @@ place, so a failed export leaves no partial pack.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.atomic_file import write_atomically
 from app.core.courses.markdown import MEDIA_SCHEME
 from app.db.models import Course, CourseModule, Lesson, LessonContent
 from app.errors import UserError
@@ -171,21 +170,18 @@ def export_course_pack(
         ) from None
     if not target.parent.is_dir():
         raise UserError(f"The folder {target.parent} does not exist.")
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=PACK_SUFFIX)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+    def write(handle: BinaryIO) -> None:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             text = json.dumps(document, ensure_ascii=False, indent=1)
             archive.writestr(COURSE_FILE, text)
             for name, file in sorted(media.items()):
                 archive.write(file, name, compress_type=zipfile.ZIP_STORED)
-        os.replace(temp, target)
+
+    try:
+        write_atomically(target, write, fsync=False)
     except OSError as error:
-        Path(temp).unlink(missing_ok=True)
         raise UserError(f"Could not write {target} ({error.strerror or error}).") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     counts = course.count()
     counts["media_files"] = len(media)
     return PackExported(target, str(document["topic"]), counts)

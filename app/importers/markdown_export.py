@@ -15,7 +15,6 @@ Deleted notes and library articles are not exported.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.atomic_file import write_text_atomically
 from app.core.courses.markdown import MEDIA_SCHEME
 from app.core.notes.links import LinkTarget
 from app.db.models import Note, Notebook, NoteLink, NoteTag, Tag
@@ -141,13 +141,7 @@ def _write(target: Path, text: str) -> None:
     """A file written whole under a temporary name, then renamed: never half a note under its
     name. Not synced one by one (thousands of fsyncs would take minutes); the folder is new."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp")
-    try:
-        temp.write_text(text, encoding="utf-8", newline="")
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_text_atomically(target, text, newline="", fsync=False, mode=0o666)
 
 
 def _loaded(note: Note) -> _Note:

@@ -11,16 +11,15 @@ show into a zip beside the target, then renames it into place.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
+from app.atomic_file import write_atomically
 from app.core.assessments.bank_writes import question_data, upsert_questions
 from app.core.assessments.question_filters import BankFilter, filter_condition, live_questions
 from app.core.assessments.question_format import question_document
@@ -171,15 +170,12 @@ def export_qbank(
     ]
     pack = {"format": FORMAT, "format_version": FORMAT_VERSION, "questions": documents}
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".part")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+    def write(handle: BinaryIO) -> None:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(QUESTIONS_FILE, json.dumps(pack, ensure_ascii=False, indent=1))
             for name, source in sorted(files.items()):
                 archive.write(source, name, compress_type=zipfile.ZIP_STORED)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(target, write, fsync=False)
     return QbankExported(target, len(rows), len(files), tuple(dict.fromkeys(missing)))

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import secrets
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -35,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.db.fresh_file import sync_folder
+from app.atomic_file import write_atomically
 from app.errors import UserError
 from app.sync.capture import get_state, set_state
 from app.sync.clock import ClockAhead, check_not_ahead
@@ -70,19 +68,10 @@ class Segment:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary name beside `path`, sync it, rename it into place."""
+    """Write to a temporary name beside `path`, sync it, rename it into place, sync the folder.
+    Permissions as any new file in the shared folder gets (other devices' tools read it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    sync_folder(path.parent)
+    write_atomically(path, data, fsync_folder=True, mode=0o666)
 
 
 class FolderTarget:

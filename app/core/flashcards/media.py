@@ -9,11 +9,10 @@ same file as a lesson's copy of it).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from app.atomic_file import write_atomically
 from app.core.courses.markdown import MEDIA_SCHEME
 from app.errors import UserError
 
@@ -67,16 +66,7 @@ def put_media_file(media_dir: Path, name: str, data: bytes) -> bool:
     if target.exists():
         return False
     media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=media_dir, prefix=".media-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, data)
     return True
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.atomic_file import write_atomically
 from app.db.models.videos import video_id_for
 from app.errors import UserError
 
@@ -107,14 +107,7 @@ def store_thumbnail(media_dir: Path, video_id: str, jpeg: bytes) -> Path:
     """Write a video's thumbnail (a cache: made again from the file when missing)."""
     target = thumbnail_path(media_dir, video_id)
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".thumb-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(jpeg)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, jpeg, fsync=False)
     return target
 
 
