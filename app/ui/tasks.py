@@ -104,6 +104,8 @@ class _GuiThreadCollection(QObject):
         super().__init__(QCoreApplication.instance())
         self._open = 0
         self._thresholds = gc.get_threshold()
+        self._oldest = 0  # objects in the oldest generation after the last full collection
+        self._moved_to_oldest = 0  # objects that went there since
         self._timer = QTimer(self)
         self._timer.setInterval(COLLECT_EVERY_MS)
         self._timer.timeout.connect(self._collect)
@@ -127,13 +129,21 @@ class _GuiThreadCollection(QObject):
             gc.set_threshold(*self._thresholds)
 
     def _collect(self) -> None:
+        """What CPython's automatic collection would do now: collect the oldest generation that
+        is full, a full collection only once the objects moved to the oldest generation since the
+        last one are a quarter of those it held then (else a big heap is walked again and again)."""
         if not gc.isenabled():
             return
         counts = gc.get_count()
-        for generation in (2, 1, 0):  # the oldest one that is full, as CPython does
-            if counts[generation] > self._thresholds[generation]:
-                gc.collect(generation)
-                return
+        full, middle, young = (counts[g] > self._thresholds[g] for g in (2, 1, 0))
+        if full and self._moved_to_oldest > self._oldest / 4:
+            gc.collect(2)
+            self._oldest, self._moved_to_oldest = len(gc.get_objects(2)), 0
+        elif middle:
+            young_objects = len(gc.get_objects(0)) + len(gc.get_objects(1))
+            self._moved_to_oldest += max(0, young_objects - gc.collect(1))
+        elif young:
+            gc.collect(0)
 
 
 _collection: _GuiThreadCollection | None = None
