@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.focus_order import put_after
+from app.ui.layouts import clear_layout
 from app.ui.notebook.link_picker import kind_name
 
 if TYPE_CHECKING:
@@ -82,11 +83,7 @@ class LinkChips(QWidget):
 
     def show_links(self, links: tuple[ResolvedLink, ...]) -> None:
         self.links = links
-        while self.row.count():
-            item = self.row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None and widget is not self.none:
-                widget.deleteLater()
+        clear_layout(self.row, keep=(self.none,))
         self.row.addWidget(self.none)
         self.none.setVisible(not links)
         chips = []

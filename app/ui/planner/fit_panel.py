@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import ViewContext
+from app.ui.layouts import clear_layout
 from app.ui.planner import common
 from app.ui.planner.common import WEEKDAY_NAMES, day_text, minutes_text, wrapped
 
@@ -153,11 +154,7 @@ class FitPanel(QWidget):
             self.ask_what_if()
 
     def _show_ways(self, ways: Sequence[WayOut], exam: date) -> None:
-        while self.ways_grid.count():
-            item = self.ways_grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.ways_grid)
         self.apply_buttons = []
         for line, way in enumerate(ways):
             text = wrapped(f"{way.description}. {effect_text(way, exam)}")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Change
 from app.ui.context import ViewContext
+from app.ui.layouts import clear_layout
 from app.ui.refresh import RefreshOnChange
 
 if TYPE_CHECKING:  # the flashcards core loads on the worker, off the first paint's path
@@ -100,11 +101,7 @@ class DueCardsSection(RefreshOnChange, QFrame):
 
     def _show(self, rows: tuple[DeckCounts, ...]) -> None:
         self.rows = rows
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.grid)
         if not rows:
             self.hide()
             return

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from app.core.videos.bookmarks import clock
 from app.core.videos.files import FileCheck, FileState
+from app.ui.layouts import clear_layout
 from app.ui.theme import scale_text
 
 LOCATE = "locate"
@@ -114,11 +115,7 @@ class MessagePanel(QFrame):
         self.shown = message
         self.title.setText(message.title)
         self.text.setText(message.text)
-        while self.buttons.count() > 1:
-            item = self.buttons.takeAt(1)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.buttons, first=1)
         for name, text in message.actions:
             button = QPushButton(text)
             button.clicked.connect(lambda _checked=False, n=name: self.action.emit(n))

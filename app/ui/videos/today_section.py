@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.core.changes import Change
 from app.ui.context import ViewContext
+from app.ui.layouts import clear_layout
 from app.ui.refresh import RefreshOnChange
 from app.ui.theme import scale_text
 
@@ -66,11 +67,7 @@ class ContinueWatchingSection(RefreshOnChange, QFrame):
         from app.core.videos.bookmarks import clock
 
         self.rows = rows
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.grid)
         self.buttons = []
         for line, row in enumerate(rows):
             title = QLabel(row.title)
