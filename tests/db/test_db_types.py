@@ -105,3 +105,22 @@ def test_ids_made_on_several_threads_are_unique_and_each_thread_s_increase():
         made = list(pool.map(many, range(4)))
     assert all(ids == sorted(ids) for ids in made)
     assert len({value for ids in made for value in ids}) == 80_000
+
+
+def test_a_forked_child_draws_other_random_bits_than_its_parent():
+    """The ids' random bits come from a seeded generator: a child of fork seeds its own, so it
+    never repeats the ids its parent makes next."""
+    import os
+
+    new_id()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next ids' random tails, then out at once
+        os.write(write, " ".join(new_id()[-8:] for _ in range(5)).encode())
+        os._exit(0)
+    os.close(write)
+    mine = " ".join(new_id()[-8:] for _ in range(5))
+    os.waitpid(pid, 0)
+    with os.fdopen(read) as pipe:
+        theirs = pipe.read()
+    assert theirs and theirs != mine
