@@ -18,6 +18,7 @@ first launch's "I already use Study Desk" does: `setup_server(..., adopt=True)` 
 its own. Printed: seconds and peak memory (ru_maxrss) of the new computer, peak memory of the
 server, the snapshot's size (operations and bytes) and how much compaction left out, and the
 server's share (the snapshot read over HTTP and thrown away, no apply).
+BENCH_PROFILE=FILE: the new computer's work profiled (cProfile stats written to FILE).
 """
 
 from __future__ import annotations
@@ -168,13 +169,14 @@ def generate(store: Any, user_id: int, scale: float, edits: int) -> int:
     return pushed
 
 
-def client(url: str, data_dir: Path) -> None:
+def client(url: str, data_dir: Path | str) -> None:
     """The new computer (a child process): an empty profile brings the account's down."""
     from server_helpers import PASSWORD
 
     from app.db.database import ProfileDatabase
     from app.sync import engine, server_sync
 
+    data_dir = Path(data_dir)
     start = time.perf_counter()
     database = ProfileDatabase.open(data_dir / "p.sqlite3", data_dir / "b", create=True)
     server_sync.setup_server(database, url, "ada", PASSWORD, adopt=True)
@@ -230,7 +232,13 @@ def main() -> int:
     parser.add_argument("--client", nargs=2, metavar=("URL", "DATA_DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        client(args.client[0], Path(args.client[1]))
+        profile = os.environ.get("BENCH_PROFILE")  # a file: the new computer's cProfile stats
+        if profile:
+            import cProfile
+
+            cProfile.runctx("client(*args.client)", globals(), {"args": args}, profile)
+        else:
+            client(args.client[0], Path(args.client[1]))
         return 0
 
     from server_helpers import PASSWORD, Postgres
