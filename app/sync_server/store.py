@@ -66,6 +66,23 @@ _PUSH_POSTGRES = text(
 )
 
 
+# A pull on PostgreSQL: the account's head and the page after the cursor, in one statement.
+_PULL_POSTGRES = text(
+    """
+    SELECT u.head, o.seq, o.device, o.body
+    FROM users u
+    LEFT JOIN LATERAL (
+        SELECT seq, device, body FROM ops
+        WHERE ops.user_id = u.id AND ops.seq > :cursor
+        ORDER BY seq
+        LIMIT :limit
+    ) o ON true
+    WHERE u.id = :user_id
+    ORDER BY o.seq
+    """
+)
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -419,6 +436,14 @@ class Store:
         """The user's operations after `cursor` (up to `limit` scanned), those pushed by
         `exclude` left out; `next` is the last sequence scanned. The rows are read before the
         head (each its own snapshot on PostgreSQL): the head is never below what was read."""
+        if self.postgres:  # both in one statement, one snapshot, one round trip
+            with self.reader.begin() as conn:
+                found = conn.execute(
+                    _PULL_POSTGRES, {"user_id": user_id, "cursor": cursor, "limit": limit}
+                ).all()
+            head = int(found[0][0])
+            page = [(seq, device, body) for _head, seq, device, body in found if seq is not None]
+            return self._page(page, cursor, limit, exclude, head)
         with self.reader.begin() as conn:
             rows = conn.execute(
                 select(ops.c.seq, ops.c.device, ops.c.body)
@@ -427,6 +452,10 @@ class Store:
                 .limit(limit)
             ).all()
             head = int(conn.execute(select(users.c.head).where(users.c.id == user_id)).scalar_one())
+        return self._page(list(rows), cursor, limit, exclude, head)
+
+    @staticmethod
+    def _page(rows: list[Any], cursor: int, limit: int, exclude: str | None, head: int) -> Page:
         bodies = [str(body) for _seq, device, body in rows if device != exclude]
         last = int(rows[-1][0]) if rows else max(cursor, 0)
         if not rows and cursor > head:
