@@ -9,5 +9,6 @@ migration.
 
 - `protocol`: limits and the operation id (no third-party imports: the client reads it too)
 - `schema`: the tables; `store`: every query, each scoped to one user; `accounts`: passwords
-  and device tokens; `app`: the HTTP endpoints; `cli`: running it and managing users.
+  and device tokens; `compaction`: what a snapshot leaves out (operations later ones
+  superseded); `app`: the HTTP endpoints; `cli`: running it and managing users.
 """

@@ -8,7 +8,9 @@ Endpoints (JSON unless said; `Authorization: Bearer <token>` on all but /v1/meta
     POST /v1/push                    {dataset, device, ops} -> {accepted, duplicates, head}
     GET  /v1/pull?cursor=N&limit=L&exclude=D&dataset=X -> {ops, next, head, more}
     GET  /v1/snapshot?exclude=D&dataset=X   NDJSON: a header line {upto, head}, then one
-                                     operation a line, every operation up to `upto`
+                                     operation a line, every operation up to `upto` but
+                                     those later ones superseded (`compaction`), then
+                                     {"end": true}
     PUT  /v1/blobs/<sha256>          raw bytes, refused unless they hash to the name
     GET  /v1/blobs/<sha256>          raw bytes
     POST /v1/blobs/missing           {sha256: [...]} -> {missing: [...]}
