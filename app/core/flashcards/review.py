@@ -35,9 +35,9 @@ from app.core.flashcards.review_sql import (
     NEW_IN_DECK,
     REVIEW_DUE,
     CardRow,
+    chosen,
     driver_connection,
     first_due,
-    first_id,
     found,
     insert_review,
     read_card,
@@ -151,26 +151,27 @@ class SessionSummary:
         return self.total_ms / 1000 / self.reviewed if self.reviewed else 0.0
 
 
-def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> str | None:
-    """The id of the card to show now (see the module docstring for the order)."""
+def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardRow | None:
+    """The card to show now, as stored, with its tags (see the module docstring for the
+    order)."""
     at = db_time(now)
     decks = _decks(plan)
-    card_id = first_id(LEARNING_DUE.run(conn, (at, at), decks))
-    if card_id:
-        return card_id
+    card = chosen(LEARNING_DUE.run(conn, (at, at), decks))
+    if card is not None:
+        return card
     review_decks = [d for d in plan.deck_ids if plan.review_quota.get(d, 0) > 0]
     if review_decks:
         every = len(review_decks) == len(plan.tree.decks)
         params = (db_time(plan.day.end), at)
-        card_id = first_id(REVIEW_DUE.run(conn, params, None if every else review_decks))
-        if card_id:
-            return card_id
+        card = chosen(REVIEW_DUE.run(conn, params, None if every else review_decks))
+        if card is not None:
+            return card
     for deck_id in plan.deck_ids:
         if plan.new_quota.get(deck_id, 0) > 0:
-            card_id = first_id(run(conn, NEW_IN_DECK, (deck_id, at)))
-            if card_id:
-                return card_id
-    return first_id(LEARNING_DUE.run(conn, (at, db_time(now + LEARN_AHEAD)), decks))
+            card = chosen(run(conn, NEW_IN_DECK, (deck_id, at)))
+            if card is not None:
+                return card
+    return chosen(LEARNING_DUE.run(conn, (at, db_time(now + LEARN_AHEAD)), decks))
 
 
 def _decks(plan: QueuePlan) -> tuple[str, ...] | None:
@@ -195,8 +196,7 @@ def next_in_plan(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> Ne
 
 def next_row(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardRow | None:
     """The card `pick_card` chooses, as stored."""
-    card_id = pick_card(conn, plan, now)
-    return None if card_id is None else read_card(conn, card_id)
+    return pick_card(conn, plan, now)
 
 
 def show_next(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardToShow | None:
@@ -237,7 +237,7 @@ def card_to_show(
         deck_name=deck.full_name,
         front=row.front,
         back=row.back,
-        tags=read_tags(conn, row.id),
+        tags=read_tags(conn, row.id) if row.tags is None else row.tags,
         flag=row.flag,
         kind=kind,
         source_kind=row.source_kind,

@@ -94,43 +94,51 @@ DATA_VERSION = statement("review_data_version", "PRAGMA data_version")
 
 # --- the next card ------------------------------------------------------------------------------
 
+# What the review loop shows of a card, and its cached schedule (`card_row` reads it); the
+# queries that choose the next card return the chosen card whole, so it is not read again.
+CARD_COLUMNS = (
+    "id, deck_id, front, back, flag, queue, scheduler, deleted_at IS NOT NULL AS deleted, "
+    "source_kind, source_id, source_anchor, state, step, due, stability, difficulty, ease, "
+    "interval_days, reps, lapses, last_review, buried_until"
+)
+# Its live tag names, as a JSON array (for the chosen card: one statement instead of two).
+_TAG_NAMES = (
+    "(SELECT json_group_array(t.name) FROM card_tags ct JOIN tags t ON t.id = ct.tag_id "
+    "WHERE ct.card_id = cards.id AND ct.deleted_at IS NULL) AS tag_names"
+)
+_CHOSEN = f"SELECT {CARD_COLUMNS}, {_TAG_NAMES} FROM cards"
+
 # Learning cards due by a time (now, or now + LEARN_AHEAD), oldest due first.
 LEARNING_DUE = scoped(
     "review_learning_due",
-    f"SELECT id FROM cards WHERE queue = {QUEUE_LEARNING} AND {_NOT_BURIED} AND due <= ?"
+    f"{_CHOSEN} WHERE queue = {QUEUE_LEARNING} AND {_NOT_BURIED} AND due <= ?"
     "{scope} ORDER BY due LIMIT 1",
     (AT, AT),
 )
 # Review cards due before the study day ends (then the time now), oldest due first.
 REVIEW_DUE = scoped(
     "review_review_due",
-    f"SELECT id FROM cards WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED}"
+    f"{_CHOSEN} WHERE queue = {QUEUE_REVIEW} AND due < ? AND {_NOT_BURIED}"
     "{scope} ORDER BY due LIMIT 1",
     (AT, AT),
 )
 NEW_IN_DECK = statement(
     "review_new_in_deck",
-    f"SELECT id FROM cards WHERE queue = {QUEUE_NEW} AND deck_id = ? AND due IS NULL "
+    f"{_CHOSEN} WHERE queue = {QUEUE_NEW} AND deck_id = ? AND due IS NULL "
     f"AND {_NOT_BURIED} ORDER BY id LIMIT 1",
     example=("d1", AT),
 )
 
 
-def first_id(cursor: sqlite3.Cursor) -> str | None:
+def chosen(cursor: sqlite3.Cursor) -> CardRow | None:
+    """The card a choosing query found (with its tags), if any."""
     row = cursor.fetchone()
-    return None if row is None else str(row["id"])
+    return None if row is None else card_row(row, tuple(json.loads(row["tag_names"])))
 
 
 # --- one card -----------------------------------------------------------------------------------
 
-# What the review loop shows of a card, and its cached schedule.
-CARD = statement(
-    "review_card",
-    "SELECT id, deck_id, front, back, flag, queue, scheduler, deleted_at IS NOT NULL AS deleted, "
-    "source_kind, source_id, source_anchor, state, step, due, stability, difficulty, ease, "
-    "interval_days, reps, lapses, last_review, buried_until FROM cards WHERE id = ?",
-    example=("c1",),
-)
+CARD = statement("review_card", f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", example=("c1",))
 CARD_TAG_NAMES = statement(
     "review_card_tag_names",
     "SELECT t.name AS name FROM card_tags ct JOIN tags t ON t.id = ct.tag_id "
@@ -156,6 +164,7 @@ class CardRow:
     source_anchor: str | None
     schedule: Schedule
     buried_until: datetime | None = None
+    tags: tuple[str, ...] | None = None  # its live tag names, sorted; None: not read
 
 
 def _time(value: str | None) -> datetime | None:
@@ -164,8 +173,11 @@ def _time(value: str | None) -> datetime | None:
 
 def read_card(conn: sqlite3.Connection, card_id: str) -> CardRow | None:
     row = run(conn, CARD, (card_id,)).fetchone()
-    if row is None:
-        return None
+    return None if row is None else card_row(row)
+
+
+def card_row(row: sqlite3.Row, tags: tuple[str, ...] | None = None) -> CardRow:
+    """A row of `CARD_COLUMNS` as a CardRow (`tags`: its tag names, in any order)."""
     schedule = Schedule(
         state=row["state"],
         step=row["step"],
@@ -192,6 +204,7 @@ def read_card(conn: sqlite3.Connection, card_id: str) -> CardRow | None:
         source_anchor=row["source_anchor"],
         schedule=schedule,
         buried_until=_time(row["buried_until"]),
+        tags=None if tags is None else tuple(sorted(tags, key=str.casefold)),
     )
 
 
