@@ -43,6 +43,7 @@ from app.core.flashcards.review_sql import (
     read_card,
     read_tags,
     run,
+    stamp,
     store_config,
     store_schedule,
 )
@@ -154,7 +155,7 @@ class SessionSummary:
 def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardRow | None:
     """The card to show now, as stored, with its tags (see the module docstring for the
     order)."""
-    at = db_time(now)
+    at = stamp(now)
     decks = _decks(plan)
     card = chosen(LEARNING_DUE.run(conn, (at, at), decks))
     if card is not None:
@@ -274,7 +275,7 @@ def record_answer(
     if before.last_review is not None and now < before.last_review:
         return review.id, None
     after = step(before, review, settings)
-    store_schedule(conn, card.id, after)
+    store_schedule(conn, card.id, after, now)
     return review.id, after
 
 

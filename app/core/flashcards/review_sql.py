@@ -133,7 +133,10 @@ NEW_IN_DECK = statement(
 def chosen(cursor: sqlite3.Cursor) -> CardRow | None:
     """The card a choosing query found (with its tags), if any."""
     row = cursor.fetchone()
-    return None if row is None else card_row(row, tuple(json.loads(row["tag_names"])))
+    if row is None:
+        return None
+    names = row["tag_names"]
+    return card_row(row, () if names == "[]" else tuple(json.loads(names)))
 
 
 # --- one card -----------------------------------------------------------------------------------
@@ -165,6 +168,21 @@ class CardRow:
     schedule: Schedule
     buried_until: datetime | None = None
     tags: tuple[str, ...] | None = None  # its live tag names, sorted; None: not read
+
+
+_LAST_STAMP: tuple[datetime | None, str] = (None, "")
+
+
+def stamp(value: datetime) -> str:
+    """`db_time(value)`, remembered for the last datetime given: an answer's time is stored
+    with its review and card, and then chooses the next card."""
+    global _LAST_STAMP
+    last, text = _LAST_STAMP
+    if last is value:
+        return text
+    text = db_time(value)
+    _LAST_STAMP = (value, text)
+    return text
 
 
 def _time(value: str | None) -> datetime | None:
@@ -254,7 +272,7 @@ def insert_review(
     at: datetime,
     settings: SchedulerSettings,
 ) -> None:
-    when = db_time(at)
+    when = stamp(at)
     duration = max(0, min(int(duration_ms), MAX_DURATION_MS))
     conn.execute(
         INSERT_REVIEW.sql,
@@ -273,9 +291,15 @@ def insert_review(
     )
 
 
-def store_schedule(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -> None:
+def store_schedule(
+    conn: sqlite3.Connection, card_id: str, schedule: Schedule, at: datetime | None = None
+) -> None:
+    """`at`: the time of the answer that made it (usually its `last_review`)."""
     due = None if schedule.due is None else db_time(schedule.due)
-    last = None if schedule.last_review is None else db_time(schedule.last_review)
+    last = schedule.last_review
+    last_text = None
+    if last is not None:
+        last_text = stamp(at) if at is not None and last == at else db_time(last)
     conn.execute(
         STORE_SCHEDULE.sql,
         (
@@ -288,7 +312,7 @@ def store_schedule(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -
             schedule.interval_days,
             schedule.reps,
             schedule.lapses,
-            last,
+            last_text,
             card_id,
         ),
     )
