@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
@@ -41,8 +40,7 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
     yield task_runner
     task_runner.shutdown(timeout=10)
     # Its Qt object (and any timer bound to it) goes now, on this thread, within this test.
-    task_runner.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    shiboken6.delete(task_runner)
 
 
 @pytest.fixture
@@ -56,7 +54,6 @@ def gui(qapp: QApplication, locations: DataLocations, runner: TaskRunner) -> Ite
     for widget in QApplication.topLevelWidgets():
         if shiboken6.isValid(widget) and widget.isVisible():
             widget.close()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the closed windows go now
 
 
 @pytest.fixture
@@ -83,7 +80,6 @@ def launch(gui: Gui) -> Iterator[Callable[..., Launcher]]:
         window = launcher.window
         if window is not None and shiboken6.isValid(window):
             window.close()
-        launcher.deleteLater()  # with the windows, once `gui` has closed what is left
 
 
 @pytest.fixture
