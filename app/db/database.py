@@ -191,7 +191,10 @@ class ProfileDatabase:
         return self._changed.is_set()
 
     def mark_changed(self) -> None:
-        self._changed.set()
+        # Already set: nothing to wake (Event.set takes a lock and notifies; an answer pays it).
+        # A backup that clears it meanwhile copies after this commit, so it is in that copy.
+        if not self._changed.is_set():
+            self._changed.set()
 
     def mark_clean(self) -> None:
         """Forget the changes so far: they need no backup (a brand-new profile's first rows)."""

@@ -48,7 +48,7 @@ from app.core.flashcards.review import (
     record_answer,
     undo_answer,
 )
-from app.core.flashcards.review_sql import DATA_VERSION, CardRow, read_card, run
+from app.core.flashcards.review_sql import DATA_VERSION, CardRow, read_card
 from app.core.flashcards.scheduling import Rating, Schedule, format_interval, is_learning
 from app.core.flashcards.tally_sql import load_tally
 from app.db.database import ProfileDatabase
@@ -130,7 +130,7 @@ class ReviewLoop:
         answer's write transaction, the version counts every commit made before it, and the
         counts are read in that transaction."""
         conn = self._connection()
-        version = int(run(conn, DATA_VERSION).fetchone()["data_version"])
+        version = int(conn.execute(DATA_VERSION.sql).fetchone()[0])
         tally = self._tally
         if tally is None or version != self._version or not tally.day.contains(now):
             # Read the version first: a commit made while reading moves it again, and the next
