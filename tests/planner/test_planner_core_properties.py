@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from planner_helpers import add_course, complete_lesson
 
@@ -122,6 +122,7 @@ PARIS = ZoneInfo("Europe/Paris")
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@example(lessons=11, minutes=10, missed=0, done={10})
 @given(
     lessons=st.integers(1, 40),
     minutes=st.integers(10, 90),

@@ -212,7 +212,7 @@ def schedule_in(
         finish_date=finish_date,
         days=days,
         history=_history(session, inputs, now),
-        unplaced=unplaced_tasks(inputs, result),
+        unplaced=unplaced_tasks(session, inputs, result),
         burn_down=_burn_down(inputs, result),
         notes=tuple(inputs.notes),
         ways_out=ways,

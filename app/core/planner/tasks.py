@@ -150,13 +150,18 @@ def build_tasks(
     return tuple(days)
 
 
-def unplaced_tasks(inputs: Inputs, result: Spread) -> tuple[PlanTask, ...]:
+def unplaced_tasks(session: Session, inputs: Inputs, result: Spread) -> tuple[PlanTask, ...]:
+    """What does not fit before the exam; a lesson or video finished since this morning (the
+    plan is computed as of then) is done, not left over."""
     left = []
     exam = inputs.settings.exam_date
+    finished_today = finished_since(session, inputs)
     for index, units in enumerate(result.left):
         if units <= 0:
             continue
         work = inputs.collected.works[index]
+        if work.key in finished_today:
+            continue
         part = Placed(index, units, work.minutes(units), work.units - units)
         left.append(task_for(inputs, work, part, exam))
     return tuple(left)
