@@ -31,11 +31,12 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.device_settings import DeviceSettings
 from app.ui.error_dialog import ErrorReporter
-from app.ui.launch import FirstPaint, Launcher
+from app.ui.launch import Launcher
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import SingleInstance, server_name
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Appearance
+from app.ui.window_opening import FirstPaint
 
 log = logging.getLogger(__name__)
 

@@ -17,28 +17,26 @@ picker, the password form or a small "Opening…" window meanwhile.
 
 from __future__ import annotations
 
-import errno
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.core.opening import OpenProfile, ensure_first_profile, open_profile
-from app.core.profiles import Profile, ensure_data_dir, list_profiles
+from app.core.opening import OpenProfile, open_profile
+from app.core.profiles import Profile, list_profiles
 from app.errors import UserError
-from app.importers.discovery import find_legacy_files
 from app.paths import DataLocations
 from app.ui.context import ViewContext
 from app.ui.device_settings import DeviceSettings
 from app.ui.error_dialog import ErrorReporter
+from app.ui.launch_preparation import Choice, Prepared, choice_after_import, prepare_launch
 from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Appearance
+from app.ui.window_opening import OpeningWindow, show_main_window
 
 if TYPE_CHECKING:  # the importer loads only when there is something to import
     from app.importers.legacy_import import ImportReport
@@ -47,79 +45,6 @@ if TYPE_CHECKING:  # the importer loads only when there is something to import
     from app.ui.legacy_import import LegacyImportRun
 
 log = logging.getLogger(__name__)
-
-OPENING_SHOWN_AFTER_MS = 200
-# Reads wait for the main window's first paint (TaskRunner.hold_reads), or this long at most
-# (a window shown minimised may not paint).
-READS_HELD_AT_MOST_MS = 1000
-OWN_PROFILE_NOTE = "“{name}” is your profile from the older app — use your old password."
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """The profiles at launch; on a first launch, the profile just made and any legacy files."""
-
-    profiles: list[Profile]
-    first: Profile | None = None
-    legacy_files: tuple[Path, ...] = ()
-
-
-@dataclass(frozen=True)
-class Choice:
-    """Which profile the picker (or smoke mode) should start from, and why."""
-
-    selected_id: str | None = None
-    note: str = ""
-
-
-class FirstPaint(QObject):
-    """Calls back once, after the watched window's first paint has been handled (not if the
-    window is gone by then: this object goes with it, and so does the timer)."""
-
-    def __init__(self, window: QObject, callback: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._callback = callback
-        self._done = False
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._done:
-            self._done = True
-            watched.removeEventFilter(self)
-            # After the paint itself has run, not before it.
-            QTimer.singleShot(0, self, self._call_back)
-        return False
-
-    def _call_back(self) -> None:
-        self._callback()
-
-
-class OpeningWindow(QWidget):
-    """ "Opening “Alex”…" while the profile opens; shown only if that takes a noticeable time."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(None, Qt.WindowType.Dialog)
-        self.setWindowTitle("Study Desk")
-        self.label = QLabel(f"Opening “{name}”…")
-        bar = QProgressBar()
-        bar.setRange(0, 0)
-        bar.setTextVisible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(self.label)
-        layout.addWidget(bar)
-        self.setMinimumWidth(320)
-        QTimer.singleShot(OPENING_SHOWN_AFTER_MS, self, self._show_if_still_opening)
-        self._done = False
-
-    def finish(self) -> None:
-        self._done = True
-        self.close()
-        self.deleteLater()
-
-    def _show_if_still_opening(self) -> None:
-        if not self._done:
-            self.show()
 
 
 class Launcher(QObject):
@@ -162,21 +87,11 @@ class Launcher(QObject):
 
     def start(self) -> None:
         locations = self.locations
-
-        def prepare(_progress: object) -> Prepared:
-            try:
-                ensure_data_dir(locations)
-                first = ensure_first_profile(locations)
-            except Exception as error:
-                problem = storage_problem(locations, error)
-                if problem is None:
-                    raise
-                raise UserError(problem) from None
-            found = find_legacy_files(locations) if first is not None else []
-            return Prepared(list_profiles(locations), first, tuple(found))
-
         self.runner.run_write(
-            prepare, label="Getting ready", on_done=self._prepared, on_error=self._cannot_start
+            lambda _progress: prepare_launch(locations),
+            label="Getting ready",
+            on_done=self._prepared,
+            on_error=self._cannot_start,
         )
 
     def _prepared(self, prepared: Prepared) -> None:
@@ -204,17 +119,11 @@ class Launcher(QObject):
         run.start()
 
     def _imported(self, first: Profile, report: ImportReport | None) -> None:
-        """Carry on with the launch; a lone learner from the older app finds their profile
-        chosen in the picker (smoke mode always opens the profile made for this launch)."""
+        """Carry on with the launch, the picker starting from the profile the import suggests."""
         if self.legacy_import is not None:
             self.legacy_import.deleteLater()
             self.legacy_import = None
-        learners = [p for p in report.profiles if p.created] if report is not None else []
-        if len(learners) == 1 and not self.smoke:
-            own = learners[0]
-            self.choice = Choice(own.profile_id, OWN_PROFILE_NOTE.format(name=own.profile))
-        else:
-            self.choice = Choice(first.id)
+        self.choice = choice_after_import(first, report, self.smoke)
         locations = self.locations
         self.runner.run_read(lambda _progress: list_profiles(locations), on_done=self._choose)
 
@@ -424,21 +333,15 @@ class Launcher(QObject):
         context = ViewContext(
             self.locations, self.runner, opened, self.settings, self.appearance, self.reporter
         )
-        runner = self.runner
-        runner.hold_reads()  # the views' first reads start once the window has painted
+        self.runner.hold_reads()  # the views' first reads start once the window has painted
         window = MainWindow(context)
         window.switch_profile_requested.connect(self._switch)
         window.closed.connect(self._window_closed)
         self.window = window
-        window.show()
-        window.reads_after_paint = FirstPaint(window, runner.release_reads)  # type: ignore[attr-defined]
-        # Bound to this window: once it is gone (switched away from, a test over) the timer is
-        # too, and never releases the reads held for the next window or touches a runner left
-        # behind. A lambda: PySide keeps no reference to a bound method's object here.
-        QTimer.singleShot(READS_HELD_AT_MOST_MS, window, lambda: runner.release_reads())
-        if not self.smoke:  # sync (app.sync) loads after the first paint
+        offer = False
+        if not self.smoke:
             offer, self.offer_sync = self.offer_sync, False
-            window.sync_after_paint = FirstPaint(window, lambda: _start_sync(window, offer))  # type: ignore[attr-defined]
+        show_main_window(window, sync=not self.smoke, offer_sync=offer)
         self.window_shown.emit(window)
         self._open_pending_files(just_opened=True)
 
@@ -489,37 +392,6 @@ class Launcher(QObject):
             return
         self.message_box = box
         box.finished.connect(lambda: self.finished.emit(1))
-
-
-def storage_problem(locations: DataLocations, error: BaseException) -> str | None:
-    """What to tell the learner when the data folder cannot take the first profile (a full or
-    read-only disk: an OSError, or SQLite's "database or disk is full"); None for a bug."""
-    code = error.errno if isinstance(error, OSError) else None
-    if code == errno.ENOSPC or "disk is full" in str(error):
-        reason = "the disk it is on is full"
-        fix = "Free some space on that disk"
-    elif isinstance(error, OSError) and code in (errno.EROFS, errno.EACCES, errno.EPERM):
-        reason = "it cannot be written: " + (error.strerror or "no permission").lower()
-        fix = "Give your account write permission there"
-    else:
-        return None
-    return (
-        f"Study Desk cannot set up its data folder {locations.root}: {reason}. {fix}, or "
-        "start Study Desk with --data-dir pointing to a folder on another disk. Nothing of "
-        "yours was changed."
-    )
-
-
-def _start_sync(window: MainWindow, offer: bool) -> None:
-    """The window's sync (app/ui/sync) once it has painted; on a first launch, the offer to
-    bring the learner's profile from their other computer."""
-    if not shiboken6.isValid(window) or not window.isVisible():
-        return
-    from app.ui.sync import controller, first_launch
-
-    controller.attach(window.context, window)
-    if offer:
-        first_launch.offer(window.context, window)
 
 
 def _names(profile: Profile, name: str) -> bool:

@@ -20,10 +20,11 @@ from app.errors import ProfileInUse
 from app.main import run_gui
 from app.paths import DataLocations
 from app.ui.device_settings import DeviceSettings
-from app.ui.launch import READS_HELD_AT_MOST_MS, Launcher
+from app.ui.launch import Launcher
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import SingleInstance, server_name
 from app.ui.today.view import TodayView
+from app.ui.window_opening import READS_HELD_AT_MOST_MS
 
 WAIT_MS = 15_000
 

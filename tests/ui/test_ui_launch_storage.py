@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, message_boxes
 
-import app.ui.launch as launch_module
+import app.ui.launch_preparation as launch_module
 from app.ui.launch import Launcher
 
 WAIT_MS = 15_000
