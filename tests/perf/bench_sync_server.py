@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import secrets
 import statistics
@@ -51,6 +52,37 @@ def ms(seconds: float) -> str:
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def tree_cpu_s(roots: set[int]) -> float:
+    """CPU seconds (user + system) used so far by these processes and their descendants that
+    are still running (Linux /proc; 0 elsewhere)."""
+    parents, used = {}, {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total, found = 0.0, set(roots) & set(used)
+    while found:
+        total += sum(used[pid] for pid in found)
+        found = {pid for pid, parent in parents.items() if parent in found}
+    return total
+
+
+def server_pid(url: str) -> set[int]:
+    port = url.rsplit(":", 1)[1].encode()
+    found = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve-sync" in args and port in args:
+            found.add(int(entry.name))
+    return found
 
 
 def ops_for(device: str, count: int, start: int = 0) -> list[dict[str, object]]:
@@ -129,7 +161,13 @@ def loopback(folder: Path, count: int) -> None:
 
 
 def devices_at_once(
-    url: str, data_dir: Path, count: int, rounds: int, label: str, every_s: float = 0.0
+    url: str,
+    data_dir: Path,
+    count: int,
+    rounds: int,
+    label: str,
+    every_s: float = 0.0,
+    postgres: Postgres | None = None,
 ) -> None:
     store = Store.open(url)
     hashed = hash_password(PASSWORD)
@@ -176,18 +214,34 @@ def devices_at_once(
                 pulls.extend(theirs)
 
         threads = [threading.Thread(target=device, args=t) for t in tokens]
+        servers = server_pid(server_url)
+        postmaster = set()
+        if postgres is not None:  # the cluster's first process: the parent of its backends
+            postmaster.add(int((postgres.data / "postmaster.pid").read_text().split()[0]))
+        cpu = (tree_cpu_s(servers), tree_cpu_s(postmaster), sum(os.times()[:2]))
         start = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - start
+        used = (
+            tree_cpu_s(servers) - cpu[0],
+            tree_cpu_s(postmaster) - cpu[1],
+            sum(os.times()[:2]) - cpu[2],
+        )
     how = f"each syncing every {every_s:g} s on average" if every_s else "all at once"
     print(
         f"{label}: {count} devices {how}, {rounds} rounds of push (20 ops) + pull: push "
         f"median {ms(statistics.median(pushes))}, p95 {ms(p95(pushes))} (target < 200 ms); "
         f"pull p95 {ms(p95(pulls))}; {len(pushes) / wall:.0f} pushes/s; "
         f"{len(errors)} errors{': ' + errors[0] if errors else ''}"
+    )
+    requests = len(pushes) + len(pulls)
+    print(
+        f"  CPU per request (push or pull), {requests} in {wall:.1f} s: server "
+        f"{used[0] / requests * 1000:.2f} ms, database {used[1] / requests * 1000:.2f} ms, "
+        f"clients {used[2] / requests * 1000:.2f} ms; load average {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -197,22 +251,47 @@ def main() -> int:
     parser.add_argument("--devices-sqlite", type=int, default=20)
     parser.add_argument("--devices-postgres", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--parts",
+        default="loopback,sqlite,postgres,postgres-paced",
+        help="which figures, comma-separated (default: all four)",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        loopback(Path(scratch), args.ops)
-    with tempfile.TemporaryDirectory() as scratch:
-        url = f"sqlite:///{Path(scratch) / 'server.sqlite3'}"
-        devices_at_once(url, Path(scratch), args.devices_sqlite, args.rounds, "SQLite")
+    parts = set(args.parts.split(","))
+    if "loopback" in parts:
+        with tempfile.TemporaryDirectory() as scratch:
+            loopback(Path(scratch), args.ops)
+    if "sqlite" in parts:
+        with tempfile.TemporaryDirectory() as scratch:
+            url = f"sqlite:///{Path(scratch) / 'server.sqlite3'}"
+            devices_at_once(url, Path(scratch), args.devices_sqlite, args.rounds, "SQLite")
+    if not parts & {"postgres", "postgres-paced"}:
+        return 0
     postgres = Postgres()
     try:
-        with tempfile.TemporaryDirectory() as scratch:
-            url = postgres.new_database()
-            devices_at_once(url, Path(scratch), args.devices_postgres, args.rounds, "PostgreSQL")
-        with tempfile.TemporaryDirectory() as scratch:
-            url = postgres.new_database()
-            devices_at_once(
-                url, Path(scratch), args.devices_postgres, args.rounds, "PostgreSQL", 5.0
-            )
+        if "postgres" in parts:
+            with tempfile.TemporaryDirectory() as scratch:
+                url = postgres.new_database()
+                devices_at_once(
+                    url,
+                    Path(scratch),
+                    args.devices_postgres,
+                    args.rounds,
+                    "PostgreSQL",
+                    postgres=postgres,
+                )
+        if "postgres-paced" in parts:
+            with tempfile.TemporaryDirectory() as scratch:
+                url = postgres.new_database()
+                devices_at_once(
+                    url,
+                    Path(scratch),
+                    args.devices_postgres,
+                    args.rounds,
+                    "PostgreSQL",
+                    5.0,
+                    postgres=postgres,
+                )
     finally:
         postgres.stop()
     return 0
