@@ -1,5 +1,5 @@
 """The main window: assembles the sidebar, the views, the Today sections and the menus that the
-features declare (`app.features`), and the status bar.
+features declare (`app.features`, built in app/ui/window_menus.py), and the status bar.
 
 Views do their own work and listen to `runner.data_changed` themselves; the window only
 switches between them, routes the `Navigator`'s typed requests to the view that opens each
@@ -13,16 +13,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-)
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -30,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -42,7 +33,7 @@ from app.core.changes import Change
 from app.core.restoring import RestoreResult
 from app.db.backup import BackupInfo
 from app.errors import UserError
-from app.features import FEATURES, Destination, MenuAction, load
+from app.features import FEATURES, Destination, load
 from app.features.declarations import DESTINATION_METHODS
 from app.ui.context import ViewContext
 from app.ui.dialogs.repair import ReadOnlyBanner, RepairDialog
@@ -52,6 +43,7 @@ from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
 from app.ui.today.view import TodayView
 from app.ui.view_registry import VIEWS, LazyViews
+from app.ui.window_menus import build_menus
 
 if TYPE_CHECKING:  # the importer loads only when the learner imports
     from app.ui.legacy_import import LegacyImportRun
@@ -61,16 +53,6 @@ log = logging.getLogger(__name__)
 BACKUP_CHECK_MS = 60_000
 SIDEBAR_STYLE = "QListWidget::item { padding: 7px 12px; }"
 SIDEBAR_WIDTH = 160  # views fit beside it in an 800 px window (tests/ui/test_ui_window_fit.py)
-
-
-def shortcuts(standard: QKeySequence.StandardKey, *fallbacks: str) -> list[QKeySequence]:
-    """The platform's key for `standard` plus fallbacks where the platform has none."""
-    keys = QKeySequence.keyBindings(standard)
-    for text in fallbacks:
-        key = QKeySequence(text)
-        if key not in keys:
-            keys.append(key)
-    return keys
 
 
 class MainWindow(QMainWindow):
@@ -134,7 +116,14 @@ class MainWindow(QMainWindow):
                 today.add_section(section)
                 self.today_sections.append(section)
         context.navigator.requested.connect(self.navigate)
-        self._build_menus()
+        menus = build_menus(self)
+        self.import_action = menus.import_action
+        self.feature_actions = menus.feature_actions
+        self.backup_action = menus.backup_action
+        self.repair_action = menus.repair_action
+        self.theme_actions = menus.theme_actions
+        self.full_screen_action = menus.full_screen_action
+        self._check_theme_action()
         self._show_profile_name()
         self._show_read_only(announce=True)
         context.runner.data_changed.connect(self._on_data_changed)
@@ -145,73 +134,6 @@ class MainWindow(QMainWindow):
         self._backup_timer.start()
         self._restore_layout()
         self.setAcceptDrops(True)  # files dropped on the window: see dropEvent
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self.import_action = file.addAction("&Import…", self.import_files)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
-        self.import_action.setToolTip("Bring in lessons, questions and notes from the older apps")
-        self.feature_actions = [
-            self._add_feature_action(file, declared)
-            for feature in FEATURES
-            for declared in feature.menu_actions
-            if declared.menu == "File"
-        ]
-        file.addSeparator()
-        self.backup_action = file.addAction("&Back Up Now", self.back_up_now)
-        self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
-        file.addAction("&Restore from Backup…", self.restore_from_backup)
-        self.repair_action = file.addAction("Re&pair Profile…", self.repair_profile)
-        file.addSeparator()
-        file.addAction("S&witch Profile…", self.switch_profile_requested.emit)
-        file.addAction("&Manage Profiles…", self.manage_profiles)
-        file.addSeparator()
-        settings = file.addAction("&Settings…", self.open_settings)
-        settings.setShortcuts(shortcuts(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
-        settings.setMenuRole(QAction.MenuRole.PreferencesRole)
-        file.addSeparator()
-        quit_action = file.addAction("&Quit", self.close)
-        quit_action.setShortcuts(shortcuts(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-
-        view = bar.addMenu("&View")
-        for row in range(self.sidebar.count()):
-            action = view.addAction(self.sidebar.item(row).text())
-            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
-            action.triggered.connect(lambda _checked=False, r=row: self.open_view(r))
-        view.addSeparator()
-        theme_menu = view.addMenu("&Theme")
-        self.theme_actions = QActionGroup(self)
-        for key, text in (("system", "&System"), ("light", "&Light"), ("dark", "&Dark")):
-            action = theme_menu.addAction(text)
-            action.setCheckable(True)
-            action.setData(key)
-            action.triggered.connect(lambda _checked=False, k=key: self.set_theme(k))
-            self.theme_actions.addAction(action)
-        self._check_theme_action()
-        self.full_screen_action = view.addAction("&Full Screen", self.toggle_full_screen)
-        self.full_screen_action.setCheckable(True)
-        self.full_screen_action.setShortcuts(shortcuts(QKeySequence.StandardKey.FullScreen, "F11"))
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(
-            "Open &Data Folder", lambda: self._open_folder(self.context.locations.root)
-        )
-        help_menu.addAction(
-            "Open &Log Folder", lambda: self._open_folder(self.context.locations.logs_dir)
-        )
-        help_menu.addSeparator()
-        about = help_menu.addAction("&About Study Desk", self.about)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _add_feature_action(self, menu: QMenu, declared: MenuAction) -> QAction:
-        action = menu.addAction(declared.text)
-        if declared.shortcut:
-            action.setShortcut(QKeySequence(declared.shortcut))
-        action.setToolTip(declared.tip)
-        action.triggered.connect(lambda _checked=False: load(declared.run)(self.context, self))
-        return action
 
     # Navigation
     def navigate(self, destination: Destination, values: tuple[object, ...]) -> None:
@@ -344,9 +266,6 @@ class MainWindow(QMainWindow):
         from app.ui.about_dialog import AboutDialog
 
         self._show_dialog(AboutDialog(self, self.context.locations))
-
-    def _open_folder(self, folder: object) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _show_dialog(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
