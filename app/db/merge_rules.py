@@ -351,6 +351,7 @@ _RULES = (
     _unsynced("sync_row_clocks", TableKind.INTERNAL, "The stamp of each merged field."),
     _unsynced("sync_cursors", TableKind.DEVICE_LOCAL, "How far each source was applied here."),
     _unsynced("sync_pending", TableKind.INTERNAL, "Received operations waiting to apply."),
+    _unsynced("sync_rebuilds", TableKind.INTERNAL, "Derived rows a merge left to rebuild."),
     _unsynced("sync_media", TableKind.DEVICE_LOCAL, "Media files already exchanged."),
 )  # fmt: skip
 

@@ -10,7 +10,9 @@ caller advances in it too). Per table kind (`app.db.merge_rules`):
 - LOG: union by id (INSERT OR IGNORE). TEXT (note versions): union by id, then the heads of
   each touched graph are merged from their common ancestor (`app.sync.textmerge`) into one
   new version whose id depends only on the heads, so every device makes the same one.
-- Derived state is rebuilt from the merged logs (`app.sync.rebuild`).
+- Derived state is rebuilt from the merged logs (`app.sync.rebuild`): the rows to rebuild are
+  recorded, and rebuilt in the same transaction unless the caller defers them to after its
+  last batch.
 - Parent cycles that concurrent moves made (a table whose synced column references itself)
   are broken the same way on every device: the row with the greatest id in the cycle moves to
   the top level.
@@ -46,7 +48,7 @@ from app.sync.ops import (
     read_outbox,
     row_key_text,
 )
-from app.sync.rebuild import REBUILDERS
+from app.sync.rebuild import REBUILDERS, rebuild_recorded, record
 from app.sync.textmerge import merge3
 
 MERGE_NAMESPACE = uuid.UUID("6c1a3f0e-5b7d-4c21-9d35-2f7a9e8c4b10")
@@ -84,8 +86,9 @@ def driver(session: Session) -> sqlite3.Connection:
 
 
 class _Applier:
-    def __init__(self, session: Session, device: str) -> None:
+    def __init__(self, session: Session, device: str, *, defer_rebuild: bool = False) -> None:
         self.session = session
+        self.defer_rebuild = defer_rebuild
         self.conn = driver(session)
         self.device = device
         self.report = ApplyReport()
@@ -97,6 +100,8 @@ class _Applier:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)  # inserted, by table
         self.inserted: dict[str, set[str]] = defaultdict(set)
         self.owners: dict[str, set[str]] = defaultdict(set)  # TEXT owner table -> ids touched
+        # LOG rows waiting to be inserted together, by table and columns (`flush_logs`)
+        self._logs: dict[str, dict[tuple[str, ...], list[tuple[Any, ...]]]] = {}
 
     # Schema of this file
     def schema(self, table: str) -> dict[str, _Column]:
@@ -198,6 +203,7 @@ class _Applier:
         self.preload_clocks(unique)
         for op in unique:
             self.apply_one(op)
+        self.flush_logs()
         self.flush_clocks()
         merges = self.merge_texts()  # owners' texts written now, uncaptured
         if self.report.max_ms:  # recv: what this device writes next sorts after all it saw
@@ -365,15 +371,39 @@ class _Applier:
             self.report.unchanged += 1
             return
         if op.get("p"):
+            self.flush_logs(rule.table)
             self.purge(rule, row_key, key_values, str(op["c"]))
+            return
+        if rule.kind is TableKind.LOG:
+            row = {**self.fill(rule.table), **key_values, **values}
+            self._logs.setdefault(rule.table, {}).setdefault(tuple(row), []).append(
+                tuple(row.values())
+            )
+            self.rows[rule.table].append(row)  # its sources' rows are rebuilt even if here
             return
         if self.insert(rule, row_key, key_values, values):
             self.report.applied += 1
         else:
             self.report.unchanged += 1
 
+    def flush_logs(self, table: str | None = None) -> None:
+        """Insert the LOG rows waiting (of one table, or all): one statement per table and
+        columns, each row kept unless its id is here already."""
+        for name in [table] if table is not None else list(self._logs):
+            for columns, rows in self._logs.pop(name, {}).items():
+                names = ", ".join(f'"{n}"' for n in columns)
+                marks = ", ".join("?" * len(columns))
+                cursor = self.conn.executemany(
+                    f'INSERT OR IGNORE INTO "{name}" ({names}) VALUES ({marks})', rows
+                )
+                self.report.applied += cursor.rowcount
+                self.report.unchanged += len(rows) - cursor.rowcount
+                if cursor.rowcount:
+                    self.report.tables.add(name)
+
     # Derived state
     def rebuild(self) -> None:
+        """Record the derived rows these merges touched; rebuild them now unless deferred."""
         for table, rebuilder in REBUILDERS.items():
             if not self.schema(table):
                 continue
@@ -382,10 +412,9 @@ class _Applier:
                 keys |= {str(row[column]) for row in self.rows.get(source, ()) if row.get(column)}
             if rebuilder.rebuild_inserted:
                 keys |= self.inserted.get(table, set())
-            if keys:
-                self.session.flush()
-                rebuilder.run(self.session, sorted(keys))
-                self.report.tables.add(table)
+            record(self.conn, table, sorted(keys))
+        if not self.defer_rebuild:
+            self.report.tables |= rebuild_recorded(self.session)
 
     # Versions of free text
     def merge_texts(self) -> list[tuple[str, dict[str, Any]]]:
@@ -552,7 +581,10 @@ def _version_texts(conn: sqlite3.Connection, version_ids: list[str]) -> dict[str
     return dict(read_texts(conn, version_ids))
 
 
-def apply_ops(session: Session, ops: list[Op], device: str) -> ApplyReport:
+def apply_ops(
+    session: Session, ops: list[Op], device: str, *, defer_rebuild: bool = False
+) -> ApplyReport:
     """Merge these operations into the profile, in the session's transaction (the caller
-    advances its cursors and commits)."""
-    return _Applier(session, device).run(ops)
+    advances its cursors and commits). `defer_rebuild`: derived rows are only recorded, for
+    the caller to rebuild after its last batch (`app.sync.rebuild.rebuild_recorded`)."""
+    return _Applier(session, device, defer_rebuild=defer_rebuild).run(ops)

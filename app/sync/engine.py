@@ -30,6 +30,7 @@ from app.sync.capture import baseline, install_triggers, prepare, rotate_device,
 from app.sync.changes import MEDIA_CHANGES, change_names, changes_of_tables
 from app.sync.folder_setup import open_folder, setup_folder
 from app.sync.ops import Op, collect, fold_stamps, read_outbox
+from app.sync.rebuild import rebuild_recorded
 from app.sync.state import (
     DATASET,
     LAST_SYNC,
@@ -62,6 +63,7 @@ __all__ = [
 
 SEGMENT_OPS = 20_000  # outbox entries per pushed batch
 APPLY_OPS = 50_000  # operations per apply transaction
+REBUILD_ROWS = 5_000  # derived rows (cards) rebuilt per transaction after the batches
 
 
 @dataclass
@@ -148,16 +150,34 @@ def pull(database: ProfileDatabase, target: Target, device: str, result: SyncRes
     if not applied and has_waiting(database):
         # Nothing new, but operations wait (for an upgrade, a row, a blob): try them again.
         found += _apply(database, device, Batch([], {}, segments=0), result)
+    rebuild(database, result)
     return found
 
 
+def rebuild(database: ProfileDatabase, result: SyncResult) -> None:
+    """Rebuild the derived rows the batches left (each card replayed once, however many
+    batches touched it), a chunk a transaction; what a stopped sync left is done now."""
+    while True:
+        with database.write_session() as session:
+            tables = rebuild_recorded(session, REBUILD_ROWS)
+        if not tables:
+            return
+        result.changes |= changes_of_tables(tables)
+
+
 def apply_remote(
-    database: ProfileDatabase, device: str, ops: list[Op], positions: dict[str, int]
+    database: ProfileDatabase,
+    device: str,
+    ops: list[Op],
+    positions: dict[str, int],
+    *,
+    defer_rebuild: bool = False,
 ) -> ApplyReport:
     """Merge other devices' operations and advance the cursors (`positions`: source -> how far
-    these operations reach) in one transaction, the clock with them."""
+    these operations reach) in one transaction, the clock with them. `defer_rebuild`: the
+    derived rows are left for `rebuild`."""
     with database.write_session() as session:
-        report = apply_ops(session, ops, device)
+        report = apply_ops(session, ops, device, defer_rebuild=defer_rebuild)
         conn = driver(session)
         now = utcnow().isoformat()
         conn.executemany(
@@ -170,7 +190,7 @@ def apply_remote(
 
 
 def _apply(database: ProfileDatabase, device: str, batch: Batch, result: SyncResult) -> list[Op]:
-    report = apply_remote(database, device, batch.ops, batch.upto)
+    report = apply_remote(database, device, batch.ops, batch.upto, defer_rebuild=True)
     result.segments_read += batch.segments
     result.pulled += len(batch.ops)
     result.applied += report.applied

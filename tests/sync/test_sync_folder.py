@@ -464,3 +464,62 @@ def test_a_backup_restored_in_place_gets_back_what_it_pushed_since(pair, tmp_pat
     a.sync(folder)
     b.sync(folder)
     assert not differences(synced_state(a.database), synced_state(b.database))
+
+
+def test_a_card_in_many_batches_is_replayed_once_after_the_last(pair, monkeypatch) -> None:
+    folder, a, b = pair
+    set_up(folder, a, b)
+    deck = deck_actions.create_deck(a.database, "Bio").deck_id
+    card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ()))
+    a.sync(folder)
+    b.sync(folder)
+    card = scalar(a.database, "SELECT id FROM cards")
+    for rating in (3, 3, 1, 3, 4, 3):
+        a.answer(card, rating)
+        a.sync(folder)  # a segment each
+    from app.core.flashcards import replay
+
+    replayed: list[str] = []
+    real = replay.replay
+
+    def counting(card_id, *args, **kwargs):
+        replayed.append(card_id)
+        return real(card_id, *args, **kwargs)
+
+    monkeypatch.setattr(replay, "replay", counting)
+    monkeypatch.setattr(engine, "APPLY_OPS", 2)  # every review in a batch of its own
+    b.sync(folder)
+    assert replayed == [card]
+    assert scalar(b.database, "SELECT reps FROM cards") == 6
+    assert rows(b.database, "SELECT * FROM sync_rebuilds") == []
+    assert not differences(synced_state(a.database), synced_state(b.database))
+
+
+def test_a_sync_stopped_before_the_replay_finishes_it_next_time(pair, monkeypatch) -> None:
+    folder, a, b = pair
+    set_up(folder, a, b)
+    deck = deck_actions.create_deck(a.database, "Bio").deck_id
+    card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ()))
+    a.sync(folder)
+    b.sync(folder)
+    card = scalar(a.database, "SELECT id FROM cards")
+    a.answer(card, 3)
+    a.answer(card, 3)
+    a.sync(folder)
+
+    def stop(*args, **kwargs):
+        raise OSError("the laptop's lid closed")
+
+    monkeypatch.setattr(engine, "rebuild", stop)
+    with pytest.raises(OSError):
+        b.sync(folder)
+    # The reviews are in, the schedule not replayed yet: the row to rebuild is on record.
+    assert scalar(b.database, "SELECT count(*) FROM card_reviews") == 2
+    assert scalar(b.database, "SELECT reps FROM cards") == 0
+    assert rows(b.database, "SELECT tbl, row_key FROM sync_rebuilds") == [("cards", card)]
+    monkeypatch.undo()
+    result = b.sync(folder)  # nothing new to pull: the replay left is done
+    assert result.pulled == 0
+    assert scalar(b.database, "SELECT reps FROM cards") == 2
+    assert rows(b.database, "SELECT * FROM sync_rebuilds") == []
+    assert not differences(synced_state(a.database), synced_state(b.database))

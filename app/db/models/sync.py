@@ -82,6 +82,17 @@ class SyncPending(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class SyncRebuild(Base):
+    """A derived row still to rebuild from merged logs (a card's schedule from its reviews):
+    recorded in the transaction that merged its sources, removed in the one that rebuilt it,
+    so a sync stopped between the two finishes the rebuild at the next."""
+
+    __tablename__ = "sync_rebuilds"
+
+    tbl: Mapped[str] = mapped_column(String(100), primary_key=True)
+    row_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
 class SyncMedia(Base):
     """A media file of the profile already exchanged (sent or received), as it was then."""
 
