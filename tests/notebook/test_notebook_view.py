@@ -296,7 +296,7 @@ def test_history_lists_versions_and_restores_an_old_one(
         return int(dialog.result())
 
     monkeypatch.setattr(history.HistoryDialog, "exec", choose_oldest)
-    view.show_history()
+    view.note_pane.show_history()
     assert seen
     qtbot.waitUntil(lambda: view.editor.text.toPlainText() == "first words", timeout=3000)
     assert body_of(context, note_id) == "first words"
@@ -323,14 +323,14 @@ def test_the_preview_shows_a_script_as_text_and_loads_no_remote_image(
     assert "javascript:" not in html and "<img" not in html
     assert "Image (not loaded): tracker" in preview.toPlainText()
     assert preview.refused == []  # nothing was even asked for
-    assert view.preview_button.isChecked()
+    assert view.note_pane.preview_button.isChecked()
 
 
 def test_new_note_delete_and_undo_from_the_keyboard(qtbot: QtBot, context: ViewContext) -> None:
     remove_sample_content(context.opened.database)  # the two sample notes
     view = make_view(qtbot, context)
-    assert view.right.currentWidget() is view.empty
-    assert view.empty_title.text() == "No notes yet"
+    assert view.note_pane.currentWidget() is view.note_pane.empty
+    assert view.note_pane.empty_title.text() == "No notes yet"
     view.list.setFocus()
     qtbot.keyClick(view.list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: view.opened_note is not None, timeout=3000)
@@ -347,7 +347,7 @@ def test_new_note_delete_and_undo_from_the_keyboard(qtbot: QtBot, context: ViewC
     view.list.setFocus()
     qtbot.keyClick(view.list, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: view.list.note_count() == 0, timeout=3000)
-    assert view.undo_note.text() == "Deleted “Acid-base”."
+    assert view.list_pane.undo_note.text() == "Deleted “Acid-base”."
     qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: view.list.note_count() == 1, timeout=3000)
     qtbot.waitUntil(lambda: view.editor.note_id == note_id, timeout=3000)
@@ -358,7 +358,7 @@ def test_pin_and_tags(qtbot: QtBot, context: ViewContext) -> None:
     beta = add_note(context, "Beta")
     view = make_view(qtbot, context)
     open_in(qtbot, view, beta)
-    view.toggle_pin()
+    view.note_pane.toggle_pin()
     view.tags.setFocus()
     qtbot.keyClicks(view.tags, "cardio/valves, renal")
     qtbot.keyClick(view.tags, Qt.Key.Key_Return)
@@ -408,11 +408,11 @@ def test_typing_in_a_100_kb_note_with_highlighting_stays_fast(
 def test_save_as_pdf_prints_what_was_typed_last(
     qtbot: QtBot, context: ViewContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.ui.notebook import view as view_module
+    from app.ui.notebook import note_pane as note_pane_module
 
     printed: list[str] = []
     monkeypatch.setattr(
-        view_module,
+        note_pane_module,
         "export_note_pdf",
         lambda ctx, _parent, note_id: printed.append(body_of(ctx, note_id)),
     )
@@ -420,7 +420,7 @@ def test_save_as_pdf_prints_what_was_typed_last(
     view = make_view(qtbot, context)
     open_in(qtbot, view, note_id)
     type_text(qtbot, view, "Aortic stenosis: crescendo-decrescendo")
-    view.save_pdf()  # at once, before the autosave's second has passed
+    view.note_pane.save_pdf()  # at once, before the autosave's second has passed
     qtbot.waitUntil(lambda: bool(printed), timeout=WAIT_MS)
     assert printed == ["Aortic stenosis: crescendo-decrescendo"]
-    assert "Save as PDF…" in [a.text() for a in view.note_menu.actions()]
+    assert "Save as PDF…" in [a.text() for a in view.note_pane.note_menu.actions()]

@@ -35,7 +35,7 @@ def test_the_list_reads_more_as_it_scrolls(
     view = make_view(qtbot, context)
     notes = sum(1 for row in view.list.shown.rows if row.kind == "note")  # type: ignore[union-attr]
     assert view.list.loaded == 20 and notes == 20
-    assert view.count.text().startswith("4")  # every note counted, not only those read
+    assert view.list_pane.count.text().startswith("4")  # every note counted, not only those read
     for _ in range(5):
         view.list.scrollToBottom()
         qtbot.wait(50)
