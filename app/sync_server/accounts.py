@@ -117,6 +117,15 @@ def login(
     return NewToken(f"{public_id}.{secret}", public_id)
 
 
+def token_parts(token: str) -> tuple[str, str] | None:
+    """A bearer token's device (public id) and the sha256 of its secret, as stored; None for
+    what is not a token's shape."""
+    public_id, _, secret = token.partition(".")
+    if not public_id or not secret or len(token) > 200:
+        return None
+    return public_id, _token_hash(secret)
+
+
 def authenticate(store: Store, token: str) -> Auth | None:
     """Who a bearer token is, or None (unknown, revoked, its account disabled, or forged)."""
     public_id, _, secret = token.partition(".")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -21,8 +22,17 @@ from starlette.routing import Route
 
 from app import __version__
 from app.sync_server import protocol
-from app.sync_server.accounts import AddressLimit, LoginRefused, authenticate, login
-from app.sync_server.store import Auth, DatasetMismatch, OpRow, Store, now_ms
+from app.sync_server.accounts import (
+    AddressLimit,
+    LoginRefused,
+    authenticate,
+    login,
+    token_parts,
+)
+from app.sync_server.store import Auth, DatasetMismatch, OpRow, Page, Store, now_ms
+
+if TYPE_CHECKING:
+    from app.sync_server.postgres_direct import Direct
 
 JSON = "application/json"
 
@@ -78,6 +88,13 @@ class Server:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.addresses = AddressLimit()
+        # PostgreSQL: the push and the pull from the event loop, the token checked by the
+        # same statement (postgres_direct).
+        self.direct: Direct | None = None
+        if store.postgres:
+            from app.sync_server.postgres_direct import Direct
+
+            self.direct = Direct(store)
 
     async def auth(self, request: Request) -> Auth:
         header = request.headers.get("authorization", "")
@@ -85,6 +102,10 @@ class Server:
         found = None
         if scheme.lower() == "bearer" and token:
             found = await run_in_threadpool(authenticate, self.store, token.strip())
+        return await self.signed_in(found)
+
+    async def signed_in(self, found: Auth | None) -> Auth:
+        """The device a token was found to be; 401 when none."""
         if found is None:
             raise ApiError(
                 401,
@@ -114,6 +135,77 @@ class Server:
                 f"profile's is {dataset}); nothing was changed.",
             )
         return str(dataset)
+
+    def direct_token(self, request: Request) -> tuple[str, str] | None:
+        """The bearer token's (device, secret's sha256) when this request's push or pull can
+        take the direct way (PostgreSQL, the token checked by the statement itself)."""
+        if self.direct is None or not self.direct.usable():
+            return None
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return token_parts(token.strip()) if scheme.lower() == "bearer" else None
+
+    async def push_direct(
+        self, direct: Direct, request: Request, token: tuple[str, str]
+    ) -> Response:
+        """`push` on PostgreSQL: one statement checks the token and stores the operations.
+        What is refused is said in the order `push` says it (a refused token first)."""
+        body: dict[str, Any] = {}
+        try:
+            body = await _json_body(request)
+            dataset = _text(body.get("dataset"), "dataset", protocol.DATASET)
+            device = _text(body.get("device"), "device", protocol.DEVICE)
+            ops = body.get("ops")
+            if not isinstance(ops, list) or len(ops) > protocol.MAX_PUSH_OPS:
+                raise ApiError(
+                    400, "bad_request", f"`ops` must be a list of at most {protocol.MAX_PUSH_OPS}."
+                )
+            rows = (
+                make_op_rows(ops) if len(ops) <= 200 else await run_in_threadpool(make_op_rows, ops)
+            )
+        except ApiError:
+            auth = await self.auth(request)
+            if body:
+                self.same_dataset(auth, body.get("dataset"))
+            raise
+        from psycopg.errors import UniqueViolation
+
+        try:
+            found, done = await direct.push(token, dataset, device, rows)
+        except UniqueViolation:  # stored meanwhile by a push this one waited for (a retry)
+            auth = await self.auth(request)
+            self.same_dataset(auth, dataset)
+            try:
+                done = await run_in_threadpool(self.store.push, auth.user_id, dataset, device, rows)
+            except DatasetMismatch:
+                done = None
+            found = auth
+        auth = await self.signed_in(found)
+        self.same_dataset(auth, dataset)
+        if done is None:
+            raise ApiError(409, "dataset_mismatch", "This account now holds another dataset.")
+        accepted, duplicates, head = done
+        return _json({"accepted": accepted, "duplicates": duplicates, "head": head})
+
+    async def pull_direct(
+        self, direct: Direct, request: Request, token: tuple[str, str]
+    ) -> Response:
+        """`pull` on PostgreSQL: one statement checks the token and reads the page."""
+        params = request.query_params
+        try:
+            dataset = _text(params.get("dataset"), "dataset", protocol.DATASET)
+            cursor = int(params.get("cursor", "0"))
+            limit = int(params.get("limit", str(protocol.PULL_LIMIT)))
+        except (ApiError, ValueError) as error:
+            auth = await self.auth(request)
+            self.same_dataset(auth, params.get("dataset"))
+            if isinstance(error, ApiError):
+                raise
+            raise ApiError(400, "bad_request", "`cursor` and `limit` are numbers.") from None
+        limit = max(1, min(limit, protocol.MAX_PULL_LIMIT))
+        found, page = await direct.pull(token, dataset, cursor, limit, params.get("exclude"))
+        self.same_dataset(await self.signed_in(found), dataset)
+        assert page is not None
+        return Response(_page_text(page), media_type=JSON)
 
     # Endpoints
     async def meta(self, request: Request) -> Response:
@@ -163,6 +255,9 @@ class Server:
         return _json({"dataset": held})
 
     async def push(self, request: Request) -> Response:
+        token = self.direct_token(request)
+        if token is not None and self.direct is not None:
+            return await self.push_direct(self.direct, request, token)
         auth = await self.auth(request)
         body = await _json_body(request)
         dataset = self.same_dataset(auth, body.get("dataset"))
@@ -184,6 +279,9 @@ class Server:
         return _json({"accepted": accepted, "duplicates": duplicates, "head": head})
 
     async def pull(self, request: Request) -> Response:
+        token = self.direct_token(request)
+        if token is not None and self.direct is not None and "own" not in request.query_params:
+            return await self.pull_direct(self.direct, request, token)
         auth = await self.auth(request)
         params = request.query_params
         self.same_dataset(auth, params.get("dataset"))
@@ -273,6 +371,15 @@ class Server:
         return _json({"revoked": device})
 
 
+def _page_text(page: Page) -> str:
+    more = "true" if page.more else "false"
+    return (
+        '{"ops":['
+        + ",".join(page.bodies)
+        + f'],"next":{page.next},"head":{page.head},"more":{more}}}'
+    )
+
+
 def make_op_rows(ops: list[Any], now: int | None = None) -> list[OpRow]:
     """The pushed operations checked and ready to store; ApiError for a malformed one or a
     stamp far past the server's clock (the device's clock is wrong: nothing is stored)."""
@@ -344,6 +451,13 @@ def create_app(store: Store) -> Starlette:
         Route("/v1/devices", server.devices, methods=["GET"]),
         Route("/v1/devices/{device}/revoke", server.revoke, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers=handlers)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if server.direct is not None:
+            await server.direct.close()
+
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     app.state.store = store
     return app

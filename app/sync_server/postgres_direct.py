@@ -1,0 +1,184 @@
+"""The push and the pull on PostgreSQL from the event loop: psycopg's async connections, with
+the device's sign-in checked by the same statement that does the work (one round trip, no
+thread, no SQLAlchemy on the way).
+
+Nothing is cached: each statement finds the token's device live (not revoked), its account
+enabled and the sha256 of the token's secret equal to the one stored, in the same snapshot as
+the work, so a revoked token or a disabled account is refused by its next request, exactly as
+`accounts.authenticate` refuses it. Every row read or written is that user's. The statements
+do what `Store.push` and `Store.pull` do on PostgreSQL (store.py's _PUSH_POSTGRES and
+_PULL_POSTGRES, kept for the other callers): a push numbers the operations not stored yet
+after the head its UPDATE locks and moves, so several server processes on one database give
+the same results as one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import psycopg
+from psycopg import pq
+from sqlalchemy.engine import make_url
+
+from app.sync_server.store import Auth, OpRow, Page, Store
+
+POOL_SIZE = 16  # connections per server process: more only queue in PostgreSQL
+
+_WHO = """
+    who AS (  -- the token's device and its user, when the token is live
+        SELECT d.user_id, u.name, d.id, d.device_id, u.dataset, d.last_seen, u.head
+        FROM devices d JOIN users u ON u.id = d.user_id
+        WHERE d.id = %(public_id)s AND d.token_hash = %(token_hash)s
+            AND d.revoked_at IS NULL AND NOT u.disabled
+    )"""
+
+_PUSH = f"""
+WITH {_WHO},
+incoming AS (
+    SELECT e->>0 AS op_id, e->>1 AS clock, e->>2 AS tbl, e->>3 AS row_key, e->>4 AS body, ord
+    FROM json_array_elements(%(ops)s::json) WITH ORDINALITY AS t(e, ord)
+),
+known AS (  -- looked up by the (user_id, op_id) index, never a scan of the user's log
+    SELECT op_id FROM ops
+    WHERE user_id = (SELECT user_id FROM who)
+        AND op_id = ANY(CAST(ARRAY(SELECT op_id FROM incoming) AS varchar[]))
+),
+fresh AS (
+    SELECT DISTINCT ON (i.op_id) i.* FROM incoming i
+    WHERE i.op_id NOT IN (SELECT op_id FROM known)
+    ORDER BY i.op_id, i.ord
+),
+bump AS (
+    UPDATE users SET head = head + (SELECT count(*) FROM fresh)
+    WHERE id = (SELECT user_id FROM who) AND dataset = %(dataset)s
+    RETURNING id, head
+),
+stored AS (
+    INSERT INTO ops (user_id, seq, op_id, device, clock, tbl, row_key, body)
+    SELECT b.id, b.head - (SELECT count(*) FROM fresh) + row_number() OVER (ORDER BY f.ord),
+           f.op_id, %(device)s, f.clock, f.tbl, f.row_key, f.body
+    FROM fresh f CROSS JOIN bump b
+    RETURNING 1
+)
+SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen,
+       (SELECT head FROM bump), (SELECT count(*) FROM stored)
+FROM (VALUES (1)) AS one(x) LEFT JOIN who w ON true
+"""
+
+_PULL = f"""
+WITH {_WHO}
+SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen, w.head,
+       o.seq, o.device, o.body
+FROM (VALUES (1)) AS one(x)
+LEFT JOIN who w ON true
+LEFT JOIN LATERAL (
+    SELECT seq, device, body FROM ops
+    WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND w.dataset = %(dataset)s
+    ORDER BY seq
+    LIMIT %(limit)s
+) o ON true
+ORDER BY o.seq
+"""
+
+
+def _auth(row: Any) -> Auth | None:
+    if row[0] is None:
+        return None
+    return Auth(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4], int(row[5]))
+
+
+class Direct:
+    """The push and the pull of one server process, on its own few connections (made when
+    first needed, in the event loop serving the requests)."""
+
+    def __init__(self, store: Store, size: int = POOL_SIZE) -> None:
+        url = make_url(store.engine.url).set(drivername="postgresql")
+        self.conninfo = url.render_as_string(hide_password=False)
+        self.size = size
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
+        self._free: asyncio.Semaphore | None = None
+
+    @staticmethod
+    def usable() -> bool:
+        """psycopg's async connections need a selector event loop (not Windows' proactor)."""
+        proactor = getattr(asyncio, "ProactorEventLoop", None)
+        return proactor is None or not isinstance(asyncio.get_running_loop(), proactor)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        if self._free is None:
+            self._free = asyncio.Semaphore(self.size)
+        async with self._free:
+            if self._idle:
+                conn = self._idle.pop()
+            else:
+                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+            try:
+                yield conn
+            finally:
+                idle = conn.info.transaction_status == pq.TransactionStatus.IDLE
+                if conn.closed or not idle:
+                    await conn.close()
+                else:
+                    self._idle.append(conn)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
+
+    async def push(
+        self, token: tuple[str, str], dataset: str, device: str, rows: list[OpRow]
+    ) -> tuple[Auth | None, tuple[int, int, int] | None]:
+        """Who the token is (None: refused) and, when it is live and the account holds
+        `dataset`, (accepted, duplicates, head). psycopg.errors.UniqueViolation if one of the
+        operations was stored by a push this one waited for (nothing stored: try the slow
+        way)."""
+        ops = json.dumps(
+            [[r.op_id, r.clock, r.tbl, r.row_key, r.body] for r in rows], ensure_ascii=False
+        )
+        params = {
+            "public_id": token[0],
+            "token_hash": token[1],
+            "dataset": dataset,
+            "device": device,
+            "ops": ops,
+        }
+        async with self.connection() as conn:
+            cursor = await conn.execute(_PUSH, params)
+            row = await cursor.fetchone()
+        assert row is not None
+        auth = _auth(row)
+        if auth is None or row[6] is None:
+            return auth, None
+        accepted = int(row[7])
+        return auth, (accepted, len(rows) - accepted, int(row[6]))
+
+    async def pull(
+        self,
+        token: tuple[str, str],
+        dataset: str,
+        cursor: int,
+        limit: int,
+        exclude: str | None,
+    ) -> tuple[Auth | None, Page | None]:
+        """Who the token is and, when the account holds `dataset`, its operations after
+        `cursor` with its head, read in one snapshot (as `Store.pull`)."""
+        params = {
+            "public_id": token[0],
+            "token_hash": token[1],
+            "dataset": dataset,
+            "cursor": cursor,
+            "limit": limit,
+        }
+        async with self.connection() as conn:
+            found = await (await conn.execute(_PULL, params)).fetchall()
+        auth = _auth(found[0])
+        if auth is None or auth.dataset != dataset:
+            return auth, None
+        page = [(seq, device, body) for *_who, seq, device, body in found if seq is not None]
+        return auth, Store._page(page, cursor, limit, exclude, int(found[0][6]))
