@@ -1,4 +1,5 @@
-"""One review step of a card's schedule, with FSRS (the `fsrs` package) or SM-2. Pure: no database.
+"""One review step of a card's schedule, with FSRS (the `fsrs` package's step, written out
+below) or SM-2. Pure: no database.
 
 Replaying a card's log is folding `apply_review` over its reviews sorted by (time, id), so the
 result must depend on nothing but its arguments: FSRS fuzz is drawn from a generator seeded with
@@ -12,7 +13,7 @@ import json
 import math
 import random
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from functools import cached_property, lru_cache
@@ -92,6 +93,12 @@ class SchedulerSettings:
         """The content address of these settings: equal settings, equal id, on any device."""
         return _config_id(json.dumps(self.as_json(), sort_keys=True, separators=(",", ":")))
 
+    @cached_property
+    def fsrs_constants(self) -> _Fsrs:
+        """What FSRS computes from these settings alone, computed once (ValueError: parameters
+        out of bounds)."""
+        return _Fsrs(self)
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SchedulerSettings:
         if data.get("kind") == "sm2":
@@ -118,7 +125,7 @@ def apply_review(
     at = at.astimezone(UTC)
     if settings.kind == "sm2":
         return _sm2_review(schedule, rating, at, settings)
-    return _fsrs_review(schedule, rating, at, settings, f"{card_id}:{schedule.reps}")
+    return _fsrs_review(schedule, rating, at, settings, card_id)
 
 
 def preview_intervals(
@@ -151,71 +158,225 @@ def format_interval(interval: timedelta) -> str:
 
 
 # --- FSRS ---------------------------------------------------------------------------------------
+#
+# The step of the `fsrs` package's `Scheduler.review_card` (fsrs 6.3), written out here without
+# its Card objects, copies and keyword calls: sync replays every review of a profile through it.
+# Every float is the same expression, evaluated in the same order, as the package's (constants of
+# the settings computed once, in `_Fsrs`), so the results are equal bit for bit; the tests compare
+# it with the package on thousands of random reviews.
+
+_LEARNING, _REVIEW, _RELEARNING = (
+    int(fsrs.State.Learning),
+    int(fsrs.State.Review),
+    int(fsrs.State.Relearning),
+)
+_STABILITY_MIN = 0.001
+_FUZZ = tuple((f["start"], f["end"], f["factor"]) for f in FUZZ_RANGES)
+_E = math.e
 
 
-@lru_cache(maxsize=64)
-def _fsrs_scheduler(settings: SchedulerSettings) -> fsrs.Scheduler:
-    return fsrs.Scheduler(
-        parameters=settings.parameters,
-        desired_retention=settings.desired_retention,
-        learning_steps=[timedelta(seconds=s) for s in settings.learning_steps],
-        relearning_steps=[timedelta(seconds=s) for s in settings.relearning_steps],
-        maximum_interval=settings.maximum_interval,
-        enable_fuzzing=False,  # fuzz is applied below from a seeded generator
+class _Fsrs:
+    """One settings' FSRS constants (what `fsrs.Scheduler` recomputes on every review)."""
+
+    __slots__ = (
+        "decay",
+        "delta",
+        "factor",
+        "forget_short",
+        "initial_difficulty",
+        "initial_stability",
+        "interval_factor",
+        "keep",
+        "learning",
+        "learning_hard",
+        "maximum",
+        "p",
+        "recall",
+        "relearning",
+        "relearning_hard",
+        "reversion",
+        "short_term",
     )
 
-
-def _as_fsrs_card(schedule: Schedule, at: datetime) -> fsrs.Card:
-    if schedule.state == STATE_NEW:
-        return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=at)
-    if schedule.stability is None or schedule.difficulty is None:
-        # Reviewed with SM-2 until now: start FSRS from the SM-2 interval and ease.
-        ease = schedule.ease or SM2_START_EASE
-        return fsrs.Card(
-            card_id=0,
-            state=fsrs.State.Review,
-            stability=float(max(schedule.interval_days, 1)),
-            difficulty=min(10.0, max(1.0, 5.0 + (SM2_START_EASE - ease) * 4.0)),
-            due=schedule.due or at,
-            last_review=schedule.last_review,
+    def __init__(self, settings: SchedulerSettings) -> None:
+        # Refuses parameters out of bounds (ValueError), as it always did.
+        scheduler = fsrs.Scheduler(
+            parameters=settings.parameters,
+            desired_retention=settings.desired_retention,
+            learning_steps=[timedelta(seconds=s) for s in settings.learning_steps],
+            relearning_steps=[timedelta(seconds=s) for s in settings.relearning_steps],
+            maximum_interval=settings.maximum_interval,
+            enable_fuzzing=False,
         )
-    state = fsrs.State(schedule.state)
-    step = schedule.step if state != fsrs.State.Review else None
-    if state != fsrs.State.Review and step is None:
-        step = 0
-    return fsrs.Card(
-        card_id=0,
-        state=state,
-        step=step,
-        stability=schedule.stability,
-        difficulty=schedule.difficulty,
-        due=schedule.due or at,
-        last_review=schedule.last_review,
-    )
+        p = self.p = scheduler.parameters
+        self.decay = -p[20]
+        self.factor = 0.9 ** (1 / self.decay) - 1
+        self.interval_factor = (scheduler.desired_retention ** (1 / self.decay)) - 1
+        self.maximum = scheduler.maximum_interval
+        self.learning = scheduler.learning_steps
+        self.learning_hard = _hard_first_step(self.learning)
+        self.relearning = scheduler.relearning_steps
+        self.relearning_hard = _hard_first_step(self.relearning)
+        # By rating (index 1-4; 0 unused): the first stability and difficulty, the short-term
+        # stability factor, the difficulty's move.
+        ratings = (1, 2, 3, 4)
+        self.initial_stability = (0.0, *(max(p[r - 1], _STABILITY_MIN) for r in ratings))
+        self.initial_difficulty = (
+            0.0,
+            *(min(max(p[4] - (_E ** (p[5] * (r - 1))) + 1, 1.0), 10.0) for r in ratings),
+        )
+        self.short_term = (0.0, *(_E ** (p[17] * (r - 3 + p[18])) for r in ratings))
+        self.delta = (0.0, *(-(p[6] * (r - 3)) for r in ratings))
+        easy_difficulty: float = p[4] - (_E ** (p[5] * (4 - 1))) + 1  # unclamped
+        self.reversion = p[7] * easy_difficulty
+        self.keep = 1 - p[7]
+        self.recall = _E ** (p[8])
+        self.forget_short = _E ** (p[17] * p[18])
+
+    def short_term_stability(self, stability: float, rating: int) -> float:
+        increase: float = self.short_term[rating] * (stability ** -self.p[19])
+        if rating != 1:
+            increase = max(increase, 1.0)
+        return max(stability * increase, _STABILITY_MIN)
+
+    def next_difficulty(self, difficulty: float, rating: int) -> float:
+        damped = difficulty + (10.0 - difficulty) * self.delta[rating] / 9.0
+        return min(max(self.reversion + self.keep * damped, 1.0), 10.0)
+
+    def next_stability(
+        self,
+        difficulty: float,
+        stability: float,
+        last_review: datetime | None,
+        at: datetime,
+        rating: int,
+    ) -> float:
+        p = self.p
+        if last_review is None:
+            retrievability: float = 0
+        else:
+            elapsed = max(0, (at - last_review).days)
+            retrievability = (1 + self.factor * elapsed / stability) ** self.decay
+        found: float
+        if rating == 1:
+            long_term: float = (
+                p[11]
+                * (difficulty ** -p[12])
+                * (((stability + 1) ** (p[13])) - 1)
+                * (_E ** ((1 - retrievability) * p[14]))
+            )
+            found = min(long_term, stability / self.forget_short)
+        else:
+            hard_penalty = p[15] if rating == 2 else 1
+            easy_bonus = p[16] if rating == 4 else 1
+            found = stability * (
+                1
+                + self.recall
+                * (11 - difficulty)
+                * (stability ** -p[9])
+                * ((_E ** ((1 - retrievability) * p[10])) - 1)
+                * hard_penalty
+                * easy_bonus
+            )
+        return max(found, _STABILITY_MIN)
+
+    def next_interval(self, stability: float) -> int:
+        days: int = round((stability / self.factor) * self.interval_factor)
+        return min(max(days, 1), self.maximum)
+
+
+def _hard_first_step(steps: tuple[timedelta, ...]) -> timedelta | None:
+    """Hard on the first (re)learning step: 1.5 x a single step, else between the first two."""
+    if len(steps) == 1:
+        return steps[0] * 1.5
+    if len(steps) >= 2:
+        return (steps[0] + steps[1]) / 2.0
+    return None
 
 
 def _fsrs_review(
-    schedule: Schedule, rating: Rating, at: datetime, settings: SchedulerSettings, seed: str
+    schedule: Schedule, rating: Rating, at: datetime, settings: SchedulerSettings, card_id: str
 ) -> Schedule:
-    scheduler = _fsrs_scheduler(settings)
-    card, _log = scheduler.review_card(_as_fsrs_card(schedule, at), fsrs.Rating(int(rating)), at)
-    due = card.due
+    f = settings.fsrs_constants
+    r = int(rating)
+    state = schedule.state
+    # The card as the package would get it (see its Card): from SM-2, a review card.
+    if state == STATE_NEW:
+        state, step, stability, difficulty, last = _LEARNING, 0, None, None, None
+    elif schedule.stability is None or schedule.difficulty is None:
+        ease = schedule.ease or SM2_START_EASE
+        state, step, last = _REVIEW, None, schedule.last_review
+        stability = float(max(schedule.interval_days, 1))
+        difficulty = min(10.0, max(1.0, 5.0 + (SM2_START_EASE - ease) * 4.0))
+    else:
+        if state not in (_LEARNING, _REVIEW, _RELEARNING):
+            raise ValueError(f"{state} is not a valid State")
+        step = None if state == _REVIEW else (schedule.step or 0)
+        stability, difficulty, last = schedule.stability, schedule.difficulty, schedule.last_review
+    days_since = (at - last).days if last else None
+    interval: timedelta | None = None
+    if state == _REVIEW:
+        assert stability is not None and difficulty is not None
+        if days_since is not None and days_since < 1:
+            stability = f.short_term_stability(stability, r)
+        else:
+            stability = f.next_stability(difficulty, stability, last, at, r)
+        difficulty = f.next_difficulty(difficulty, r)
+        if r == 1 and f.relearning:
+            state, step, interval = _RELEARNING, 0, f.relearning[0]
+    else:
+        # Learning or relearning: the same rules, each with its own steps.
+        if stability is None or difficulty is None:  # a new card
+            stability, difficulty = f.initial_stability[r], f.initial_difficulty[r]
+        elif days_since is not None and days_since < 1:
+            stability = f.short_term_stability(stability, r)
+            difficulty = f.next_difficulty(difficulty, r)
+        else:
+            stability = f.next_stability(difficulty, stability, last, at, r)
+            difficulty = f.next_difficulty(difficulty, r)
+        steps, hard = (
+            (f.learning, f.learning_hard)
+            if state == _LEARNING
+            else (
+                f.relearning,
+                f.relearning_hard,
+            )
+        )
+        assert step is not None
+        # More steps done than the settings have now (they changed): graduate.
+        if not steps or (step >= len(steps) and r != 1):
+            state, step = _REVIEW, None
+        elif r == 1:
+            step, interval = 0, steps[0]
+        elif r == 2:
+            interval = hard if step == 0 else steps[step]
+        elif r == 3 and step + 1 < len(steps):
+            step += 1
+            interval = steps[step]
+        else:  # Good on the last step, or Easy
+            state, step = _REVIEW, None
     interval_days = 0
-    if card.state == fsrs.State.Review:
-        interval_days = _fuzzed_days((due - at).days, settings.maximum_interval, seed)
-        due = at + timedelta(days=interval_days)
-    lapse = schedule.state == STATE_REVIEW and rating == Rating.AGAIN
+    if interval is None:  # a review card: whole days, fuzzed
+        assert stability is not None
+        days = f.next_interval(stability)
+        if days >= 2.5:
+            days = _fuzzed_days(days, f.maximum, f"{card_id}:{schedule.reps}")
+        interval_days = days
+        due = at + timedelta(days=days)
+    else:
+        due = at + interval
+    lapse = schedule.state == STATE_REVIEW and r == 1
     return Schedule(
-        state=int(card.state),
-        step=card.step,
-        due=due,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        ease=None,
-        interval_days=interval_days,
-        reps=schedule.reps + 1,
-        lapses=schedule.lapses + (1 if lapse else 0),
-        last_review=at,
+        state,
+        step,
+        due,
+        stability,
+        difficulty,
+        None,
+        interval_days,
+        schedule.reps + 1,
+        schedule.lapses + (1 if lapse else 0),
+        at,
     )
 
 
@@ -224,13 +385,19 @@ def _fuzzed_days(days: int, maximum: int, seed: str) -> int:
     if days < 2.5:
         return days
     delta = 1.0
-    for fuzz in FUZZ_RANGES:
-        delta += fuzz["factor"] * max(min(float(days), fuzz["end"]) - fuzz["start"], 0.0)
+    for start, end, factor in _FUZZ:
+        delta += factor * max(min(float(days), end) - start, 0.0)
     low = max(2, round(days - delta))
     high = min(round(days + delta), maximum)
     low = min(low, high)
-    draw = random.Random(seed).random()
-    return min(math.floor(draw * (high - low + 1)) + low, maximum)
+    return min(math.floor(_draw(seed) * (high - low + 1)) + low, maximum)
+
+
+@lru_cache(maxsize=16)
+def _draw(seed: str) -> float:
+    """The first draw of a generator seeded with `seed` (remembered a little: the previews of
+    the answer buttons and the answer itself draw with the same seed)."""
+    return random.Random(seed).random()
 
 
 # --- SM-2 ---------------------------------------------------------------------------------------
@@ -269,8 +436,7 @@ def _sm2_review(
     grade = 5 - quality
     ease = max(SM2_MIN_EASE, ease + 0.1 - grade * (0.08 + grade * 0.02))
     lapse = quality < 3 and schedule.state in (STATE_REVIEW, STATE_RELEARNING)
-    return replace(
-        schedule,
+    return Schedule(
         state=STATE_REVIEW,
         step=repetitions,
         due=at + timedelta(days=interval),
