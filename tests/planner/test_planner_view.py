@@ -205,20 +205,21 @@ def test_the_calendar_goes_by_keyboard_and_lists_the_days_tasks(
     a_plan(context, lessons=40)
     view = make_view(qtbot, context)
     view.tabs.setCurrentIndex(1)
-    calendar = view.calendar
+    page = view.calendar_page
+    calendar = page.calendar
     calendar.setFocus()
-    assert calendar.selected == day(0) and "March 2026" in view.month_title.text()
+    assert calendar.selected == day(0) and "March 2026" in page.month_title.text()
     qtbot.keyClick(calendar, Qt.Key.Key_Right)
     assert calendar.selected == day(1)
-    assert view.day_tasks.tree.tasks and "of 1 h" in view.day_title.text()
+    assert page.day_tasks.tree.tasks and "of 1 h" in page.day_title.text()
     assert "planned of" in calendar.accessibleDescription()
     qtbot.keyClick(calendar, Qt.Key.Key_PageDown)
-    assert calendar.selected.month == 4 and "April" in view.month_title.text()
+    assert calendar.selected.month == 4 and "April" in page.month_title.text()
     qtbot.keyClick(calendar, Qt.Key.Key_Home)
     assert calendar.selected == day(0)
-    view.week_button.click()
-    assert calendar.rows() == 1 and view.month_title.text().startswith("Week of")
-    assert not view.day_tasks.can_tick() or calendar.selected == day(0)
+    page.week_button.click()
+    assert calendar.rows() == 1 and page.month_title.text().startswith("Week of")
+    assert not page.day_tasks.can_tick() or calendar.selected == day(0)
 
 
 def test_the_today_section_lists_todays_tasks_fast(qtbot: QtBot, context: ViewContext) -> None:

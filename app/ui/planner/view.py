@@ -2,8 +2,8 @@
 
 One read (`read_planner`) brings the plans, the chosen plan's settings and its whole schedule;
 the tabs show its parts: today's tasks, a month or week calendar with each day's tasks beside
-it, the burn-down, and whether it fits (the ways out and a what-if). With no plan yet the view
-says what a plan does and offers to create one.
+it (`calendar_page.py`), the burn-down, and whether it fits (the ways out and a what-if). With
+no plan yet the view says what a plan does and offers to create one.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +37,7 @@ from app.features.planner import SHOWS as PLAN_SHOWS
 from app.ui.context import ViewContext
 from app.ui.planner import common
 from app.ui.planner.burn_down import BurnDownChart
-from app.ui.planner.calendar import DayFigures, PlanCalendar
+from app.ui.planner.calendar_page import CalendarPage
 from app.ui.planner.common import day_text, minutes_text, wrapped
 from app.ui.planner.fit_panel import FitPanel
 from app.ui.planner.plan_dialog import PlanDialog
@@ -85,20 +84,6 @@ def read_planner(database: ProfileDatabase, plan_id: str | None, now: datetime) 
         plan_id = next((plan.id for plan in plans if plan.active), ids[0])
     settings = plan_settings(database, plan_id)
     return PlannerState(plans, settings, plan_schedule(database, plan_id, now=now))
-
-
-def day_figures(schedule: PlanSchedule) -> dict[date, DayFigures]:
-    figures = {
-        past.date: DayFigures(past.date, past.capacity_minutes, day_off=past.day_off, past=True)
-        for past in schedule.history
-    }
-    for day in schedule.days:
-        figures[day.date] = DayFigures(
-            day.date, day.capacity_minutes, day.planned_minutes, day.done_minutes,
-            day.overflow_minutes, day.day_off, day.final_period,
-        )  # fmt: skip
-    figures[schedule.exam_date] = DayFigures(schedule.exam_date, 0, exam=True)
-    return figures
 
 
 def summary_text(schedule: PlanSchedule) -> str:
@@ -225,7 +210,10 @@ class PlannerView(RefreshOnChange, QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(today_page, "T&oday")
-        self.tabs.addTab(self._calendar_page(), "&Calendar")
+        self.calendar_page = CalendarPage(
+            self.context, lambda: self.state.schedule if self.state else None
+        )
+        self.tabs.addTab(self.calendar_page, "&Calendar")
         self.burn_down = BurnDownChart()
         self.tabs.addTab(self.burn_down, "&Burn-down")
         self.fit = FitPanel(self.context)
@@ -248,66 +236,6 @@ class PlannerView(RefreshOnChange, QWidget):
         self.ways_button.clicked.connect(lambda: self.tabs.setCurrentIndex(FIT_TAB))
         self.fit.apply_requested.connect(self.apply_way_out)
         self.fit.minutes_requested.connect(self.use_minutes)
-        return page
-
-    def _calendar_page(self) -> QWidget:
-        page = QWidget()
-        self.calendar = PlanCalendar()
-        self.previous_button = QToolButton()
-        self.previous_button.setText("‹")
-        self.previous_button.setAccessibleName("Previous month")
-        self.previous_button.setToolTip("Previous month or week (Page Up)")
-        self.next_button = QToolButton()
-        self.next_button.setText("›")
-        self.next_button.setAccessibleName("Next month")
-        self.next_button.setToolTip("Next month or week (Page Down)")
-        self.month_title = QLabel()
-        self.today_button = QPushButton("To&day")
-        self.week_button = QPushButton("&Week")
-        self.week_button.setCheckable(True)
-        self.week_button.setToolTip("Show one week instead of the month")
-        controls = QHBoxLayout()
-        controls.addWidget(self.previous_button)
-        controls.addWidget(self.month_title, 1)
-        controls.addWidget(self.next_button)
-        controls.addWidget(self.today_button)
-        controls.addWidget(self.week_button)
-        self.day_title = wrapped()
-        font = self.day_title.font()
-        font.setBold(True)
-        self.day_title.setFont(font)
-        self.day_tasks = TaskPanel(
-            self.context, "The day's tasks",
-            can_tick=lambda: self.state is not None and self.state.schedule is not None
-            and self.calendar.selected == self.state.schedule.today,
-        )  # fmt: skip
-        self.day_tasks.tree.setColumnHidden(1, True)  # narrow: the title says the kind
-        side = QVBoxLayout()
-        side.addWidget(self.day_title)
-        side.addWidget(self.day_tasks, 1)
-        body = QHBoxLayout()
-        body.addWidget(self.calendar, 3)
-        body.addLayout(side, 2)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(4, 6, 4, 4)
-        layout.addLayout(controls)
-        layout.addLayout(body, 1)
-
-        from app.ui.planner.calendar import _add_months
-
-        def step(forward: bool) -> None:
-            days = 7 if self.calendar.week_mode else 0
-            chosen = self.calendar.selected
-            moved = (chosen + timedelta(days=days if forward else -days)) if days else (
-                _add_months(chosen, 1 if forward else -1)
-            )  # fmt: skip
-            self.calendar.choose(moved)
-
-        self.previous_button.clicked.connect(lambda: step(False))
-        self.next_button.clicked.connect(lambda: step(True))
-        self.today_button.clicked.connect(lambda: self.calendar.choose(self.calendar.today))
-        self.week_button.toggled.connect(self._week_mode)
-        self.calendar.day_chosen.connect(self._day_chosen)
         return page
 
     # --- reading ------------------------------------------------------------------------------
@@ -354,9 +282,7 @@ class PlannerView(RefreshOnChange, QWidget):
                 f"{minutes_text(schedule.overflow_minutes)} over."
             )
         self._show_today(schedule)
-        self.calendar.show_figures(day_figures(schedule), schedule.today)
-        self._day_chosen(self.calendar.selected)
-        self.month_title.setText(self.calendar.title())
+        self.calendar_page.show_schedule(schedule)
         self.burn_down.show_points(schedule.burn_down)
         self.fit.show_schedule(schedule, settings.minutes)
         self.replan_ms = (time.perf_counter() - self._asked_at) * 1000
@@ -381,34 +307,6 @@ class PlannerView(RefreshOnChange, QWidget):
                 "Enter opens a task, Space ticks work done outside the app."
             )
         self.today_tasks.show_tasks(schedule.plan_id, day.tasks if day else ())
-
-    def _day_chosen(self, day: date) -> None:
-        self.month_title.setText(self.calendar.title())
-        schedule = self.state.schedule if self.state else None
-        if schedule is None:
-            return
-        planned = next((d for d in schedule.days if d.date == day), None)
-        if day == schedule.exam_date:
-            title = f"{day_text(day)}: the exam"
-        elif planned is None:
-            title = f"{day_text(day)}: " + (
-                "before today" if day < schedule.today else "not in the plan"
-            )
-        else:
-            title = (
-                f"{day_text(day)}: {minutes_text(planned.planned_minutes)} of "
-                f"{minutes_text(planned.capacity_minutes)}"
-                + (", final period" if planned.final_period else "")
-            )
-        self.day_title.setText(title)
-        self.day_tasks.show_tasks(schedule.plan_id, planned.tasks if planned else ())
-
-    def _week_mode(self, week: bool) -> None:
-        self.calendar.set_week_mode(week)
-        what = "week" if week else "month"
-        self.previous_button.setAccessibleName(f"Previous {what}")
-        self.next_button.setAccessibleName(f"Next {what}")
-        self.month_title.setText(self.calendar.title())
 
     def _plan_chosen(self, index: int) -> None:
         plan_id = self.plans.itemData(index)
