@@ -195,7 +195,12 @@ class _Applier:
         seen: set[tuple[str, str, str]] = set()
         unique = []
         for op in [*waiting, *ops]:
-            ident = (str(op.get("c")), str(op.get("t")), json.dumps(op.get("k")))
+            key = op.get("k")
+            ident = (
+                str(op.get("c")),
+                str(op.get("t")),
+                key if type(key) is str else json.dumps(key),
+            )
             if ident not in seen:
                 seen.add(ident)
                 unique.append(op)

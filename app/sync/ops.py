@@ -36,9 +36,14 @@ def encode_value(value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset({str, int, float, type(None)})
+
+
 def decode_value(value: Any) -> Any:
     """A wire value as SQLite stores it; ValueError for anything else (a malformed value)."""
-    if value is None or isinstance(value, str | int | float):
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, str | int | float):
         return int(value) if isinstance(value, bool) else value
     if isinstance(value, dict) and set(value) == {"$b"} and isinstance(value["$b"], str):
         return base64.b64decode(value["$b"], validate=True)
