@@ -54,7 +54,7 @@ def test_every_page_fits_a_small_screen_at_larger_text(
     qtbot.keyClick(view.taking, Qt.Key.Key_A)
     qtbot.keyClick(view.taking, Qt.Key.Key_Return)
     assert settle(qtbot, view, "taking", tmp_path) == []
-    assert view.taking.explanation.isVisible()
+    assert view.taking.question_panel.explanation.isVisible()
     view.taking.submit()
     qtbot.waitUntil(lambda: view.review.review is not None, timeout=WAIT_MS)
     assert settle(qtbot, view, "review", tmp_path) == []

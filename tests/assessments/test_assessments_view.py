@@ -135,9 +135,12 @@ def test_a_tutor_block_taken_with_the_keyboard_writes_each_event_as_it_happens(
     key(qtbot, view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     assert first.label_of("A") in page.states[0].struck
     key(qtbot, view, Qt.Key.Key_Return)
-    assert page.explanation.isVisible() and "Explanation" in page.explanation.toPlainText()
+    assert (
+        page.question_panel.explanation.isVisible()
+        and "Explanation" in page.question_panel.explanation.toPlainText()
+    )
     key(qtbot, view, Qt.Key.Key_N)
-    assert page.current == 1 and page.where.text().startswith("Question 2 of 5")
+    assert page.current == 1 and page.header.where.text().startswith("Question 2 of 5")
     key(qtbot, view, Qt.Key.Key_F)
     assert page.states[1].flagged and "⚑" in page.navigator.item(1).text()
     key(qtbot, view, Qt.Key.Key_3)
@@ -176,11 +179,11 @@ def test_a_timed_block_counts_down_warns_and_submits_when_time_runs_out(
     view.taking.monotonic = clock.monotonic
     start_block(qtbot, view, count=2, mode="timed", seconds_per_question=90)
     page = view.taking
-    assert page.timer_label.text() == "3:00 left"
+    assert page.header.timer_label.text() == "3:00 left"
     key(qtbot, view, Qt.Key.Key_A)
     clock.advance(61)
     qtbot.waitUntil(lambda: "Two minutes" in page.message.text(), timeout=WAIT_MS)
-    assert page.timer_label.text() == "1:59 left"
+    assert page.header.timer_label.text() == "1:59 left"
     clock.advance(200)
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.review, timeout=WAIT_MS)
     wait_idle(qtbot, context)

@@ -7,10 +7,8 @@ thread (`TakingSession`, one durable event each), in the order the learner made 
 shows the change at once and takes the state each write returns as the truth. Time is the
 core's: `remaining_ms()` is measured with a monotonic clock; the page only reads it.
 
-Keys (while the page has focus): A–J or 1–9 choose, Alt+letter strikes out, Enter checks the
-answer in tutor mode (moves on in timed mode), N / → next, P / ← previous, F flags, H
-highlights the selected text of the stem (when the question has a choice F or H, that letter
-chooses it: Shift+F and Shift+H always flag and highlight), Ctrl+Shift+N a note on the question.
+The keys are `taking_keys.py`; the question's column (stem, choices, explanation)
+`question_panel.py`.
 """
 
 from __future__ import annotations
@@ -19,15 +17,10 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
-    QMenu,
     QMessageBox,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -43,23 +36,17 @@ from app.core.assessments.taking import (
     open_block,
 )
 from app.errors import UserError
-from app.ui.assessments.choice_rows import ChoiceList
 from app.ui.assessments.navigator import QuestionNavigator
-from app.ui.assessments.question_html import revealed_html
-from app.ui.assessments.question_text import QuestionText, safe_html
-from app.ui.assessments.widgets import clock, wrapped
+from app.ui.assessments.question_panel import QuestionPanel
+from app.ui.assessments.taking_bars import BlockFooter, BlockHeader
+from app.ui.assessments.taking_keys import add_taking_keys
 
 if TYPE_CHECKING:
     from app.core.assessments.scoring import BlockScore
     from app.ui.context import ViewContext
 
-LETTERS = "ABCDEFGHIJ"
 TICK_MS = 200
 WARNING_MS = 120_000
-KEYS_HINT = (
-    "A–J or 1–9 choose · Alt+letter strike · Enter check · N/P move · F flag · "
-    "H highlight · Ctrl+Shift+N note"
-)
 
 
 class TakingPage(QWidget):
@@ -83,84 +70,24 @@ class TakingPage(QWidget):
         self.monotonic = time.monotonic  # the core's clock (a test may give its own)
         self.submitting = False
         self._warned = False
-        self._html: dict[int, str] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.where = QLabel("")
-        self.where.setAccessibleName("Question number")
-        self.flag_button = QPushButton("⚑ Flag")
-        self.flag_button.setCheckable(True)
-        self.flag_button.setToolTip("Flag this question to come back to it (F)")
-        self.flag_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.timer_label = QLabel("")
-        self.timer_label.setAccessibleName("Time")
-        font = self.timer_label.font()
-        font.setBold(True)
-        self.timer_label.setFont(font)
-        self.suspend_button = QPushButton("Suspend")
-        self.suspend_button.setToolTip("Stop the clock and leave the block to resume later")
-        self.end_button = QPushButton("End Block")
-        self.end_button.setToolTip("Submit the block and see the score")
-        for button in (self.suspend_button, self.end_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        top = QHBoxLayout()
-        top.addWidget(self.where, 1)
-        top.addWidget(self.flag_button)
-        top.addWidget(self.timer_label)
-        top.addWidget(self.suspend_button)
-        top.addWidget(self.end_button)
-
+        self.header = BlockHeader()
         self.navigator = QuestionNavigator()
-        self.stem = QuestionText("Question", fit_height=True)
-        self.stem.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.stem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.stem.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.choices = ChoiceList()
-        self.explanation = QuestionText("Explanation", fit_height=True)
-        self.explanation.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.explanation.hide()
-        # The stem, its choices and (tutor) the explanation in one column that scrolls.
-        column = QWidget()
-        column.setAutoFillBackground(True)
-        column.setBackgroundRole(QPalette.ColorRole.Base)
-        column_layout = QVBoxLayout(column)
-        column_layout.setContentsMargins(0, 0, 8, 8)
-        column_layout.addWidget(self.stem)
-        column_layout.addWidget(self.choices)
-        column_layout.addWidget(self.explanation)
-        column_layout.addStretch(1)
-        self.area = QScrollArea()
-        self.area.setWidgetResizable(True)
-        self.area.setWidget(column)
-        self.area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.question_panel = QuestionPanel()
+        self.stem, self.choices = self.question_panel.stem, self.question_panel.choices
         middle = QHBoxLayout()
         middle.addWidget(self.navigator)
-        middle.addWidget(self.area, 1)
+        middle.addWidget(self.question_panel, 1)
 
-        self.previous_button = QPushButton("‹ Previous")
-        self.check_button = QPushButton("Check Answer")
-        self.check_button.setToolTip("Lock your answer and see the explanation (Enter)")
-        self.next_button = QPushButton("Next ›")
-        for button in (self.previous_button, self.check_button, self.next_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.message = wrapped("")
-        self.message.setAccessibleName("Block messages")
-        self.hint = wrapped(KEYS_HINT)
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.previous_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.check_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.next_button)
+        self.footer = BlockFooter()
+        self.message = self.footer.message  # the block's messages (the view's too)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(self.header)
         layout.addLayout(middle, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(bottom)
-        layout.addWidget(self.hint)
+        layout.addWidget(self.footer)
 
         self.clock = QTimer(self)
         self.clock.setInterval(TICK_MS)
@@ -169,64 +96,15 @@ class TakingPage(QWidget):
         self.navigator.move_requested.connect(self.move_to)
         self.choices.chosen.connect(self.choose)
         self.choices.strike_toggled.connect(self.toggle_strike)
-        self.flag_button.clicked.connect(lambda: self.toggle_flag())
-        self.previous_button.clicked.connect(lambda: self.move_to(self.current - 1))
-        self.next_button.clicked.connect(lambda: self.move_to(self.current + 1))
-        self.check_button.clicked.connect(self.check_answer)
-        self.suspend_button.clicked.connect(self.suspend)
-        self.end_button.clicked.connect(self.end_block)
-        self.stem.customContextMenuRequested.connect(self._stem_menu)
-        self._shortcuts()
-
-    # --- keys ---------------------------------------------------------------------------------
-
-    def _key(self, keys: str, slot: Any) -> None:
-        QShortcut(QKeySequence(keys), self, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-    def _shortcuts(self) -> None:
-        for n, letter in enumerate(LETTERS):
-            self._key(letter, lambda letter=letter: self.letter_key(letter))
-            self._key(f"Alt+{letter}", lambda n=n: self.strike_nth(n))
-        for n in range(9):
-            self._key(str(n + 1), lambda n=n: self.choose_nth(n))
-        for keys in ("Return", "Enter"):
-            self._key(keys, self.enter_key)
-        for keys in ("N", "Right"):
-            self._key(keys, lambda: self.move_to(self.current + 1))
-        for keys in ("P", "Left"):
-            self._key(keys, lambda: self.move_to(self.current - 1))
-        self._key("Shift+F", self.toggle_flag)
-        self._key("Shift+H", self.toggle_highlight)
-        self._key("Ctrl+Shift+N", self.note_on_question)
-
-    def letter_key(self, letter: str) -> None:
-        question = self.question()
-        if question is not None and question.label_of(letter) is not None:
-            self.choose(question.label_of(letter) or "")
-        elif letter == "F":
-            self.toggle_flag()
-        elif letter == "H":
-            self.toggle_highlight()
-
-    def choose_nth(self, n: int) -> None:
-        question = self.question()
-        if question is not None and n < len(question.choices):
-            self.choose(question.choices[n].label)
-
-    def strike_nth(self, n: int) -> None:
-        question = self.question()
-        if question is not None and n < len(question.choices):
-            self.toggle_strike(question.choices[n].label)
-
-    def enter_key(self) -> None:
-        if self.mode == "tutor":
-            state = self.state()
-            if state is not None and state.submitted:
-                self.move_to(self.current + 1)
-            else:
-                self.check_answer()
-        else:
-            self.move_to(self.current + 1)
+        self.header.flag_button.clicked.connect(lambda: self.toggle_flag())
+        self.footer.previous_button.clicked.connect(lambda: self.move_to(self.current - 1))
+        self.footer.next_button.clicked.connect(lambda: self.move_to(self.current + 1))
+        self.footer.check_button.clicked.connect(self.check_answer)
+        self.header.suspend_button.clicked.connect(self.suspend)
+        self.header.end_button.clicked.connect(self.end_block)
+        self.question_panel.highlight_requested.connect(self.toggle_highlight)
+        self.question_panel.note_requested.connect(self.note_on_question)
+        add_taking_keys(self)
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -264,10 +142,10 @@ class TakingPage(QWidget):
             for n, q in enumerate(self.questions)
             if self.states[n].submitted and q.answer is not None
         }
-        self._html = {}
+        self.question_panel.forget_stems()
         self.submitting = False
         self._warned = False
-        self.check_button.setVisible(self.mode == "tutor")
+        self.footer.check_button.setVisible(self.mode == "tutor")
         self.navigator.set_count(len(self.questions))
         for n in range(len(self.questions)):
             self._show_nav(n)
@@ -296,15 +174,8 @@ class TakingPage(QWidget):
         return self.states[self.current] if 0 <= self.current < len(self.states) else None
 
     def _stem_html(self, position: int) -> str:
-        html = self._html.get(position)
-        if html is None:
-            question = self.questions[position]
-            if question.deleted:
-                html = f"<p><i>{question.stem}</i></p>"
-            else:
-                html = safe_html(question.stem, self.context.opened.profile.media_dir)
-            self._html[position] = html
-        return html
+        media = self.context.opened.profile.media_dir
+        return self.question_panel.stem_html(position, self.questions[position], media)
 
     def _paint(self, position: int) -> None:
         """Put question `position` on screen (no read, no write: all is in memory)."""
@@ -314,45 +185,29 @@ class TakingPage(QWidget):
         self.stem.show_html(self._stem_html(position), media)
         self.stem.set_highlights(self.states[position].highlights)
         total = len(self.questions)
-        where = f"Question {position + 1} of {total}"
-        self.where.setText(f"{where} · {question.bank_id}")
-        self.where.setToolTip(" · ".join(p for p in (question.subject, question.system) if p))
+        self.header.show_where(position, total, question)
         self._paint_state()
         self.navigator.show_current(position)
-        self.previous_button.setEnabled(position > 0)
-        self.next_button.setEnabled(position < total - 1)
-        self.area.verticalScrollBar().setValue(0)
+        self.footer.previous_button.setEnabled(position > 0)
+        self.footer.next_button.setEnabled(position < total - 1)
+        self.question_panel.verticalScrollBar().setValue(0)
         self.painted.emit(position)
         if position + 1 < total:  # the next one rendered ahead while the learner reads
-            QTimer.singleShot(0, lambda: self._stem_html(position + 1) if self._html else None)
+            QTimer.singleShot(
+                0,
+                lambda: self._stem_html(position + 1) if self.question_panel.has_stems else None,
+            )
 
     def _paint_state(self) -> None:
         position = self.current
         question, state = self.questions[position], self.states[position]
         revealed = self.mode == "tutor" and state.submitted and question.answer is not None
-        self.choices.fill(
-            question.choices,
-            selected=state.selected,
-            struck=state.struck,
-            answer=question.answer if revealed else None,
-        )
-        self.flag_button.setChecked(state.flagged)
-        self.check_button.setEnabled(
+        media = self.context.opened.profile.media_dir
+        self.question_panel.show_answer(question, state, revealed, media)
+        self.header.flag_button.setChecked(state.flagged)
+        self.footer.check_button.setEnabled(
             not question.deleted and state.selected is not None and not state.submitted
         )
-        if revealed:
-            media = self.context.opened.profile.media_dir
-            letters = {c.label: c.display_label for c in question.choices}
-            verdict = (
-                '<p><b style="color:#2e7d32">Correct.</b></p>'
-                if state.selected == question.answer
-                else '<p><b style="color:#c62828">Incorrect:</b> the answer is '
-                f"{letters.get(question.answer or '', question.answer)}.</p>"
-            )
-            self.explanation.show_html(verdict + revealed_html(question, media), media)
-            self.explanation.show()
-        else:
-            self.explanation.hide()
         self._show_nav(position)
 
     def _show_nav(self, position: int) -> None:
@@ -371,12 +226,12 @@ class TakingPage(QWidget):
             return
         remaining = session.remaining_ms()
         if remaining is None:
-            self.timer_label.setText(f"Time {clock(session.elapsed_ms())}")
+            self.header.show_elapsed(session.elapsed_ms())
             return
-        self.timer_label.setText(f"{clock(remaining)} left")
+        self.header.show_left(remaining)
         if remaining <= WARNING_MS and not self._warned:
             self._warned = True
-            self.timer_label.setStyleSheet("color: #c62828;")
+            self.header.warn()
             self.message.setText("Two minutes left: the block is submitted when time runs out.")
         if remaining <= 0 and not self.submitting:
             self.message.setText("Time is up: submitting the block.")
@@ -469,9 +324,7 @@ class TakingPage(QWidget):
             self._local(position, highlights=tuple(sorted({*state.highlights, (start, end)})))
             self._write(lambda s: s.highlight(position, start, end, True))
         self.stem.set_highlights(self.states[position].highlights)
-        cursor = self.stem.textCursor()
-        cursor.clearSelection()
-        self.stem.setTextCursor(cursor)
+        self.question_panel.clear_selection()
 
     def move_to(self, position: int) -> None:
         if not self.questions or not 0 <= position < len(self.questions):
@@ -501,16 +354,6 @@ class TakingPage(QWidget):
             self._paint_state()
         else:
             self._show_nav(position)
-
-    def _stem_menu(self, at: QPoint) -> None:
-        span = self.stem.selection_span()
-        menu = QMenu(self)
-        highlight = menu.addAction("Highlight (H)")
-        highlight.setEnabled(span is not None)
-        menu.addAction("Note on this question… (Ctrl+Shift+N)", self.note_on_question)
-        chosen = menu.exec(self.stem.mapToGlobal(at))
-        if chosen is highlight and span is not None:
-            self.toggle_highlight(span)
 
     # --- leaving ------------------------------------------------------------------------------
 

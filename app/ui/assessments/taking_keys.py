@@ -1,0 +1,74 @@
+"""The keys of a block being taken (while its page has focus): A–J or 1–9 choose, Alt+letter
+strikes out, Enter checks the answer in tutor mode (moves on in timed mode), N / → next,
+P / ← previous, F flags, H highlights the selected text of the stem (when the question has a
+choice F or H, that letter chooses it: Shift+F and Shift+H always flag and highlight),
+Ctrl+Shift+N a note on the question."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+
+if TYPE_CHECKING:
+    from app.ui.assessments.taking_page import TakingPage
+
+LETTERS = "ABCDEFGHIJ"
+KEYS_HINT = (
+    "A–J or 1–9 choose · Alt+letter strike · Enter check · N/P move · F flag · "
+    "H highlight · Ctrl+Shift+N note"
+)
+
+
+def add_taking_keys(page: TakingPage) -> None:
+    def key(keys: str, slot: Any) -> None:
+        QShortcut(QKeySequence(keys), page, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    for n, letter in enumerate(LETTERS):
+        key(letter, lambda letter=letter: letter_key(page, letter))
+        key(f"Alt+{letter}", lambda n=n: strike_nth(page, n))
+    for n in range(9):
+        key(str(n + 1), lambda n=n: choose_nth(page, n))
+    for keys in ("Return", "Enter"):
+        key(keys, lambda: enter_key(page))
+    for keys in ("N", "Right"):
+        key(keys, lambda: page.move_to(page.current + 1))
+    for keys in ("P", "Left"):
+        key(keys, lambda: page.move_to(page.current - 1))
+    key("Shift+F", page.toggle_flag)
+    key("Shift+H", page.toggle_highlight)
+    key("Ctrl+Shift+N", page.note_on_question)
+
+
+def letter_key(page: TakingPage, letter: str) -> None:
+    question = page.question()
+    if question is not None and question.label_of(letter) is not None:
+        page.choose(question.label_of(letter) or "")
+    elif letter == "F":
+        page.toggle_flag()
+    elif letter == "H":
+        page.toggle_highlight()
+
+
+def choose_nth(page: TakingPage, n: int) -> None:
+    question = page.question()
+    if question is not None and n < len(question.choices):
+        page.choose(question.choices[n].label)
+
+
+def strike_nth(page: TakingPage, n: int) -> None:
+    question = page.question()
+    if question is not None and n < len(question.choices):
+        page.toggle_strike(question.choices[n].label)
+
+
+def enter_key(page: TakingPage) -> None:
+    if page.mode == "tutor":
+        state = page.state()
+        if state is not None and state.submitted:
+            page.move_to(page.current + 1)
+        else:
+            page.check_answer()
+    else:
+        page.move_to(page.current + 1)
