@@ -1,4 +1,4 @@
-"""`studydesk serve-sync [--host H] [--port P] [--database URL]`: the sync server
+"""`studydesk serve-sync [--host H] [--port P] [--database URL] [--workers N]`: the sync server
 (app.sync_server); `serve-sync user add|list|disable|enable|passwd NAME`: its accounts.
 
 And the client side of a server target, which `sync_commands` wires in: `sync setup --server
@@ -23,6 +23,12 @@ def register(table: CommandTable) -> None:
     _database_option(command, argparse.SUPPRESS, top=True)
     command.add_argument("--host", default="127.0.0.1", help="address to listen on")
     command.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    command.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="server processes (default: one per core on PostgreSQL, one on SQLite)",
+    )
     actions = command.add_subparsers(dest="serve_action", metavar="ACTION", required=False)
     user = actions.add_parser("user", help="add, list, disable, enable or change a user")
     what = user.add_subparsers(dest="user_action", metavar="ACTION", required=True)
@@ -55,7 +61,7 @@ def run_serve(args: argparse.Namespace, locations: DataLocations) -> int:
 
     url = admin.database_url(args.database, locations.root)
     if getattr(args, "serve_action", None) != "user":
-        admin.serve(url, args.host, args.port)
+        admin.serve(url, args.host, args.port, args.workers)
         return 0
     store = admin.open_store(url)
     try:

@@ -12,6 +12,10 @@ from app.sync_server.store import Store, sqlite_url
 
 DATABASE_ENV = "STUDYDESK_SYNC_DATABASE"
 DEFAULT_PORT = 8765
+MAX_DEFAULT_WORKERS = 8
+# What `serve` tells its worker processes (`worker_app`): the database and how many they are.
+_WORKER_DATABASE = "STUDYDESK_SYNC_WORKER_DATABASE"
+_WORKER_COUNT = "STUDYDESK_SYNC_WORKER_COUNT"
 log = logging.getLogger(__name__)
 
 
@@ -40,7 +44,19 @@ def open_store(url: str) -> Store:
         raise UserError(f"The sync server's database cannot be opened: {error}") from None
 
 
-def serve(url: str, host: str, port: int) -> None:
+def default_workers(url: str) -> int:
+    """Server processes when not told: on PostgreSQL one per core (up to 8), as one Python
+    process runs its requests on one core at a time; on SQLite one (a process's pushes take
+    turns on a lock of its own before SQLite's, which other processes would only meet in
+    SQLite's slower busy wait)."""
+    if not url.startswith("postgres"):
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
+
+
+def serve(url: str, host: str, port: int, workers: int | None = None) -> None:
+    """Serve until interrupted: `workers` processes (default `default_workers`) sharing the
+    listening socket, each with its own connections (the pools divided between them)."""
     try:
         import uvicorn
 
@@ -49,18 +65,49 @@ def serve(url: str, host: str, port: int) -> None:
         raise UserError(
             f"The sync server needs {missing.name}: pip install 'studydesk[server]'."
         ) from None
-    store = open_store(url)
+    if workers is not None and workers < 1:
+        raise UserError("--workers takes a number of processes, 1 or more.")
+    workers = workers or default_workers(url)
+    store = open_store(url)  # its schema upgraded here, once, before any worker starts
     shown = url.split("@")[-1] if "@" in url else url
-    print(f"Study Desk sync server on http://{host}:{port} (database {shown})", flush=True)
+    processes = "" if workers == 1 else f", {workers} processes"
+    print(
+        f"Study Desk sync server on http://{host}:{port} (database {shown}{processes})",
+        flush=True,
+    )
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(
             "Serve it to other computers behind a TLS reverse proxy (see README, Sync).",
             flush=True,
         )
+    if workers > 1:
+        store.close()
+        os.environ[_WORKER_DATABASE] = url
+        os.environ[_WORKER_COUNT] = str(workers)
+        uvicorn.run(
+            f"{__name__}:worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
     finally:
         store.close()
+
+
+def worker_app() -> Any:
+    """The app of one of `serve`'s worker processes: its own store, with its share of the
+    connections a single process would keep."""
+    from app.sync_server.app import create_app
+    from app.sync_server.store import POOL_SIZE
+
+    workers = int(os.environ.get(_WORKER_COUNT, "1"))
+    store = Store.open(os.environ[_WORKER_DATABASE], pool_size=max(4, POOL_SIZE // workers))
+    return create_app(store, workers=workers)
 
 
 def add_user(store: Store, name: str, password: str) -> None:

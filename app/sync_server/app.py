@@ -85,16 +85,16 @@ def _text(value: Any, name: str, pattern: Any = None, *, optional: bool = False)
 
 
 class Server:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, workers: int = 1) -> None:
         self.store = store
         self.addresses = AddressLimit()
         # PostgreSQL: the push and the pull from the event loop, the token checked by the
         # same statement (postgres_direct).
         self.direct: Direct | None = None
         if store.postgres:
-            from app.sync_server.postgres_direct import Direct
+            from app.sync_server.postgres_direct import POOL_SIZE, Direct
 
-            self.direct = Direct(store)
+            self.direct = Direct(store, max(4, POOL_SIZE // workers))
 
     async def auth(self, request: Request) -> Auth:
         header = request.headers.get("authorization", "")
@@ -424,8 +424,10 @@ def make_op_rows(ops: list[Any], now: int | None = None) -> list[OpRow]:
     return rows
 
 
-def create_app(store: Store) -> Starlette:
-    server = Server(store)
+def create_app(store: Store, *, workers: int = 1) -> Starlette:
+    """The app serving `store`; `workers`: how many processes serve it (each keeps its share
+    of the connections)."""
+    server = Server(store, workers=workers)
 
     async def api_error(_request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
@@ -454,6 +456,8 @@ def create_app(store: Store) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if server.direct is not None:
+            await server.direct.open()
         yield
         if server.direct is not None:
             await server.direct.close()

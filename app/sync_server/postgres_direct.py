@@ -101,12 +101,25 @@ class Direct:
         self.size = size
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._free: asyncio.Semaphore | None = None
+        self._usable: bool | None = None
 
-    @staticmethod
-    def usable() -> bool:
+    def usable(self) -> bool:
         """psycopg's async connections need a selector event loop (not Windows' proactor)."""
-        proactor = getattr(asyncio, "ProactorEventLoop", None)
-        return proactor is None or not isinstance(asyncio.get_running_loop(), proactor)
+        if self._usable is None:
+            proactor = getattr(asyncio, "ProactorEventLoop", None)
+            self._usable = proactor is None or not isinstance(asyncio.get_running_loop(), proactor)
+        return self._usable
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+        conn.prepare_threshold = 0  # the same two statements, prepared on their first use
+        return conn
+
+    async def open(self) -> None:
+        """Make the connections now (a server starting), not in its first requests."""
+        if self.usable():
+            made = await asyncio.gather(*(self._connect() for _ in range(self.size)))
+            self._idle.extend(made)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -116,7 +129,7 @@ class Direct:
             if self._idle:
                 conn = self._idle.pop()
             else:
-                conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+                conn = await self._connect()
             try:
                 yield conn
             finally:

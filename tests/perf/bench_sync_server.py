@@ -54,10 +54,11 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def tree_cpu_s(roots: set[int]) -> float:
+def tree_cpu_s(roots: set[int]) -> tuple[float, int, float]:
     """CPU seconds (user + system) used so far by these processes and their descendants that
-    are still running (Linux /proc; 0 elsewhere)."""
-    parents, used = {}, {}
+    are still running, how many they are, and the system part of the seconds (Linux /proc;
+    0 elsewhere)."""
+    parents, used, system = {}, {}, {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             fields = (entry / "stat").read_text().rpartition(")")[2].split()
@@ -65,11 +66,13 @@ def tree_cpu_s(roots: set[int]) -> float:
             continue
         parents[int(entry.name)] = int(fields[1])
         used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    total, found = 0.0, set(roots) & set(used)
+        system[int(entry.name)] = int(fields[12]) / os.sysconf("SC_CLK_TCK")
+    total, count, kernel, found = 0.0, 0, 0.0, set(roots) & set(used)
     while found:
-        total += sum(used[pid] for pid in found)
+        total, count = total + sum(used[pid] for pid in found), count + len(found)
+        kernel += sum(system[pid] for pid in found)
         found = {pid for pid, parent in parents.items() if parent in found}
-    return total
+    return total, count, kernel
 
 
 def server_pid(url: str) -> set[int]:
@@ -168,6 +171,7 @@ def devices_at_once(
     label: str,
     every_s: float = 0.0,
     postgres: Postgres | None = None,
+    workers: int | None = None,
 ) -> None:
     store = Store.open(url)
     hashed = hash_password(PASSWORD)
@@ -184,10 +188,12 @@ def devices_at_once(
             tokens.append((f"{public}.{secret}", f"data{user}", f"dev{user}x{device}"))
     store.close()
     pushes: list[float] = []
+    by_round: list[list[float]] = [[] for _ in range(rounds)]
     pulls: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    with server_process(url, data_dir) as server_url:
+    args = () if workers is None else ("--workers", str(workers))
+    with server_process(url, data_dir, *args) as server_url:
         barrier = threading.Barrier(count)
 
         def device(token: str, dataset: str, device_id: str) -> None:
@@ -211,6 +217,8 @@ def devices_at_once(
                     errors.append(f"{type(error).__name__}: {error}")
             with lock:
                 pushes.extend(mine)
+                for round_, took in enumerate(mine):
+                    by_round[round_].append(took)
                 pulls.extend(theirs)
 
         threads = [threading.Thread(target=device, args=t) for t in tokens]
@@ -218,6 +226,8 @@ def devices_at_once(
         postmaster = set()
         if postgres is not None:  # the cluster's first process: the parent of its backends
             postmaster.add(int((postgres.data / "postmaster.pid").read_text().split()[0]))
+        time.sleep(1.0)  # the server's worker processes started
+        processes = tree_cpu_s(servers)[1]
         cpu = (tree_cpu_s(servers), tree_cpu_s(postmaster), sum(os.times()[:2]))
         start = time.perf_counter()
         for thread in threads:
@@ -225,10 +235,12 @@ def devices_at_once(
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - start
+        after = (tree_cpu_s(servers), tree_cpu_s(postmaster))
         used = (
-            tree_cpu_s(servers) - cpu[0],
-            tree_cpu_s(postmaster) - cpu[1],
+            after[0][0] - cpu[0][0],
+            after[1][0] - cpu[1][0],
             sum(os.times()[:2]) - cpu[2],
+            after[0][2] - cpu[0][2],
         )
     how = f"each syncing every {every_s:g} s on average" if every_s else "all at once"
     print(
@@ -237,10 +249,14 @@ def devices_at_once(
         f"pull p95 {ms(p95(pulls))}; {len(pushes) / wall:.0f} pushes/s; "
         f"{len(errors)} errors{': ' + errors[0] if errors else ''}"
     )
+    rounds_p95 = ", ".join(f"{p95(found) * 1000:.0f}" for found in by_round if found)
+    print(f"  push p95 by round: {rounds_p95} ms")
     requests = len(pushes) + len(pulls)
     print(
         f"  CPU per request (push or pull), {requests} in {wall:.1f} s: server "
-        f"{used[0] / requests * 1000:.2f} ms, database {used[1] / requests * 1000:.2f} ms, "
+        f"({processes} processes{', parent and workers' if processes > 1 else ''}) "
+        f"{used[0] / requests * 1000:.2f} ms ({used[3] / requests * 1000:.2f} in the kernel), "
+        f"database {used[1] / requests * 1000:.2f} ms, "
         f"clients {used[2] / requests * 1000:.2f} ms; load average {os.getloadavg()[0]:.1f}"
     )
 
@@ -251,6 +267,9 @@ def main() -> int:
     parser.add_argument("--devices-sqlite", type=int, default=20)
     parser.add_argument("--devices-postgres", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--workers", type=int, help="serve-sync --workers on PostgreSQL (default: its own)"
+    )
     parser.add_argument(
         "--parts",
         default="loopback,sqlite,postgres,postgres-paced",
@@ -279,6 +298,7 @@ def main() -> int:
                     args.rounds,
                     "PostgreSQL",
                     postgres=postgres,
+                    workers=args.workers,
                 )
         if "postgres-paced" in parts:
             with tempfile.TemporaryDirectory() as scratch:
@@ -291,6 +311,7 @@ def main() -> int:
                     "PostgreSQL",
                     5.0,
                     postgres=postgres,
+                    workers=args.workers,
                 )
     finally:
         postgres.stop()

@@ -72,8 +72,8 @@ def start_server(database_url: str, wrap: Callable[[Any], Any] | None = None) ->
 
 
 @contextmanager
-def server_process(database_url: str, data_dir: Path) -> Iterator[str]:
-    """`studydesk serve-sync` as its own process; its URL."""
+def server_process(database_url: str, data_dir: Path, *args: str) -> Iterator[str]:
+    """`studydesk serve-sync [args]` as its own process; its URL."""
     port = free_port()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     process = subprocess.Popen(
@@ -88,6 +88,7 @@ def server_process(database_url: str, data_dir: Path) -> Iterator[str]:
             str(port),
             "--database",
             database_url,
+            *args,
         ],
         cwd=REPO,
         env=env,

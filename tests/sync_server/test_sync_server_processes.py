@@ -1,5 +1,5 @@
-"""`studydesk serve-sync` as real processes: its user commands, and two server processes on one
-PostgreSQL database giving the same results as one (the sequence has no gaps or repeats,
+"""`studydesk serve-sync` as real processes: its user commands, and server processes on one
+PostgreSQL database (one alone, two as `--workers 2`) giving the same results as one (the sequence has no gaps or repeats,
 whichever process a push reaches, and devices syncing through either converge)."""
 
 from __future__ import annotations
@@ -49,7 +49,11 @@ def test_two_server_processes_on_one_postgresql(postgres: Postgres, tmp_path: Pa
     assert (
         studydesk(tmp_path, "serve-sync", "--database", url, "user", "add", "ada").returncode == 0
     )
-    with server_process(url, tmp_path) as first, server_process(url, tmp_path) as second:
+    one, two = (
+        server_process(url, tmp_path, "--workers", "1"),
+        server_process(url, tmp_path, "--workers", "2"),
+    )  # three processes in all: one serving alone, two sharing their socket
+    with one as first, two as second:
         a, b = Device.make(tmp_path, "a"), Device.make(tmp_path, "b")
         deck = deck_actions.create_deck(a.database, "Bio").deck_id
         server_sync.setup_server(a.database, first, "ada", PASSWORD)
