@@ -9,14 +9,10 @@ from hypothesis import strategies as st
 from notes_fixtures import make_targets
 from sqlalchemy import select
 
+from app.core.notes.link_reads import backlinks, link_choices, resolve_link
 from app.core.notes.links import KINDS, LinkTarget, link_markdown, links_in
 from app.core.notes.note_actions import create_note, delete_note, save_note
-from app.core.notes.note_reads import (
-    backlinks,
-    link_choices,
-    open_note,
-    resolve_link,
-)
+from app.core.notes.note_reads import open_note
 from app.core.notes.title_search import fuzzy_score, note_titles, unlinked_mentions
 from app.db.database import ProfileDatabase
 from app.db.models import Card, Lesson, NoteLink, VideoBookmark

@@ -10,7 +10,8 @@ import pytest
 
 import app.cli
 from app.cli import run
-from app.core.notes.note_reads import NoteQuery, backlinks, note_list, open_note
+from app.core.notes.link_reads import backlinks
+from app.core.notes.note_reads import NoteQuery, note_list, open_note
 from app.core.samples import (
     describe_sample_content,
     load_sample_content,

@@ -7,9 +7,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+from app.core.notes.link_reads import backlinks
 from app.core.notes.links import LinkTarget
 from app.core.notes.note_actions import save_note
-from app.core.notes.note_reads import NoteQuery, backlinks, note_list, note_versions, open_note
+from app.core.notes.note_reads import NoteQuery, note_list, note_versions, open_note
 from app.core.profiles import create_profile
 from app.db.database import ProfileDatabase
 from app.db.engine import make_engine

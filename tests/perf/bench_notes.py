@@ -34,12 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from app.core.notes.link_reads import backlinks  # noqa: E402
 from app.core.notes.links import LinkTarget, link_markdown  # noqa: E402
 from app.core.notes.note_actions import create_note, save_note  # noqa: E402
 from app.core.notes.note_reads import (  # noqa: E402
     LIST_PAGE,
     NoteQuery,
-    backlinks,
     note_list,
     open_note,
     version_text,

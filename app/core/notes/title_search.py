@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core.notes import notes_sql as sql
-from app.core.notes.note_reads import NoteRow, _tags_by_note, _time, plain_snippet
+from app.core.notes.note_reads import NoteRow, _tags_by_note, _time
+from app.core.notes.snippets import plain_snippet
 from app.db.database import ProfileDatabase
 from app.db.models import Note
 from app.db.plain_sql import Statement

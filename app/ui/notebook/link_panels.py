@@ -30,7 +30,8 @@ from app.ui.layouts import clear_layout
 from app.ui.notebook.link_picker import kind_name
 
 if TYPE_CHECKING:
-    from app.core.notes.note_reads import Backlink, NoteRow, ResolvedLink
+    from app.core.notes.link_reads import Backlink, ResolvedLink
+    from app.core.notes.note_reads import NoteRow
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 CHIP_STYLE = (

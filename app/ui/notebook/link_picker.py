@@ -100,7 +100,7 @@ class LinkPicker(QDialog):
         return False
 
     def reload(self) -> None:
-        from app.core.notes.note_reads import link_choices
+        from app.core.notes.link_reads import link_choices
 
         kind, typed = str(self.kind.currentData()), self.search.text()
         opened = self.context.opened

@@ -35,8 +35,9 @@ from app.ui.notebook.link_picker import LinkPicker, kind_name
 from app.ui.theme import scale_text
 
 if TYPE_CHECKING:
+    from app.core.notes.link_reads import ResolvedLink
     from app.core.notes.links import LinkTarget
-    from app.core.notes.note_reads import OpenedNote, ResolvedLink
+    from app.core.notes.note_reads import OpenedNote
 
 
 class NotePane(QStackedWidget):

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
 def _read_meta(database: Any, note_id: str) -> tuple[Any, Any]:
     """What links here: backlinks, then unlinked mentions."""
+    from app.core.notes.link_reads import backlinks
     from app.core.notes.links import LinkTarget
-    from app.core.notes.note_reads import backlinks
     from app.core.notes.title_search import unlinked_mentions
 
     return backlinks(database, LinkTarget("note", note_id)), unlinked_mentions(database, note_id)
