@@ -112,7 +112,9 @@ class LegacyImportRun(QObject):
             dialog.cancel_requested.connect(self.cancel)
             self.runner.task_progress.connect(self._progressed)
             self.progress_dialog = dialog
-            QTimer.singleShot(PROGRESS_SHOWN_AFTER_MS, dialog, self._show_progress_if_running)
+            # Bound to this run, whose method it calls (a run deleted first would otherwise be
+            # called into); the dialog, deleted when the import ends, is checked there.
+            QTimer.singleShot(PROGRESS_SHOWN_AFTER_MS, self, self._show_progress_if_running)
         return self.handle
 
     def cancel(self) -> None:

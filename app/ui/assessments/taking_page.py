@@ -195,6 +195,7 @@ class TakingPage(QWidget):
         if position + 1 < total:  # the next one rendered ahead while the learner reads
             QTimer.singleShot(
                 0,
+                self,  # not once the page is gone
                 lambda: self._stem_html(position + 1) if self.question_panel.has_stems else None,
             )
 
