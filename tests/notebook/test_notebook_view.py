@@ -348,6 +348,7 @@ def test_new_note_delete_and_undo_from_the_keyboard(qtbot: QtBot, context: ViewC
     qtbot.keyClick(view.list, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: view.list.note_count() == 0, timeout=3000)
     assert view.list_pane.undo_note.text() == "Deleted “Acid-base”."
+    assert view.note_pane.currentWidget() is view.note_pane.empty  # the deleted note is gone
     qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: view.list.note_count() == 1, timeout=3000)
     qtbot.waitUntil(lambda: view.editor.note_id == note_id, timeout=3000)

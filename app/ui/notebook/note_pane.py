@@ -126,6 +126,7 @@ class NotePane(QStackedWidget):
             self.empty_text.setText(
                 "Choose a note in the list (Up, Down and Enter), or press Ctrl+N for a new one."
             )
+        self.setCurrentWidget(self.empty)
 
     def show_gone(self, message: str) -> None:
         """A note deleted meanwhile, said where it would have shown."""
