@@ -9,7 +9,10 @@ skipped by the cursor.
 Recovery, never overwrite: an account holding another profile's data, or a wiped server, is
 refused before anything is touched (dataset mismatch). A server restored from an older backup
 (its head below this device's cursor) is filled again from this device: everything is pulled
-again (harmless) and this profile's rows are pushed again as a baseline.
+again (harmless) and this profile's rows are pushed again as a baseline. A profile file copied
+back over itself by hand (an older copy, same path and inode, so the same device id) is told by
+the server that it holds operations of its id the file never pushed: it becomes a new device,
+and those come back to it as another device's (`ServerAccount.stale`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ SOURCE = "server"
 TOKEN = "server_token"  # sync_state (device-local): this device's token, never the password
 SNAPSHOT_AFTER = 100_000  # operations behind: take the snapshot
 MARK = "server_mark"  # sync_state (device-local): [cursor, the operation the server had there]
+# sync_state (device-local): [device id, the server's head after its last push]: what it
+# pushed is at or below it. Absent: a profile an older version synced (not judged).
+PUSHED = "server_pushed"
 
 
 def _refuse(message: str) -> UserError:
@@ -95,7 +101,9 @@ def setup_server(
         set_state(conn, state.TARGET, json.dumps(info))
         set_state(conn, TOKEN, str(target.token))
         set_state(conn, ENABLED, "1")
-        prepare(conn, database.db_file)
+        made = prepare(conn, database.db_file)
+        if first and made is not None:
+            set_state(conn, PUSHED, json.dumps([made, 0]))
         if first and not (adopt and int(target.meta().get("head") or 0) > 0):
             baseline(conn)
     return str(held)
@@ -149,26 +157,80 @@ class ServerAccount:
     same positions. So a sync that moved the cursor remembers which operation the server held
     there (`MARK`), and the next sync's first page starts one earlier, with it: another one
     there means the log this device followed is gone. A sync with nothing new asks nothing
-    more than before."""
+    more than before.
+
+    The file copied back over itself (`stale`): that first page also says the newest
+    operation the server holds of this device id after the cursor (`own`); if it is past
+    what the file remembers pushing (`PUSHED`) and not in its outbox still (a push whose
+    answer was lost: it goes again), the file is older than its device: a new one. The page
+    is asked for when the account is opened for a sync, before the engine's transaction that
+    `stale` judges it in (a slow or unreachable server never holds up the profile's writes),
+    and kept for `batches`."""
 
     def __init__(self, client: ServerTarget, database: ProfileDatabase) -> None:
         self.client = client
         self.database = database
+        self._notes: list[str] = []
+        self._first = self._ask_first()
+
+    def _ask_first(self) -> tuple[tuple[str, int, str | None], dict[str, Any], bool] | None:
+        """The coming sync's first page, with what it was asked for (device, cursor, mark)."""
+        found = dict(
+            state.read(
+                self.database,
+                "SELECT key, value FROM sync_state WHERE key IN (?, ?, ?)",
+                (DEVICE, MARK, PUSHED),
+            )
+        )
+        device = found.get(DEVICE)
+        if device is None:
+            return None
+        cursor = state.cursors(self.database).get(SOURCE, 0)
+        mark = found.get(MARK)
+        own = device if _pushed(found.get(PUSHED), device) is not None else None
+        page, moved_on = _first_page(self.client, cursor, device, mark, own)
+        return (device, cursor, mark), page, moved_on
 
     @property
     def dataset(self) -> str | None:
         return self.client.dataset
 
     def stale(self, conn: sqlite3.Connection, device: str) -> bool:
-        return False  # the server keeps no writes by device id to compare with
+        """Whether the server holds operations of this device id the file never pushed (an
+        older copy of the file put back over it by hand): it must become a new device. Judged
+        by the first page asked for before (`_ask_first`); not when this file's device, cursor
+        or mark are not what it was asked for (a device made new since has nothing there)."""
+        row = conn.execute("SELECT position FROM sync_cursors WHERE source = ?", (SOURCE,))
+        found = row.fetchone()
+        asked = (device, int(found[0]) if found else 0, get_state(conn, MARK))
+        if self._first is None or self._first[0] != asked:
+            return False
+        _asked, page, moved_on = self._first
+        known = _pushed(get_state(conn, PUSHED), device)
+        newest = page.get("own")
+        if known is None or moved_on or not isinstance(newest, list) or len(newest) != 2:
+            return False  # never recorded, or an older server (nothing to judge by)
+        seq, stamp = int(newest[0]), str(newest[1])
+        if seq <= known or _in_outbox(conn, stamp):
+            return False
+        self._notes.append(
+            f"the server holds changes of this device made after this profile file (up to "
+            f"{seq}; the file pushed up to {known}): an older copy put back? It is a new "
+            "device now, and gets them back."
+        )
+        return True
 
     def batches(
         self, cursors: dict[str, int], device: str, notes: list[str], size: int
     ) -> Iterator[Batch]:
         start = cursors.get(SOURCE, 0)
         mark = state.value(self.database, MARK)
+        first, self._first = self._first, None
+        kept = first[1:] if first is not None and first[0] == (device, start, mark) else None
+        notes += self._notes
+        self._notes = []
         refilled = False
-        for batch in pull(self.client, start, device, notes, size, mark):
+        for batch in pull(self.client, start, device, notes, size, mark, first=kept):
             refilled |= batch.refill is not None
             yield batch
         end = state.cursors(self.database).get(SOURCE, 0)
@@ -179,6 +241,7 @@ class ServerAccount:
     def push_batch(self, conn: sqlite3.Connection, device: str, ops: list[Op]) -> None:
         before = len(self.client.pushed)
         self.client.push_ops(device, ops)
+        set_state(conn, PUSHED, json.dumps([device, self.client.pushed_head]))
         moved = _skip_own(conn, self.client.pushed[before:])
         if moved is not None:
             _remember(conn, self.client, moved)
@@ -220,18 +283,43 @@ def _held(mark: str | None, cursor: int) -> str | None:
     return str(held) if position == cursor and cursor > 0 and held else None
 
 
+def _pushed(value: str | None, device: str) -> int | None:
+    """From `PUSHED`'s value: the server's head after this device id's last push from this
+    file (0: none yet); None when not recorded (a profile an older version synced)."""
+    try:
+        found = json.loads(value or "null")
+    except ValueError:
+        return None
+    if not isinstance(found, list) or len(found) != 2:
+        return None
+    return int(found[1]) if found[0] == device else 0
+
+
+def _in_outbox(conn: sqlite3.Connection, stamp: str) -> bool:
+    """Whether this stamp is of a change still in the outbox (pushed, its answer lost)."""
+    try:
+        ms, counter, _device = stamp.split("-", 2)
+        found = conn.execute(
+            "SELECT 1 FROM sync_outbox WHERE seq = ? AND ms = ?", (int(counter), int(ms))
+        ).fetchone()
+    except ValueError:
+        return False
+    return found is not None
+
+
 def _first_page(
-    target: ServerTarget, cursor: int, device: str, mark: str | None
+    target: ServerTarget, cursor: int, device: str, mark: str | None, own: str | None = None
 ) -> tuple[dict[str, Any], bool]:
     """The first page after `cursor`, and whether the log this device followed up to there is
     no longer the server's (restored from an older backup). With a mark at the cursor the page
     starts one earlier, this device's own operations included: its first is compared with the
-    mark and taken off, and this device's own are left out here, as the server does."""
+    mark and taken off, and this device's own are left out here, as the server does. `own`:
+    the page says the newest operation of that device id after the cursor too."""
     held = _held(mark, cursor)
     if held is None:
-        page = target.pull(cursor, device)
+        page = target.pull(cursor, device, own=own)
         return page, int(page["head"]) < cursor
-    page = target.pull(cursor - 1, "")
+    page = target.pull(cursor - 1, "", own=own)
     if int(page["head"]) < cursor:
         return page, True
     ops = page["ops"]
@@ -273,12 +361,14 @@ def pull(
     notes: list[str],
     size: int,
     mark: str | None = None,
+    first: tuple[dict[str, Any], bool] | None = None,
 ) -> Iterator[Batch]:
     """Pages of the account's log after `cursor` (this device's own left out), gathered into
     batches of about `size`; the snapshot instead when far behind. A server whose log is not
     the one this device followed (`_moved_on`: restored from an older backup) is pulled again
-    whole (harmless) and given this profile's rows again (`Batch.refill`)."""
-    page, moved_on = _first_page(target, cursor, device, mark)
+    whole (harmless) and given this profile's rows again (`Batch.refill`). `first`: the first
+    page already asked for (`_first_page`, by `ServerAccount.stale`)."""
+    page, moved_on = first if first is not None else _first_page(target, cursor, device, mark)
     head = int(page["head"])
     if moved_on:
         notes.append(

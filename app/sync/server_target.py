@@ -96,6 +96,9 @@ class ServerTarget:
         self._conn: http.client.HTTPConnection | None = None
         # (first, last) sequence numbers the server gave this device's accepted pushes
         self.pushed: list[tuple[int, int]] = []
+        # The server's head after this device's last push answered: everything it pushed so
+        # far is at or below it (duplicates too, stored by an earlier push).
+        self.pushed_head = 0
 
     # The connection
     def _connection(self) -> http.client.HTTPConnection:
@@ -242,16 +245,27 @@ class ServerTarget:
                 {"dataset": self.dataset, "device": device, "ops": ops[start : start + PUSH_BATCH]},
             )
             accepted += int(answer["accepted"])
+            self.pushed_head = max(self.pushed_head, int(answer["head"]))
             if answer["accepted"]:
                 head = int(answer["head"])
                 self.pushed.append((head - int(answer["accepted"]) + 1, head))
         return accepted
 
-    def pull(self, cursor: int, exclude: str, limit: int = PULL_PAGE) -> dict[str, Any]:
-        query = urllib.parse.urlencode(
-            {"cursor": cursor, "limit": limit, "exclude": exclude, "dataset": self.dataset}
-        )
-        page = self.request("GET", f"/v1/pull?{query}")
+    def pull(
+        self, cursor: int, exclude: str, limit: int = PULL_PAGE, *, own: str | None = None
+    ) -> dict[str, Any]:
+        """A page of the log after `cursor`; `own`: a device id whose newest operation after
+        the cursor the page says too (`own`: [seq, stamp] or None; absent from a server older
+        than that)."""
+        fields: dict[str, Any] = {
+            "cursor": cursor,
+            "limit": limit,
+            "exclude": exclude,
+            "dataset": self.dataset,
+        }
+        if own is not None:
+            fields["own"] = own
+        page = self.request("GET", f"/v1/pull?{urllib.parse.urlencode(fields)}")
         if not isinstance(page.get("ops"), list) or not isinstance(page.get("next"), int):
             raise ServerError(f"{self.url} answered a pull without operations.")
         return dict(page)

@@ -7,6 +7,9 @@ Endpoints (JSON unless said; `Authorization: Bearer <token>` on all but /v1/meta
     POST /v1/dataset                 {dataset} -> {dataset}: claims the account for a dataset
     POST /v1/push                    {dataset, device, ops} -> {accepted, duplicates, head}
     GET  /v1/pull?cursor=N&limit=L&exclude=D&dataset=X -> {ops, next, head, more}
+                                     with &own=D also {own}: [seq, stamp] of the newest
+                                     operation device D pushed after N, or null (a file
+                                     copied back over itself learns it is behind itself)
     GET  /v1/snapshot?exclude=D&dataset=X   NDJSON: a header line {upto, head}, then one
                                      operation a line, every operation up to `upto` but
                                      those later ones superseded (`compaction`), then

@@ -82,6 +82,28 @@ _PULL_POSTGRES = text(
     """
 )
 
+# The same, with the newest operation the asking device pushed after the cursor (`Page.own`).
+_PULL_OWN_POSTGRES = text(
+    """
+    SELECT u.head, o.seq, o.device, o.body, w.seq, w.clock
+    FROM users u
+    LEFT JOIN LATERAL (
+        SELECT seq, clock FROM ops
+        WHERE ops.user_id = u.id AND ops.seq > :cursor AND ops.device = :own
+        ORDER BY seq DESC
+        LIMIT 1
+    ) w ON true
+    LEFT JOIN LATERAL (
+        SELECT seq, device, body FROM ops
+        WHERE ops.user_id = u.id AND ops.seq > :cursor
+        ORDER BY seq
+        LIMIT :limit
+    ) o ON true
+    WHERE u.id = :user_id
+    ORDER BY o.seq
+    """
+)
+
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
@@ -108,6 +130,9 @@ class Page:
     next: int
     head: int
     more: bool
+    # Asked for (`own`): the newest operation that device pushed after the cursor, (seq,
+    # stamp); a profile file copied back over itself learns from it that it is behind itself.
+    own: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -432,18 +457,25 @@ class Store:
             return None
         return int(found[1]), len(rows) - int(found[1]), int(found[0])
 
-    def pull(self, user_id: int, cursor: int, limit: int, exclude: str | None) -> Page:
+    def pull(
+        self, user_id: int, cursor: int, limit: int, exclude: str | None, own: str | None = None
+    ) -> Page:
         """The user's operations after `cursor` (up to `limit` scanned), those pushed by
         `exclude` left out; `next` is the last sequence scanned. The rows are read before the
-        head (each its own snapshot on PostgreSQL): the head is never below what was read."""
-        if self.postgres:  # both in one statement, one snapshot, one round trip
+        head (each its own snapshot on PostgreSQL): the head is never below what was read.
+        `own`: a device id whose newest operation after the cursor is said too (`Page.own`:
+        the log after the cursor read backwards until one of its, what the device pulls next
+        anyway)."""
+        if self.postgres:  # all in one statement, one snapshot, one round trip
+            statement = _PULL_POSTGRES if own is None else _PULL_OWN_POSTGRES
             with self.reader.begin() as conn:
                 found = conn.execute(
-                    _PULL_POSTGRES, {"user_id": user_id, "cursor": cursor, "limit": limit}
+                    statement, {"user_id": user_id, "cursor": cursor, "limit": limit, "own": own}
                 ).all()
             head = int(found[0][0])
-            page = [(seq, device, body) for _head, seq, device, body in found if seq is not None]
-            return self._page(page, cursor, limit, exclude, head)
+            page = [(row[1], row[2], row[3]) for row in found if row[1] is not None]
+            newest = (int(found[0][4]), str(found[0][5])) if own and found[0][4] else None
+            return self._page(page, cursor, limit, exclude, head, newest)
         with self.reader.begin() as conn:
             rows = conn.execute(
                 select(ops.c.seq, ops.c.device, ops.c.body)
@@ -452,15 +484,31 @@ class Store:
                 .limit(limit)
             ).all()
             head = int(conn.execute(select(users.c.head).where(users.c.id == user_id)).scalar_one())
-        return self._page(list(rows), cursor, limit, exclude, head)
+            newest_row = None
+            if own is not None:
+                newest_row = conn.execute(
+                    select(ops.c.seq, ops.c.clock)
+                    .where(ops.c.user_id == user_id, ops.c.seq > cursor, ops.c.device == own)
+                    .order_by(ops.c.seq.desc())
+                    .limit(1)
+                ).first()
+        newest = None if newest_row is None else (int(newest_row[0]), str(newest_row[1]))
+        return self._page(list(rows), cursor, limit, exclude, head, newest)
 
     @staticmethod
-    def _page(rows: list[Any], cursor: int, limit: int, exclude: str | None, head: int) -> Page:
+    def _page(
+        rows: list[Any],
+        cursor: int,
+        limit: int,
+        exclude: str | None,
+        head: int,
+        own: tuple[int, str] | None = None,
+    ) -> Page:
         bodies = [str(body) for _seq, device, body in rows if device != exclude]
         last = int(rows[-1][0]) if rows else max(cursor, 0)
         if not rows and cursor > head:
             last = cursor  # the client is ahead of this server (restored from a backup?)
-        return Page(bodies, last, head, len(rows) == limit and last < head)
+        return Page(bodies, last, head, len(rows) == limit and last < head, own)
 
     def superseded(self, user_id: int, upto: int) -> set[int]:
         """The user's operations up to `upto` that a snapshot leaves out (`compaction`): the
