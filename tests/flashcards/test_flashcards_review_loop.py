@@ -348,3 +348,53 @@ def test_a_full_disk_anywhere_in_the_answer_is_said_plainly(database, now, monke
         assert review.current(now).card.id == cards[0]
     finally:
         review.close()
+
+
+def test_learning_queries_run_only_when_a_learning_card_can_be_due(database, now):
+    """The loop knows when the selection's first learning card is due (read with the counts,
+    lowered by its answers): it asks for due learning cards only once one can be, and still
+    shows them as the stateless functions do, also a buried one."""
+    deck = make_deck(database, "Words", new_per_day=50)
+    make_cards(database, deck, 12)
+    review = ReviewLoop(database, None)
+    learning_queries: list[str] = []
+    try:
+        shown = review.current(now)
+        conn = review._conn
+        assert conn is not None
+        conn.set_trace_callback(
+            lambda sql: learning_queries.append(sql) if "queue = 1" in sql else None
+        )
+        moment = now
+        for _ in range(5):  # new cards answered Good: learning, due in 10 minutes
+            assert shown.card is not None and shown.card.kind == "new"
+            _result, shown = review.answer(shown.card.id, Rating.GOOD, 3000, moment)
+            assert shown == stateless(database, None, moment)
+            moment += timedelta(seconds=20)
+        assert learning_queries == []
+        # Ten minutes on: the first learning card is due and shown first.
+        moment = now + timedelta(minutes=10, seconds=1)
+        shown = review.current(moment)
+        assert shown == stateless(database, None, moment)
+        assert shown.card is not None and shown.card.kind == "learning"
+        assert learning_queries
+        for _ in range(6):
+            assert shown.card is not None
+            _result, shown = review.answer(shown.card.id, Rating.GOOD, 3000, moment)
+            assert shown == stateless(database, None, moment)
+            moment += timedelta(seconds=30)
+        # A learning card due in a minute, buried (elsewhere: the loop reads everything again).
+        assert shown.card is not None
+        again, shown = review.answer(shown.card.id, Rating.AGAIN, 3000, moment)
+        with database.write_session() as session:
+            bury_cards(session, [again.card_id], moment)
+        moment += timedelta(minutes=2)
+        for _ in range(4):
+            shown = review.current(moment)
+            assert shown == stateless(database, None, moment)
+            assert shown.card is not None and shown.card.id != again.card_id
+            _result, shown = review.answer(shown.card.id, Rating.GOOD, 3000, moment)
+            assert shown == stateless(database, None, moment)
+            moment += timedelta(seconds=30)
+    finally:
+        review.close()

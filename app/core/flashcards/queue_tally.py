@@ -93,6 +93,9 @@ class QueueTally:
     new_done: dict[str, int]  # per deck answered in (own, not subtree)
     review_done: dict[str, int]
     _left: dict[bool, dict[str, int]] = field(default_factory=dict)  # `remaining`, kept up
+    _kept_shares: dict[tuple[str | None, bool], tuple[Capped, tuple[int, dict[str, int], bool]]] = (
+        field(default_factory=dict)
+    )
 
     # Subtree sums and what each deck's own limit leaves.
     def _subtree_sum(self, values: dict[str, int]) -> dict[str, int]:
@@ -140,19 +143,38 @@ class QueueTally:
 
     def plan(self, deck_id: str | None) -> QueuePlan:
         """The counts of the selected deck (None: all decks) and each deck's share of them."""
-        tops = [deck_id] if deck_id is not None else [d.id for d in self.tree.children(None)]
-        new_quota: dict[str, int] = {}
-        review_quota: dict[str, int] = {}
-        new_left = self.remaining(True)
-        review_left = self.remaining(False)
-        short: set[str] = set()
-        new = sum(self.gather(top, True, new_left, new_quota, short) for top in tops)
-        review = sum(self.gather(top, False, review_left, review_quota, short) for top in tops)
-        learning = sum(self.learning.get(d, 0) for d in self.deck_ids)
+        new, new_quota, new_short = self._shares(deck_id, True)
+        review, review_quota, review_short = self._shares(deck_id, False)
+        learning_now = self.learning
+        learning = sum(learning_now.get(d, 0) for d in self.deck_ids)
         counts = QueueCounts(new=new, learning=learning, review=review)
         return QueuePlan(
-            self.tree, self.day, self.deck_ids, counts, new_quota, review_quota, not short
+            self.tree,
+            self.day,
+            self.deck_ids,
+            counts,
+            new_quota,
+            review_quota,
+            not (new_short or review_short),
         )
+
+    def _shares(self, deck_id: str | None, new: bool) -> tuple[int, dict[str, int], bool]:
+        """How many cards of a kind the selection shows, each deck's share (read-only: plans
+        share it), and whether a share outgrew its count. Kept until an answer changes that
+        kind (an answer of a learning card changes neither)."""
+        available = self.new if new else self.review
+        key = (deck_id, new)
+        kept = self._kept_shares.get(key)
+        if kept is not None and kept[0] is available:
+            return kept[1]
+        tops = [deck_id] if deck_id is not None else [d.id for d in self.tree.children(None)]
+        quota: dict[str, int] = {}
+        short: set[str] = set()
+        remaining = self.remaining(new)
+        total = sum(self.gather(top, new, remaining, quota, short) for top in tops)
+        found = (total, quota, bool(short))
+        self._kept_shares[key] = (available, found)
+        return found
 
     # One answer
     def answered(
@@ -171,16 +193,22 @@ class QueueTally:
         if queue_after == QUEUE_LEARNING and due_after is not None and due_after < end:
             self.learning[deck_id] = self.learning.get(deck_id, 0) + 1
         if state_before == STATE_NEW:
+            self._forget_shares(True)
             self.remaining(True)  # from the counts before this answer, then lowered below
             self.new_done[deck_id] = self.new_done.get(deck_id, 0) + 1
             self._lower_caps(deck_id, self.new, True, own=queue_before == QUEUE_NEW)
         elif state_before == STATE_REVIEW:
+            self._forget_shares(False)
             self.remaining(False)
             self.review_done[deck_id] = self.review_done.get(deck_id, 0) + 1
             due_today = due_before is not None and due_before < end
             stays = queue_after == QUEUE_REVIEW and due_after is not None and due_after < end
             own = queue_before == QUEUE_REVIEW and due_today and not stays
             self._lower_caps(deck_id, self.review, False, own=own)
+
+    def _forget_shares(self, new: bool) -> None:
+        for key in [key for key in self._kept_shares if key[1] == new]:
+            del self._kept_shares[key]
 
     def _lower_caps(self, deck_id: str, capped: Capped, new: bool, *, own: bool) -> None:
         """One more card of this kind done in the deck: it and each deck above it have one

@@ -152,14 +152,21 @@ class SessionSummary:
         return self.total_ms / 1000 / self.reviewed if self.reviewed else 0.0
 
 
-def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardRow | None:
+def pick_card(
+    conn: sqlite3.Connection,
+    plan: QueuePlan,
+    now: datetime,
+    learning_from: datetime | None = None,
+) -> CardRow | None:
     """The card to show now, as stored, with its tags (see the module docstring for the
-    order)."""
+    order). `learning_from`: no learning card of the selection is due before it (None: not
+    known); the learning queries are skipped when they cannot find a card."""
     at = stamp(now)
     decks = _decks(plan)
-    card = chosen(LEARNING_DUE.run(conn, (at, at), decks))
-    if card is not None:
-        return card
+    if learning_from is None or learning_from <= now:
+        card = chosen(LEARNING_DUE.run(conn, (at, at), decks))
+        if card is not None:
+            return card
     review_decks = [d for d in plan.deck_ids if plan.review_quota.get(d, 0) > 0]
     if review_decks:
         every = len(review_decks) == len(plan.tree.decks)
@@ -172,7 +179,10 @@ def pick_card(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardR
             card = chosen(run(conn, NEW_IN_DECK, (deck_id, at)))
             if card is not None:
                 return card
-    return chosen(LEARNING_DUE.run(conn, (at, db_time(now + LEARN_AHEAD)), decks))
+    ahead = now + LEARN_AHEAD
+    if learning_from is not None and learning_from > ahead:
+        return None
+    return chosen(LEARNING_DUE.run(conn, (at, db_time(ahead)), decks))
 
 
 def _decks(plan: QueuePlan) -> tuple[str, ...] | None:
@@ -195,9 +205,14 @@ def next_in_plan(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> Ne
     return NextCard(card, plan.counts, None) if card is not None else empty_state(conn, plan, now)
 
 
-def next_row(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardRow | None:
+def next_row(
+    conn: sqlite3.Connection,
+    plan: QueuePlan,
+    now: datetime,
+    learning_from: datetime | None = None,
+) -> CardRow | None:
     """The card `pick_card` chooses, as stored."""
-    return pick_card(conn, plan, now)
+    return pick_card(conn, plan, now, learning_from)
 
 
 def show_next(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> CardToShow | None:

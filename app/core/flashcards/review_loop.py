@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
@@ -48,7 +48,7 @@ from app.core.flashcards.review import (
     record_answer,
     undo_answer,
 )
-from app.core.flashcards.review_sql import DATA_VERSION, CardRow, read_card
+from app.core.flashcards.review_sql import DATA_VERSION, CardRow, first_due, read_card
 from app.core.flashcards.scheduling import Rating, Schedule, format_interval, is_learning
 from app.core.flashcards.tally_sql import load_tally
 from app.db.database import ProfileDatabase
@@ -86,6 +86,9 @@ class ReviewLoop:
         self._tally: QueueTally | None = None
         self._version = -1
         self._shown: CardRow | None = None  # the card last shown, as read then
+        # No learning card of the selection is due before this (None: not known). Read with
+        # the tally, lowered by answers: the learning queries run only when they can find one.
+        self._learning_from: datetime | None = None
         self._configs: set[str] = set()  # settings rows known to be stored
         self.reloads = 0  # how many times it read everything (for tests and benchmarks)
         self.recounts = 0  # how many times a deck's share outgrew its count (see _plan)
@@ -141,6 +144,7 @@ class ReviewLoop:
             try:
                 tree = read_tree(conn)
                 tally = load_tally(conn, tree, self.deck_id, now)
+                self._learning_from = _first_learning_due(conn, tally)
             finally:
                 if outside:
                     conn.execute("COMMIT")
@@ -172,7 +176,15 @@ class ReviewLoop:
     def _next(self, now: datetime, tally: QueueTally) -> NextCard:
         conn = self._connection()
         plan = self._plan(tally, now)
-        row = self._shown = next_row(conn, plan, now)
+        learning_from = self._learning_from
+        row = self._shown = next_row(conn, plan, now, learning_from)
+        if learning_from is not None and learning_from <= now:
+            due = row.schedule.due if row is not None and row.queue == QUEUE_LEARNING else None
+            if due is None or due > now:
+                # None due now after all (the one that was is answered): read when the next
+                # is; a buried one due now would have it read every time, so then not known.
+                found = _first_learning_due(conn, tally)
+                self._learning_from = None if found <= now else found
         if row is None:
             return empty_state(conn, plan, now)
         card = card_to_show(conn, row, plan.tree.by_id(row.deck_id), now)
@@ -226,9 +238,14 @@ class ReviewLoop:
                     conn.execute("ROLLBACK")
                 else:
                     before = row.schedule
+                    queue_after = queue_of(after)
                     tally.answered(
-                        row.deck_id, before.state, row.queue, before.due, queue_of(after), after.due
+                        row.deck_id, before.state, row.queue, before.due, queue_after, after.due
                     )
+                    learning_from = self._learning_from
+                    if queue_after == QUEUE_LEARNING and learning_from is not None:
+                        assert after.due is not None
+                        self._learning_from = min(learning_from, after.due)
                     following = self._next(now, tally)
         except BaseException as error:
             self._tally = None
@@ -304,6 +321,17 @@ class ReviewLoop:
         """Take back a suspend or bury (`card_actions.undo_card_change`)."""
         changes = card_actions.undo_card_change(self.database, undo, now)
         return changes, self.current(now)
+
+
+# Later than any due: the selection holds no learning card.
+NO_LEARNING = datetime.max.replace(tzinfo=UTC)
+
+
+def _first_learning_due(conn: sqlite3.Connection, tally: QueueTally) -> datetime:
+    """When the selection's first learning card is due (buried ones too), or NO_LEARNING."""
+    every = len(tally.deck_ids) == len(tally.tree.decks)
+    due = first_due(conn, QUEUE_LEARNING, None if every else tally.deck_ids)
+    return NO_LEARNING if due is None else due
 
 
 class _Disposal:
