@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
 from app.db.types import db_time, from_db_time
 from app.errors import UserError
-from app.sync.clock import parse_stamp
+from app.sync.clock import stamp_ms
 from app.sync.ops import (
     MEDIA,
     Op,
@@ -70,6 +70,17 @@ class ApplyReport:
     media: list[Op] = field(default_factory=list)
 
 
+@dataclass
+class _Table:
+    """What the apply needs of one table named by operations, looked up once per batch."""
+
+    rule: TableRule | None
+    known: bool  # a rule, and (for a synced table) the table in this file
+    synced: bool
+    columns: dict[str, _Column] = field(default_factory=dict)
+    merges: dict[str, ColumnMerge] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class _Column:
     type: str
@@ -94,6 +105,7 @@ class _Applier:
         self.report = ApplyReport()
         self._schema: dict[str, dict[str, _Column]] = {}
         self._merges: dict[str, dict[str, ColumnMerge]] = {}  # synced columns' merges
+        self._tables: dict[str, _Table] = {}
         self._fill: dict[str, dict[str, Any]] = {}  # NOT NULL columns an insert must fill
         self._clocks: dict[tuple[str, str], dict[str, str]] = {}  # loaded for this batch
         self._dirty: set[tuple[str, str]] = set()
@@ -224,22 +236,33 @@ class _Applier:
         self.break_cycles()
         return self.report
 
+    def table(self, name: str) -> _Table:
+        found = self._tables.get(name)
+        if found is None:
+            rule = RULES.get(name)
+            known = rule is not None and (not rule.kind.synced or bool(self.schema(name)))
+            found = _Table(rule, known, rule is not None and rule.kind.synced)
+            if rule is not None and found.synced and known:
+                found.columns = self.schema(name)
+                found.merges = self.merges(rule)
+            self._tables[name] = found
+        return found
+
     def apply_one(self, op: Op) -> None:
-        try:
-            stamp = parse_stamp(op["c"])
-            table = op["t"]
-            assert isinstance(table, str)
-        except (KeyError, ValueError, TypeError, AssertionError):
+        ms = stamp_ms(op.get("c"))
+        name = op.get("t")
+        if ms is None or type(name) is not str:
             self.report.rejected += 1
             return
-        if table == MEDIA:
+        if name == MEDIA:
             self.report.media.append(op)
             return
-        rule = RULES.get(table)
-        if rule is None or (rule.kind.synced and not self.schema(table)):
-            self.pend(op, f"table {table} is not known to this version")
+        info = self.table(name)
+        if not info.known or info.rule is None:
+            self.pend(op, f"table {name} is not known to this version")
             return
-        if not rule.kind.synced:
+        rule = info.rule
+        if not info.synced:
             self.report.rejected += 1
             return
         key = op.get("k")
@@ -250,27 +273,26 @@ class _Applier:
         if not key_ok or not isinstance(raw, dict):
             self.report.rejected += 1
             return
-        columns = self.schema(table)
-        merges = self.merges(rule)
+        columns, merges = info.columns, info.merges
         values: dict[str, Any] = {}
         unknown: dict[str, Any] = {}
-        for name, value in raw.items():
-            if name not in columns:
-                unknown[name] = value
-                continue
-            if name not in merges:
+        for column, value in raw.items():
+            if column not in merges:
+                if column not in columns:
+                    unknown[column] = value
                 continue  # a key, derived or local column: never merged from outside
             try:
-                values[name] = decode_value(value)
+                values[column] = decode_value(value)
             except ValueError:
                 self.report.rejected += 1
                 return
         if unknown:
-            self.pend({"c": op["c"], "t": table, "k": key, "v": unknown}, "unknown columns")
+            self.pend({"c": op["c"], "t": name, "k": key, "v": unknown}, "unknown columns")
             if not values and not op.get("p"):
                 return
-        self.report.max_ms = max(self.report.max_ms, stamp.ms)
-        row_key = row_key_text(key)
+        if ms > self.report.max_ms:
+            self.report.max_ms = ms
+        row_key = key if type(key) is str else row_key_text(key)
         key_values = dict(zip(rule.key, parts, strict=True))
         if rule.kind in (TableKind.FIELDS, TableKind.MEMBERSHIP):
             self.merge_fields(rule, op, row_key, key_values, values)

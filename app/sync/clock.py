@@ -48,6 +48,12 @@ def parse_stamp(text: str) -> Stamp:
     return Stamp(int(match[1]), int(match[2]), match[3])
 
 
+def stamp_ms(text: object) -> int | None:
+    """The milliseconds of a well-formed stamp; None for anything else."""
+    match = _STAMP.match(text) if type(text) is str else None
+    return None if match is None else int(match[1])
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
