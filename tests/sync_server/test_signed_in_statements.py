@@ -126,3 +126,23 @@ def test_the_same_pushes_at_once_through_http_are_stored_once(server: RunningSer
     assert sorted(op["k"] for op in page["ops"]) == sorted(
         str(op["k"]) for batch in batches for op in batch
     )
+
+
+def test_values_json_reads_but_msgspec_refuses_are_stored_as_pushed(server: RunningServer) -> None:
+    ada = signed_in(server, "ada", "d1")
+    ada.dataset = ada.claim("ada-data")
+    plain, odd = ops("d1", 0, 2)
+    plain["v"] = {"name": 'é \u0000 "x"', "n": 2**70, "f": 0.1}
+    odd["v"] = {"n": float("nan"), "big": float("inf")}  # json writes NaN and Infinity
+    body = json.dumps({"dataset": "ada-data", "device": "d1", "ops": [odd]}).encode()
+    assert raw(server, "POST", "/v1/push", ada.token, body) == 200
+    assert ada.push_ops("d1", [plain]) == 1
+    conn = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1]), timeout=10)
+    conn.request("GET", "/v1/pull?cursor=0&dataset=ada-data", headers={
+        "Authorization": f"Bearer {ada.token}"})  # fmt: skip
+    text = conn.getresponse().read().decode()
+    conn.close()
+    assert '"n":NaN,"big":Infinity' in text
+    pulled = json.loads(text)["ops"]
+    assert pulled[1] == plain and pulled[1]["v"]["name"] == 'é \u0000 "x"'
+    assert pulled[0]["v"]["big"] == float("inf") and pulled[0]["k"] == odd["k"]

@@ -1,6 +1,7 @@
 """`studydesk serve-sync` as real processes: its user commands, and server processes on one
-PostgreSQL database (one alone, two as `--workers 2`) giving the same results as one (the sequence has no gaps or repeats,
-whichever process a push reaches, and devices syncing through either converge)."""
+PostgreSQL database (one alone, two as `--workers 2`) giving the same results as one (the
+sequence has no gaps or repeats, whichever process a push reaches, and devices syncing through
+either converge)."""
 
 from __future__ import annotations
 
