@@ -57,6 +57,9 @@ class QueuePlan:
     # False: some deck's share is larger than what was counted for it (see the module
     # docstring); the counts may be short, and the caller reads them again.
     complete: bool = True
+    # The decks whose share is not 0, in tree order (where the next card can come from).
+    new_decks: tuple[str, ...] = ()
+    review_decks: tuple[str, ...] = ()
 
 
 @dataclass
@@ -93,9 +96,8 @@ class QueueTally:
     new_done: dict[str, int]  # per deck answered in (own, not subtree)
     review_done: dict[str, int]
     _left: dict[bool, dict[str, int]] = field(default_factory=dict)  # `remaining`, kept up
-    _kept_shares: dict[tuple[str | None, bool], tuple[Capped, tuple[int, dict[str, int], bool]]] = (
-        field(default_factory=dict)
-    )
+    _kept_shares: dict[tuple[str | None, bool], _Shares] = field(default_factory=dict)
+    _learning_total: int | None = None  # learning cards of the selection, kept up
 
     # Subtree sums and what each deck's own limit leaves.
     def _subtree_sum(self, values: dict[str, int]) -> dict[str, int]:
@@ -143,37 +145,40 @@ class QueueTally:
 
     def plan(self, deck_id: str | None) -> QueuePlan:
         """The counts of the selected deck (None: all decks) and each deck's share of them."""
-        new, new_quota, new_short = self._shares(deck_id, True)
-        review, review_quota, review_short = self._shares(deck_id, False)
-        learning_now = self.learning
-        learning = sum(learning_now.get(d, 0) for d in self.deck_ids)
-        counts = QueueCounts(new=new, learning=learning, review=review)
+        new = self._shares(deck_id, True)
+        review = self._shares(deck_id, False)
+        learning = self._learning_total
+        if learning is None:
+            learning_now = self.learning
+            learning = self._learning_total = sum(learning_now.get(d, 0) for d in self.deck_ids)
+        counts = QueueCounts(new.total, learning, review.total)
         return QueuePlan(
             self.tree,
             self.day,
             self.deck_ids,
             counts,
-            new_quota,
-            review_quota,
-            not (new_short or review_short),
+            new.quota,
+            review.quota,
+            not (new.short or review.short),
+            new.decks,
+            review.decks,
         )
 
-    def _shares(self, deck_id: str | None, new: bool) -> tuple[int, dict[str, int], bool]:
-        """How many cards of a kind the selection shows, each deck's share (read-only: plans
-        share it), and whether a share outgrew its count. Kept until an answer changes that
-        kind (an answer of a learning card changes neither)."""
+    def _shares(self, deck_id: str | None, new: bool) -> _Shares:
+        """The shares of a kind, kept until an answer changes that kind (an answer of a
+        learning card changes neither)."""
         available = self.new if new else self.review
         key = (deck_id, new)
         kept = self._kept_shares.get(key)
-        if kept is not None and kept[0] is available:
-            return kept[1]
+        if kept is not None and kept.available is available:
+            return kept
         tops = [deck_id] if deck_id is not None else [d.id for d in self.tree.children(None)]
         quota: dict[str, int] = {}
         short: set[str] = set()
         remaining = self.remaining(new)
         total = sum(self.gather(top, new, remaining, quota, short) for top in tops)
-        found = (total, quota, bool(short))
-        self._kept_shares[key] = (available, found)
+        decks = tuple(d for d in self.deck_ids if quota.get(d, 0) > 0)
+        found = self._kept_shares[key] = _Shares(available, total, quota, bool(short), decks)
         return found
 
     # One answer
@@ -188,10 +193,13 @@ class QueueTally:
     ) -> None:
         """Apply an answer to a card of `deck_id` (a deck of the tree) made during this day."""
         end = self.day.end
+        learning_before = self.learning.get(deck_id, 0)
         if queue_before == QUEUE_LEARNING and due_before is not None and due_before < end:
             self.learning[deck_id] = max(0, self.learning.get(deck_id, 0) - 1)
         if queue_after == QUEUE_LEARNING and due_after is not None and due_after < end:
             self.learning[deck_id] = self.learning.get(deck_id, 0) + 1
+        if self._learning_total is not None and deck_id in self._wanted:
+            self._learning_total += self.learning.get(deck_id, 0) - learning_before
         if state_before == STATE_NEW:
             self._forget_shares(True)
             self.remaining(True)  # from the counts before this answer, then lowered below
@@ -215,7 +223,10 @@ class QueueTally:
         less left of their limit (never below 0)."""
         left = self.remaining(new)
         wanted = self._wanted
-        for current in self.tree.path_ids(deck_id):
+        path = self._paths.get(deck_id)
+        if path is None:
+            path = self._paths[deck_id] = self.tree.path_ids(deck_id)
+        for current in path:
             left[current] = max(0, left[current] - 1)
             if current in wanted:
                 capped.lower(current, left[current], own and current == deck_id)
@@ -223,6 +234,23 @@ class QueueTally:
     @cached_property
     def _wanted(self) -> frozenset[str]:
         return frozenset(self.deck_ids)
+
+    @cached_property
+    def _paths(self) -> dict[str, list[str]]:
+        return {}
+
+
+@dataclass(frozen=True)
+class _Shares:
+    """One kind's shares: how many cards the selection shows, each deck's share (read-only:
+    plans share it), whether a share outgrew its count, the decks with a share; made from
+    `available` (the counts of that kind when it was made)."""
+
+    available: Capped
+    total: int
+    quota: dict[str, int]
+    short: bool
+    decks: tuple[str, ...]
 
 
 def _gather(

@@ -167,18 +167,17 @@ def pick_card(
         card = chosen(LEARNING_DUE.run(conn, (at, at), decks))
         if card is not None:
             return card
-    review_decks = [d for d in plan.deck_ids if plan.review_quota.get(d, 0) > 0]
+    review_decks = plan.review_decks
     if review_decks:
         every = len(review_decks) == len(plan.tree.decks)
         params = (db_time(plan.day.end), at)
         card = chosen(REVIEW_DUE.run(conn, params, None if every else review_decks))
         if card is not None:
             return card
-    for deck_id in plan.deck_ids:
-        if plan.new_quota.get(deck_id, 0) > 0:
-            card = chosen(run(conn, NEW_IN_DECK, (deck_id, at)))
-            if card is not None:
-                return card
+    for deck_id in plan.new_decks:
+        card = chosen(run(conn, NEW_IN_DECK, (deck_id, at)))
+        if card is not None:
+            return card
     ahead = now + LEARN_AHEAD
     if learning_from is not None and learning_from > ahead:
         return None
@@ -243,10 +242,13 @@ def empty_state(conn: sqlite3.Connection, plan: QueuePlan, now: datetime) -> Nex
     return NextCard(None, plan.counts, next_due, has_cards)
 
 
+_KINDS = {QUEUE_NEW: "new", QUEUE_LEARNING: "learning"}
+
+
 def card_to_show(
     conn: sqlite3.Connection, row: CardRow, deck: DeckInfo, now: datetime
 ) -> CardToShow:
-    kind = {QUEUE_NEW: "new", QUEUE_LEARNING: "learning"}.get(row.queue, "review")
+    kind = _KINDS.get(row.queue, "review")
     return CardToShow(
         id=row.id,
         deck_id=row.deck_id,

@@ -102,6 +102,7 @@ CARD_COLUMNS = (
     "interval_days, reps, lapses, last_review, buried_until"
 )
 # Its live tag names, as a JSON array (for the chosen card: one statement instead of two).
+_CARD_WIDTH = CARD_COLUMNS.count(",") + 1
 _TAG_NAMES = (
     "(SELECT json_group_array(t.name) FROM card_tags ct JOIN tags t ON t.id = ct.tag_id "
     "WHERE ct.card_id = cards.id AND ct.deleted_at IS NULL) AS tag_names"
@@ -135,7 +136,7 @@ def chosen(cursor: sqlite3.Cursor) -> CardRow | None:
     row = cursor.fetchone()
     if row is None:
         return None
-    names = row["tag_names"]
+    names = row[-1]  # tag_names, after CARD_COLUMNS
     return card_row(row, () if names == "[]" else tuple(json.loads(names)))
 
 
@@ -195,34 +196,60 @@ def read_card(conn: sqlite3.Connection, card_id: str) -> CardRow | None:
 
 
 def card_row(row: sqlite3.Row, tags: tuple[str, ...] | None = None) -> CardRow:
-    """A row of `CARD_COLUMNS` as a CardRow (`tags`: its tag names, in any order)."""
+    """A row of `CARD_COLUMNS` (then anything) as a CardRow (`tags`: its tag names, in any
+    order). Read by position, in the order of CARD_COLUMNS: a name is looked up column by
+    column, and the review loop reads a card per answer."""
+    (
+        card_id,
+        deck_id,
+        front,
+        back,
+        flag,
+        queue,
+        scheduler,
+        deleted,
+        source_kind,
+        source_id,
+        source_anchor,
+        state,
+        step,
+        due,
+        stability,
+        difficulty,
+        ease,
+        interval_days,
+        reps,
+        lapses,
+        last_review,
+        buried_until,
+    ) = row[:_CARD_WIDTH]
     schedule = Schedule(
-        state=row["state"],
-        step=row["step"],
-        due=_time(row["due"]),
-        stability=row["stability"],
-        difficulty=row["difficulty"],
-        ease=row["ease"],
-        interval_days=row["interval_days"],
-        reps=row["reps"],
-        lapses=row["lapses"],
-        last_review=_time(row["last_review"]),
+        state,
+        step,
+        None if due is None else from_db_time(due),
+        stability,
+        difficulty,
+        ease,
+        interval_days,
+        reps,
+        lapses,
+        None if last_review is None else from_db_time(last_review),
     )
     return CardRow(
-        id=row["id"],
-        deck_id=row["deck_id"],
-        front=row["front"],
-        back=row["back"],
-        flag=row["flag"],
-        queue=row["queue"],
-        scheduler=row["scheduler"],
-        deleted=bool(row["deleted"]),
-        source_kind=row["source_kind"],
-        source_id=row["source_id"],
-        source_anchor=row["source_anchor"],
-        schedule=schedule,
-        buried_until=_time(row["buried_until"]),
-        tags=None if tags is None else tuple(sorted(tags, key=str.casefold)),
+        card_id,
+        deck_id,
+        front,
+        back,
+        flag,
+        queue,
+        scheduler,
+        bool(deleted),
+        source_kind,
+        source_id,
+        source_anchor,
+        schedule,
+        None if buried_until is None else from_db_time(buried_until),
+        None if tags is None else tuple(sorted(tags, key=str.casefold)),
     )
 
 
