@@ -215,6 +215,9 @@ class Server:
             dataset = _text(params.get("dataset"), "dataset", protocol.DATASET)
             cursor = int(params.get("cursor", "0"))
             limit = int(params.get("limit", str(protocol.PULL_LIMIT)))
+            own = params.get("own")
+            if own is not None:
+                own = _text(own, "own", protocol.DEVICE)
         except (ApiError, ValueError) as error:
             auth = await self.auth(request)
             self.same_dataset(auth, params.get("dataset"))
@@ -222,10 +225,11 @@ class Server:
                 raise
             raise ApiError(400, "bad_request", "`cursor` and `limit` are numbers.") from None
         limit = max(1, min(limit, protocol.MAX_PULL_LIMIT))
-        found, page = await direct.pull(token, dataset, cursor, limit, params.get("exclude"))
+        exclude = params.get("exclude")
+        found, page = await direct.pull(token, dataset, cursor, limit, exclude, own)
         self.same_dataset(await self.signed_in(found), dataset)
         assert page is not None
-        return Response(_page_text(page), media_type=JSON)
+        return Response(_page_text(page, own is not None), media_type=JSON)
 
     # Endpoints
     async def meta(self, request: Request) -> Response:
@@ -300,7 +304,7 @@ class Server:
 
     async def pull(self, request: Request) -> Response:
         token = self.direct_token(request)
-        if token is not None and self.direct is not None and "own" not in request.query_params:
+        if token is not None and self.direct is not None:
             return await self.pull_direct(self.direct, request, token)
         auth = await self.auth(request)
         params = request.query_params
@@ -397,12 +401,14 @@ class Server:
         return _json({"revoked": device})
 
 
-def _page_text(page: Page) -> str:
+def _page_text(page: Page, own: bool = False) -> str:
+    """A pull's answer (`own`: asked for a device's newest operation, `Page.own`)."""
     more = "true" if page.more else "false"
+    newest = "" if not own else f',"own":{json.dumps(page.own and list(page.own))}'
     return (
         '{"ops":['
         + ",".join(page.bodies)
-        + f'],"next":{page.next},"head":{page.head},"more":{more}}}'
+        + f'],"next":{page.next},"head":{page.head},"more":{more}{newest}}}'
     )
 
 

@@ -72,9 +72,16 @@ FROM (VALUES (1)) AS one(x) LEFT JOIN who w ON true
 _PULL = f"""
 WITH {_WHO}
 SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen, w.head,
-       o.seq, o.device, o.body
+       o.seq, o.device, o.body, n.seq, n.clock
 FROM (VALUES (1)) AS one(x)
 LEFT JOIN who w ON true
+LEFT JOIN LATERAL (  -- asked for (`own`): that device's newest operation after the cursor
+    SELECT seq, clock FROM ops
+    WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND ops.device = %(own)s
+        AND w.dataset = %(dataset)s
+    ORDER BY seq DESC
+    LIMIT 1
+) n ON %(own)s IS NOT NULL
 LEFT JOIN LATERAL (
     SELECT seq, device, body FROM ops
     WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND w.dataset = %(dataset)s
@@ -178,20 +185,24 @@ class Direct:
         cursor: int,
         limit: int,
         exclude: str | None,
+        own: str | None = None,
     ) -> tuple[Auth | None, Page | None]:
         """Who the token is and, when the account holds `dataset`, its operations after
-        `cursor` with its head, read in one snapshot (as `Store.pull`)."""
+        `cursor` with its head (and `own`'s newest one: `Page.own`), read in one snapshot
+        (as `Store.pull`)."""
         params = {
             "public_id": token[0],
             "token_hash": token[1],
             "dataset": dataset,
             "cursor": cursor,
             "limit": limit,
+            "own": own,
         }
         async with self.connection() as conn:
             found = await (await conn.execute(_PULL, params)).fetchall()
         auth = _auth(found[0])
         if auth is None or auth.dataset != dataset:
             return auth, None
-        page = [(seq, device, body) for *_who, seq, device, body in found if seq is not None]
-        return auth, Store._page(page, cursor, limit, exclude, int(found[0][6]))
+        page = [(row[7], row[8], row[9]) for row in found if row[7] is not None]
+        newest = (int(found[0][10]), str(found[0][11])) if found[0][10] is not None else None
+        return auth, Store._page(page, cursor, limit, exclude, int(found[0][6]), newest)

@@ -146,3 +146,21 @@ def test_values_json_reads_but_msgspec_refuses_are_stored_as_pushed(server: Runn
     pulled = json.loads(text)["ops"]
     assert pulled[1] == plain and pulled[1]["v"]["name"] == 'é \u0000 "x"'
     assert pulled[0]["v"]["big"] == float("inf") and pulled[0]["k"] == odd["k"]
+
+
+def test_a_pull_asking_for_a_devices_newest_operation_answers_as_the_store(
+    server: RunningServer,
+) -> None:
+    ada = signed_in(server, "ada", "d1")
+    ada.dataset = ada.claim("ada-data")
+    ada.push_ops("d1", ops("d1", 0, 3))
+    ada.push_ops("d2", ops("d2", 0, 4))
+    user = int(server.store.user("ada")["id"])  # type: ignore[index]
+    for cursor, limit, own in ((0, 5, "d1"), (3, 2, "d1"), (0, 100, "d2"), (7, 5, "d1")):
+        page = ada.pull(cursor, "d2", limit, own=own)
+        expected = server.store.pull(user, cursor, limit, "d2", own)
+        assert page["own"] == (expected.own and list(expected.own))
+        assert [op["k"] for op in page["ops"]] == [json.loads(b)["k"] for b in expected.bodies]
+        assert (page["next"], page["head"], page["more"]) == (
+            expected.next, expected.head, expected.more)  # fmt: skip
+    assert ada.pull(0, "x", own="nobody")["own"] is None
