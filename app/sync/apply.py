@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
 from app.db.types import db_time, from_db_time
 from app.errors import UserError
+from app.sync.bulk_index import Indexes
 from app.sync.clock import stamp_ms
 from app.sync.ops import (
     MEDIA,
@@ -218,6 +219,9 @@ class _Applier:
                 unique.append(op)
         unique.sort(key=lambda op: (str(op.get("c")), str(op.get("t"))))
         self.preload_clocks(unique)
+        indexes = Indexes.read(conn)
+        if indexes.worth_it(conn, sum(1 for op in unique if op.get("t") in indexes.sources)):
+            indexes.suspend(conn)
         for op in unique:
             self.apply_one(op)
         self.flush_logs()
@@ -234,6 +238,7 @@ class _Applier:
         self.rebuild()
         self.insert_merges(merges)
         self.break_cycles()
+        indexes.rebuild(conn)
         return self.report
 
     def table(self, name: str) -> _Table:

@@ -523,3 +523,40 @@ def test_a_sync_stopped_before_the_replay_finishes_it_next_time(pair, monkeypatc
     assert scalar(b.database, "SELECT reps FROM cards") == 2
     assert rows(b.database, "SELECT * FROM sync_rebuilds") == []
     assert not differences(synced_state(a.database), synced_state(b.database))
+
+
+def test_many_cards_at_once_are_indexed_in_bulk_and_found(pair, monkeypatch) -> None:
+    from app.core.flashcards.cards import NewCard, add_cards
+    from app.core.search.search import search_all
+    from app.sync import bulk_index
+
+    folder, a, b = pair
+    set_up(folder, a, b)
+    deck = deck_actions.create_deck(a.database, "Geo").deck_id
+    with a.database.write_session() as session:
+        add_cards(session, deck, [NewCard(f"Capital of land {i}", f"City{i}") for i in range(60)])
+    a.sync(folder)
+    every_trigger = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    triggers = rows(b.database, every_trigger)
+    suspended: list[int] = []
+    real = bulk_index.Indexes.suspend
+
+    def counting(self, conn):
+        suspended.append(len(self.feeders))
+        real(self, conn)
+
+    monkeypatch.setattr(bulk_index, "BULK_MIN_ROWS", 10)
+    monkeypatch.setattr(bulk_index.Indexes, "suspend", counting)
+    b.sync(folder)
+    assert suspended and suspended[0] >= 3  # cards_fts's and search_docs' feeders
+    assert rows(b.database, every_trigger) == triggers
+    assert [hit.title for hit in search_all(b.database, "City42")] == ["Capital of land 42"]
+    conn = sqlite3.connect(b.database.db_file)
+    for index in ("cards_fts", "search_text", "search_trigram"):
+        conn.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")
+    conn.close()
+    # Edited afterwards one at a time: the triggers are back and keep the index.
+    card = scalar(b.database, "SELECT id FROM cards WHERE front = 'Capital of land 7'")
+    card_actions.save_card(b.database, CardText(card, deck, "Capital of land 7", "Town7", ()))
+    assert [hit.title for hit in search_all(b.database, "Town7")] == ["Capital of land 7"]
+    assert search_all(b.database, "City7") == []
