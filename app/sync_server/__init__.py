@@ -8,7 +8,9 @@ append-only log with a per-user sequence, so a change of the app's schema needs 
 migration.
 
 - `protocol`: limits and the operation id (no third-party imports: the client reads it too)
-- `schema`: the tables; `store`: every query, each scoped to one user; `accounts`: passwords
-  and device tokens; `compaction`: what a snapshot leaves out (operations later ones
-  superseded); `app`: the HTTP endpoints; `cli`: running it and managing users.
+- `schema`: the tables; `store`: every query, each scoped to one user; `postgres_direct`: on
+  PostgreSQL, the push and the pull from the event loop, each one statement that checks the
+  device's token too; `accounts`: passwords and device tokens; `compaction`: what a snapshot
+  leaves out (operations later ones superseded); `app`: the HTTP endpoints; `admin`: running
+  it (`--workers` processes) and managing users.
 """
