@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import random
 import secrets
+import socket
 import statistics
 import sys
 import tempfile
@@ -86,6 +88,48 @@ def server_pid(url: str) -> set[int]:
         if b"serve-sync" in args and port in args:
             found.add(int(entry.name))
     return found
+
+
+class LightTarget:
+    """The push and the pull of the sync protocol (the same requests as ServerTarget's) over
+    one kept-alive HTTP/1.1 connection, with a fraction of http.client's Python a request:
+    the bench's 200 client threads share this machine's cores with the server and
+    PostgreSQL, which real devices (other computers) do not."""
+
+    def __init__(self, url: str, token: str, dataset: str) -> None:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=120)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reader = self.sock.makefile("rb")
+        self.head = f"Host: {host}\r\nAuthorization: Bearer {token}\r\n"
+        self.dataset = dataset
+
+    def request(self, method: str, path: str, body: bytes = b"") -> dict[str, object]:
+        typed = "Content-Type: application/json\r\n" if body else ""
+        self.sock.sendall(
+            f"{method} {path} HTTP/1.1\r\n{self.head}{typed}Content-Length: {len(body)}\r\n\r\n"
+            .encode() + body
+        )  # fmt: skip
+        status, length = self.reader.readline(), 0
+        while (line := self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        data = self.reader.read(length)
+        if status.split()[1] != b"200":
+            raise RuntimeError(f"{status!r}: {data[:200]!r}")
+        return dict(json.loads(data))
+
+    def meta(self) -> None:
+        self.request("GET", "/v1/meta")
+
+    def push_ops(self, device: str, ops: list[dict[str, object]]) -> int:
+        body = {"dataset": self.dataset, "device": device, "ops": ops}
+        return int(self.request("POST", "/v1/push", json.dumps(body).encode())["accepted"])
+
+    def pull(self, cursor: int, exclude: str) -> dict[str, object]:
+        query = f"cursor={cursor}&limit=5000&exclude={exclude}&dataset={self.dataset}"
+        return self.request("GET", f"/v1/pull?{query}")
 
 
 def ops_for(device: str, count: int, start: int = 0) -> list[dict[str, object]]:
@@ -172,6 +216,7 @@ def devices_at_once(
     every_s: float = 0.0,
     postgres: Postgres | None = None,
     workers: int | None = None,
+    light: bool = False,
 ) -> None:
     store = Store.open(url)
     hashed = hash_password(PASSWORD)
@@ -197,7 +242,11 @@ def devices_at_once(
         barrier = threading.Barrier(count)
 
         def device(token: str, dataset: str, device_id: str) -> None:
-            target = ServerTarget(server_url, token, dataset=dataset, timeout_s=120)
+            target: ServerTarget | LightTarget
+            if light:
+                target = LightTarget(server_url, token, dataset)
+            else:
+                target = ServerTarget(server_url, token, dataset=dataset, timeout_s=120)
             cursor, mine, theirs = 0, [], []
             try:
                 target.meta()  # connected before the start
@@ -206,11 +255,12 @@ def devices_at_once(
                 for round_ in range(rounds):
                     if every_s:
                         time.sleep(pause.uniform(0, 2 * every_s))
+                    ops = ops_for(device_id, 20, round_ * 20)
                     start = time.perf_counter()
-                    target.push_ops(device_id, ops_for(device_id, 20, round_ * 20))
+                    target.push_ops(device_id, ops)  # type: ignore[arg-type]
                     mine.append(time.perf_counter() - start)
                     start = time.perf_counter()
-                    cursor = target.pull(cursor, device_id)["next"]
+                    cursor = int(target.pull(cursor, device_id)["next"])  # type: ignore[call-overload]
                     theirs.append(time.perf_counter() - start)
             except Exception as error:  # reported below
                 with lock:
@@ -243,6 +293,7 @@ def devices_at_once(
             after[0][2] - cpu[0][2],
         )
     how = f"each syncing every {every_s:g} s on average" if every_s else "all at once"
+    how += " (light HTTP clients)" if light else " (the app's client, ServerTarget)"
     print(
         f"{label}: {count} devices {how}, {rounds} rounds of push (20 ops) + pull: push "
         f"median {ms(statistics.median(pushes))}, p95 {ms(p95(pushes))} (target < 200 ms); "
@@ -269,6 +320,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--workers", type=int, help="serve-sync --workers on PostgreSQL (default: its own)"
+    )
+    parser.add_argument(
+        "--light-clients",
+        action="store_true",
+        help="devices at once: the same requests with less client CPU (LightTarget)",
     )
     parser.add_argument(
         "--parts",
@@ -299,6 +355,7 @@ def main() -> int:
                     "PostgreSQL",
                     postgres=postgres,
                     workers=args.workers,
+                    light=args.light_clients,
                 )
         if "postgres-paced" in parts:
             with tempfile.TemporaryDirectory() as scratch:
@@ -312,6 +369,7 @@ def main() -> int:
                     5.0,
                     postgres=postgres,
                     workers=args.workers,
+                    light=args.light_clients,
                 )
     finally:
         postgres.stop()
