@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -104,7 +105,7 @@ class LightTarget:
         self.head = f"Host: {host}\r\nAuthorization: Bearer {token}\r\n"
         self.dataset = dataset
 
-    def request(self, method: str, path: str, body: bytes = b"") -> dict[str, object]:
+    def request(self, method: str, path: str, body: bytes = b"") -> dict[str, Any]:
         typed = "Content-Type: application/json\r\n" if body else ""
         self.sock.sendall(
             f"{method} {path} HTTP/1.1\r\n{self.head}{typed}Content-Length: {len(body)}\r\n\r\n"
@@ -127,7 +128,7 @@ class LightTarget:
         body = {"dataset": self.dataset, "device": device, "ops": ops}
         return int(self.request("POST", "/v1/push", json.dumps(body).encode())["accepted"])
 
-    def pull(self, cursor: int, exclude: str) -> dict[str, object]:
+    def pull(self, cursor: int, exclude: str) -> dict[str, Any]:
         query = f"cursor={cursor}&limit=5000&exclude={exclude}&dataset={self.dataset}"
         return self.request("GET", f"/v1/pull?{query}")
 
@@ -257,10 +258,10 @@ def devices_at_once(
                         time.sleep(pause.uniform(0, 2 * every_s))
                     ops = ops_for(device_id, 20, round_ * 20)
                     start = time.perf_counter()
-                    target.push_ops(device_id, ops)  # type: ignore[arg-type]
+                    target.push_ops(device_id, ops)
                     mine.append(time.perf_counter() - start)
                     start = time.perf_counter()
-                    cursor = int(target.pull(cursor, device_id)["next"])  # type: ignore[call-overload]
+                    cursor = int(target.pull(cursor, device_id)["next"])
                     theirs.append(time.perf_counter() - start)
             except Exception as error:  # reported below
                 with lock:
