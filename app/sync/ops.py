@@ -141,6 +141,7 @@ def collect(conn: sqlite3.Connection, entries: list[OutboxEntry], device: str) -
             sql = f'SELECT {key}, {select} FROM "{table}" WHERE {key} IN ({marks})'
             for row in conn.execute(sql, part):
                 values[row[0]] = row[1:]
+        index = {n: i for i, n in enumerate(names)}
         for row_key in keys:
             row = values.get(row_key)
             for stamp, cols, flags in planned[(table, row_key)]:
@@ -150,7 +151,6 @@ def collect(conn: sqlite3.Connection, entries: list[OutboxEntry], device: str) -
                 elif row is None:
                     continue  # purged since: its purge is the row's last operation
                 else:
-                    index = {n: i for i, n in enumerate(names)}
                     op["v"] = {c: encode_value(row[index[c]]) for c in cols}
                     if flags == 1:
                         op["i"] = 1
@@ -162,9 +162,10 @@ def collect(conn: sqlite3.Connection, entries: list[OutboxEntry], device: str) -
 def fold_stamps(conn: sqlite3.Connection, entries: list[OutboxEntry], device: str) -> None:
     """Record the stamps of these local writes in `sync_row_clocks` (the later stamp wins)."""
     tables = {t.name: t.columns for t in capture_tables(conn)}
+    lww = {name: _lww_columns(name) for name in tables}
     updates: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for entry in entries:
-        kept = _lww_columns(entry.table) if entry.table in tables else set()
+        kept = lww.get(entry.table, set())
         stamp = stamp_text(entry.ms, entry.seq, device)
         if entry.cols == "-":
             names = ["-"]
@@ -186,23 +187,37 @@ def load_clocks(conn: sqlite3.Connection, table: str, row_key: str) -> dict[str,
     return {} if row is None else dict(json.loads(row[0]))
 
 
-def save_clocks(conn: sqlite3.Connection, table: str, row_key: str, clocks: dict[str, str]) -> None:
-    conn.execute(
-        "INSERT INTO sync_row_clocks (tbl, row_key, clocks) VALUES (?, ?, ?) "
-        "ON CONFLICT (tbl, row_key) DO UPDATE SET clocks = excluded.clocks",
-        (table, row_key, json.dumps(clocks, sort_keys=True, separators=(",", ":"))),
-    )
-
-
 def merge_clocks(conn: sqlite3.Connection, updates: dict[tuple[str, str], dict[str, str]]) -> None:
+    """Fold these stamps into the stored ones (the later stamp wins), a query per table and
+    FOLD_CHUNK rows to read them, one statement to write the changed ones."""
+    wanted: dict[str, list[str]] = defaultdict(list)
     for (table, row_key), stamps in updates.items():
-        if not stamps:
-            continue
-        clocks = load_clocks(conn, table, row_key)
+        if stamps:
+            wanted[table].append(row_key)
+    stored: dict[tuple[str, str], dict[str, str]] = {}
+    for table, keys in wanted.items():
+        for start in range(0, len(keys), FOLD_CHUNK):
+            part = keys[start : start + FOLD_CHUNK]
+            found = conn.execute(
+                "SELECT row_key, clocks FROM sync_row_clocks WHERE tbl = ? AND row_key IN "
+                "(SELECT value FROM json_each(?))",
+                (table, json.dumps(part)),
+            )
+            for row_key, clocks in found:
+                stored[(table, row_key)] = dict(json.loads(clocks))
+    changed_rows = []
+    for (table, row_key), stamps in updates.items():
+        clocks = stored.get((table, row_key), {})
         changed = False
         for name, stamp in stamps.items():
             if stamp > clocks.get(name, ""):
                 clocks[name] = stamp
                 changed = True
         if changed:
-            save_clocks(conn, table, row_key, clocks)
+            text = json.dumps(clocks, sort_keys=True, separators=(",", ":"))
+            changed_rows.append((table, row_key, text))
+    conn.executemany(
+        "INSERT INTO sync_row_clocks (tbl, row_key, clocks) VALUES (?, ?, ?) "
+        "ON CONFLICT (tbl, row_key) DO UPDATE SET clocks = excluded.clocks",
+        changed_rows,
+    )
