@@ -23,6 +23,7 @@ from datetime import datetime
 from functools import cached_property
 
 from app.core.flashcards.decks import DeckTree
+from app.core.flashcards.records import quick_init
 from app.core.flashcards.study_day import StudyDay
 from app.db.models.flashcards import (
     QUEUE_LEARNING,
@@ -33,6 +34,7 @@ from app.db.models.flashcards import (
 )
 
 
+@quick_init
 @dataclass(frozen=True)
 class QueueCounts:
     new: int = 0
@@ -44,6 +46,7 @@ class QueueCounts:
         return self.new + self.learning + self.review
 
 
+@quick_init
 @dataclass(frozen=True)
 class QueuePlan:
     """How many new and review cards each deck may still show today (for the selection)."""
@@ -240,6 +243,7 @@ class QueueTally:
         return {}
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Shares:
     """One kind's shares: how many cards the selection shows, each deck's share (read-only:

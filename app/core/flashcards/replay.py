@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.core.flashcards.records import quick_init
 from app.core.flashcards.scheduling import (
     NEW_CARD,
     Rating,
@@ -39,6 +40,7 @@ _SETTINGS: dict[str, SchedulerSettings] = {}
 CONFIG_CREATED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+@quick_init
 @dataclass(frozen=True)
 class LoggedReview:
     id: str
@@ -95,11 +97,13 @@ def live_reviews(session: Session, card_ids: Collection[str]) -> dict[str, list[
     return found
 
 
+_RATINGS = {int(rating): rating for rating in Rating}
+
+
 def step(schedule: Schedule, review: LoggedReview, settings: SchedulerSettings) -> Schedule:
     """The schedule after one more review, made with `settings` (those `review` names)."""
-    return apply_review(
-        schedule, Rating(review.rating), review.reviewed_at, settings, review.card_id
-    )
+    rating = _RATINGS.get(review.rating) or Rating(review.rating)  # (ValueError if none)
+    return apply_review(schedule, rating, review.reviewed_at, settings, review.card_id)
 
 
 def log_order(review: LoggedReview) -> tuple[datetime, str]:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.core.changes import Change
 from app.core.flashcards.decks import DeckInfo, deck_settings
 from app.core.flashcards.queue import QueueCounts, QueuePlan, plan_queue
+from app.core.flashcards.records import quick_init
 from app.core.flashcards.replay import LoggedReview, replay_cards, step
 from app.core.flashcards.review_sql import (
     ANY_CARD,
@@ -79,6 +80,7 @@ class IntervalPreview:
     label: str  # "10m", "4d", ...
 
 
+@quick_init
 @dataclass(frozen=True)
 class CardToShow:
     id: str
@@ -109,6 +111,7 @@ class CardToShow:
         )
 
 
+@quick_init
 @dataclass(frozen=True)
 class NextCard:
     """What the review screen shows: a card, or the empty state with when the next is due."""
@@ -119,6 +122,7 @@ class NextCard:
     has_cards: bool = True  # False: the selection holds no live card, not even a suspended one
 
 
+@quick_init
 @dataclass(frozen=True)
 class AnswerResult:
     card_id: str

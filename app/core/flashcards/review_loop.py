@@ -81,6 +81,7 @@ class ReviewLoop:
         self.deck_id = deck_id
         self._pooled: PoolProxiedConnection | None = None  # one of the engine's, kept while open
         self._conn: sqlite3.Connection | None = None  # its sqlite3 connection
+        self._cursor: sqlite3.Cursor | None = None  # for the loop's own statements
         self._on_dispose = _Disposal(self)
         self.closed = False
         self._tally: QueueTally | None = None
@@ -105,9 +106,19 @@ class ReviewLoop:
             driver = pooled.driver_connection
             assert isinstance(driver, sqlite3.Connection)
             self._pooled, self._conn = pooled, driver
+            self._cursor = driver.cursor()
             self._on_dispose.listen(self.database.engine)
             conn = driver
         return conn
+
+    def _own_cursor(self) -> sqlite3.Cursor:
+        """A cursor of the connection for the loop's statements (each call would make one)."""
+        cursor = self._cursor
+        if cursor is None:
+            self._connection()
+            cursor = self._cursor
+            assert cursor is not None
+        return cursor
 
     def close(self) -> None:
         """Let go of the connection, back to the pool (nothing is ever pending). Closing twice
@@ -120,6 +131,7 @@ class ReviewLoop:
         closed, as the database is)."""
         self.closed = True
         pooled, self._pooled, self._conn = self._pooled, None, None
+        self._cursor = None
         self._tally = None
         if pooled is not None:
             if keep_warm:
@@ -133,7 +145,7 @@ class ReviewLoop:
         answer's write transaction, the version counts every commit made before it, and the
         counts are read in that transaction."""
         conn = self._connection()
-        version = int(conn.execute(DATA_VERSION.sql).fetchone()[0])
+        version = int(self._own_cursor().execute(DATA_VERSION.sql).fetchone()[0])
         tally = self._tally
         if tally is None or version != self._version or not tally.day.contains(now):
             # Read the version first: a commit made while reading moves it again, and the next
@@ -217,7 +229,7 @@ class ReviewLoop:
         try:
             # The write lock first, then whether anything else committed: one transaction per
             # answer (no read transaction of its own for the version check).
-            conn.execute("BEGIN IMMEDIATE")
+            self._own_cursor().execute("BEGIN IMMEDIATE")
             tally = self._current_tally(now)
             shown = self._shown
             # Unchanged since shown: nothing else committed (the tally would have been reread).
@@ -293,7 +305,7 @@ class ReviewLoop:
     def _commit(self) -> None:
         conn = self._connection()
         try:
-            conn.execute("COMMIT")
+            self._own_cursor().execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -15,10 +15,11 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from app.core.flashcards.records import quick_init
 from app.core.flashcards.replay import CONFIG_CREATED_AT
 from app.core.flashcards.scheduling import Schedule, SchedulerSettings
 from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW
@@ -151,6 +152,7 @@ CARD_TAG_NAMES = statement(
 )
 
 
+@quick_init
 @dataclass(frozen=True)
 class CardRow:
     """A card as the review loop needs it: what it shows and its cached schedule."""
@@ -184,6 +186,13 @@ def stamp(value: datetime) -> str:
     text = db_time(value)
     _LAST_STAMP = (value, text)
     return text
+
+
+def stored_time(value: datetime) -> str:
+    """`db_time(value)`; a time already in UTC (as a schedule's are) is formatted directly."""
+    if value.tzinfo is UTC:
+        return value.isoformat(timespec="microseconds")[:-6] + "Z"
+    return db_time(value)
 
 
 def _time(value: str | None) -> datetime | None:
@@ -322,11 +331,11 @@ def store_schedule(
     conn: sqlite3.Connection, card_id: str, schedule: Schedule, at: datetime | None = None
 ) -> None:
     """`at`: the time of the answer that made it (usually its `last_review`)."""
-    due = None if schedule.due is None else db_time(schedule.due)
+    due = None if schedule.due is None else stored_time(schedule.due)
     last = schedule.last_review
     last_text = None
     if last is not None:
-        last_text = stamp(at) if at is not None and last == at else db_time(last)
+        last_text = stamp(at) if at is not None and last == at else stored_time(last)
     conn.execute(
         STORE_SCHEDULE.sql,
         (

@@ -22,6 +22,7 @@ from typing import Any
 import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
+from app.core.flashcards.records import quick_init
 from app.db.models.flashcards import STATE_LEARNING, STATE_NEW, STATE_RELEARNING, STATE_REVIEW
 
 CONFIG_NAMESPACE = uuid.UUID("6d1f6a8e-3c52-4d7b-9b0e-2f4a9c1e7d35")
@@ -42,6 +43,7 @@ class Rating(IntEnum):
 SM2_QUALITY = {Rating.AGAIN: 1, Rating.HARD: 3, Rating.GOOD: 4, Rating.EASY: 5}
 
 
+@quick_init
 @dataclass(frozen=True)
 class Schedule:
     """A card's schedule after some reviews (the cached columns of `cards`).
