@@ -144,7 +144,7 @@ class QueueTally:
         more than was counted for them go in `short`."""
         available = self.new if new else self.review
         found = set() if short is None else short
-        return _gather(self.tree, deck_id, 10**9, available, remaining, quota, found)
+        return _gather(self._child_ids, deck_id, 10**9, available, remaining, quota, found)
 
     def plan(self, deck_id: str | None) -> QueuePlan:
         """The counts of the selected deck (None: all decks) and each deck's share of them."""
@@ -175,11 +175,13 @@ class QueueTally:
         kept = self._kept_shares.get(key)
         if kept is not None and kept.available is available:
             return kept
-        tops = [deck_id] if deck_id is not None else [d.id for d in self.tree.children(None)]
         quota: dict[str, int] = {}
         short: set[str] = set()
         remaining = self.remaining(new)
-        total = sum(self.gather(top, new, remaining, quota, short) for top in tops)
+        children = self._child_ids
+        total = 0
+        for top in (deck_id,) if deck_id is not None else children.get(None, ()):
+            total += _gather(children, top, 10**9, available, remaining, quota, short)
         decks = tuple(d for d in self.deck_ids if quota.get(d, 0) > 0)
         found = self._kept_shares[key] = _Shares(available, total, quota, bool(short), decks)
         return found
@@ -242,6 +244,14 @@ class QueueTally:
     def _paths(self) -> dict[str, list[str]]:
         return {}
 
+    @cached_property
+    def _child_ids(self) -> dict[str | None, tuple[str, ...]]:
+        """Each deck's subdecks in tree order (None: the top decks)."""
+        found: dict[str | None, list[str]] = {}
+        for deck in self.tree.decks:
+            found.setdefault(deck.parent_id, []).append(deck.id)
+        return {parent: tuple(ids) for parent, ids in found.items()}
+
 
 @quick_init
 @dataclass(frozen=True)
@@ -258,7 +268,7 @@ class _Shares:
 
 
 def _gather(
-    tree: DeckTree,
+    children: dict[str | None, tuple[str, ...]],
     deck_id: str,
     budget: int,
     available: Capped,
@@ -272,8 +282,8 @@ def _gather(
         short.add(deck_id)
     taken = min(own_budget, counted)
     quota[deck_id] = taken
-    for child in tree.children(deck_id):
+    for child in children.get(deck_id, ()):
         if taken >= own_budget:
             break
-        taken += _gather(tree, child.id, own_budget - taken, available, remaining, quota, short)
+        taken += _gather(children, child, own_budget - taken, available, remaining, quota, short)
     return taken
