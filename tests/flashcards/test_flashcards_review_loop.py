@@ -206,6 +206,23 @@ def test_an_answer_is_one_transaction_that_sees_every_commit_before_it(database,
         ]
         assert review.reloads == 2  # the suspension was seen
         assert after.card.id == cards[2] and after == stateless(database, deck.id, now)
+        assert logged(database) == 1  # the first try (as shown) wrote nothing
+        # Nothing else committed: the version check, the answer's writes, the next card (no
+        # learning card can be due yet: no learning query) and the commit.
+        statements.clear()
+        conn.set_trace_callback(statements.append)
+        _result, after = review.answer(cards[2], Rating.GOOD, 1000, now)
+        conn.set_trace_callback(None)
+        assert [s.split()[0] for s in statements] == [
+            "BEGIN",
+            "PRAGMA",
+            "INSERT",
+            "UPDATE",
+            "SELECT",
+            "COMMIT",
+        ]
+        assert review.reloads == 2 and logged(database) == 2
+        assert after == stateless(database, deck.id, now)
     finally:
         conn.set_trace_callback(None)
         review.close()
