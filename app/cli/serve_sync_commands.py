@@ -27,7 +27,7 @@ def register(table: CommandTable) -> None:
         "--workers",
         type=int,
         metavar="N",
-        help="server processes (default: one per core on PostgreSQL, one on SQLite)",
+        help="server processes (default: one per two cores on PostgreSQL, one on SQLite)",
     )
     actions = command.add_subparsers(dest="serve_action", metavar="ACTION", required=False)
     user = actions.add_parser("user", help="add, list, disable, enable or change a user")
