@@ -28,7 +28,7 @@ from app.db.types import utcnow
 from app.errors import UserError
 from app.sync import engine, state
 from app.sync.capture import DEVICE, ENABLED, baseline, get_state, prepare, set_state
-from app.sync.ops import Op
+from app.sync.ops import MEDIA, Op
 from app.sync.server_target import ServerError, ServerTarget, device_name
 from app.sync.target import Batch
 
@@ -36,8 +36,9 @@ SOURCE = "server"
 TOKEN = "server_token"  # sync_state (device-local): this device's token, never the password
 SNAPSHOT_AFTER = 100_000  # operations behind: take the snapshot
 MARK = "server_mark"  # sync_state (device-local): [cursor, the operation the server had there]
-# sync_state (device-local): [device id, the server's head after its last push]: what it
-# pushed is at or below it. Absent: a profile an older version synced (not judged).
+# sync_state (device-local): [device id, the server's head after its last push, the latest ms
+# of the changes it pushed]: what it pushed is at or below that head, and its stamps at or
+# below that ms. Absent: a profile an older version synced (not judged).
 PUSHED = "server_pushed"
 
 
@@ -103,7 +104,7 @@ def setup_server(
         set_state(conn, ENABLED, "1")
         made = prepare(conn, database.db_file)
         if first and made is not None:
-            set_state(conn, PUSHED, json.dumps([made, 0]))
+            set_state(conn, PUSHED, json.dumps([made, 0, 0]))
         if first and not (adopt and int(target.meta().get("head") or 0) > 0):
             baseline(conn)
     return str(held)
@@ -161,8 +162,10 @@ class ServerAccount:
 
     The file copied back over itself (`stale`): that first page also says the newest
     operation the server holds of this device id after the cursor (`own`); if it is past
-    what the file remembers pushing (`PUSHED`) and not in its outbox still (a push whose
-    answer was lost: it goes again), the file is older than its device: a new one. The page
+    what the file remembers pushing (`PUSHED`: beyond the head its last push saw, stamped
+    after every change it pushed) and not in its outbox still (a push whose answer was lost:
+    it goes again), the file is older than its device: a new one. (A push held on the way
+    that arrived after the file pushed the same changes again is stamped before them.) The page
     is asked for when the account is opened for a sync, before the engine's transaction that
     `stale` judges it in (a slow or unreachable server never holds up the profile's writes),
     and kept for `batches`."""
@@ -211,11 +214,12 @@ class ServerAccount:
         if known is None or moved_on or not isinstance(newest, list) or len(newest) != 2:
             return False  # never recorded, or an older server (nothing to judge by)
         seq, stamp = int(newest[0]), str(newest[1])
-        if seq <= known or _in_outbox(conn, stamp):
+        head, pushed_ms = known
+        if seq <= head or _stamp_ms(stamp) <= pushed_ms or _in_outbox(conn, stamp):
             return False
         self._notes.append(
             f"the server holds changes of this device made after this profile file (up to "
-            f"{seq}; the file pushed up to {known}): an older copy put back? It is a new "
+            f"{seq}; the file pushed up to {head}): an older copy put back? It is a new "
             "device now, and gets them back."
         )
         return True
@@ -241,7 +245,9 @@ class ServerAccount:
     def push_batch(self, conn: sqlite3.Connection, device: str, ops: list[Op]) -> None:
         before = len(self.client.pushed)
         self.client.push_ops(device, ops)
-        set_state(conn, PUSHED, json.dumps([device, self.client.pushed_head]))
+        _head, pushed_ms = _pushed(get_state(conn, PUSHED), device) or (0, 0)
+        latest = max([pushed_ms, *(_stamp_ms(op["c"]) for op in ops if op.get("t") != MEDIA)])
+        set_state(conn, PUSHED, json.dumps([device, self.client.pushed_head, latest]))
         moved = _skip_own(conn, self.client.pushed[before:])
         if moved is not None:
             _remember(conn, self.client, moved)
@@ -283,16 +289,24 @@ def _held(mark: str | None, cursor: int) -> str | None:
     return str(held) if position == cursor and cursor > 0 and held else None
 
 
-def _pushed(value: str | None, device: str) -> int | None:
+def _pushed(value: str | None, device: str) -> tuple[int, int] | None:
     """From `PUSHED`'s value: the server's head after this device id's last push from this
-    file (0: none yet); None when not recorded (a profile an older version synced)."""
+    file, and the latest ms of the changes it pushed ((0, 0): none yet); None when not
+    recorded (a profile an older version synced)."""
     try:
         found = json.loads(value or "null")
     except ValueError:
         return None
-    if not isinstance(found, list) or len(found) != 2:
+    if not isinstance(found, list) or len(found) != 3:
         return None
-    return int(found[1]) if found[0] == device else 0
+    return (int(found[1]), int(found[2])) if found[0] == device else (0, 0)
+
+
+def _stamp_ms(stamp: str) -> int:
+    try:
+        return int(stamp.split("-", 1)[0])
+    except ValueError:
+        return 0
 
 
 def _in_outbox(conn: sqlite3.Connection, stamp: str) -> bool:

@@ -282,7 +282,9 @@ class SyncMachine(RuleBasedStateMachine):
     def restore_backup(self, data: st.DataObject) -> None:
         """The learner restores an older backup: what was not pushed since is gone (as the
         backup says), everything pushed comes back, and the file is a new device."""
-        device = self.device(data)
+        self.restore(self.device(data))
+
+    def restore(self, device: Device) -> None:
         backup = self.backups.get(device.name)
         if backup is None:
             return

@@ -3,7 +3,8 @@ does (Hypothesis, stateful): the folder test's machine (tests/sync/test_sync_pro
 devices set up with `setup_server` on a fresh account of one real server (uvicorn in a thread on
 a loopback port), on SQLite and on a real PostgreSQL. Besides the folder machine's rules (offline
 edits of every kind, the same card reviewed on two devices, concurrent note edits, deletes
-against edits, clock skew, crashes mid-apply, restored backups), a sync runs through faults
+against edits, clock skew, crashes mid-apply, restored backups, and older copies of the file put
+back over it by hand, which keep its device id), a sync runs through faults
 (tests/sync/faulty_server.py): requests that never reach the server (503), pushes committed by
 the server whose answer is lost (a crash after the server's commit, before the client records
 it), requests the server handles twice, pushes held on the way that arrive later (after other
@@ -73,21 +74,49 @@ class ServerSyncMachine(SyncMachine):
         self.user = f"u{uuid.uuid4().hex[:12]}"  # each example its own account
         server.add_user(self.user)
         faults.held.clear()  # another example's
+        self.by_hand = False
+        self.copied: set[str] = set()  # devices copied back by hand, not synced since
 
     def set_up(self, device: Device) -> None:
         setup_server(device.database, self.server.url, self.user, PASSWORD)
 
     def run_sync(self, device: Device) -> engine.SyncResult:
-        return engine.sync(device.database, device.media)
+        return self.noted(device, engine.sync(device.database, device.media))
+
+    def noted(self, device: Device, result: engine.SyncResult) -> engine.SyncResult:
+        if any("is a new device now" in note for note in result.skipped):
+            copied = device.name in self.copied
+            self.saw("a copy put back became a new device" if copied else "new device, no copy")
+        self.copied.discard(device.name)
+        return result
 
     def put_back(self, backup: Path, db_file: Path) -> None:
         """The backup comes back as a new file (a new inode), which makes it a new device, as
         the app's own restore does (app.db.backup.restore forgets the file's identity;
-        test_sync_server_crashes.py). Copied by hand over the file in place, it would keep its
-        device id and, against a server, never get back what it pushed after the backup."""
+        test_sync_server_crashes.py); or (`copy_back_by_hand`) copied over the file in place,
+        the same path and inode: it keeps its device id until the server tells it it holds
+        more of that id than the file pushed (tests/sync_server/test_sync_hand_copy.py)."""
+        if self.by_hand:
+            shutil.copy(backup, db_file)
+            self.copied.add(db_file.parent.name)
+            self.saw("copied back by hand")
+            return
         copy = db_file.with_name(db_file.name + ".restoring")
         shutil.copy(backup, copy)
         os.replace(copy, db_file)
+
+    @precondition(lambda self: bool(self.backups))
+    @rule(data=st.data())
+    def copy_back_by_hand(self, data: st.DataObject) -> None:
+        """The learner copies an older copy of the profile file back over the live one with
+        the file manager, the app closed (a backup restored in place, not by the app)."""
+        names = sorted(self.backups)
+        name = names[data.draw(st.integers(0, len(names) - 1))]
+        self.by_hand = True
+        try:
+            self.restore(next(d for d in self.devices if d.name == name))
+        finally:
+            self.by_hand = False
 
     def sync_through(self, device: Device, fault: Fault, *, paged: bool = False) -> None:
         """Sync with one try again (retries=1): a fault that hits once is retried away; twice,
@@ -100,7 +129,7 @@ class ServerSyncMachine(SyncMachine):
             small_batches(paged),
         ):
             try:
-                sync_with_server(device.database, device.media, target=target)
+                self.noted(device, sync_with_server(device.database, device.media, target=target))
             except ServerError as error:
                 assert fault.mode != "duplicate", error
                 assert "nothing was lost" in str(error), error

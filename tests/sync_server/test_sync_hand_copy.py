@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+from faulty_server import Fault, faulty_server
 from server_helpers import PASSWORD, RunningServer, start_server
 from sync_helpers import Device, differences, rows, scalar, synced_state
 
@@ -21,7 +23,7 @@ from app.db.database import ProfileDatabase
 from app.sync import engine, server_sync
 from app.sync.capture import prepare_database
 from app.sync.clock import now_ms, stamp_text
-from app.sync.server_target import ServerTarget
+from app.sync.server_target import ServerError, ServerTarget
 
 
 def files_of(db_file: Path) -> list[Path]:
@@ -234,3 +236,47 @@ def test_a_profile_an_older_version_synced_is_not_judged_until_it_pushes(
     finally:
         a.close()
         b.close()
+
+
+def test_a_lost_answer_or_a_late_push_does_not_make_a_new_device(tmp_path: Path) -> None:
+    """What the server holds of this device beyond what the file remembers pushing is not
+    always a copy put back: a push committed whose answer was lost (still in the outbox: it
+    goes again), or one held on the way that arrives after the file pushed the same changes
+    again (stamped before them). The device stays itself."""
+    with faulty_server(f"sqlite:///{tmp_path / 'server.sqlite3'}") as (running, faults):
+        running.add_user("ada")
+        a, b = Device.make(tmp_path, "a"), Device.make(tmp_path, "b")
+        try:
+            deck = deck_actions.create_deck(a.database, "Biology").deck_id
+            card = card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ()))
+            card_id = card.card_ids[0]
+            for device in (a, b):
+                server_sync.setup_server(device.database, running.url, "ada", PASSWORD)
+            sync(a, b)
+            first = device_id(a)
+
+            def through(fault: Fault) -> None:
+                target = server_sync.open_server_target(a.database, retries=1, backoff_s=0.001)
+                try:
+                    with faults.armed(fault), pytest.raises(ServerError):
+                        server_sync.sync_with_server(a.database, a.media, target=target)
+                finally:
+                    target.close()
+
+            a.answer(card_id, 3)
+            through(Fault("/v1/push", "after", times=2))  # committed, the answer lost
+            sync(a)
+            assert device_id(a) == first
+
+            card_actions.save_card(a.database, CardText(card_id, deck, "Q one", "A", ()))
+            through(Fault("/v1/push", "delay", times=2))  # held on the way
+            card_actions.save_card(a.database, CardText(card_id, deck, "Q two", "A", ()))
+            sync(a)  # the front's newer stamp goes; the held push's older one is not sent
+            assert faults.deliver(running.url) == [200, 200]  # and arrives now
+            sync(a)
+            assert device_id(a) == first
+            converged(a, b)
+            assert scalar(b.database, "SELECT front FROM cards") == "Q two"
+        finally:
+            a.close()
+            b.close()
