@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -84,3 +85,9 @@ def test_only_plain_frozen_dataclasses_are_taken():
 )
 def test_a_schedules_time_is_stored_as_db_time_stores_it(value: datetime):
     assert stored_time(value) == db_time(value)
+    assert stored_time(value.astimezone(ZoneInfo("America/New_York"))) == db_time(value)
+
+
+def test_a_time_without_a_zone_is_refused_as_db_time_refuses_it():
+    with pytest.raises(ValueError):
+        stored_time(datetime(2026, 3, 10, 10, 30))

@@ -177,22 +177,25 @@ _LAST_STAMP: tuple[datetime | None, str] = (None, "")
 
 
 def stamp(value: datetime) -> str:
-    """`db_time(value)`, remembered for the last datetime given: an answer's time is stored
+    """`stored_time(value)`, remembered for the last datetime given: an answer's time is stored
     with its review and card, and then chooses the next card."""
     global _LAST_STAMP
     last, text = _LAST_STAMP
     if last is value:
         return text
-    text = db_time(value)
+    text = stored_time(value)
     _LAST_STAMP = (value, text)
     return text
 
 
 def stored_time(value: datetime) -> str:
-    """`db_time(value)`; a time already in UTC (as a schedule's are) is formatted directly."""
-    if value.tzinfo is UTC:
-        return value.isoformat(timespec="microseconds")[:-6] + "Z"
-    return db_time(value)
+    """`db_time(value)`, the same text a step shorter: the UTC time's isoformat with "Z" for
+    its offset (a schedule's times are in UTC already)."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            return db_time(value)  # refused, as db_time refuses it
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def _time(value: str | None) -> datetime | None:
