@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +40,8 @@ from sqlalchemy.orm import Session
 from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
 from app.db.types import db_time, from_db_time
 from app.errors import UserError
-from app.sync.bulk_index import Indexes
+from app.sync import bulk_index
+from app.sync.bulk_index import Indexes, restore, suspend_capture
 from app.sync.clock import stamp_ms
 from app.sync.ops import (
     MEDIA,
@@ -225,11 +226,16 @@ class _Applier:
         indexes = Indexes.read(conn)
         if indexes.worth_it(conn, sum(1 for op in unique if op.get("t") in indexes.sources)):
             indexes.suspend(conn)
+        counts = Counter(str(op.get("t")) for op in unique)
+        capture = suspend_capture(
+            conn, [t for t, n in counts.items() if n >= bulk_index.BULK_MIN_ROWS]
+        )
         for op in unique:
             self.apply_one(op)
         self.flush_logs()
         self.flush_clocks()
         merges = self.merge_texts()  # owners' texts written now, uncaptured
+        restore(conn, capture)
         if self.report.max_ms:  # recv: what this device writes next sorts after all it saw
             conn.execute(
                 "UPDATE sync_clock SET floor_ms = max(floor_ms, ?) WHERE id = 1",

@@ -553,10 +553,14 @@ def test_many_cards_at_once_are_indexed_in_bulk_and_found(pair, monkeypatch) -> 
     assert [hit.title for hit in search_all(b.database, "City42")] == ["Capital of land 42"]
     conn = sqlite3.connect(b.database.db_file)
     for index in ("cards_fts", "search_text", "search_trigram"):
-        conn.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")
+        conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)")
     conn.close()
     # Edited afterwards one at a time: the triggers are back and keep the index.
     card = scalar(b.database, "SELECT id FROM cards WHERE front = 'Capital of land 7'")
     card_actions.save_card(b.database, CardText(card, deck, "Capital of land 7", "Town7", ()))
     assert [hit.title for hit in search_all(b.database, "Town7")] == ["Capital of land 7"]
+    # ... and the capture triggers, suspended for the merge too, record the edit for a push.
+    assert rows(b.database, "SELECT tbl, row_key, cols FROM sync_outbox") == [
+        ("cards", card, "back updated_at")
+    ]
     assert search_all(b.database, "City7") == []
