@@ -72,16 +72,9 @@ FROM (VALUES (1)) AS one(x) LEFT JOIN who w ON true
 _PULL = f"""
 WITH {_WHO}
 SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen, w.head,
-       o.seq, o.device, o.body, n.seq, n.clock
+       o.seq, o.device, o.body, NULL, NULL
 FROM (VALUES (1)) AS one(x)
 LEFT JOIN who w ON true
-LEFT JOIN LATERAL (  -- asked for (`own`): that device's newest operation after the cursor
-    SELECT seq, clock FROM ops
-    WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND ops.device = %(own)s
-        AND w.dataset = %(dataset)s
-    ORDER BY seq DESC
-    LIMIT 1
-) n ON %(own)s IS NOT NULL
 LEFT JOIN LATERAL (
     SELECT seq, device, body FROM ops
     WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND w.dataset = %(dataset)s
@@ -90,6 +83,21 @@ LEFT JOIN LATERAL (
 ) o ON true
 ORDER BY o.seq
 """
+
+# The same, asked for (`own`) a device's newest operation after the cursor too: a statement of
+# its own, as a generic plan would look for it (the log read backwards) even when not asked.
+_PULL_OWN = _PULL.replace("o.body, NULL, NULL", "o.body, n.seq, n.clock").replace(
+    "LEFT JOIN who w ON true\n",
+    """LEFT JOIN who w ON true
+LEFT JOIN LATERAL (
+    SELECT seq, clock FROM ops
+    WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND ops.device = %(own)s
+        AND w.dataset = %(dataset)s
+    ORDER BY seq DESC
+    LIMIT 1
+) n ON true
+""",
+)
 
 
 def _auth(row: Any) -> Auth | None:
@@ -119,7 +127,7 @@ class Direct:
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
-        conn.prepare_threshold = 0  # the same two statements, prepared on their first use
+        conn.prepare_threshold = 0  # the same few statements, prepared on their first use
         return conn
 
     async def open(self) -> None:
@@ -199,7 +207,8 @@ class Direct:
             "own": own,
         }
         async with self.connection() as conn:
-            found = await (await conn.execute(_PULL, params)).fetchall()
+            statement = _PULL if own is None else _PULL_OWN
+            found = await (await conn.execute(statement, params)).fetchall()
         auth = _auth(found[0])
         if auth is None or auth.dataset != dataset:
             return auth, None
