@@ -99,7 +99,7 @@ class QueueTally:
     new_done: dict[str, int]  # per deck answered in (own, not subtree)
     review_done: dict[str, int]
     _left: dict[bool, dict[str, int]] = field(default_factory=dict)  # `remaining`, kept up
-    _kept_shares: dict[tuple[str | None, bool], _Shares] = field(default_factory=dict)
+    _kept_shares: dict[bool, _Shares] = field(default_factory=dict)  # by kind (new?)
     _learning_total: int | None = None  # learning cards of the selection, kept up
 
     # Subtree sums and what each deck's own limit leaves.
@@ -171,9 +171,8 @@ class QueueTally:
         """The shares of a kind, kept until an answer changes that kind (an answer of a
         learning card changes neither)."""
         available = self.new if new else self.review
-        key = (deck_id, new)
-        kept = self._kept_shares.get(key)
-        if kept is not None and kept.available is available:
+        kept = self._kept_shares.get(new)
+        if kept is not None and kept.available is available and kept.deck_id == deck_id:
             return kept
         quota: dict[str, int] = {}
         short: set[str] = set()
@@ -183,7 +182,8 @@ class QueueTally:
         for top in (deck_id,) if deck_id is not None else children.get(None, ()):
             total += _gather(children, top, 10**9, available, remaining, quota, short)
         decks = tuple(d for d in self.deck_ids if quota.get(d, 0) > 0)
-        found = self._kept_shares[key] = _Shares(available, total, quota, bool(short), decks)
+        found = _Shares(deck_id, available, total, quota, bool(short), decks)
+        self._kept_shares[new] = found
         return found
 
     # One answer
@@ -220,8 +220,7 @@ class QueueTally:
             self._lower_caps(deck_id, self.review, False, own=own)
 
     def _forget_shares(self, new: bool) -> None:
-        for key in [key for key in self._kept_shares if key[1] == new]:
-            del self._kept_shares[key]
+        self._kept_shares.pop(new, None)
 
     def _lower_caps(self, deck_id: str, capped: Capped, new: bool, *, own: bool) -> None:
         """One more card of this kind done in the deck: it and each deck above it have one
@@ -257,9 +256,10 @@ class QueueTally:
 @dataclass(frozen=True)
 class _Shares:
     """One kind's shares: how many cards the selection shows, each deck's share (read-only:
-    plans share it), whether a share outgrew its count, the decks with a share; made from
-    `available` (the counts of that kind when it was made)."""
+    plans share it), whether a share outgrew its count, the decks with a share; made for the
+    selection of `deck_id` from `available` (the counts of that kind when it was made)."""
 
+    deck_id: str | None
     available: Capped
     total: int
     quota: dict[str, int]
