@@ -3,7 +3,8 @@
 Run on its own (not part of the test suite; PostgreSQL figures need initdb/pg_ctl):
 
     .venv/bin/python tests/perf/bench_sync_server.py [--ops 10000] [--devices-sqlite 20]
-        [--devices-postgres 200] [--rounds 5]
+        [--devices-postgres 200] [--rounds 5] [--parts loopback,sqlite,postgres,postgres-paced]
+        [--workers N] [--light-clients]
 
 - 10,000 operations pushed by one device and pulled by another through the server (target
   under 2 s): the transport alone (ServerTarget push/pull), and whole syncs of 10,000 cards
@@ -12,7 +13,12 @@ Run on its own (not part of the test suite; PostgreSQL figures need initdb/pg_ct
 - N devices syncing at once (20 on SQLite, 200 on PostgreSQL; target p95 push under 200 ms):
   each device a thread with its own connection and token (two devices per user), all started
   together, each round a push of 20 operations then a pull; the server is a `serve-sync`
-  process of its own. This machine's 2 cores run the server and all the clients.
+  process of its own (`--workers N` processes). This machine's 2 cores run the server,
+  PostgreSQL and all the clients: the figure prints the CPU each spent a request, the push
+  p95 of each round (the first is 200 pushes arriving at the same instant) and the load
+  average (other work on the machine slows every figure). `--light-clients`: the same
+  requests sent with half the client CPU of the app's client (LightTarget), as real devices'
+  CPU is not the server's; `postgres-paced`: each device syncing every 5 s on average.
 """
 
 from __future__ import annotations
