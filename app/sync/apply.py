@@ -45,6 +45,7 @@ from app.sync.bulk_index import Indexes, restore, suspend_capture
 from app.sync.clock import stamp_ms
 from app.sync.ops import (
     MEDIA,
+    PLAIN_TYPES,
     Op,
     decode_value,
     fold_stamps,
@@ -280,11 +281,16 @@ class _Applier:
             self.report.rejected += 1
             return
         key = op.get("k")
-        parts: list[Any] = [key] if isinstance(key, str) else key if isinstance(key, list) else []
-        key_ok = len(parts) == len(rule.key) and all(isinstance(p, str) for p in parts)
-        key_ok = key_ok and (len(rule.key) > 1) == isinstance(key, list)
         raw = op.get("v", {})
-        if not key_ok or not isinstance(raw, dict):
+        if type(key) is str:
+            key_ok = len(rule.key) == 1
+            parts: list[Any] = [key]
+        elif type(key) is list:
+            key_ok = len(key) == len(rule.key) > 1 and all(type(p) is str for p in key)
+            parts = key
+        else:
+            key_ok = False
+        if not key_ok or type(raw) is not dict:
             self.report.rejected += 1
             return
         columns, merges = info.columns, info.merges
@@ -295,6 +301,9 @@ class _Applier:
                 if column not in columns:
                     unknown[column] = value
                 continue  # a key, derived or local column: never merged from outside
+            if type(value) in PLAIN_TYPES:
+                values[column] = value
+                continue
             try:
                 values[column] = decode_value(value)
             except ValueError:
@@ -307,8 +316,12 @@ class _Applier:
         if ms > self.report.max_ms:
             self.report.max_ms = ms
         row_key = key if type(key) is str else row_key_text(key)
-        key_values = dict(zip(rule.key, parts, strict=True))
-        if rule.kind in (TableKind.FIELDS, TableKind.MEMBERSHIP):
+        key_values = (
+            {rule.key[0]: key} if type(key) is str else dict(zip(rule.key, parts, strict=True))
+        )
+        if rule.kind is TableKind.LOG and not op.get("p"):
+            self.add_log(rule.table, op, row_key, key_values, values)
+        elif rule.kind in (TableKind.FIELDS, TableKind.MEMBERSHIP):
             self.merge_fields(rule, op, row_key, key_values, values)
         else:
             self.union(rule, op, row_key, key_values, values)
@@ -415,17 +428,24 @@ class _Applier:
             self.flush_logs(rule.table)
             self.purge(rule, row_key, key_values, str(op["c"]))
             return
-        if rule.kind is TableKind.LOG:
-            row = {**self.fill(rule.table), **key_values, **values}
-            self._logs.setdefault(rule.table, {}).setdefault(tuple(row), []).append(
-                tuple(row.values())
-            )
-            self.rows[rule.table].append(row)  # its sources' rows are rebuilt even if here
-            return
         if self.insert(rule, row_key, key_values, values):
             self.report.applied += 1
         else:
             self.report.unchanged += 1
+
+    def add_log(
+        self, table: str, op: Op, row_key: str, key_values: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        """A LOG row to insert with the others of its table (`flush_logs`), unless purged."""
+        clocks = self._clocks.get((table, row_key))
+        if clocks is None:
+            clocks = self.clocks(table, row_key)
+        if "-" in clocks:
+            self.report.unchanged += 1
+            return
+        row = {**self.fill(table), **key_values, **values}
+        self._logs.setdefault(table, {}).setdefault(tuple(row), []).append(tuple(row.values()))
+        self.rows[table].append(row)  # its sources' rows are rebuilt even if here
 
     def flush_logs(self, table: str | None = None) -> None:
         """Insert the LOG rows waiting (of one table, or all): one statement per table and

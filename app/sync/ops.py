@@ -36,12 +36,12 @@ def encode_value(value: Any) -> Any:
     return value
 
 
-_PLAIN = frozenset({str, int, float, type(None)})
+PLAIN_TYPES = frozenset({str, int, float, type(None)})  # stored as they come
 
 
 def decode_value(value: Any) -> Any:
     """A wire value as SQLite stores it; ValueError for anything else (a malformed value)."""
-    if type(value) in _PLAIN:
+    if type(value) in PLAIN_TYPES:
         return value
     if isinstance(value, str | int | float):
         return int(value) if isinstance(value, bool) else value
