@@ -38,6 +38,7 @@ from app.errors import UserError
 from app.sync.capture import get_state, set_state
 from app.sync.clock import ClockAhead, check_not_ahead
 from app.sync.crypto import derive_key, key_check, new_kdf, seal, unseal, verify_key
+from app.sync.json_wire import loads
 from app.sync.ops import Op
 from app.sync.target import Batch
 
@@ -225,7 +226,7 @@ class FolderTarget:
                 raise UserError("A segment in the sync folder is encrypted: set the passphrase.")
             payload = unseal(self.key, payload, header_bytes)
         try:
-            ops = json.loads(zlib.decompress(payload))
+            ops = loads(zlib.decompress(payload))
         except (zlib.error, ValueError):
             return None
         if not isinstance(ops, list):
