@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 from app.core.flashcards.records import quick_init
 from app.core.flashcards.scheduling import (
     NEW_CARD,
-    Rating,
     Schedule,
     SchedulerSettings,
     apply_review,
+    as_rating,
 )
 from app.core.flashcards.tables import CARDS, CONFIGS, REVIEWS, UNDOS, chunks
 from app.core.progress import Progress
@@ -97,12 +97,9 @@ def live_reviews(session: Session, card_ids: Collection[str]) -> dict[str, list[
     return found
 
 
-_RATINGS = {int(rating): rating for rating in Rating}
-
-
 def step(schedule: Schedule, review: LoggedReview, settings: SchedulerSettings) -> Schedule:
     """The schedule after one more review, made with `settings` (those `review` names)."""
-    rating = _RATINGS.get(review.rating) or Rating(review.rating)  # (ValueError if none)
+    rating = as_rating(review.rating)
     return apply_review(schedule, rating, review.reviewed_at, settings, review.card_id)
 
 

@@ -49,7 +49,13 @@ from app.core.flashcards.review import (
     undo_answer,
 )
 from app.core.flashcards.review_sql import DATA_VERSION, CardRow, first_due, read_card
-from app.core.flashcards.scheduling import Rating, Schedule, format_interval, is_learning
+from app.core.flashcards.scheduling import (
+    Rating,
+    Schedule,
+    as_rating,
+    format_interval,
+    is_learning,
+)
 from app.core.flashcards.tally_sql import load_tally
 from app.db.database import ProfileDatabase
 from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW, STATE_NEW
@@ -219,7 +225,7 @@ class ReviewLoop:
         """Record the answer, commit it, and give the next card (chosen in the same transaction,
         so it sees the answer). Raises AnswerNotSaved if the commit fails (nothing of it is
         kept), UserError if the card was deleted."""
-        rating = Rating(rating)
+        rating = as_rating(rating)
         conn = self._connection()
         review_id = ""
         after: Schedule | None = None

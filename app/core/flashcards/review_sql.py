@@ -195,7 +195,8 @@ def stored_time(value: datetime) -> str:
         if value.tzinfo is None:
             return db_time(value)  # refused, as db_time refuses it
         value = value.astimezone(UTC)
-    return value.isoformat(timespec="microseconds")[:-6] + "Z"
+    text = value.isoformat()  # (without microseconds when there are none)
+    return f"{text[:-6]}Z" if value.microsecond else f"{text[:-6]}.000000Z"
 
 
 def _time(value: str | None) -> datetime | None:

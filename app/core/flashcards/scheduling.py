@@ -39,6 +39,15 @@ class Rating(IntEnum):
     EASY = 4
 
 
+_RATINGS = {int(rating): rating for rating in Rating}
+
+
+def as_rating(value: int) -> Rating:
+    """`Rating(value)` (ValueError if it is none), looked up: an answer and every replay step
+    make one."""
+    return _RATINGS.get(value) or Rating(value)
+
+
 # SM-2 grades answers 0-5; the four buttons map to these (below 3 is a failure).
 SM2_QUALITY = {Rating.AGAIN: 1, Rating.HARD: 3, Rating.GOOD: 4, Rating.EASY: 5}
 
