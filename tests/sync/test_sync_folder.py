@@ -466,14 +466,18 @@ def test_a_backup_restored_in_place_gets_back_what_it_pushed_since(pair, tmp_pat
     assert not differences(synced_state(a.database), synced_state(b.database))
 
 
-def test_a_card_in_many_batches_is_replayed_once_after_the_last(pair, monkeypatch) -> None:
-    folder, a, b = pair
+def one_card_on_both(folder: Path, a: Device, b: Device) -> str:
     set_up(folder, a, b)
     deck = deck_actions.create_deck(a.database, "Bio").deck_id
     card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ()))
     a.sync(folder)
     b.sync(folder)
-    card = scalar(a.database, "SELECT id FROM cards")
+    return str(scalar(a.database, "SELECT id FROM cards"))
+
+
+def test_a_card_in_many_batches_is_replayed_once_after_the_last(pair, monkeypatch) -> None:
+    folder, a, b = pair
+    card = one_card_on_both(folder, a, b)
     for rating in (3, 3, 1, 3, 4, 3):
         a.answer(card, rating)
         a.sync(folder)  # a segment each
@@ -497,12 +501,7 @@ def test_a_card_in_many_batches_is_replayed_once_after_the_last(pair, monkeypatc
 
 def test_a_sync_stopped_before_the_replay_finishes_it_next_time(pair, monkeypatch) -> None:
     folder, a, b = pair
-    set_up(folder, a, b)
-    deck = deck_actions.create_deck(a.database, "Bio").deck_id
-    card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ()))
-    a.sync(folder)
-    b.sync(folder)
-    card = scalar(a.database, "SELECT id FROM cards")
+    card = one_card_on_both(folder, a, b)
     a.answer(card, 3)
     a.answer(card, 3)
     a.sync(folder)
