@@ -8,14 +8,16 @@ caller advances in it too). Per table kind (`app.db.merge_rules`):
   into which the local outbox is folded first). A row not here is inserted by its insert
   operation; an update of a row not here yet waits in `sync_pending`.
 - LOG: union by id (INSERT OR IGNORE). TEXT (note versions): union by id, then the heads of
-  each touched graph are merged from their common ancestor (`app.sync.textmerge`) into one
+  each touched graph are merged from their common ancestor (`app.sync.text_heads`) into one
   new version whose id depends only on the heads, so every device makes the same one.
 - Derived state is rebuilt from the merged logs (`app.sync.rebuild`): the rows to rebuild are
   recorded, and rebuilt in the same transaction unless the caller defers them to after its
   last batch.
 - Parent cycles that concurrent moves made (a table whose synced column references itself)
-  are broken the same way on every device: the row with the greatest id in the cycle moves to
-  the top level.
+  are broken the same way on every device (`app.sync.parent_cycles`): the row with the
+  greatest id in the cycle moves to the top level.
+- A batch of many rows merges the bulk way (`app.sync.bulk_index`): full-text indexes rebuilt
+  once, capture triggers suspended, the page cache raised.
 - An operation for a table or column this version does not know waits in `sync_pending` and
   is applied after an upgrade; malformed ones are counted and dropped.
 
@@ -27,19 +29,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
-from app.db.types import db_time, from_db_time
-from app.errors import UserError
 from app.sync import bulk_index
 from app.sync.bulk_index import Indexes, restore, suspend_capture
 from app.sync.clock import stamp_ms
@@ -53,11 +51,11 @@ from app.sync.ops import (
     read_outbox,
     row_key_text,
 )
+from app.sync.parent_cycles import break_cycles
 from app.sync.rebuild import REBUILDERS, rebuild_recorded, record
-from app.sync.textmerge import merge3
+from app.sync.text_heads import TextMerge, insert_merges
 
 APPLY_CACHE_KIB = 64 * 1024  # SQLite page cache while merging (the default is 2 MB)
-MERGE_NAMESPACE = uuid.UUID("6c1a3f0e-5b7d-4c21-9d35-2f7a9e8c4b10")
 _NUMERIC = ("INT", "REAL", "FLOA", "DOUB", "NUM", "BOOL", "DEC")
 
 
@@ -235,7 +233,8 @@ class _Applier:
             self.apply_one(op)
         self.flush_logs()
         self.flush_clocks()
-        merges = self.merge_texts()  # owners' texts written now, uncaptured
+        texts = TextMerge(conn, self.schema, self.report)
+        merges = texts.merge_texts(self.owners, self.rows)  # owners' texts set now, uncaptured
         restore(conn, capture)
         if self.report.max_ms:  # recv: what this device writes next sorts after all it saw
             conn.execute(
@@ -246,8 +245,8 @@ class _Applier:
         # and synced columns a rebuild sets (a video's first completion, merged by MIN).
         conn.execute("UPDATE sync_clock SET applying = 0 WHERE id = 1")
         self.rebuild()
-        self.insert_merges(merges)
-        self.break_cycles()
+        insert_merges(conn, merges, self.report)
+        break_cycles(conn, self.report)
         indexes.rebuild(conn)
         return self.report
 
@@ -476,170 +475,6 @@ class _Applier:
             record(self.conn, table, sorted(keys))
         if not self.defer_rebuild:
             self.report.tables |= rebuild_recorded(self.session)
-
-    # Versions of free text
-    def merge_texts(self) -> list[tuple[str, dict[str, Any]]]:
-        """Per TEXT table: the owners' texts set from their heads; returns the merge versions
-        to insert (captured)."""
-        merges: list[tuple[str, dict[str, Any]]] = []
-        for rule in RULES.values():
-            if (
-                rule.kind is not TableKind.TEXT
-                or not rule.versions_of
-                or not self.schema(rule.table)
-            ):
-                continue
-            owner, text_column = rule.versions_of.split(".")
-            link = self._owner_column(rule.table, owner)
-            if link is None:
-                continue
-            touched = set(self.owners.get(owner, set()))
-            touched |= {str(row[link]) for row in self.rows.get(rule.table, ()) if row.get(link)}
-            for owner_id in sorted(touched):
-                merge = self._merge_heads(rule.table, owner, text_column, link, owner_id)
-                if merge is not None:
-                    merges.append((rule.table, merge))
-        return merges
-
-    def _owner_column(self, table: str, owner: str) -> str | None:
-        for row in self.conn.execute(f"PRAGMA foreign_key_list('{table}')"):
-            if row[2] == owner:
-                return str(row[3])
-        return None
-
-    def _merge_heads(
-        self, table: str, owner: str, text_column: str, link: str, owner_id: str
-    ) -> dict[str, Any] | None:
-        conn = self.conn
-        has_title = "title" in self.schema(table) and "title" in self.schema(owner)
-        title = "title" if has_title else "NULL"
-        rows = conn.execute(
-            f'SELECT id, parent_ids, "{text_column}", created_at, {title} FROM "{table}" '
-            f'WHERE "{link}" = ?',
-            (owner_id,),
-        ).fetchall()
-        if any(r[2] is None for r in rows):  # stored compactly (app.core.notes.version_store)
-            try:
-                texts = _version_texts(conn, [r[0] for r in rows if r[2] is None])
-            except UserError:  # a base not here yet: merged at the sync that brings it
-                self.report.unreadable += 1
-                return None
-            rows = [
-                (r[0], r[1], texts.get(r[0], "") if r[2] is None else r[2], *r[3:]) for r in rows
-            ]
-        if not rows:
-            return None
-        parents = {r[0]: tuple(json.loads(r[1] or "[]")) for r in rows}
-        named = {p for ps in parents.values() for p in ps}
-        heads = sorted((r for r in rows if r[0] not in named), key=lambda r: (r[3], r[0]))
-        if not heads:
-            return None
-        merge: dict[str, Any] | None = None
-        if len(heads) == 1:
-            text = heads[0][2]
-        else:
-            base = self._common_ancestor(rows, parents, [h[0] for h in heads])
-            text = heads[0][2]
-            for head in heads[1:]:
-                text, both = merge3(base, text, head[2], (heads[0][3], head[3]))
-                self.report.kept_both += both
-            ids = sorted(h[0] for h in heads)
-            created = from_db_time(max(h[3] for h in heads)) + timedelta(microseconds=1)
-            merge = {
-                "id": str(uuid.uuid5(MERGE_NAMESPACE, "merge:" + ",".join(ids))),
-                link: owner_id,
-                text_column: text,
-                "parent_ids": json.dumps(ids),
-                "created_at": db_time(created),
-            }
-            if has_title:
-                merge["title"] = heads[-1][4]
-            if "size" in self.schema(table):  # the text's length (note_versions.size)
-                merge["size"] = len(text)
-            self.report.merged_versions += 1
-        conn.execute(
-            f'UPDATE "{owner}" SET "{text_column}" = ? WHERE id = ? AND "{text_column}" IS NOT ?',
-            (text, owner_id, text),
-        )
-        return merge
-
-    @staticmethod
-    def _common_ancestor(
-        rows: list[Any], parents: dict[str, tuple[str, ...]], heads: list[str]
-    ) -> str:
-        def lineage(start: str) -> set[str]:
-            found, todo = set(), [start]
-            while todo:
-                current = todo.pop()
-                if current in found or current not in parents:
-                    continue
-                found.add(current)
-                todo.extend(parents[current])
-            return found
-
-        lines = [lineage(h) for h in heads]
-        common = set.intersection(*lines)
-        if not common:
-            return ""
-        # The best common ancestors: those no other common ancestor descends from.
-        above = {a for c in common for a in lineage(c) if a != c}
-        best = [r for r in rows if r[0] in common and r[0] not in above]
-        chosen = max(best or [r for r in rows if r[0] in common], key=lambda r: (r[3], r[0]))
-        return str(chosen[2])
-
-    def insert_merges(self, merges: list[tuple[str, dict[str, Any]]]) -> None:
-        for table, row in merges:
-            names = ", ".join(f'"{n}"' for n in row)
-            marks = ", ".join("?" * len(row))
-            self.conn.execute(
-                f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', list(row.values())
-            )
-            self.report.tables.add(table)
-
-    # Parent cycles
-    def break_cycles(self) -> None:
-        for table in sorted(self.report.tables):
-            rule = RULES.get(table)
-            if rule is None or rule.kind is not TableKind.FIELDS or len(rule.key) != 1:
-                continue
-            for fk in self.conn.execute(f"PRAGMA foreign_key_list('{table}')").fetchall():
-                column = fk[3]
-                if fk[2] == table and column in rule.synced_columns:
-                    self._break(table, rule.key[0], column)
-
-    def _break(self, table: str, key: str, column: str) -> None:
-        parent = dict(
-            self.conn.execute(
-                f'SELECT "{key}", "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
-            ).fetchall()
-        )
-        done: set[str] = set()
-        for start in sorted(parent):
-            path: list[str] = []
-            on_path: set[str] = set()
-            node: str | None = start
-            while node is not None and node not in done and node not in on_path:
-                path.append(node)
-                on_path.add(node)
-                node = parent.get(node)
-            if node is not None and node in on_path:
-                cycle = path[path.index(node) :]
-                loser = max(cycle)
-                self.conn.execute(
-                    f'UPDATE "{table}" SET "{column}" = NULL WHERE "{key}" = ?', (loser,)
-                )
-                parent.pop(loser, None)
-                self.report.cycles_broken += 1
-            done |= on_path
-
-
-def _version_texts(conn: sqlite3.Connection, version_ids: list[str]) -> dict[str, str]:
-    """The whole texts of versions stored compactly (a snapshot or a delta)."""
-    try:
-        from app.core.notes.version_store import read_texts
-    except ImportError:  # no compact versions in this build
-        return {}
-    return dict(read_texts(conn, version_ids))
 
 
 def apply_ops(
