@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from app.errors import UserError
+from app.sync.json_wire import loads
 from app.sync.ops import Op
 
 PUSH_BATCH = 5_000  # operations per push request
@@ -193,7 +194,7 @@ class ServerTarget:
         found: Any = None
         if is_json:
             try:
-                found = json.loads(data)
+                found = loads(data)
             except ValueError:
                 is_json = False
         if 200 <= status < 300 and not expect_json:
@@ -282,7 +283,7 @@ class ServerTarget:
             first = True
             for line in _lines(response):
                 try:
-                    item = json.loads(line)
+                    item = loads(line)
                 except ValueError:
                     raise ServerError(f"{self.url} sent a snapshot that is not readable.") from None
                 if not isinstance(item, dict) or (first and "upto" not in item):
