@@ -22,6 +22,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from app import __version__
+from app.sync.json_wire import loads_checked
 from app.sync_server import protocol
 from app.sync_server.accounts import (
     AddressLimit,
@@ -64,24 +65,17 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-_DECODE = msgspec.json.Decoder()
 _ENCODE = msgspec.json.Encoder()
-
-
-def _loads(data: bytes) -> tuple[Any, bool]:
-    """The JSON value, and whether msgspec read it (several times faster than json): then it
-    holds no NaN, infinity or lone surrogate, which msgspec refuses and json reads (and writes
-    back as it read them, as msgspec would not)."""
-    try:
-        return _DECODE.decode(data), True
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return json.loads(data), False
 
 
 async def _json_object(request: Request) -> tuple[dict[str, Any], bool]:
     data = await _body(request, protocol.MAX_JSON_BODY)
     try:
-        value, fast = await run_in_threadpool(_loads, data) if len(data) > 65536 else _loads(data)
+        value, fast = (
+            await run_in_threadpool(loads_checked, data)
+            if len(data) > 65536
+            else loads_checked(data)
+        )
     except ValueError:
         raise ApiError(400, "bad_request", "The request is not JSON.") from None
     if not isinstance(value, dict):
@@ -415,7 +409,7 @@ def _page_text(page: Page, own: bool = False) -> str:
 def make_op_rows(ops: list[Any], now: int | None = None, fast: bool = False) -> list[OpRow]:
     """The pushed operations checked and ready to store; ApiError for a malformed one or a
     stamp far past the server's clock (the device's clock is wrong: nothing is stored).
-    `fast`: the operations were read by msgspec (`_loads`), which writes them back too."""
+    `fast`: the operations were read by msgspec (`loads_checked`), which writes them back too."""
     current = now_ms() if now is None else now
     rows = []
     latest = 0
