@@ -70,13 +70,62 @@ def table_columns(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, 
 
 def capture_tables(conn: sqlite3.Connection) -> list[CaptureTable]:
     """The registry's synced tables this file holds, with their synced columns."""
-    found = []
-    for rule in synced_rules():
+    return list(_capture(conn, _schema(conn)[0]).tables)
+
+
+@dataclass(frozen=True)
+class _Capture:
+    """What a schema gives: the capture tables, their triggers and the triggers' fingerprint."""
+
+    rules: tuple[TableRule, ...]
+    tables: tuple[CaptureTable, ...]
+    statements: tuple[str, ...]
+    fingerprint: str
+
+
+# The table_xinfo reads of a schema, by the CREATE TABLE texts of the synced tables (which say
+# every column: ALTER TABLE rewrites them); a few schemas at most (profiles of several versions).
+_CAPTURES: dict[tuple[str | None, ...], _Capture] = {}
+_CAPTURES_KEPT = 8
+
+
+def _schema(conn: sqlite3.Connection) -> tuple[dict[str, str], int]:
+    """The file's tables (lower-case name -> CREATE text) and how many capture triggers it
+    has, in one read of sqlite_master."""
+    tables: dict[str, str] = {}
+    triggers = 0
+    for kind, name, sql in conn.execute(
+        "SELECT type, name, CASE WHEN type = 'table' THEN sql END FROM sqlite_master "
+        "WHERE type = 'table' OR (type = 'trigger' AND name LIKE ?)",
+        (TRIGGER_PREFIX + "%",),
+    ):
+        if kind == "table":
+            tables[str(name).lower()] = str(sql)
+        else:
+            triggers += 1
+    return tables, triggers
+
+
+def _capture(conn: sqlite3.Connection, tables: dict[str, str]) -> _Capture:
+    rules = synced_rules()
+    key = tuple(tables.get(rule.table.lower()) for rule in rules)
+    found = _CAPTURES.get(key)
+    if found is not None and all(a is b for a, b in zip(found.rules, rules, strict=True)):
+        return found
+    captured = []
+    for rule in rules:
+        if rule.table.lower() not in tables:
+            continue
         present = table_columns(conn, rule.table)
         if not present or not all(k in present for k in rule.key):
             continue
         columns = tuple(c for c in rule.synced_columns if c in present and not present[c][2])
-        found.append(CaptureTable(rule, columns))
+        captured.append(CaptureTable(rule, columns))
+    statements = tuple(sql for table in captured for sql in trigger_sql(table))
+    found = _Capture(rules, tuple(captured), statements, fingerprint(list(statements)))
+    if len(_CAPTURES) >= _CAPTURES_KEPT:
+        _CAPTURES.clear()
+    _CAPTURES[key] = found
     return found
 
 
@@ -118,7 +167,7 @@ def trigger_sql(table: CaptureTable) -> list[str]:
 
 
 def all_trigger_sql(conn: sqlite3.Connection) -> list[str]:
-    return [sql for table in capture_tables(conn) for sql in trigger_sql(table)]
+    return list(_capture(conn, _schema(conn)[0]).statements)
 
 
 def fingerprint(statements: list[str]) -> str:
@@ -151,19 +200,28 @@ def installed_triggers(conn: sqlite3.Connection) -> set[str]:
 
 def install_triggers(conn: sqlite3.Connection) -> bool:
     """(Re)install the capture triggers if the registry's fingerprint changed or one is
-    missing, in the caller's transaction; True if it did."""
-    statements = all_trigger_sql(conn)
-    wanted = fingerprint(statements)
-    expected = len(statements)
-    if get_state(conn, FINGERPRINT) == wanted and len(installed_triggers(conn)) == expected:
+    missing, in the caller's transaction; True if it did. Cheap when nothing changed: a read
+    of sqlite_master and one of sync_state (a schema's triggers are worked out once)."""
+    wanted, current = _wanted(conn)
+    if current:
         return False
     for name in installed_triggers(conn):
         conn.execute(f'DROP TRIGGER "{name}"')
-    for sql in statements:
+    for sql in wanted.statements:
         conn.execute(sql)
     conn.execute("INSERT OR IGNORE INTO sync_clock (id, floor_ms, applying) VALUES (1, 0, 0)")
-    set_state(conn, FINGERPRINT, wanted)
+    set_state(conn, FINGERPRINT, wanted.fingerprint)
     return True
+
+
+def _wanted(conn: sqlite3.Connection) -> tuple[_Capture, bool]:
+    """The triggers the registry wants for this schema, and whether they are the ones there."""
+    tables, triggers = _schema(conn)
+    wanted = _capture(conn, tables)
+    current = triggers == len(wanted.statements) and (
+        get_state(conn, FINGERPRINT) == wanted.fingerprint
+    )
+    return wanted, current
 
 
 def remove_triggers(conn: sqlite3.Connection) -> None:
@@ -241,7 +299,7 @@ def prepare(conn: sqlite3.Connection, db_file: Path) -> str | None:
 
 def prepare_database(database: object) -> None:
     """`prepare` on an opened `ProfileDatabase` that takes writes (cheap when nothing changed:
-    two reads)."""
+    four small reads)."""
     from app.db.database import ProfileDatabase
 
     assert isinstance(database, ProfileDatabase)
@@ -254,12 +312,7 @@ def prepare_database(database: object) -> None:
         if not enabled(conn):
             return
         identity = file_identity(database.db_file)
-        statements = all_trigger_sql(conn)
-        if (
-            get_state(conn, IDENTITY) == identity
-            and get_state(conn, FINGERPRINT) == fingerprint(statements)
-            and len(installed_triggers(conn)) == len(statements)
-        ):
+        if get_state(conn, IDENTITY) == identity and _wanted(conn)[1]:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:

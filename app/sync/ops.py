@@ -28,6 +28,8 @@ from app.sync.clock import stamp_text
 Op = dict[str, Any]
 MEDIA = "$media"
 FOLD_CHUNK = 500
+# json.dumps(clocks, sort_keys=True, separators=(",", ":")) without a new encoder each row
+_clocks_json = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 def encode_value(value: Any) -> Any:
@@ -92,12 +94,24 @@ def plan_ops(
     entries: Iterable[OutboxEntry], device: str, columns: dict[str, tuple[str, ...]]
 ) -> dict[tuple[str, str], list[tuple[str, tuple[str, ...], int]]]:
     """Per row, the operations to send: (stamp, columns, flags 1 insert / 2 purge)."""
-    by_row: dict[tuple[str, str], list[OutboxEntry]] = defaultdict(list)
+    by_row: dict[tuple[str, str], list[OutboxEntry]] = {}
     for entry in entries:
         if entry.table in columns:
-            by_row[(entry.table, entry.row_key)].append(entry)
+            found = by_row.get((entry.table, entry.row_key))
+            if found is None:
+                by_row[(entry.table, entry.row_key)] = [entry]
+            else:
+                found.append(entry)
     planned: dict[tuple[str, str], list[tuple[str, tuple[str, ...], int]]] = {}
     for (table, row_key), found in by_row.items():
+        if len(found) == 1 and found[0].cols in ("*", "-"):  # most rows: one insert or purge
+            entry = found[0]
+            stamp = stamp_text(entry.ms, entry.seq, device)
+            insert = entry.cols == "*"
+            planned[(table, row_key)] = [
+                (stamp, columns[table] if insert else (), 1 if insert else 2)
+            ]
+            continue
         ops: list[tuple[str, tuple[str, ...], int]] = []
         latest: dict[str, str] = {}
         for entry in found:
@@ -122,6 +136,8 @@ def plan_ops(
 
 def collect(conn: sqlite3.Connection, entries: list[OutboxEntry], device: str) -> list[Op]:
     """The operations of these outbox entries, values read from the rows now."""
+    if not entries:
+        return []
     tables = {t.name: t for t in capture_tables(conn)}
     columns = {name: t.columns for name, t in tables.items()}
     planned = plan_ops(entries, device, columns)
@@ -142,16 +158,23 @@ def collect(conn: sqlite3.Connection, entries: list[OutboxEntry], device: str) -
             for row in conn.execute(sql, part):
                 values[row[0]] = row[1:]
         index = {n: i for i, n in enumerate(names)}
+        pair = len(capture.rule.key) > 1
         for row_key in keys:
             row = values.get(row_key)
+            if row is not None and not all(type(v) in PLAIN_TYPES for v in row):
+                row = tuple(encode_value(v) for v in row)
+            wire = json.loads(row_key) if pair else row_key
             for stamp, cols, flags in planned[(table, row_key)]:
-                op: Op = {"c": stamp, "t": table, "k": wire_key(table, row_key)}
+                op: Op = {"c": stamp, "t": table, "k": wire}
                 if flags == 2:
                     op["p"] = 1
                 elif row is None:
                     continue  # purged since: its purge is the row's last operation
                 else:
-                    op["v"] = {c: encode_value(row[index[c]]) for c in cols}
+                    if cols is names:
+                        op["v"] = dict(zip(names, row, strict=True))
+                    else:
+                        op["v"] = {c: row[index[c]] for c in cols}
                     if flags == 1:
                         op["i"] = 1
                 ops.append(op)
@@ -163,15 +186,16 @@ def fold_stamps(conn: sqlite3.Connection, entries: list[OutboxEntry], device: st
     """Record the stamps of these local writes in `sync_row_clocks` (the later stamp wins)."""
     tables = {t.name: t.columns for t in capture_tables(conn)}
     lww = {name: _lww_columns(name) for name in tables}
+    inserted = {name: [c for c in columns if c in lww[name]] for name, columns in tables.items()}
     updates: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for entry in entries:
-        kept = lww.get(entry.table, set())
         stamp = stamp_text(entry.ms, entry.seq, device)
         if entry.cols == "-":
             names = ["-"]
         elif entry.cols == "*":
-            names = [c for c in tables.get(entry.table, ()) if c in kept]
+            names = inserted.get(entry.table, [])
         else:
+            kept = lww.get(entry.table, set())
             names = [c for c in entry.cols.split() if c in kept]
         row = updates[(entry.table, entry.row_key)]
         for name in names:
@@ -214,7 +238,7 @@ def merge_clocks(conn: sqlite3.Connection, updates: dict[tuple[str, str], dict[s
                 clocks[name] = stamp
                 changed = True
         if changed:
-            text = json.dumps(clocks, sort_keys=True, separators=(",", ":"))
+            text = _clocks_json(clocks)
             changed_rows.append((table, row_key, text))
     conn.executemany(
         "INSERT INTO sync_row_clocks (tbl, row_key, clocks) VALUES (?, ?, ?) "
