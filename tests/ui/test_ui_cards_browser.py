@@ -62,6 +62,7 @@ def open_browser(qtbot: QtBot, gui: Gui, opened: OpenProfile) -> CardBrowserView
     with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
         view.show()
     qtbot.waitUntil(lambda: loaded(view.model), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(view.decks), timeout=WAIT_MS)  # the filter bar's own read
     return view
 
 
