@@ -40,7 +40,9 @@ from app.sync.state import (
     disable,
     has_own_data,
     has_waiting,
+    settings,
     status,
+    target_of,
     transaction,
 )
 from app.sync.target import Batch, Target
@@ -88,18 +90,19 @@ class SyncResult:
 
 
 def open_target(database: ProfileDatabase, passphrase: str | None = None) -> Target:
-    """The target this profile is set up to sync with."""
-    info = status(database)
-    if not info.enabled or info.target is None:
+    """The target this profile is set up to sync with (its settings read once)."""
+    rows = settings(database)
+    target = target_of(rows)
+    if target is None:
         raise UserError("Sync is not set up for this profile: run `studydesk sync setup` first.")
-    kind = info.target.get("kind")
+    kind = target.get("kind")
     if kind == "server":
         from app.sync.server_sync import ServerAccount, open_server_target
 
-        return ServerAccount(open_server_target(database), database)
+        return ServerAccount(open_server_target(database, settings=rows), database, rows)
     if kind != "folder":
         raise UserError(f"This version cannot sync to a {kind} target.")
-    return open_folder(info.target, info.dataset, passphrase)
+    return open_folder(target, rows.get(DATASET), passphrase)
 
 
 def sync(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import time
@@ -37,13 +38,42 @@ class Received:
 
 
 def media_files(media_dir: Path) -> Iterator[tuple[str, Path]]:
-    """The profile's media files (as backups list them) whose names can travel."""
-    from app.db.backup_media import media_files as listed
+    """The profile's media files whose names can travel: those backups list
+    (`app.db.backup_media.media_files`: regular files, no symlinks, nothing hidden), in the
+    same order."""
+    for name, path, _info in _scan(media_dir):
+        yield name, Path(path)
 
-    for path in listed(media_dir):
-        relative = path.relative_to(media_dir).as_posix()
-        if _NAME.match(relative) and ".." not in relative.split("/"):
-            yield relative, path
+
+def _scan(media_dir: Path) -> Iterator[tuple[str, str, os.stat_result]]:
+    """`media_files` with each file's stat: one directory read per folder and one lstat per
+    file (a sync reads the whole media folder each time)."""
+    if not media_dir.is_dir():
+        return
+    folders = [(str(media_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        inner = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    inner.append((entry.path, prefix + entry.name + "/"))
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    continue  # a symlink, a device
+                relative = prefix + entry.name
+                if _NAME.match(relative) and ".." not in relative.split("/"):
+                    yield relative, entry.path, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+        folders += reversed(inner)
 
 
 def safe_media_path(media_dir: Path, name: str) -> Path:
@@ -104,10 +134,9 @@ def new_media(database: ProfileDatabase, media_dir: Path) -> list[MediaFile]:
         for name, size, mtime in read(database, "SELECT name, size, mtime_ns FROM sync_media")
     }
     found = []
-    for name, path in media_files(media_dir):
-        info = path.stat()
+    for name, path, info in _scan(media_dir):
         if known.get(name) != (info.st_size, info.st_mtime_ns):
-            found.append((name, path, info.st_size, info.st_mtime_ns))
+            found.append((name, Path(path), info.st_size, info.st_mtime_ns))
     return found
 
 

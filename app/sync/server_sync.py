@@ -119,18 +119,23 @@ def _forget_token(target: ServerTarget) -> None:
         pass
 
 
-def open_server_target(database: ProfileDatabase, **options: Any) -> ServerTarget:
-    info = state.status(database)
-    if not info.enabled or info.target is None or info.target.get("kind") != "server":
+def open_server_target(
+    database: ProfileDatabase, *, settings: dict[str, str] | None = None, **options: Any
+) -> ServerTarget:
+    """The client of this profile's account; `settings`: its `sync_state` as just read
+    (`state.settings`), not read again."""
+    rows = state.settings(database) if settings is None else settings
+    target = state.target_of(rows)
+    if target is None or target.get("kind") != "server":
         raise UserError(
             "This profile does not sync with a server: `studydesk sync setup --server URL "
             "--user NAME` first."
         )
     return ServerTarget(
-        str(info.target["url"]),
-        state.value(database, TOKEN),
-        dataset=info.dataset,
-        insecure_http=bool(info.target.get("insecure_http")),
+        str(target["url"]),
+        rows.get(TOKEN),
+        dataset=rows.get(state.DATASET),
+        insecure_http=bool(target.get("insecure_http")),
         **options,
     )
 
@@ -144,7 +149,8 @@ def sync_with_server(
     database: ProfileDatabase, media_dir: Any = None, *, target: ServerTarget | None = None
 ) -> engine.SyncResult:
     """Pull and merge what other devices pushed, then push this device's changes."""
-    account = ServerAccount(target or open_server_target(database), database)
+    rows = state.settings(database)
+    account = ServerAccount(target or open_server_target(database, settings=rows), database, rows)
     return engine.sync(database, media_dir, target=account)
 
 
@@ -170,21 +176,31 @@ class ServerAccount:
     `stale` judges it in (a slow or unreachable server never holds up the profile's writes),
     and kept for `batches`."""
 
-    def __init__(self, client: ServerTarget, database: ProfileDatabase) -> None:
+    def __init__(
+        self,
+        client: ServerTarget,
+        database: ProfileDatabase,
+        settings: dict[str, str] | None = None,
+    ) -> None:
+        """`settings`: the profile's `sync_state` as just read (`state.settings`)."""
         self.client = client
         self.database = database
         self._notes: list[str] = []
-        self._first = self._ask_first()
+        self._first = self._ask_first(settings)
 
-    def _ask_first(self) -> tuple[tuple[str, int, str | None], dict[str, Any], bool] | None:
+    def _ask_first(
+        self, settings: dict[str, str] | None
+    ) -> tuple[tuple[str, int, str | None], dict[str, Any], bool] | None:
         """The coming sync's first page, with what it was asked for (device, cursor, mark)."""
-        found = dict(
-            state.read(
-                self.database,
-                "SELECT key, value FROM sync_state WHERE key IN (?, ?, ?)",
-                (DEVICE, MARK, PUSHED),
+        if settings is None:
+            settings = dict(
+                state.read(
+                    self.database,
+                    "SELECT key, value FROM sync_state WHERE key IN (?, ?, ?)",
+                    (DEVICE, MARK, PUSHED),
+                )
             )
-        )
+        found = settings
         device = found.get(DEVICE)
         if device is None:
             return None
@@ -233,11 +249,13 @@ class ServerAccount:
         kept = first[1:] if first is not None and first[0] == (device, start, mark) else None
         notes += self._notes
         self._notes = []
-        refilled = False
+        refilled = moved = False
         for batch in pull(self.client, start, device, notes, size, mark, first=kept):
             refilled |= batch.refill is not None
+            moved = True
             yield batch
-        end = state.cursors(self.database).get(SOURCE, 0)
+        # Nothing yielded (nothing new): the cursor is where it was, not read again.
+        end = state.cursors(self.database).get(SOURCE, 0) if moved else start
         if end != start or mark is None or refilled:
             with state.transaction(self.database) as conn:
                 _remember(conn, self.client, end)
@@ -246,7 +264,9 @@ class ServerAccount:
         before = len(self.client.pushed)
         self.client.push_ops(device, ops)
         _head, pushed_ms = _pushed(get_state(conn, PUSHED), device) or (0, 0)
-        latest = max([pushed_ms, *(_stamp_ms(op["c"]) for op in ops if op.get("t") != MEDIA)])
+        # Stamps start with their ms, zero-padded: the latest stamp has the latest ms.
+        newest = max((op["c"] for op in ops if op.get("t") != MEDIA), default="")
+        latest = max(pushed_ms, _stamp_ms(newest) if newest else 0)
         set_state(conn, PUSHED, json.dumps([device, self.client.pushed_head, latest]))
         moved = _skip_own(conn, self.client.pushed[before:])
         if moved is not None:

@@ -73,8 +73,21 @@ def has_own_data(database: ProfileDatabase) -> bool:
     return False
 
 
+def settings(database: ProfileDatabase) -> dict[str, str]:
+    """Every `sync_state` key and its value, in one read."""
+    return {str(k): str(v) for k, v in read(database, "SELECT key, value FROM sync_state")}
+
+
+def target_of(rows: dict[str, str]) -> dict[str, Any] | None:
+    """The target these `settings` point at, if the profile syncs (None when it does not)."""
+    if rows.get(ENABLED) != "1" or TARGET not in rows:
+        return None
+    found = json.loads(rows[TARGET])
+    return found if isinstance(found, dict) else None
+
+
 def status(database: ProfileDatabase) -> SyncStatus:
-    rows = dict(read(database, "SELECT key, value FROM sync_state"))
+    rows = settings(database)
     pending = read(database, "SELECT count(*) FROM sync_outbox")[0][0]
     waiting = read(database, "SELECT count(*) FROM sync_pending")[0][0]
     target = json.loads(rows[TARGET]) if TARGET in rows else None
