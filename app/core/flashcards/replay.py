@@ -13,31 +13,37 @@ everything (after a restore or a repair).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.core.flashcards.records import quick_init
+from app.core.flashcards.review_sql import (
+    LIVE_REVIEWS,
+    STORE_SCHEDULE,
+    driver_connection,
+    schedule_row,
+)
 from app.core.flashcards.scheduling import (
+    CONFIG_CREATED_AT,
     NEW_CARD,
     Schedule,
     SchedulerSettings,
     apply_review,
     as_rating,
 )
-from app.core.flashcards.tables import CARDS, CONFIGS, REVIEWS, UNDOS, chunks
+from app.core.flashcards.tables import CARDS, CONFIGS, chunks
 from app.core.progress import Progress
 
 # Settings rows are immutable and content-addressed, so one cache serves every profile.
 _SETTINGS: dict[str, SchedulerSettings] = {}
-# ... and carry a fixed creation time, so the same row made on two devices is identical.
-CONFIG_CREATED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @quick_init
@@ -78,22 +84,16 @@ def settings_by_id(session: Session, config_ids: Iterable[str]) -> dict[str, Sch
 
 def live_reviews(session: Session, card_ids: Collection[str]) -> dict[str, list[LoggedReview]]:
     """The reviews that count (not undone) of these cards, by card, oldest first."""
+    session.flush()
+    conn = driver_connection(session)
     found: dict[str, list[LoggedReview]] = defaultdict(list)
-    undone = exists().where(UNDOS.c.review_id == REVIEWS.c.id)
+    parse = datetime.fromisoformat  # reads the stored "...Z" text as aware UTC
     for part in chunks(sorted(card_ids)):
-        query = (
-            select(
-                REVIEWS.c.id,
-                REVIEWS.c.card_id,
-                REVIEWS.c.rating,
-                REVIEWS.c.reviewed_at,
-                REVIEWS.c.config_id,
+        rows = conn.execute(LIVE_REVIEWS.sql, (json.dumps(part),))
+        for review_id, card_id, rating, reviewed_at, config_id in rows:
+            found[card_id].append(
+                LoggedReview(review_id, card_id, rating, parse(reviewed_at), config_id)
             )
-            .where(REVIEWS.c.card_id.in_(part), ~undone)
-            .order_by(REVIEWS.c.card_id, REVIEWS.c.reviewed_at, REVIEWS.c.id)
-        )
-        for row in session.execute(query):
-            found[row.card_id].append(LoggedReview(*row))
     return found
 
 
@@ -139,24 +139,15 @@ def schedule_values(schedule: Schedule) -> dict[str, Any]:
     }
 
 
-_WRITE = (
-    update(CARDS)
-    .where(CARDS.c.id == bindparam("card_id"))
-    .values(
-        updated_at=CARDS.c.updated_at,  # the cache is not an edit: no new updated_at
-        **{name: bindparam(name) for name in schedule_values(NEW_CARD)},
-    )
-)
-
-
 def write_schedules(session: Session, schedules: Mapping[str, Schedule]) -> None:
     """Store computed schedules in the cache columns (never touches `updated_at`)."""
     if schedules:
-        params = [
-            {"card_id": card_id, **schedule_values(schedule)}
-            for card_id, schedule in schedules.items()
-        ]
-        session.execute(_WRITE, params)
+        session.flush()
+        conn = driver_connection(session)
+        conn.executemany(
+            STORE_SCHEDULE.sql,
+            [schedule_row(card_id, schedule) for card_id, schedule in schedules.items()],
+        )
 
 
 def replay_cards(session: Session, card_ids: Collection[str]) -> dict[str, Schedule]:

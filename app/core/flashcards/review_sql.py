@@ -20,8 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from app.core.flashcards.records import quick_init
-from app.core.flashcards.replay import CONFIG_CREATED_AT
-from app.core.flashcards.scheduling import Schedule, SchedulerSettings
+from app.core.flashcards.scheduling import CONFIG_CREATED_AT, Schedule, SchedulerSettings
 from app.db.models.flashcards import QUEUE_LEARNING, QUEUE_NEW, QUEUE_REVIEW
 from app.db.plain_sql import Statement, statement
 from app.db.types import db_time, from_db_time
@@ -295,6 +294,19 @@ STORE_SCHEDULE = statement(
 )
 
 
+# --- replaying logs (app.core.flashcards.replay) ------------------------------------------------
+
+# The reviews that count (no undo) of the cards in a JSON array, by card, in log order.
+LIVE_REVIEWS = statement(
+    "replay_live_reviews",
+    "SELECT r.id, r.card_id, r.rating, r.reviewed_at, r.config_id FROM card_reviews r "
+    "WHERE r.card_id IN (SELECT value FROM json_each(?)) "
+    "AND NOT EXISTS (SELECT 1 FROM card_review_undos u WHERE u.review_id = r.id) "
+    "ORDER BY r.card_id, r.reviewed_at, r.id",
+    example=('["c1"]',),
+)
+
+
 def store_config(conn: sqlite3.Connection, settings: SchedulerSettings) -> None:
     """The settings row a review names (content-addressed: stored once, with the same text and
     creation time on every device, as `replay.ensure_config` stores it)."""
@@ -331,31 +343,36 @@ def insert_review(
     )
 
 
+def schedule_row(
+    card_id: str, schedule: Schedule, last_text: str | None = None
+) -> tuple[object, ...]:
+    """STORE_SCHEDULE's parameters for this schedule; `last_text`: its last review's stored
+    text, when the caller has it."""
+    due = None if schedule.due is None else stored_time(schedule.due)
+    if last_text is None and schedule.last_review is not None:
+        last_text = stored_time(schedule.last_review)
+    return (
+        schedule.state,
+        schedule.step,
+        due,
+        schedule.stability,
+        schedule.difficulty,
+        schedule.ease,
+        schedule.interval_days,
+        schedule.reps,
+        schedule.lapses,
+        last_text,
+        card_id,
+    )
+
+
 def store_schedule(
     conn: sqlite3.Connection, card_id: str, schedule: Schedule, at: datetime | None = None
 ) -> None:
     """`at`: the time of the answer that made it (usually its `last_review`)."""
-    due = None if schedule.due is None else stored_time(schedule.due)
     last = schedule.last_review
-    last_text = None
-    if last is not None:
-        last_text = stamp(at) if at is not None and last == at else stored_time(last)
-    conn.execute(
-        STORE_SCHEDULE.sql,
-        (
-            schedule.state,
-            schedule.step,
-            due,
-            schedule.stability,
-            schedule.difficulty,
-            schedule.ease,
-            schedule.interval_days,
-            schedule.reps,
-            schedule.lapses,
-            last_text,
-            card_id,
-        ),
-    )
+    known = stamp(at) if at is not None and last is not None and last == at else None
+    conn.execute(STORE_SCHEDULE.sql, schedule_row(card_id, schedule, known))
 
 
 # --- the empty state ----------------------------------------------------------------------------

@@ -76,6 +76,11 @@ class Schedule:
 NEW_CARD = Schedule()
 
 
+# A settings row is content-addressed and carries this fixed creation time, so the same row made
+# on two devices is identical.
+CONFIG_CREATED_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class SchedulerSettings:
     """Everything a review's outcome depends on besides the card and the answer."""
