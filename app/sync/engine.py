@@ -29,7 +29,7 @@ from app.sync.apply import ApplyReport, apply_ops, driver, page_cache
 from app.sync.capture import baseline, install_triggers, prepare, rotate_device, set_state
 from app.sync.changes import MEDIA_CHANGES, change_names, changes_of_tables
 from app.sync.folder_setup import open_folder, setup_folder
-from app.sync.ops import Op, collect, fold_stamps, read_outbox
+from app.sync.ops import Op, collect, fold_stamps, no_cycle_collection, read_outbox
 from app.sync.rebuild import rebuild_recorded
 from app.sync.state import (
     DATASET,
@@ -217,24 +217,33 @@ def push_outbox(
     operations sent with the first batch (media). Returns how many operations were sent."""
     sent = 0
     while True:
-        with database.write_session() as session:
-            conn = driver(session)
-            install_triggers(conn)
-            entries = read_outbox(conn, SEGMENT_OPS)
-            ops = collect(conn, entries, device) + (extra or [])
-            extra = None
-            if ops:
-                send(conn, ops)
-                sent += len(ops)
-            if entries:
-                fold_stamps(conn, entries, device)
-                conn.execute("DELETE FROM sync_outbox WHERE seq <= ?", (entries[-1].seq,))
-                conn.execute(
-                    "UPDATE sync_clock SET floor_ms = max(floor_ms, ?) WHERE id = 1",
-                    (max(e.ms for e in entries) + 1,),
-                )
-        if len(entries) < SEGMENT_OPS:
+        with no_cycle_collection():
+            count, read = _push_batch(database, device, send, extra)
+        sent += count
+        extra = None
+        if read < SEGMENT_OPS:
             return sent
+
+
+def _push_batch(
+    database: ProfileDatabase, device: str, send: Send, extra: list[Op] | None
+) -> tuple[int, int]:
+    """One batch of `push_outbox`: how many operations were sent, how many entries read."""
+    with database.write_session() as session:
+        conn = driver(session)
+        install_triggers(conn)
+        entries = read_outbox(conn, SEGMENT_OPS)
+        ops = collect(conn, entries, device) + (extra or [])
+        if ops:
+            send(conn, ops)
+        if entries:
+            fold_stamps(conn, entries, device)
+            conn.execute("DELETE FROM sync_outbox WHERE seq <= ?", (entries[-1].seq,))
+            conn.execute(
+                "UPDATE sync_clock SET floor_ms = max(floor_ms, ?) WHERE id = 1",
+                (max(e.ms for e in entries) + 1,),
+            )
+    return len(ops), len(entries)
 
 
 def push(
