@@ -116,6 +116,11 @@ class _Applier:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)  # inserted, by table
         self.inserted: dict[str, set[str]] = defaultdict(set)
         self.owners: dict[str, set[str]] = defaultdict(set)  # TEXT owner table -> ids touched
+        # New rows of FIELDS tables inserted together (`stage`): per table taking part, the keys
+        # already here, the rows waiting by columns, and their keys.
+        self._present: dict[str, set[str]] = {}
+        self._stage: dict[str, dict[tuple[str, ...], list[tuple[Any, ...]]]] = {}
+        self._staged: dict[str, set[str]] = {}
         # LOG rows waiting to be inserted together, by table and columns (`flush_logs`)
         self._logs: dict[str, dict[tuple[str, ...], list[tuple[Any, ...]]]] = {}
 
@@ -229,8 +234,10 @@ class _Applier:
         capture = suspend_capture(
             conn, [t for t, n in counts.items() if n >= bulk_index.BULK_MIN_ROWS]
         )
+        self.prepare_stage(unique)
         for op in unique:
             self.apply_one(op)
+        self.flush_stage()
         self.flush_logs()
         self.flush_clocks()
         texts = TextMerge(conn, self.schema, self.report)
@@ -342,10 +349,18 @@ class _Applier:
         if "-" in clocks:
             self.report.unchanged += 1  # purged: nothing comes back
             return
+        if row_key in self._staged.get(table, ()):
+            self.flush_stage(table)  # the row is written before anything else is done to it
         if op.get("p"):
             self.purge(rule, row_key, key_values, stamp)
             return
         names = list(values)
+        present = self._present.get(table)
+        if op.get("i") and present is not None and row_key not in present:
+            self.stage(table, row_key, key_values, values)
+            self.save(table, row_key, {n: stamp for n in names})
+            self.report.applied += 1
+            return
         if op.get("i") and self.insert(rule, row_key, key_values, values):
             self.save(table, row_key, {n: stamp for n in names})
             self.report.applied += 1
@@ -410,6 +425,65 @@ class _Applier:
             self.report.tables.add(rule.table)
             return True
         return False
+
+    # New rows in bulk: one INSERT ... SELECT from a staging table runs a table's triggers (its
+    # search entry) in one statement, where a statement a row paid for each (47 -> 10 µs a card)
+    def prepare_stage(self, ops: list[Op]) -> None:
+        """Which tables insert their new rows together in this batch (a single-key FIELDS table
+        with no other unique index, receiving at least BULK_MIN_ROWS new rows), and their keys
+        already here."""
+        wanted: dict[str, list[str]] = defaultdict(list)
+        for op in ops:
+            key = op.get("k")
+            if op.get("i") and type(key) is str:
+                wanted[str(op.get("t"))].append(key)
+        for table, keys in wanted.items():
+            rule = RULES.get(table)
+            if (
+                rule is None
+                or rule.kind is not TableKind.FIELDS
+                or len(rule.key) != 1
+                or len(keys) < bulk_index.BULK_MIN_ROWS
+                or not self.schema(table)
+                or any(
+                    index[2] and index[3] != "pk"
+                    for index in self.conn.execute(f"PRAGMA index_list('{table}')")
+                )
+            ):
+                continue
+            column = rule.key[0]
+            found = self.conn.execute(
+                f'SELECT "{column}" FROM "{table}" WHERE "{column}" IN '
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(keys),),
+            )
+            self._present[table] = {str(key) for (key,) in found}
+
+    def stage(
+        self, table: str, row_key: str, key_values: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        row = {**self.fill(table), **key_values, **values}
+        self._stage.setdefault(table, {}).setdefault(tuple(row), []).append(tuple(row.values()))
+        self._staged.setdefault(table, set()).add(row_key)
+        self.rows[table].append(row)
+        self.inserted[table].add(row_key)
+        self.report.tables.add(table)
+
+    def flush_stage(self, table: str | None = None) -> None:
+        conn = self.conn
+        for name in [table] if table is not None else list(self._stage):
+            for columns, rows in self._stage.pop(name, {}).items():
+                quoted = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join("?" * len(columns))
+                conn.execute("DROP TABLE IF EXISTS temp.sync_stage")
+                conn.execute(f"CREATE TEMP TABLE sync_stage ({quoted})")
+                conn.executemany(f"INSERT INTO temp.sync_stage ({quoted}) VALUES ({marks})", rows)
+                conn.execute(
+                    f'INSERT INTO main."{name}" ({quoted}) '
+                    f"SELECT {quoted} FROM temp.sync_stage ORDER BY rowid"
+                )
+                conn.execute("DROP TABLE temp.sync_stage")
+            self._present[name] |= self._staged.pop(name, set())
 
     # LOG and TEXT
     def union(

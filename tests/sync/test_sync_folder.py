@@ -563,3 +563,32 @@ def test_many_cards_at_once_are_indexed_in_bulk_and_found(pair, monkeypatch) -> 
         ("cards", card, "back updated_at")
     ]
     assert search_all(b.database, "City7") == []
+
+
+def test_new_rows_inserted_together_then_edited_in_the_same_batch(pair, monkeypatch) -> None:
+    from app.core.flashcards.cards import NewCard, add_cards
+    from app.sync import apply, bulk_index
+
+    folder, a, b = pair
+    set_up(folder, a, b)
+    deck = deck_actions.create_deck(a.database, "Geo").deck_id
+    with a.database.write_session() as session:
+        add_cards(session, deck, [NewCard(f"Land {i}", f"City{i}") for i in range(30)])
+    card = scalar(a.database, "SELECT id FROM cards WHERE front = 'Land 3'")
+    card_actions.save_card(a.database, CardText(card, deck, "Land 3", "Harbour", ()))
+    a.sync(folder)  # the inserts and the later edit of one of them, in one segment
+    staged: list[int] = []
+    real = apply._Applier.flush_stage
+
+    def counting(self, table=None):
+        staged.append(sum(len(rows) for rows in self._stage.get(table or "cards", {}).values()))
+        real(self, table)
+
+    monkeypatch.setattr(bulk_index, "BULK_MIN_ROWS", 10)
+    monkeypatch.setattr(apply._Applier, "flush_stage", counting)
+    b.sync(folder)
+    assert staged[0] == 30  # the new cards went in together, before the edit of one of them
+    assert scalar(b.database, "SELECT back FROM cards WHERE id = ?", (card,)) == "Harbour"
+    assert scalar(b.database, "SELECT count(*) FROM cards") == 30
+    assert rows(b.database, "SELECT * FROM sync_pending") == []
+    assert not differences(synced_state(a.database), synced_state(b.database))
