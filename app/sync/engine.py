@@ -40,6 +40,7 @@ from app.sync.state import (
     disable,
     has_own_data,
     has_waiting,
+    read,
     settings,
     status,
     target_of,
@@ -160,6 +161,8 @@ def pull(database: ProfileDatabase, target: Target, device: str, result: SyncRes
 def rebuild(database: ProfileDatabase, result: SyncResult) -> None:
     """Rebuild the derived rows the batches left (each card replayed once, however many
     batches touched it), a chunk a transaction; what a stopped sync left is done now."""
+    if not read(database, "SELECT 1 FROM sync_rebuilds LIMIT 1"):
+        return  # nothing to rebuild: no write transaction
     while True:
         with database.write_session() as session, page_cache(driver(session)):
             tables = rebuild_recorded(session, REBUILD_ROWS)
