@@ -17,7 +17,8 @@ caller advances in it too). Per table kind (`app.db.merge_rules`):
   are broken the same way on every device (`app.sync.parent_cycles`): the row with the
   greatest id in the cycle moves to the top level.
 - A batch of many rows merges the bulk way (`app.sync.bulk_index`): full-text indexes rebuilt
-  once, capture triggers suspended, the page cache raised.
+  once, capture triggers suspended, the page cache raised, a table's new rows inserted together
+  (`app.sync.staging`).
 - An operation for a table or column this version does not know waits in `sync_pending` and
   is applied after an upgrade; malformed ones are counted and dropped.
 
@@ -30,8 +31,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
 from app.sync import bulk_index
-from app.sync.bulk_index import Indexes, restore, suspend_capture
+from app.sync.bulk_index import Indexes, page_cache, restore, suspend_capture
 from app.sync.clock import stamp_ms
 from app.sync.ops import (
     MEDIA,
@@ -53,9 +52,9 @@ from app.sync.ops import (
 )
 from app.sync.parent_cycles import break_cycles
 from app.sync.rebuild import REBUILDERS, rebuild_recorded, record
+from app.sync.staging import NewRows
 from app.sync.text_heads import TextMerge, insert_merges
 
-APPLY_CACHE_KIB = 64 * 1024  # SQLite page cache while merging (the default is 2 MB)
 _NUMERIC = ("INT", "REAL", "FLOA", "DOUB", "NUM", "BOOL", "DEC")
 
 
@@ -116,11 +115,7 @@ class _Applier:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)  # inserted, by table
         self.inserted: dict[str, set[str]] = defaultdict(set)
         self.owners: dict[str, set[str]] = defaultdict(set)  # TEXT owner table -> ids touched
-        # New rows of FIELDS tables inserted together (`stage`): per table taking part, the keys
-        # already here, the rows waiting by columns, and their keys.
-        self._present: dict[str, set[str]] = {}
-        self._stage: dict[str, dict[tuple[str, ...], list[tuple[Any, ...]]]] = {}
-        self._staged: dict[str, set[str]] = {}
+        self.new_rows = NewRows(self.conn, self.schema)  # a table's new rows, together
         # LOG rows waiting to be inserted together, by table and columns (`flush_logs`)
         self._logs: dict[str, dict[tuple[str, ...], list[tuple[Any, ...]]]] = {}
 
@@ -234,10 +229,10 @@ class _Applier:
         capture = suspend_capture(
             conn, [t for t, n in counts.items() if n >= bulk_index.BULK_MIN_ROWS]
         )
-        self.prepare_stage(unique)
+        self.new_rows.prepare(unique)
         for op in unique:
             self.apply_one(op)
-        self.flush_stage()
+        self.new_rows.flush()
         self.flush_logs()
         self.flush_clocks()
         texts = TextMerge(conn, self.schema, self.report)
@@ -349,15 +344,18 @@ class _Applier:
         if "-" in clocks:
             self.report.unchanged += 1  # purged: nothing comes back
             return
-        if row_key in self._staged.get(table, ()):
-            self.flush_stage(table)  # the row is written before anything else is done to it
+        if self.new_rows.waiting_for(table, row_key):
+            self.new_rows.flush(table)  # the row is written before anything else is done to it
         if op.get("p"):
             self.purge(rule, row_key, key_values, stamp)
             return
         names = list(values)
-        present = self._present.get(table)
-        if op.get("i") and present is not None and row_key not in present:
-            self.stage(table, row_key, key_values, values)
+        if op.get("i") and self.new_rows.takes(table, row_key):
+            row = {**self.fill(table), **key_values, **values}
+            self.new_rows.add(table, row_key, row)
+            self.rows[table].append(row)
+            self.inserted[table].add(row_key)
+            self.report.tables.add(table)
             self.save(table, row_key, {n: stamp for n in names})
             self.report.applied += 1
             return
@@ -425,65 +423,6 @@ class _Applier:
             self.report.tables.add(rule.table)
             return True
         return False
-
-    # New rows in bulk: one INSERT ... SELECT from a staging table runs a table's triggers (its
-    # search entry) in one statement, where a statement a row paid for each (47 -> 10 µs a card)
-    def prepare_stage(self, ops: list[Op]) -> None:
-        """Which tables insert their new rows together in this batch (a single-key FIELDS table
-        with no other unique index, receiving at least BULK_MIN_ROWS new rows), and their keys
-        already here."""
-        wanted: dict[str, list[str]] = defaultdict(list)
-        for op in ops:
-            key = op.get("k")
-            if op.get("i") and type(key) is str:
-                wanted[str(op.get("t"))].append(key)
-        for table, keys in wanted.items():
-            rule = RULES.get(table)
-            if (
-                rule is None
-                or rule.kind is not TableKind.FIELDS
-                or len(rule.key) != 1
-                or len(keys) < bulk_index.BULK_MIN_ROWS
-                or not self.schema(table)
-                or any(
-                    index[2] and index[3] != "pk"
-                    for index in self.conn.execute(f"PRAGMA index_list('{table}')")
-                )
-            ):
-                continue
-            column = rule.key[0]
-            found = self.conn.execute(
-                f'SELECT "{column}" FROM "{table}" WHERE "{column}" IN '
-                "(SELECT value FROM json_each(?))",
-                (json.dumps(keys),),
-            )
-            self._present[table] = {str(key) for (key,) in found}
-
-    def stage(
-        self, table: str, row_key: str, key_values: dict[str, Any], values: dict[str, Any]
-    ) -> None:
-        row = {**self.fill(table), **key_values, **values}
-        self._stage.setdefault(table, {}).setdefault(tuple(row), []).append(tuple(row.values()))
-        self._staged.setdefault(table, set()).add(row_key)
-        self.rows[table].append(row)
-        self.inserted[table].add(row_key)
-        self.report.tables.add(table)
-
-    def flush_stage(self, table: str | None = None) -> None:
-        conn = self.conn
-        for name in [table] if table is not None else list(self._stage):
-            for columns, rows in self._stage.pop(name, {}).items():
-                quoted = ", ".join(f'"{c}"' for c in columns)
-                marks = ", ".join("?" * len(columns))
-                conn.execute("DROP TABLE IF EXISTS temp.sync_stage")
-                conn.execute(f"CREATE TEMP TABLE sync_stage ({quoted})")
-                conn.executemany(f"INSERT INTO temp.sync_stage ({quoted}) VALUES ({marks})", rows)
-                conn.execute(
-                    f'INSERT INTO main."{name}" ({quoted}) '
-                    f"SELECT {quoted} FROM temp.sync_stage ORDER BY rowid"
-                )
-                conn.execute("DROP TABLE temp.sync_stage")
-            self._present[name] |= self._staged.pop(name, set())
 
     # LOG and TEXT
     def union(
@@ -559,15 +498,3 @@ def apply_ops(
     the caller to rebuild after its last batch (`app.sync.rebuild.rebuild_recorded`)."""
     with page_cache(driver(session)):
         return _Applier(session, device, defer_rebuild=defer_rebuild).run(ops)
-
-
-@contextmanager
-def page_cache(conn: sqlite3.Connection, kib: int = APPLY_CACHE_KIB) -> Iterator[None]:
-    """SQLite's page cache raised for a merge's many inserts into big indexes (a review's
-    random id: 31 -> 19 µs a row at 600,000 rows), and put back after."""
-    before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
-    conn.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {before}")

@@ -14,15 +14,19 @@ Likewise the capture triggers (`app.sync.capture`) of a table receiving many row
 applies, they write nothing (`sync_clock.applying`), but each still runs its program for every
 row (12 of a review's 21 µs of CPU). They are dropped for the merge and put back, exactly as
 they were, before anything the merge leaves to capture (merge versions, rebuilt columns).
+
+A merge and the replay after it also run with a larger page cache (`page_cache`), put back after.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+APPLY_CACHE_KIB = 64 * 1024  # SQLite page cache while merging (the default is 2 MB)
 BULK_MIN_ROWS = 2_000  # fewer new rows than this: the triggers keep the indexes
 _CONTENT = re.compile(r"content\s*=\s*'?\"?(\w+)", re.IGNORECASE)
 _TARGET = re.compile(r"\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+\"?(\w+)\"?", re.IGNORECASE)
@@ -106,3 +110,15 @@ def restore(conn: sqlite3.Connection, saved: dict[str, str]) -> None:
     for sql in saved.values():
         conn.execute(sql)
     saved.clear()
+
+
+@contextmanager
+def page_cache(conn: sqlite3.Connection, kib: int = APPLY_CACHE_KIB) -> Iterator[None]:
+    """SQLite's page cache raised for a merge's many inserts into big indexes (a review's
+    random id: 31 -> 19 µs a row at 600,000 rows), and put back after."""
+    before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    conn.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")

@@ -25,7 +25,8 @@ from app.db.database import ProfileDatabase
 from app.db.types import utcnow
 from app.errors import UserError
 from app.sync import media
-from app.sync.apply import ApplyReport, apply_ops, driver, page_cache
+from app.sync.apply import ApplyReport, apply_ops, driver
+from app.sync.bulk_index import page_cache
 from app.sync.capture import baseline, install_triggers, prepare, rotate_device, set_state
 from app.sync.changes import MEDIA_CHANGES, change_names, changes_of_tables
 from app.sync.folder_setup import open_folder, setup_folder

@@ -567,7 +567,7 @@ def test_many_cards_at_once_are_indexed_in_bulk_and_found(pair, monkeypatch) -> 
 
 def test_new_rows_inserted_together_then_edited_in_the_same_batch(pair, monkeypatch) -> None:
     from app.core.flashcards.cards import NewCard, add_cards
-    from app.sync import apply, bulk_index
+    from app.sync import bulk_index, staging
 
     folder, a, b = pair
     set_up(folder, a, b)
@@ -578,14 +578,14 @@ def test_new_rows_inserted_together_then_edited_in_the_same_batch(pair, monkeypa
     card_actions.save_card(a.database, CardText(card, deck, "Land 3", "Harbour", ()))
     a.sync(folder)  # the inserts and the later edit of one of them, in one segment
     staged: list[int] = []
-    real = apply._Applier.flush_stage
+    real = staging.NewRows.flush
 
     def counting(self, table=None):
-        staged.append(sum(len(rows) for rows in self._stage.get(table or "cards", {}).values()))
+        staged.append(sum(len(rows) for rows in self.waiting.get(table or "cards", {}).values()))
         real(self, table)
 
     monkeypatch.setattr(bulk_index, "BULK_MIN_ROWS", 10)
-    monkeypatch.setattr(apply._Applier, "flush_stage", counting)
+    monkeypatch.setattr(staging.NewRows, "flush", counting)
     b.sync(folder)
     assert staged[0] == 30  # the new cards went in together, before the edit of one of them
     assert scalar(b.database, "SELECT back FROM cards WHERE id = ?", (card,)) == "Harbour"
