@@ -220,6 +220,7 @@ class ReaderPage(RefreshOnChange, QWidget):
     def _replace_parts(self, lesson: ReaderLesson) -> None:
         if self.parts is not None:
             self.column_layout.removeWidget(self.parts)
+            self.parts.hide()  # out of the Tab chain at once, not when it is deleted
             self.parts.deleteLater()
         self.parts = LessonParts(self.context, lesson)
         self.parts.recorded.connect(self._recorded)
