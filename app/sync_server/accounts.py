@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.sync_server.store import Auth, Store, now_ms
+from app.sync_server.records import Auth, now_ms
+from app.sync_server.store import Store
 
 HASHER = PasswordHasher()  # Argon2id, the library's current parameters
 _DUMMY = HASHER.hash("not a password")

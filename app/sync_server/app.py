@@ -31,7 +31,8 @@ from app.sync_server.accounts import (
     login,
     token_parts,
 )
-from app.sync_server.store import Auth, DatasetMismatch, OpRow, Page, Store, now_ms
+from app.sync_server.records import Auth, DatasetMismatch, OpRow, Page, now_ms
+from app.sync_server.store import Store
 
 if TYPE_CHECKING:
     from app.sync_server.postgres_direct import Direct

@@ -6,8 +6,8 @@ Nothing is cached: each statement finds the token's device live (not revoked), i
 enabled and the sha256 of the token's secret equal to the one stored, in the same snapshot as
 the work, so a revoked token or a disabled account is refused by its next request, exactly as
 `accounts.authenticate` refuses it. Every row read or written is that user's. The statements
-do what `Store.push` and `Store.pull` do on PostgreSQL (store.py's _PUSH_POSTGRES and
-_PULL_POSTGRES, kept for the other callers): a push numbers the operations not stored yet
+do what `Store.push` and `Store.pull` do on PostgreSQL (postgres_sql.py's PUSH and
+PULL, kept for the other callers): a push numbers the operations not stored yet
 after the head its UPDATE locks and moves, so several server processes on one database give
 the same results as one.
 """
@@ -24,7 +24,8 @@ import psycopg
 from psycopg import pq
 from sqlalchemy.engine import make_url
 
-from app.sync_server.store import Auth, OpRow, Page, Store
+from app.sync_server.records import Auth, OpRow, Page
+from app.sync_server.store import Store
 
 POOL_SIZE = 16  # connections per server process: more only queue in PostgreSQL
 

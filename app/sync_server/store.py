@@ -10,139 +10,24 @@ PostgreSQL database therefore give the same results as one.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from app.sync_server import postgres_sql
 from app.sync_server.compaction import compactable_tables, superseded
+from app.sync_server.records import Auth, DatasetMismatch, OpRow, Page, now_ms
 from app.sync_server.schema import blobs, devices, ops, users
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x5D5E_7E50  # PostgreSQL advisory lock held while migrating
 _CHUNK = 500
 POOL_SIZE = 40  # anyio's thread pool runs 40 requests' database work at once
-
-
-# The push on PostgreSQL in one statement (`Store._push_postgres`).
-_PUSH_POSTGRES = text(
-    """
-    WITH incoming AS (
-        SELECT * FROM unnest(
-            CAST(:op_ids AS text[]), CAST(:clocks AS text[]), CAST(:tbls AS text[]),
-            CAST(:keys AS text[]), CAST(:bodies AS text[])
-        ) WITH ORDINALITY AS t(op_id, clock, tbl, row_key, body, ord)
-    ),
-    known AS (  -- looked up by the (user_id, op_id) index, never a scan of the user's log
-        SELECT op_id FROM ops
-        WHERE user_id = :user_id AND op_id = ANY(CAST(:op_ids AS varchar[]))
-    ),
-    fresh AS (
-        SELECT DISTINCT ON (i.op_id) i.* FROM incoming i
-        WHERE i.op_id NOT IN (SELECT op_id FROM known)
-        ORDER BY i.op_id, i.ord
-    ),
-    bump AS (
-        UPDATE users SET head = head + (SELECT count(*) FROM fresh)
-        WHERE id = :user_id AND dataset = :dataset
-        RETURNING head
-    ),
-    stored AS (
-        INSERT INTO ops (user_id, seq, op_id, device, clock, tbl, row_key, body)
-        SELECT :user_id, b.head - (SELECT count(*) FROM fresh)
-                   + row_number() OVER (ORDER BY f.ord),
-               f.op_id, :device, f.clock, f.tbl, f.row_key, f.body
-        FROM fresh f CROSS JOIN bump b
-        RETURNING 1
-    )
-    SELECT (SELECT head FROM bump), (SELECT count(*) FROM stored)
-    """
-)
-
-
-# A pull on PostgreSQL: the account's head and the page after the cursor, in one statement.
-_PULL_POSTGRES = text(
-    """
-    SELECT u.head, o.seq, o.device, o.body
-    FROM users u
-    LEFT JOIN LATERAL (
-        SELECT seq, device, body FROM ops
-        WHERE ops.user_id = u.id AND ops.seq > :cursor
-        ORDER BY seq
-        LIMIT :limit
-    ) o ON true
-    WHERE u.id = :user_id
-    ORDER BY o.seq
-    """
-)
-
-# The same, with the newest operation the asking device pushed after the cursor (`Page.own`).
-_PULL_OWN_POSTGRES = text(
-    """
-    SELECT u.head, o.seq, o.device, o.body, w.seq, w.clock
-    FROM users u
-    LEFT JOIN LATERAL (
-        SELECT seq, clock FROM ops
-        WHERE ops.user_id = u.id AND ops.seq > :cursor AND ops.device = :own
-        ORDER BY seq DESC
-        LIMIT 1
-    ) w ON true
-    LEFT JOIN LATERAL (
-        SELECT seq, device, body FROM ops
-        WHERE ops.user_id = u.id AND ops.seq > :cursor
-        ORDER BY seq
-        LIMIT :limit
-    ) o ON true
-    WHERE u.id = :user_id
-    ORDER BY o.seq
-    """
-)
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-class DatasetMismatch(Exception):
-    def __init__(self, held: str | None) -> None:
-        super().__init__(held)
-        self.held = held
-
-
-@dataclass(frozen=True)
-class OpRow:
-    op_id: str
-    clock: str
-    tbl: str
-    row_key: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Page:
-    bodies: list[str]
-    next: int
-    head: int
-    more: bool
-    # Asked for (`own`): the newest operation that device pushed after the cursor, (seq,
-    # stamp); a profile file copied back over itself learns from it that it is behind itself.
-    own: tuple[int, str] | None = None
-
-
-@dataclass(frozen=True)
-class Auth:
-    user_id: int
-    user: str
-    device: str  # the device's public id (the token's)
-    device_id: str  # the profile's sync device id it signed in with
-    dataset: str | None
-    last_seen: int = 0
 
 
 def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
@@ -441,7 +326,7 @@ class Store:
         another dataset."""
         with self.reader.begin() as conn:
             found = conn.execute(
-                _PUSH_POSTGRES,
+                postgres_sql.PUSH,
                 {
                     "user_id": user_id,
                     "dataset": dataset,
@@ -467,7 +352,7 @@ class Store:
         the log after the cursor read backwards until one of its, what the device pulls next
         anyway)."""
         if self.postgres:  # all in one statement, one snapshot, one round trip
-            statement = _PULL_POSTGRES if own is None else _PULL_OWN_POSTGRES
+            statement = postgres_sql.PULL if own is None else postgres_sql.PULL_OWN
             with self.reader.begin() as conn:
                 found = conn.execute(
                     statement, {"user_id": user_id, "cursor": cursor, "limit": limit, "own": own}

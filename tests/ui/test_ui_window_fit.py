@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from fit_helpers import cut_off, items_cut_off
 from lessons_helpers import WAIT_MS, lesson_id
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click
 
@@ -149,7 +151,11 @@ def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
     assert window.width() <= SMALL[0] and cut_off(lessons) == []
     lessons.open_course(lessons.outline.course_id or "")
     qtbot.waitUntil(lambda: lessons.pages.currentWidget() is lessons.outline, timeout=WAIT_MS)
-    qtbot.wait(50)
+    # The outline's figures (and its "Continue: <lesson>" button) come by a read of their own,
+    # and the layout follows a new text on the next pass: wait for it, then check it fits.
+    settled = lambda: window.width() <= SMALL[0] and cut_off(lessons) == []  # noqa: E731
+    with contextlib.suppress(WaitTimeout):  # the assert below says what is cut
+        qtbot.waitUntil(settled, timeout=3000)
     window.grab().save(str(tmp_path / f"{theme}-outline.png"))
     assert window.width() <= SMALL[0] and cut_off(lessons) == []
 
