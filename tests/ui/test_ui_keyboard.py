@@ -136,6 +136,9 @@ def test_tab_reaches_every_part_of_a_lesson_before_the_buttons_below_it(
         qtbot, window, lessons, ["Start: The forgetting curve", "Modules and lessons"]
     )
     open_reader(qtbot, lessons, lesson_id(lessons, "1.3"))  # the lesson shown before may stay
+    parts = lessons.reader.parts
+    assert parts is not None
+    qtbot.waitUntil(lambda: parts.isVisible() and parts.last_control() is not None, timeout=WAIT_MS)
     first_options = [check.options[0] for check in lessons.reader.parts.checks]  # type: ignore[union-attr]
     assert_reading_order(
         qtbot,

@@ -226,6 +226,7 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.parts.recorded.connect(self._recorded)
         self.parts.said.connect(self.say)
         self.column_layout.insertWidget(self.column_layout.indexOf(self.notes), self.parts)
+        self.parts.show()  # at once, not on the layout's next pass: Tab reaches it right away
         rescale(self.column)
         # The new parts joined the end of the Tab order; the buttons below the page follow them.
         buttons = [self.previous_button, self.next_button, self.note_button, self.complete_button]
