@@ -172,9 +172,10 @@ class NotePane(QStackedWidget):
         self.preview_button.setChecked(self.editor.preview.isVisible())
 
     # --- writing ---------------------------------------------------------------------------
-    def _write(
+    def write(
         self, fn: Callable[[Any], Any], label: str, on_done: Callable[[Any], None] | None = None
     ) -> None:
+        """Run `fn(database)` as a write of the open profile (the notebook's one way to write)."""
         opened = self.context.opened
         self.context.runner.run_write(
             lambda _p: fn(opened.database), label=label, on_done=on_done, owner=self
@@ -191,7 +192,7 @@ class NotePane(QStackedWidget):
         if tags == tuple(note.tags):
             return
         note_id = note.id
-        self._write(lambda db: set_note_tags(db, note_id, tags), "Tagging the note")
+        self.write(lambda db: set_note_tags(db, note_id, tags), "Tagging the note")
 
     def _notebook_chosen(self) -> None:
         from app.core.notes.note_actions import move_note
@@ -212,10 +213,10 @@ class NotePane(QStackedWidget):
                 made = create_notebook(db, name)
                 return move_note(db, note_id, made.notebook_id)
 
-            self._write(make_and_move, "Making a notebook")
+            self.write(make_and_move, "Making a notebook")
             return
         if chosen != note.notebook_id:
-            self._write(lambda db: move_note(db, note_id, chosen), "Moving the note")
+            self.write(lambda db: move_note(db, note_id, chosen), "Moving the note")
 
     def _note_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -257,7 +258,7 @@ class NotePane(QStackedWidget):
         if note is None or note.kind != "note":
             return
         note_id, pinned = note.id, not note.pinned
-        self._write(lambda db: pin_note(db, note_id, pinned), "Pinning the note")
+        self.write(lambda db: pin_note(db, note_id, pinned), "Pinning the note")
 
     def show_history(self) -> None:
         from app.core.notes.note_actions import restore_version
@@ -284,7 +285,7 @@ class NotePane(QStackedWidget):
             head = open_note(db, note_id).head_version_id
             return restore_version(db, note_id, version_id, head)
 
-        self._write(restore, "Restoring a version", on_done=lambda _r: self.restored.emit(note_id))
+        self.write(restore, "Restoring a version", on_done=lambda _r: self.restored.emit(note_id))
 
     # --- links -----------------------------------------------------------------------------
     def _titles_wanted(self, typed: str) -> None:

@@ -260,14 +260,6 @@ class NotebookView(RefreshOnChange, QWidget):
             self.editor.text.setFocus()
 
     # --- writing ---------------------------------------------------------------------------
-    def _write(
-        self, fn: Callable[[Any], Any], label: str, on_done: Callable[[Any], None] | None = None
-    ) -> None:
-        opened = self.context.opened
-        self.context.runner.run_write(
-            lambda _p: fn(opened.database), label=label, on_done=on_done, owner=self
-        )
-
     def new_note(self) -> None:
         from app.core.notes.note_actions import create_note
 
@@ -275,7 +267,7 @@ class NotebookView(RefreshOnChange, QWidget):
         tag = self.filters.tag.currentData()
         notebook_id = self.filters.notebook.currentData()
         tags = (tag,) if tag else ()
-        self._write(
+        self.note_pane.write(
             lambda db: create_note(db, title="", tags=tags, notebook_id=notebook_id),
             "Making a note",
             on_done=self._created,
@@ -309,7 +301,7 @@ class NotebookView(RefreshOnChange, QWidget):
         self.deleted.append((note_id,))
         if self.editor.note_id == note_id:
             self.note_pane.forget_note()
-        self._write(lambda db: delete_note(db, note_id), "Deleting the note")
+        self.note_pane.write(lambda db: delete_note(db, note_id), "Deleting the note")
         self.list_pane.show_undo(title)
         self._show_empty()
         self.list.setFocus()
@@ -320,7 +312,7 @@ class NotebookView(RefreshOnChange, QWidget):
         if not self.deleted:
             return
         ids = self.deleted.pop()
-        self._write(
+        self.note_pane.write(
             lambda db: restore_notes(db, ids),
             "Bringing the note back",
             on_done=lambda _r: self.open_note(ids[0]),
