@@ -8,6 +8,7 @@ runs in the thread pool, so one slow push never holds the event loop.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -488,6 +489,9 @@ def create_app(store: Store, *, workers: int = 1) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if server.direct is not None:
             await server.direct.open()
+        # What the server holds from its start on (modules, routes, connections) is left out
+        # of the cycle collector's passes, which otherwise walk it again and again.
+        gc.freeze()
         yield
         if server.direct is not None:
             await server.direct.close()

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import msgspec
 import psycopg
 from psycopg import pq
 from sqlalchemy.engine import make_url
@@ -27,6 +28,7 @@ from sqlalchemy.engine import make_url
 from app.sync_server.records import Auth, OpRow, Page
 from app.sync_server.store import Store
 
+_ENCODE = msgspec.json.Encoder()
 POOL_SIZE = 16  # connections per server process: more only queue in PostgreSQL
 
 _WHO = """
@@ -127,14 +129,28 @@ class Direct:
         return self._usable
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
-        conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
-        conn.prepare_threshold = 0  # the same few statements, prepared on their first use
+        # The same few statements on every connection: prepared on their first use, and
+        # planned once (a generic plan: every parameter is matched by an index) instead of
+        # at each of the first five executions, as PostgreSQL does by default.
+        conn = await psycopg.AsyncConnection.connect(
+            self.conninfo, autocommit=True, options="-c plan_cache_mode=force_generic_plan"
+        )
+        conn.prepare_threshold = 0
         return conn
+
+    async def _warm(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        """Prepare and plan the push and the pulls on `conn` with a token no device has, so
+        the first requests after a start do not pay for it (nothing is read or written)."""
+        nobody = {"public_id": "", "token_hash": "", "dataset": "", "device": "", "own": ""}
+        await conn.execute(_PUSH, {**nobody, "ops": "[]"})
+        for statement in (_PULL, _PULL_OWN):
+            await conn.execute(statement, {**nobody, "cursor": 0, "limit": 1})
 
     async def open(self) -> None:
         """Make the connections now (a server starting), not in its first requests."""
         if self.usable():
             made = await asyncio.gather(*(self._connect() for _ in range(self.size)))
+            await asyncio.gather(*(self._warm(conn) for conn in made))
             self._idle.extend(made)
 
     @asynccontextmanager
@@ -167,9 +183,11 @@ class Direct:
         `dataset`, (accepted, duplicates, head). psycopg.errors.UniqueViolation if one of the
         operations was stored by a push this one waited for (nothing stored: try the slow
         way)."""
-        ops = json.dumps(
-            [[r.op_id, r.clock, r.tbl, r.row_key, r.body] for r in rows], ensure_ascii=False
-        )
+        table = [[r.op_id, r.clock, r.tbl, r.row_key, r.body] for r in rows]
+        try:
+            ops = _ENCODE.encode(table).decode()
+        except UnicodeEncodeError:  # a lone surrogate: written as an escape
+            ops = json.dumps(table, ensure_ascii=False)
         params = {
             "public_id": token[0],
             "token_hash": token[1],

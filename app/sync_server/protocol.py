@@ -45,7 +45,24 @@ DEVICE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 DATASET = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 
+# Text that `json.dumps` writes as it is, between quotes: printable ASCII but `"` and `\\`.
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
+
+
 def op_id(op: dict[str, Any]) -> str:
-    """An operation's identity: its stamp, table and key (what a re-push repeats)."""
-    text = json.dumps([op.get("c"), op.get("t"), op.get("k")], separators=(",", ":"))
+    """An operation's identity: its stamp, table and key (what a re-push repeats), the
+    sha256 of `json.dumps([stamp, table, key], separators=(",", ":"))`. Plain text is
+    written out directly (the same characters, a tenth of the time)."""
+    stamp, table, key = op.get("c"), op.get("t"), op.get("k")
+    if (
+        type(stamp) is str
+        and type(table) is str
+        and type(key) is str
+        and _PLAIN.fullmatch(stamp)
+        and _PLAIN.fullmatch(table)
+        and _PLAIN.fullmatch(key)
+    ):
+        text = f'["{stamp}","{table}","{key}"]'
+    else:
+        text = json.dumps([stamp, table, key], separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
