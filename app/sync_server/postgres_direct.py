@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 import psycopg
 from psycopg import pq
+from psycopg.types.numeric import Int8
 from sqlalchemy.engine import make_url
 
 from app.sync_server.records import Auth, OpRow, Page
@@ -129,11 +130,13 @@ class Direct:
         return self._usable
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
-        # The same few statements on every connection: prepared on their first use, and
-        # planned once (a generic plan: every parameter is matched by an index) instead of
-        # at each of the first five executions, as PostgreSQL does by default.
+        # The same few statements on every connection: prepared on their first use and
+        # planned once (generic plans), always by their indexes (postgres_sql.INDEXED): a plan
+        # made while the log was small must not read the whole log once it has grown.
         conn = await psycopg.AsyncConnection.connect(
-            self.conninfo, autocommit=True, options="-c plan_cache_mode=force_generic_plan"
+            self.conninfo,
+            autocommit=True,
+            options="-c plan_cache_mode=force_generic_plan -c enable_seqscan=off",
         )
         conn.prepare_threshold = 0
         return conn
@@ -144,7 +147,7 @@ class Direct:
         nobody = {"public_id": "", "token_hash": "", "dataset": "", "device": "", "own": ""}
         await conn.execute(_PUSH, {**nobody, "ops": "[]"})
         for statement in (_PULL, _PULL_OWN):
-            await conn.execute(statement, {**nobody, "cursor": 0, "limit": 1})
+            await conn.execute(statement, {**nobody, "cursor": Int8(0), "limit": Int8(1)})
 
     async def open(self) -> None:
         """Make the connections now (a server starting), not in its first requests."""
@@ -221,8 +224,8 @@ class Direct:
             "public_id": token[0],
             "token_hash": token[1],
             "dataset": dataset,
-            "cursor": cursor,
-            "limit": limit,
+            "cursor": Int8(cursor),  # one type whatever the value: one prepared statement
+            "limit": Int8(limit),
             "own": own,
         }
         async with self.connection() as conn:

@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+# Said before the push or a pull in its transaction: every row they read is found by an index.
+# A plan made while the log was empty (a new server, before PostgreSQL's statistics catch up)
+# otherwise reads the whole log to look for the pushed ids, and keeps doing so as it grows
+# (psycopg prepares a statement after a few runs, and PostgreSQL keeps its plan).
+INDEXED = text("SET LOCAL enable_seqscan = off")
+
 # The push on PostgreSQL in one statement (`Store._push_postgres`).
 PUSH = text(
     """

@@ -325,6 +325,7 @@ class Store:
         was stored by a push this one waited for; None (nothing stored) if the account holds
         another dataset."""
         with self.reader.begin() as conn:
+            conn.execute(postgres_sql.INDEXED)
             found = conn.execute(
                 postgres_sql.PUSH,
                 {
@@ -354,6 +355,7 @@ class Store:
         if self.postgres:  # all in one statement, one snapshot, one round trip
             statement = postgres_sql.PULL if own is None else postgres_sql.PULL_OWN
             with self.reader.begin() as conn:
+                conn.execute(postgres_sql.INDEXED)
                 found = conn.execute(
                     statement, {"user_id": user_id, "cursor": cursor, "limit": limit, "own": own}
                 ).all()
