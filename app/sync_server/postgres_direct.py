@@ -46,10 +46,13 @@ incoming AS (
     SELECT e->>0 AS op_id, e->>1 AS clock, e->>2 AS tbl, e->>3 AS row_key, e->>4 AS body, ord
     FROM json_array_elements(%(ops)s::json) WITH ORDINALITY AS t(e, ord)
 ),
-known AS (  -- looked up by the (user_id, op_id) index, never a scan of the user's log
-    SELECT op_id FROM ops
-    WHERE user_id = (SELECT user_id FROM who)
-        AND op_id = ANY(CAST(ARRAY(SELECT op_id FROM incoming) AS varchar[]))
+known AS (  -- each id looked up in the (user_id, op_id) index, never among all the user's rows
+    SELECT i.op_id FROM incoming i
+    CROSS JOIN LATERAL (
+        SELECT 1 FROM ops
+        WHERE ops.user_id = (SELECT user_id FROM who) AND ops.op_id = i.op_id
+        LIMIT 1
+    ) found
 ),
 fresh AS (
     SELECT DISTINCT ON (i.op_id) i.* FROM incoming i

@@ -21,9 +21,11 @@ PUSH = text(
             CAST(:keys AS text[]), CAST(:bodies AS text[])
         ) WITH ORDINALITY AS t(op_id, clock, tbl, row_key, body, ord)
     ),
-    known AS (  -- looked up by the (user_id, op_id) index, never a scan of the user's log
-        SELECT op_id FROM ops
-        WHERE user_id = :user_id AND op_id = ANY(CAST(:op_ids AS varchar[]))
+    known AS (  -- each id looked up in the (user_id, op_id) index, never a scan of the log
+        SELECT i.op_id FROM incoming i
+        CROSS JOIN LATERAL (
+            SELECT 1 FROM ops WHERE ops.user_id = :user_id AND ops.op_id = i.op_id LIMIT 1
+        ) found
     ),
     fresh AS (
         SELECT DISTINCT ON (i.op_id) i.* FROM incoming i
