@@ -4,21 +4,23 @@ Run on its own (not part of the test suite; PostgreSQL figures need initdb/pg_ct
 
     .venv/bin/python tests/perf/bench_sync_server.py [--ops 10000] [--devices-sqlite 20]
         [--devices-postgres 200] [--rounds 5] [--parts loopback,sqlite,postgres,postgres-paced]
-        [--workers N] [--light-clients]
+        [--workers N] [--client-processes 4] [--light-clients]
 
 - 10,000 operations pushed by one device and pulled by another through the server (target
   under 2 s): the transport alone (ServerTarget push/pull), and whole syncs of 10,000 cards
   added on one profile (push, then pull + apply on a second profile);
 - a sync with nothing new (target under 50 ms);
 - N devices syncing at once (20 on SQLite, 200 on PostgreSQL; target p95 push under 200 ms):
-  each device a thread with its own connection and token (two devices per user), all started
-  together, each round a push of 20 operations then a pull; the server is a `serve-sync`
-  process of its own (`--workers N` processes). This machine's 2 cores run the server,
-  PostgreSQL and all the clients: the figure prints the CPU each spent a request, the push
-  p95 of each round (the first is 200 pushes arriving at the same instant) and the load
-  average (other work on the machine slows every figure). `--light-clients`: the same
-  requests sent with half the client CPU of the app's client (LightTarget), as real devices'
-  CPU is not the server's; `postgres-paced`: each device syncing every 5 s on average.
+  each device a thread with its own connection and token (two devices per user), the threads
+  spread over `--client-processes` processes (default 4: real devices are other computers,
+  and 200 threads in one Python process queue for its one interpreter lock, which added
+  40-50 ms to the p95 here), all started together, each round a push of 20 operations then a
+  pull; the server is a `serve-sync` process of its own (`--workers N` processes). This
+  machine's 2 cores run the server, PostgreSQL and all the clients: the figure prints the CPU
+  each spent a request, the push p95 of each round (the first is 200 pushes arriving at the
+  same instant) and the load average (other work on the machine slows every figure).
+  `--light-clients`: the same requests sent with half the client CPU of the app's client
+  (LightTarget); `postgres-paced`: each device syncing every 5 s on average.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -214,6 +217,59 @@ def loopback(folder: Path, count: int) -> None:
         server.stop()
 
 
+def _client_group(
+    server_url: str,
+    tokens: list[tuple[str, str, str]],
+    barrier: tuple[Any, Any],
+    found: Any,
+    rounds: int,
+    every_s: float,
+    light: bool,
+) -> None:
+    """One client process: a thread per device, each with its own connection and token; puts
+    (each device's push times, all pull times, errors) on `found`."""
+    pushes: list[list[float]] = []
+    pulls: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def device(token: str, dataset: str, device_id: str) -> None:
+        target: ServerTarget | LightTarget
+        if light:
+            target = LightTarget(server_url, token, dataset)
+        else:
+            target = ServerTarget(server_url, token, dataset=dataset, timeout_s=120)
+        cursor, mine, theirs = 0, [], []
+        try:
+            target.meta()  # connected before the start
+            barrier[0].wait(timeout=120)
+            barrier[1].wait(timeout=120)
+            pause = random.Random(device_id)
+            for round_ in range(rounds):
+                if every_s:
+                    time.sleep(pause.uniform(0, 2 * every_s))
+                ops = ops_for(device_id, 20, round_ * 20)
+                start = time.perf_counter()
+                target.push_ops(device_id, ops)
+                mine.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                cursor = int(target.pull(cursor, device_id)["next"])
+                theirs.append(time.perf_counter() - start)
+        except Exception as error:  # reported by the bench
+            with lock:
+                errors.append(f"{type(error).__name__}: {error}")
+        with lock:
+            pushes.append(mine)
+            pulls.extend(theirs)
+
+    threads = [threading.Thread(target=device, args=t) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found.put((pushes, pulls, errors))
+
+
 def devices_at_once(
     url: str,
     data_dir: Path,
@@ -224,10 +280,11 @@ def devices_at_once(
     postgres: Postgres | None = None,
     workers: int | None = None,
     light: bool = False,
+    client_processes: int = 4,
 ) -> None:
     store = Store.open(url)
     hashed = hash_password(PASSWORD)
-    tokens = []
+    tokens: list[tuple[str, str, str]] = []
     for user in range((count + 1) // 2):
         user_id = store.add_user(f"user{user}", hashed)
         store.claim_dataset(user_id, f"data{user}")
@@ -243,64 +300,58 @@ def devices_at_once(
     by_round: list[list[float]] = [[] for _ in range(rounds)]
     pulls: list[float] = []
     errors: list[str] = []
-    lock = threading.Lock()
     args = () if workers is None else ("--workers", str(workers))
     with server_process(url, data_dir, *args) as server_url:
-        barrier = threading.Barrier(count)
-
-        def device(token: str, dataset: str, device_id: str) -> None:
-            target: ServerTarget | LightTarget
-            if light:
-                target = LightTarget(server_url, token, dataset)
-            else:
-                target = ServerTarget(server_url, token, dataset=dataset, timeout_s=120)
-            cursor, mine, theirs = 0, [], []
-            try:
-                target.meta()  # connected before the start
-                barrier.wait()
-                pause = random.Random(device_id)
-                for round_ in range(rounds):
-                    if every_s:
-                        time.sleep(pause.uniform(0, 2 * every_s))
-                    ops = ops_for(device_id, 20, round_ * 20)
-                    start = time.perf_counter()
-                    target.push_ops(device_id, ops)
-                    mine.append(time.perf_counter() - start)
-                    start = time.perf_counter()
-                    cursor = int(target.pull(cursor, device_id)["next"])
-                    theirs.append(time.perf_counter() - start)
-            except Exception as error:  # reported below
-                with lock:
-                    errors.append(f"{type(error).__name__}: {error}")
-            with lock:
-                pushes.extend(mine)
-                for round_, took in enumerate(mine):
-                    by_round[round_].append(took)
-                pulls.extend(theirs)
-
-        threads = [threading.Thread(target=device, args=t) for t in tokens]
+        # Every device waits for all the others, across the client processes, then starts.
+        spawn = multiprocessing.get_context("fork")
+        # (ready: all connected; go: the start), each with the bench's own thread too
+        barrier = (spawn.Barrier(count + 1), spawn.Barrier(count + 1))
+        found: Any = spawn.Queue()
+        groups = [tokens[n::client_processes] for n in range(client_processes)]
+        clients = [
+            spawn.Process(
+                target=_client_group,
+                args=(server_url, group, barrier, found, rounds, every_s, light),
+            )
+            for group in groups
+            if group
+        ]
         servers = server_pid(server_url)
         postmaster = set()
         if postgres is not None:  # the cluster's first process: the parent of its backends
             postmaster.add(int((postgres.data / "postmaster.pid").read_text().split()[0]))
         time.sleep(1.0)  # the server's worker processes started
         processes = tree_cpu_s(servers)[1]
-        cpu = (tree_cpu_s(servers), tree_cpu_s(postmaster), sum(os.times()[:2]))
+        cpu = (tree_cpu_s(servers), tree_cpu_s(postmaster))
+        for client in clients:
+            client.start()
+        client_pids = {client.pid for client in clients if client.pid is not None}
+        barrier[0].wait(timeout=120)  # the clients' connections made (`meta`)
+        client_cpu = tree_cpu_s(client_pids)[0]
+        barrier[1].wait(timeout=120)
         start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = [found.get() for _ in clients]
         wall = time.perf_counter() - start
+        client_cpu = tree_cpu_s(client_pids)[0] - client_cpu
         after = (tree_cpu_s(servers), tree_cpu_s(postmaster))
+        for client in clients:
+            client.join()
         used = (
             after[0][0] - cpu[0][0],
             after[1][0] - cpu[1][0],
-            sum(os.times()[:2]) - cpu[2],
+            client_cpu,
             after[0][2] - cpu[0][2],
         )
+    for mine, theirs, failed in results:
+        pushes.extend(took for device in mine for took in device)
+        for device in mine:
+            for round_, took in enumerate(device):
+                by_round[round_].append(took)
+        pulls.extend(theirs)
+        errors.extend(failed)
     how = f"each syncing every {every_s:g} s on average" if every_s else "all at once"
-    how += " (light HTTP clients)" if light else " (the app's client, ServerTarget)"
+    how += " (light HTTP clients" if light else " (the app's client, ServerTarget"
+    how += f", {len(clients)} client processes)"
     print(
         f"{label}: {count} devices {how}, {rounds} rounds of push (20 ops) + pull: push "
         f"median {ms(statistics.median(pushes))}, p95 {ms(p95(pushes))} (target < 200 ms); "
@@ -329,6 +380,12 @@ def main() -> int:
         "--workers", type=int, help="serve-sync --workers on PostgreSQL (default: its own)"
     )
     parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=4,
+        help="devices at once: the devices' threads spread over this many processes (default 4)",
+    )
+    parser.add_argument(
         "--light-clients",
         action="store_true",
         help="devices at once: the same requests with less client CPU (LightTarget)",
@@ -346,7 +403,14 @@ def main() -> int:
     if "sqlite" in parts:
         with tempfile.TemporaryDirectory() as scratch:
             url = f"sqlite:///{Path(scratch) / 'server.sqlite3'}"
-            devices_at_once(url, Path(scratch), args.devices_sqlite, args.rounds, "SQLite")
+            devices_at_once(
+                url,
+                Path(scratch),
+                args.devices_sqlite,
+                args.rounds,
+                "SQLite",
+                client_processes=args.client_processes,
+            )
     if not parts & {"postgres", "postgres-paced"}:
         return 0
     postgres = Postgres()
@@ -363,6 +427,7 @@ def main() -> int:
                     postgres=postgres,
                     workers=args.workers,
                     light=args.light_clients,
+                    client_processes=args.client_processes,
                 )
         if "postgres-paced" in parts:
             with tempfile.TemporaryDirectory() as scratch:
@@ -377,6 +442,7 @@ def main() -> int:
                     postgres=postgres,
                     workers=args.workers,
                     light=args.light_clients,
+                    client_processes=args.client_processes,
                 )
     finally:
         postgres.stop()
