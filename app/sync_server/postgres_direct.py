@@ -6,10 +6,10 @@ Nothing is cached: each statement finds the token's device live (not revoked), i
 enabled and the sha256 of the token's secret equal to the one stored, in the same snapshot as
 the work, so a revoked token or a disabled account is refused by its next request, exactly as
 `accounts.authenticate` refuses it. Every row read or written is that user's. The statements
-do what `Store.push` and `Store.pull` do on PostgreSQL (postgres_sql.py's PUSH and
-PULL, kept for the other callers): a push numbers the operations not stored yet
-after the head its UPDATE locks and moves, so several server processes on one database give
-the same results as one.
+are built from the same steps as `Store.push` and `Store.pull` on PostgreSQL (postgres_sql.py,
+whose statements serve the other callers): a push numbers the operations not stored yet after
+the head its UPDATE locks and moves, so several server processes on one database give the
+same results as one.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from psycopg import pq
 from psycopg.types.numeric import Int8
 from sqlalchemy.engine import make_url
 
+from app.sync_server.postgres_sql import newest_of, page_after, push_steps
 from app.sync_server.records import Auth, OpRow, Page
 from app.sync_server.store import Store
 
@@ -46,65 +47,34 @@ incoming AS (
     SELECT e->>0 AS op_id, e->>1 AS clock, e->>2 AS tbl, e->>3 AS row_key, e->>4 AS body, ord
     FROM json_array_elements(%(ops)s::json) WITH ORDINALITY AS t(e, ord)
 ),
-known AS (  -- each id looked up in the (user_id, op_id) index, never among all the user's rows
-    SELECT i.op_id FROM incoming i
-    CROSS JOIN LATERAL (
-        SELECT 1 FROM ops
-        WHERE ops.user_id = (SELECT user_id FROM who) AND ops.op_id = i.op_id
-        LIMIT 1
-    ) found
-),
-fresh AS (
-    SELECT DISTINCT ON (i.op_id) i.* FROM incoming i
-    WHERE i.op_id NOT IN (SELECT op_id FROM known)
-    ORDER BY i.op_id, i.ord
-),
-bump AS (
-    UPDATE users SET head = head + (SELECT count(*) FROM fresh)
-    WHERE id = (SELECT user_id FROM who) AND dataset = %(dataset)s
-    RETURNING id, head
-),
-stored AS (
-    INSERT INTO ops (user_id, seq, op_id, device, clock, tbl, row_key, body)
-    SELECT b.id, b.head - (SELECT count(*) FROM fresh) + row_number() OVER (ORDER BY f.ord),
-           f.op_id, %(device)s, f.clock, f.tbl, f.row_key, f.body
-    FROM fresh f CROSS JOIN bump b
-    RETURNING 1
-)
+{push_steps("(SELECT user_id FROM who)", "%(dataset)s", "%(device)s")}
 SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen,
        (SELECT head FROM bump), (SELECT count(*) FROM stored)
 FROM (VALUES (1)) AS one(x) LEFT JOIN who w ON true
 """
 
+# A pull: who, and the page after the cursor (when the account holds the dataset asked for).
 _PULL = f"""
 WITH {_WHO}
 SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen, w.head,
        o.seq, o.device, o.body, NULL, NULL
 FROM (VALUES (1)) AS one(x)
 LEFT JOIN who w ON true
-LEFT JOIN LATERAL (
-    SELECT seq, device, body FROM ops
-    WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND w.dataset = %(dataset)s
-    ORDER BY seq
-    LIMIT %(limit)s
-) o ON true
+{page_after("w.user_id", "%(cursor)s", "%(limit)s", "w.dataset = %(dataset)s")}
 ORDER BY o.seq
 """
 
-# The same, asked for (`own`) a device's newest operation after the cursor too: a statement of
-# its own, as a generic plan would look for it (the log read backwards) even when not asked.
-_PULL_OWN = _PULL.replace("o.body, NULL, NULL", "o.body, n.seq, n.clock").replace(
-    "LEFT JOIN who w ON true\n",
-    """LEFT JOIN who w ON true
-LEFT JOIN LATERAL (
-    SELECT seq, clock FROM ops
-    WHERE ops.user_id = w.user_id AND ops.seq > %(cursor)s AND ops.device = %(own)s
-        AND w.dataset = %(dataset)s
-    ORDER BY seq DESC
-    LIMIT 1
-) n ON true
-""",
-)
+# The same, asked for (`own`) a device's newest operation after the cursor too.
+_PULL_OWN = f"""
+WITH {_WHO}
+SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen, w.head,
+       o.seq, o.device, o.body, n.seq, n.clock
+FROM (VALUES (1)) AS one(x)
+LEFT JOIN who w ON true
+{newest_of("w.user_id", "%(cursor)s", "%(own)s", "w.dataset = %(dataset)s")}
+{page_after("w.user_id", "%(cursor)s", "%(limit)s", "w.dataset = %(dataset)s")}
+ORDER BY o.seq
+"""
 
 
 def _auth(row: Any) -> Auth | None:
