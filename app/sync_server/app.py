@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-import msgspec
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,7 +22,6 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from app import __version__
-from app.sync.json_wire import loads_checked
 from app.sync_server import protocol
 from app.sync_server.accounts import (
     AddressLimit,
@@ -32,71 +30,22 @@ from app.sync_server.accounts import (
     login,
     token_parts,
 )
-from app.sync_server.records import Auth, DatasetMismatch, OpRow, Page, now_ms
+from app.sync_server.records import Auth, DatasetMismatch, now_ms
 from app.sync_server.store import Store
+from app.sync_server.wire import (
+    JSON,
+    ApiError,
+    json_answer,
+    json_body,
+    json_object,
+    make_op_rows,
+    page_text,
+    read_body,
+    text_field,
+)
 
 if TYPE_CHECKING:
     from app.sync_server.postgres_direct import Direct
-
-JSON = "application/json"
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def _json(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data, separators=(",", ":")), status, media_type=JSON)
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    length = request.headers.get("content-length")
-    if length is not None:
-        if not length.isdigit():
-            raise ApiError(400, "bad_request", "The Content-Length is not a number.")
-        if int(length) > limit:
-            raise ApiError(413, "too_large", f"The request is larger than {limit} bytes.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "too_large", f"The request is larger than {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-_ENCODE = msgspec.json.Encoder()
-
-
-async def _json_object(request: Request) -> tuple[dict[str, Any], bool]:
-    data = await _body(request, protocol.MAX_JSON_BODY)
-    try:
-        value, fast = (
-            await run_in_threadpool(loads_checked, data)
-            if len(data) > 65536
-            else loads_checked(data)
-        )
-    except ValueError:
-        raise ApiError(400, "bad_request", "The request is not JSON.") from None
-    if not isinstance(value, dict):
-        raise ApiError(400, "bad_request", "The request is not a JSON object.")
-    return value, fast
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    return (await _json_object(request))[0]
-
-
-def _text(value: Any, name: str, pattern: Any = None, *, optional: bool = False) -> str:
-    if value is None and optional:
-        return ""
-    if not isinstance(value, str) or not value or len(value) > 200:
-        raise ApiError(400, "bad_request", f"`{name}` is missing or not text.")
-    if pattern is not None and not pattern.match(value):
-        raise ApiError(400, "bad_request", f"`{name}` is not valid: {value[:80]!r}.")
-    return value
 
 
 class Server:
@@ -134,7 +83,7 @@ class Server:
 
     @staticmethod
     def same_dataset(auth: Auth, dataset: Any) -> str:
-        dataset = _text(dataset, "dataset", protocol.DATASET)
+        dataset = text_field(dataset, "dataset", protocol.DATASET)
         if auth.dataset is None:
             raise ApiError(
                 409,
@@ -166,9 +115,9 @@ class Server:
         What is refused is said in the order `push` says it (a refused token first)."""
         body: dict[str, Any] = {}
         try:
-            body, fast = await _json_object(request)
-            dataset = _text(body.get("dataset"), "dataset", protocol.DATASET)
-            device = _text(body.get("device"), "device", protocol.DEVICE)
+            body, fast = await json_object(request)
+            dataset = text_field(body.get("dataset"), "dataset", protocol.DATASET)
+            device = text_field(body.get("device"), "device", protocol.DEVICE)
             ops = body.get("ops")
             if not isinstance(ops, list) or len(ops) > protocol.MAX_PUSH_OPS:
                 raise ApiError(
@@ -200,7 +149,7 @@ class Server:
         if done is None:
             raise ApiError(409, "dataset_mismatch", "This account now holds another dataset.")
         accepted, duplicates, head = done
-        return _json({"accepted": accepted, "duplicates": duplicates, "head": head})
+        return json_answer({"accepted": accepted, "duplicates": duplicates, "head": head})
 
     async def pull_direct(
         self, direct: Direct, request: Request, token: tuple[str, str]
@@ -208,12 +157,12 @@ class Server:
         """`pull` on PostgreSQL: one statement checks the token and reads the page."""
         params = request.query_params
         try:
-            dataset = _text(params.get("dataset"), "dataset", protocol.DATASET)
+            dataset = text_field(params.get("dataset"), "dataset", protocol.DATASET)
             cursor = int(params.get("cursor", "0"))
             limit = int(params.get("limit", str(protocol.PULL_LIMIT)))
             own = params.get("own")
             if own is not None:
-                own = _text(own, "own", protocol.DEVICE)
+                own = text_field(own, "own", protocol.DEVICE)
         except (ApiError, ValueError) as error:
             auth = await self.auth(request)
             self.same_dataset(auth, params.get("dataset"))
@@ -225,7 +174,7 @@ class Server:
         found, page = await direct.pull(token, dataset, cursor, limit, exclude, own)
         self.same_dataset(await self.signed_in(found), dataset)
         assert page is not None
-        return Response(_page_text(page, own is not None), media_type=JSON)
+        return Response(page_text(page, own is not None), media_type=JSON)
 
     # Endpoints
     async def meta(self, request: Request) -> Response:
@@ -246,16 +195,16 @@ class Server:
             auth = await self.auth(request)
             dataset, head = await run_in_threadpool(self.store.state, auth.user_id)
             info.update(user=auth.user, device=auth.device, dataset=dataset, head=head)
-        return _json(info)
+        return json_answer(info)
 
     async def login(self, request: Request) -> Response:
-        body = await _json_body(request)
-        user = _text(body.get("user"), "user")
+        body = await json_body(request)
+        user = text_field(body.get("user"), "user")
         password = body.get("password")
         if not isinstance(password, str) or len(password) > 1024:
             raise ApiError(400, "bad_request", "`password` is missing.")
-        device_id = _text(body.get("device_id"), "device_id", protocol.DEVICE)
-        name = _text(body.get("device_name") or device_id, "device_name")
+        device_id = text_field(body.get("device_id"), "device_id", protocol.DEVICE)
+        name = text_field(body.get("device_name") or device_id, "device_name")
         address = request.client.host if request.client else "-"
         try:
             made = await run_in_threadpool(
@@ -265,23 +214,23 @@ class Server:
             if refused.wait_s:
                 raise ApiError(429, "rate_limited", str(refused)) from None
             raise ApiError(401, "wrong_password", str(refused)) from None
-        return _json({"token": made.token, "device": made.device})
+        return json_answer({"token": made.token, "device": made.device})
 
     async def claim(self, request: Request) -> Response:
         auth = await self.auth(request)
-        body = await _json_body(request)
-        dataset = _text(body.get("dataset"), "dataset", protocol.DATASET)
+        body = await json_body(request)
+        dataset = text_field(body.get("dataset"), "dataset", protocol.DATASET)
         held = await run_in_threadpool(self.store.claim_dataset, auth.user_id, dataset)
-        return _json({"dataset": held})
+        return json_answer({"dataset": held})
 
     async def push(self, request: Request) -> Response:
         token = self.direct_token(request)
         if token is not None and self.direct is not None:
             return await self.push_direct(self.direct, request, token)
         auth = await self.auth(request)
-        body, fast = await _json_object(request)
+        body, fast = await json_object(request)
         dataset = self.same_dataset(auth, body.get("dataset"))
-        device = _text(body.get("device"), "device", protocol.DEVICE)
+        device = text_field(body.get("device"), "device", protocol.DEVICE)
         ops = body.get("ops")
         if not isinstance(ops, list) or len(ops) > protocol.MAX_PUSH_OPS:
             raise ApiError(
@@ -296,7 +245,7 @@ class Server:
             raise ApiError(
                 409, "dataset_mismatch", "This account now holds another dataset."
             ) from None
-        return _json({"accepted": accepted, "duplicates": duplicates, "head": head})
+        return json_answer({"accepted": accepted, "duplicates": duplicates, "head": head})
 
     async def pull(self, request: Request) -> Response:
         token = self.direct_token(request)
@@ -314,17 +263,9 @@ class Server:
         exclude = params.get("exclude")
         own = params.get("own")
         if own is not None:
-            own = _text(own, "own", protocol.DEVICE)
+            own = text_field(own, "own", protocol.DEVICE)
         page = await run_in_threadpool(self.store.pull, auth.user_id, cursor, limit, exclude, own)
-        newest = "" if own is None else f',"own":{json.dumps(page.own and list(page.own))}'
-        text = (
-            '{"ops":['
-            + ",".join(page.bodies)
-            + f'],"next":{page.next},"head":{page.head},"more":{json.dumps(page.more)}'
-            + newest
-            + "}"
-        )
-        return Response(text, media_type=JSON)
+        return Response(page_text(page, own is not None), media_type=JSON)
 
     async def snapshot(self, request: Request) -> Response:
         auth = await self.auth(request)
@@ -356,11 +297,11 @@ class Server:
     async def put_blob(self, request: Request) -> Response:
         auth = await self.auth(request)
         sha = self._sha(request)
-        data = await _body(request, protocol.MAX_BLOB)
+        data = await read_body(request, protocol.MAX_BLOB)
         if hashlib.sha256(data).hexdigest() != sha:
             raise ApiError(422, "hash_mismatch", "The blob's content does not match its sha256.")
         stored = await run_in_threadpool(self.store.put_blob, auth.user_id, sha, data)
-        return _json({"stored": stored}, 201 if stored else 200)
+        return json_answer({"stored": stored}, 201 if stored else 200)
 
     async def get_blob(self, request: Request) -> Response:
         auth = await self.auth(request)
@@ -372,21 +313,21 @@ class Server:
 
     async def missing_blobs(self, request: Request) -> Response:
         auth = await self.auth(request)
-        body = await _json_body(request)
+        body = await json_body(request)
         shas = body.get("sha256")
         if not isinstance(shas, list) or not all(
             isinstance(s, str) and protocol.SHA256.match(s) for s in shas
         ):
             raise ApiError(400, "bad_request", "`sha256` must be a list of sha256 names.")
         found = await run_in_threadpool(self.store.has_blobs, auth.user_id, shas)
-        return _json({"missing": [s for s in shas if s not in found]})
+        return json_answer({"missing": [s for s in shas if s not in found]})
 
     async def devices(self, request: Request) -> Response:
         auth = await self.auth(request)
         found = await run_in_threadpool(self.store.list_devices, auth.user_id)
         for row in found:
             row["this"] = row["id"] == auth.device
-        return _json({"devices": found})
+        return json_answer({"devices": found})
 
     async def revoke(self, request: Request) -> Response:
         auth = await self.auth(request)
@@ -394,65 +335,7 @@ class Server:
         done = await run_in_threadpool(self.store.revoke_device, auth.user_id, device)
         if not done:
             raise ApiError(404, "not_found", f"This account has no device {device[:40]!r}.")
-        return _json({"revoked": device})
-
-
-def _page_text(page: Page, own: bool = False) -> str:
-    """A pull's answer (`own`: asked for a device's newest operation, `Page.own`)."""
-    more = "true" if page.more else "false"
-    newest = "" if not own else f',"own":{json.dumps(page.own and list(page.own))}'
-    return (
-        '{"ops":['
-        + ",".join(page.bodies)
-        + f'],"next":{page.next},"head":{page.head},"more":{more}{newest}}}'
-    )
-
-
-def make_op_rows(ops: list[Any], now: int | None = None, fast: bool = False) -> list[OpRow]:
-    """The pushed operations checked and ready to store; ApiError for a malformed one or a
-    stamp far past the server's clock (the device's clock is wrong: nothing is stored).
-    `fast`: the operations were read by msgspec (`loads_checked`), which writes them back too."""
-    current = now_ms() if now is None else now
-    rows = []
-    latest = 0
-    for op in ops:
-        if not isinstance(op, dict):
-            raise ApiError(422, "bad_op", "An operation is not a JSON object.")
-        stamp, table, key = op.get("c"), op.get("t"), op.get("k")
-        match = protocol.STAMP.match(stamp) if isinstance(stamp, str) else None
-        if match is None or not isinstance(stamp, str):
-            raise ApiError(422, "bad_op", f"Not an operation stamp: {str(stamp)[:80]!r}.")
-        if not isinstance(table, str) or not 0 < len(table) <= 200:
-            raise ApiError(422, "bad_op", "An operation names no table.")
-        if isinstance(key, str):
-            row_key = key
-        elif isinstance(key, list) and all(isinstance(p, str | int) for p in key):
-            row_key = json.dumps(key, separators=(",", ":"))
-        else:
-            raise ApiError(422, "bad_op", "An operation's key is neither text nor a pair.")
-        if "v" in op and not isinstance(op["v"], dict):
-            raise ApiError(422, "bad_op", "An operation's values are not an object.")
-        latest = max(latest, int(match[1]))
-        rows.append(
-            OpRow(
-                protocol.op_id(op),
-                stamp,
-                table,
-                row_key,
-                _ENCODE.encode(op).decode()
-                if fast
-                else json.dumps(op, separators=(",", ":"), ensure_ascii=False),
-            )
-        )
-    if latest > current + protocol.MAX_AHEAD_MS:
-        hours = (latest - current) / 3_600_000
-        raise ApiError(
-            422,
-            "clock_ahead",
-            f"These changes are stamped {hours:.0f} hours after the server's time: check this "
-            "computer's clock, then sync again. Nothing was stored; your changes are kept.",
-        )
-    return rows
+        return json_answer({"revoked": device})
 
 
 def create_app(store: Store, *, workers: int = 1) -> Starlette:
@@ -462,10 +345,10 @@ def create_app(store: Store, *, workers: int = 1) -> Starlette:
 
     async def api_error(_request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
-        return _json({"error": error.code, "message": error.message}, error.status)
+        return json_answer({"error": error.code, "message": error.message}, error.status)
 
     async def crashed(_request: Request, _error: Exception) -> Response:
-        return _json({"error": "server_error", "message": "The sync server failed."}, 500)
+        return json_answer({"error": "server_error", "message": "The sync server failed."}, 500)
 
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ApiError: api_error,

@@ -181,7 +181,7 @@ def superseded(
 
 def compact(ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """These operations (in log order) without the superseded ones: what a snapshot holds."""
-    from app.sync_server.app import make_op_rows
+    from app.sync_server.wire import make_op_rows
 
     rows = make_op_rows(ops, now=2**62)
     tables = compactable_tables()

@@ -108,7 +108,7 @@ def generate(store: Any, user_id: int, scale: float, edits: int) -> int:
     """Write the big profile's operations into the store; how many."""
     from app.db.types import db_time
     from app.sync.clock import now_ms, stamp_text
-    from app.sync_server.app import make_op_rows
+    from app.sync_server.wire import make_op_rows
 
     dataset, head = store.state(user_id)
     real = [json.loads(body) for body in store.snapshot(user_id, head, None, compact=False)]

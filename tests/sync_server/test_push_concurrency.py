@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app.sync.clock import stamp_text
 from app.sync_server.accounts import hash_password
-from app.sync_server.app import make_op_rows
 from app.sync_server.schema import ops as ops_table
 from app.sync_server.store import Store
+from app.sync_server.wire import make_op_rows
 
 
 def _ops(device: str, start: int, count: int) -> list[dict[str, object]]:
