@@ -445,8 +445,15 @@ def _pull_snapshot(target: ServerTarget, device: str, size: int) -> Iterator[Bat
     yield Batch(batch, {SOURCE: upto})
 
 
+# A list the learner waits for (Settings > Sync) tries twice, not five times over 7.5 s, and
+# waits for an answer at most this long: a server that cannot be reached says so at once.
+LIST_RETRIES = 1
+LIST_TIMEOUT_S = 10.0
+
+
 def list_devices(database: ProfileDatabase) -> list[dict[str, Any]]:
-    return open_server_target(database).devices()
+    target = open_server_target(database, retries=LIST_RETRIES, timeout_s=LIST_TIMEOUT_S)
+    return target.devices()
 
 
 def revoke_device(database: ProfileDatabase, device: str) -> None:
