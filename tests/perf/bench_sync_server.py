@@ -66,6 +66,19 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
+def reference_ms() -> float:
+    """This machine's speed now: the best of five runs of a fixed Python loop, in ms. The
+    machine's speed drifts (a shared virtual machine): every figure moves with it."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for n in range(300_000):
+            total += n * n % 7
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def tree_cpu_s(roots: set[int]) -> tuple[float, int, float]:
     """CPU seconds (user + system) used so far by these processes and their descendants that
     are still running, how many they are, and the system part of the seconds (Linux /proc;
@@ -397,6 +410,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
+    print(f"machine: a reference Python loop takes {reference_ms():.1f} ms now (slower: busier)")
     if "loopback" in parts:
         with tempfile.TemporaryDirectory() as scratch:
             loopback(Path(scratch), args.ops)
