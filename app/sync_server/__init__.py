@@ -8,10 +8,11 @@ append-only log with a per-user sequence, so a change of the app's schema needs 
 migration.
 
 - `protocol`: limits and the operation id (no third-party imports: the client reads it too)
-- `schema`: the tables; `store`: every query, each scoped to one user (`records`: what it hands
-  out; `postgres_sql`: its one-statement push and pull on PostgreSQL); `postgres_direct`: on
-  PostgreSQL, the push and the pull from the event loop, each one statement that checks the
-  device's token too; `accounts`: passwords and device tokens; `compaction`: what a snapshot
-  leaves out (operations later ones superseded); `app`: the HTTP endpoints; `admin`: running
-  it (`--workers` processes) and managing users.
+- `schema`: the tables; `database`: the engine, migrations and transactions; `store`: every
+  query, each scoped to one user (`records`: what it hands out; `postgres_sql`: its
+  one-statement push and pull on PostgreSQL); `postgres_direct`: on PostgreSQL, the push and
+  the pull from the event loop, each one statement that checks the device's token too;
+  `accounts`: passwords and device tokens; `compaction`: what a snapshot leaves out
+  (operations later ones superseded); `app`: the HTTP endpoints; `admin`: running it
+  (`--workers` processes) and managing users.
 """

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
-from app.sync_server.store import Store, sqlite_url
+from app.sync_server.database import sqlite_url
+from app.sync_server.store import Store
 
 DATABASE_ENV = "STUDYDESK_SYNC_DATABASE"
 DEFAULT_PORT = 8765
@@ -105,7 +106,7 @@ def worker_app() -> Any:
     """The app of one of `serve`'s worker processes: its own store, with its share of the
     connections a single process would keep."""
     from app.sync_server.app import create_app
-    from app.sync_server.store import POOL_SIZE
+    from app.sync_server.database import POOL_SIZE
 
     workers = int(os.environ.get(_WORKER_COUNT, "1"))
     store = Store.open(os.environ[_WORKER_DATABASE], pool_size=max(4, POOL_SIZE // workers))

@@ -1,4 +1,5 @@
-"""Every query of the sync server, each scoped to one user (SQLAlchemy Core).
+"""Every query of the sync server, each scoped to one user (SQLAlchemy Core), on the database
+`database` opens: users, devices (tokens), the dataset and the operation log, snapshots, blobs.
 
 SQLite (the default) or PostgreSQL (psycopg 3). A push assigns the user's next sequence
 numbers while holding the user's counter row: `SELECT ... FOR UPDATE` on PostgreSQL, SQLite's
@@ -9,102 +10,23 @@ PostgreSQL database therefore give the same results as one.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.sync_server import postgres_sql
 from app.sync_server.compaction import compactable_tables, superseded
+from app.sync_server.database import Database
 from app.sync_server.records import Auth, DatasetMismatch, OpRow, Page, now_ms
 from app.sync_server.schema import blobs, devices, ops, users
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-_LOCK_KEY = 0x5D5E_7E50  # PostgreSQL advisory lock held while migrating
 _CHUNK = 500
-POOL_SIZE = 40  # anyio's thread pool runs 40 requests' database work at once
 
 
-def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
-
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi: Any, _record: Any) -> None:
-            dbapi.isolation_level = None  # transactions begun below, not by the driver
-            dbapi.execute("PRAGMA journal_mode = WAL")
-            dbapi.execute("PRAGMA synchronous = NORMAL")
-            dbapi.execute("PRAGMA busy_timeout = 60000")
-            dbapi.execute("PRAGMA foreign_keys = ON")
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection) -> None:
-            write = conn.get_execution_options().get("write")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return engine
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    # As many connections kept open as requests run at once (the thread pool's 40): a connection
-    # made and closed again per request beyond the pool costs PostgreSQL a new backend process.
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=3600)
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
-class Store:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.writer = engine.execution_options(write=True)
-        self.postgres = engine.dialect.name == "postgresql"
-        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
-        # One-statement reads need no BEGIN/COMMIT round trips on PostgreSQL.
-        self.reader = (
-            engine.execution_options(isolation_level="AUTOCOMMIT") if self.postgres else engine
-        )
-
-    @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A write transaction. On SQLite this process's writers take turns on a lock first:
-        a writer waiting there wakes as soon as the one before commits, where SQLite's own
-        busy wait sleeps in steps of up to 100 ms (other processes still meet that wait)."""
-        if self._write_lock is None:
-            with self.writer.begin() as conn:
-                yield conn
-            return
-        with self._write_lock, self.writer.begin() as conn:
-            yield conn
-
-    @classmethod
-    def open(cls, url: str, *, pool_size: int = POOL_SIZE) -> Store:
-        """The store at `url`, its schema upgraded to this version's (made if new)."""
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        store = cls(make_engine(url, pool_size=pool_size))
-        store.upgrade()
-        return store
-
-    def upgrade(self) -> None:
-        from alembic import command
-        from alembic.config import Config
-
-        with self.write() as conn:
-            if self.postgres:  # two processes starting at once: one migrates
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-
-    def close(self) -> None:
-        self.engine.dispose()
+class Store(Database):
+    """The queries; `Store.open(url)` opens the database at `url` (`Database.open`)."""
 
     # Users
     def add_user(self, name: str, password_hash: str) -> int:

@@ -1,6 +1,7 @@
 """Alembic environment of the sync server's database (not the profile's: see /alembic).
 
-`app.sync_server.store.upgrade` runs it with an open connection in `config.attributes`.
+`app.sync_server.database.Database.upgrade` runs it with an open connection in
+`config.attributes`.
 """
 
 from __future__ import annotations
