@@ -111,12 +111,12 @@ def add_devices_action(actions: Any) -> None:
 def setup_server(args: argparse.Namespace, database: Any) -> str:
     """`sync setup --server URL --user NAME`: sign in (the password asked, never stored) and
     point this profile at the account; returns the dataset id."""
-    from app.sync import server_sync
+    from app.sync import server_setup
 
     if not args.user:
         raise UserError("sync setup --server needs --user NAME.")
     password = ask_password(f"Password of {args.user} on {args.server}: ")
-    return server_sync.setup_server(
+    return server_setup.setup_server(
         database,
         args.server,
         args.user,
@@ -127,13 +127,13 @@ def setup_server(args: argparse.Namespace, database: Any) -> str:
 
 
 def run_devices(args: argparse.Namespace, database: Any) -> int:
-    from app.sync import server_sync
+    from app.sync import server_setup
 
     if args.revoke:
-        server_sync.revoke_device(database, args.revoke)
+        server_setup.revoke_device(database, args.revoke)
         print(f"Revoked device {args.revoke}: it can no longer sync until signed in again.")
         return 0
-    found = server_sync.list_devices(database)
+    found = server_setup.list_devices(database)
     if args.json:
         print(json.dumps(found, indent=2))
         return 0

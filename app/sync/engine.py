@@ -99,7 +99,8 @@ def open_target(database: ProfileDatabase, passphrase: str | None = None) -> Tar
         raise UserError("Sync is not set up for this profile: run `studydesk sync setup` first.")
     kind = target.get("kind")
     if kind == "server":
-        from app.sync.server_sync import ServerAccount, open_server_target
+        from app.sync.server_setup import open_server_target
+        from app.sync.server_sync import ServerAccount
 
         return ServerAccount(open_server_target(database, settings=rows), database, rows)
     if kind != "folder":

@@ -1,10 +1,10 @@
-"""The sync server (`studydesk serve-sync`) as a sync target, and setting a profile up on an
-account. `ServerAccount` is the account as the engine's `Target` (app.sync.target), so one
-`engine.sync` drives it as it drives a folder; only the server's specifics are here: signing
-in (a device token is kept, never the password), the one cursor (the server numbers each
-user's operations in one sequence: `sync_cursors` row "server"), pages or, for a device far
-behind, the snapshot (every operation in one streamed answer), and this device's own pushes
-skipped by the cursor.
+"""The sync server (`studydesk serve-sync`) as a sync target. `ServerAccount` is the account as
+the engine's `Target` (app.sync.target), so one `engine.sync` drives it as it drives a folder;
+only the server's specifics are here: the one cursor (the server numbers each user's
+operations in one sequence: `sync_cursors` row "server"), pages or, for a device far behind,
+the snapshot (every operation in one streamed answer), and this device's own pushes skipped by
+the cursor. Setting a profile up on an account (signing in: a device token is kept, never the
+password) and opening its client are `server_setup`'s.
 
 Recovery, never overwrite: an account holding another profile's data, or a wiped server, is
 refused before anything is touched (dataset mismatch). A server restored from an older backup
@@ -19,130 +19,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 from app.db.database import ProfileDatabase
 from app.db.types import utcnow
-from app.errors import UserError
 from app.sync import engine, state
-from app.sync.capture import DEVICE, ENABLED, baseline, get_state, prepare, set_state
+from app.sync.capture import DEVICE, get_state, set_state
 from app.sync.ops import MEDIA, Op
-from app.sync.server_target import ServerError, ServerTarget, device_name
+from app.sync.server_setup import PUSHED, open_server_target
+from app.sync.server_target import ServerTarget
 from app.sync.target import Batch
 
 SOURCE = "server"
-TOKEN = "server_token"  # sync_state (device-local): this device's token, never the password
 SNAPSHOT_AFTER = 100_000  # operations behind: take the snapshot
 MARK = "server_mark"  # sync_state (device-local): [cursor, the operation the server had there]
-# sync_state (device-local): [device id, the server's head after its last push, the latest ms
-# of the changes it pushed]: what it pushed is at or below that head, and its stamps at or
-# below that ms. Absent: a profile an older version synced (not judged).
-PUSHED = "server_pushed"
-
-
-def _refuse(message: str) -> UserError:
-    return UserError(message + " Nothing was changed.")
-
-
-def setup_server(
-    database: ProfileDatabase,
-    url: str,
-    user: str,
-    password: str,
-    *,
-    insecure_http: bool = False,
-    merge: bool = False,
-    adopt: bool = False,
-) -> str:
-    """Sign in (a device token is stored, never the password) and point this profile at the
-    account; returns the dataset id. An account holding another profile's data is refused
-    unless this profile has none (it comes down at the first sync) or `merge` keeps both.
-    `adopt`: as `engine.setup_folder`'s (a profile made to receive the learner's sends nothing
-    of its own)."""
-    target = ServerTarget(url, insecure_http=insecure_http)
-    target.meta()
-    ours = state.value(database, state.DATASET)
-    device = state.value(database, DEVICE) or "new"
-    target.login(user, password, device, device_name())
-    try:
-        held = target.meta().get("dataset")
-        if held is None:
-            held = target.claim(ours or str(uuid.uuid4()))
-        if ours is not None and ours != held:
-            raise _refuse(
-                f"The account {user!r} on {target.url} holds another profile's data (dataset "
-                f"{held}, this profile's is {ours})."
-            )
-        if (
-            ours is None
-            and not merge
-            and not adopt
-            and state.has_own_data(database)
-            and int(target.meta().get("head") or 0) > 0
-        ):
-            raise _refuse(
-                f"The account {user!r} on {target.url} holds another profile's data, and "
-                "this profile has its own. To keep the union of both, run it again with "
-                "--merge; or use an account of its own."
-            )
-    except BaseException:
-        _forget_token(target)
-        raise
-    info = {
-        "kind": "server",
-        "url": target.url,
-        "user": user,
-        "insecure_http": insecure_http,
-    }
-    with state.transaction(database) as conn:
-        first = get_state(conn, ENABLED) != "1"
-        set_state(conn, state.DATASET, str(held))
-        set_state(conn, state.TARGET, json.dumps(info))
-        set_state(conn, TOKEN, str(target.token))
-        set_state(conn, ENABLED, "1")
-        made = prepare(conn, database.db_file)
-        if first and made is not None:
-            set_state(conn, PUSHED, json.dumps([made, 0, 0]))
-        if first and not (adopt and int(target.meta().get("head") or 0) > 0):
-            baseline(conn)
-    return str(held)
-
-
-def _forget_token(target: ServerTarget) -> None:
-    try:
-        found = [d for d in target.devices() if d.get("this")]
-        for device in found:
-            target.revoke(str(device["id"]))
-    except UserError:
-        pass
-
-
-def open_server_target(
-    database: ProfileDatabase, *, settings: dict[str, str] | None = None, **options: Any
-) -> ServerTarget:
-    """The client of this profile's account; `settings`: its `sync_state` as just read
-    (`state.settings`), not read again."""
-    rows = state.settings(database) if settings is None else settings
-    target = state.target_of(rows)
-    if target is None or target.get("kind") != "server":
-        raise UserError(
-            "This profile does not sync with a server: `studydesk sync setup --server URL "
-            "--user NAME` first."
-        )
-    return ServerTarget(
-        str(target["url"]),
-        rows.get(TOKEN),
-        dataset=rows.get(state.DATASET),
-        insecure_http=bool(target.get("insecure_http")),
-        **options,
-    )
-
-
-def is_server(database: ProfileDatabase) -> bool:
-    info = state.status(database)
-    return info.target is not None and info.target.get("kind") == "server"
 
 
 def sync_with_server(
@@ -443,23 +334,3 @@ def _pull_snapshot(target: ServerTarget, device: str, size: int) -> Iterator[Bat
             yield Batch(batch, {SOURCE: 0})
             batch = []
     yield Batch(batch, {SOURCE: upto})
-
-
-# A list the learner waits for (Settings > Sync) tries twice, not five times over 7.5 s, and
-# waits for an answer at most this long: a server that cannot be reached says so at once.
-LIST_RETRIES = 1
-LIST_TIMEOUT_S = 10.0
-
-
-def list_devices(database: ProfileDatabase) -> list[dict[str, Any]]:
-    target = open_server_target(database, retries=LIST_RETRIES, timeout_s=LIST_TIMEOUT_S)
-    return target.devices()
-
-
-def revoke_device(database: ProfileDatabase, device: str) -> None:
-    try:
-        open_server_target(database).revoke(device)
-    except ServerError as error:
-        if error.status == 404:
-            raise UserError(f"This account has no device {device!r} to revoke.") from None
-        raise

@@ -92,14 +92,14 @@ def templates(url: str, folder: Path) -> None:
     from app.core.flashcards.card_actions import CardText
     from app.core.flashcards.review import answer_card
     from app.db.database import ProfileDatabase
-    from app.sync import engine, server_sync
+    from app.sync import engine, server_setup
 
     database = ProfileDatabase.open(folder / "p.sqlite3", folder / "b", create=True)
     deck = deck_actions.create_deck(database, "Bench").deck_id
     card = card_actions.save_card(database, CardText(None, deck, "front", "back", ())).card_ids[0]
     with database.write_session() as session:
         answer_card(session, card, 3, 3000, datetime.now(UTC))
-    server_sync.setup_server(database, url, "ada", PASSWORD)
+    server_setup.setup_server(database, url, "ada", PASSWORD)
     engine.sync(database)
     database.close()
 
@@ -174,12 +174,12 @@ def client(url: str, data_dir: Path | str) -> None:
     from server_helpers import PASSWORD
 
     from app.db.database import ProfileDatabase
-    from app.sync import engine, server_sync
+    from app.sync import engine, server_setup
 
     data_dir = Path(data_dir)
     start = time.perf_counter()
     database = ProfileDatabase.open(data_dir / "p.sqlite3", data_dir / "b", create=True)
-    server_sync.setup_server(database, url, "ada", PASSWORD, adopt=True)
+    server_setup.setup_server(database, url, "ada", PASSWORD, adopt=True)
     result = engine.sync(database)
     seconds = time.perf_counter() - start
     conn = database.engine.raw_connection()

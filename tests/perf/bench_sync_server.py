@@ -50,7 +50,7 @@ from server_helpers import PASSWORD, Postgres, server_process, start_server  # n
 from app.core.flashcards.cards import NewCard, add_cards  # noqa: E402
 from app.core.flashcards.decks import ensure_deck  # noqa: E402
 from app.db.database import ProfileDatabase  # noqa: E402
-from app.sync import engine, server_sync  # noqa: E402
+from app.sync import engine, server_setup  # noqa: E402
 from app.sync.clock import now_ms, stamp_text  # noqa: E402
 from app.sync.server_target import ServerTarget  # noqa: E402
 from app.sync_server.accounts import hash_password  # noqa: E402
@@ -197,9 +197,9 @@ def loopback(folder: Path, count: int) -> None:
 
         a = ProfileDatabase.open(folder / "a.sqlite3", folder / "ba", create=True)
         b = ProfileDatabase.open(folder / "b.sqlite3", folder / "bb", create=True)
-        server_sync.setup_server(a, server.url, "ada", PASSWORD)
+        server_setup.setup_server(a, server.url, "ada", PASSWORD)
         engine.sync(a)
-        server_sync.setup_server(b, server.url, "ada", PASSWORD)
+        server_setup.setup_server(b, server.url, "ada", PASSWORD)
         engine.sync(b)
         with a.write_session() as session:
             deck = ensure_deck(session, "Bench").id

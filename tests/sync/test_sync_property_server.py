@@ -38,7 +38,8 @@ from sync_helpers import Device
 from test_sync_property import SyncMachine
 
 from app.sync import engine
-from app.sync.server_sync import open_server_target, setup_server, sync_with_server
+from app.sync.server_setup import open_server_target, setup_server
+from app.sync.server_sync import sync_with_server
 from app.sync.server_target import ServerError
 
 PAGE = 2  # operations per pull page when a sync is paged

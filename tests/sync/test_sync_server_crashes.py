@@ -23,7 +23,8 @@ from app.db import backup
 from app.db.database import ProfileDatabase
 from app.sync import engine
 from app.sync.capture import prepare_database
-from app.sync.server_sync import open_server_target, setup_server, sync_with_server
+from app.sync.server_setup import open_server_target, setup_server
+from app.sync.server_sync import sync_with_server
 from app.sync.server_target import ServerError
 
 

@@ -24,7 +24,7 @@ from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
 from app.core.notes import note_actions
 from app.db.database import ProfileDatabase
-from app.sync import engine, server_sync
+from app.sync import engine, server_setup
 from app.sync.capture import DEVICE, get_state
 from app.sync.clock import stamp_text
 from app.sync_server.compaction import compact
@@ -225,9 +225,9 @@ def test_a_snapshot_of_real_devices_compacted_gives_the_same_profile(
 ) -> None:
     first, second = Device.make(tmp_path, "d1"), Device.make(tmp_path, "d2")
     try:
-        server_sync.setup_server(first.database, server.url, "ada", PASSWORD)
+        server_setup.setup_server(first.database, server.url, "ada", PASSWORD)
         engine.sync(first.database)
-        server_sync.setup_server(second.database, server.url, "ada", PASSWORD, adopt=True)
+        server_setup.setup_server(second.database, server.url, "ada", PASSWORD, adopt=True)
         engine.sync(second.database)
         deck = deck_actions.create_deck(first.database, "Biology").deck_id
         cards = [

@@ -20,7 +20,7 @@ from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
 from app.core.notes import note_actions
 from app.db.database import ProfileDatabase
-from app.sync import engine, server_sync
+from app.sync import engine, server_setup, server_sync
 from app.sync.capture import prepare_database
 from app.sync.clock import now_ms, stamp_text
 from app.sync.server_target import ServerError, ServerTarget
@@ -89,7 +89,7 @@ def test_a_profile_copied_back_by_hand_gets_back_what_it_pushed_since(
         ]
         note = note_actions.create_note(a.database, title="N", body="one").note_id
         for device in (a, b):
-            server_sync.setup_server(device.database, server.url, "ada", PASSWORD)
+            server_setup.setup_server(device.database, server.url, "ada", PASSWORD)
         sync(a, b)
         a.answer(cards[0], 3)
         sync(a)
@@ -142,7 +142,7 @@ def test_a_copy_back_with_nothing_pushed_since_stays_the_same_device(
         deck = deck_actions.create_deck(a.database, "Biology").deck_id
         card = card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ())).card_ids[0]
         for device in (a, b):
-            server_sync.setup_server(device.database, server.url, "ada", PASSWORD)
+            server_setup.setup_server(device.database, server.url, "ada", PASSWORD)
         sync(a, b)
         a.answer(card, 3)
         copy_away(a, tmp_path / "copy")
@@ -193,7 +193,7 @@ def test_against_an_older_server_a_copy_back_is_not_judged(tmp_path: Path) -> No
     try:
         deck = deck_actions.create_deck(a.database, "Biology").deck_id
         card = card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ())).card_ids[0]
-        server_sync.setup_server(a.database, running.url, "ada", PASSWORD)
+        server_setup.setup_server(a.database, running.url, "ada", PASSWORD)
         sync(a)
         copy_away(a, tmp_path / "copy")
         first = device_id(a)
@@ -217,7 +217,7 @@ def test_a_profile_an_older_version_synced_is_not_judged_until_it_pushes(
         deck = deck_actions.create_deck(a.database, "Biology").deck_id
         card = card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ())).card_ids[0]
         for device in (a, b):
-            server_sync.setup_server(device.database, server.url, "ada", PASSWORD)
+            server_setup.setup_server(device.database, server.url, "ada", PASSWORD)
         sync(a, b)
         forget = "DELETE FROM sync_state WHERE key = 'server_pushed'"
         with a.database.write_session() as session:
@@ -251,12 +251,12 @@ def test_a_lost_answer_or_a_late_push_does_not_make_a_new_device(tmp_path: Path)
             card = card_actions.save_card(a.database, CardText(None, deck, "Q", "A", ()))
             card_id = card.card_ids[0]
             for device in (a, b):
-                server_sync.setup_server(device.database, running.url, "ada", PASSWORD)
+                server_setup.setup_server(device.database, running.url, "ada", PASSWORD)
             sync(a, b)
             first = device_id(a)
 
             def through(fault: Fault) -> None:
-                target = server_sync.open_server_target(a.database, retries=1, backoff_s=0.001)
+                target = server_setup.open_server_target(a.database, retries=1, backoff_s=0.001)
                 try:
                     with faults.armed(fault), pytest.raises(ServerError):
                         server_sync.sync_with_server(a.database, a.media, target=target)

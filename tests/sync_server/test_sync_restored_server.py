@@ -20,7 +20,7 @@ from sync_helpers import Device, differences, scalar, synced_state
 from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
 from app.core.notes import note_actions
-from app.sync import engine, server_sync
+from app.sync import engine, server_setup
 from app.sync_server import admin
 from app.sync_server.app import create_app
 from app.sync_server.store import Store
@@ -88,7 +88,7 @@ def test_a_server_restored_from_an_older_backup_is_filled_again(tmp_path: Path, 
         for n in range(3):
             card_actions.save_card(a.database, CardText(None, deck, f"Q{n}", "A", ()))
         for device in (a, b):
-            server_sync.setup_server(device.database, server.url, "ada", PASSWORD)
+            server_setup.setup_server(device.database, server.url, "ada", PASSWORD)
         sync(a, b)
         backup(db_file, tmp_path / "backup.sqlite3")  # both devices signed in, 3 cards
 
@@ -125,7 +125,7 @@ def test_a_server_restored_from_an_older_backup_is_filled_again(tmp_path: Path, 
         # device brought down from it alone gets all of it.
         assert counts(a) == expected == counts(b)
         assert not differences(synced_state(a.database), synced_state(b.database))
-        server_sync.setup_server(c.database, server.url, "ada", PASSWORD)
+        server_setup.setup_server(c.database, server.url, "ada", PASSWORD)
         sync(c)
         assert counts(c) == expected
         assert not differences(synced_state(a.database), synced_state(c.database))

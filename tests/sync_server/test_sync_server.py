@@ -18,7 +18,7 @@ from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
 from app.core.notes import note_actions
 from app.errors import UserError
-from app.sync import engine, server_sync
+from app.sync import engine, server_setup, server_sync
 from app.sync.clock import now_ms, stamp_text
 from app.sync.server_target import ServerError, ServerTarget
 
@@ -48,7 +48,7 @@ def devices(tmp_path: Path):
 
 def set_up(server: RunningServer, *found: Device, user: str = "ada") -> None:
     for device in found:
-        server_sync.setup_server(device.database, server.url, user, PASSWORD)
+        server_setup.setup_server(device.database, server.url, user, PASSWORD)
         engine.sync(device.database, device.media)
 
 
@@ -129,18 +129,18 @@ def test_revoked_token_and_wrong_password(server: RunningServer, devices) -> Non
     a, b = devices
     set_up(server, a, b)
     with pytest.raises(UserError, match="Wrong user name or password"):
-        server_sync.setup_server(a.database, server.url, "ada", "not the password")
+        server_setup.setup_server(a.database, server.url, "ada", "not the password")
     with pytest.raises(UserError, match="Wrong user name or password"):
-        server_sync.setup_server(a.database, server.url, "nobody", PASSWORD)
-    listed = server_sync.list_devices(a.database)
+        server_setup.setup_server(a.database, server.url, "nobody", PASSWORD)
+    listed = server_setup.list_devices(a.database)
     theirs = [d for d in listed if not d["this"] and d["revoked_at"] is None]
     assert len(theirs) == 1
-    server_sync.revoke_device(a.database, theirs[0]["id"])
+    server_setup.revoke_device(a.database, theirs[0]["id"])
     with pytest.raises(ServerError, match="sign in again") as refused:
         engine.sync(b.database, b.media)
     assert refused.value.status == 401
     with pytest.raises(UserError, match="no device"):
-        server_sync.revoke_device(a.database, theirs[0]["id"])
+        server_setup.revoke_device(a.database, theirs[0]["id"])
     forged = ServerTarget(server.url, theirs[0]["id"] + ".forged-secret")
     with pytest.raises(ServerError, match="sign in again"):
         forged.devices()
@@ -194,14 +194,14 @@ def test_a_profile_is_refused_an_account_holding_another(server: RunningServer, 
     set_up(server, a)
     before = synced_state(b.database)
     with pytest.raises(UserError, match=r"another profile's data.*--merge"):
-        server_sync.setup_server(b.database, server.url, "ada", PASSWORD)
+        server_setup.setup_server(b.database, server.url, "ada", PASSWORD)
     assert synced_state(b.database) == before
     assert engine.status(b.database).target is None  # nothing touched
-    server_sync.setup_server(b.database, server.url, "bob", PASSWORD)  # an account of its own
+    server_setup.setup_server(b.database, server.url, "bob", PASSWORD)  # an account of its own
     with pytest.raises(UserError, match="another profile's data") as refused:
-        server_sync.setup_server(b.database, server.url, "ada", PASSWORD, merge=True)
+        server_setup.setup_server(b.database, server.url, "ada", PASSWORD, merge=True)
     assert "Nothing was changed" in str(refused.value)
-    assert server_sync.list_devices(a.database)[-1]["revoked_at"] is not None  # token undone
+    assert server_setup.list_devices(a.database)[-1]["revoked_at"] is not None  # token undone
 
 
 def test_bad_requests_are_refused_clearly(server: RunningServer) -> None:

@@ -16,7 +16,7 @@ from sync_helpers import Device, differences, synced_state
 
 from app.core.flashcards import card_actions, deck_actions
 from app.core.flashcards.card_actions import CardText
-from app.sync import engine, server_sync
+from app.sync import engine, server_setup
 from app.sync.clock import now_ms, stamp_text
 from app.sync.server_target import ServerTarget
 
@@ -57,9 +57,9 @@ def test_two_server_processes_on_one_postgresql(postgres: Postgres, tmp_path: Pa
     with one as first, two as second:
         a, b = Device.make(tmp_path, "a"), Device.make(tmp_path, "b")
         deck = deck_actions.create_deck(a.database, "Bio").deck_id
-        server_sync.setup_server(a.database, first, "ada", PASSWORD)
+        server_setup.setup_server(a.database, first, "ada", PASSWORD)
         engine.sync(a.database, a.media)
-        server_sync.setup_server(b.database, second, "ada", PASSWORD)
+        server_setup.setup_server(b.database, second, "ada", PASSWORD)
         engine.sync(b.database, b.media)
         for n in range(5):
             card_actions.save_card(a.database, CardText(None, deck, f"a{n}", "x", ()))

@@ -155,7 +155,7 @@ def test_an_unreachable_server_is_a_quiet_status_and_no_dialog(
         raise Unreachable("https://127.0.0.1:9 does not answer.")
 
     monkeypatch.setattr(engine, "status", as_if_on_a_server)
-    monkeypatch.setattr("app.sync.server_sync.open_server_target", no_answer)
+    monkeypatch.setattr("app.sync.server_setup.open_server_target", no_answer)
     with qtbot.waitSignal(sync.status_changed, timeout=WAIT_MS):
         press_ctrl_y(qtbot, window)
     assert sync.label.plain.startswith("Sync: server not reachable, will retry")

@@ -391,12 +391,12 @@ def test_this_computer_revoked_from_another_says_so_in_the_dialog_not_in_a_box(
     laptop: OpenProfile,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from app.sync import server_sync
+    from app.sync import server_setup
 
     sign_in_laptop(monkeypatch, laptop, server)
     work.setup_server(window.context.opened, server.url, "ada", PASSWORD, True)
-    ours = next(d for d in server_sync.list_devices(window.context.opened.database) if d["this"])
-    server_sync.revoke_device(laptop.database, str(ours["id"]))
+    ours = next(d for d in server_setup.list_devices(window.context.opened.database) if d["this"])
+    server_setup.revoke_device(laptop.database, str(ours["id"]))
     dialog = settings_dialog(qtbot, window)
     qtbot.waitUntil(
         lambda: dialog.devices.note.text().startswith("The devices could not be listed"),

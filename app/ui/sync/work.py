@@ -63,7 +63,8 @@ def run_sync(opened: OpenProfile, passphrase: str | None, *, closing: bool = Fal
             return SyncOutcome(state, info)
         result = engine.sync(database, opened.profile.media_dir, passphrase=passphrase)
     else:
-        from app.sync.server_sync import open_server_target, sync_with_server
+        from app.sync.server_setup import open_server_target
+        from app.sync.server_sync import sync_with_server
         from app.sync.server_target import Unreachable
 
         options: dict[str, Any] = {"retries": 0, "timeout_s": CLOSE_TIMEOUT_S} if closing else {}
@@ -96,7 +97,7 @@ def setup_server(
     """Sign in (the server keeps a token for this device; the password is not kept) and sync.
     `insecure_http`: plain http:// to a server that is not this computer is allowed (the
     learner ticked it in Sync Settings, as `--insecure-http` on the command line)."""
-    from app.sync.server_sync import setup_server as sign_in
+    from app.sync.server_setup import setup_server as sign_in
 
     sign_in(opened.database, url, user, password, insecure_http=insecure_http, merge=merge)
     return run_sync(opened, None)
@@ -144,11 +145,11 @@ def _known(device_id: object) -> str:
 
 def list_devices(opened: OpenProfile) -> DeviceList:
     """The devices of the account this profile syncs with (a read: nothing is written)."""
-    from app.sync import server_sync
+    from app.sync import server_setup
     from app.sync.server_target import Unreachable
 
     try:
-        found = server_sync.list_devices(opened.database)
+        found = server_setup.list_devices(opened.database)
     except Unreachable:
         return DeviceList(unreachable=True)
     return DeviceList(
@@ -170,14 +171,14 @@ def revoke_device(opened: OpenProfile, device: Device) -> Device:
     """Revoke another computer's sign-in. This computer's own is refused: its sync would stop
     here with no way back but signing in again (Sync Settings turns sync off instead)."""
     from app.errors import UserError
-    from app.sync import server_sync
+    from app.sync import server_setup
 
     if device.this:
         raise UserError(
             "This is the computer you are using: Study Desk does not revoke its own sign-in. "
             "To stop syncing here, choose Off and Turn Sync Off."
         )
-    server_sync.revoke_device(opened.database, device.id)
+    server_setup.revoke_device(opened.database, device.id)
     return device
 
 
@@ -197,7 +198,7 @@ def bring_profile(
 
     remove_sample_content(opened.database)
     if server is not None:
-        from app.sync.server_sync import setup_server as sign_in
+        from app.sync.server_setup import setup_server as sign_in
 
         sign_in(opened.database, *server, insecure_http=insecure_http, adopt=True)
         return run_sync(opened, None)
