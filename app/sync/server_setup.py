@@ -123,11 +123,6 @@ def open_server_target(
     )
 
 
-def is_server(database: ProfileDatabase) -> bool:
-    info = state.status(database)
-    return info.target is not None and info.target.get("kind") == "server"
-
-
 # A list the learner waits for (Settings > Sync) tries twice, not five times over 7.5 s, and
 # waits for an answer at most this long: a server that cannot be reached says so at once.
 LIST_RETRIES = 1
