@@ -16,6 +16,8 @@ caller advances in it too). Per table kind (`app.db.merge_rules`):
 - Parent cycles that concurrent moves made (a table whose synced column references itself)
   are broken the same way on every device (`app.sync.parent_cycles`): the row with the
   greatest id in the cycle moves to the top level.
+- The stamps held per field are read for the whole batch at its start and written back
+  together after its rows (`app.sync.field_clocks`).
 - A batch of many rows merges the bulk way (`app.sync.bulk_index`): full-text indexes rebuilt
   once, capture triggers suspended, the page cache raised, a table's new rows inserted together
   (`app.sync.staging`).
@@ -40,13 +42,13 @@ from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule
 from app.sync import bulk_index
 from app.sync.bulk_index import Indexes, page_cache, restore, suspend_capture
 from app.sync.clock import stamp_ms
+from app.sync.field_clocks import FieldClocks
 from app.sync.ops import (
     MEDIA,
     PLAIN_TYPES,
     Op,
     decode_value,
     fold_stamps,
-    load_clocks,
     read_outbox,
     row_key_text,
 )
@@ -110,8 +112,7 @@ class _Applier:
         self._merges: dict[str, dict[str, ColumnMerge]] = {}  # synced columns' merges
         self._tables: dict[str, _Table] = {}
         self._fill: dict[str, dict[str, Any]] = {}  # NOT NULL columns an insert must fill
-        self._clocks: dict[tuple[str, str], dict[str, str]] = {}  # loaded for this batch
-        self._dirty: set[tuple[str, str]] = set()
+        self.field_clocks = FieldClocks(self.conn)  # the stamps held for the rows touched
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)  # inserted, by table
         self.inserted: dict[str, set[str]] = defaultdict(set)
         self.owners: dict[str, set[str]] = defaultdict(set)  # TEXT owner table -> ids touched
@@ -149,50 +150,6 @@ class _Applier:
             self._fill[table] = found
         return found
 
-    def preload_clocks(self, ops: list[Op]) -> None:
-        """The stored stamps of every row these operations touch, in one query per table."""
-        keys: dict[str, list[str]] = defaultdict(list)
-        for op in ops:
-            try:
-                keys[str(op["t"])].append(row_key_text(op["k"]))
-            except (KeyError, TypeError):
-                continue
-        for table, wanted in keys.items():
-            for key in wanted:
-                self._clocks[(table, key)] = {}
-            found = self.conn.execute(
-                "SELECT row_key, clocks FROM sync_row_clocks WHERE tbl = ? AND row_key IN "
-                "(SELECT value FROM json_each(?))",
-                (table, json.dumps(wanted)),
-            )
-            for key, clocks in found:
-                self._clocks[(table, key)] = dict(json.loads(clocks))
-
-    def clocks(self, table: str, row_key: str) -> dict[str, str]:
-        found = self._clocks.get((table, row_key))
-        if found is None:
-            found = self._clocks[(table, row_key)] = load_clocks(self.conn, table, row_key)
-        return found
-
-    def save(self, table: str, row_key: str, clocks: dict[str, str]) -> None:
-        self._clocks[(table, row_key)] = clocks
-        self._dirty.add((table, row_key))
-
-    def flush_clocks(self) -> None:
-        self.conn.executemany(
-            "INSERT INTO sync_row_clocks (tbl, row_key, clocks) VALUES (?, ?, ?) "
-            "ON CONFLICT (tbl, row_key) DO UPDATE SET clocks = excluded.clocks",
-            [
-                (
-                    table,
-                    key,
-                    json.dumps(self._clocks[(table, key)], sort_keys=True, separators=(",", ":")),
-                )
-                for table, key in sorted(self._dirty)
-            ],
-        )
-        self._dirty.clear()
-
     def pend(self, op: Op, reason: str) -> None:
         self.conn.execute(
             "INSERT INTO sync_pending (clock, op, reason) VALUES (?, ?, ?)",
@@ -221,7 +178,7 @@ class _Applier:
                 seen.add(ident)
                 unique.append(op)
         unique.sort(key=lambda op: (str(op.get("c")), str(op.get("t"))))
-        self.preload_clocks(unique)
+        self.field_clocks.preload(unique)
         indexes = Indexes.read(conn)
         if indexes.worth_it(conn, sum(1 for op in unique if op.get("t") in indexes.sources)):
             indexes.suspend(conn)
@@ -234,7 +191,7 @@ class _Applier:
             self.apply_one(op)
         self.new_rows.flush()
         self.flush_logs()
-        self.flush_clocks()
+        self.field_clocks.flush()
         texts = TextMerge(conn, self.schema, self.report)
         merges = texts.merge_texts(self.owners, self.rows)  # owners' texts set now, uncaptured
         restore(conn, capture)
@@ -340,7 +297,7 @@ class _Applier:
         values: dict[str, Any],
     ) -> None:
         table, conn, stamp = rule.table, self.conn, str(op["c"])
-        clocks = self.clocks(table, row_key)
+        clocks = self.field_clocks.get(table, row_key)
         if "-" in clocks:
             self.report.unchanged += 1  # purged: nothing comes back
             return
@@ -356,11 +313,11 @@ class _Applier:
             self.rows[table].append(row)
             self.inserted[table].add(row_key)
             self.report.tables.add(table)
-            self.save(table, row_key, {n: stamp for n in names})
+            self.field_clocks.save(table, row_key, {n: stamp for n in names})
             self.report.applied += 1
             return
         if op.get("i") and self.insert(rule, row_key, key_values, values):
-            self.save(table, row_key, {n: stamp for n in names})
+            self.field_clocks.save(table, row_key, {n: stamp for n in names})
             self.report.applied += 1
             return
         select = ", ".join(f'"{n}"' for n in names) or "1"
@@ -398,13 +355,13 @@ class _Applier:
         else:
             self.report.unchanged += 1
         if clocks_changed:
-            self.save(table, row_key, clocks)
+            self.field_clocks.save(table, row_key, clocks)
 
     def purge(self, rule: TableRule, row_key: str, key_values: dict[str, Any], stamp: str) -> None:
         self.conn.execute(
             f'DELETE FROM "{rule.table}" WHERE {self._where(rule)}', list(key_values.values())
         )
-        self.save(rule.table, row_key, {"-": stamp})
+        self.field_clocks.save(rule.table, row_key, {"-": stamp})
         self.report.applied += 1
         self.report.tables.add(rule.table)
 
@@ -433,7 +390,7 @@ class _Applier:
         key_values: dict[str, Any],
         values: dict[str, Any],
     ) -> None:
-        if self.clocks(rule.table, row_key).get("-"):
+        if self.field_clocks.get(rule.table, row_key).get("-"):
             self.report.unchanged += 1
             return
         if op.get("p"):
@@ -449,10 +406,7 @@ class _Applier:
         self, table: str, op: Op, row_key: str, key_values: dict[str, Any], values: dict[str, Any]
     ) -> None:
         """A LOG row to insert with the others of its table (`flush_logs`), unless purged."""
-        clocks = self._clocks.get((table, row_key))
-        if clocks is None:
-            clocks = self.clocks(table, row_key)
-        if "-" in clocks:
+        if "-" in self.field_clocks.get(table, row_key):
             self.report.unchanged += 1
             return
         row = {**self.fill(table), **key_values, **values}
