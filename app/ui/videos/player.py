@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from app.core.videos.bookmarks import clock
 from app.core.videos.subtitles import Subtitles
 from app.core.videos.tracking import Interval, IntervalTracker
+from app.ui.override_cache import settle_notify_overrides
 from app.ui.videos.probe import quiet_multimedia_logging, video_codec_name
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -64,6 +65,8 @@ class VideoPlayer(QWidget):
         if not QMediaDevices.defaultAudioOutput().isNull():
             self.player.setAudioOutput(self.audio)
         self.video = QVideoWidget()
+        # QtMultimedia's threads destroy objects connected to these three: see override_cache.
+        settle_notify_overrides(self.player, self.audio, self.video)
         self.video.setMinimumSize(QSize(320, 180))
         self.video.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.player.setVideoOutput(self.video)

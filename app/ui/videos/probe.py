@@ -39,6 +39,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaFormat, QMediaMetaData, QMediaPlayer, QVideoFrame, QVideoSink
 
 from app.core.videos.media import NotPlayable, ProbedMedia
+from app.ui.override_cache import settle_notify_overrides
 
 log = logging.getLogger(__name__)
 
@@ -97,20 +98,28 @@ def quiet_multimedia_logging() -> None:
 
 
 class _Decoder(QObject):
-    """One file open in a QMediaPlayer without sound, frames into a sink, on the thread that
-    makes it. Its slots belong to that thread, so whatever thread Qt emits from, they run
-    here (queued), never on a decoder thread."""
+    """A QMediaPlayer without sound, frames into a sink, on the thread that makes it, kept for
+    file after file. Its slots belong to that thread, so whatever thread Qt emits from, they
+    run here (queued), never on a decoder thread.
 
-    def __init__(self, path: Path) -> None:
+    Nothing Python made is destroyed per file: the player, the sink, the event loop it waits in
+    and its timer live as long as the decoder (see app/ui/override_cache.py for the deadlock a
+    QEventLoop deleted on this thread after each wait once caused)."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.path = path
+        self.path = Path()
         self.player = QMediaPlayer(self)
         self.sink = QVideoSink(self)
         self.player.setVideoSink(self.sink)
         self.error = ""
         self.image: QImage | None = None
         self._target_us = 0
-        self._loop: QEventLoop | None = None
+        self._loop = QEventLoop(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._loop.quit)
+        settle_notify_overrides(self, self.player, self.sink, self._loop, self._timer)
         self.player.errorOccurred.connect(self._on_error)
         self.player.mediaStatusChanged.connect(self._on_status)
         self.sink.videoFrameChanged.connect(self._on_frame)
@@ -141,31 +150,28 @@ class _Decoder(QObject):
         return self.player.mediaStatus() in loaded or bool(self.error)
 
     def _wait(self, timeout_ms: int) -> None:
-        loop = QEventLoop()
-        self._loop = loop
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        self._loop = None
+        self._timer.start(timeout_ms)
+        self._loop.exec()
+        self._timer.stop()
 
     def _stop_waiting(self) -> None:
-        if self._loop is not None:
+        if self._loop.isRunning():
             self._loop.quit()
 
-    def open(self) -> None:
-        self.player.setSource(QUrl.fromLocalFile(str(self.path)))
+    def open(self, path: Path) -> None:
+        self.path, self.error, self.image = path, "", None
+        self.player.setSource(QUrl.fromLocalFile(str(path)))
         if not self._opened():
             self._wait(OPEN_TIMEOUT_MS)
         if not self._opened():
-            raise NotPlayable(self.path, "it did not open within 10 seconds")
+            raise NotPlayable(path, "it did not open within 10 seconds")
         if self.error or self.player.mediaStatus() == QMediaPlayer.MediaStatus.InvalidMedia:
             detail = f" ({self.error})" if self.error else ""
-            raise NotPlayable(
-                self.path, f"it is not a video or audio file that can be played{detail}"
-            )
+            raise NotPlayable(path, f"it is not a video or audio file that can be played{detail}")
         if not self.player.hasVideo() and not self.player.hasAudio():
-            raise NotPlayable(self.path, "it holds no picture or sound")
+            raise NotPlayable(path, "it holds no picture or sound")
         if self.player.duration() <= 0:
-            raise NotPlayable(self.path, "its length cannot be read (it may be cut short)")
+            raise NotPlayable(path, "its length cannot be read (it may be cut short)")
 
     def frame_at(self, seconds: float) -> QImage | None:
         """The picture at `seconds`, or None when no frame comes (a codec not decoded here)."""
@@ -178,19 +184,31 @@ class _Decoder(QObject):
             self._wait(FRAME_TIMEOUT_MS)
         return self.image
 
-    def close(self) -> None:
+    def release(self) -> None:
+        """Let go of the file (the learner may move or delete it), keeping the player."""
         self.player.stop()
         self.player.setSource(QUrl())
-        self.deleteLater()
 
 
-def probe_on_this_thread(path: Path) -> ProbedMedia:
+@contextmanager
+def _opened_file(decoder: _Decoder | None, path: Path) -> Iterator[_Decoder]:
+    """`path` open in `decoder`, or in a decoder made for this one file when none is given."""
+    own = decoder is None
+    used = _Decoder() if decoder is None else decoder
+    try:
+        used.open(path)
+        yield used
+    finally:
+        used.release()
+        if own:
+            used.deleteLater()
+
+
+def probe_on_this_thread(path: Path, decoder: _Decoder | None = None) -> ProbedMedia:
     """What the decoder finds in `path`; needs a running Qt application and this thread's event
     loop free. Raises NotPlayable with the reason."""
-    decoder = _Decoder(path)
-    try:
-        decoder.open()
-        player = decoder.player
+    with _opened_file(decoder, path) as opened:
+        player = opened.player
         meta = player.metaData()
         duration_s = player.duration() / 1000
         size = meta.value(QMediaMetaData.Key.Resolution)
@@ -198,7 +216,7 @@ def probe_on_this_thread(path: Path) -> ProbedMedia:
         title = meta.stringValue(QMediaMetaData.Key.Title).strip() or None
         thumbnail, decodes = None, True
         if player.hasVideo():
-            image = decoder.frame_at(min(duration_s * 0.1, 30.0))
+            image = opened.frame_at(min(duration_s * 0.1, 30.0))
             decodes = image is not None
             if image is not None:
                 thumbnail = jpeg_bytes(image)
@@ -215,22 +233,18 @@ def probe_on_this_thread(path: Path) -> ProbedMedia:
             thumbnail_jpeg=thumbnail,
             decodes=decodes,
         )
-    finally:
-        decoder.close()
 
 
-def frame_on_this_thread(path: Path, seconds: float) -> QImage | None:
-    decoder = _Decoder(path)
-    try:
-        decoder.open()
-        return decoder.frame_at(seconds) if decoder.player.hasVideo() else None
-    finally:
-        decoder.close()
+def frame_on_this_thread(
+    path: Path, seconds: float, decoder: _Decoder | None = None
+) -> QImage | None:
+    with _opened_file(decoder, path) as opened:
+        return opened.frame_at(seconds) if opened.player.hasVideo() else None
 
 
 @dataclass
 class _Request:
-    work: Callable[[], object]
+    work: Callable[[_Decoder], object]
     done: threading.Event = field(default_factory=threading.Event)
     result: object = None
     error: BaseException | None = None
@@ -241,12 +255,18 @@ class _Worker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.decoder: _Decoder | None = None  # made on the decoding thread, on first use
         self.asked.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    def ensure_decoder(self) -> _Decoder:
+        if self.decoder is None:
+            self.decoder = _Decoder()
+        return self.decoder
 
     @Slot(object)
     def _run(self, request: _Request) -> None:
         try:
-            request.result = request.work()
+            request.result = request.work(self.ensure_decoder())
         except BaseException as error:  # handed to the waiting thread, which raises it
             request.error = error
         finally:
@@ -268,9 +288,9 @@ class MediaProber:
         self._thread.start()
         self._lock = threading.Lock()  # one file at a time on the one thread
 
-    def _ask(self, work: Callable[[], object]) -> object:
+    def _ask(self, work: Callable[[_Decoder], object]) -> object:
         if QThread.currentThread() is self._thread:
-            return work()
+            return work(self._worker.ensure_decoder())
         request = _Request(work)
         with self._lock:
             self._worker.asked.emit(request)
@@ -281,12 +301,12 @@ class MediaProber:
 
     def probe(self, path: Path) -> ProbedMedia:
         """See `probe_on_this_thread`; blocks until done."""
-        result = self._ask(lambda: probe_on_this_thread(path))
+        result = self._ask(lambda decoder: probe_on_this_thread(path, decoder))
         assert isinstance(result, ProbedMedia)
         return result
 
     def frame_at(self, path: Path, seconds: float) -> QImage | None:
-        result = self._ask(lambda: frame_on_this_thread(path, seconds))
+        result = self._ask(lambda decoder: frame_on_this_thread(path, seconds, decoder))
         return result if isinstance(result, QImage) else None
 
     def close(self) -> None:
