@@ -29,7 +29,7 @@ from psycopg.types.numeric import Int8
 from sqlalchemy.engine import make_url
 
 from app.sync_server.postgres_sql import newest_of, page_after, push_steps
-from app.sync_server.records import Auth, OpRow, Page
+from app.sync_server.records import Auth, OpRow, Page, page_of
 from app.sync_server.store import Store
 
 _ENCODE = msgspec.json.Encoder()
@@ -244,4 +244,4 @@ class Direct:
             return auth, None
         page = [(row[7], row[8], row[9]) for row in found if row[7] is not None]
         newest = (int(found[0][10]), str(found[0][11])) if found[0][10] is not None else None
-        return auth, Store._page(page, cursor, limit, exclude, int(found[0][6]), newest)
+        return auth, page_of(page, cursor, limit, exclude, int(found[0][6]), newest)

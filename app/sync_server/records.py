@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 
 def now_ms() -> int:
@@ -35,6 +36,23 @@ class Page:
     # Asked for (`own`): the newest operation that device pushed after the cursor, (seq,
     # stamp); a profile file copied back over itself learns from it that it is behind itself.
     own: tuple[int, str] | None = None
+
+
+def page_of(
+    rows: list[Any],
+    cursor: int,
+    limit: int,
+    exclude: str | None,
+    head: int,
+    own: tuple[int, str] | None = None,
+) -> Page:
+    """The page a pull answers from the (seq, device, body) rows read after `cursor` (at most
+    `limit`), leaving out `exclude`'s own, with the account's `head`."""
+    bodies = [str(body) for _seq, device, body in rows if device != exclude]
+    last = int(rows[-1][0]) if rows else max(cursor, 0)
+    if not rows and cursor > head:
+        last = cursor  # the client is ahead of this server (restored from a backup?)
+    return Page(bodies, last, head, len(rows) == limit and last < head, own)
 
 
 @dataclass(frozen=True)

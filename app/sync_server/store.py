@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.sync_server import postgres_sql
 from app.sync_server.compaction import compactable_tables, superseded
 from app.sync_server.database import Database
-from app.sync_server.records import Auth, DatasetMismatch, OpRow, Page, now_ms
+from app.sync_server.records import Auth, DatasetMismatch, OpRow, Page, now_ms, page_of
 from app.sync_server.schema import blobs, devices, ops, users
 
 _CHUNK = 500
@@ -284,7 +284,7 @@ class Store(Database):
             head = int(found[0][0])
             page = [(row[1], row[2], row[3]) for row in found if row[1] is not None]
             newest = (int(found[0][4]), str(found[0][5])) if own and found[0][4] else None
-            return self._page(page, cursor, limit, exclude, head, newest)
+            return page_of(page, cursor, limit, exclude, head, newest)
         with self.reader.begin() as conn:
             rows = conn.execute(
                 select(ops.c.seq, ops.c.device, ops.c.body)
@@ -302,22 +302,7 @@ class Store(Database):
                     .limit(1)
                 ).first()
         newest = None if newest_row is None else (int(newest_row[0]), str(newest_row[1]))
-        return self._page(list(rows), cursor, limit, exclude, head, newest)
-
-    @staticmethod
-    def _page(
-        rows: list[Any],
-        cursor: int,
-        limit: int,
-        exclude: str | None,
-        head: int,
-        own: tuple[int, str] | None = None,
-    ) -> Page:
-        bodies = [str(body) for _seq, device, body in rows if device != exclude]
-        last = int(rows[-1][0]) if rows else max(cursor, 0)
-        if not rows and cursor > head:
-            last = cursor  # the client is ahead of this server (restored from a backup?)
-        return Page(bodies, last, head, len(rows) == limit and last < head, own)
+        return page_of(list(rows), cursor, limit, exclude, head, newest)
 
     def superseded(self, user_id: int, upto: int) -> set[int]:
         """The user's operations up to `upto` that a snapshot leaves out (`compaction`): the
