@@ -17,7 +17,8 @@ caller advances in it too). Per table kind (`app.db.merge_rules`):
   are broken the same way on every device (`app.sync.parent_cycles`): the row with the
   greatest id in the cycle moves to the top level.
 - The stamps held per field are read for the whole batch at its start and written back
-  together after its rows (`app.sync.field_clocks`).
+  together after its rows (`app.sync.field_clocks`); each table's rule, columns, merges and
+  the values an insert fills are looked up once per batch (`app.sync.table_facts`).
 - A batch of many rows merges the bulk way (`app.sync.bulk_index`): full-text indexes rebuilt
   once, capture triggers suspended, the page cache raised, a table's new rows inserted together
   (`app.sync.staging`).
@@ -38,7 +39,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.db.merge_rules import RULES, ColumnMerge, Stamped, TableKind, TableRule, merge_field
+from app.db.merge_rules import ColumnMerge, Stamped, TableKind, TableRule, merge_field
 from app.sync import bulk_index
 from app.sync.bulk_index import Indexes, page_cache, restore, suspend_capture
 from app.sync.clock import stamp_ms
@@ -55,9 +56,8 @@ from app.sync.ops import (
 from app.sync.parent_cycles import break_cycles
 from app.sync.rebuild import REBUILDERS, rebuild_recorded, record
 from app.sync.staging import NewRows
+from app.sync.table_facts import TableFacts
 from app.sync.text_heads import TextMerge, insert_merges
-
-_NUMERIC = ("INT", "REAL", "FLOA", "DOUB", "NUM", "BOOL", "DEC")
 
 
 @dataclass
@@ -75,26 +75,6 @@ class ApplyReport:
     media: list[Op] = field(default_factory=list)
 
 
-@dataclass
-class _Table:
-    """What the apply needs of one table named by operations, looked up once per batch."""
-
-    rule: TableRule | None
-    known: bool  # a rule, and (for a synced table) the table in this file
-    synced: bool
-    columns: dict[str, _Column] = field(default_factory=dict)
-    merges: dict[str, ColumnMerge] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Column:
-    type: str
-    notnull: bool
-    default: Any
-    generated: bool
-    pk: bool
-
-
 def driver(session: Session) -> sqlite3.Connection:
     conn = session.connection().connection.driver_connection
     assert isinstance(conn, sqlite3.Connection)
@@ -108,47 +88,14 @@ class _Applier:
         self.conn = driver(session)
         self.device = device
         self.report = ApplyReport()
-        self._schema: dict[str, dict[str, _Column]] = {}
-        self._merges: dict[str, dict[str, ColumnMerge]] = {}  # synced columns' merges
-        self._tables: dict[str, _Table] = {}
-        self._fill: dict[str, dict[str, Any]] = {}  # NOT NULL columns an insert must fill
+        self.facts = TableFacts(self.conn)  # the tables' and columns' facts, read once
         self.field_clocks = FieldClocks(self.conn)  # the stamps held for the rows touched
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)  # inserted, by table
         self.inserted: dict[str, set[str]] = defaultdict(set)
         self.owners: dict[str, set[str]] = defaultdict(set)  # TEXT owner table -> ids touched
-        self.new_rows = NewRows(self.conn, self.schema)  # a table's new rows, together
+        self.new_rows = NewRows(self.conn, self.facts.schema)  # a table's new rows, together
         # LOG rows waiting to be inserted together, by table and columns (`flush_logs`)
         self._logs: dict[str, dict[tuple[str, ...], list[tuple[Any, ...]]]] = {}
-
-    # Schema of this file
-    def schema(self, table: str) -> dict[str, _Column]:
-        if table not in self._schema:
-            rows = self.conn.execute(f"PRAGMA table_xinfo('{table}')").fetchall()
-            self._schema[table] = {
-                r[1]: _Column(r[2] or "", bool(r[3]), r[4], r[6] in (2, 3), bool(r[5]))
-                for r in rows
-            }
-        return self._schema[table]
-
-    def merges(self, rule: TableRule) -> dict[str, ColumnMerge]:
-        found = self._merges.get(rule.table)
-        if found is None:
-            found = {c.name: c.merge for c in rule.columns if c.merge is not None}
-            self._merges[rule.table] = found
-        return found
-
-    def fill(self, table: str) -> dict[str, Any]:
-        found = self._fill.get(table)
-        if found is None:
-            found = {}
-            for name, column in self.schema(table).items():
-                if column.generated or column.pk or not column.notnull:
-                    continue
-                if column.default is None:
-                    numeric = any(word in column.type.upper() for word in _NUMERIC)
-                    found[name] = 0 if numeric else ""
-            self._fill[table] = found
-        return found
 
     def pend(self, op: Op, reason: str) -> None:
         self.conn.execute(
@@ -192,7 +139,7 @@ class _Applier:
         self.new_rows.flush()
         self.flush_logs()
         self.field_clocks.flush()
-        texts = TextMerge(conn, self.schema, self.report)
+        texts = TextMerge(conn, self.facts.schema, self.report)
         merges = texts.merge_texts(self.owners, self.rows)  # owners' texts set now, uncaptured
         restore(conn, capture)
         if self.report.max_ms:  # recv: what this device writes next sorts after all it saw
@@ -209,18 +156,6 @@ class _Applier:
         indexes.rebuild(conn)
         return self.report
 
-    def table(self, name: str) -> _Table:
-        found = self._tables.get(name)
-        if found is None:
-            rule = RULES.get(name)
-            known = rule is not None and (not rule.kind.synced or bool(self.schema(name)))
-            found = _Table(rule, known, rule is not None and rule.kind.synced)
-            if rule is not None and found.synced and known:
-                found.columns = self.schema(name)
-                found.merges = self.merges(rule)
-            self._tables[name] = found
-        return found
-
     def apply_one(self, op: Op) -> None:
         ms = stamp_ms(op.get("c"))
         name = op.get("t")
@@ -230,7 +165,7 @@ class _Applier:
         if name == MEDIA:
             self.report.media.append(op)
             return
-        info = self.table(name)
+        info = self.facts.table(name)
         if not info.known or info.rule is None:
             self.pend(op, f"table {name} is not known to this version")
             return
@@ -308,7 +243,7 @@ class _Applier:
             return
         names = list(values)
         if op.get("i") and self.new_rows.takes(table, row_key):
-            row = {**self.fill(table), **key_values, **values}
+            row = {**self.facts.fill(table), **key_values, **values}
             self.new_rows.add(table, row_key, row)
             self.rows[table].append(row)
             self.inserted[table].add(row_key)
@@ -330,7 +265,7 @@ class _Applier:
         changed: dict[str, Any] = {}
         clocks_changed = False
         for index, name in enumerate(names):
-            merge = self.merges(rule)[name]
+            merge = self.facts.merges(rule)[name]
             if merge is ColumnMerge.TEXT:
                 merge = ColumnMerge.LWW  # the owner's copy of its versions' head
                 self.owners[table].add(row_key)
@@ -368,7 +303,7 @@ class _Applier:
     def insert(
         self, rule: TableRule, row_key: str, key_values: dict[str, Any], values: dict[str, Any]
     ) -> bool:
-        row = {**self.fill(rule.table), **key_values, **values}
+        row = {**self.facts.fill(rule.table), **key_values, **values}
         names = ", ".join(f'"{n}"' for n in row)
         marks = ", ".join("?" * len(row))
         cursor = self.conn.execute(
@@ -409,7 +344,7 @@ class _Applier:
         if "-" in self.field_clocks.get(table, row_key):
             self.report.unchanged += 1
             return
-        row = {**self.fill(table), **key_values, **values}
+        row = {**self.facts.fill(table), **key_values, **values}
         self._logs.setdefault(table, {}).setdefault(tuple(row), []).append(tuple(row.values()))
         self.rows[table].append(row)  # its sources' rows are rebuilt even if here
 
@@ -432,7 +367,7 @@ class _Applier:
     def rebuild(self) -> None:
         """Record the derived rows these merges touched; rebuild them now unless deferred."""
         for table, rebuilder in REBUILDERS.items():
-            if not self.schema(table):
+            if not self.facts.schema(table):
                 continue
             keys: set[str] = set()
             for source, column in rebuilder.sources.items():

@@ -414,7 +414,7 @@ def test_waiting_operations_apply_once_this_version_knows_them(pair, monkeypatch
     import sqlite3
 
     from app.db import merge_rules
-    from app.sync import apply as applying
+    from app.sync import table_facts
 
     folder, a, b = pair
     set_up(folder, a, b)
@@ -434,7 +434,7 @@ def test_waiting_operations_apply_once_this_version_knows_them(pair, monkeypatch
         )
     conn.close()
     rule = merge_rules._fields("planets", "A test table.", synced="name")
-    monkeypatch.setattr(applying, "RULES", {**merge_rules.RULES, "planets": rule})
+    monkeypatch.setattr(table_facts, "RULES", {**merge_rules.RULES, "planets": rule})
     assert b.sync(folder).pending == 0
     assert scalar(b.database, "SELECT name FROM planets") == "Mars"
 
