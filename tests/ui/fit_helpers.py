@@ -52,9 +52,10 @@ def cut_off(root: QWidget) -> list[str]:
     return found
 
 
-def items_cut_off(view: QAbstractItemView, column: int) -> list[str]:
+def items_cut_off(view: QAbstractItemView, column: int, beside: int = 0) -> list[str]:
     """The texts of `column` that `view` cannot show whole in the room their row gives them
-    (word-wrapped if the view wraps), every row of a tree included."""
+    (word-wrapped if the view wraps; `beside`: the pixels a picture takes before the text),
+    every row of a tree included."""
     model = view.model()
     found = []
     margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
@@ -66,7 +67,7 @@ def items_cut_off(view: QAbstractItemView, column: int) -> list[str]:
             index = model.index(row, column, parent)
             text = str(index.data() or "")
             rect = view.visualRect(index)
-            room = QRect(0, 0, rect.width() - margin, 1 << 16)
+            room = QRect(0, 0, rect.width() - margin - beside, 1 << 16)
             need = view.fontMetrics().boundingRect(room, flags, text)
             if need.width() > room.width() or need.height() > rect.height():
                 found.append(f"{text!r} needs {need.width()}x{need.height()}, has {rect.size()}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fit_helpers import cut_off, items_cut_off
 from lessons_helpers import WAIT_MS, lesson_id
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
@@ -21,7 +22,11 @@ from app.ui.main_window import MainWindow
 from app.ui.review.deck_model import NAME
 from app.ui.review.view import ReviewView
 from app.ui.stats.view import StatisticsView
+from app.ui.videos.library_model import BOOKMARKS, THUMB, TITLE
+from app.ui.videos.view import VideosView
 from app.ui.view_registry import VIEWS
+
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 SMALL = (800, 600)  # the smallest laptop screens, less the taskbar
 
@@ -133,6 +138,12 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
         assert items_cut_off(view.decks.tree, NAME) == []
     if isinstance(view, LessonsView):
         assert items_cut_off(view.library.table, LibraryColumn.TOPIC) == []
+    if isinstance(view, VideosView):  # the sample video's title, beside its thumbnail
+        table = view.library.table
+        assert table.model().rowCount() == 1
+        assert items_cut_off(table, TITLE, beside=THUMB.width() + 8) == []
+        bookmarks = table.model().headerData(BOOKMARKS, Qt.Orientation.Horizontal, TOOLTIP)
+        assert bookmarks == "Bookmarks"
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,12 +32,17 @@ from app.core.videos.library import Library, LibraryQuery, VideoRow, WatchFilter
 from app.core.videos.links import CourseChoice, link_choices
 from app.file_types import OPENABLE
 from app.ui.context import ViewContext
+from app.ui.icons import bookmark_icon
 from app.ui.open_files import open_files
 from app.ui.theme import scale_text
 from app.ui.videos.adding import ThumbnailMaker, add_paths
 from app.ui.videos.details_dialog import DetailsDialog
-from app.ui.videos.library_model import THUMB, TITLE, VideoTableModel
+from app.ui.videos.library_model import SUBJECT, THUMB, TITLE, VideoTableModel
 from app.wording import counted
+
+# A column is as wide as its header and the values of the rows on screen need (more rows took
+# 100 ms more to show a library of 5,000: tests/perf/bench_videos.py); its values are alike.
+FITTED_ROWS = 0
 
 STATES = (
     ("All videos", None),
@@ -109,13 +114,18 @@ class LibraryPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
         self.table.setIconSize(THUMB)
-        self.table.setWordWrap(False)
+        # A title wraps beside its thumbnail (a row is three lines high); the other columns
+        # take what their header and values need, the title the rest, so at 800 px the title
+        # is read whole rather than only its thumbnail shown.
+        self.table.setWordWrap(True)
         self.table.verticalHeader().setDefaultSectionSize(THUMB.height() + 8)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(FITTED_ROWS)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setDefaultSectionSize(100)
+        self.model.set_bookmarks_icon(bookmark_icon(self))
         self.table.activated.connect(self._play_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -200,10 +210,17 @@ class LibraryPage(QWidget):
             latest="library",
         )
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the theme switched: the icon's color
+            self.model.set_bookmarks_icon(bookmark_icon(self))
+        super().changeEvent(event)
+
     def _show(self, found: Library) -> None:
         self.shown = found
         selected = {row.id for row in self.selected_rows()}
         self.model.set_rows(found.rows)
+        # No subject on any video listed: its column would be empty room the title needs.
+        self.table.setColumnHidden(SUBJECT, not any(r.subject or r.system for r in found.rows))
         header = self.table.horizontalHeader()
         if not self.playlist.currentData() or header.sortIndicatorSection() != TITLE:
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
