@@ -16,6 +16,9 @@ from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click
 
+from app.ui.assessments.bank_model import QUESTION
+from app.ui.assessments.bank_page import QUESTION_LEAST_CHARACTERS
+from app.ui.assessments.view import AssessmentsView
 from app.ui.lessons.library_model import LibraryColumn
 from app.ui.lessons.view import LessonsView
 from app.ui.main_window import MainWindow
@@ -144,6 +147,17 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
         assert items_cut_off(table, TITLE, beside=THUMB.width() + 8) == []
         bookmarks = table.model().headerData(BOOKMARKS, Qt.Orientation.Horizontal, TOOLTIP)
         assert bookmarks == "Bookmarks"
+    if isinstance(view, AssessmentsView):  # the question's start is read; the rest scrolls
+        table = view.bank.table
+        least = table.fontMetrics().averageCharWidth() * QUESTION_LEAST_CHARACTERS
+        assert table.columnWidth(QUESTION) >= least
+        assert table.columnWidth(QUESTION) == max(
+            least,
+            table.viewport().width()
+            - sum(
+                table.columnWidth(c) for c in range(table.model().columnCount()) if c != QUESTION
+            ),
+        )
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

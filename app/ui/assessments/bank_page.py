@@ -25,11 +25,14 @@ from app.ui.assessments.bank_model import QUESTION, BankTableModel
 from app.ui.assessments.question_html import detail_html
 from app.ui.assessments.question_text import QuestionText
 from app.ui.assessments.widgets import plural, small_combo, wrapped
+from app.ui.table_columns import keep_main_column_readable
 
 if TYPE_CHECKING:
     from app.ui.context import ViewContext
 
 PAGE = 200
+# The question's start, read in the list: the other columns scroll sideways on a narrow window.
+QUESTION_LEAST_CHARACTERS = 30
 SEARCH_DELAY_MS = 200
 POOLS = [
     ("All questions", "all"),
@@ -83,10 +86,10 @@ class BankBrowser(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
         for column, width in ((0, 96), (2, 90), (3, 80), (4, 56), (5, 44), (6, 70), (7, 36)):
             self.table.setColumnWidth(column, width)
+        keep_main_column_readable(self.table, QUESTION, QUESTION_LEAST_CHARACTERS)
         self.preview = QuestionText("Preview of the question")
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
