@@ -287,6 +287,8 @@ def test_analytics_show_areas_with_their_range_and_say_there_is_no_cohort(
     view.tabs.setCurrentIndex(ANALYTICS)
     wait_idle(qtbot, context)
     assert view.analytics.empty.isVisible() and "cohort" in view.analytics.cohort.text()
+    # before any answer: the message alone, no "0% correct" over an empty table
+    assert not view.analytics.summary.isVisible() and not view.analytics.table.isVisible()
     start_block(qtbot, view, count=6, mode="timed")
     for _ in range(6):
         key(qtbot, view, Qt.Key.Key_A)
@@ -297,6 +299,7 @@ def test_analytics_show_areas_with_their_range_and_say_there_is_no_cohort(
     wait_idle(qtbot, context)
     page = view.analytics
     assert not page.empty.isVisible() and page.systems_chart.isVisible()
+    assert page.summary.isVisible() and page.table.isVisible()
     assert page.areas_chart.chart_.series() and "likely" in page.summary.text()
     assert page.table.topLevelItemCount() == 2
     subject = page.subject.itemData(1)

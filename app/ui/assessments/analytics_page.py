@@ -101,8 +101,10 @@ class AnalyticsPage(QScrollArea):
         layout.addWidget(self.weak)
         for chart in (self.areas_chart, self.systems_chart, self.weeks_chart, self.times_chart):
             layout.addWidget(chart)
-        layout.addWidget(QLabel("By subject and system"))
+        self.table_title = QLabel("By subject and system")
+        layout.addWidget(self.table_title)
         layout.addWidget(self.table)
+        layout.addStretch(1)  # a short page (no answers yet) stays at the top
         self.setWidget(body)
         self.subject.currentIndexChanged.connect(lambda _i: self.reload())
         self.table.itemActivated.connect(self._drill)
@@ -140,6 +142,17 @@ class AnalyticsPage(QScrollArea):
         )
         has = total.attempts > 0
         self.empty.setVisible(not has)
+        # Before the first answer: the message alone, not "0% correct" over an empty table.
+        studied = streak.current_days > 0 or streak.longest_days > 0
+        self.summary.setVisible(has or studied)
+        if not has:
+            self.summary.setText(
+                f"Study streak: {plural(streak.current_days, 'day')} ({today}); "
+                f"longest {plural(streak.longest_days, 'day')}."
+            )
+        self.subject.setVisible(has or data.subject is not None)  # a way back from a subject
+        self.table_title.setVisible(has)
+        self.table.setVisible(has)
         self.weak.setText(weak_text(data))
         self.weak.setVisible(bool(self.weak.text()))
         drill = data.subject is not None
