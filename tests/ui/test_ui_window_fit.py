@@ -22,6 +22,7 @@ from app.ui.assessments.view import AssessmentsView
 from app.ui.lessons.library_model import LibraryColumn
 from app.ui.lessons.view import LessonsView
 from app.ui.main_window import MainWindow
+from app.ui.notebook.link_panels import LinkChips
 from app.ui.review.deck_model import NAME
 from app.ui.review.view import ReviewView
 from app.ui.stats.view import StatisticsView
@@ -147,6 +148,12 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
         assert items_cut_off(table, TITLE, beside=THUMB.width() + 8) == []
         bookmarks = table.model().headerData(BOOKMARKS, Qt.Orientation.Horizontal, TOOLTIP)
         assert bookmarks == "Bookmarks"
+    if title == "Notebook":  # the sample note's link chips whole, above their scroll bar
+        links = view.findChild(LinkChips)
+        assert links is not None
+        strip, chips = links.strip, links.chips()
+        assert len(chips) == 2
+        assert all(chip.height() <= strip.viewport().height() for chip in chips)
     if isinstance(view, AssessmentsView):  # the question's start is read; the rest scrolls
         table = view.bank.table
         least = table.fontMetrics().averageCharWidth() * QUESTION_LEAST_CHARACTERS

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -68,6 +69,7 @@ class LinkChips(QWidget):
         self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.strip.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the chips, scrolled to
         self.strip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.strip.installEventFilter(self)  # its width decides whether it scrolls sideways
         self.add_button = QPushButton("Link…")
         self.add_button.setToolTip(
             "Link a lesson, card, deck, video moment, question or note (Ctrl+L)"
@@ -102,8 +104,25 @@ class LinkChips(QWidget):
             chips.append(chip)
         self.row.addStretch(1)
         put_after(self.tab_after, [*chips, self.add_button])
-        height = max(self.add_button.sizeHint().height(), self.none.sizeHint().height()) + 4
-        self.strip.setFixedHeight(height)
+        self._fit_height()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.strip and event.type() == QEvent.Type.Resize:
+            assert isinstance(event, QResizeEvent)
+            self._fit_height(event.size().width())
+        return False
+
+    def _fit_height(self, width: int | None = None) -> None:
+        """The chips whole: their height, and the sideways scroll bar's below them when they
+        do not all fit in `width` (the strip's; it would otherwise cover their lower half)."""
+        shown = [self.add_button, self.none, *self.chips()]
+        height = max(widget.sizeHint().height() for widget in shown) + 4
+        holder = self.strip.widget()
+        room = self.strip.width() if width is None else width
+        if holder is not None and holder.sizeHint().width() > room:
+            height += self.strip.horizontalScrollBar().sizeHint().height()
+        if height != self.strip.height():
+            self.strip.setFixedHeight(height)
 
     def chips(self) -> list[QPushButton]:
         return [
