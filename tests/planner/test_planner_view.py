@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from planner_helpers import add_course, add_deck, add_questions
 from planner_ui_helpers import NOW, WAIT_MS, day, fix_clock, make_view, open_context, wait_idle
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +25,7 @@ from app.ui.context import ViewContext
 from app.ui.planner.plan_dialog import PlanDialog, qdate
 from app.ui.planner.today_section import PlanTodaySection
 from app.ui.planner.view import PlannerView
+from app.ui.screen_fit import SMALL_SCREEN, WINDOW_FRAME, fitted_size
 
 
 @pytest.fixture
@@ -107,6 +108,34 @@ def test_bad_settings_keep_the_editor_open_naming_the_field(
     qtbot.waitUntil(lambda: dialog.error.text().startswith("Minutes"), timeout=WAIT_MS)
     assert "0 minutes" in dialog.error.text()
     assert dialog.isVisible() and view.stack.currentIndex() == 0  # nothing was written
+
+
+def test_the_plan_editor_fits_a_small_laptop_screen_even_at_larger_text(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    """It asked for 605 px of height at the usual text size (680 at 130 %) and opened with
+    its Create Plan button below the screen of an 800 x 600 laptop."""
+    assert fitted_size(QSize(462, 680), QSize(462, 538), SMALL_SCREEN) == QSize(462, 570)
+    assert fitted_size(QSize(300, 400), QSize(200, 300), SMALL_SCREEN) == QSize(300, 400)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    usual = app.font()
+    larger = app.font()
+    larger.setPointSizeF(usual.pointSizeF() * 1.3)
+    app.setFont(larger)
+    try:
+        view = make_view(qtbot, context)
+        view.new_plan()
+        dialog = view.dialog
+        assert dialog is not None
+        area = dialog.screen().availableGeometry().size()
+        assert dialog.height() <= area.height() and dialog.width() <= area.width()
+        least = dialog.minimumSizeHint()
+        # it can always be made to fit, with the title bar the system adds
+        assert least.height() + WINDOW_FRAME.height() <= SMALL_SCREEN.height(), least
+        dialog.reject()
+    finally:
+        app.setFont(usual)
 
 
 def test_a_lesson_completed_marks_its_task_done_and_a_hand_tick_marks_another(

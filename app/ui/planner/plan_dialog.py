@@ -32,6 +32,7 @@ from app.ui.context import ViewContext
 from app.ui.planner import common
 from app.ui.planner.common import WEEKDAY_NAMES, day_text, wrapped
 from app.ui.planner.scope_editor import ScopeEditor, ScopeRow, row_of
+from app.ui.screen_fit import fit_on_screen
 
 if TYPE_CHECKING:
     from app.core.planner.plan_actions import PlanSaved
@@ -144,7 +145,7 @@ class PlanDialog(QDialog):
         self.add_off = QPushButton("Add Day &Off")
         self.days_off = QListWidget()
         self.days_off.setAccessibleName("Days off")
-        self.days_off.setMinimumHeight(60)
+        self.days_off.setMinimumHeight(48)  # two days; the dialog fits 800 x 600 at 130 % text
         self.remove_off = QPushButton("Remo&ve Day Off")
         for day in sorted(settings.days_off) if settings else ():
             self._add_day_off(day)
@@ -175,7 +176,7 @@ class PlanDialog(QDialog):
         self.add_off.clicked.connect(lambda: self._add_day_off(self._date_of(self.day_off)))
         self.remove_off.clicked.connect(self._remove_day_off)
         self.name.setFocus()
-        self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
+        fit_on_screen(self)  # 605 px tall at 100 % text: more than a small laptop's screen
         self._read_choices()
 
     @staticmethod
