@@ -153,8 +153,9 @@ class Direct:
         return await cursor.fetchall()
 
     async def _warm(self, cursor: psycopg.AsyncRawCursor[Any]) -> None:
-        """Prepare and plan the push and the pulls on `conn` with a token no device has, so
-        the first requests after a start do not pay for it (nothing is read or written)."""
+        """Prepare and plan the push and the pulls on `cursor`'s connection with a token no
+        device has, so the first requests after a start do not pay for it (nothing is read or
+        written)."""
         nobody = {"public_id": "", "token_hash": "", "dataset": "", "device": "", "own": ""}
         await self._run(cursor, _PUSH_STATEMENT, {**nobody, "ops": "[]"})
         for statement in (_PULL_STATEMENT, _PULL_OWN_STATEMENT):
