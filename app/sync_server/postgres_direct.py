@@ -51,7 +51,7 @@ _PUSH = f"""
 WITH {_WHO},
 incoming AS (
     SELECT e->>0 AS op_id, e->>1 AS clock, e->>2 AS tbl, e->>3 AS row_key, e->>4 AS body, ord
-    FROM json_array_elements(%(ops)s::json) WITH ORDINALITY AS t(e, ord)
+    FROM jsonb_array_elements(%(ops)s::jsonb) WITH ORDINALITY AS t(e, ord)
 ),
 {push_steps("(SELECT user_id FROM who)", "%(dataset)s", "%(device)s")}
 SELECT w.user_id, w.name, w.id, w.device_id, w.dataset, w.last_seen,
