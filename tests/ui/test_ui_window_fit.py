@@ -33,6 +33,7 @@ from app.ui.view_registry import VIEWS
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 SMALL = (800, 600)  # the smallest laptop screens, less the taskbar
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 def lightness_at_bottom(widget: QWidget) -> float:
@@ -140,6 +141,9 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
     assert cut_off(view) == []
     if isinstance(view, ReviewView):
         assert items_cut_off(view.decks.tree, NAME) == []
+        deck = view.pane.counts.deck  # "All decks" on one line, not "All" over "decks"
+        assert deck.text() == "All decks"
+        assert deck.heightForWidth(deck.width()) == deck.heightForWidth(QWIDGETSIZE_MAX)
     if isinstance(view, LessonsView):
         assert items_cut_off(view.library.table, LibraryColumn.TOPIC) == []
     if isinstance(view, VideosView):  # the sample video's title, beside its thumbnail

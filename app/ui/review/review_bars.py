@@ -3,9 +3,9 @@ the interval it would give the card."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.flashcards.queue import QueueCounts
 from app.core.flashcards.review import IntervalPreview
@@ -14,22 +14,45 @@ RATINGS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
 
 
 class CountsBar(QWidget):
-    """ "New 5 · Learning 1 · Due 12"; the kind of the card on screen is underlined."""
+    """ "New 5 · Learning 1 · Due 12"; the kind of the card on screen is underlined. The deck's
+    name is beside the counts where both fit on one line, else above them (a narrow pane, larger
+    text): never broken word by word into the room the counts leave."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.deck = QLabel()
         self.deck.setTextFormat(Qt.TextFormat.PlainText)
         self.deck.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.deck.setWordWrap(True)  # a long deck name takes two lines, never more width
+        self.deck.setWordWrap(True)  # a long deck name takes lines, never more width
         self.counts = QLabel()
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.counts.setAccessibleName("Cards left today")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 12, 6)
-        layout.addWidget(self.deck, 1)
-        layout.addWidget(self.counts)
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.row.setContentsMargins(12, 6, 12, 6)
+        self.row.addWidget(self.deck, 1)
+        self.row.addWidget(self.counts)
         self.current = QueueCounts()
+
+    def _arrange(self) -> None:
+        margins = self.row.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - self.row.spacing()
+        one_line = (
+            self.deck.fontMetrics().horizontalAdvance(self.deck.text())
+            + self.counts.sizeHint().width()
+        )
+        beside = QBoxLayout.Direction.LeftToRight
+        wanted = beside if one_line <= room else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != wanted:
+            self.row.setDirection(wanted)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._arrange()
 
     def show_counts(self, deck_name: str, counts: QueueCounts, kind: str | None = None) -> None:
         self.current = counts
@@ -43,6 +66,7 @@ class CountsBar(QWidget):
             number = f"<u>{value}</u>" if key == kind else str(value)
             parts.append(f"{label} <b>{number}</b>")
         self.counts.setText(" &nbsp;·&nbsp; ".join(parts))
+        self._arrange()
 
     def text(self) -> str:
         c = self.current
