@@ -19,9 +19,9 @@ def fitted_size(wanted: QSize, least: QSize, area: QSize) -> QSize:
     return wanted.expandedTo(least).boundedTo(area).expandedTo(least)
 
 
-def fit_on_screen(window: QWidget) -> None:
-    """Size `window` (a dialog before it is shown) to fit the screen it will open on."""
+def fit_on_screen(window: QWidget, wanted: QSize | None = None) -> None:
+    """Size `window` (a dialog before it is shown) to fit the screen it will open on, title bar
+    and borders included: `wanted` (else what its layout prefers) where the screen has room."""
     screen = window.screen() or QGuiApplication.primaryScreen()
-    window.resize(
-        fitted_size(window.sizeHint(), window.minimumSizeHint(), screen.availableGeometry().size())
-    )
+    area = screen.availableGeometry().size() - WINDOW_FRAME
+    window.resize(fitted_size(wanted or window.sizeHint(), window.minimumSizeHint(), area))

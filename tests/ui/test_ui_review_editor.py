@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lessons_helpers import png_bytes
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from pytestqt.qtbot import QtBot
 from review_helpers import SAMPLE_CARDS, SAMPLE_DECK, WAIT_MS, card_row, deck_id, show_review
 from ui_helpers import Gui, visible
@@ -14,6 +15,7 @@ from app.core.flashcards import card_actions, reads
 from app.core.flashcards.browser import CardFilter, CardSort
 from app.core.opening import OpenProfile
 from app.ui.review.card_editor import CardEditor
+from app.ui.screen_fit import SMALL_SCREEN, WINDOW_FRAME, fitted_size
 
 
 def test_ctrl_n_adds_a_card_that_shows_in_the_deck_counts(
@@ -106,3 +108,27 @@ def test_saving_an_edit_without_changes_keeps_a_tag_of_two_words(
     assert reads.card_detail(opened.database, card.id).tags == card.tags
     assert "machine learning" in reads.browser_choices(opened.database).tags
     assert "machine" not in reads.browser_choices(opened.database).tags
+
+
+@pytest.mark.parametrize("percent", [100, 130])
+def test_the_editor_opens_within_a_small_laptop_screen(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, percent: int
+) -> None:
+    """It opened 820 px wide whatever the screen, its Add button past the edge of an 800 px
+    one; now it takes that size only where the screen has room, title bar and borders too."""
+    gui.appearance.apply_text_size(percent)
+    try:
+        view = show_review(qtbot, gui, opened)
+        view.add_card()
+        editor = view.editor
+        assert editor is not None
+        area = editor.screen().availableGeometry().size()
+        assert area.width() <= 800  # the test screen is a small one
+        assert editor.width() + WINDOW_FRAME.width() <= area.width()
+        assert editor.height() + WINDOW_FRAME.height() <= area.height()
+        least = editor.minimumSizeHint()  # it can always be made to fit the smallest screen
+        assert least.width() + WINDOW_FRAME.width() <= SMALL_SCREEN.width(), least
+        assert least.height() + WINDOW_FRAME.height() <= SMALL_SCREEN.height(), least
+        assert fitted_size(QSize(820, 520), QSize(500, 300), QSize(1280, 800)) == QSize(820, 520)
+    finally:
+        gui.appearance.apply_text_size(100)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,7 @@ from app.core.flashcards.tags import format_tags, parse_tags
 from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.review.card_view import CardBrowser, both_sides
+from app.ui.screen_fit import fit_on_screen
 
 PREVIEW_DELAY_MS = 200
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp)"
@@ -124,7 +125,7 @@ class CardEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
-        self.resize(820, 520)
+        fit_on_screen(self, QSize(820, 520))  # within a small laptop's 800 px
 
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
