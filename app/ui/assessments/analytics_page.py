@@ -150,6 +150,7 @@ class AnalyticsPage(QScrollArea):
                 f"Study streak: {plural(streak.current_days, 'day')} ({today}); "
                 f"longest {plural(streak.longest_days, 'day')}."
             )
+        self.cohort.setVisible(has)  # what the figures compare with: said once there are some
         self.subject.setVisible(has or data.subject is not None)  # a way back from a subject
         self.table_title.setVisible(has)
         self.table.setVisible(has)
