@@ -9,10 +9,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QStyle,
     QTreeView,
     QWidget,
 )
+
+PROGRESS_TEXT_MARGINS = 8  # what a progress bar's frame takes beside its text, both sides
 
 
 def _name(widget: QWidget) -> str:
@@ -21,6 +24,8 @@ def _name(widget: QWidget) -> str:
         text = widget.text() or (widget.placeholderText() if isinstance(widget, QLineEdit) else "")
     elif isinstance(widget, QComboBox):
         text = widget.currentText()
+    elif isinstance(widget, QProgressBar):
+        text = widget.text()
     short = " ".join(text.split())[:60]
     return f"{type(widget).__name__} {short!r}"
 
@@ -28,8 +33,8 @@ def _name(widget: QWidget) -> str:
 def cut_off(root: QWidget) -> list[str]:
     """Every visible widget under `root` (and `root`) drawn smaller than it needs: a
     word-wrapped label shorter than its text at its width (its last lines sliced or missing),
-    a label, button, text box or list choice narrower than its text, or any widget narrower
-    than its minimum size."""
+    a label, button, text box, list choice or progress bar narrower than its text, or any widget
+    narrower than its minimum size."""
     found = []
     for widget in [root, *root.findChildren(QWidget)]:
         if not widget.isVisible() or (widget.isWindow() and widget is not root):
@@ -47,6 +52,9 @@ def cut_off(root: QWidget) -> list[str]:
             text = widget.fontMetrics().horizontalAdvance(widget.placeholderText())
             button = 22 if widget.isClearButtonEnabled() else 0  # its place is kept when empty
             need_width = max(need_width, text + margins.left() + margins.right() + 12 + button)
+        if isinstance(widget, QProgressBar) and widget.isTextVisible() and widget.text():
+            text = widget.fontMetrics().horizontalAdvance(widget.text())
+            need_width = max(need_width, text + PROGRESS_TEXT_MARGINS)
         if need_width > widget.width():
             found.append(f"{_name(widget)}: {widget.width()} px wide, needs {need_width}")
     return found

@@ -171,9 +171,11 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
         )
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("theme", "text_size"), [("light", 100), ("dark", 100), ("light", 130)], indirect=["text_size"]
+)
 def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
-    qtbot: QtBot, make_window: Callable[[], MainWindow], theme: str, tmp_path: Path
+    qtbot: QtBot, make_window: Callable[[], MainWindow], theme: str, text_size: int, tmp_path: Path
 ) -> None:
     window = make_window()
     window.set_theme(theme)

@@ -3,7 +3,7 @@ score, where to continue, and the placement checks taken for it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -47,6 +47,27 @@ def _tree(model: OutlineModel | PlacementModel) -> QTreeView:
     return tree
 
 
+class CourseProgress(QProgressBar):
+    """ "40 % complete", never narrower than its longest text ("100 % complete") at the text
+    size in use: Qt sizes a progress bar by digits alone, so at a larger text size the words
+    broke onto a second line, half hidden."""
+
+    def _text_width(self) -> int:
+        longest = self.format().replace("%p", "100")
+        return (
+            self.fontMetrics().horizontalAdvance(longest)
+            + 2 * self.fontMetrics().averageCharWidth()
+        )
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._text_width()), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self._text_width()), hint.height())
+
+
 class OutlinePage(RefreshOnChange, QWidget):
     """Shows one course; `lesson_chosen(lesson_id)` asks to open a lesson,
     `gone()` says the course no longer exists."""
@@ -66,7 +87,7 @@ class OutlinePage(RefreshOnChange, QWidget):
         self.topic = heading("", 1.5)
         self.facts = muted(QLabel())
         self.facts.setWordWrap(True)
-        self.progress = QProgressBar()
+        self.progress = CourseProgress()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(260)
         self.progress.setFormat("%p % complete")
