@@ -187,6 +187,10 @@ def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
     qtbot.wait(50)
     window.grab().save(str(tmp_path / f"{theme}-lesson.png"))
     assert window.width() <= SMALL[0] and cut_off(lessons) == []
+    # The page ends where the lesson does: no screenful of blank page to scroll through after
+    # its last part (it was as tall as the lesson would be at the column's narrowest).
+    page, room = lessons.reader.scroll_area.widget(), lessons.reader.scroll_area.viewport()
+    assert page.height() == max(room.height(), page.heightForWidth(page.width()))
     lessons.open_course(lessons.outline.course_id or "")
     qtbot.waitUntil(lambda: lessons.pages.currentWidget() is lessons.outline, timeout=WAIT_MS)
     # The outline's figures (and its "Continue: <lesson>" button) come by a read of their own,

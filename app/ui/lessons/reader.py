@@ -105,6 +105,10 @@ class ReaderPage(RefreshOnChange, QWidget):
         centred.addStretch(1)
         centred.addWidget(self.column, 1000)
         centred.addStretch(1)
+        # The page is as tall as the lesson at its width. Left to the layout, its least height
+        # is the lesson's at the column's narrowest, every wrapped line counted there: up to a
+        # screenful of blank page below the last part.
+        inner.setMinimumHeight(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setAccessibleName("Lesson")
         self.scroll_area.setWidgetResizable(True)
