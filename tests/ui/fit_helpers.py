@@ -48,10 +48,14 @@ def cut_off(root: QWidget) -> list[str]:
         if isinstance(widget, QLabel) and widget.text():
             need_width = widget.sizeHint().width()
         if isinstance(widget, QLineEdit) and widget.placeholderText() and not widget.text():
-            margins = widget.textMargins()
-            text = widget.fontMetrics().horizontalAdvance(widget.placeholderText())
+            # Qt's own width for 17 x's, less them, plus the hint: the text margins, frame and
+            # inner margins as the style has them (checked against the pixels drawn: one less
+            # and the hint ends in "…").
+            metrics = widget.fontMetrics()
+            frame = widget.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+            text = metrics.horizontalAdvance(widget.placeholderText())
             button = 22 if widget.isClearButtonEnabled() else 0  # its place is kept when empty
-            need_width = max(need_width, text + margins.left() + margins.right() + 12 + button)
+            need_width = max(need_width, frame + text + button)
         if isinstance(widget, QProgressBar) and widget.isTextVisible() and widget.text():
             text = widget.fontMetrics().horizontalAdvance(widget.text())
             need_width = max(need_width, text + PROGRESS_TEXT_MARGINS)

@@ -19,6 +19,8 @@ from ui_helpers import Gui, click
 from app.ui.assessments.bank_model import QUESTION
 from app.ui.assessments.bank_page import QUESTION_LEAST_CHARACTERS
 from app.ui.assessments.view import AssessmentsView
+from app.ui.dialogs.forms import WorkDialog
+from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.lessons.library_model import LibraryColumn
 from app.ui.lessons.view import LessonsView
 from app.ui.main_window import MainWindow
@@ -252,3 +254,27 @@ def test_every_view_fits_800_by_600_while_its_first_read_is_still_on_its_way(
     assert window.width() <= SMALL[0], f"{title} widens the window to {window.width()}"
     assert cut_off(view) == []
     gui.runner.release_reads()
+
+
+@pytest.mark.parametrize("text_size", [100, 130], indirect=True)
+def test_the_small_forms_show_their_fields_hints_whole(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], text_size: int
+) -> None:
+    """New Profile's "For example, your first name" and New Deck's "For example, Spanish or
+    Biology::Cells" ended in "…" at 130 %: the forms kept their 380 px of the usual size."""
+    window = make_window()
+    window.resize(*SMALL)
+    qtbot.waitExposed(window)
+    window.manage_profiles()
+    profiles = window.dialog
+    assert isinstance(profiles, ProfilesDialog)
+    profiles.create_profile()
+    review = window.pages.get(window.pages.row_of("Review"))
+    assert isinstance(review, ReviewView)
+    review.decks.new_deck()
+    for form in (profiles.form, review.decks.dialog):
+        assert isinstance(form, WorkDialog)
+        qtbot.waitExposed(form)
+        assert form.width() <= SMALL[0]
+        assert cut_off(form) == [], form.windowTitle()
+        form.reject()

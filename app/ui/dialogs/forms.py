@@ -45,6 +45,14 @@ def password_field() -> QLineEdit:
     return field
 
 
+def fit_placeholder(field: QLineEdit) -> None:
+    """`field` at least as wide as its placeholder ("For example, …") at the text size in use:
+    Qt sizes a text box by 17 x's and cuts a longer hint short with "…"."""
+    metrics = field.fontMetrics()
+    hint = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+    field.setMinimumWidth(hint + metrics.horizontalAdvance(field.placeholderText()))
+
+
 class WorkDialog(QDialog):
     """Subclasses add fields to `form` and implement `work()`; `succeeded` carries the result.
 
@@ -98,6 +106,13 @@ class WorkDialog(QDialog):
         self.setMinimumWidth(380)
         self._set_error("")
         self._working = False
+
+    def setVisible(self, visible: bool) -> None:
+        if visible:  # the subclass's fields are all in by now; the text size is the one shown
+            for field in self.findChildren(QLineEdit):
+                if field.placeholderText():
+                    fit_placeholder(field)
+        super().setVisible(visible)
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)
