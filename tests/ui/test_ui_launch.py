@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import click, visible
@@ -65,6 +65,7 @@ def test_several_profiles_show_a_picker_that_opens_the_chosen_one(
     assert picker.names() == ["Ana", "Bea"]
     assert picker.list.item(1).toolTip() == "Protected by a password"
     assert picker.list.item(0).toolTip() == ""
+    assert QKeySequence.mnemonic(picker.new_button.text()) == QKeySequence("Alt+N")
     picker.select("Ana")
     with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as shown:
         click(qtbot, picker.open_button)

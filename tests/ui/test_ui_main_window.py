@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -391,3 +392,29 @@ def test_importing_a_course_file_cut_short_names_that_file_in_plain_words(
     assert "course.json" not in said.replace(str(cut), "")
     assert "JSON" not in said and "Expecting" not in said
     assert "ends too early" in said
+
+
+def test_manage_profiles_buttons_answer_their_alt_keys(
+    qtbot: QtBot, make_window: Callable[[], MainWindow]
+) -> None:
+    """New, Rename, Password and Delete had no key of their own (the File menu and the forms
+    have theirs): Alt+N now opens New Profile, and each button has a letter no other has."""
+    window = make_window()
+    window.manage_profiles()
+    manager = window.dialog
+    assert isinstance(manager, ProfilesDialog)
+    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    buttons = [
+        manager.new_button,
+        manager.rename_button,
+        manager.password_button,
+        manager.delete_button,
+    ]  # Close is Escape
+    keys = [QKeySequence.mnemonic(button.text()).toString() for button in buttons]
+    assert "" not in keys and len(set(keys)) == len(keys), keys
+    manager.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is manager, timeout=WAIT_MS)
+    qtbot.keyClick(manager, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: isinstance(manager.form, NewProfileDialog), timeout=WAIT_MS)
+    assert manager.form is not None
+    manager.form.reject()

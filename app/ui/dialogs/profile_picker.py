@@ -66,7 +66,7 @@ class ProfilePicker(QDialog):
         self.list.setSpacing(2)
         self.list.itemActivated.connect(lambda _item: self.accept())
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.new_button = QPushButton("New Profile…")
+        self.new_button = QPushButton("&New Profile…")  # Enter opens, Escape quits
         self.new_button.clicked.connect(self.create_profile)
         self.quit_button = QPushButton("Cancel" if switching else "Quit")
         self.quit_button.clicked.connect(self.reject)
