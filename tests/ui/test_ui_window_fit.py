@@ -16,6 +16,7 @@ from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click
 
+from app.core.flashcards.queue import QueueCounts
 from app.ui.assessments.bank_model import QUESTION
 from app.ui.assessments.bank_page import QUESTION_LEAST_CHARACTERS
 from app.ui.assessments.view import AssessmentsView
@@ -143,9 +144,14 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
     assert cut_off(view) == []
     if isinstance(view, ReviewView):
         assert items_cut_off(view.decks.tree, NAME) == []
-        deck = view.pane.counts.deck  # "All decks" on one line, not "All" over "decks"
-        assert deck.text() == "All decks"
-        assert deck.heightForWidth(deck.width()) == deck.heightForWidth(QWIDGETSIZE_MAX)
+        bar = view.pane.counts  # "All decks" on one line, not "All" over "decks"
+        assert bar.deck.text() == "All decks"
+        for counts in (bar.current, QueueCounts(), QueueCounts(120, 30, 999)):  # its room varies
+            bar.show_counts("All decks", counts)
+            qtbot.wait(10)  # the bar lays out again
+            deck = bar.deck
+            lines = deck.heightForWidth(deck.width()), deck.heightForWidth(QWIDGETSIZE_MAX)
+            assert lines[0] == lines[1], f"{counts}: {deck.width()} px"
     if isinstance(view, LessonsView):
         assert items_cut_off(view.library.table, LibraryColumn.TOPIC) == []
     if isinstance(view, VideosView):  # the sample video's title, beside its thumbnail

@@ -3,7 +3,7 @@ the interval it would give the card."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -11,6 +11,7 @@ from app.core.flashcards.queue import QueueCounts
 from app.core.flashcards.review import IntervalPreview
 
 RATINGS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
+ONE_LINE = 1 << 20  # room wider than any deck's name
 
 
 class CountsBar(QWidget):
@@ -36,10 +37,12 @@ class CountsBar(QWidget):
     def _arrange(self) -> None:
         margins = self.row.contentsMargins()
         room = self.width() - margins.left() - margins.right() - self.row.spacing()
-        one_line = (
-            self.deck.fontMetrics().horizontalAdvance(self.deck.text())
-            + self.counts.sizeHint().width()
+        # The name's width on one line as the label measures it for wrapping (rounded up,
+        # where horizontalAdvance rounds to the nearest pixel and "All decks" broke by one).
+        name = self.deck.fontMetrics().boundingRect(
+            QRect(0, 0, ONE_LINE, ONE_LINE), Qt.TextFlag.TextWordWrap, self.deck.text()
         )
+        one_line = name.width() + self.counts.sizeHint().width()
         beside = QBoxLayout.Direction.LeftToRight
         wanted = beside if one_line <= room else QBoxLayout.Direction.TopToBottom
         if self.row.direction() != wanted:
