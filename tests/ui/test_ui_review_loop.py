@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from flashcard_helpers import fail_review_commits
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -21,6 +24,8 @@ from ui_helpers import Gui
 
 from app.core.opening import OpenProfile
 from app.db.models.flashcards import STATE_NEW
+from app.ui.main_window import MainWindow
+from app.ui.review.finished import NO_CARDS
 from app.ui.review.review_pane import CARD_PAGE, FINISHED_PAGE, ReviewPane
 from app.ui.review.view import ReviewView
 
@@ -242,7 +247,7 @@ def test_a_learning_card_tells_in_minutes_and_an_empty_deck_how_to_get_cards(
     with qtbot.waitSignal(pane.step_shown, timeout=WAIT_MS):
         view.start_review(empty.id)
     assert pane.finished.message.text() == (
-        "No cards yet — add a card (Ctrl+N) or import a deck (File > Import…)"
+        "No cards yet — add a card (Ctrl+N) or import a deck (File > Import Cards…)"
     )
     assert pane.counts.deck.text() == "Empty"
     assert deck_id(opened, SAMPLE_DECK)
@@ -371,3 +376,21 @@ def test_closing_the_profile_backs_up_every_answer_and_folds_the_log_in(
                 "SELECT count(*) FROM card_reviews WHERE card_id = ?", (first.id,)
             ).fetchone()
         assert logged == (1,)
+
+
+def test_the_empty_review_names_the_file_menu_entry_that_imports_a_deck(
+    make_window: Callable[[], MainWindow],
+) -> None:
+    """It said "import a deck (File > Import…)": that entry takes the older apps' files, not
+    decks (Anki, CSV), which File > Import Cards… takes."""
+    window = make_window()
+    file_menu = window.menuBar().actions()[0]
+    assert file_menu.text() == "&File"
+    entries = {
+        action.text().replace("&", ""): action.toolTip()
+        for action in file_menu.menu().actions()
+        if not action.isSeparator()
+    }
+    named = re.findall(r"File > ([^)]+…)", NO_CARDS)
+    assert named == ["Import Cards…"]
+    assert "flashcards" in entries[named[0]]

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from app.core.flashcards.review import SessionSummary
 from app.ui.theme import scale_text
 
-NO_CARDS = "No cards yet — add a card (Ctrl+N) or import a deck (File > Import…)"
+NO_CARDS = "No cards yet — add a card (Ctrl+N) or import a deck (File > Import Cards…)"
 NOTHING_SCHEDULED = "All done — the other cards in this deck are suspended."
 
 
