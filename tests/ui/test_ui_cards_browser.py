@@ -15,12 +15,13 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
 
 import app.core.flashcards.reads as cards_data
+from app.core import sample_actions
 from app.core.changes import Change
 from app.core.flashcards import card_actions, reads
 from app.core.flashcards.browser import CardFilter, CardSort, SortKey, count_cards, search_card_ids
 from app.core.opening import OpenProfile
 from app.ui.cards.model import BLOCK, DUE, FRONT, STATE, CardTableModel
-from app.ui.cards.view import CardBrowserView
+from app.ui.cards.view import NO_CARDS, NO_MATCH, CardBrowserView
 
 WAIT_MS = 10_000
 
@@ -339,3 +340,29 @@ def test_a_tag_of_two_words_stays_one_in_the_browser_editor(
     with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
         view.filter_bar.tag.setText('machine learning, "Cause, effect"')
     assert view.model.card_ids(range(view.model.rowCount())) == cards[:1]
+
+
+def test_an_empty_list_says_why_and_how_to_get_cards(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    """An empty list said only "0 cards", the editor beside it "No card selected"."""
+    view = open_browser(qtbot, gui, opened)
+    assert view.editor.heading.text() == "No card selected"
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        qtbot.keyClicks(view.filter_bar.search, "no card says this")
+    assert view.model.rowCount() == 0
+    assert view.editor.heading.text() == NO_MATCH
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        view.filter_bar.search.clear()
+    assert view.editor.heading.text() == "No card selected"
+
+    removed: list[object] = []
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        gui.runner.run_write(
+            lambda _progress: sample_actions.remove_sample_content(opened.database),
+            label="Removing sample content",
+            on_done=removed.append,
+        )
+    assert removed and view.model.rowCount() == 0
+    assert view.editor.heading.text() == NO_CARDS
+    assert "Ctrl+N" in NO_CARDS and "File > Import Cards…" in NO_CARDS

@@ -43,6 +43,9 @@ from app.ui.note_from import make_note_on, title_from
 from app.ui.refresh import RefreshOnChange
 
 WIDTHS = (250, 160, 130, 100, 76, 86, 64, 60, 56, 86)
+# What the editor beside an empty list says, instead of "No card selected".
+NO_CARDS = "No cards yet. Write one in Review (Ctrl+N), or bring a deck in: File > Import Cards…"
+NO_MATCH = "No card matches these filters."
 
 
 class CardBrowserView(RefreshOnChange, QWidget):
@@ -205,6 +208,10 @@ class CardBrowserView(RefreshOnChange, QWidget):
             self.select_rows(rows)
             self.table.scrollTo(self.model.index(rows[0], 0))
         self._selection_changed()
+        if count == 0:
+            self.editor.show_nothing(
+                NO_MATCH if self.model.card_filter != CardFilter() else NO_CARDS
+            )
 
     def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
         if column not in SORT_KEYS:
