@@ -284,3 +284,37 @@ def test_the_small_forms_show_their_fields_hints_whole(
         assert form.width() <= SMALL[0]
         assert cut_off(form) == [], form.windowTitle()
         form.reject()
+
+
+@pytest.mark.parametrize(
+    ("theme", "text_size"), [("light", 100), ("dark", 100), ("light", 130)], indirect=["text_size"]
+)
+def test_statistics_with_a_review_fits_800_by_600(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], theme: str, text_size: int, tmp_path: Path
+) -> None:
+    """The retention table read "Yeste…" and "Last …" three times (7, 30 or 365 days?) under a
+    cut "Retention" at 130 %: half the page's width is too little for its four columns then."""
+    window = make_window()
+    window.set_theme(theme)
+    window.resize(*SMALL)
+    qtbot.waitExposed(window)
+    window.sidebar.setCurrentRow(window.pages.row_of("Review"))
+    review = window.pages.get(window.pages.row_of("Review"))
+    assert isinstance(review, ReviewView)
+    qtbot.waitUntil(lambda: review.pane.card is not None, timeout=WAIT_MS)
+    review.pane.show_answer()
+    with qtbot.waitSignal(review.pane.step_shown, timeout=WAIT_MS):
+        review.pane.answer(3)
+    window.sidebar.setCurrentRow(window.pages.row_of("Statistics"))
+    view = window.pages.get(window.pages.row_of("Statistics"))
+    assert isinstance(view, StatisticsView)
+    table = view.retention_table
+    qtbot.waitUntil(lambda: table.rowCount() == 5 and table.isVisible(), timeout=WAIT_MS)
+    qtbot.wait(50)  # the layouts settle
+    window.grab().save(str(tmp_path / f"{theme}-{text_size}-statistics.png"))
+    assert window.width() <= SMALL[0] and cut_off(view) == []
+    for column in range(table.columnCount()):
+        assert items_cut_off(table, column) == []
+        header = table.horizontalHeader()
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column
+    assert table.horizontalScrollBar().maximum() == 0  # nothing hidden sideways

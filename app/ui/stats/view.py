@@ -8,7 +8,7 @@ profile's, per study day) is a read of its own, made again after what was watche
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -106,8 +106,10 @@ class StatisticsView(RefreshOnChange, QWidget):
         self.retention_table.setHorizontalHeaderLabels(["Period", "Passed", "Failed", "Retention"])
         self.retention_table.verticalHeader().hide()
         self.retention_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.retention_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        retention = QFrame()
+        header = self.retention_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the periods' names
+        self.retention = retention = QFrame()
         retention.setFrameShape(QFrame.Shape.StyledPanel)
         retention_layout = QVBoxLayout(retention)
         heading = QLabel("True retention (review cards remembered), last 30 days")
@@ -117,16 +119,18 @@ class StatisticsView(RefreshOnChange, QWidget):
         retention_layout.addWidget(self.retention_value)
         retention_layout.addWidget(self.retention_table, 1)
 
-        grid_page = QWidget()
-        grid = QGridLayout(grid_page)
+        self.grid_page = grid_page = QWidget()
+        self.grid = grid = QGridLayout(grid_page)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.reviews_chart, 0, 0, 1, 2)
         grid.addWidget(self.forecast_chart, 1, 0, 1, 2)
         grid.addWidget(self.counts_chart, 2, 0)
         grid.addWidget(retention, 2, 1)
-        grid.addWidget(self.watch_chart, 3, 0, 1, 2)
+        grid.addWidget(self.watch_chart, 4, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        self.side_by_side = True
+        grid_page.installEventFilter(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -145,6 +149,36 @@ class StatisticsView(RefreshOnChange, QWidget):
         self.period.currentIndexChanged.connect(lambda _i: self.refresh())
         self.listen_for_changes(context.runner)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.grid_page and event.type() == QEvent.Type.Resize:
+            self._place_retention()
+        return False
+
+    def _place_retention(self) -> None:
+        """The cards and the retention table side by side where the table's four columns fit
+        half the page, else each on a row of its own (a small laptop, larger text): never
+        "Last …" three times over."""
+        table = self.retention_table
+        header = table.horizontalHeader()
+        need = sum(
+            max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
+            for column in range(table.columnCount())
+        )
+        around = self.retention.width() - table.viewport().width()  # frames and margins
+        half = (self.grid_page.width() - self.grid.horizontalSpacing()) // 2
+        side_by_side = half - around >= need
+        if side_by_side == self.side_by_side:
+            return
+        self.side_by_side = side_by_side
+        self.grid.removeWidget(self.counts_chart)
+        self.grid.removeWidget(self.retention)
+        if side_by_side:
+            self.grid.addWidget(self.counts_chart, 2, 0)
+            self.grid.addWidget(self.retention, 2, 1)
+        else:
+            self.grid.addWidget(self.counts_chart, 2, 0, 1, 2)
+            self.grid.addWidget(self.retention, 3, 0, 1, 2)
+
     @property
     def charts(self) -> tuple[ChartPanel, ...]:
         return (self.reviews_chart, self.forecast_chart, self.counts_chart, self.watch_chart)
@@ -154,6 +188,8 @@ class StatisticsView(RefreshOnChange, QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             for chart in self.charts:
                 chart.apply_palette(self.palette())
+        elif event.type() == QEvent.Type.FontChange:  # the table's columns need more or less
+            QTimer.singleShot(0, self, self._place_retention)
 
     def refresh_for(self, changes: Change) -> None:
         if changes & self.CARD_CHANGES:
@@ -259,3 +295,4 @@ class StatisticsView(RefreshOnChange, QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.retention_table.setItem(row, column, item)
+        self._place_retention()  # wider figures may need the page's width
