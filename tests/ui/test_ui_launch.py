@@ -98,6 +98,26 @@ def test_a_locked_profile_refuses_a_wrong_password_and_opens_with_the_right_one(
     assert today(shown.args[0]).greeting.text().endswith(", Cara")
 
 
+def test_a_locked_profile_takes_the_password_as_typed_and_enter_opens_it(
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
+) -> None:
+    """The form opened with the keyboard on its Other Profile… button, the default one: what
+    the learner typed went nowhere, and Enter went back to the list of profiles."""
+    create_profile(locations, "Cara", password="s3cret")
+    launcher = launch()
+    qtbot.waitUntil(lambda: visible(launcher.unlock_dialog), timeout=WAIT_MS)
+    dialog = launcher.unlock_dialog
+    assert dialog is not None
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=WAIT_MS)
+    assert QApplication.focusWidget() is dialog.password
+    assert dialog.ok_button.isDefault() and not dialog.other.isDefault()
+    qtbot.keyClicks(QApplication.focusWidget(), "s3cret")
+    with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as shown:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert today(shown.args[0]).greeting.text().endswith(", Cara")
+
+
 def test_a_damaged_profile_is_named_left_untouched_and_the_others_still_open(
     qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher]
 ) -> None:

@@ -112,7 +112,22 @@ class WorkDialog(QDialog):
             for field in self.findChildren(QLineEdit):
                 if field.placeholderText():
                     fit_placeholder(field)
+            # The keyboard starts in the first field and Enter runs the form from any field.
+            # The buttons are made before the subclass's fields, so Qt would give the first
+            # button the focus and make it the default one (Unlock's "Other Profile…").
+            self.ok_button.setDefault(True)
+            first = self._first_field()
+            if self.focusWidget() is None and first is not None:
+                first.setFocus()
         super().setVisible(visible)
+
+    def _first_field(self) -> QWidget | None:
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            field = item.widget() if item is not None else None
+            if field is not None and field.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                return field
+        return None
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)
