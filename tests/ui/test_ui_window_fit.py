@@ -199,6 +199,19 @@ def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
     # its last part (it was as tall as the lesson would be at the column's narrowest).
     page, room = lessons.reader.scroll_area.widget(), lessons.reader.scroll_area.viewport()
     assert page.height() == max(room.height(), page.heightForWidth(page.width()))
+    # What the reader says (a flashcard made, and in which deck) reads on a line or two, not
+    # in a narrow column between the buttons, six lines tall, taking the lesson's room.
+    check = lessons.reader.parts.checks[0]  # type: ignore[union-attr]
+    lesson_room = room.height()
+    check.card_button.click()
+    notice = lessons.reader.notice
+    qtbot.waitUntil(lambda: notice.text().startswith("Flashcard added"), timeout=WAIT_MS)
+    qtbot.wait(50)  # the layouts settle
+    lines = notice.heightForWidth(notice.width()) // notice.fontMetrics().lineSpacing()
+    assert lines <= 2, notice.text()
+    spacing = lessons.reader.layout().spacing()
+    assert lesson_room - room.height() <= 2 * notice.fontMetrics().lineSpacing() + spacing
+    assert cut_off(lessons) == []
     lessons.open_course(lessons.outline.course_id or "")
     qtbot.waitUntil(lambda: lessons.pages.currentWidget() is lessons.outline, timeout=WAIT_MS)
     # The outline's figures (and its "Continue: <lesson>" button) come by a read of their own,

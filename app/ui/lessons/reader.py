@@ -121,8 +121,12 @@ class ReaderPage(RefreshOnChange, QWidget):
         self.next_button = QPushButton("Next ›")
         self.next_button.setToolTip("Next lesson (Alt+Right or Ctrl+])")
         self.next_button.clicked.connect(self.go_next)
+        # What the reader says ("Flashcard added to the deck …") goes above the buttons, the
+        # page's width: between them it was a narrow column, up to seven lines tall.
         self.notice = muted(QLabel())
         self.notice.setWordWrap(True)
+        self.notice.setContentsMargins(8, 0, 8, 0)
+        self.notice.hide()
         self.note_button = QPushButton("Add a Note…")
         self.note_button.setToolTip(
             "A note linked to this lesson, quoting the selected text (Ctrl+Shift+N)"
@@ -135,20 +139,20 @@ class ReaderPage(RefreshOnChange, QWidget):
         bar.setContentsMargins(8, 6, 8, 0)
         bar.addWidget(self.previous_button)
         bar.addWidget(self.next_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.notice, 1)
+        bar.addStretch(1)
         bar.addWidget(self.note_button)
         bar.addWidget(self.complete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.notice)
         layout.addLayout(bar)
 
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.setInterval(NOTICE_MS)
-        self._notice_timer.timeout.connect(self.notice.clear)
+        self._notice_timer.timeout.connect(lambda: self.say(""))
         self._add_shortcuts()
         self._apply_zoom()
         self._show_navigation()
@@ -334,7 +338,9 @@ class ReaderPage(RefreshOnChange, QWidget):
 
     def say(self, text: str) -> None:
         self.notice.setText(text)
-        self._notice_timer.start()
+        self.notice.setVisible(bool(text))
+        if text:
+            self._notice_timer.start()
 
     def _failed(self, error: UserError) -> None:
         self.say(str(error))
