@@ -9,18 +9,20 @@ from pathlib import Path
 import pytest
 from fit_helpers import cut_off, items_cut_off
 from lessons_helpers import WAIT_MS, lesson_id
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QScreen
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click
 
 from app.core.flashcards.queue import QueueCounts
+from app.importers.legacy_import import ImportReport
 from app.ui.assessments.bank_model import QUESTION
 from app.ui.assessments.bank_page import QUESTION_LEAST_CHARACTERS
 from app.ui.assessments.view import AssessmentsView
 from app.ui.dialogs.forms import WorkDialog
+from app.ui.dialogs.import_report import ImportReportDialog
 from app.ui.dialogs.profiles import ProfilesDialog
 from app.ui.lessons.library_model import LibraryColumn
 from app.ui.lessons.view import LessonsView
@@ -28,6 +30,7 @@ from app.ui.main_window import MainWindow
 from app.ui.notebook.link_panels import LinkChips
 from app.ui.review.deck_model import NAME
 from app.ui.review.view import ReviewView
+from app.ui.screen_fit import SMALL_SCREEN, WINDOW_FRAME
 from app.ui.stats.view import StatisticsView
 from app.ui.videos.library_model import BOOKMARKS, THUMB, TITLE
 from app.ui.videos.view import VideosView
@@ -331,3 +334,24 @@ def test_statistics_with_a_review_fits_800_by_600(
         header = table.horizontalHeader()
         assert header.sectionSize(column) >= header.sectionSizeHint(column), column
     assert table.horizontalScrollBar().maximum() == 0  # nothing hidden sideways
+
+
+@pytest.mark.parametrize("text_size", [100, 130], indirect=True)
+def test_the_import_report_opens_within_a_small_laptop_screen(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    gui: Gui,
+    text_size: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It opened 540 px tall whatever the screen: with its title bar, 10 px more than an
+    800 x 600 screen leaves above its taskbar, its Close button half under the taskbar."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(QPoint(), SMALL_SCREEN))
+    window = make_window()
+    report = ImportReportDialog(gui.runner, ImportReport(), "Imported", window)
+    qtbot.addWidget(report)
+    assert report.width() + WINDOW_FRAME.width() <= SMALL_SCREEN.width()
+    assert report.height() + WINDOW_FRAME.height() <= SMALL_SCREEN.height()
+    report.show()
+    qtbot.waitExposed(report)
+    assert cut_off(report) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.importers.legacy_import import ImportReport, ProfileReport
 from app.importers.report_text import counted, report_lines
+from app.ui.screen_fit import fit_on_screen
 from app.ui.tasks import TaskRunner
 
 KEPT_ASIDE_SHOWN = 200
@@ -161,7 +162,7 @@ class ImportReportDialog(QDialog):
         layout.addWidget(self.body, 1)
         layout.addWidget(self.state)
         layout.addWidget(self.buttons)
-        self.resize(620, 540)
+        fit_on_screen(self, QSize(620, 540))  # within a small laptop's screen, title bar too
 
     def text(self) -> str:
         """The report as plain text (what Copy and Save give)."""
