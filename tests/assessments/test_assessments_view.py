@@ -155,6 +155,39 @@ def test_a_tutor_block_taken_with_the_keyboard_writes_each_event_as_it_happens(
     assert state.current == 0
 
 
+def test_esc_suspends_the_block_and_ctrl_e_ends_it_from_the_keyboard(
+    qtbot: QtBot, context: ViewContext, monkeypatch: object
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    start_block(qtbot, view, count=3, mode="timed", seconds_per_question=90)
+    block_id = view.taking.block_id or ""
+    key(qtbot, view, Qt.Key.Key_A)
+    key(qtbot, view, Qt.Key.Key_Escape)  # Suspend: the block is kept for later
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.home, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    (kept,) = [b for b in list_blocks(context.opened.database) if b.id == block_id]
+    assert kept.status == "suspended" and kept.answered == 1
+
+    view.take_block(block_id)
+    qtbot.waitUntil(lambda: view.taking.session is not None, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    asked: list[str] = []
+
+    def yes(_parent: object, title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)  # type: ignore[attr-defined]
+    key(qtbot, view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # End Block, asked first
+    assert asked and "2 questions are unanswered" in asked[0]
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.review, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    assert view.review.review is not None and "of 3 correct" in view.review.score.text()
+    assert "(Esc)" in view.taking.header.suspend_button.toolTip()
+    assert "(Ctrl+E)" in view.taking.header.end_button.toolTip()
+
+
 def test_highlighting_the_stem_is_kept(qtbot: QtBot, context: ViewContext) -> None:
     fill_bank(context)
     view = make_view(qtbot, context)

@@ -27,9 +27,9 @@ class BlockHeader(QWidget):
         font.setBold(True)
         self.timer_label.setFont(font)
         self.suspend_button = QPushButton("Suspend")
-        self.suspend_button.setToolTip("Stop the clock and leave the block to resume later")
+        self.suspend_button.setToolTip("Stop the clock and leave the block to resume later (Esc)")
         self.end_button = QPushButton("End Block")
-        self.end_button.setToolTip("Submit the block and see the score")
+        self.end_button.setToolTip("Submit the block and see the score (Ctrl+E)")
         for button in (self.suspend_button, self.end_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         top = QHBoxLayout(self)

@@ -2,7 +2,8 @@
 strikes out, Enter checks the answer in tutor mode (moves on in timed mode), N / → next,
 P / ← previous, F flags, H highlights the selected text of the stem (when the question has a
 choice F or H, that letter chooses it: Shift+F and Shift+H always flag and highlight),
-Ctrl+Shift+N a note on the question."""
+Ctrl+Shift+N a note on the question, Ctrl+E ends the block (asking first), Esc suspends it
+(nothing is lost: the block is resumed from Blocks)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 LETTERS = "ABCDEFGHIJ"
 KEYS_HINT = (
     "A–J or 1–9 choose · Alt+letter strike · Enter check · N/P move · F flag · "
-    "H highlight · Ctrl+Shift+N note"
+    "H highlight · Ctrl+Shift+N note · Ctrl+E end block · Esc suspend"
 )
 
 
@@ -39,6 +40,8 @@ def add_taking_keys(page: TakingPage) -> None:
     key("Shift+F", page.toggle_flag)
     key("Shift+H", page.toggle_highlight)
     key("Ctrl+Shift+N", page.note_on_question)
+    key("Ctrl+E", page.end_block)
+    key("Esc", page.suspend)
 
 
 def letter_key(page: TakingPage, letter: str) -> None:
