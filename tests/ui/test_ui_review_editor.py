@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from lessons_helpers import png_bytes
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 from review_helpers import SAMPLE_CARDS, SAMPLE_DECK, WAIT_MS, card_row, deck_id, show_review
 from ui_helpers import Gui, visible
@@ -132,3 +133,29 @@ def test_the_editor_opens_within_a_small_laptop_screen(
         assert fitted_size(QSize(820, 520), QSize(500, 300), QSize(1280, 800)) == QSize(820, 520)
     finally:
         gui.appearance.apply_text_size(100)
+
+
+def test_enter_in_the_tags_box_adds_the_card_and_asks_for_no_image(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Insert Image… was the form's default button: Enter after the tags opened a file
+    chooser instead of adding the card."""
+    asked: list[object] = []
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: asked.append(a) or ("", ""))
+    )
+    view = show_review(qtbot, gui, opened)
+    view.add_card()
+    editor = view.editor
+    assert editor is not None
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor, timeout=WAIT_MS)
+    editor.front.setPlainText("What is **spacing**?")
+    editor.back.setPlainText("Reviews spread over days.")
+    editor.tags.setFocus()
+    qtbot.keyClicks(editor.tags, "memory")
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
+        qtbot.keyClick(editor.tags, Qt.Key.Key_Return)
+    assert asked == []
+    assert editor.status.text().startswith("Added to")

@@ -125,6 +125,11 @@ class CardEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        # Enter in the tags saves, as Ctrl+Enter does anywhere: left to Qt, the first button
+        # (Insert Image…) was the default one and Enter opened a file chooser. (The button
+        # finds its dialog only once it is in the dialog's layout.)
+        self.image_button.setAutoDefault(False)
+        self.save_button.setDefault(True)
         fit_on_screen(self, QSize(820, 520))  # within a small laptop's 800 px
 
         self._preview_timer = QTimer(self)
