@@ -22,10 +22,12 @@ from app.core.planner.plan_reads import plan_settings
 from app.core.planner.plans import ScopeSpec
 from app.features.declarations import Destination
 from app.ui.context import ViewContext
+from app.ui.main_window import MainWindow
 from app.ui.planner.plan_dialog import PlanDialog, qdate
 from app.ui.planner.today_section import PlanTodaySection
 from app.ui.planner.view import PlannerView
 from app.ui.screen_fit import SMALL_SCREEN, WINDOW_FRAME, fitted_size
+from tests.access_keys import clashes
 
 
 @pytest.fixture
@@ -292,3 +294,47 @@ def test_a_questions_task_opens_a_new_block_of_its_subject(
     assert view.builder.subjects.ticked() == ("Pathology",)
     assert view.builder.systems.ticked() == ("Renal",)
     assert view.builder.count.value() == 20
+
+
+def test_each_alt_key_in_the_planner_and_its_editor_does_what_it_underlines(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    a_plan(context, lessons=80, minutes=30, days=12)  # does not fit: the ways out are offered
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1100, 760)
+    window.show()
+    planner_row = window.pages.row_of("Planner")
+    window.open_view(planner_row)
+    view = window.view_of("Planner")
+    assert isinstance(view, PlannerView)
+    qtbot.waitUntil(lambda: view.reads > 0, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    assert view.overflow_banner.isVisible()
+    for tab in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(tab)
+        assert clashes(window) == {}, view.tabs.tabText(tab)
+
+    view.tabs.setCurrentIndex(0)
+    tree = view.today_tasks.tree
+    tree.setFocus()
+    tree.setCurrentItem(tree.topLevelItem(0))
+    with qtbot.waitSignal(context.navigator.requested) as asked:  # Open the task (Alt+O)
+        qtbot.keyClick(tree, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert asked.args == [Destination.LESSON, (tree.tasks[0].target,)]
+    window.open_view(planner_row)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    assert view.tabs.currentIndex() == 3  # Fit and What-if
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    assert view.tabs.currentIndex() == 1  # Calendar, its Week button beside the ways out
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.calendar_page.week_button.isChecked)  # a button clicks as it shows
+
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible())
+    dialog = view.dialog
+    assert isinstance(dialog, PlanDialog)
+    for tab in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(tab)
+        assert clashes(dialog) == {}, dialog.tabs.tabText(tab)
+    dialog.reject()

@@ -54,7 +54,7 @@ class CalendarPage(QWidget):
         self.next_button.setToolTip("Next month or week (Page Down)")
         self.month_title = QLabel()
         self.today_button = QPushButton("To&day")
-        self.week_button = QPushButton("&Week")
+        self.week_button = QPushButton("Wee&k")
         self.week_button.setCheckable(True)
         self.week_button.setToolTip("Show one week instead of the month")
         controls = QHBoxLayout()

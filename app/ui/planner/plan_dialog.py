@@ -146,7 +146,7 @@ class PlanDialog(QDialog):
         self.days_off = QListWidget()
         self.days_off.setAccessibleName("Days off")
         self.days_off.setMinimumHeight(48)  # two days; the dialog fits 800 x 600 at 130 % text
-        self.remove_off = QPushButton("Remo&ve Day Off")
+        self.remove_off = QPushButton("&Remove Day Off")
         for day in sorted(settings.days_off) if settings else ():
             self._add_day_off(day)
 

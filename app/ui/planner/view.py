@@ -209,7 +209,7 @@ class PlannerView(RefreshOnChange, QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(today_page, "T&oday")
+        self.tabs.addTab(today_page, "Toda&y")
         self.calendar_page = CalendarPage(
             self.context, lambda: self.state.schedule if self.state else None
         )
@@ -221,7 +221,7 @@ class PlannerView(RefreshOnChange, QWidget):
         fit_scroll.setWidgetResizable(True)
         fit_scroll.setFrameShape(QFrame.Shape.NoFrame)
         fit_scroll.setWidget(self.fit)
-        self.tabs.addTab(fit_scroll, "&Fit and What-if")
+        self.tabs.addTab(fit_scroll, "F&it and What-if")
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
