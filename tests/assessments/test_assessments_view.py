@@ -19,11 +19,14 @@ from app.core.assessments.block_commands import block_state
 from app.core.assessments.blocks import create_block, list_blocks
 from app.core.assessments.blueprints import Blueprint
 from app.core.assessments.question_detail import question_detail, resolve_question
+from app.core.assessments.taking import open_block
 from app.core.flashcards.deck_actions import create_deck
 from app.core.sample_actions import remove_sample_content
 from app.ui.assessments import deck_dialog, note_dialog
-from app.ui.assessments.view import ANALYTICS, BUILDER, AssessmentsView
+from app.ui.assessments.view import ANALYTICS, BLOCKS, BUILDER, AssessmentsView
 from app.ui.context import ViewContext
+from app.ui.main_window import MainWindow
+from tests.access_keys import clashes
 
 __all__ = ["context"]
 
@@ -345,3 +348,46 @@ def test_analytics_show_areas_with_their_range_and_say_there_is_no_cohort(
     assert subject in page.systems_chart.chart_.title()
     assert list_blocks(context.opened.database)[0].status == "submitted"
     assert resolve_question(context.opened.database, "t_00001")
+
+
+def test_each_alt_key_in_assessments_does_what_it_underlines(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    fill_bank(context)
+    database = context.opened.database
+    reviewed = create_block(database, Blueprint(count=2, mode="tutor"), seed=3).block_id
+    open_block(database, reviewed).submit()
+    left = create_block(database, Blueprint(count=2, mode="tutor"), seed=4).block_id
+    open_block(database, left).suspend()  # offered in the banner: Resume Block
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1100, 760)
+    window.show()
+    window.open_view(window.pages.row_of("Assessments"))
+    view = window.view_of("Assessments")
+    assert isinstance(view, AssessmentsView)
+    wait_idle(qtbot, context)
+    qtbot.waitUntil(view.resume_banner.isVisible, timeout=WAIT_MS)
+    for tab in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(tab)
+        wait_idle(qtbot, context)
+        assert clashes(window) == {}, view.tabs.tabText(tab)
+
+    view.tabs.setCurrentIndex(BLOCKS)
+    tree = view.blocks.tree
+    (item,) = [
+        tree.topLevelItem(row)
+        for row in range(tree.topLevelItemCount())
+        if tree.topLevelItem(row).data(0, Qt.ItemDataRole.UserRole) == reviewed  # type: ignore[union-attr]
+    ]
+    tree.setCurrentItem(item)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)  # Review
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.review, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    assert clashes(window) == {}
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.home, timeout=WAIT_MS)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: view.taking.block_id == left, timeout=WAIT_MS)
+    assert view.pages.currentWidget() is view.taking

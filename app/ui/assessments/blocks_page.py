@@ -83,7 +83,7 @@ class BlockList(QWidget):
         )
         self.empty.hide()
         self.resume_button = QPushButton("&Resume")
-        self.review_button = QPushButton("Re&view")
+        self.review_button = QPushButton("Revie&w")
         self.delete_button = QPushButton("Delete")
         buttons = QHBoxLayout()
         buttons.addWidget(self.resume_button)

@@ -153,7 +153,7 @@ class BlueprintBuilder(QScrollArea):
         self.minutes.setRange(1, 24 * 60)
         self.minutes.setValue(60)
         self.minutes.setAccessibleName("Minutes for the block")
-        self.shuffle = QCheckBox("S&huffle the choices")
+        self.shuffle = QCheckBox("Sh&uffle the choices")
         self.matches = QLabel("")
         self.matches.setAccessibleName("Matching questions")
         font = self.matches.font()

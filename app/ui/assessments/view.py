@@ -75,7 +75,7 @@ class AssessmentsView(RefreshOnChange, QWidget):
         self.resume_banner = QFrame()
         self.resume_banner.setFrameShape(QFrame.Shape.StyledPanel)
         self.resume_text = wrapped("")
-        self.resume_button = QPushButton("&Resume Block")
+        self.resume_button = QPushButton("Resu&me Block")
         self.later_button = QPushButton("Later")
         banner = QHBoxLayout(self.resume_banner)
         banner.setContentsMargins(10, 6, 10, 6)
