@@ -39,6 +39,7 @@ from app.ui.context import ViewContext
 from app.ui.dialogs.repair import ReadOnlyBanner, RepairDialog
 from app.ui.error_dialog import show_message
 from app.ui.refresh import RefreshOnChange
+from app.ui.screen_fit import WINDOW_FRAME
 from app.ui.status import TaskStatus
 from app.ui.tasks import TaskHandle
 from app.ui.today.view import TodayView
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 BACKUP_CHECK_MS = 60_000
 SIDEBAR_STYLE = "QListWidget::item { padding: 7px 12px; }"
 SIDEBAR_WIDTH = 160  # views fit beside it in an 800 px window (tests/ui/test_ui_window_fit.py)
+SMALL_LAPTOP_WIDTH = 1000  # a screen narrower than this: the window opens at its whole width
 
 
 class MainWindow(QMainWindow):
@@ -318,6 +320,10 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             screen = self.screen().availableGeometry()
             self.resize(min(1040, int(screen.width() * 0.9)), min(700, int(screen.height() * 0.9)))
+            if screen.width() < SMALL_LAPTOP_WIDTH:
+                # The views need all of a small laptop's width at the Larger text size: take it
+                # now, rather than grow past the screen's edge from one view to the next.
+                self.resize(screen.size() - WINDOW_FRAME)
         state = self.context.settings.window_state
         if state is not None:
             self.restoreState(state)
