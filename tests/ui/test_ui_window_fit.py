@@ -380,3 +380,4 @@ def test_the_window_opens_as_wide_as_its_views_need_on_a_small_laptop(
         qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
         qtbot.wait(50)  # its first read arrives and the layouts settle
         assert window.size() == opened_at, f"{spec.title} resizes the window to {window.size()}"
+        assert cut_off(view) == [], spec.title
