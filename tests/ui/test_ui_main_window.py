@@ -418,3 +418,21 @@ def test_manage_profiles_buttons_answer_their_alt_keys(
     qtbot.waitUntil(lambda: isinstance(manager.form, NewProfileDialog), timeout=WAIT_MS)
     assert manager.form is not None
     manager.form.reject()
+
+
+def test_enter_on_a_profile_in_manage_profiles_opens_no_new_profile_form(
+    qtbot: QtBot, make_window: Callable[[], MainWindow]
+) -> None:
+    """New… was the dialog's default button: Enter on the selected profile opened the New
+    Profile form. Enter now closes the dialog, as its Close button does."""
+    window = make_window()
+    window.manage_profiles()
+    manager = window.dialog
+    assert isinstance(manager, ProfilesDialog)
+    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    manager.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is manager, timeout=WAIT_MS)
+    assert QApplication.focusWidget() is manager.list
+    qtbot.keyClick(manager.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not manager.isVisible(), timeout=WAIT_MS)
+    assert manager.form is None

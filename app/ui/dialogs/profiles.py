@@ -54,6 +54,13 @@ class ProfilesDialog(QDialog):
         self.rename_button.clicked.connect(self.rename_profile)
         self.password_button.clicked.connect(self.change_password)
         self.delete_button.clicked.connect(self.delete_profile)
+        for button in (
+            self.new_button,
+            self.rename_button,
+            self.password_button,
+            self.delete_button,
+        ):  # not the default: Enter on a profile opened New Profile; it now closes, as Close
+            button.setAutoDefault(False)
         side = QVBoxLayout()
         for button in (self.new_button, self.rename_button, self.password_button):
             side.addWidget(button)
