@@ -80,3 +80,26 @@ def test_a_bookmarks_notebook_button_makes_a_note_at_that_moment(
     assert note.title.startswith(f"{sample.title} at ")
     assert LinkTarget("video", sample.id, at_s=mark.at_s) in [link.target for link in note.links]
     assert note.body == mark.note
+
+
+def test_ctrl_shift_n_in_the_player_makes_a_note_at_the_moment_playing(
+    qtbot: QtBot, window: MainWindow, context: ViewContext
+) -> None:
+    (sample,) = library(context.opened.database).rows
+    context.navigator.open_video_moment(sample.id, 1.0)
+    videos = window.view_of("Videos")
+    assert isinstance(videos, VideosView)
+    player = videos.player.player
+    qtbot.waitUntil(lambda: player.playing and player.position_s > 1.2, timeout=WAIT_MS)
+    qtbot.keyClick(
+        videos.player.player,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    notebook = notebook_on_new_note(qtbot, window)
+    note = notebook.opened_note
+    assert note is not None and note.title.startswith(f"{sample.title} at 0:0")
+    (link,) = [link.target for link in note.links]
+    assert link.kind == "video" and link.id == sample.id
+    assert link.at_s is not None and 1.2 <= link.at_s <= 4.0
+    assert not player.playing  # the lecture waits while the learner writes

@@ -77,7 +77,10 @@ class BookmarkPanel(QWidget):
             "Make a flashcard: the frame at this moment and the label, the note on the back"
         )
         self.notebook_button = QPushButton("Notebook…")
-        self.notebook_button.setToolTip("Write a note in the Notebook linked to this moment")
+        self.notebook_button.setToolTip(
+            "Write a note in the Notebook linked to this bookmark's moment "
+            "(Ctrl+Shift+N: a note at the moment playing)"
+        )
         buttons = QGridLayout()
         for at, button in enumerate(
             (

@@ -2,11 +2,13 @@
 
 Every read and write goes through the task runner to the videos core: opening reads the file's
 state and the video's bookmarks and watched ranges; the player's intervals are appended with
-`record_interval`; bookmarks are added, edited and deleted with undo (Ctrl+Z).
+`record_interval`; bookmarks are added, edited and deleted with undo (Ctrl+Z). Ctrl+Shift+N
+writes a Notebook note at the moment playing, as it does on a card or a question.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,8 +139,13 @@ class PlayerPage(QWidget):
         self.bookmarks.delete_requested.connect(self.delete_bookmark)
         self.bookmarks.card_requested.connect(self.make_card)
         self.bookmarks.note_requested.connect(self.make_note)
-        undo = QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
-        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        keys: dict[QKeySequence | QKeySequence.StandardKey, Callable[[], object]] = {
+            QKeySequence.StandardKey.Undo: self.undo,
+            QKeySequence("Ctrl+Shift+N"): self.note_here,  # as on a card or a question
+        }
+        for key, action in keys.items():
+            shortcut = QShortcut(key, self, action)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     @property
     def video_id(self) -> str | None:
@@ -367,7 +374,7 @@ class PlayerPage(QWidget):
         if changes & Change.BOOKMARKS:
             self._reload_bookmarks()
 
-    # --- a card from a moment -------------------------------------------------------------------
+    # --- a note or a card from a moment ---------------------------------------------------------
     def make_note(self, mark: marks.Bookmark) -> None:
         """A notebook note linked to this moment (its chip seeks here), opened to write in;
         the bookmark's own note, if any, is its first words."""
@@ -378,6 +385,17 @@ class PlayerPage(QWidget):
             title += f": {mark.label}"
         target = LinkTarget("video", mark.video_id, at_s=mark.at_s)
         make_note_on(self.context, self, target, title, mark.note)
+
+    def note_here(self) -> None:
+        """Ctrl+Shift+N: a notebook note linked to the moment playing (no bookmark needed),
+        the video paused while the learner writes."""
+        if self.opened is None:
+            return
+        at_s = round(max(0.0, self.player.position_s), 1)
+        self.player.player.pause()
+        title = f"{self.opened.detail.row.title} at {marks.clock(at_s)}"
+        target = LinkTarget("video", self.opened.detail.row.id, at_s=at_s)
+        make_note_on(self.context, self, target, title)
 
     def make_card(self, mark: marks.Bookmark) -> None:
         if self.opened is None or self.opened.check.path is None:
