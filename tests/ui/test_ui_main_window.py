@@ -433,6 +433,12 @@ def test_enter_on_a_profile_in_manage_profiles_opens_no_new_profile_form(
     manager.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is manager, timeout=WAIT_MS)
     assert QApplication.focusWidget() is manager.list
+    manager.rename_button.setFocus(Qt.FocusReason.TabFocusReason)  # a button Tab reached
+    qtbot.keyClick(manager.rename_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(manager.form, RenameProfileDialog), timeout=WAIT_MS)
+    manager.form.reject()  # type: ignore[union-attr]
+    manager.form = None
+    manager.list.setFocus()
     qtbot.keyClick(manager.list, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not manager.isVisible(), timeout=WAIT_MS)
     assert manager.form is None

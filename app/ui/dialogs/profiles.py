@@ -54,13 +54,6 @@ class ProfilesDialog(QDialog):
         self.rename_button.clicked.connect(self.rename_profile)
         self.password_button.clicked.connect(self.change_password)
         self.delete_button.clicked.connect(self.delete_profile)
-        for button in (
-            self.new_button,
-            self.rename_button,
-            self.password_button,
-            self.delete_button,
-        ):  # not the default: Enter on a profile opened New Profile; it now closes, as Close
-            button.setAutoDefault(False)
         side = QVBoxLayout()
         for button in (self.new_button, self.rename_button, self.password_button):
             side.addWidget(button)
@@ -75,6 +68,9 @@ class ProfilesDialog(QDialog):
         layout.addLayout(row, 1)
         layout.addWidget(self.note)
         layout.addWidget(close)
+        # Enter on a profile closes, as Close does (left to Qt, New… was the default button and
+        # Enter opened the New Profile form); a button Tab reached still takes Enter itself.
+        close.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
         self.resize(460, 320)
         self.reload()
 
