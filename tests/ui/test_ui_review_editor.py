@@ -159,3 +159,6 @@ def test_enter_in_the_tags_box_adds_the_card_and_asks_for_no_image(
         qtbot.keyClick(editor.tags, Qt.Key.Key_Return)
     assert asked == []
     assert editor.status.text().startswith("Added to")
+    editor.image_button.setFocus(Qt.FocusReason.TabFocusReason)  # Tab reached it: Enter is its
+    qtbot.keyClick(editor.image_button, Qt.Key.Key_Return)
+    assert len(asked) == 1

@@ -126,9 +126,8 @@ class CardEditor(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         # Enter in the tags saves, as Ctrl+Enter does anywhere: left to Qt, the first button
-        # (Insert Image…) was the default one and Enter opened a file chooser. (The button
-        # finds its dialog only once it is in the dialog's layout.)
-        self.image_button.setAutoDefault(False)
+        # (Insert Image…) was the default one and Enter opened a file chooser. A button Tab
+        # reached still takes Enter itself. (A button finds its dialog once in its layout.)
         self.save_button.setDefault(True)
         fit_on_screen(self, QSize(820, 520))  # within a small laptop's 800 px
 
