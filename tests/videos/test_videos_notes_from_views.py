@@ -4,7 +4,9 @@ it and opens the Notebook on it. Driven in the real window."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.core.notes.links import LinkTarget
@@ -15,7 +17,9 @@ from app.ui.context import ViewContext
 from app.ui.main_window import MainWindow
 from app.ui.notebook.view import NotebookView
 from app.ui.review.view import ReviewView
+from app.ui.videos import bookmark_panel
 from app.ui.videos.view import VideosView
+from tests.access_keys import clashes
 
 WAIT_MS = 10_000
 
@@ -103,3 +107,37 @@ def test_ctrl_shift_n_in_the_player_makes_a_note_at_the_moment_playing(
     assert link.kind == "video" and link.id == sample.id
     assert link.at_s is not None and 1.2 <= link.at_s <= 4.0
     assert not player.playing  # the lecture waits while the learner writes
+
+
+def test_a_bookmark_is_chosen_edited_and_written_about_from_the_keyboard(
+    qtbot: QtBot, window: MainWindow, context: ViewContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (sample,) = library(context.opened.database).rows
+    context.navigator.open_video_moment(sample.id, 0.0)
+    videos = window.view_of("Videos")
+    assert isinstance(videos, VideosView)
+    page, panel = videos.player, videos.player.bookmarks
+    qtbot.waitUntil(lambda: panel.list.count() == 2 and page.player.hasFocus(), timeout=WAIT_MS)
+    assert clashes(window) == {}
+    qtbot.keyClick(page.player, Qt.Key.Key_Tab)  # from the video to its bookmarks
+    assert panel.list.hasFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Down)
+    mark = panel.selected()
+    assert mark is not None
+
+    def relabel(dialog: QDialog) -> int:
+        assert isinstance(dialog, bookmark_panel.BookmarkDialog)
+        dialog.label.setText("Relabelled")
+        dialog._check()
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(bookmark_panel.BookmarkDialog, "exec", relabel)
+    qtbot.keyClick(panel.list, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)  # Edit…
+    qtbot.waitUntil(
+        lambda: any("Relabelled" in panel.list.item(n).text() for n in range(2)), timeout=WAIT_MS
+    )
+    qtbot.keyClick(panel.list, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Notebook…
+    notebook = notebook_on_new_note(qtbot, window)
+    note = notebook.opened_note
+    assert note is not None and note.title.endswith(": Relabelled")
+    assert LinkTarget("video", sample.id, at_s=mark.at_s) in [link.target for link in note.links]

@@ -1,5 +1,6 @@
 """Bookmarks beside the player: the list (Enter or a click seeks), the note of the one selected,
-and the dialog that adds or edits one."""
+and the dialog that adds or edits one. The buttons take no focus (the keys stay the player's);
+Alt+E, Alt+D, Alt+C and Alt+N act on the bookmark selected, B adds one."""
 
 from __future__ import annotations
 
@@ -70,13 +71,13 @@ class BookmarkPanel(QWidget):
         self.note.setMaximumHeight(140)
         self.note.hide()
         self.add_button = QPushButton("Add (B)")
-        self.edit_button = QPushButton("Edit…")
-        self.delete_button = QPushButton("Delete")
-        self.card_button = QPushButton("Flashcard…")
+        self.edit_button = QPushButton("&Edit…")
+        self.delete_button = QPushButton("&Delete")
+        self.card_button = QPushButton("Flash&card…")
         self.card_button.setToolTip(
             "Make a flashcard: the frame at this moment and the label, the note on the back"
         )
-        self.notebook_button = QPushButton("Notebook…")
+        self.notebook_button = QPushButton("&Notebook…")
         self.notebook_button.setToolTip(
             "Write a note in the Notebook linked to this bookmark's moment "
             "(Ctrl+Shift+N: a note at the moment playing)"
