@@ -18,7 +18,7 @@ from app.core.flashcards.review import REVIEW_CHANGES, answer_card
 from app.core.flashcards.scheduling import Rating
 from app.core.opening import OpenProfile
 from app.ui.stats.charts import ChartPanel
-from app.ui.stats.view import StatisticsView
+from app.ui.stats.view import NO_RETENTION_YET, StatisticsView
 from app.ui.theme import dark_palette
 
 WAIT_MS = 10_000
@@ -90,6 +90,10 @@ def test_reviewing_a_few_cards_shows_todays_bar_and_the_counts(
     assert sum(forecast["Learning"]) + sum(forecast["Review"]) == 4
     assert view.retention_table.rowCount() == 5
     assert view.retention_table.item(0, 0).text() == "Today"
+    # Only new cards were answered: no retention yet, and the page says why under its "–".
+    assert view.retention_value.text() == "–"
+    assert view.retention_note.isVisible()
+    assert view.retention_note.text() == NO_RETENTION_YET
 
     # A longer period: 90 bars, the same day's counts.
     with qtbot.waitSignal(view.context.runner.task_finished, timeout=WAIT_MS):

@@ -9,7 +9,7 @@ profile's, per study day) is a read of its own, made again after what was watche
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -49,6 +49,9 @@ EMPTY_TEXT = (
     "or watched a video.</p>"
 )
 CALCULATING = "calculating…"
+NO_RETENTION_YET = (
+    "None yet: it counts your answers to cards you have already learnt, not to new ones."
+)
 
 
 def _percent(rate: float | None) -> str:
@@ -117,6 +120,13 @@ class StatisticsView(RefreshOnChange, QWidget):
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         retention_layout.addWidget(heading)
         retention_layout.addWidget(self.retention_value)
+        # Under a lone "–", what it is waiting for (the first answers were all to new cards).
+        self.retention_note = QLabel(NO_RETENTION_YET)
+        self.retention_note.setWordWrap(True)
+        self.retention_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.retention_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.retention_note.hide()
+        retention_layout.addWidget(self.retention_note)
         retention_layout.addWidget(self.retention_table, 1)
 
         self.grid_page = grid_page = QWidget()
@@ -280,6 +290,7 @@ class StatisticsView(RefreshOnChange, QWidget):
     def _show_retention(self, periods: tuple[Retention, ...]) -> None:
         month = next((p for p in periods if p.label == "Last 30 days"), None)
         self.retention_value.setText(_percent(month.rate if month else None))
+        self.retention_note.setVisible(month is None or month.rate is None)
         self.retention_table.setRowCount(len(periods))
         for row, period in enumerate(periods):
             values = (
