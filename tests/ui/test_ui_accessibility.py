@@ -208,6 +208,18 @@ def test_a_high_contrast_system_gets_a_high_contrast_look(
     assert [contrast(app.palette(), text, back) for text, back in PAIRS] == usual
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_muted_text_reads_at_4_5_to_1_on_the_window_and_the_page(gui: Gui, scheme: str) -> None:
+    """The muted texts (Today's date and due counts, Review's deck name and the answers'
+    intervals, a lesson's module line, the reader's notices) are drawn in the placeholder
+    color on the window's background: 3.7:1 in light, 4.2:1 in dark, under WCAG's 4.5:1."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    gui.appearance.apply_theme(scheme)
+    for back in (R.Window, R.Base, R.AlternateBase):
+        assert contrast(app.palette(), R.PlaceholderText, back) >= 4.5, back
+
+
 def text_sizes(view: QWidget) -> dict[int, tuple[QWidget, int]]:
     """The pixel size of the text of every widget on screen in the view, by widget."""
     return {
