@@ -11,7 +11,7 @@ from assessment_helpers import Clock, load_samples, make_questions, question
 from assessments_ui_helpers import WAIT_MS, context, make_view, wait_idle
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -391,3 +391,33 @@ def test_each_alt_key_in_assessments_does_what_it_underlines(
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: view.taking.block_id == left, timeout=WAIT_MS)
     assert view.pages.currentWidget() is view.taking
+
+
+def test_alt_letter_strikes_choices_f_and_h_in_the_window_not_its_menus(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    from app.core.assessments.bank_writes import upsert_questions
+
+    remove_sample_content(context.opened.database)
+    with context.opened.database.write_session() as session:
+        upsert_questions(session, [question(1, choices=8)], source="test")  # A to H
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1100, 760)
+    window.show()
+    window.open_view(window.pages.row_of("Assessments"))
+    view = window.view_of("Assessments")
+    assert isinstance(view, AssessmentsView)
+    start_block(qtbot, view, count=1, mode="tutor")
+    page = view.taking
+    assert [choice.label for choice in page.questions[0].choices] == list("ABCDEFGH")
+    key(qtbot, view, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)  # the File menu's key too
+    assert page.states[0].struck == {"F"} and QApplication.activePopupWidget() is None
+    page.stem.setFocus()  # as after selecting words of the stem to highlight
+    qtbot.keyClick(page.stem, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # and Help's
+    wait_idle(qtbot, context)
+    assert page.states[0].struck == {"F", "H"} and QApplication.activePopupWidget() is None
+    key(qtbot, view, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    assert page.states[0].struck == {"H"}
+    state = block_state(context.opened.database, page.block_id or "")
+    assert state.states[0].struck == {"H"}

@@ -17,7 +17,8 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMessageBox,
@@ -39,7 +40,7 @@ from app.errors import UserError
 from app.ui.assessments.navigator import QuestionNavigator
 from app.ui.assessments.question_panel import QuestionPanel
 from app.ui.assessments.taking_bars import BlockFooter, BlockHeader
-from app.ui.assessments.taking_keys import add_taking_keys
+from app.ui.assessments.taking_keys import add_taking_keys, strike_nth, strike_place
 
 if TYPE_CHECKING:
     from app.core.assessments.scoring import BlockScore
@@ -105,6 +106,25 @@ class TakingPage(QWidget):
         self.question_panel.highlight_requested.connect(self.toggle_highlight)
         self.question_panel.note_requested.connect(self.note_on_question)
         add_taking_keys(self)
+
+    # --- Alt+letter strikes out (before the menu bar's Alt keys: see taking_keys.py) ----------
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and strike_place(self, event) is not None
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        place = strike_place(self, event)
+        if place is None:
+            super().keyPressEvent(event)
+            return
+        strike_nth(self, place)
 
     # --- opening ------------------------------------------------------------------------------
 
