@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from cards_helpers import fill_cards
 from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
@@ -366,3 +367,48 @@ def test_an_empty_list_says_why_and_how_to_get_cards(
     assert removed and view.model.rowCount() == 0
     assert view.editor.heading.text() == NO_CARDS
     assert "Ctrl+N" in NO_CARDS and "File > Import Cards…" in NO_CARDS
+
+
+def contrast(one: QColor, other: QColor) -> float:
+    """WCAG's contrast ratio of two colors (1 to 21)."""
+
+    def luminance(color: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        r, g, b = channel(color.redF()), channel(color.greenF()), channel(color.blueF())
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_suspended_and_deleted_cards_read_on_either_theme(
+    qtbot: QtBot,
+    gui: Gui,
+    view: CardBrowserView,
+    monkeypatch: pytest.MonkeyPatch,
+    scheme: str,
+) -> None:
+    """Their rows had one color on both themes: suspended ones olive at 3.5:1 on the light
+    page, deleted ones red at 3:1 on the dark one."""
+    gui.appearance.apply_theme(scheme)
+    view.select_rows([0])
+    trigger(qtbot, view, view.actions_.suspend.trigger)
+    view.select_rows([1])
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    trigger(qtbot, view, view.actions_.delete.trigger)
+    qtbot.waitUntil(lambda: loaded(view.model), timeout=WAIT_MS)
+    assert view.model.index(0, STATE).data() == "suspended"
+    suspended = view.model.index(0, FRONT).data(Qt.ItemDataRole.ForegroundRole)
+    with qtbot.waitSignal(view.model.ids_loaded, timeout=WAIT_MS):
+        view.filter_bar.state.setCurrentIndex(view.filter_bar.state.findData("deleted"))
+    qtbot.waitUntil(lambda: loaded(view.model), timeout=WAIT_MS)
+    deleted = view.model.index(0, FRONT).data(Qt.ItemDataRole.ForegroundRole)
+    palette = view.table.palette()
+    for color in (suspended, deleted):
+        assert isinstance(color, QColor)
+        for back in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+            assert contrast(color, palette.color(back)) >= 4.5, (color.name(), back)
+    gui.appearance.apply_theme("light")
