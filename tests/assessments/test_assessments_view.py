@@ -69,6 +69,21 @@ def test_the_bank_model_is_a_sound_qt_model_and_pages_in(
     assert model.rows[0].bank_id == "t_00170"
 
 
+def test_ctrl_f_searches_the_bank_and_enter_goes_back_to_the_questions(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    fill_bank(context, 230)
+    view = make_view(qtbot, context)
+    view.bank.table.setFocus()
+    qtbot.keyClick(view.bank.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert view.bank.search.hasFocus() and "(Ctrl+F)" in view.bank.search.placeholderText()
+    qtbot.keyClicks(view.bank.search, "case 170?")
+    qtbot.waitUntil(lambda: view.bank.model.total == 1, timeout=WAIT_MS)
+    qtbot.keyClick(view.bank.search, Qt.Key.Key_Return)
+    assert view.bank.table.hasFocus()
+    assert view.bank.model.rows[0].bank_id == "t_00170"
+
+
 def test_a_question_with_script_and_remote_images_is_previewed_as_text(
     qtbot: QtBot, context: ViewContext
 ) -> None:

@@ -1,11 +1,13 @@
 """The bank browser: search and filters over the question bank, a table of questions with the
-learner's figures, and the question previewed whole (rendered safe) beside it."""
+learner's figures, and the question previewed whole (rendered safe) beside it. Ctrl+F goes to
+the search, as in the other lists; Enter there goes back to the table."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -59,7 +61,7 @@ class BankBrowser(QWidget):
         self.facets: BankFacets | None = None
         self.sort = ("bank_id", False)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search questions")
+        self.search.setPlaceholderText("Search questions (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search the question bank")
         self.pool = small_combo(POOLS, "Which questions")
@@ -117,11 +119,17 @@ class BankBrowser(QWidget):
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self.table.setFocus)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, self._find)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for combo in (self.pool, self.subject, self.system, self.difficulty, self.tag):
             combo.currentIndexChanged.connect(self.reload)
         self.model.more_wanted.connect(self._read_more)
         self.model.sort_wanted.connect(self._sort)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def _find(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
 
     # --- reading ------------------------------------------------------------------------------
 
