@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from app.core.notes.links import LinkTarget
@@ -141,3 +141,23 @@ def test_a_bookmark_is_chosen_edited_and_written_about_from_the_keyboard(
     note = notebook.opened_note
     assert note is not None and note.title.endswith(": Relabelled")
     assert LinkTarget("video", sample.id, at_s=mark.at_s) in [link.target for link in note.links]
+
+
+def test_enter_on_a_bookmark_seeks_and_the_video_keys_work_at_once(
+    qtbot: QtBot, window: MainWindow, context: ViewContext
+) -> None:
+    (sample,) = library(context.opened.database).rows
+    context.navigator.open_video_moment(sample.id, 0.0)
+    videos = window.view_of("Videos")
+    assert isinstance(videos, VideosView)
+    page, panel, player = videos.player, videos.player.bookmarks, videos.player.player
+    qtbot.waitUntil(lambda: panel.list.count() == 2 and player.playing, timeout=WAIT_MS)
+    qtbot.keyClick(player, Qt.Key.Key_Tab)  # to the bookmarks
+    qtbot.keyClick(panel.list, Qt.Key.Key_End)
+    mark = panel.selected()
+    assert mark is not None
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)  # seeks there
+    qtbot.waitUntil(lambda: abs(player.position_s - mark.at_s) < 1.0, timeout=WAIT_MS)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # pauses, as in the video
+    qtbot.waitUntil(lambda: not player.playing, timeout=1500)  # long before its end at 18 s
+    assert page.player.hasFocus()

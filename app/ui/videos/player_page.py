@@ -289,7 +289,11 @@ class PlayerPage(QWidget):
 
     # --- bookmarks ------------------------------------------------------------------------------
     def _seek_to_bookmark(self, seconds: float) -> None:
+        """Enter or a click on a bookmark: play from there, the keys the video's again (Space
+        pauses, J/L jump); Tab goes back to the bookmarks."""
         self.player.seek(seconds)
+        if self.screen_stack.currentWidget() is self.player:
+            self.player.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def seek_to(self, seconds: float) -> None:
         self.player.seek(seconds)
