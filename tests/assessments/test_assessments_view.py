@@ -206,6 +206,36 @@ def test_esc_suspends_the_block_and_ctrl_e_ends_it_from_the_keyboard(
     assert "(Ctrl+E)" in view.taking.header.end_button.toolTip()
 
 
+def test_delete_in_the_blocks_list_deletes_the_block_chosen_asking_first(
+    qtbot: QtBot, context: ViewContext, monkeypatch: object
+) -> None:
+    fill_bank(context)
+    database = context.opened.database
+    kept = create_block(database, Blueprint(count=2), seed=3).block_id
+    gone = create_block(database, Blueprint(count=3), seed=4).block_id
+    view = make_view(qtbot, context)
+    view.tabs.setCurrentIndex(BLOCKS)
+    wait_idle(qtbot, context)
+    tree = view.blocks.tree
+    tree.setFocus()
+    assert tree.topLevelItemCount() == 2
+    while view.blocks.current() is None or view.blocks.current().id != gone:  # type: ignore[union-attr]
+        qtbot.keyClick(tree, Qt.Key.Key_Down)
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)  # type: ignore[attr-defined]
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)  # No: nothing is deleted
+    wait_idle(qtbot, context)
+    assert len(asked) == 1 and tree.topLevelItemCount() == 2
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert [block.id for block in list_blocks(database)] == [kept]
+
+
 def test_highlighting_the_stem_is_kept(qtbot: QtBot, context: ViewContext) -> None:
     fill_bank(context)
     view = make_view(qtbot, context)

@@ -1,12 +1,14 @@
 """The learner's blocks, newest first: resume one not yet submitted (with the time it had
 left), review any submitted one (as many times as wanted), delete one from the list (its
-answers stay in the history)."""
+answers stay in the history). Enter opens the block chosen (resumes or reviews it), Alt+R
+resumes, Alt+W reviews, Delete deletes (asking first)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -85,6 +87,7 @@ class BlockList(QWidget):
         self.resume_button = QPushButton("&Resume")
         self.review_button = QPushButton("Revie&w")
         self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the block from the list; its answers stay (Delete)")
         buttons = QHBoxLayout()
         buttons.addWidget(self.resume_button)
         buttons.addWidget(self.review_button)
@@ -99,6 +102,8 @@ class BlockList(QWidget):
         self.review_button.clicked.connect(self._review)
         self.delete_button.clicked.connect(self._delete)
         self.tree.itemActivated.connect(lambda _item, _col: self._open())
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self, self._delete)
+        delete.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
         self._enable()
 
