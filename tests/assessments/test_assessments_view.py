@@ -206,6 +206,27 @@ def test_esc_suspends_the_block_and_ctrl_e_ends_it_from_the_keyboard(
     assert "(Ctrl+E)" in view.taking.header.end_button.toolTip()
 
 
+def test_the_blocks_tab_opens_with_the_keyboard_in_its_list(
+    qtbot: QtBot, context: ViewContext
+) -> None:
+    fill_bank(context)
+    database = context.opened.database
+    reviewed = create_block(database, Blueprint(count=2), seed=3).block_id
+    open_block(database, reviewed).submit()
+    create_block(database, Blueprint(count=3), seed=4)  # newer: listed first
+    view = make_view(qtbot, context)
+    qtbot.keyClick(view.tabs, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)  # Blocks
+    wait_idle(qtbot, context)
+    assert view.tabs.currentIndex() == BLOCKS
+    focused = QApplication.focusWidget()
+    assert focused is view.blocks.tree
+    qtbot.keyClick(focused, Qt.Key.Key_Down)  # the older, submitted block
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.review, timeout=WAIT_MS)
+    wait_idle(qtbot, context)
+    assert view.review.review is not None and view.review.review.block_id == reviewed
+
+
 def test_delete_in_the_blocks_list_deletes_the_block_chosen_asking_first(
     qtbot: QtBot, context: ViewContext, monkeypatch: object
 ) -> None:
