@@ -235,10 +235,11 @@ def test_the_calendar_goes_by_keyboard_and_lists_the_days_tasks(
 ) -> None:
     a_plan(context, lessons=40)
     view = make_view(qtbot, context)
-    view.tabs.setCurrentIndex(1)
+    view.take_focus()  # as the view opens: in today's tasks
+    qtbot.keyClick(view.today_tasks.tree, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     page = view.calendar_page
     calendar = page.calendar
-    calendar.setFocus()
+    assert view.tabs.currentIndex() == 1 and calendar.hasFocus()  # the arrows move the day
     assert calendar.selected == day(0) and "March 2026" in page.month_title.text()
     qtbot.keyClick(calendar, Qt.Key.Key_Right)
     assert calendar.selected == day(1)
@@ -251,6 +252,11 @@ def test_the_calendar_goes_by_keyboard_and_lists_the_days_tasks(
     page.week_button.click()
     assert calendar.rows() == 1 and page.month_title.text().startswith("Week of")
     assert not page.day_tasks.can_tick() or calendar.selected == day(0)
+    qtbot.keyClick(calendar, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)  # back to Today
+    assert view.tabs.currentIndex() == 0 and view.today_tasks.tree.hasFocus()
+    view.tabs.tabBar().setFocus()
+    qtbot.keyClick(view.tabs.tabBar(), Qt.Key.Key_Right)  # on the tab bar the arrows go on
+    assert view.tabs.currentIndex() == 1 and view.tabs.tabBar().hasFocus()
 
 
 def test_the_today_section_lists_todays_tasks_fast(qtbot: QtBot, context: ViewContext) -> None:

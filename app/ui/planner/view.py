@@ -234,6 +234,7 @@ class PlannerView(RefreshOnChange, QWidget):
         self.plans.activated.connect(self._plan_chosen)
         self.edit_button.clicked.connect(self.edit_plan)
         self.ways_button.clicked.connect(lambda: self.tabs.setCurrentIndex(FIT_TAB))
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.fit.apply_requested.connect(self.apply_way_out)
         self.fit.minutes_requested.connect(self.use_minutes)
         return page
@@ -389,6 +390,18 @@ class PlannerView(RefreshOnChange, QWidget):
     def showEvent(self, event: object) -> None:
         self.burn_down.apply_palette(self.palette())
         super().showEvent(event)  # type: ignore[arg-type]
+
+    def _tab_shown(self, tab: int) -> None:
+        """A tab chosen by its Alt key or a click: the keyboard goes to what it shows (today's
+        tasks, the calendar's days, the chart), not to the control Qt finds next. On the tab bar
+        it stays there, where the arrows go on choosing tabs."""
+        target = {
+            TODAY_TAB: self.today_tasks.tree,
+            CALENDAR_TAB: self.calendar_page.calendar,
+            BURN_TAB: self.burn_down,
+        }.get(tab)
+        if target is not None and self.isVisible() and not self.tabs.tabBar().hasFocus():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def take_focus(self) -> None:
         if self.stack.currentIndex() == 0:
