@@ -102,7 +102,6 @@ class BlockList(QWidget):
         self.review_button.clicked.connect(self._review)
         self.delete_button.clicked.connect(self._delete)
         self.tree.itemActivated.connect(lambda _item, _col: self._open())
-        self.setFocusProxy(self.tree)  # the tab shown: the arrows move in the list at once
         delete = QShortcut(QKeySequence.StandardKey.Delete, self, self._delete)
         delete.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.tree.currentItemChanged.connect(lambda *_: self._enable())

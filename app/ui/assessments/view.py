@@ -135,6 +135,8 @@ class AssessmentsView(RefreshOnChange, QWidget):
         widget = self.tabs.widget(tab)
         if tab == BANK:
             self.bank.table.setFocus()
+        elif tab == BLOCKS and self.blocks.tree.isVisible():
+            self.blocks.tree.setFocus()  # the arrows and Enter work in the list at once
         elif widget is not None:
             widget.setFocus()
 
