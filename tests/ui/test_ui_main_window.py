@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -158,6 +159,15 @@ def test_removing_sample_content_says_what_goes_asks_first_and_can_be_undone(
         qtbot.waitUntil(lambda: not today.samples.isVisible(), timeout=WAIT_MS)
         assert sample_cards(opened) == 0
         assert today.undo_bar.isVisible()
+        # Nothing left to study: Today says where study material comes from, by the File
+        # menu's own names (it said only "As you add lessons, flashcards…").
+        qtbot.waitUntil(today.empty_title.isVisible, timeout=WAIT_MS)
+        file_menu = window.menuBar().actions()[0].menu()
+        entries = {action.text().replace("&", "") for action in file_menu.actions()}
+        named = re.findall(r"File > ([^)]+…)", today.empty_text.text())
+        assert named == ["Import Course…", "Import Cards…"]
+        assert set(named) <= entries
+        assert "Ctrl+N" in today.empty_text.text()
 
         with qtbot.waitSignal(gui.runner.data_changed, timeout=WAIT_MS):
             click(qtbot, today.undo_button)

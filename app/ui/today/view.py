@@ -82,8 +82,9 @@ class TodayView(RefreshOnChange, QWidget):
 
         self.empty_title = _scaled_label("Nothing to study yet", 1.25, bold=True)
         self.empty_text = QLabel(
-            "As you add lessons, flashcards and other study material, what is due today "
-            "will appear here."
+            "Bring in a course (File > Import Course…) or a deck of flashcards "
+            "(File > Import Cards…), or write a card in Review (Ctrl+N): what is due each day "
+            "then appears here."
         )
         self.empty_text.setWordWrap(True)
         self.empty = empty = QFrame()
