@@ -14,6 +14,22 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The PyInstaller build starts now when the bundle tests are among those to run, so it
+    runs beside the others (tests/packaging/bundle_build.py)."""
+    if session.config.option.collectonly:
+        return
+    if any(item.path.name == "test_bundle.py" for item in session.items):
+        from tests.packaging import bundle_build
+
+        bundle_build.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if "tests.packaging.bundle_build" in sys.modules:
+        sys.modules["tests.packaging.bundle_build"].stop()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def features_installed() -> None:
     """As the entry point does: every feature's sample content is known before profiles are

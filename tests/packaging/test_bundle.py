@@ -1,6 +1,7 @@
 """The PyInstaller bundle starts, creates a profile at the newest schema and checks it.
 
-Builds packaging/studydesk.spec once per session into a temporary folder, then runs the frozen
+Builds packaging/studydesk.spec once per session into a temporary folder (started in the
+background when the session starts: bundle_build.py), then runs the frozen
 `studydesk` as a learner's machine would: no checkout, no virtualenv, only the bundle.
 """
 
@@ -8,10 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -21,12 +20,10 @@ from pathlib import Path
 import pytest
 
 from app.db.revisions import known_revisions
+from tests.packaging import bundle_build
 
 pytestmark = pytest.mark.slow
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SPEC = REPO_ROOT / "packaging" / "studydesk.spec"
-BUILD_TIMEOUT_S = 600
 RUN_TIMEOUT_S = 120
 
 
@@ -72,32 +69,15 @@ def _explain(result: subprocess.CompletedProcess[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundle]:
-    build_root = tmp_path_factory.mktemp("pyinstaller")
-    command = [
-        sys.executable,
-        "-m",
-        "PyInstaller",
-        str(SPEC),
-        "--distpath",
-        str(build_root / "dist"),
-        "--workpath",
-        str(build_root / "work"),
-        "--noconfirm",
-        "--log-level",
-        "WARN",
-    ]
-    started = time.monotonic()
-    result = subprocess.run(
-        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S
-    )
-    elapsed = time.monotonic() - started
-    assert result.returncode == 0, f"PyInstaller failed: {_explain(result)}"
-    built = Bundle(build_root / "dist" / "studydesk")
+def bundle() -> Iterator[Bundle]:
+    build = bundle_build.start()  # started when the session began, unless run on its own
+    code, output, took = build.wait()
+    assert code == 0, f"PyInstaller failed (exit {code}):\n{output}"
+    built = Bundle(build.folder)
     size_mb = _folder_size(built.folder) / 1e6
-    print(f"\nbundle built in {elapsed:.0f} s, {size_mb:.0f} MB at {built.folder}")
+    print(f"\nbundle built in {took:.0f} s (beside the other tests), {size_mb:.0f} MB")
     yield built
-    shutil.rmtree(build_root, ignore_errors=True)  # some 200 MB per run
+    build.remove()
 
 
 @pytest.fixture(scope="module")
