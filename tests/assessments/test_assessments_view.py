@@ -53,6 +53,18 @@ def key(
     wait_idle(qtbot, view.context)
 
 
+def assessments_in_window(qtbot: QtBot, context: ViewContext) -> tuple[MainWindow, AssessmentsView]:
+    """The main window, shown, on the Assessments view (its menu bar's Alt keys in play)."""
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1100, 760)
+    window.show()
+    window.open_view(window.pages.row_of("Assessments"))
+    view = window.view_of("Assessments")
+    assert isinstance(view, AssessmentsView)
+    return window, view
+
+
 def test_the_bank_model_is_a_sound_qt_model_and_pages_in(
     qtbot: QtBot, context: ViewContext, qtmodeltester: ModelTester
 ) -> None:
@@ -425,13 +437,7 @@ def test_each_alt_key_in_assessments_does_what_it_underlines(
     open_block(database, reviewed).submit()
     left = create_block(database, Blueprint(count=2, mode="tutor"), seed=4).block_id
     open_block(database, left).suspend()  # offered in the banner: Resume Block
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1100, 760)
-    window.show()
-    window.open_view(window.pages.row_of("Assessments"))
-    view = window.view_of("Assessments")
-    assert isinstance(view, AssessmentsView)
+    window, view = assessments_in_window(qtbot, context)
     wait_idle(qtbot, context)
     qtbot.waitUntil(view.resume_banner.isVisible, timeout=WAIT_MS)
     for tab in range(view.tabs.count()):
@@ -467,13 +473,7 @@ def test_alt_letter_strikes_choices_f_and_h_in_the_window_not_its_menus(
     remove_sample_content(context.opened.database)
     with context.opened.database.write_session() as session:
         upsert_questions(session, [question(1, choices=8)], source="test")  # A to H
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1100, 760)
-    window.show()
-    window.open_view(window.pages.row_of("Assessments"))
-    view = window.view_of("Assessments")
-    assert isinstance(view, AssessmentsView)
+    _window, view = assessments_in_window(qtbot, context)
     start_block(qtbot, view, count=1, mode="tutor")
     page = view.taking
     assert [choice.label for choice in page.questions[0].choices] == list("ABCDEFGH")

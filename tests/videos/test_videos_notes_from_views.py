@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.notes.links import LinkTarget
 from app.core.notes.note_reads import open_note
-from app.core.videos.library import library
+from app.core.videos.library import VideoRow, library
 from app.ui.cards.view import CardBrowserView
 from app.ui.context import ViewContext
 from app.ui.main_window import MainWindow
@@ -30,6 +30,17 @@ def notebook_on_new_note(qtbot: QtBot, window: MainWindow) -> NotebookView:
     assert isinstance(notebook, NotebookView)
     qtbot.waitUntil(lambda: notebook.opened_note is not None, timeout=WAIT_MS)
     return notebook
+
+
+def sample_playing_at(
+    window: MainWindow, context: ViewContext, at_s: float
+) -> tuple[VideoRow, VideosView]:
+    """The sample video opened in the player at `at_s`, and the Videos view."""
+    (sample,) = library(context.opened.database).rows
+    context.navigator.open_video_moment(sample.id, at_s)
+    videos = window.view_of("Videos")
+    assert isinstance(videos, VideosView)
+    return sample, videos
 
 
 def test_ctrl_shift_n_in_review_and_the_card_browser_make_a_note_on_the_card(
@@ -68,10 +79,7 @@ def test_ctrl_shift_n_in_review_and_the_card_browser_make_a_note_on_the_card(
 def test_a_bookmarks_notebook_button_makes_a_note_at_that_moment(
     qtbot: QtBot, window: MainWindow, context: ViewContext
 ) -> None:
-    (sample,) = library(context.opened.database).rows
-    context.navigator.open_video_moment(sample.id, 0.0)
-    videos = window.view_of("Videos")
-    assert isinstance(videos, VideosView)
+    sample, videos = sample_playing_at(window, context, 0.0)
     panel = videos.player.bookmarks
     qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=WAIT_MS)  # the sample's two
     panel.list.setCurrentRow(1)
@@ -89,10 +97,7 @@ def test_a_bookmarks_notebook_button_makes_a_note_at_that_moment(
 def test_ctrl_shift_n_in_the_player_makes_a_note_at_the_moment_playing(
     qtbot: QtBot, window: MainWindow, context: ViewContext
 ) -> None:
-    (sample,) = library(context.opened.database).rows
-    context.navigator.open_video_moment(sample.id, 1.0)
-    videos = window.view_of("Videos")
-    assert isinstance(videos, VideosView)
+    sample, videos = sample_playing_at(window, context, 1.0)
     player = videos.player.player
     qtbot.waitUntil(lambda: player.playing and player.position_s > 1.2, timeout=WAIT_MS)
     qtbot.keyClick(
@@ -112,10 +117,7 @@ def test_ctrl_shift_n_in_the_player_makes_a_note_at_the_moment_playing(
 def test_a_bookmark_is_chosen_edited_and_written_about_from_the_keyboard(
     qtbot: QtBot, window: MainWindow, context: ViewContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (sample,) = library(context.opened.database).rows
-    context.navigator.open_video_moment(sample.id, 0.0)
-    videos = window.view_of("Videos")
-    assert isinstance(videos, VideosView)
+    sample, videos = sample_playing_at(window, context, 0.0)
     page, panel = videos.player, videos.player.bookmarks
     qtbot.waitUntil(lambda: panel.list.count() == 2 and page.player.hasFocus(), timeout=WAIT_MS)
     assert clashes(window) == {}
@@ -146,10 +148,7 @@ def test_a_bookmark_is_chosen_edited_and_written_about_from_the_keyboard(
 def test_enter_on_a_bookmark_seeks_and_the_video_keys_work_at_once(
     qtbot: QtBot, window: MainWindow, context: ViewContext
 ) -> None:
-    (sample,) = library(context.opened.database).rows
-    context.navigator.open_video_moment(sample.id, 0.0)
-    videos = window.view_of("Videos")
-    assert isinstance(videos, VideosView)
+    _sample, videos = sample_playing_at(window, context, 0.0)
     page, panel, player = videos.player, videos.player.bookmarks, videos.player.player
     qtbot.waitUntil(lambda: panel.list.count() == 2 and player.playing, timeout=WAIT_MS)
     qtbot.keyClick(player, Qt.Key.Key_Tab)  # to the bookmarks
