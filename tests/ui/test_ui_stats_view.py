@@ -217,3 +217,22 @@ def test_no_reviews_and_nothing_watched_is_the_empty_state(
     qtbot.waitUntil(lambda: view.watch_shown is not None, timeout=WAIT_MS)
     assert view.pages.currentWidget() is view.empty
     assert view.watch_chart.chart().title() == "Watch time: nothing in the last 30 days"
+
+
+def test_the_watch_time_chart_shows_only_once_something_was_watched(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile, reviewed: str
+) -> None:
+    """Reviews and no video watched: the card figures alone, not a full-size empty chart."""
+    from app.core.videos.library import library
+    from app.core.videos.watching import record_interval
+
+    view = open_stats(qtbot, gui, opened)
+    qtbot.waitUntil(lambda: view.watch_shown is not None, timeout=WAIT_MS)
+    assert view.pages.currentIndex() == 0 and view.reviews_chart.isVisible()
+    assert not view.watch_chart.isVisible()
+    (sample,) = library(opened.database).rows
+    view.context.runner.run_write(
+        lambda _p: record_interval(opened.database, sample.id, 0.0, 15.0), label="Watching"
+    )
+    qtbot.waitUntil(view.watch_chart.isVisible, timeout=WAIT_MS)
+    assert view.watch_chart.chart().title() == "Watch time: under a minute in the last 30 days"

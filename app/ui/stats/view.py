@@ -234,6 +234,9 @@ class StatisticsView(RefreshOnChange, QWidget):
         """The charts once anything was reviewed or watched; else what will appear here."""
         reviewed = self.shown is not None and self.shown.has_reviews
         watched = any(day.seconds > 0 for day in self.watch_shown or ())
+        # No chart of nothing: a learner who watched no video in these days sees the card
+        # figures only (the chart comes back with the first minute watched).
+        self.watch_chart.setVisible(watched)
         if reviewed or watched:
             self.pages.setCurrentIndex(0)
         elif self.shown is not None:
