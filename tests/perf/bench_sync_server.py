@@ -4,7 +4,7 @@ Run on its own (not part of the test suite; PostgreSQL figures need initdb/pg_ct
 
     .venv/bin/python tests/perf/bench_sync_server.py [--ops 10000] [--devices-sqlite 20]
         [--devices-postgres 200] [--rounds 5] [--parts loopback,sqlite,postgres,postgres-paced]
-        [--workers N] [--client-processes 4] [--light-clients]
+        [--workers N] [--client-processes 4] [--light-clients | --raw-clients]
 
 - 10,000 operations pushed by one device and pulled by another through the server (target
   under 2 s): the transport alone (ServerTarget push/pull), and whole syncs of 10,000 cards
@@ -20,7 +20,10 @@ Run on its own (not part of the test suite; PostgreSQL figures need initdb/pg_ct
   each spent a request, the push p95 of each round (the first is 200 pushes arriving at the
   same instant) and the load average (other work on the machine slows every figure).
   `--light-clients`: the same requests sent with half the client CPU of the app's client
-  (LightTarget); `postgres-paced`: each device syncing every 5 s on average.
+  (LightTarget); `--raw-clients`: the same requests again, built before the start and sent from
+  one asyncio loop per client process (a third of the app client's CPU a request, the load
+  generator as near to absent as this machine allows); `postgres-paced`: each device syncing
+  every 5 s on average.
 """
 
 from __future__ import annotations
@@ -283,6 +286,90 @@ def _client_group(
     found.put((pushes, pulls, errors))
 
 
+def _raw_client_group(
+    server_url: str,
+    tokens: list[tuple[str, str, str]],
+    barrier: tuple[Any, Any],
+    found: Any,
+    rounds: int,
+) -> None:
+    """One client process for `--raw-clients`: every device of the group a connection of one
+    asyncio loop, its requests (the same bytes as LightTarget's) built before the start, and
+    the answer read with as little Python as it can: the load generator as close to absent
+    as a machine that also runs the server and PostgreSQL allows. Puts what `_client_group`
+    puts on `found`."""
+    import asyncio
+
+    host, port = server_url.removeprefix("http://").rsplit(":", 1)
+
+    def request(head: str, method: str, path: str, body: bytes = b"") -> bytes:
+        typed = "Content-Type: application/json\r\n" if body else ""
+        return (
+            f"{method} {path} HTTP/1.1\r\n{head}{typed}Content-Length: {len(body)}\r\n\r\n"
+            .encode() + body
+        )  # fmt: skip
+
+    async def answer(reader: asyncio.StreamReader) -> bytes:
+        head = await reader.readuntil(b"\r\n\r\n")
+        at = head.lower().find(b"content-length:")
+        data = await reader.readexactly(int(head[at + 15 : head.find(b"\r\n", at)]))
+        if head[9:12] != b"200":
+            raise RuntimeError(f"{head[:40]!r}: {data[:200]!r}")
+        return data
+
+    async def run() -> tuple[list[list[float]], list[float], list[str]]:
+        devices = []
+        for token, dataset, device_id in tokens:
+            reader, writer = await asyncio.open_connection(host, int(port))
+            head = f"Host: {host}\r\nAuthorization: Bearer {token}\r\n"
+            writer.write(request(head, "GET", "/v1/meta"))
+            await answer(reader)
+            ops = [
+                json.dumps(
+                    {"dataset": dataset, "device": device_id, "ops": ops_for(device_id, 20, r * 20)}
+                ).encode()
+                for r in range(rounds)
+            ]
+            pushes = [request(head, "POST", "/v1/push", body) for body in ops]
+            devices.append((reader, writer, head, dataset, device_id, pushes))
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, barrier[0].wait, 120)
+        await loop.run_in_executor(None, barrier[1].wait, 120)
+        pulls: list[float] = []
+        errors: list[str] = []
+
+        async def device(
+            reader: asyncio.StreamReader,
+            writer: asyncio.StreamWriter,
+            head: str,
+            dataset: str,
+            device_id: str,
+            pushes: list[bytes],
+        ) -> list[float]:
+            mine, cursor, clock = [], 0, time.perf_counter
+            try:
+                for push in pushes:
+                    start = clock()
+                    writer.write(push)
+                    if json.loads(await answer(reader))["accepted"] != 20:
+                        raise RuntimeError("a push was not stored whole")
+                    mine.append(clock() - start)
+                    query = f"cursor={cursor}&limit=5000&exclude={device_id}&dataset={dataset}"
+                    start = clock()
+                    writer.write(request(head, "GET", f"/v1/pull?{query}"))
+                    cursor = int(json.loads(await answer(reader))["next"])
+                    pulls.append(clock() - start)
+            except Exception as error:  # reported by the bench
+                errors.append(f"{type(error).__name__}: {error}")
+            writer.close()
+            return mine
+
+        times = await asyncio.gather(*(device(*found) for found in devices))
+        return list(times), pulls, errors
+
+    found.put(asyncio.run(run()))
+
+
 def devices_at_once(
     url: str,
     data_dir: Path,
@@ -294,6 +381,7 @@ def devices_at_once(
     workers: int | None = None,
     light: bool = False,
     client_processes: int = 4,
+    raw: bool = False,
 ) -> None:
     store = Store.open(url)
     hashed = hash_password(PASSWORD)
@@ -317,17 +405,22 @@ def devices_at_once(
     with server_process(url, data_dir, *args) as server_url:
         # Every device waits for all the others, across the client processes, then starts.
         spawn = multiprocessing.get_context("fork")
-        # (ready: all connected; go: the start), each with the bench's own thread too
-        barrier = (spawn.Barrier(count + 1), spawn.Barrier(count + 1))
+        groups = [group for n in range(client_processes) if (group := tokens[n::client_processes])]
+        # (ready: all connected; go: the start): each device's thread and the bench's own, or
+        # with raw clients each client process and the bench
+        parties = (len(groups) if raw else count) + 1
+        barrier = (spawn.Barrier(parties), spawn.Barrier(parties))
         found: Any = spawn.Queue()
-        groups = [tokens[n::client_processes] for n in range(client_processes)]
         clients = [
             spawn.Process(
+                target=_raw_client_group, args=(server_url, group, barrier, found, rounds)
+            )
+            if raw
+            else spawn.Process(
                 target=_client_group,
                 args=(server_url, group, barrier, found, rounds, every_s, light),
             )
             for group in groups
-            if group
         ]
         servers = server_pid(server_url)
         postmaster = set()
@@ -363,7 +456,13 @@ def devices_at_once(
         pulls.extend(theirs)
         errors.extend(failed)
     how = f"each syncing every {every_s:g} s on average" if every_s else "all at once"
-    how += " (light HTTP clients" if light else " (the app's client, ServerTarget"
+    how += (
+        " (raw clients: asyncio, requests built before the start"
+        if raw
+        else " (light HTTP clients"
+        if light
+        else " (the app's client, ServerTarget"
+    )
     how += f", {len(clients)} client processes)"
     print(
         f"{label}: {count} devices {how}, {rounds} rounds of push (20 ops) + pull: push "
@@ -404,6 +503,11 @@ def main() -> int:
         help="devices at once: the same requests with less client CPU (LightTarget)",
     )
     parser.add_argument(
+        "--raw-clients",
+        action="store_true",
+        help="devices at once: the same requests from asyncio clients that build them first",
+    )
+    parser.add_argument(
         "--parts",
         default="loopback,sqlite,postgres,postgres-paced",
         help="which figures, comma-separated (default: all four)",
@@ -442,6 +546,7 @@ def main() -> int:
                     workers=args.workers,
                     light=args.light_clients,
                     client_processes=args.client_processes,
+                    raw=args.raw_clients,
                 )
         if "postgres-paced" in parts:
             with tempfile.TemporaryDirectory() as scratch:
@@ -457,6 +562,7 @@ def main() -> int:
                     workers=args.workers,
                     light=args.light_clients,
                     client_processes=args.client_processes,
+                    raw=args.raw_clients,
                 )
     finally:
         postgres.stop()
