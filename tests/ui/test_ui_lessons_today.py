@@ -63,7 +63,7 @@ def test_a_new_profile_is_offered_its_sample_course_and_an_empty_one_nothing(
     qtbot.waitUntil(section.isVisible, timeout=WAIT_MS)
     assert section.heading.text() == "Start a course"
     assert section.course.text() == f"{SAMPLE_TOPIC} — The forgetting curve"
-    assert section.button.text() == "Start"
+    assert section.button.text() == "&Start"
 
     runner = today.context.runner
     with qtbot.waitSignal(runner.data_changed, timeout=WAIT_MS):

@@ -197,7 +197,7 @@ def test_today_offers_to_continue_and_opens_the_moment(
     qtbot.addWidget(holder)
     holder.show()
     qtbot.waitUntil(lambda: len(section.buttons) == 1)
-    assert section.buttons[0].text() == "Resume at 0:07"
+    assert section.buttons[0].text() == "R&esume at 0:07"
     asked: list[tuple[object, ...]] = []
     context.navigator.requested.connect(lambda _d, values: asked.append(values))
     section.buttons[0].click()

@@ -81,7 +81,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         for sort, text in SORTS:
             self.sort.addItem(text, sort)
         self.sort.setToolTip("Order of the courses")
-        self.sort_label = sort_label = QLabel("&Sort by")
+        self.sort_label = sort_label = QLabel("S&ort by")
         sort_label.setBuddy(self.sort)
         self.continue_button = QPushButton("&Continue")
         self.continue_button.setDefault(False)

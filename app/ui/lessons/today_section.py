@@ -52,7 +52,7 @@ class ContinueCourseSection(RefreshOnChange, QFrame):
         self.bar.setMaximumWidth(200)
         self.bar.setFormat("%p %")
         self.counts = muted(QLabel())
-        self.button = QPushButton("Continue")
+        self.button = QPushButton("&Continue")
         self.button.setDefault(True)
         self.button.clicked.connect(self._open)
         row = QHBoxLayout()
@@ -95,7 +95,7 @@ class ContinueCourseSection(RefreshOnChange, QFrame):
         self.course.setToolTip(f"Opens “{target.lesson_title}”")
         self.bar.setValue(row.percent)
         self.counts.setText(f"{row.completed_count} of {row.lesson_count} lessons completed")
-        self.button.setText("Continue" if started else "Start")
+        self.button.setText("&Continue" if started else "&Start")
         self.show()
 
     def _open(self) -> None:

@@ -59,7 +59,7 @@ class DueCardsSection(RefreshOnChange, QFrame):
         self.total.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(18)
-        self.button = QPushButton("Start Review")
+        self.button = QPushButton("Start &Review")
         self.button.setToolTip("Study every deck's due cards in the Review view")
         self.button.clicked.connect(lambda: self.context.navigator.start_review(None))
         bottom = QHBoxLayout()

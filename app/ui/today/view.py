@@ -101,7 +101,7 @@ class TodayView(RefreshOnChange, QWidget):
             "only your own material here."
         )
         self.samples_text.setWordWrap(True)
-        self.remove_samples_button = QPushButton("Remove Sample Content")
+        self.remove_samples_button = QPushButton("Re&move Sample Content")
         self.remove_samples_button.clicked.connect(self.remove_sample_content)
         samples_layout = QVBoxLayout(self.samples)
         samples_layout.setContentsMargins(20, 14, 20, 16)

@@ -78,7 +78,8 @@ class ContinueWatchingSection(RefreshOnChange, QFrame):
             bar.setFormat("%p % watched")
             bar.setMaximumWidth(180)
             at = max(0.0, row.last_position_s - RESUME_BACK_S)
-            button = QPushButton(f"Resume at {clock(at)}")
+            # Alt+E resumes the latest; the others are a Tab away (one key each would clash).
+            button = QPushButton(f"{'R&esume' if line == 0 else 'Resume'} at {clock(at)}")
             button.clicked.connect(
                 lambda _c=False, v=row.id, s=at: self.context.navigator.open_video_moment(v, s)
             )
