@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShortcut
 from PySide6.QtMultimedia import (
     QAudioOutput,
     QMediaDevices,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.core.videos.bookmarks import clock
 from app.core.videos.subtitles import Subtitles
 from app.core.videos.tracking import Interval, IntervalTracker
+from app.ui.key_help import add_shortcut
 from app.ui.override_cache import settle_notify_overrides
 from app.ui.videos.probe import quiet_multimedia_logging, video_codec_name
 
@@ -156,34 +158,37 @@ class VideoPlayer(QWidget):
     def _bind_keys(self) -> None:
         """Each key twice: on this widget (with its children) and on the video widget, which is
         a window of its own in full screen; only one set is enabled at a time."""
-        keys = {
-            "Space": self.toggle_play, "K": self.toggle_play,
-            "Left": lambda: self.jump(-5), "Right": lambda: self.jump(5),
-            "J": lambda: self.jump(-10), "L": lambda: self.jump(10),
-            ",": lambda: self.step_frames(-1), ".": lambda: self.step_frames(1),
-            "<": lambda: self.change_speed(-1), ">": lambda: self.change_speed(1),
-            "Up": lambda: self.volume.setValue(self.volume.value() + 10),
-            "Down": lambda: self.volume.setValue(self.volume.value() - 10),
-            "M": self.toggle_mute, "F": self.toggle_full_screen, "C": self.next_subtitles,
-            "B": self.bookmark_key.emit,
+        keys: dict[str, tuple[str, Callable[[], object]]] = {
+            "Space": ("Play or pause", self.toggle_play), "K": ("Play or pause", self.toggle_play),
+            "Left": ("Back 5 seconds", lambda: self.jump(-5)),
+            "Right": ("Forward 5 seconds", lambda: self.jump(5)),
+            "J": ("Back 10 seconds", lambda: self.jump(-10)),
+            "L": ("Forward 10 seconds", lambda: self.jump(10)),
+            ",": ("One frame back (paused)", lambda: self.step_frames(-1)),
+            ".": ("One frame forward (paused)", lambda: self.step_frames(1)),
+            "<": ("Slower", lambda: self.change_speed(-1)),
+            ">": ("Faster", lambda: self.change_speed(1)),
+            "Up": ("Louder", lambda: self.volume.setValue(self.volume.value() + 10)),
+            "Down": ("Quieter", lambda: self.volume.setValue(self.volume.value() - 10)),
+            "M": ("Mute or unmute", self.toggle_mute),
+            "F": ("Full screen or back", self.toggle_full_screen),
+            "C": ("The next subtitles (or none)", self.next_subtitles),
+            "B": ("Bookmark the moment", self.bookmark_key.emit),
         }  # fmt: skip
+        window = Qt.ShortcutContext.WindowShortcut
         self.shortcuts: list[QShortcut] = []
         self.full_screen_shortcuts: list[QShortcut] = []
-        for text, action in keys.items():
-            here = QShortcut(QKeySequence(text), self, action)
-            here.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.shortcuts.append(here)
-            there = QShortcut(QKeySequence(text), self.video, action)
-            there.setContext(Qt.ShortcutContext.WindowShortcut)
+        for text, (description, action) in keys.items():
+            self.shortcuts.append(add_shortcut(self, text, description, action))
+            there = add_shortcut(self.video, text, description, action, window)
             there.setEnabled(False)
             self.full_screen_shortcuts.append(there)
-        escape = QShortcut(QKeySequence("Esc"), self.video, lambda: self.set_full_screen(False))
-        escape.setContext(Qt.ShortcutContext.WindowShortcut)
-        escape.setEnabled(False)
-        self.full_screen_shortcuts.append(escape)
-        back = QShortcut(QKeySequence("Esc"), self, self.back_key.emit)
-        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.shortcuts.append(back)
+        leave = add_shortcut(
+            self.video, "Esc", "Leave full screen", lambda: self.set_full_screen(False), window
+        )
+        leave.setEnabled(False)
+        self.full_screen_shortcuts.append(leave)
+        self.shortcuts.append(add_shortcut(self, "Esc", "Back to the videos", self.back_key.emit))
 
     # --- opening and closing --------------------------------------------------------------
     def load(self, path: Path, start_s: float, sidecars: list[Subtitles]) -> None:
