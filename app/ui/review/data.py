@@ -49,6 +49,11 @@ class Answered:
     note: str  # what the pane says about it
     step: ReviewStep
     changes: Change
+    card_ids: tuple[str, ...] = ()  # the cards `undo` would change back
+
+
+# Said when Ctrl+Z came after the card of the answer went (deleted, sample content removed).
+NOTHING_TO_UNDO = "Nothing to undo: that card is no longer there"
 
 
 def media_dir(opened: OpenProfile) -> Path:
@@ -112,7 +117,7 @@ def answer(where: Studying, card_id: str, rating: int, duration_ms: int) -> Answ
     result, found = where.review().answer(card_id, rating, duration_ms, local_now())
     step = where.step(found, [*where.session_ids, result.review_id])
     note = f"{result.rating.name.title()}: due again in {result.interval_label}"
-    return Answered(result.review_id, "answer", note, step, result.changes)
+    return Answered(result.review_id, "answer", note, step, result.changes, (card_id,))
 
 
 def set_aside(where: Studying, card_id: str, how: str) -> Answered:
@@ -124,12 +129,17 @@ def set_aside(where: Studying, card_id: str, how: str) -> Answered:
     else:
         change, found = review.bury(card_id, local_now())
         label, note = "burying", "Buried until tomorrow"
-    return Answered(change.undo, label, note, where.step(found), change.changes)
+    return Answered(change.undo, label, note, where.step(found), change.changes, (card_id,))
 
 
-def undo(where: Studying, token: str | CardUndo) -> Answered:
-    """Take back an answer or a suspend/bury, then show what is next (usually that card)."""
+def undo(where: Studying, token: str | CardUndo, card_ids: Sequence[str] = ()) -> Answered:
+    """Take back an answer or a suspend/bury of `card_ids`, then show what is next (usually that
+    card). Nothing is taken back if one of the cards is gone (`NOTHING_TO_UNDO`)."""
     review = where.review()
+    if set(card_ids) - live_cards(where.opened, card_ids):
+        return Answered(
+            None, "undo", NOTHING_TO_UNDO, where.step(review.current(local_now())), Change.NONE
+        )
     if isinstance(token, str):
         result, found = review.undo(token, local_now())
         changes = result.changes
@@ -138,6 +148,16 @@ def undo(where: Studying, token: str | CardUndo) -> Answered:
         changes, found = review.undo_change(token, local_now())
         step = where.step(found)
     return Answered(None, "undo", "", step, changes)
+
+
+def live_cards(opened: OpenProfile, card_ids: Sequence[str]) -> frozenset[str]:
+    """Which of these cards are still there (not deleted)."""
+    if not card_ids:
+        return frozenset()
+    from app.core.flashcards.reads import browser_rows
+
+    rows = browser_rows(opened.database, list(dict.fromkeys(card_ids)))
+    return frozenset(row.id for row in rows if row.state != "deleted")
 
 
 def read_decks(opened: OpenProfile) -> tuple[DeckCounts, ...]:

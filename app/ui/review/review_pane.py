@@ -65,7 +65,8 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.step: data.ReviewStep | None = None
         self.showing_back = False
         self.busy = False
-        self.undo_stack: list[tuple[str | CardUndo, str]] = []
+        # What Ctrl+Z takes back, last first: (token, label, the cards it changes back).
+        self.undo_stack: list[tuple[str | CardUndo, str, tuple[str, ...]]] = []
         self.session_ids: list[str] = []  # this session's answers, for its summary
         self._request = 0
         self.loop = data.PaneLoop()  # used by its write tasks only
@@ -180,6 +181,30 @@ class ReviewPane(RefreshOnChange, QWidget):
     def refresh_for(self, _changes: Change) -> None:
         if not self.busy:  # a step under way shows the changes when it arrives
             self.refresh()
+        self._check_undos()
+
+    def _check_undos(self) -> None:
+        """Another view may have deleted the cards of answers still offered for Ctrl+Z (Remove
+        Sample Content, a delete in the browser): those undos are withdrawn."""
+        asked = tuple(dict.fromkeys(i for _t, _l, ids in self.undo_stack for i in ids))
+        if not asked:
+            return
+        opened = self.context.opened
+        self.context.runner.run_read(
+            lambda _p: data.live_cards(opened, asked),
+            on_done=lambda live: self._withdraw_undos(frozenset(asked) - live),
+            owner=self,
+            latest="undo cards",
+        )
+
+    def _withdraw_undos(self, gone: frozenset[str]) -> None:
+        if not gone:
+            return
+        top = self.undo_stack[-1] if self.undo_stack else None
+        self.undo_stack = [entry for entry in self.undo_stack if not gone.intersection(entry[2])]
+        if top is not None and top not in self.undo_stack and "Ctrl+Z" in self.note.text():
+            self.note.clear()  # it spoke of an answer that can no longer be undone
+        self._show_keys()
 
     def _arrived(self, step: data.ReviewStep, token: int) -> None:
         if token == self._request and step.deck_id == self.deck_id:
@@ -255,6 +280,12 @@ class ReviewPane(RefreshOnChange, QWidget):
         for action in (self.edit_action, self.suspend_action, self.bury_action):
             action.setEnabled(ready and has_card)
         self.undo_action.setEnabled(ready and bool(self.undo_stack))
+        if self.undo_stack:
+            self.undo_action.setText("&Undo")
+            self.undo_action.setToolTip(f"Take back the {self.undo_stack[-1][1]} (Ctrl+Z)")
+        else:
+            self.undo_action.setText("Nothing to Undo")
+            self.undo_action.setToolTip("Nothing to undo")
         moment = self.moment if has_card and self.showing_back else None
         self.moment_action.setEnabled(moment is not None)
         self.moment_button.setVisible(moment is not None)
@@ -300,12 +331,12 @@ class ReviewPane(RefreshOnChange, QWidget):
     def undo(self) -> None:
         if self.busy or not self.undo_stack:
             return
-        token, label = self.undo_stack.pop()
+        token, label, card_ids = self.undo_stack.pop()
         if isinstance(token, str) and token in self.session_ids:
             self.session_ids.remove(token)
         self.note.setText(f"Undid the {label}")
         where = self._studying()
-        self._write(lambda _p: data.undo(where, token))
+        self._write(lambda _p: data.undo(where, token, card_ids))
 
     @property
     def moment(self) -> VideoMoment | None:
@@ -346,10 +377,12 @@ class ReviewPane(RefreshOnChange, QWidget):
 
     def _written(self, result: data.Answered, token: int) -> None:
         if result.undo is not None:
-            self.undo_stack.append((result.undo, result.label))
+            self.undo_stack.append((result.undo, result.label, result.card_ids))
             if isinstance(result.undo, str):
                 self.session_ids.append(result.undo)
             self.note.setText(f"{result.note} · Ctrl+Z to undo")
+        elif result.note:  # an undo that found its card gone (data.NOTHING_TO_UNDO)
+            self.note.setText(result.note)
         if token == self._request:
             self.busy = False
             self._show_step(result.step, fresh=True)
