@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -37,6 +37,7 @@ from app.core.videos.watching import Watched, record_interval, set_last_position
 from app.db.database import ProfileDatabase
 from app.errors import UserError
 from app.ui.context import ViewContext
+from app.ui.key_help import add_shortcut
 from app.ui.note_from import make_note_on
 from app.ui.videos import messages
 from app.ui.videos.bookmark_panel import BookmarkDialog, BookmarkPanel
@@ -139,13 +140,13 @@ class PlayerPage(QWidget):
         self.bookmarks.delete_requested.connect(self.delete_bookmark)
         self.bookmarks.card_requested.connect(self.make_card)
         self.bookmarks.note_requested.connect(self.make_note)
-        keys: dict[QKeySequence | QKeySequence.StandardKey, Callable[[], object]] = {
-            QKeySequence.StandardKey.Undo: self.undo,
-            QKeySequence("Ctrl+Shift+N"): self.note_here,  # as on a card or a question
+        keys: dict[QKeySequence | QKeySequence.StandardKey, tuple[str, Callable[[], object]]] = {
+            QKeySequence.StandardKey.Undo: ("Undo the last bookmark change", self.undo),
+            # as on a card or a question
+            QKeySequence("Ctrl+Shift+N"): ("A note at the moment playing", self.note_here),
         }
-        for key, action in keys.items():
-            shortcut = QShortcut(key, self, action)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for key, (description, action) in keys.items():
+            add_shortcut(self, key, description, action)
 
     @property
     def video_id(self) -> str | None:
