@@ -40,7 +40,7 @@ from app.ui.refresh import RefreshOnChange
 from app.ui.review import data
 from app.ui.review.card_view import CardBrowser, both_sides
 from app.ui.review.finished import FinishedPage, empty_text
-from app.ui.review.review_bars import AnswerBar, CountsBar
+from app.ui.review.review_bars import RATINGS, AnswerBar, CountsBar
 from app.ui.tasks import WorkFn
 
 CARD_PAGE, FINISHED_PAGE = range(2)
@@ -122,6 +122,7 @@ class ReviewPane(RefreshOnChange, QWidget):
         self.show_action = self._action("Show Answer", self.show_answer, "Space", "Return", "Enter")
         self.answer_actions = [self._answer_action(n) for n in range(1, 5)]
         self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z")
+        self.undo_action.setWhatsThis("Undo the last answer, suspend or bury")  # text changes
         self.edit_action = self._action("&Edit Card…", self.edit, "E")
         self.suspend_action = self._action("&Suspend Card", self.suspend, "@")
         self.bury_action = self._action("&Bury Card", self.bury, "-")
@@ -145,7 +146,9 @@ class ReviewPane(RefreshOnChange, QWidget):
         return action
 
     def _answer_action(self, rating: int) -> QAction:
-        return self._action(f"Answer {rating}", lambda: self.answer(rating), str(rating))
+        action = self._action(f"Answer {rating}", lambda: self.answer(rating), str(rating))
+        action.setWhatsThis(f"Answer {dict(RATINGS)[rating]}")  # Help > Keyboard Shortcuts
+        return action
 
     def _studying(self) -> data.Studying:
         """What a step works on, as it is now (the task runs later, on the write thread)."""
