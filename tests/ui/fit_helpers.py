@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QWidget,
 )
@@ -64,10 +66,13 @@ def cut_off(root: QWidget) -> list[str]:
     return found
 
 
-def items_cut_off(view: QAbstractItemView, column: int, beside: int = 0) -> list[str]:
+def items_cut_off(
+    view: QAbstractItemView, column: int, beside: int = 0, as_shown: bool = False
+) -> list[str]:
     """The texts of `column` that `view` cannot show whole in the room their row gives them
     (word-wrapped if the view wraps; `beside`: the pixels a picture takes before the text),
-    every row of a tree included."""
+    every row of a tree included. `as_shown`: the text as the item delegate shows it (a name
+    it elides on purpose, e.g.), not the model's."""
     model = view.model()
     found = []
     margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
@@ -78,6 +83,11 @@ def items_cut_off(view: QAbstractItemView, column: int, beside: int = 0) -> list
         for row in range(model.rowCount(parent)):
             index = model.index(row, column, parent)
             text = str(index.data() or "")
+            delegate = view.itemDelegateForIndex(index)
+            if as_shown and isinstance(delegate, QStyledItemDelegate):
+                option = QStyleOptionViewItem()
+                delegate.initStyleOption(option, index)
+                text = option.text
             rect = view.visualRect(index)
             room = QRect(0, 0, rect.width() - margin - beside, 1 << 16)
             need = view.fontMetrics().boundingRect(room, flags, text)

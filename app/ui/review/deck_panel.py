@@ -2,10 +2,13 @@
 
 Enter or a double-click on a deck asks to review it (`review_requested(deck_id)`, "" for all
 decks). The list reloads itself, in the background, after any change to cards or decks. A deck
-name longer than its column wraps onto a second line rather than being cut.
+name longer than its column wraps onto a second line; one longer still ends that line in "…"
+(its tooltip and accessible name are the whole name), so a long name never takes a tall row.
 """
 
 from __future__ import annotations
+
+from itertools import pairwise
 
 from PySide6.QtCore import (
     QEvent,
@@ -17,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -49,10 +52,37 @@ from app.ui.review.deck_dialogs import (
 )
 from app.ui.review.deck_model import DECK_ID_ROLE, DUE, LEARN, NAME, NEW, DeckTreeModel
 
+NAME_LINES = 2  # the most lines a deck name takes; the rest is elided
+
+
+def name_in_lines(text: str, font: QFont, width: int, lines: int = NAME_LINES) -> str:
+    """`text` as it fits in `lines` lines of `width` pixels: whole if it fits, else its first
+    lines as the view wraps them and the rest elided on the last ("…")."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    starts: list[int] = []
+    while len(starts) < lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+    more = layout.createLine().isValid()
+    layout.endLayout()
+    if not more:
+        return text
+    kept = [text[a:b].rstrip() for a, b in pairwise(starts)]
+    rest = QFontMetrics(font).elidedText(text[starts[-1] :], Qt.TextElideMode.ElideRight, width)
+    return "\u2028".join([*kept, rest])  # a line separator: the lines as laid out here
+
 
 class WrappedNames(QStyledItemDelegate):
     """Rows as tall as their deck's name needs at the name column's width (the tree itself
-    measures rows as if the column were endless)."""
+    measures rows as if the column were endless), at most `NAME_LINES` lines: a longer name is
+    shown elided (`name_in_lines`)."""
 
     def __init__(self, tree: QTreeView) -> None:
         super().__init__(tree)
@@ -65,6 +95,17 @@ class WrappedNames(QStyledItemDelegate):
             level += 1
             parent = parent.parent()
         return self.tree.header().sectionSize(NAME) - self.tree.indentation() * level
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if index.column() != NAME or not option.text:
+            return
+        margin = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+        width = self.name_width(index) - 2 * margin
+        if width > 0:
+            option.text = name_in_lines(option.text, option.font, width)
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
