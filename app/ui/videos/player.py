@@ -56,6 +56,7 @@ class VideoPlayer(QWidget):
     failed = Signal(str)
     bookmark_key = Signal()
     back_key = Signal()
+    note_key = Signal()  # Ctrl+Shift+N in full screen, which it has just left
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +189,14 @@ class VideoPlayer(QWidget):
         )
         leave.setEnabled(False)
         self.full_screen_shortcuts.append(leave)
+        # Out of full screen the page's own Ctrl+Shift+N makes the note. The note is written in
+        # the Notebook, in the window the full-screen video covers: leave full screen first.
+        note = add_shortcut(
+            self.video, "Ctrl+Shift+N", "Leave full screen and write a note at the moment",
+            self._note_from_full_screen, window,
+        )  # fmt: skip
+        note.setEnabled(False)
+        self.full_screen_shortcuts.append(note)
         self.shortcuts.append(add_shortcut(self, "Esc", "Back to the videos", self.back_key.emit))
 
     # --- opening and closing --------------------------------------------------------------
@@ -301,6 +310,11 @@ class VideoPlayer(QWidget):
             shortcut.setEnabled(not on)
         for shortcut in self.full_screen_shortcuts:
             shortcut.setEnabled(on)
+
+    def _note_from_full_screen(self) -> None:
+        self.set_full_screen(False)
+        self.window().activateWindow()  # the keys go to the note, not the video left behind
+        self.note_key.emit()
 
     def next_subtitles(self) -> None:
         self.subtitle_choice = (self.subtitle_choice + 1) % len(self.subtitle_options)

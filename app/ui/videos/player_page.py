@@ -3,7 +3,8 @@
 Every read and write goes through the task runner to the videos core: opening reads the file's
 state and the video's bookmarks and watched ranges; the player's intervals are appended with
 `record_interval`; bookmarks are added, edited and deleted with undo (Ctrl+Z). Ctrl+Shift+N
-writes a Notebook note at the moment playing, as it does on a card or a question.
+writes a Notebook note at the moment playing, as it does on a card or a question; in full
+screen the video first leaves it (the Notebook is in the window the video covers).
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ class PlayerPage(QWidget):
         self.player.failed.connect(self._failed)
         self.player.bookmark_key.connect(self.add_bookmark)
         self.player.back_key.connect(self.back_requested.emit)
+        self.player.note_key.connect(self.note_here)
         self.message.action.connect(self._on_message_action)
         self.bookmarks.seek_requested.connect(self._seek_to_bookmark)
         self.bookmarks.add_requested.connect(self.add_bookmark)
