@@ -184,6 +184,17 @@ def sample_cards(opened: OpenProfile) -> int:
         return int(conn.execute(query).fetchone()[0])
 
 
+def manage_profiles(qtbot: QtBot, window: MainWindow, *names: str) -> ProfilesDialog:
+    """The window's File > Manage Profiles dialog, once it lists `names` (default: the open
+    profile, Alex)."""
+    window.manage_profiles()
+    manager = window.dialog
+    assert isinstance(manager, ProfilesDialog)
+    wanted = list(names or ("Alex",))
+    qtbot.waitUntil(lambda: manager.names() == wanted, timeout=WAIT_MS)
+    return manager
+
+
 def test_manage_profiles_creates_renames_and_deletes_to_the_trash(
     qtbot: QtBot,
     make_window: Callable[[], MainWindow],
@@ -191,10 +202,7 @@ def test_manage_profiles_creates_renames_and_deletes_to_the_trash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = make_window()
-    window.manage_profiles()
-    manager = window.dialog
-    assert isinstance(manager, ProfilesDialog)
-    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    manager = manage_profiles(qtbot, window)
     assert not manager.delete_button.isEnabled()  # the open profile
     assert manager.note.isVisible()
 
@@ -239,11 +247,7 @@ def test_manage_profiles_creates_renames_and_deletes_to_the_trash(
 def test_a_password_can_be_set_and_is_then_asked_for(
     qtbot: QtBot, make_window: Callable[[], MainWindow], locations: DataLocations
 ) -> None:
-    window = make_window()
-    window.manage_profiles()
-    manager = window.dialog
-    assert isinstance(manager, ProfilesDialog)
-    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    manager = manage_profiles(qtbot, make_window())
     manager.change_password()
     form = manager.form
     assert isinstance(form, PasswordDialog)
@@ -349,11 +353,7 @@ def test_renaming_a_locked_profile_asks_for_its_password(
     qtbot: QtBot, make_window: Callable[[], MainWindow], locations: DataLocations
 ) -> None:
     bea = create_profile(locations, "Bea", password="tulip")
-    window = make_window()
-    window.manage_profiles()
-    manager = window.dialog
-    assert isinstance(manager, ProfilesDialog)
-    qtbot.waitUntil(lambda: manager.names() == ["Alex", "Bea"], timeout=WAIT_MS)
+    manager = manage_profiles(qtbot, make_window(), "Alex", "Bea")
     manager.select("Bea")
     manager.rename_profile()
     rename = manager.form
@@ -409,11 +409,7 @@ def test_manage_profiles_buttons_answer_their_alt_keys(
 ) -> None:
     """New, Rename, Password and Delete had no key of their own (the File menu and the forms
     have theirs): Alt+N now opens New Profile, and each button has a letter no other has."""
-    window = make_window()
-    window.manage_profiles()
-    manager = window.dialog
-    assert isinstance(manager, ProfilesDialog)
-    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    manager = manage_profiles(qtbot, make_window())
     buttons = [
         manager.new_button,
         manager.rename_button,
@@ -435,11 +431,7 @@ def test_enter_on_a_profile_in_manage_profiles_opens_no_new_profile_form(
 ) -> None:
     """New… was the dialog's default button: Enter on the selected profile opened the New
     Profile form. Enter now closes the dialog, as its Close button does."""
-    window = make_window()
-    window.manage_profiles()
-    manager = window.dialog
-    assert isinstance(manager, ProfilesDialog)
-    qtbot.waitUntil(lambda: manager.names() == ["Alex"], timeout=WAIT_MS)
+    manager = manage_profiles(qtbot, make_window())
     manager.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is manager, timeout=WAIT_MS)
     assert QApplication.focusWidget() is manager.list
