@@ -94,17 +94,29 @@ def test_a_bookmarks_notebook_button_makes_a_note_at_that_moment(
     assert note.body == mark.note
 
 
+@pytest.mark.parametrize("full_screen", [False, True], ids=["in the view", "full screen"])
 def test_ctrl_shift_n_in_the_player_makes_a_note_at_the_moment_playing(
-    qtbot: QtBot, window: MainWindow, context: ViewContext
+    qtbot: QtBot, window: MainWindow, context: ViewContext, full_screen: bool
 ) -> None:
+    """In full screen too: the note is written in the Notebook, in the window the full-screen
+    video covers, so the video leaves full screen (paused there) and the window takes the keys."""
     sample, videos = sample_playing_at(window, context, 1.0)
     player = videos.player.player
     qtbot.waitUntil(lambda: player.playing and player.position_s > 1.2, timeout=WAIT_MS)
+    video, pressed_in = player.video, player
+    if full_screen:
+        player.setFocus()
+        qtbot.keyClick(player, Qt.Key.Key_F)
+        qtbot.waitUntil(video.isFullScreen, timeout=WAIT_MS)
+        video.activateWindow()
+        qtbot.waitUntil(video.isActiveWindow, timeout=WAIT_MS)
+        pressed_in = video
     qtbot.keyClick(
-        videos.player.player,
+        pressed_in,
         Qt.Key.Key_N,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
+    qtbot.waitUntil(lambda: not video.isFullScreen(), timeout=WAIT_MS)
     notebook = notebook_on_new_note(qtbot, window)
     note = notebook.opened_note
     assert note is not None and note.title.startswith(f"{sample.title} at 0:0")
@@ -112,6 +124,8 @@ def test_ctrl_shift_n_in_the_player_makes_a_note_at_the_moment_playing(
     assert link.kind == "video" and link.id == sample.id
     assert link.at_s is not None and 1.2 <= link.at_s <= 4.0
     assert not player.playing  # the lecture waits while the learner writes
+    assert not video.isWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)  # the keys go to the note
 
 
 def test_a_bookmark_is_chosen_edited_and_written_about_from_the_keyboard(
@@ -160,31 +174,3 @@ def test_enter_on_a_bookmark_seeks_and_the_video_keys_work_at_once(
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # pauses, as in the video
     qtbot.waitUntil(lambda: not player.playing, timeout=1500)  # long before its end at 18 s
     assert page.player.hasFocus()
-
-
-def test_ctrl_shift_n_in_full_screen_leaves_it_and_makes_the_note_at_that_moment(
-    qtbot: QtBot, window: MainWindow, context: ViewContext
-) -> None:
-    """The note is written in the Notebook, in the window behind the full-screen video: the
-    video leaves full screen (paused there) so the learner sees the note they write."""
-    sample, videos = sample_playing_at(window, context, 1.0)
-    player = videos.player.player
-    qtbot.waitUntil(lambda: player.playing and player.position_s > 1.2, timeout=WAIT_MS)
-    player.setFocus()
-    qtbot.keyClick(player, Qt.Key.Key_F)
-    video = player.video
-    qtbot.waitUntil(video.isFullScreen, timeout=WAIT_MS)
-    video.activateWindow()
-    qtbot.waitUntil(video.isActiveWindow, timeout=WAIT_MS)
-    qtbot.keyClick(
-        video, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    )
-    qtbot.waitUntil(lambda: not video.isFullScreen(), timeout=WAIT_MS)
-    notebook = notebook_on_new_note(qtbot, window)
-    note = notebook.opened_note
-    assert note is not None and note.title.startswith(f"{sample.title} at 0:0")
-    (link,) = [link.target for link in note.links]
-    assert link.kind == "video" and link.id == sample.id
-    assert link.at_s is not None and 1.2 <= link.at_s <= 4.0
-    assert not player.playing and not video.isWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)  # the keys go to the note
