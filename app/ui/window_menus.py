@@ -1,4 +1,5 @@
-"""The main window's menu bar: File (with the actions the features declare), View and Help.
+"""The main window's menu bar: File (with the actions the features declare), View and Help
+(Keyboard Shortcuts: app/ui/keyboard_help.py lists every key from these menus and the views).
 
 The menus only call the window's methods; what each action does stays in app/ui/main_window.py.
 """
@@ -89,6 +90,10 @@ def build_menus(window: MainWindow) -> WindowMenus:
     full_screen_action.setShortcuts(shortcuts(QKeySequence.StandardKey.FullScreen, "F11"))
 
     help_menu = bar.addMenu("&Help")
+    keys_help = help_menu.addAction("&Keyboard Shortcuts…", lambda: _keyboard_help(window))
+    keys_help.setShortcuts(shortcuts(QKeySequence.StandardKey.HelpContents, "F1", "Ctrl+/"))
+    keys_help.setToolTip("Every key of the window and of each view, with what it does")
+    help_menu.addSeparator()
     locations = window.context.locations
     help_menu.addAction("Open &Data Folder", lambda: _open_folder(locations.root))
     help_menu.addAction("Open &Log Folder", lambda: _open_folder(locations.logs_dir))
@@ -112,6 +117,12 @@ def _add_feature_action(window: MainWindow, menu: QMenu, declared: MenuAction) -
     action.setToolTip(declared.tip)
     action.triggered.connect(lambda _checked=False: load(declared.run)(window.context, window))
     return action
+
+
+def _keyboard_help(window: MainWindow) -> None:
+    from app.ui.keyboard_help import open_keyboard_help  # loads when first asked for
+
+    open_keyboard_help(window)
 
 
 def _open_folder(folder: Path) -> None:

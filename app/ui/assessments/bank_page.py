@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -27,6 +27,7 @@ from app.ui.assessments.bank_model import QUESTION, BankTableModel
 from app.ui.assessments.question_html import detail_html
 from app.ui.assessments.question_text import QuestionText
 from app.ui.assessments.widgets import plural, small_combo, wrapped
+from app.ui.key_help import add_shortcut
 from app.ui.table_columns import keep_main_column_readable
 
 if TYPE_CHECKING:
@@ -119,8 +120,7 @@ class BankBrowser(QWidget):
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self.table.setFocus)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, self._find)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        add_shortcut(self, QKeySequence.StandardKey.Find, "Bank: search the questions", self._find)
         for combo in (self.pool, self.subject, self.system, self.difficulty, self.tag):
             combo.currentIndexChanged.connect(self.reload)
         self.model.more_wanted.connect(self._read_more)

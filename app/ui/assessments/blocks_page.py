@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.assessments.blocks import BlockSummary, delete_block, list_blocks
 from app.ui.assessments.widgets import clock, wrapped
+from app.ui.key_help import add_shortcut
 
 if TYPE_CHECKING:
     from app.ui.context import ViewContext
@@ -102,8 +103,9 @@ class BlockList(QWidget):
         self.review_button.clicked.connect(self._review)
         self.delete_button.clicked.connect(self._delete)
         self.tree.itemActivated.connect(lambda _item, _col: self._open())
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self, self._delete)
-        delete.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        add_shortcut(
+            self, QKeySequence.StandardKey.Delete, "Blocks: delete the chosen block", self._delete
+        )
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
         self._enable()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -42,6 +41,7 @@ from app.core.assessments.blueprints import (
 )
 from app.core.assessments.question_filters import BankFilter
 from app.ui.assessments.widgets import plural, small_combo, wrapped
+from app.ui.key_help import HandledKey, add_shortcut
 
 if TYPE_CHECKING:
     from app.ui.context import ViewContext
@@ -56,6 +56,8 @@ COUNT_DELAY_MS = 60
 
 
 class Checklist(QListWidget):
+    TICK = HandledKey("New block: tick or untick the value chosen in a list", "Space")
+    HANDLED_KEYS = (TICK,)
     """Facet values to tick; none ticked means any."""
 
     def __init__(self, name: str) -> None:
@@ -96,7 +98,7 @@ class Checklist(QListWidget):
     def keyPressEvent(self, event: object) -> None:
         """Space ticks the current value (as in any checklist)."""
         item = self.currentItem()
-        if item is not None and event.key() == Qt.Key.Key_Space:  # type: ignore[attr-defined]
+        if item is not None and self.TICK.matches(event):  # type: ignore[arg-type]
             on = item.checkState() != Qt.CheckState.Checked
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
             return
@@ -227,9 +229,7 @@ class BlueprintBuilder(QScrollArea):
         self.delete_button.clicked.connect(self.delete)
         self.blueprints.currentIndexChanged.connect(self._load_saved)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(
-                QKeySequence(keys), self, self.start, Qt.ShortcutContext.WidgetWithChildrenShortcut
-            )
+            add_shortcut(self, keys, "New block: start it", self.start)
         self._enable_times()
 
     # --- the blueprint ------------------------------------------------------------------------

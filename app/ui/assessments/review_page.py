@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -34,6 +33,7 @@ from app.ui.assessments.deck_dialog import DeckChooser
 from app.ui.assessments.question_html import choices_html, revealed_html
 from app.ui.assessments.question_text import QuestionText, escaped, safe_html
 from app.ui.assessments.widgets import clock, plural, small_combo, wrapped
+from app.ui.key_help import add_shortcut
 
 if TYPE_CHECKING:
     from app.core.assessments.scoring import BlockScore
@@ -119,10 +119,11 @@ class ReviewPage(QWidget):
         self.card_button.clicked.connect(lambda: self.make_card())
         self.all_button.clicked.connect(lambda: self.cards_for_all_incorrect())
         self.note_button.clicked.connect(self.note_on_question)
-        context_ = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence("C"), self, lambda: self.make_card(), context_)
-        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.note_on_question, context_)
-        QShortcut(QKeySequence("Escape"), self, self.back_requested.emit, context_)
+        add_shortcut(self, "C", "Block review: a card from the question", lambda: self.make_card())
+        add_shortcut(
+            self, "Ctrl+Shift+N", "Block review: a note on the question", self.note_on_question
+        )
+        add_shortcut(self, "Esc", "Block review: back to the blocks", self.back_requested.emit)
 
     def open(self, block_id: str, only: str = "all") -> None:
         self.block_id = block_id

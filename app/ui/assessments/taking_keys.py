@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
+
+from app.ui.key_help import HandledKey, add_shortcut
 
 if TYPE_CHECKING:
     from app.ui.assessments.taking_page import TakingPage
@@ -27,30 +29,35 @@ KEYS_HINT = (
 )
 
 
+# Not a QShortcut (see above): the page's handlers ask it, and Help > Keyboard Shortcuts lists it.
+STRIKE = HandledKey("Block: strike out that choice", *(f"Alt+{letter}" for letter in LETTERS))
+
+
 def add_taking_keys(page: TakingPage) -> None:
-    def key(keys: str, slot: Any) -> None:
-        QShortcut(QKeySequence(keys), page, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    def key(keys: str, slot: Any, description: str) -> None:
+        add_shortcut(page, keys, f"Block: {description}", slot)
 
     for letter in LETTERS:
-        key(letter, lambda letter=letter: letter_key(page, letter))
+        choose = "choose that choice (F, H: flag, highlight where there is none)"
+        key(letter, lambda letter=letter: letter_key(page, letter), choose)
     for n in range(9):
-        key(str(n + 1), lambda n=n: choose_nth(page, n))
+        key(str(n + 1), lambda n=n: choose_nth(page, n), "choose the choice in that place")
     for keys in ("Return", "Enter"):
-        key(keys, lambda: enter_key(page))
+        key(keys, lambda: enter_key(page), "check the answer (tutor mode), or go on")
     for keys in ("N", "Right"):
-        key(keys, lambda: page.move_to(page.current + 1))
+        key(keys, lambda: page.move_to(page.current + 1), "the next question")
     for keys in ("P", "Left"):
-        key(keys, lambda: page.move_to(page.current - 1))
-    key("Shift+F", page.toggle_flag)
-    key("Shift+H", page.toggle_highlight)
-    key("Ctrl+Shift+N", page.note_on_question)
-    key("Ctrl+E", page.end_block)
-    key("Esc", page.suspend)
+        key(keys, lambda: page.move_to(page.current - 1), "the previous question")
+    key("Shift+F", page.toggle_flag, "flag the question")
+    key("Shift+H", page.toggle_highlight, "highlight the selected text")
+    key("Ctrl+Shift+N", page.note_on_question, "a note on the question")
+    key("Ctrl+E", page.end_block, "end it (asks first)")
+    key("Esc", page.suspend, "suspend it (resume it from Blocks)")
 
 
 def strike_place(page: TakingPage, event: QKeyEvent) -> int | None:
     """The place of the choice Alt+letter strikes out, if the question shows that choice."""
-    if event.modifiers() != Qt.KeyboardModifier.AltModifier:
+    if not STRIKE.matches(event):
         return None
     place = event.key() - Qt.Key.Key_A.value
     question = page.question()

@@ -40,7 +40,7 @@ from app.errors import UserError
 from app.ui.assessments.navigator import QuestionNavigator
 from app.ui.assessments.question_panel import QuestionPanel
 from app.ui.assessments.taking_bars import BlockFooter, BlockHeader
-from app.ui.assessments.taking_keys import add_taking_keys, strike_nth, strike_place
+from app.ui.assessments.taking_keys import STRIKE, add_taking_keys, strike_nth, strike_place
 
 if TYPE_CHECKING:
     from app.core.assessments.scoring import BlockScore
@@ -54,6 +54,7 @@ class TakingPage(QWidget):
     """`finished(block_id, score)`: the block was submitted; `left(block_id)`: suspended, or
     taken over by another window (nothing is lost either way)."""
 
+    HANDLED_KEYS = (STRIKE,)  # Alt+letter: event() and keyPressEvent below
     finished = Signal(str, object)
     left = Signal(str)
     painted = Signal(int)  # a question was put on screen (for the benchmark)

@@ -7,7 +7,7 @@ once the learner pauses. Results of an older search that arrive late are dropped
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from app.core.changes import Change
 from app.core.courses.course_reads import continue_in_course, course_library
 from app.core.courses.library import ContinueTarget, LibraryRow, LibrarySort
 from app.ui.context import ViewContext
+from app.ui.key_help import add_shortcut
 from app.ui.lessons.library_model import (
     COURSE_ID_ROLE,
     LibraryColumn,
@@ -116,7 +117,7 @@ class LibraryPage(RefreshOnChange, QWidget):
         header.sectionClicked.connect(self._header_clicked)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self._opener = EnterOpens(self.table, self._open_index)
+        self._opener = EnterOpens(self.table, self._open_index, "course")
         self.table.selectionModel().currentRowChanged.connect(self._show_continue)
 
         self.empty = muted(QLabel(NO_COURSES))
@@ -147,8 +148,13 @@ class LibraryPage(RefreshOnChange, QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
         self.sort.currentIndexChanged.connect(self.refresh)
-        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        find.activated.connect(self._focus_search)
+        add_shortcut(
+            self,
+            QKeySequence.StandardKey.Find,
+            "Search the courses",
+            self._focus_search,
+            Qt.ShortcutContext.WindowShortcut,
+        )
         self.search.returnPressed.connect(self._search_now)
         self.listen_for_changes(context.runner)
         self.refresh()

@@ -101,7 +101,7 @@ class OutlinePage(RefreshOnChange, QWidget):
         self.model = OutlineModel(self)
         self.tree = _tree(self.model)
         self.tree.setAccessibleName("Modules and lessons")
-        self._opener = EnterOpens(self.tree, self._open_index)
+        self._opener = EnterOpens(self.tree, self._open_index, "lesson")
 
         self.objectives_title = heading("What you will learn", 1.05)
         self.objectives = QLabel()

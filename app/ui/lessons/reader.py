@@ -8,7 +8,7 @@ and every mark is a write; what the learner sees afterwards comes from what the 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetricsF, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFontMetricsF, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -28,6 +28,7 @@ from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.device_settings import READER_ZOOMS
 from app.ui.focus_order import put_after
+from app.ui.key_help import add_shortcut
 from app.ui.lessons.lesson_browser import LessonBrowser
 from app.ui.lessons.lesson_notes import LessonNotesList
 from app.ui.lessons.note_dialog import NoteDialog
@@ -160,20 +161,22 @@ class ReaderPage(RefreshOnChange, QWidget):
 
     def _add_shortcuts(self) -> None:
         keys = {
-            self.mark_complete: ("Ctrl+Return", "Ctrl+Enter"),
-            self.go_previous: ("Alt+Left", "Ctrl+["),
-            self.go_next: ("Alt+Right", "Ctrl+]"),
-            self.add_note: ("Ctrl+Shift+N",),
-            self.zoom_in: ("Ctrl+=", "Ctrl++"),
-            self.zoom_out: ("Ctrl+-",),
-            self.zoom_reset: ("Ctrl+0",),
+            self.mark_complete: ("Mark the lesson complete", "Ctrl+Return", "Ctrl+Enter"),
+            self.go_previous: ("The previous lesson", "Alt+Left", "Ctrl+["),
+            self.go_next: ("The next lesson", "Alt+Right", "Ctrl+]"),
+            self.add_note: ("A note on the lesson or the selected passage", "Ctrl+Shift+N"),
+            self.zoom_in: ("Larger lesson text", "Ctrl+=", "Ctrl++"),
+            self.zoom_out: ("Smaller lesson text", "Ctrl+-"),
+            self.zoom_reset: ("Lesson text at its usual size", "Ctrl+0"),
         }
         self.shortcuts: list[QShortcut] = []
-        for slot, sequences in keys.items():
+        for slot, (description, *sequences) in keys.items():
             for sequence in sequences:
-                shortcut = QShortcut(QKeySequence(sequence), self)
-                shortcut.activated.connect(slot)
-                self.shortcuts.append(shortcut)
+                self.shortcuts.append(
+                    add_shortcut(
+                        self, sequence, description, slot, Qt.ShortcutContext.WindowShortcut
+                    )
+                )
 
     # Showing a lesson
     def show_lesson(self, lesson_id: str, *, record: bool = True) -> None:

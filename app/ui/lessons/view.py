@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.core.courses.lesson_reading import ReaderLesson
 from app.core.courses.outline import CourseOutline
 from app.ui.context import ViewContext
+from app.ui.key_help import add_shortcut
 from app.ui.lessons.library_page import LibraryPage
 from app.ui.lessons.outline_page import OutlinePage
 from app.ui.lessons.reader import ReaderPage
@@ -79,10 +79,10 @@ class LessonsView(QWidget):
         self.outline.gone.connect(self.show_library)
         self.reader.loaded.connect(self._lesson_loaded)
         self.reader.gone.connect(self._lesson_gone)
-        for key in (Qt.Key.Key_Backspace, Qt.Key.Key_Escape):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.go_up)
+        for key in ("Backspace", "Esc"):
+            add_shortcut(
+                self, key, "Back up: from the lesson to its course, then the library", self.go_up
+            )
         self._show_breadcrumb()
 
     def changeEvent(self, event: QEvent) -> None:

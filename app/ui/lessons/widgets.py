@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
 from app.core.courses.lesson_log import LessonStatus
 from app.ui.icons import canvas
+from app.ui.key_help import HandledKey
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 STATUS_TEXT = {
@@ -126,10 +127,14 @@ class EnterOpens(QObject):
     """Makes Enter/Return and a double-click on an item view call `open_item(index)`; the
     platforms disagree on whether `activated` fires for either, so both are handled here."""
 
-    def __init__(self, view: QAbstractItemView, open_item: Callable[[QModelIndex], None]) -> None:
+    def __init__(
+        self, view: QAbstractItemView, open_item: Callable[[QModelIndex], None], what: str
+    ) -> None:
         super().__init__(view)
         self._view = view
         self._open = open_item
+        self.enter = HandledKey(f"Open the chosen {what}", "Return", "Enter")
+        self.HANDLED_KEYS = (self.enter,)  # for Help > Keyboard Shortcuts
         view.installEventFilter(self)
         view.doubleClicked.connect(open_item)
 
@@ -138,8 +143,7 @@ class EnterOpens(QObject):
             watched is self._view
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self.enter.matches(event)
         ):
             index = self._view.currentIndex()
             if index.isValid():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QHideEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.ui.context import ViewContext
+from app.ui.key_help import add_shortcut
 from app.ui.notebook.find_bar import FindBar
 from app.ui.notebook.markdown_edit import MarkdownEdit
 from app.ui.notebook.preview import NotePreview
@@ -149,14 +150,16 @@ class NoteEditor(QWidget):
         self.bottom_row = bottom
         column.addLayout(bottom)
 
-        keys: dict[QKeySequence | QKeySequence.StandardKey, Callable[[], object]] = {
-            QKeySequence.StandardKey.Find: lambda: self.find_bar.open_find(),
-            QKeySequence("Ctrl+H"): lambda: self.find_bar.open_find(replace=True),
-            QKeySequence.StandardKey.Save: self.save_now,
+        keys: dict[QKeySequence | QKeySequence.StandardKey, tuple[str, Callable[[], object]]] = {
+            QKeySequence.StandardKey.Find: ("Find in the note", lambda: self.find_bar.open_find()),
+            QKeySequence("Ctrl+H"): (
+                "Find and replace in the note",
+                lambda: self.find_bar.open_find(replace=True),
+            ),
+            QKeySequence.StandardKey.Save: ("Save the note now", self.save_now),
         }
-        for key, action in keys.items():
-            shortcut = QShortcut(key, self, action)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for key, (description, action) in keys.items():
+            add_shortcut(self, key, description, action)
 
     # --- showing a note --------------------------------------------------------------------
     def show_note(self, note: OpenedNote, *, keep_cursor: bool = False) -> bool:

@@ -7,7 +7,7 @@ and gives the text back its focus. "Replace all" is one step of undo.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -18,8 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.key_help import HandledKey, add_shortcut
+
 
 class FindBar(QWidget):
+    CLOSE = HandledKey("Find bar: close it", "Esc")
+    # Return is the find field's returnPressed: declared here for the list only.
+    HANDLED_KEYS = (HandledKey("Find bar: the next match", "Return"), CLOSE)
+
     def __init__(self, editor: QPlainTextEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
@@ -58,10 +64,13 @@ class FindBar(QWidget):
         grid.addWidget(self.status, 2, 0, 1, 4)
         grid.setColumnStretch(0, 1)
         self.status.hide()
-        back = QShortcut(
-            QKeySequence("Shift+Return"), self.find_field, lambda: self.find_next(backward=True)
+        add_shortcut(
+            self.find_field,
+            "Shift+Return",
+            "Find bar: the match before",
+            lambda: self.find_next(backward=True),
+            Qt.ShortcutContext.WidgetShortcut,
         )
-        back.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.hide()
 
     @property
@@ -84,7 +93,7 @@ class FindBar(QWidget):
         self.editor.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
+        if self.CLOSE.matches(event):
             self.close_bar()
             return
         super().keyPressEvent(event)

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QPlainTextEdit, QWidget
 
+from app.ui.key_help import HandledKey
 from app.ui.notebook.highlighter import MarkdownHighlighter
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
@@ -41,8 +42,11 @@ def image_bytes(image: QImage) -> bytes:
     return bytes(data.data())
 
 
+LINK_KEY = HandledKey("Link the note to a lesson, card, deck, video moment, question…", "Ctrl+L")
+
+
 def _is_ctrl_l(event: QKeyEvent) -> bool:
-    return event.key() == Qt.Key.Key_L and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+    return LINK_KEY.matches(event)
 
 
 class MarkdownEdit(QPlainTextEdit):
@@ -56,6 +60,7 @@ class MarkdownEdit(QPlainTextEdit):
     titles_wanted = Signal(str)
     image_wanted = Signal(object)
     link_wanted = Signal()
+    HANDLED_KEYS = (LINK_KEY,)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -17,11 +17,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence
 from PySide6.QtWidgets import QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
 from app.core.changes import Change
 from app.ui.context import ViewContext
+from app.ui.key_help import add_shortcut
 from app.ui.notebook.list_pane import NoteListPane
 from app.ui.notebook.note_pane import NotePane
 from app.ui.refresh import RefreshOnChange
@@ -96,19 +97,19 @@ class NotebookView(RefreshOnChange, QWidget):
         self.editor.settled.connect(self._settled)
         self.editor.reopened.connect(self._reopened)
 
-        view_keys: dict[QKeySequence | QKeySequence.StandardKey, Callable[[], object]] = {
-            QKeySequence.StandardKey.New: self.new_note,
-            QKeySequence("Ctrl+E"): self.note_pane.toggle_preview,
+        Keys = dict[QKeySequence | QKeySequence.StandardKey, tuple[str, Callable[[], object]]]
+        view_keys: Keys = {
+            QKeySequence.StandardKey.New: ("A new note", self.new_note),
+            QKeySequence("Ctrl+E"): ("Show or hide the preview", self.note_pane.toggle_preview),
         }
-        list_keys: dict[QKeySequence | QKeySequence.StandardKey, Callable[[], object]] = {
-            QKeySequence.StandardKey.Find: self.filters.search.setFocus,
-            QKeySequence.StandardKey.Delete: self.delete_current,
-            QKeySequence.StandardKey.Undo: self.undo_delete,
+        list_keys: Keys = {
+            QKeySequence.StandardKey.Find: ("Search the notes", self.filters.search.setFocus),
+            QKeySequence.StandardKey.Delete: ("Delete the chosen note", self.delete_current),
+            QKeySequence.StandardKey.Undo: ("Undo deleting a note", self.undo_delete),
         }
         for keys, holder in ((view_keys, self), (list_keys, self.list_pane)):
-            for key, action in keys.items():
-                shortcut = QShortcut(key, holder, action)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for key, (description, action) in keys.items():
+                add_shortcut(holder, key, description, action)
         self.listen_for_changes(context.runner)
         self._show_empty()
         self.reload_list()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import calendar as months
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import ClassVar
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.ui.key_help import HandledKey
 from app.ui.planner.common import WEEKDAY_NAMES, day_text, minutes_text
 
 PLANNED_COLOR = QColor("#3a8fd6")
@@ -251,23 +253,28 @@ class PlanCalendar(QWidget):
 
     # --- input --------------------------------------------------------------------------------
 
+    STEPS: ClassVar[dict[HandledKey, timedelta]] = {
+        HandledKey("Calendar: the day before", "Left"): timedelta(days=-1),
+        HandledKey("Calendar: the day after", "Right"): timedelta(days=1),
+        HandledKey("Calendar: a week before", "Up"): timedelta(days=-7),
+        HandledKey("Calendar: a week after", "Down"): timedelta(days=7),
+    }
+    PAGE_BACK = HandledKey("Calendar: the month (or week) before", "PgUp")
+    PAGE_ON = HandledKey("Calendar: the month (or week) after", "PgDown")
+    TODAY = HandledKey("Calendar: today", "Home")
+    HANDLED_KEYS = (*STEPS, PAGE_BACK, PAGE_ON, TODAY)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        steps: dict[object, timedelta] = {
-            Qt.Key.Key_Left: timedelta(days=-1),
-            Qt.Key.Key_Right: timedelta(days=1),
-            Qt.Key.Key_Up: timedelta(days=-7),
-            Qt.Key.Key_Down: timedelta(days=7),
-        }
-        if key in steps:
-            self.choose(self.selected + steps[key])
-        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
-            forward = key == Qt.Key.Key_PageDown
+        step = next((step for key, step in self.STEPS.items() if key.matches(event)), None)
+        if step is not None:
+            self.choose(self.selected + step)
+        elif self.PAGE_BACK.matches(event) or self.PAGE_ON.matches(event):
+            forward = self.PAGE_ON.matches(event)
             if self.week_mode:
                 self.choose(self.selected + timedelta(days=7 if forward else -7))
             else:
                 self.choose(_add_months(self.selected, 1 if forward else -1))
-        elif key == Qt.Key.Key_Home:
+        elif self.TODAY.matches(event):
             self.choose(self.today)
         else:
             super().keyPressEvent(event)

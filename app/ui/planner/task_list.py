@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import ViewContext
+from app.ui.key_help import HandledKey
 from app.ui.planner import common
 from app.ui.planner.common import KIND_NAMES, minutes_text, open_task, wrapped
 
@@ -95,12 +96,16 @@ class TaskTree(QTreeWidget):
         if column == DONE and task is not None:
             self.tick_requested.emit(task)
 
+    TICK = HandledKey("Tasks: tick the chosen task done, or not", "Space")
+    OPEN = HandledKey("Tasks: open the chosen task (its lesson, video, deck…)", "Return", "Enter")
+    HANDLED_KEYS = (TICK, OPEN)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         task = self.current_task()
-        if event.key() == Qt.Key.Key_Space and task is not None:
+        if self.TICK.matches(event) and task is not None:
             self.tick_requested.emit(task)
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and task is not None:
+        if self.OPEN.matches(event) and task is not None:
             self.open_requested.emit(task)
             return
         super().keyPressEvent(event)

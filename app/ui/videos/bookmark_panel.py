@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.videos.bookmarks import Bookmark, clock, parse_clock
 from app.errors import UserError
+from app.ui.key_help import HandledKey
 
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -33,13 +34,16 @@ class BookmarkList(QListWidget):
 
     chosen = Signal(object)  # Bookmark
     delete_requested = Signal(object)
+    SEEK = HandledKey("Bookmarks: go to the chosen one", "Return", "Enter")
+    DELETE = HandledKey("Bookmarks: delete the chosen one", "Del", "Backspace")
+    HANDLED_KEYS = (SEEK, DELETE)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         item = self.currentItem()
-        if item is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if item is not None and self.SEEK.matches(event):
             self.chosen.emit(item.data(BOOKMARK_ROLE))
             return
-        if item is not None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if item is not None and self.DELETE.matches(event):
             self.delete_requested.emit(item.data(BOOKMARK_ROLE))
             return
         super().keyPressEvent(event)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,7 @@ from app.core.videos.links import CourseChoice, link_choices
 from app.file_types import OPENABLE
 from app.ui.context import ViewContext
 from app.ui.icons import bookmark_icon
+from app.ui.key_help import add_shortcut
 from app.ui.open_files import open_files
 from app.ui.theme import scale_text
 from app.ui.videos.adding import ThumbnailMaker, add_paths
@@ -153,19 +154,30 @@ class LibraryPage(QWidget):
         layout.addWidget(self.body, 1)
         layout.addLayout(bottom)
 
-        keys: dict[QKeySequence | QKeySequence.StandardKey, Callable[[], object]] = {
-            QKeySequence.StandardKey.Find: self.search.setFocus,
-            QKeySequence.StandardKey.Delete: self.remove_selected,
-            QKeySequence.StandardKey.Undo: self.undo_remove,
-            QKeySequence("Ctrl+E"): self.edit_selected,
-            QKeySequence("Ctrl+Up"): lambda: self.move_selected(-1),
-            QKeySequence("Ctrl+Down"): lambda: self.move_selected(1),
-            QKeySequence("Alt+Up"): lambda: self.move_selected(-1),
-            QKeySequence("Alt+Down"): lambda: self.move_selected(1),
+        keys: dict[QKeySequence | QKeySequence.StandardKey, tuple[str, Callable[[], object]]] = {
+            QKeySequence.StandardKey.Find: ("Search the videos", self.search.setFocus),
+            QKeySequence.StandardKey.Delete: ("Remove the chosen videos", self.remove_selected),
+            QKeySequence.StandardKey.Undo: ("Undo removing videos", self.undo_remove),
+            QKeySequence("Ctrl+E"): ("Edit the chosen video", self.edit_selected),
+            QKeySequence("Ctrl+Up"): (
+                "Move the chosen video up its playlist",
+                lambda: self.move_selected(-1),
+            ),
+            QKeySequence("Ctrl+Down"): (
+                "Move the chosen video down its playlist",
+                lambda: self.move_selected(1),
+            ),
+            QKeySequence("Alt+Up"): (
+                "Move the chosen video up its playlist",
+                lambda: self.move_selected(-1),
+            ),
+            QKeySequence("Alt+Down"): (
+                "Move the chosen video down its playlist",
+                lambda: self.move_selected(1),
+            ),
         }
-        for key, action in keys.items():
-            shortcut = QShortcut(key, self, action)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for key, (description, action) in keys.items():
+            add_shortcut(self, key, description, action)
         self.search.returnPressed.connect(self.table.setFocus)
 
     def _empty_state(self) -> QWidget:

@@ -1,0 +1,350 @@
+"""Help > Keyboard Shortcuts (F1, Ctrl+/): every key of the window, grouped, with a filter.
+
+Nothing here is typed by hand: the keys are collected from the live window when the dialog
+opens, from the menu bar's actions ("Everywhere") and, for each sidebar view (built now if the
+learner has not opened it yet), from its QActions, its QShortcuts (described where they are
+made, `app.ui.key_help.add_shortcut`), its buttons' own keys and the `HandledKey`s its widgets
+declare for the keys their handlers take (`app.ui.key_help`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import (
+    QAction,
+    QFontMetrics,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.key_help import handled_keys
+from app.ui.screen_fit import fit_on_screen
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+NATIVE = QKeySequence.SequenceFormat.NativeText
+EVERYWHERE = "Everywhere"
+# A row's keys in one column: the description gets what is left of the dialog's width.
+KEYS_COLUMN_SHARE = 0.42
+TEXT_MARGINS = 12  # an item's text margins and the frame, left and right
+DESCRIPTION = Qt.ItemDataRole.UserRole + 1  # the words, unwrapped
+TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop  # keys beside the first line
+
+
+@dataclass
+class KeyRow:
+    """One thing a key does: `keys` as the platform writes them (several keys, one deed)."""
+
+    keys: list[str]
+    description: str
+
+    @property
+    def keys_text(self) -> str:
+        return ", ".join(_runs(self.keys))
+
+
+@dataclass
+class KeyGroup:
+    title: str
+    rows: list[KeyRow] = field(default_factory=list)
+
+    def add(self, sequences: list[QKeySequence], description: str) -> None:
+        texts = [text for sequence in sequences if (text := sequence.toString(NATIVE))]
+        if not texts:
+            return
+        for row in self.rows:
+            if row.description == description:
+                row.keys.extend(text for text in texts if text not in row.keys)
+                return
+        self.rows.append(KeyRow(list(dict.fromkeys(texts)), description))
+
+
+@dataclass(frozen=True)
+class Unlabelled:
+    """A key in a view that says nothing of what it does (tests fail for one)."""
+
+    group: str
+    keys: str
+    kind: str
+
+
+def plain(text: str) -> str:
+    """A menu text as words: no access key marks, no trailing "…"."""
+    text = re.sub(r"&(.)", r"\1", text).strip()
+    return text.removesuffix("…").removesuffix("...").strip()
+
+
+def action_description(action: QAction) -> str:
+    return action.whatsThis() or plain(action.text()) or plain(action.toolTip())
+
+
+def menu_keys(window: QMainWindow, group: KeyGroup) -> None:
+    """The menu bar's actions with keys, described by where they are: "File > Import"."""
+
+    def walk(menu: QMenu, path: str) -> None:
+        for action in menu.actions():
+            where = f"{path} > {plain(action.text())}"
+            submenu = action.menu()
+            if isinstance(submenu, QMenu):
+                walk(submenu, where)
+            elif action.shortcuts():
+                group.add(action.shortcuts(), action.whatsThis() or where)
+
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu):
+            walk(menu, plain(top.text()))
+
+
+def widget_keys(root: QWidget, group: KeyGroup, unlabelled: list[Unlabelled]) -> None:
+    """Every key `root` and the objects under it have: actions, shortcuts, buttons' own keys and
+    the keys their handlers declare."""
+    for obj in [root, *root.findChildren(QObject)]:
+        sequences: list[QKeySequence] = []
+        description = ""
+        if isinstance(obj, QAction):
+            sequences, description = obj.shortcuts(), action_description(obj)
+        elif isinstance(obj, QShortcut):
+            sequences, description = obj.keys(), obj.whatsThis()
+        elif isinstance(obj, QAbstractButton):
+            key = obj.shortcut()
+            if not key.isEmpty() and key != QKeySequence.mnemonic(obj.text()):
+                sequences = [key]
+                description = plain(re.sub(r"\s*\([^)]*\)$", "", obj.toolTip())) or plain(
+                    obj.text()
+                )
+        if sequences:
+            if description:
+                group.add(sequences, description)
+            else:
+                keys = ", ".join(sequence.toString(NATIVE) for sequence in sequences)
+                unlabelled.append(Unlabelled(group.title, keys, type(obj).__name__))
+        for handled in handled_keys(obj):
+            group.add(handled.sequences(), handled.description)
+
+
+def collect(window: MainWindow) -> tuple[list[KeyGroup], list[Unlabelled]]:
+    """The window's keys by group: Everywhere, then each sidebar view (built if it is not yet).
+    Groups with no key are left out."""
+    everywhere = KeyGroup(EVERYWHERE)
+    menu_keys(window, everywhere)
+    unlabelled: list[Unlabelled] = []
+    groups = [everywhere]
+    pages = window.pages
+    for row, spec in enumerate(pages.specs):
+        group = KeyGroup(spec.title)
+        widget_keys(pages.get(row), group, unlabelled)
+        groups.append(group)
+    return [group for group in groups if group.rows], unlabelled
+
+
+def wrapped(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` in lines no wider than `width` where its words allow (a longer word alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _runs(keys: list[str]) -> list[str]:
+    """Consecutive one-character keys with one modifier prefix written as a range: A, B, C, D
+    as "A–D", Alt+A ... Alt+J as "Alt+A–J" (a block's choice letters)."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if len(run) >= 3:
+            out.append(f"{run[0]}–{run[-1][-1]}")  # Alt+A–J
+        else:
+            out.extend(run)
+        run.clear()
+
+    for key in keys:
+        prefix, last = key[:-1], key[-1:]
+        if (
+            run
+            and len(run[-1]) == len(key)
+            and run[-1][:-1] == prefix
+            and (ord(last) == ord(run[-1][-1]) + 1)
+        ):
+            run.append(key)
+            continue
+        close()
+        if prefix == "" or prefix.endswith("+"):
+            run.append(key)
+        else:
+            out.append(key)
+    close()
+    return out
+
+
+class KeyboardHelpDialog(QDialog):
+    """The list, filtered as the learner types; Esc closes it."""
+
+    def __init__(self, groups: list[KeyGroup], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard Shortcuts")
+        self.groups = groups
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by key or words")
+        self.filter.setAccessibleName("Filter the keyboard shortcuts")
+        self.filter.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Keyboard shortcuts")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Keys", "What they do"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setWordWrap(True)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.group_items: list[QTreeWidgetItem] = []
+        for group in groups:
+            top = QTreeWidgetItem([group.title])
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)
+            for row in group.rows:
+                item = QTreeWidgetItem([row.keys_text, row.description])
+                item.setData(1, DESCRIPTION, row.description)
+                item.setToolTip(1, row.description)
+                for column in (0, 1):
+                    item.setTextAlignment(column, TOP_LEFT)
+                top.addChild(item)
+            self.group_items.append(top)
+        self.tree.expandAll()
+        self.nothing = QLabel()
+        self.nothing.setWordWrap(True)
+        self.nothing.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.nothing)
+        layout.addWidget(buttons)
+        self.filter.textChanged.connect(self.apply_filter)
+        self.setTabOrder(self.filter, self.tree)
+        fit_on_screen(self, QSize(self.fontMetrics().averageCharWidth() * 95, 600))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._lay_out_columns()
+        self.filter.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._lay_out_columns()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Settings > Text size
+            self._lay_out_columns()
+
+    def _lay_out_columns(self) -> None:
+        self._fit_keys_column()
+        self._wrap_descriptions()
+
+    def _wrap_descriptions(self) -> None:
+        """Each description in lines of the width its column has (a tree view elides, never
+        wraps, an item's text); the row grows to hold them."""
+        metrics = self.tree.fontMetrics()
+        room = self.tree.viewport().width() - self.tree.columnWidth(0) - TEXT_MARGINS
+        for top in self.group_items:
+            for n in range(top.childCount()):
+                item = top.child(n)
+                text = wrapped(str(item.data(1, DESCRIPTION)), metrics, room)
+                if item.text(1) != text:
+                    item.setText(1, text)
+
+    def _fit_keys_column(self) -> None:
+        """The keys whole where they fit in their share of the width; the words get the rest."""
+        metrics = self.tree.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(row.keys_text)
+                for group in self.groups
+                for row in group.rows
+            ),
+            default=0,
+        )
+        need = widest + 3 * metrics.averageCharWidth() + self.tree.indentation()
+        room = int(self.tree.viewport().width() * KEYS_COLUMN_SHARE)
+        self.tree.setColumnWidth(0, max(metrics.horizontalAdvance("Keys") * 2, min(need, room)))
+
+    def rows_shown(self) -> list[tuple[str, str, str]]:
+        """(group, keys, what they do) of each row not filtered out."""
+        shown = []
+        for top in self.group_items:
+            if top.isHidden():
+                continue
+            for n in range(top.childCount()):
+                item = top.child(n)
+                if not item.isHidden():
+                    shown.append((top.text(0), item.text(0), str(item.data(1, DESCRIPTION))))
+        return shown
+
+    def apply_filter(self, text: str) -> None:
+        """Rows whose keys or words hold every word typed (a group's title shows it whole)."""
+        words = text.casefold().split()
+        for top in self.group_items:
+            whole = all(word in top.text(0).casefold() for word in words)
+            any_shown = False
+            for n in range(top.childCount()):
+                item = top.child(n)
+                said = f"{item.text(0)} {item.data(1, DESCRIPTION)}".casefold()
+                shown = whole or all(word in said for word in words)
+                item.setHidden(not shown)
+                any_shown = any_shown or shown
+            top.setHidden(not any_shown)
+        self.nothing.setText(f"No key matches “{text.strip()}”.")
+        self.nothing.setVisible(bool(words) and not self.rows_shown())
+
+
+def open_keyboard_help(window: MainWindow) -> KeyboardHelpDialog:
+    """Show the dialog (non-modal), or bring forward the one already open."""
+    for child in window.findChildren(KeyboardHelpDialog):
+        if child.isVisible():
+            child.raise_()
+            child.activateWindow()
+            child.filter.setFocus()
+            return child
+    groups, _unlabelled = collect(window)
+    dialog = KeyboardHelpDialog(groups, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    dialog.activateWindow()
+    return dialog
