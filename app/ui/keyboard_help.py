@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QFontMetrics,
@@ -145,18 +145,25 @@ def widget_keys(root: QWidget, group: KeyGroup, unlabelled: list[Unlabelled]) ->
             group.add(handled.sequences(), handled.description)
 
 
+def everywhere_group(window: MainWindow) -> KeyGroup:
+    group = KeyGroup(EVERYWHERE)
+    menu_keys(window, group)
+    return group
+
+
+def view_group(window: MainWindow, row: int, unlabelled: list[Unlabelled]) -> KeyGroup:
+    """The keys of the sidebar's view at `row`, built now if the learner has not opened it."""
+    group = KeyGroup(window.pages.specs[row].title)
+    widget_keys(window.pages.get(row), group, unlabelled)
+    return group
+
+
 def collect(window: MainWindow) -> tuple[list[KeyGroup], list[Unlabelled]]:
     """The window's keys by group: Everywhere, then each sidebar view (built if it is not yet).
     Groups with no key are left out."""
-    everywhere = KeyGroup(EVERYWHERE)
-    menu_keys(window, everywhere)
     unlabelled: list[Unlabelled] = []
-    groups = [everywhere]
-    pages = window.pages
-    for row, spec in enumerate(pages.specs):
-        group = KeyGroup(spec.title)
-        widget_keys(pages.get(row), group, unlabelled)
-        groups.append(group)
+    groups = [everywhere_group(window)]
+    groups += [view_group(window, row, unlabelled) for row in range(len(window.pages.specs))]
     return [group for group in groups if group.rows], unlabelled
 
 
@@ -204,12 +211,15 @@ def _runs(keys: list[str]) -> list[str]:
 
 
 class KeyboardHelpDialog(QDialog):
-    """The list, filtered as the learner types; Esc closes it."""
+    """The list, filtered as the learner types; Esc closes it. A group without keys is not
+    shown; `fill(n, group)` gives group `n` its keys later (a view built after the dialog
+    opened), and `complete` says every group has them."""
 
     def __init__(self, groups: list[KeyGroup], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
         self.groups = groups
+        self.complete = True
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by key or words")
         self.filter.setAccessibleName("Filter the keyboard shortcuts")
@@ -236,15 +246,8 @@ class KeyboardHelpDialog(QDialog):
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
             top.setFirstColumnSpanned(True)
-            for row in group.rows:
-                item = QTreeWidgetItem([row.keys_text, row.description])
-                item.setData(1, DESCRIPTION, row.description)
-                item.setToolTip(1, row.description)
-                for column in (0, 1):
-                    item.setTextAlignment(column, TOP_LEFT)
-                top.addChild(item)
             self.group_items.append(top)
-        self.tree.expandAll()
+            self._add_rows(top, group)
         self.nothing = QLabel()
         self.nothing.setWordWrap(True)
         self.nothing.hide()
@@ -258,7 +261,28 @@ class KeyboardHelpDialog(QDialog):
         layout.addWidget(buttons)
         self.filter.textChanged.connect(self.apply_filter)
         self.setTabOrder(self.filter, self.tree)
-        fit_on_screen(self, QSize(self.fontMetrics().averageCharWidth() * 95, 600))
+        fit_on_screen(self, QSize(self.fontMetrics().averageCharWidth() * 105, 600))
+
+    def _add_rows(self, top: QTreeWidgetItem, group: KeyGroup) -> None:
+        for row in group.rows:
+            item = QTreeWidgetItem([row.keys_text, row.description])
+            item.setData(1, DESCRIPTION, row.description)
+            item.setToolTip(1, row.description)
+            for column in (0, 1):
+                item.setTextAlignment(column, TOP_LEFT)
+            top.addChild(item)
+        top.setHidden(not group.rows)
+        top.setExpanded(True)
+
+    def fill(self, index: int, group: KeyGroup) -> None:
+        """Group `index` gets `group`'s keys (the filter typed so far applies to them)."""
+        self.groups[index] = group
+        top = self.group_items[index]
+        top.takeChildren()
+        self._add_rows(top, group)
+        self.apply_filter(self.filter.text())
+        if self.isVisible():
+            self._lay_out_columns()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -329,7 +353,7 @@ class KeyboardHelpDialog(QDialog):
                 shown = whole or all(word in said for word in words)
                 item.setHidden(not shown)
                 any_shown = any_shown or shown
-            top.setHidden(not any_shown)
+            top.setHidden(not any_shown)  # a group whose keys are not read yet has no rows
         self.nothing.setText(f"No key matches “{text.strip()}”.")
         self.nothing.setVisible(bool(words) and not self.rows_shown())
 
@@ -342,9 +366,31 @@ def open_keyboard_help(window: MainWindow) -> KeyboardHelpDialog:
             child.activateWindow()
             child.filter.setFocus()
             return child
-    groups, _unlabelled = collect(window)
+    pages = window.pages
+    unlabelled: list[Unlabelled] = []  # the test's concern: a key that says nothing is left out
+    groups = [everywhere_group(window)] + [
+        view_group(window, row, unlabelled)
+        if pages.built[row] is not None
+        else KeyGroup(spec.title)
+        for row, spec in enumerate(pages.specs)
+    ]
     dialog = KeyboardHelpDialog(groups, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.activateWindow()
+    # The views the learner has not opened yet are built one per turn of the event loop (about
+    # a second for all of them here): the dialog is there at once, their keys come in order.
+    waiting = [row for row, view in enumerate(pages.built) if view is None]
+    dialog.complete = not waiting
+
+    def build_next() -> None:
+        row = waiting.pop(0)
+        dialog.fill(row + 1, view_group(window, row, unlabelled))
+        if waiting:
+            QTimer.singleShot(0, dialog, build_next)
+        else:
+            dialog.complete = True
+
+    if waiting:
+        QTimer.singleShot(0, dialog, build_next)
     return dialog

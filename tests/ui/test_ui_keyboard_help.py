@@ -35,6 +35,7 @@ def press(qtbot: QtBot, window: MainWindow, key: str) -> KeyboardHelpDialog:
     qtbot.waitUntil(lambda: open_dialog(window) is not None, timeout=10_000)
     dialog = open_dialog(window)
     assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.complete, timeout=20_000)  # the views not opened yet
     return dialog
 
 
