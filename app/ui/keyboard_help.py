@@ -167,6 +167,10 @@ def collect(window: MainWindow) -> tuple[list[KeyGroup], list[Unlabelled]]:
     return [group for group in groups if group.rows], unlabelled
 
 
+def children(top: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [item for n in range(top.childCount()) if (item := top.child(n)) is not None]
+
+
 def wrapped(text: str, metrics: QFontMetrics, width: int) -> str:
     """`text` in lines no wider than `width` where its words allow (a longer word alone)."""
     lines: list[str] = []
@@ -308,8 +312,7 @@ class KeyboardHelpDialog(QDialog):
         metrics = self.tree.fontMetrics()
         room = self.tree.viewport().width() - self.tree.columnWidth(0) - TEXT_MARGINS
         for top in self.group_items:
-            for n in range(top.childCount()):
-                item = top.child(n)
+            for item in children(top):
                 text = wrapped(str(item.data(1, DESCRIPTION)), metrics, room)
                 if item.text(1) != text:
                     item.setText(1, text)
@@ -335,8 +338,7 @@ class KeyboardHelpDialog(QDialog):
         for top in self.group_items:
             if top.isHidden():
                 continue
-            for n in range(top.childCount()):
-                item = top.child(n)
+            for item in children(top):
                 if not item.isHidden():
                     shown.append((top.text(0), item.text(0), str(item.data(1, DESCRIPTION))))
         return shown
@@ -347,8 +349,7 @@ class KeyboardHelpDialog(QDialog):
         for top in self.group_items:
             whole = all(word in top.text(0).casefold() for word in words)
             any_shown = False
-            for n in range(top.childCount()):
-                item = top.child(n)
+            for item in children(top):
                 said = f"{item.text(0)} {item.data(1, DESCRIPTION)}".casefold()
                 shown = whole or all(word in said for word in words)
                 item.setHidden(not shown)

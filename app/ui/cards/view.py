@@ -143,6 +143,7 @@ class CardBrowserView(RefreshOnChange, QWidget):
         put_after(self.filter_bar.flag, [*tools_in_order, self.table, *self.editor.fields()])
 
         find = QAction("Find", self)
+        find.setWhatsThis("Search the cards")  # Help > Keyboard Shortcuts
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(lambda: self.filter_bar.search.setFocus())
