@@ -72,6 +72,11 @@ class VideoPlayer(QWidget):
         settle_notify_overrides(self.player, self.audio, self.video)
         self.video.setMinimumSize(QSize(320, 180))
         self.video.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # The picture is a window of its own in a container that takes the keyboard when the
+        # system focuses that window (on a busy machine, after the player was given it): the
+        # keys belong to the player (Space, J/K/L, Tab to the bookmarks) wherever it shows.
+        for surface in (self.video, *self.video.findChildren(QWidget)):
+            surface.setFocusProxy(self)
         self.player.setVideoOutput(self.video)
         if hasattr(self.player, "setPitchCompensation"):
             self.player.setPitchCompensation(True)  # faster speech keeps its pitch
