@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QScreen
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
-from ui_helpers import Gui, click
+from ui_helpers import Gui, click, settle
 
 from app.core.flashcards.queue import QueueCounts
 from app.importers.legacy_import import ImportReport
@@ -138,7 +138,7 @@ def test_every_view_fits_800_by_600_without_squeezing_the_sidebar(
     window.sidebar.setCurrentRow(row)
     view = window.pages.get(row)
     qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
-    qtbot.wait(150)  # its first read arrives and the layouts settle
+    settle(qtbot, window)
     window.grab().save(str(tmp_path / f"{theme}-{text_size}-{title}.png"))  # to look at
     assert window.width() <= SMALL[0], f"{title} widens the window to {window.width()}"
     assert window.sidebar.width() == sidebar, f"{title} squeezes the sidebar"
@@ -378,6 +378,6 @@ def test_the_window_opens_as_wide_as_its_views_need_on_a_small_laptop(
         window.sidebar.setCurrentRow(row)
         view = window.pages.get(row)
         qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
-        qtbot.wait(50)  # its first read arrives and the layouts settle
+        settle(qtbot, window)
         assert window.size() == opened_at, f"{spec.title} resizes the window to {window.size()}"
         assert cut_off(view) == [], spec.title

@@ -14,6 +14,7 @@ from app.paths import DataLocations
 from app.ui.context import ViewContext
 from app.ui.device_settings import DeviceSettings
 from app.ui.error_dialog import ErrorReporter
+from app.ui.main_window import MainWindow
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Appearance
 
@@ -48,3 +49,12 @@ class Gui:
         return ViewContext(
             self.locations, self.runner, opened, self.settings, self.appearance, self.reporter
         )
+
+
+def settle(qtbot: QtBot, window: MainWindow) -> None:
+    """What a view shows once it stops moving: the reads it started when shown answered (on a
+    busy machine that takes longer than any fixed wait) and the layouts settled after them."""
+    runner = window.context.runner
+    qtbot.wait(20)  # the reads a view starts as it shows are queued
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+    qtbot.wait(20)
