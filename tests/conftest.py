@@ -14,9 +14,17 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the run's first process (pytest-xdist's controller)
+        from tests.packaging import bundle_build
+
+        bundle_build.prepare()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The PyInstaller build starts now when the bundle tests are among those to run, so it
-    runs beside the others (tests/packaging/bundle_build.py)."""
+    runs beside the others (tests/packaging/bundle_build.py): once a run, whichever of its
+    processes gets here first."""
     if session.config.option.collectonly:
         return
     if any(item.path.name == "test_bundle.py" for item in session.items):
@@ -26,8 +34,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if "tests.packaging.bundle_build" in sys.modules:
-        sys.modules["tests.packaging.bundle_build"].stop()
+    if not hasattr(session.config, "workerinput"):
+        from tests.packaging import bundle_build
+
+        bundle_build.finish()
 
 
 @pytest.fixture(autouse=True, scope="session")

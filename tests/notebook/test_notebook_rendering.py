@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from app.core.flashcards.media import media_link, store_media
 from app.core.notes.rendering import PREVIEW_LIMIT, render_note
 
@@ -82,6 +84,7 @@ def test_markdown_extras_render_without_raw_html() -> None:
     assert "<table>" in shown and "<s>old</s>" in shown and "A footnote" in shown
 
 
+@pytest.mark.timed
 def test_a_10_mb_note_renders_its_first_part_and_says_so() -> None:
     body = (
         "## Heading\n\nSome *text* and [a link](studydesk:note/1) <script>x</script>\n\n"

@@ -85,6 +85,7 @@ def body_of(context: ViewContext, note_id: str) -> str:
     return open_note(context.opened.database, note_id).body
 
 
+@pytest.mark.timed
 def test_typing_is_saved_within_a_second_and_is_there_after_reopening(
     qtbot: QtBot, context: ViewContext
 ) -> None:
@@ -375,6 +376,7 @@ def test_pin_and_tags(qtbot: QtBot, context: ViewContext) -> None:
     qtbot.waitUntil(lambda: view.list.note_count() == 1, timeout=3000)
 
 
+@pytest.mark.timed
 def test_typing_in_a_100_kb_note_with_highlighting_stays_fast(
     qtbot: QtBot, context: ViewContext
 ) -> None:

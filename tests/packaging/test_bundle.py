@@ -70,14 +70,13 @@ def _explain(result: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture(scope="module")
 def bundle() -> Iterator[Bundle]:
-    build = bundle_build.start()  # started when the session began, unless run on its own
+    build = bundle_build.start()  # started when the session began
     code, output, took = build.wait()
     assert code == 0, f"PyInstaller failed (exit {code}):\n{output}"
     built = Bundle(build.folder)
     size_mb = _folder_size(built.folder) / 1e6
     print(f"\nbundle built in {took:.0f} s (beside the other tests), {size_mb:.0f} MB")
-    yield built
-    build.remove()
+    yield built  # removed when the run ends (bundle_build.finish): another worker may use it
 
 
 @pytest.fixture(scope="module")

@@ -259,6 +259,7 @@ def test_the_calendar_goes_by_keyboard_and_lists_the_days_tasks(
     assert view.tabs.currentIndex() == 1 and view.tabs.tabBar().hasFocus()
 
 
+@pytest.mark.timed
 def test_the_today_section_lists_todays_tasks_fast(qtbot: QtBot, context: ViewContext) -> None:
     database = context.opened.database
     a_plan(context)

@@ -131,6 +131,7 @@ def check_first_page(qtbot: QtBot, gui: Gui, opened: OpenProfile, cards: int) ->
     assert seconds < 3.0
 
 
+@pytest.mark.timed
 def test_the_first_page_of_5000_cards_shows_quickly(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:
@@ -138,6 +139,7 @@ def test_the_first_page_of_5000_cards_shows_quickly(
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 def test_the_first_page_of_100000_cards_shows_quickly(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:

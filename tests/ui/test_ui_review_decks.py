@@ -126,6 +126,7 @@ def test_optimise_fits_fsrs_to_the_decks_reviews_and_save_keeps_it(
     qtbot.waitUntil(saved, timeout=WAIT_MS)
 
 
+@pytest.mark.timed
 def test_the_window_keeps_working_during_a_fit_and_closing_stops_it(
     qtbot: QtBot, gui: Gui, opened: OpenProfile
 ) -> None:

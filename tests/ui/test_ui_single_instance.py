@@ -40,6 +40,7 @@ def test_a_second_launch_for_a_profile_names_it_to_the_first(qtbot: QtBot, tmp_p
         first.close()
 
 
+@pytest.mark.timed
 def test_the_first_launch_finds_nobody_quickly(tmp_path: Path) -> None:
     lonely = SingleInstance(server_name(DataLocations(tmp_path / "data")))
     started = time.perf_counter()

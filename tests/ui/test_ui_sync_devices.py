@@ -172,6 +172,7 @@ def test_the_accounts_devices_are_listed_and_another_computer_is_revoked(
     assert message_boxes() == []
 
 
+@pytest.mark.timed
 def test_a_server_that_stopped_answering_is_a_quiet_note_under_the_devices(
     qtbot: QtBot, window: MainWindow, server: RunningServer
 ) -> None:

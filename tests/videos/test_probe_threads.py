@@ -14,11 +14,14 @@ import faulthandler
 import threading
 import time
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from video_clips import Clips
 
 from app.ui.videos.probe import MediaProber
+
+pytestmark = pytest.mark.timed  # a freeze measured by the wall clock: run alone (packaging/test.sh)
 
 STRESS_S = 8.0
 FROZEN_AFTER_S = 60
