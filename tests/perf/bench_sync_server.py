@@ -116,6 +116,16 @@ def server_pid(url: str) -> set[int]:
     return found
 
 
+def request_bytes(head: str, method: str, path: str, body: bytes = b"") -> bytes:
+    """An HTTP/1.1 request as the bench's light and raw clients send it (`head`: the Host and
+    Authorization lines)."""
+    typed = "Content-Type: application/json\r\n" if body else ""
+    return (
+        f"{method} {path} HTTP/1.1\r\n{head}{typed}Content-Length: {len(body)}\r\n\r\n"
+        .encode() + body
+    )  # fmt: skip
+
+
 class LightTarget:
     """The push and the pull of the sync protocol (the same requests as ServerTarget's) over
     one kept-alive HTTP/1.1 connection, with a fraction of http.client's Python a request:
@@ -131,11 +141,7 @@ class LightTarget:
         self.dataset = dataset
 
     def request(self, method: str, path: str, body: bytes = b"") -> dict[str, Any]:
-        typed = "Content-Type: application/json\r\n" if body else ""
-        self.sock.sendall(
-            f"{method} {path} HTTP/1.1\r\n{self.head}{typed}Content-Length: {len(body)}\r\n\r\n"
-            .encode() + body
-        )  # fmt: skip
+        self.sock.sendall(request_bytes(self.head, method, path, body))
         status, length = self.reader.readline(), 0
         while (line := self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.partition(b":")
@@ -302,13 +308,6 @@ def _raw_client_group(
 
     host, port = server_url.removeprefix("http://").rsplit(":", 1)
 
-    def request(head: str, method: str, path: str, body: bytes = b"") -> bytes:
-        typed = "Content-Type: application/json\r\n" if body else ""
-        return (
-            f"{method} {path} HTTP/1.1\r\n{head}{typed}Content-Length: {len(body)}\r\n\r\n"
-            .encode() + body
-        )  # fmt: skip
-
     async def answer(reader: asyncio.StreamReader) -> bytes:
         head = await reader.readuntil(b"\r\n\r\n")
         at = head.lower().find(b"content-length:")
@@ -322,7 +321,7 @@ def _raw_client_group(
         for token, dataset, device_id in tokens:
             reader, writer = await asyncio.open_connection(host, int(port))
             head = f"Host: {host}\r\nAuthorization: Bearer {token}\r\n"
-            writer.write(request(head, "GET", "/v1/meta"))
+            writer.write(request_bytes(head, "GET", "/v1/meta"))
             await answer(reader)
             ops = [
                 json.dumps(
@@ -330,7 +329,7 @@ def _raw_client_group(
                 ).encode()
                 for r in range(rounds)
             ]
-            pushes = [request(head, "POST", "/v1/push", body) for body in ops]
+            pushes = [request_bytes(head, "POST", "/v1/push", body) for body in ops]
             devices.append((reader, writer, head, dataset, device_id, pushes))
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, barrier[0].wait, 120)
@@ -356,7 +355,7 @@ def _raw_client_group(
                     mine.append(clock() - start)
                     query = f"cursor={cursor}&limit=5000&exclude={device_id}&dataset={dataset}"
                     start = clock()
-                    writer.write(request(head, "GET", f"/v1/pull?{query}"))
+                    writer.write(request_bytes(head, "GET", f"/v1/pull?{query}"))
                     cursor = int(json.loads(await answer(reader))["next"])
                     pulls.append(clock() - start)
             except Exception as error:  # reported by the bench

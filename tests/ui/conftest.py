@@ -117,3 +117,13 @@ def window(qtbot: QtBot, make_window: Callable[[], MainWindow]) -> MainWindow:
     shown.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is shown, timeout=10_000)
     return shown
+
+
+@pytest.fixture
+def text_size(request: pytest.FixtureRequest, gui: Gui) -> Iterator[int]:
+    """Settings > Text size for the test (130 % is "Larger"), back to 100 % after it; used with
+    `@pytest.mark.parametrize("text_size", [100, 130], indirect=True)`."""
+    percent = int(request.param)
+    gui.appearance.apply_text_size(percent)
+    yield percent
+    gui.appearance.apply_text_size(100)

@@ -4,7 +4,7 @@ view is left without saying what it does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,6 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QKeySequence, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-from ui_helpers import Gui
 
 from app.ui.key_help import handled_keys
 from app.ui.keyboard_help import EVERYWHERE, KeyboardHelpDialog, collect
@@ -142,14 +141,6 @@ def test_every_key_of_every_view_says_what_it_does(qtbot: QtBot, window: MainWin
                     assert sequence.count() == 1 and sequence[0].key() != Qt.Key.Key_unknown, (
                         f"{type(obj).__name__}: {handled.keys}"
                     )
-
-
-@pytest.fixture
-def text_size(request: pytest.FixtureRequest, gui: Gui) -> Iterator[int]:
-    percent = int(request.param)
-    gui.appearance.apply_text_size(percent)
-    yield percent
-    gui.appearance.apply_text_size(100)
 
 
 @pytest.mark.parametrize(

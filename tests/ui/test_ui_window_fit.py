@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -99,15 +99,6 @@ def test_exercise_answers_and_check_options_read_whole_in_the_lesson(
     texts = [label.text() for label in solution.findChildren(QLabel)]
     assert "Expected answer" in texts and "Common misconceptions" in texts
     assert cut_off(view) == []
-
-
-@pytest.fixture
-def text_size(request: pytest.FixtureRequest, gui: Gui) -> Iterator[int]:
-    """Settings > Text size for the test (130 % is "Larger"), back to 100 % after it."""
-    percent = int(request.param)
-    gui.appearance.apply_text_size(percent)
-    yield percent
-    gui.appearance.apply_text_size(100)
 
 
 def view_cases() -> list[object]:
