@@ -51,12 +51,9 @@ def open_file(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle |
             parent, NOT_OPENED_TITLE, f"Study Desk cannot open {path.name}. {openable_text()}"
         )
         return None
-    if not path.is_file():
-        show_message(
-            parent,
-            NOT_OPENED_TITLE,
-            f"{path} is not there any more (moved, renamed or deleted?). Nothing was imported.",
-        )
+    problem = not_a_file(path)
+    if problem:
+        show_message(parent, NOT_OPENED_TITLE, problem)
         return None
     if suffix == ".sdcourse":
         from app.ui.lessons.pack_actions import import_course_path
@@ -67,6 +64,29 @@ def open_file(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle |
     from app.ui.review.card_import import import_card_file
 
     return import_card_file(context, parent, path)
+
+
+def not_a_file(path: Path) -> str:
+    """Why `path` cannot be imported as a file, in plain words, or "" when it can. A course
+    pack may be a folder (an unzipped pack)."""
+    if path.is_dir():
+        if path.suffix.lower() == ".sdcourse":
+            return ""
+        return (
+            f"{path.name} is a folder, not a file, so there is nothing in it to import. "
+            f"Open the folder and choose the file inside it. Nothing was imported. ({path})"
+        )
+    if not path.exists():
+        return (
+            f"{path.name} is not there any more: it was moved, renamed or deleted. Find the "
+            f"file again and import it from where it is now. Nothing was imported. ({path})"
+        )
+    if not path.is_file():
+        return (
+            f"{path.name} is not an ordinary file, so Study Desk cannot import it. "
+            f"Nothing was imported. ({path})"
+        )
+    return ""
 
 
 def import_question_pack(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle:

@@ -117,7 +117,7 @@ def test_a_file_study_desk_cannot_open_is_named(
     launcher_with(gui, start, [gone, odd])
     first = told(qtbot, "File Not Opened").text()
     second = told(qtbot, "File Not Opened").text()
-    assert {first.split(" ")[0], second.split(" ")[0]} == {str(gone), "Study"}
+    assert {first.split(" ")[0], second.split(" ")[0]} == {gone.name, "Study"}
     assert "cannot open notes.pdf" in first + second
 
 
