@@ -181,7 +181,20 @@ class MainWindow(QMainWindow):
             str(Path.home()),
             "TechTree or MS2 QBank files (*.json);;All files (*)",
         )
-        if not names:
+        if names:
+            self.import_paths([Path(name) for name in names])
+
+    def import_paths(self, paths: list[Path], *, dropped: bool = False) -> None:
+        """The older apps' files through the import report; a deck, card file or pack chosen
+        or dropped with them goes through its own import (app/ui/open_files.py)."""
+        from app.ui.open_files import busy_importing, open_files, split_for_import
+
+        legacy, own = split_for_import(paths, dropped=dropped)
+        open_files(self.context, self, own)
+        if not legacy:
+            return
+        if self.legacy_import is not None:  # a drop while one runs
+            busy_importing(self, legacy)
             return
         context = self.context
         from app.ui.legacy_import import LegacyImportRun
@@ -190,7 +203,7 @@ class MainWindow(QMainWindow):
             context.runner,
             context.locations,
             context.reporter,
-            [Path(name) for name in names],
+            legacy,
             default_profile=context.opened.profile,
             opened=context.opened,
             smoke=context.reporter.smoke,
@@ -349,13 +362,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """Files dropped on the window are imported as `studydesk FILE` imports them."""
-        from app.ui.open_files import dropped_files, open_files
+        """Files dropped on the window are imported as `studydesk FILE` imports them, the older
+        apps' .json files as File > Import does."""
+        from app.ui.open_files import dropped_files
 
         paths = dropped_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            open_files(self.context, self, paths)
+            self.import_paths(paths, dropped=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._backup_timer.stop()

@@ -3,7 +3,8 @@ or its window, or handed over by a second launch) are imported into the open pro
 same action, dialogs and status-bar progress as their File menu entry: an Anki package or a card
 file as File > Import Cards…, a course pack as File > Import Course…, a question pack as the CLI's
 `import qbank` does (app/importers/qbank_pack_actions.py). The write worker takes them one after
-another; each ends with its own message.
+another; each ends with its own message. The older apps' .json files dropped on the window go
+to File > Import (`MainWindow.import_paths`), which in turn hands these kinds over to here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.ui.tasks import TaskHandle
 log = logging.getLogger(__name__)
 
 NOT_OPENED_TITLE = "File Not Opened"
+LEGACY_SUFFIX = ".json"  # the older apps' files: File > Import (app/ui/legacy_import.py)
 
 
 def open_files(
@@ -40,7 +42,32 @@ def dropped_files(mime: QMimeData) -> list[Path]:
     if not mime.hasUrls():
         return []
     paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-    return paths if any(path.suffix.lower() in OPENABLE for path in paths) else []
+    wanted = (*OPENABLE, LEGACY_SUFFIX)
+    return paths if any(path.suffix.lower() in wanted for path in paths) else []
+
+
+def split_for_import(paths: Sequence[Path], *, dropped: bool) -> tuple[list[Path], list[Path]]:
+    """(the older apps' files, the files with an import of their own). A deck, card file or
+    pack chosen in File > Import goes to its own import rather than being read as the older
+    apps' JSON; of the other files, File > Import reads every one (the older apps' files may
+    have any name), a drop only the .json ones (a video dropped with a deck is refused)."""
+    legacy: list[Path] = []
+    own: list[Path] = []
+    for path in paths:
+        suffix = path.suffix.lower()
+        older = suffix == LEGACY_SUFFIX or (not dropped and suffix not in OPENABLE)
+        (legacy if older else own).append(path)
+    return legacy, own
+
+
+def busy_importing(parent: QWidget, paths: Sequence[Path]) -> None:
+    names = ", ".join(path.name for path in paths)
+    show_message(
+        parent,
+        NOT_OPENED_TITLE,
+        f"{names}: another import from the older apps is still running. When it has finished, "
+        "drop the files again or choose them with File > Import. Nothing was imported from them.",
+    )
 
 
 def open_file(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle | None:

@@ -9,14 +9,20 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from lessons_helpers import sample_pack
 from pytestqt.qtbot import QtBot
-from test_ui_open_files import drag, told
+from test_ui_legacy_import import FIXTURES, MS2_FILES, choose_files, report_dialog
+from test_ui_open_files import drag, told, write_apkg
 
 from app.core.courses.course_reads import course_library
 from app.core.courses.library import LibrarySort
 from app.ui.main_window import MainWindow
 
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da6360000002000154a24f5d0000000049454e44ae426082"
+)
 TECHNICAL = ("Error", "errno", "Traceback", "Expecting value", "File is not a zip", "0x")
 
 
@@ -51,3 +57,44 @@ def test_a_folder_named_like_a_deck_is_called_a_folder_and_an_unzipped_course_co
     database = window.context.opened.database
     assert "Memory Palace" in {r.topic for r in course_library(database, "", LibrarySort.TOPIC)}
     assert json.loads((unzipped / "course.json").read_text(encoding="utf-8"))["topic"]
+
+
+@pytest.fixture
+def questions(tmp_path: Path) -> Path:
+    if not FIXTURES.is_dir():
+        pytest.skip(f"the legacy sample files are not here: {FIXTURES}")
+    copied = tmp_path / "Fragen Ärztin.json"
+    copied.write_bytes((FIXTURES / MS2_FILES[0]).read_bytes())
+    return copied
+
+
+def test_a_deck_chosen_in_file_import_goes_to_its_own_import_beside_the_older_files(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    questions: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deck = write_apkg(tmp_path / "mi mazo.apkg")
+    picture = tmp_path / "photo.apkg"
+    picture.write_bytes(PNG)
+    before = digest(picture), digest(deck), digest(questions)
+    choose_files(monkeypatch, [deck, questions, picture])
+    window.import_action.trigger()
+    assert told(qtbot, "Cards Imported").text().endswith("from mi mazo.apkg.")
+    refused = told(qtbot, "Cards Not Imported").text()
+    assert "photo.apkg" in refused and "older apps" not in refused
+    assert window.legacy_import is not None
+    shown = report_dialog(qtbot, window.legacy_import).shown_text()
+    assert "Brought in: 2 questions." in shown
+    assert "apkg" not in shown  # neither deck was read as the older apps' JSON
+    assert (digest(picture), digest(deck), digest(questions)) == before
+
+
+def test_an_older_apps_file_dropped_on_the_window_is_imported(
+    qtbot: QtBot, window: MainWindow, questions: Path
+) -> None:
+    assert drag(window, [questions], drop=True)
+    assert window.legacy_import is not None
+    shown = report_dialog(qtbot, window.legacy_import).shown_text()
+    assert "Brought in: 2 questions." in shown
