@@ -43,9 +43,15 @@ def read_source(path: Path) -> SourceFile:
             raw = handle.read()
         after = path.stat()
     except FileNotFoundError:
-        raise UserError(f"{path} does not exist.") from None
+        raise UserError(
+            f"{path} is not there (moved, renamed or deleted?). Find the file and import it "
+            "from where it is now. Nothing was imported."
+        ) from None
     except IsADirectoryError:
-        raise UserError(f"{path} is a folder; name the .json file inside it.") from None
+        raise UserError(
+            f"{path} is a folder, not a file. Open the folder and choose the .json file inside "
+            "it. Nothing was imported."
+        ) from None
     except PermissionError:
         raise UserError(
             f"Study Desk is not allowed to read {path}. Give your account read permission on it."
@@ -76,8 +82,9 @@ def read_source(path: Path) -> SourceFile:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(
-            f"{path} is not UTF-8 text (bad byte at position {error.start}); it is not a file "
-            "from the older apps, or it is damaged. Nothing was imported."
+            f"{path} is not UTF-8 text (an odd byte at position {error.start:,}), so it is not a "
+            "file from the older apps, or it is damaged. Check that you chose the right file: "
+            "the older apps saved .json files. Nothing was imported."
         ) from None
     del raw  # the bytes and the text together would double the peak memory of a large file
     try:
@@ -85,10 +92,17 @@ def read_source(path: Path) -> SourceFile:
     except json.JSONDecodeError as error:
         # A string left open runs to the end of the file: cut off there too.
         cut = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
-        why = "it ends too early (cut off?)" if cut else error.msg
+        where = f"line {error.lineno:,}, column {error.colno:,}"
+        if cut:
+            raise UserError(
+                f"{path} is not valid JSON: it ends too early ({where}), as if it was cut off "
+                "while being copied or saved. Copy it again from the older app's folder and "
+                "import the copy. Nothing was imported."
+            ) from None
         raise UserError(
-            f"{path} is not valid JSON: {why} (line {error.lineno}, column {error.colno}). "
-            "Nothing was imported."
+            f"{path} is not valid JSON (the first problem is at {where}), so it is not a file "
+            "from the older apps, or it is damaged. Check that you chose the right file: the "
+            "older apps saved .json files. Nothing was imported."
         ) from None
     except RecursionError:
         raise UserError(

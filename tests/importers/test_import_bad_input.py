@@ -117,7 +117,7 @@ RECONSTRUCTED_TEXT = (
 )
 
 REFUSED: dict[str, tuple[bytes, str]] = {
-    "truncated": (RECONSTRUCTED_TEXT[: len(RECONSTRUCTED_TEXT) // 2], "ends too early (cut off?)"),
+    "truncated": (RECONSTRUCTED_TEXT[: len(RECONSTRUCTED_TEXT) // 2], "ends too early (line"),
     "truncated inside a string": (b'{"users": {"1": {"user_id": "d5fb', "ends too early"),
     "array instead of tinydb": (
         json.dumps([user(), syllabus()]).encode(),

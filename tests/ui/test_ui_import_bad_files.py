@@ -98,3 +98,35 @@ def test_an_older_apps_file_dropped_on_the_window_is_imported(
     assert window.legacy_import is not None
     shown = report_dialog(qtbot, window.legacy_import).shown_text()
     assert "Brought in: 2 questions." in shown
+
+
+def test_file_import_names_each_bad_file_in_plain_words_and_the_good_one_comes_in(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    questions: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = tmp_path / "cards exported.json"
+    table.write_text("front,back\nhola,hello\n", encoding="utf-8")
+    real = (FIXTURES / "techtree_db.reconstructed-164e153.json").read_bytes()
+    half = tmp_path / "techtree copie.json"
+    half.write_bytes(real[: len(real) // 2])
+    folder = tmp_path / "old notes.json"
+    folder.mkdir()
+    before = digest(table), digest(half), digest(questions)
+    choose_files(monkeypatch, [table, questions, half, folder])
+    window.import_action.trigger()
+    assert window.legacy_import is not None
+    dialog = report_dialog(qtbot, window.legacy_import)
+    shown = plain(dialog.shown_text())
+    assert dialog.heading.text() == "Import finished"
+    assert "Brought in: 2 questions." in shown
+    assert "cards exported.json — Not imported:" in shown
+    assert "is not valid JSON (the first problem is at line 1, column 1)" in shown
+    assert "Check that you chose the right file" in shown
+    assert "techtree copie.json — Not imported:" in shown
+    assert "as if it was cut off while being copied or saved" in shown
+    assert "Copy it again" in shown
+    assert "old notes.json is a folder, not a file" in shown
+    assert (digest(table), digest(half), digest(questions)) == before
