@@ -38,6 +38,13 @@ class PackageError(ValueError):
     """The protobuf or zstd data is malformed."""
 
 
+# What to do about a package that is not one, in every message that refuses it.
+EXPORT_AGAIN = (
+    "In Anki, export the deck again (File > Export…, as an Anki Deck Package) and import the "
+    "new file. Nothing was imported."
+)
+
+
 class AnkiPackage:
     """An open, checked .apkg. Use as a context manager."""
 
@@ -52,7 +59,11 @@ class AnkiPackage:
         except OSError as error:
             raise UserError(f"Study Desk cannot read {path} ({error.strerror}).") from None
         except ZipDamaged as error:
-            raise UserError(f"{path} is not an Anki package (.apkg): {error}.") from None
+            if path.stat().st_size == 0:
+                error = ZipDamaged("it is empty (0 bytes)")
+            raise UserError(
+                f"{path} is not an Anki package (.apkg): {error}. {EXPORT_AGAIN}"
+            ) from None
         try:
             self.members = {info.filename: info for info in self._zip.infolist()}
             self._check()
@@ -94,7 +105,7 @@ class AnkiPackage:
                 return name
         raise UserError(
             f"{self.path} holds no Anki collection (collection.anki21b, .anki21 or .anki2): "
-            "it is incomplete or not an Anki deck package."
+            f"it is incomplete or not an Anki deck package. {EXPORT_AGAIN}"
         )
 
     def read(self, name: str, limit: int, what: str) -> bytes:

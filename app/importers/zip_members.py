@@ -52,6 +52,9 @@ DAMAGE: tuple[type[BaseException], ...] = (
 )
 
 
+NOT_A_ZIP = "it is another kind of file renamed, or a damaged or incomplete copy"
+
+
 class ZipDamaged(Exception):
     """An archive, or a member of one, that cannot be read; `str()` says why."""
 
@@ -63,6 +66,10 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     except (FileNotFoundError, IsADirectoryError, PermissionError):
         raise
+    except zipfile.BadZipFile as error:
+        if str(error) == "File is not a zip file":  # no zip directory at all
+            raise ZipDamaged(NOT_A_ZIP) from None
+        raise ZipDamaged(f"it is not a zip file, or a damaged one ({_why(error)})") from None
     except DAMAGE as error:
         raise ZipDamaged(f"it is not a zip file, or a damaged one ({_why(error)})") from None
 

@@ -130,3 +130,30 @@ def test_file_import_names_each_bad_file_in_plain_words_and_the_good_one_comes_i
     assert "Copy it again" in shown
     assert "old notes.json is a folder, not a file" in shown
     assert (digest(table), digest(half), digest(questions)) == before
+
+
+def told_all(qtbot: QtBot, title: str, number: int) -> list[str]:
+    return [told(qtbot, title).text() for _ in range(number)]
+
+
+def test_files_renamed_to_apkg_are_refused_with_what_to_do_and_the_good_deck_comes_in(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    deck = write_apkg(tmp_path / "Español básico.apkg")
+    picture = tmp_path / "photo.apkg"
+    picture.write_bytes(PNG)
+    table = tmp_path / "words.apkg"
+    table.write_text("front,back\nhola,hello\n", encoding="utf-8")
+    empty = tmp_path / "empty.apkg"
+    empty.write_bytes(b"")
+    before = [digest(path) for path in (deck, picture, table, empty)]
+    assert drag(window, [picture, deck, table, empty], drop=True)
+    assert told(qtbot, "Cards Imported").text().endswith("from Español básico.apkg.")
+    refused = told_all(qtbot, "Cards Not Imported", 3)
+    for path in (picture, table):
+        (text,) = [plain(t) for t in refused if t.startswith(str(path))]
+        assert "is not an Anki package (.apkg): it is another kind of file renamed" in text
+        assert "export the deck again" in text and text.endswith("Nothing was imported.")
+    (text,) = [t for t in refused if t.startswith(str(empty))]
+    assert "it is empty (0 bytes)" in text and "export the deck again" in text
+    assert [digest(path) for path in (deck, picture, table, empty)] == before
