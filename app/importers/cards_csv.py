@@ -123,11 +123,14 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as error:
+        nul = data.find(b"\0", 0, error.start + 8192)
+        if nul >= 0:  # a picture, a document, a zip renamed: no encoding makes it text
+            raise not_text(path, data[:nul].count(b"\n") + 1, "a NUL character") from None
         line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start : error.start + 1].hex()
         raise UserError(
-            f"{path}, line {line}: this is not {encoding} text (byte 0x{byte}). "
-            "Save the file as UTF-8, or name its encoding (for example --encoding cp1252)."
+            f"{path}, line {line}: this is not {encoding} text. Save the file as UTF-8, or "
+            "choose the encoding it was saved in (for example Windows-1252 in the Encoding "
+            "list, --encoding cp1252 on the command line)."
         ) from None
     except (UnicodeError, LookupError, ValueError, TypeError) as error:  # "undefined", ...
         raise UserError(
@@ -136,18 +139,23 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
         ) from None
 
 
+def not_text(path: Path, line: int, what: str) -> UserError:
+    return UserError(
+        f"{path}, line {line}: holds {what}, which is not text, so it is not a table of cards "
+        "(CSV/TSV): it is another kind of file renamed (a picture, a document), or it is "
+        "damaged. If it is UTF-16 text, choose that encoding (UTF-16 in the Encoding list, "
+        "--encoding utf-16 on the command line)."
+    )
+
+
 def _refuse_what_is_not_a_card_table(path: Path, text: str) -> None:
     """JSON, and text holding control characters (binary data), are no table of cards."""
     control = _CONTROL.search(text)
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
         code = ord(control.group())
-        what = "a NUL character" if code == 0 else f"a control character (0x{code:02x})"
-        raise UserError(
-            f"{path}, line {line}: holds {what}, which is not text. It is not a table of cards "
-            "(CSV/TSV): it is binary or damaged, or UTF-16 text without a byte-order mark "
-            "(then name its encoding, for example --encoding utf-16)."
-        )
+        what = "a NUL character" if code == 0 else f"a control character (number {code})"
+        raise not_text(path, line, what)
     start = text.lstrip()[:1]
     if start in ("{", "["):
         try:
@@ -156,8 +164,8 @@ def _refuse_what_is_not_a_card_table(path: Path, text: str) -> None:
             return  # not JSON: a table whose first cell starts with a bracket
         raise UserError(
             f"{path} is JSON, not a table of cards (CSV/TSV: front, back and tags on each "
-            "line). Files of the older apps come in as older data (import tinydb or "
-            "questions), a course.json as a course (import course)."
+            "line). Files of the older apps come in with File > Import… (studydesk import "
+            "tinydb), a course.json with File > Import Course… (studydesk import course)."
         )
 
 

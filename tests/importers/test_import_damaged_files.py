@@ -286,7 +286,7 @@ def test_a_course_json_holding_odd_values_is_refused_with_their_path(
     [
         (b"[1,2,3]\n", "is JSON, not a table of cards"),
         (b'{"front": "uno", "back": "one"}', "is JSON, not a table of cards"),
-        (b"\x7fELF\x02\x01\x01\x00,x\n", "line 1: holds a control character (0x7f)"),
+        (b"\x7fELF\x02\x01\x01\x00,x\n", "line 1: holds a control character (number 127)"),
         ("front,back\nuno,one\n".encode("utf-16-le"), "line 1: holds a NUL character"),
         (b"hello,\nworld,\n", "no line has a back"),
         (b"just one column\nand another line\n", "line 1: expected 2 or 3 columns"),

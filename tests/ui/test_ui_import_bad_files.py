@@ -18,6 +18,7 @@ from test_ui_open_files import drag, told, write_apkg
 from app.core.courses.course_reads import course_library
 from app.core.courses.library import LibrarySort
 from app.ui.main_window import MainWindow
+from app.ui.review.card_mapping import CardMappingDialog
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -157,3 +158,38 @@ def test_files_renamed_to_apkg_are_refused_with_what_to_do_and_the_good_deck_com
     (text,) = [t for t in refused if t.startswith(str(empty))]
     assert "it is empty (0 bytes)" in text and "export the deck again" in text
     assert [digest(path) for path in (deck, picture, table, empty)] == before
+
+
+def mapping_problem(qtbot: QtBot, window: MainWindow, path: Path) -> str:
+    """What the column dialog says about `path` dropped on the window, once it has read it."""
+    assert drag(window, [path], drop=True)
+
+    def shown() -> CardMappingDialog | None:
+        for dialog in window.findChildren(CardMappingDialog):
+            if dialog.isVisible() and dialog.problem.text():
+                return dialog
+        return None
+
+    qtbot.waitUntil(lambda: shown() is not None, timeout=20_000)
+    dialog = shown()
+    assert dialog is not None
+    text = dialog.problem.text()
+    dialog.reject()
+    return text
+
+
+def test_a_picture_or_a_windows_file_dropped_as_cards_is_explained_in_window_words(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    picture = tmp_path / "carte mentale.csv"
+    picture.write_bytes(PNG)
+    text = plain(mapping_problem(qtbot, window, picture))
+    assert text.startswith(f"{picture}, line 3: holds a NUL character, which is not text")
+    assert "another kind of file renamed (a picture, a document)" in text
+    assert digest(picture) == hashlib.sha256(PNG).hexdigest()
+
+    windows = tmp_path / "vocabulaire.csv"
+    windows.write_bytes("café,coffee\nniño,child\n".encode("cp1252"))
+    text = plain(mapping_problem(qtbot, window, windows))
+    assert text.startswith(f"{windows}, line 1: this is not utf-8 text.")
+    assert "Windows-1252 in the Encoding list" in text
