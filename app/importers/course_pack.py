@@ -53,7 +53,7 @@ from app.errors import UserError
 from app.importers.course_pack_format import CoursePackRefused, PackCourse, check_course
 from app.importers.json_values import first_odd_value, loads_marked
 from app.importers.pack_media import MAX_IMAGE_BYTES, MAX_MEDIA_BYTES, image_info, image_problem
-from app.importers.zip_members import ZipDamaged, member_problem, open_zip, reading
+from app.importers.zip_members import NOT_A_ZIP, ZipDamaged, member_problem, open_zip, reading
 
 PACK_SUFFIX = ".sdcourse"
 COURSE_FILE = "course.json"
@@ -185,8 +185,13 @@ def _open_source(path: Path) -> Iterator[_Source]:
         if _looks_like_json(path):
             yield _SingleFileSource(path)
             return
+        what = "it is empty (0 bytes)" if path.stat().st_size == 0 else NOT_A_ZIP
         raise CoursePackRefused(
-            str(path), ["not a course pack: neither a .sdcourse (zip) file nor JSON"]
+            str(path),
+            [
+                f"it is neither a .sdcourse (zip) file nor JSON: {what}. Ask whoever gave it to "
+                "you for the pack again (it is made with File > Export Course…)"
+            ],
         )
     try:
         archive = open_zip(path)

@@ -42,7 +42,7 @@ from app.errors import UserError
 from app.importers.course_pack import PackMedia
 from app.importers.json_values import first_odd_value, loads_marked
 from app.importers.pack_media import MAX_IMAGE_BYTES, MAX_MEDIA_BYTES, image_info, image_problem
-from app.importers.zip_members import ZipDamaged, member_problem, open_zip, reading
+from app.importers.zip_members import NOT_A_ZIP, ZipDamaged, member_problem, open_zip, reading
 
 PACK_SUFFIX = ".sdqbank"
 FORMAT = "studydesk-qbank"
@@ -52,6 +52,10 @@ MAX_JSON = 64 * 1024 * 1024
 MAX_ENTRIES = 50_000
 PACK_KEYS = {"format", "format_version", "title", "questions"}
 IMAGE = re.compile(r"(!\[(?:[^\]\\]|\\.)*\]\(\s*<?)([^)\s>]*)(>?(?:\s+\"[^\"]*\")?\s*\))")
+
+
+NEITHER = "it is neither a question pack (a .sdqbank zip) nor questions JSON"
+ASK_AGAIN = "Ask whoever gave it to you for the question pack again"
 
 
 class QbankRefused(UserError):
@@ -113,16 +117,20 @@ def rename_images(data: QuestionData, rename: Callable[[str], str]) -> QuestionD
 def _read_json(raw: bytes, label: str, name: str = QUESTIONS_FILE, *, bare: bool = False) -> Any:
     """The questions JSON; `name` is how the report names it (the pack's member, or the file
     itself when it is not a zip: `bare`)."""
+    if bare and not raw.strip():
+        raise QbankRefused(label, [f"it is empty ({len(raw):,} bytes). {ASK_AGAIN}"])
     try:
         data, _odd = loads_marked(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
+        if bare:  # a picture, a document or a damaged pack renamed .sdqbank
+            raise QbankRefused(label, [f"{NEITHER}: {NOT_A_ZIP}. {ASK_AGAIN}"]) from None
         raise QbankRefused(label, [f"{name}: not UTF-8 text (byte {error.start})"]) from None
     except RecursionError:
         raise QbankRefused(label, [f"{name}: nested too deeply"]) from None
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         if bare:  # not a zip either: say what it should have been
-            why = f"it is neither a question pack (a .sdqbank zip) nor questions JSON ({where})"
+            why = f"{NEITHER} ({where}): {NOT_A_ZIP}. {ASK_AGAIN}"
         else:
             why = f"{name} is damaged at {where}"
         raise QbankRefused(label, [why]) from None

@@ -13,7 +13,7 @@ import pytest
 from lessons_helpers import sample_pack
 from pytestqt.qtbot import QtBot
 from test_ui_legacy_import import FIXTURES, MS2_FILES, choose_files, report_dialog
-from test_ui_open_files import drag, told, write_apkg
+from test_ui_open_files import drag, told, write_apkg, write_qbank
 
 from app.core.courses.course_reads import course_library
 from app.core.courses.library import LibrarySort
@@ -193,3 +193,33 @@ def test_a_picture_or_a_windows_file_dropped_as_cards_is_explained_in_window_wor
     text = plain(mapping_problem(qtbot, window, windows))
     assert text.startswith(f"{windows}, line 1: this is not utf-8 text.")
     assert "Windows-1252 in the Encoding list" in text
+
+
+def test_packs_that_are_not_packs_are_refused_with_what_to_do_and_the_good_one_comes_in(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    good = write_qbank(tmp_path / "Cardiologie 1.sdqbank")
+    picture = tmp_path / "schéma.sdqbank"
+    picture.write_bytes(PNG)
+    empty = tmp_path / "vide.sdqbank"
+    empty.write_bytes(b"")
+    course = tmp_path / "Anatomie.sdcourse"
+    course.write_bytes(PNG)
+    empty_course = tmp_path / "rien.sdcourse"
+    empty_course.write_bytes(b"")
+    bad = [picture, empty, course, empty_course]
+    before = [digest(path) for path in bad]
+    assert drag(window, [picture, good, empty, course, empty_course], drop=True)
+    assert told(qtbot, "Questions Imported").text() == "Cardiologie 1.sdqbank: 1 question added."
+    questions = [plain(t) for t in told_all(qtbot, "Questions Not Imported", 2)]
+    courses = [plain(t) for t in told_all(qtbot, "Course Not Imported", 2)]
+    (text,) = [t for t in questions if str(picture) in t]
+    assert "it is another kind of file renamed" in text and "question pack again" in text
+    assert text.count("schéma.sdqbank") == 1  # named once, not twice
+    (text,) = [t for t in questions if str(empty) in t]
+    assert "it is empty (0 bytes)" in text and "question pack again" in text
+    (text,) = [t for t in courses if str(course) in t]
+    assert "another kind of file renamed" in text and "File > Export Course…" in text
+    (text,) = [t for t in courses if str(empty_course) in t]
+    assert "it is empty (0 bytes)" in text and "pack again" in text
+    assert [digest(path) for path in bad] == before
