@@ -123,6 +123,10 @@ class Launcher(QObject):
         if self.legacy_import is not None:
             self.legacy_import.deleteLater()
             self.legacy_import = None
+        from app.ui.dialogs.import_report import anything_imported
+
+        # Nothing came in (a damaged file, a cancel): a new learner after all, who is welcomed.
+        self.offer_sync = report is None or not anything_imported(report)
         self.choice = choice_after_import(first, report, self.smoke)
         locations = self.locations
         self.runner.run_read(lambda _progress: list_profiles(locations), on_done=self._choose)

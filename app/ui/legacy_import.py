@@ -41,9 +41,13 @@ CANCELLED_TEXT = (
 
 def report_heading(report: ImportReport, *, first_launch: bool) -> str:
     if anything_imported(report):
+        if first_launch and report.unreadable:
+            return "Part of your data from the older app is now in Study Desk"
         if first_launch:
             return "Your data from the older app is now in Study Desk"
         return "Import finished"
+    if first_launch and report.unreadable:  # they launched Study Desk; they asked for no import
+        return "Your data from the older app could not be brought in"
     if report.profiles:
         return "There was nothing new to import"
     return "Nothing was imported"
