@@ -20,12 +20,13 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 
 from app.atomic_file import write_atomically
-from app.core.assessments.bank_writes import question_data, upsert_questions
+from app.core.assessments.bank_writes import Upserted, question_data, upsert_questions
 from app.core.assessments.question_filters import BankFilter, filter_condition, live_questions
 from app.core.assessments.question_format import question_document
 from app.core.assessments.tables import QUESTION_TAGS, QUESTIONS, TAGS
 from app.core.changes import Change
 from app.core.courses.markdown import MEDIA_SCHEME
+from app.core.progress import Progress
 from app.core.restoring import back_up_before_import
 from app.db.database import ProfileDatabase
 from app.errors import UserError
@@ -43,6 +44,7 @@ from app.importers.qbank_pack import (
 from app.wording import counted
 
 SOURCE = "sdqbank"
+BATCH = 500  # questions written between two looks at Cancel
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,37 @@ class QbankImported:
 
 
 def import_qbank(
-    database: ProfileDatabase, path: Path | LoadedQbank, media_dir: Path | None
+    database: ProfileDatabase,
+    path: Path | LoadedQbank,
+    media_dir: Path | None,
+    *,
+    progress: Progress | None = None,
 ) -> QbankImported:
-    """Import a `.sdqbank` (or a bare questions.json) into the open profile."""
+    """Import a `.sdqbank` (or a bare questions.json) into the open profile. `progress` counts
+    the questions written; Cancelled from it (between two batches) leaves everything as it was."""
+    progress = progress or Progress()
+    progress.set_message("Reading the pack")
     pack = path if isinstance(path, LoadedQbank) else load_qbank(path)
+    progress.check()
     back_up_before_import(database)
     created: list[Path] = []
+    questions = pack.questions
     try:
         with database.write_session() as session:
-            done = upsert_questions(session, pack.questions, source=SOURCE)
+            progress.set_total(len(questions), "Adding questions")
+            parts = []
+            for start in range(0, len(questions), BATCH):
+                progress.check()
+                batch = questions[start : start + BATCH]
+                parts.append(upsert_questions(session, batch, source=SOURCE))
+                progress.advance(len(batch))
+            progress.check()
+            done = Upserted(
+                tuple(i for part in parts for i in part.added),
+                tuple(i for part in parts for i in part.updated),
+                tuple(i for part in parts for i in part.unchanged),
+                tuple(i for part in parts for i in part.refused),
+            )
             if (done.added or done.updated) and media_dir is not None:
                 created = copy_media(pack, media_dir)  # type: ignore[arg-type]
     except BaseException:

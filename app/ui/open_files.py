@@ -118,17 +118,28 @@ def not_a_file(path: Path) -> str:
 
 def import_question_pack(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle:
     """A question pack into the open profile: one transaction after a "before import" backup
-    (a refused pack changes nothing), then what came in, or why nothing did."""
+    (a refused or cancelled pack changes nothing), then what came in, or why nothing did. The
+    status bar counts the questions, with Cancel."""
     opened = context.opened
 
     def done(result: QbankImported) -> None:
         show_message(parent, "Questions Imported", result.text(), QMessageBox.Icon.Information)
 
     return context.runner.run_write(
-        lambda _progress: import_qbank(opened.database, path, opened.profile.media_dir),
+        lambda progress: import_qbank(
+            opened.database, path, opened.profile.media_dir, progress=progress
+        ),
         label=f"Importing {path.name}",
         on_done=done,
         on_error=lambda error: _not_imported(parent, str(error)),
+        on_cancelled=lambda: show_message(
+            parent,
+            "Import Cancelled",
+            f"Importing {path.name} was cancelled. Nothing was imported: your questions and "
+            "images are exactly as they were before.",
+            QMessageBox.Icon.Information,
+        ),
+        cancellable=True,
         owner=parent,
     )
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lessons_helpers import sample_pack
@@ -15,6 +17,8 @@ from pytestqt.qtbot import QtBot
 from test_ui_legacy_import import FIXTURES, MS2_FILES, choose_files, report_dialog
 from test_ui_open_files import drag, told, write_apkg, write_qbank
 
+import app.importers.qbank_pack_actions as qbank_actions
+from app.core.assessments.tables import QUESTIONS
 from app.core.courses.course_reads import course_library
 from app.core.courses.library import LibrarySort
 from app.ui.main_window import MainWindow
@@ -223,3 +227,55 @@ def test_packs_that_are_not_packs_are_refused_with_what_to_do_and_the_good_one_c
     (text,) = [t for t in courses if str(empty_course) in t]
     assert "it is empty (0 bytes)" in text and "pack again" in text
     assert [digest(path) for path in bad] == before
+
+
+def many_questions(path: Path, number: int) -> Path:
+    model = {
+        "choices": [{"label": "A", "text": "One"}, {"label": "B", "text": "Two"}],
+        "answer": "B",
+        "explanation": {"summary": "Two it is."},
+        "subject": "Physiology",
+        "system": "Renal",
+    }
+    questions = [{**model, "id": f"big_{i}", "stem": f"Question {i}?"} for i in range(number)]
+    document = {"format": "studydesk-qbank", "format_version": 1, "questions": questions}
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("questions.json", json.dumps(document))
+    return path
+
+
+def test_a_long_question_pack_import_counts_in_the_status_bar_and_cancel_keeps_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack = many_questions(tmp_path / "Banque complète.sdqbank", 1_200)
+    reached, release = threading.Event(), threading.Event()
+    real = qbank_actions.upsert_questions
+    calls: list[int] = []
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if calls:  # the first batch is written, the next waits: time to press Cancel
+            reached.set()
+            release.wait(20)
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(qbank_actions, "upsert_questions", held)
+    database = window.context.opened.database
+
+    def questions() -> int:
+        with database.read_session() as session:
+            return len(session.execute(QUESTIONS.select()).all())
+
+    before = questions()
+    assert drag(window, [pack], drop=True)
+    status = window.task_status
+    qtbot.waitUntil(lambda: reached.is_set() and status.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: status.bar.value() == 500, timeout=20_000)
+    assert status.label.text() == "Importing Banque complète.sdqbank — Adding questions"
+    assert status.bar.maximum() == 1_200
+    assert status.cancel_button.isVisible()
+    status.cancel_button.click()
+    release.set()
+    text = told(qtbot, "Import Cancelled").text()
+    assert text.startswith("Importing Banque complète.sdqbank was cancelled. Nothing was imported")
+    assert questions() == before
