@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 RUNS = 5
+# The older apps' sample files (shared/fixtures/legacy), imported by a first launch.
+LEGACY_FIXTURES = ROOT.parent / "shared" / "fixtures" / "legacy"
 PAIRS = 15  # interleaved floor / smoke pairs for the ratio
 ENV = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
 ENV["PYTHONPATH"] = str(ROOT)
@@ -74,18 +76,18 @@ app.exec()
 """
 
 
-def timed(argv: list[str]) -> float:
+def timed(argv: list[str], env: dict[str, str] | None = None) -> float:
     """Seconds from just before the process starts to its exit, or, for `--smoke`, to the
     moment it reports its first painted window (its own exit and teardown are not counted)."""
-    return painted(argv)[0]
+    return painted(argv, env)[0]
 
 
-def painted(argv: list[str]) -> tuple[float, float]:
+def painted(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, the process's CPU seconds) as `timed`; the CPU time (all its threads, to
     the first paint) is reported by the process itself, for a window, else (nan)."""
     start_epoch = time.time()
     start = time.perf_counter()
-    result = subprocess.run(argv, env=ENV, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(argv, env=env or ENV, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{argv} failed ({result.returncode}):\n{result.stderr}")
@@ -97,8 +99,8 @@ def painted(argv: list[str]) -> tuple[float, float]:
     return elapsed, float("nan")
 
 
-def median_of(make_argv, runs: int = RUNS) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
-    times = [timed(make_argv()) for _ in range(runs)]
+def median_of(make_argv, runs: int = RUNS, env=None) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+    times = [timed(make_argv(), env) for _ in range(runs)]
     return statistics.median(times), times
 
 
@@ -137,6 +139,16 @@ def run_all(scratch: Path, pairs: int = PAIRS, ratio_only: bool = False) -> None
             return [python, "-m", "app", "--data-dir", fresh, "--smoke"]
 
         show("studydesk --smoke, first launch (new profile)", median_of(first_launch))
+        if LEGACY_FIXTURES.is_dir():
+            # The older apps' files found at first launch (all the sample files, the largest
+            # TinyDB among them) are imported before the window; an empty home folder, so only
+            # these are found.
+            home = tempfile.mkdtemp(dir=scratch)
+            legacy_env = {**ENV, "HOME": home, "STUDYDESK_LEGACY_DIRS": str(LEGACY_FIXTURES)}
+            show(
+                "studydesk --smoke, first launch + older app's files",
+                median_of(first_launch, env=legacy_env),
+            )
     existing = tempfile.mkdtemp(dir=scratch)
     timed([python, "-m", "app", "--data-dir", existing, "--smoke"])
     smoke_argv = [python, "-m", "app", "--data-dir", existing, "--smoke"]
