@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from lessons_helpers import sample_pack
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from test_ui_legacy_import import FIXTURES, MS2_FILES, choose_files, report_dialog
 from test_ui_open_files import drag, told, write_apkg, write_qbank
@@ -21,6 +22,7 @@ import app.importers.qbank_pack_actions as qbank_actions
 from app.core.assessments.tables import QUESTIONS
 from app.core.courses.course_reads import course_library
 from app.core.courses.library import LibrarySort
+from app.core.flashcards.reads import deck_tree
 from app.ui.main_window import MainWindow
 from app.ui.review.card_mapping import CardMappingDialog
 
@@ -279,3 +281,29 @@ def test_a_long_question_pack_import_counts_in_the_status_bar_and_cancel_keeps_n
     text = told(qtbot, "Import Cancelled").text()
     assert text.startswith("Importing Banque complète.sdqbank was cancelled. Nothing was imported")
     assert questions() == before
+
+
+def test_a_large_card_file_shows_its_columns_from_its_start_and_a_bad_end_is_named_on_import(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    big = tmp_path / "liste énorme.csv"
+    rows = "".join(f"mot {i},word {i} {'·' * 20}\n" for i in range(60_000))
+    big.write_bytes(rows.encode("utf-8") + b"broken\0line,x\n")  # 2.4 MB, a NUL at the end
+    before = digest(big)
+    assert drag(window, [big], drop=True)
+
+    def dialog() -> CardMappingDialog | None:
+        found = [d for d in window.findChildren(CardMappingDialog) if d.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: dialog() is not None and dialog().table.rowCount() > 0, timeout=20_000)
+    shown = dialog()
+    assert shown is not None
+    assert shown.table.item(1, 0).text() == "mot 0" and shown.problem.text() == ""
+    shown.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    text = plain(told(qtbot, "Cards Not Imported").text())
+    assert text.startswith(f"{big}, line 60001: holds a NUL character")
+    assert shown.isVisible()  # left open: nothing came in, the learner can go back
+    database = window.context.opened.database
+    assert not any(deck.full_name == "liste énorme" for deck in deck_tree(database))
+    assert digest(big) == before
