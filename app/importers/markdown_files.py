@@ -5,6 +5,7 @@ Pure reading, no database: `scan_folder` lists the notes and the other files (at
 text. What cannot be read as it should is a `Problem` naming the file, and never stops the rest:
 
 - a file that is not valid UTF-8 is read with the bad bytes replaced (U+FFFD), and said so;
+  one that also holds NUL bytes is not text at all (a picture renamed .md): left out, said so;
 - front matter that is not YAML (or not a mapping) stays in the body as text, and said so;
 - a symbolic link is never followed out of the folder (said so); one inside it is skipped for
   notes (its target is read at its own place) and followed for attachments;
@@ -142,6 +143,12 @@ def scan_folder(folder: Path, progress: Progress | None = None) -> ScannedFolder
     return scanned
 
 
+NOT_TEXT = (
+    "not text: a picture or another kind of file given a markdown name, or a damaged one, so it "
+    "was not imported"
+)
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """The text of a file, and what was wrong with its encoding (None if nothing)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -179,6 +186,9 @@ def read_note(root: Path, relative: str, problems: list[Problem]) -> NoteFile | 
         problems.append(Problem(relative, f"could not be read ({error.strerror or error})"))
         return None
     text, bad = decode(data)
+    if bad is not None and b"\x00" in data:  # no text file holds NUL bytes and bad UTF-8
+        problems.append(Problem(relative, NOT_TEXT))
+        return None
     if bad is not None:
         problems.append(Problem(relative, bad))
     text = text.replace("\x00", "")

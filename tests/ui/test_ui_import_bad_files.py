@@ -307,3 +307,30 @@ def test_a_large_card_file_shows_its_columns_from_its_start_and_a_bad_end_is_nam
     database = window.context.opened.database
     assert not any(deck.full_name == "liste énorme" for deck in deck_tree(database))
     assert digest(big) == before
+
+
+def test_a_picture_in_a_markdown_folder_is_left_out_and_named_and_the_notes_come_in(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from app.core.notes.note_reads import NoteQuery, note_list
+    from app.ui import notebook_files
+
+    vault = tmp_path / "Mon coffre"
+    vault.mkdir()
+    (vault / "Cœur.md").write_text("# Cœur\nLe cœur pompe. #cardio\n", encoding="utf-8")
+    picture = vault / "schéma.md"
+    picture.write_bytes(PNG)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(vault))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (notebook_files.AS_NOTES, True))
+    notebook_files.import_markdown(window.context, window)
+    box = told(qtbot, "Markdown Imported")
+    assert box.text() == "Imported 1 note, 1 notebook, 1 tag from Mon coffre."
+    assert box.detailedText() == (
+        "schéma.md: not text: a picture or another kind of file given a markdown name, or a "
+        "damaged one, so it was not imported"
+    )
+    titles = {row.title for row in note_list(window.context.opened.database, NoteQuery()).rows}
+    assert "Cœur" in titles and "schéma" not in titles
+    assert digest(picture) == hashlib.sha256(PNG).hexdigest()
