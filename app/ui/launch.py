@@ -298,7 +298,7 @@ class Launcher(QObject):
             self.unlock_dialog.rejected.connect(self._unlock_abandoned)
             self.unlock_dialog.show()
             return
-        self.opening = OpeningWindow(profile.name)
+        self.opening = OpeningWindow(profile.name, first_time=profile.last_opened_at is None)
         locations = self.locations
         self.runner.run_write(
             lambda _progress: open_profile(locations, profile),

@@ -41,13 +41,19 @@ class FirstPaint(QObject):
         self._callback()
 
 
-class OpeningWindow(QWidget):
-    """ "Opening “Alex”…" while the profile opens; shown only if that takes a noticeable time."""
+OPENING_TEXT = "Opening “{name}”…"
+# A profile's first opening, a first launch's above all: its file is made, with sample content.
+SETTING_UP_TEXT = "Setting up Study Desk for “{name}”…"
 
-    def __init__(self, name: str) -> None:
+
+class OpeningWindow(QWidget):
+    """ "Opening “Alex”…" while the profile opens ("Setting up Study Desk for “Alex”…" the
+    first time); shown only if that takes a noticeable time."""
+
+    def __init__(self, name: str, *, first_time: bool = False) -> None:
         super().__init__(None, Qt.WindowType.Dialog)
         self.setWindowTitle("Study Desk")
-        self.label = QLabel(f"Opening “{name}”…")
+        self.label = QLabel((SETTING_UP_TEXT if first_time else OPENING_TEXT).format(name=name))
         bar = QProgressBar()
         bar.setRange(0, 0)
         bar.setTextVisible(False)

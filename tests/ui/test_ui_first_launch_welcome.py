@@ -1,9 +1,11 @@
-"""The first launch of a brand-new learner (an empty data folder, no older app's files): over
-Today, a welcome says what Study Desk is and where to start, and offers to bring a profile from
-another computer; it fits an 800 x 600 laptop, light or dark, at 100 % and 130 % text."""
+"""The first launch of a brand-new learner (an empty data folder, no older app's files): while
+the profile is made, "Setting up Study Desk for “Robin”…"; then over Today, a welcome says what
+Study Desk is and where to start, and offers to bring a profile from another computer; it fits
+an 800 x 600 laptop, light or dark, at 100 % and 130 % text."""
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,11 @@ from pytestqt.qtbot import QtBot
 from ui_helpers import Gui, click, visible
 
 import app.core.samples as samples
+import app.ui.launch as launch_module
+from app.core.opening import open_profile
+from app.core.profiles import create_profile
+from app.paths import DataLocations
+from app.ui import window_opening
 from app.ui.launch import Launcher
 from app.ui.main_window import MainWindow
 from app.ui.sync import first_launch
@@ -105,3 +112,40 @@ def test_the_welcome_and_its_form_fit_a_small_laptop(
         dialog.grab().save(str(SHOTS / f"first-launch-welcome-form-{theme}-{text_size}.png"))
     finally:
         gui.appearance.apply_theme("light")
+
+
+def test_the_first_opening_says_study_desk_is_being_set_up(
+    qtbot: QtBot, launch: Callable[..., Launcher], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+
+    class Watched(window_opening.OpeningWindow):
+        def __init__(self, name: str, **kwargs: bool) -> None:
+            super().__init__(name, **kwargs)
+            said.append(self.label.text())
+
+    monkeypatch.setattr(launch_module, "OpeningWindow", Watched)
+    monkeypatch.setattr(getpass, "getuser", lambda: "robin")
+    first = launch()
+    qtbot.waitUntil(lambda: first.window is not None, timeout=WAIT_MS)
+    assert said == ["Setting up Study Desk for “Robin”…"]
+
+
+def test_a_profile_opened_before_says_opening(
+    qtbot: QtBot,
+    locations: DataLocations,
+    launch: Callable[..., Launcher],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    said: list[str] = []
+
+    class Watched(window_opening.OpeningWindow):
+        def __init__(self, name: str, **kwargs: bool) -> None:
+            super().__init__(name, **kwargs)
+            said.append(self.label.text())
+
+    open_profile(locations, create_profile(locations, "Alex")).close()
+    monkeypatch.setattr(launch_module, "OpeningWindow", Watched)
+    launcher = launch()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
+    assert said == ["Opening “Alex”…"]
