@@ -47,6 +47,17 @@ def anything_imported(report: ImportReport) -> bool:
     )
 
 
+def unreadable_html(path: str, reason: str) -> str:
+    """The file's name in bold and why, its folder below: the importer's words begin with the
+    whole path, which said first would push the reason out of sight."""
+    name, folder = Path(path).name, str(Path(path).parent)
+    rest = reason[len(path) :] if reason.startswith(path) else f" — {reason}"
+    return (
+        f"<b>{escape(name)}</b>{escape(rest)}<br>"
+        f"<span style='color: gray'>In {escape(folder)}</span>"
+    )
+
+
 def report_html(report: ImportReport) -> str:
     parts: list[str] = []
     created = [p for p in report.profiles if p.created]
@@ -91,9 +102,7 @@ def report_html(report: ImportReport) -> str:
     if report.unreadable:
         parts.append("<h3>Not imported</h3><p>Nothing was taken from these files:</p><ul>")
         for path, reason in report.unreadable:
-            parts.append(
-                f"<li><b>{escape(Path(path).name)}</b> — Not imported: {escape(reason)}</li>"
-            )
+            parts.append(f"<li>{unreadable_html(path, reason)}</li>")
         parts.append("</ul>")
     if report.empty:
         parts.append("<h3>Empty files</h3><p>These files hold no documents:</p><ul>")
