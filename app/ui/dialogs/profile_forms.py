@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from app.core.changes import Change
 from app.core.opening import OpenProfile, open_profile
+from app.core.passwords import is_bcrypt
 from app.core.profile_changes import change_password, rename, trash_profile
 from app.core.profiles import Profile, create_profile
 from app.errors import UserError, WrongPassword
@@ -163,6 +164,16 @@ def trash_text(locations: DataLocations, profile: Profile) -> str:
     )
 
 
+def unlock_intro(profile: Profile) -> str:
+    """What the password form says; for a learner of the older app whose password is still
+    that app's, that it is the one to give (and which account it was)."""
+    intro = f"“{profile.name}” is protected by a password."
+    if profile.legacy_user_id and profile.password_hash and is_bcrypt(profile.password_hash):
+        account = f" (as {profile.legacy_email})" if profile.legacy_email else ""
+        intro += f" It came from the older app: use the password you had there{account}."
+    return intro
+
+
 class UnlockDialog(WorkDialog):
     """Asks for a locked profile's password and opens it; succeeded carries the OpenProfile.
 
@@ -181,7 +192,7 @@ class UnlockDialog(WorkDialog):
             runner, f"Open {profile.name}", "Open", f"Opening “{profile.name}”", parent
         )
         self.locations, self.profile = locations, profile
-        self.set_intro(f"“{profile.name}” is protected by a password.")
+        self.set_intro(unlock_intro(profile))
         self.password = password_field()
         self.form.addRow("Password:", self.password)
         self.other = QPushButton("Other Profile…")
