@@ -24,6 +24,7 @@ import zstandard
 
 from app.core.flashcards.media import MAX_IMAGE_BYTES
 from app.errors import UserError
+from app.importers.file_problems import not_read
 from app.importers.zip_members import ZipDamaged, member_problem, open_zip, reading
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
@@ -52,17 +53,12 @@ class AnkiPackage:
         self.path = path
         try:
             self._zip = open_zip(path)
-        except FileNotFoundError:
-            raise UserError(f"{path} does not exist.") from None
-        except IsADirectoryError:
-            raise UserError(f"{path} is a folder, not an Anki package (.apkg).") from None
         except OSError as error:
-            raise UserError(f"Study Desk cannot read {path} ({error.strerror}).") from None
-        except ZipDamaged as error:
-            if path.stat().st_size == 0:
-                error = ZipDamaged("it is empty (0 bytes)")
+            raise not_read(path, error) from None
+        except ZipDamaged as damaged:
+            why = "it is empty (0 bytes)" if path.stat().st_size == 0 else str(damaged)
             raise UserError(
-                f"{path} is not an Anki package (.apkg): {error}. {EXPORT_AGAIN}"
+                f"{path} is not an Anki package (.apkg): {why}. {EXPORT_AGAIN}"
             ) from None
         try:
             self.members = {info.filename: info for info in self._zip.infolist()}

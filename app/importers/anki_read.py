@@ -54,6 +54,7 @@ from app.importers.anki_fields import (
     render_template,
 )
 from app.importers.anki_package import MAX_MEDIA_BYTES, AnkiPackage
+from app.importers.file_problems import not_read
 
 MAX_DURATION_MS = 60 * 60 * 1000
 MANUAL_REVIEW_KINDS = (4, 5)
@@ -150,10 +151,8 @@ def read_apkg(
             while chunk := handle.read(1 << 20):
                 progress.check()
                 digest.update(chunk)
-    except FileNotFoundError:
-        raise UserError(f"{path} does not exist.") from None
     except OSError as error:
-        raise UserError(f"Study Desk cannot read {path} ({error.strerror}).") from None
+        raise not_read(path, error) from None
     with (
         AnkiPackage(path) as package,
         tempfile.TemporaryDirectory(prefix="studydesk-apkg-") as folder,

@@ -43,6 +43,7 @@ from app.core.flashcards.tags import clean_tags, parse_anki_tags, parse_tags
 from app.core.progress import Progress
 from app.db.models import ImportSource
 from app.errors import UserError
+from app.importers.file_problems import not_read
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 PREVIEW_BYTES = 1024 * 1024  # what the column dialog reads of a file: 160 MB took 7 s whole
@@ -242,7 +243,7 @@ def _read_text(path: Path, encoding: str | None, *, head: int | None = None) -> 
         else:
             data = path.read_bytes()
     except OSError as error:
-        raise UserError(f"Study Desk cannot read {path} ({error.strerror}).") from None
+        raise not_read(path, error) from None
     text, used = decode(path, data, encoding)
     text = text.lstrip("\ufeff")
     if not text.strip():

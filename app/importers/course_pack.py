@@ -49,8 +49,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from app.atomic_file import write_atomically
-from app.errors import UserError
 from app.importers.course_pack_format import CoursePackRefused, PackCourse, check_course
+from app.importers.file_problems import not_read
 from app.importers.json_values import first_odd_value, loads_marked
 from app.importers.pack_media import MAX_IMAGE_BYTES, MAX_MEDIA_BYTES, image_info, image_problem
 from app.importers.zip_members import NOT_A_ZIP, ZipDamaged, member_problem, open_zip, reading
@@ -180,7 +180,7 @@ def _open_source(path: Path) -> Iterator[_Source]:
     try:
         is_zip = zipfile.is_zipfile(path)
     except OSError as error:
-        raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
+        raise not_read(path, error) from None
     if not is_zip:
         if _looks_like_json(path):
             yield _SingleFileSource(path)
@@ -198,7 +198,7 @@ def _open_source(path: Path) -> Iterator[_Source]:
     except ZipDamaged as error:
         raise CoursePackRefused(str(path), [str(error)]) from None
     except OSError as error:
-        raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
+        raise not_read(path, error) from None
     with archive:
         yield _ZipSource(archive, str(path))
 
@@ -208,7 +208,7 @@ def _looks_like_json(path: Path) -> bool:
         with open(path, "rb") as handle:
             start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError as error:
-        raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
+        raise not_read(path, error) from None
     return start[:1] in (b"{", b"[")
 
 
@@ -216,7 +216,7 @@ def load_pack(path: Path) -> LoadedPack:
     """Read and check a pack completely; nothing is written. Raises CoursePackRefused (a
     UserError) naming each problem, or UserError when the file cannot be read."""
     if not path.exists():
-        raise UserError(f"There is no file or folder {path}.")
+        raise not_read(path, FileNotFoundError())
     label = str(path)
     try:
         with _open_source(path) as source:
@@ -235,7 +235,7 @@ def load_pack(path: Path) -> LoadedPack:
     except ZipDamaged as error:
         raise CoursePackRefused(label, [str(error)]) from None
     except OSError as error:  # a folder pack whose file went away or cannot be read
-        raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
+        raise not_read(path, error) from None
     return LoadedPack(path, course, media, root, left_out)
 
 

@@ -40,6 +40,7 @@ from app.core.assessments.question_format import QuestionData, QuestionRefused, 
 from app.core.courses.markdown import MEDIA_SCHEME
 from app.errors import UserError
 from app.importers.course_pack import PackMedia
+from app.importers.file_problems import not_read
 from app.importers.json_values import first_odd_value, loads_marked
 from app.importers.pack_media import MAX_IMAGE_BYTES, MAX_MEDIA_BYTES, image_info, image_problem
 from app.importers.zip_members import NOT_A_ZIP, ZipDamaged, member_problem, open_zip, reading
@@ -275,7 +276,7 @@ def load_qbank(path: Path) -> LoadedQbank:
     except zipfile.BadZipFile as error:
         raise QbankRefused(label, [f"a damaged archive ({error})"]) from None
     except OSError as error:
-        raise UserError(f"Cannot read {path} ({error.strerror or error}).") from None
+        raise not_read(path, error) from None
     finally:
         if archive is not None:
             archive.close()

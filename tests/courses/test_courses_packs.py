@@ -325,7 +325,7 @@ def test_a_file_that_is_not_a_pack_is_refused(database, media_dir, tmp_path):
         archive.writestr("readme.txt", "hello")
     with pytest.raises(CoursePackRefused, match=r"no course\.json at the top of the pack"):
         import_course_file(database, tmp_path / "nocourse.sdcourse", media_dir)
-    with pytest.raises(UserError, match="There is no file or folder"):
+    with pytest.raises(UserError, match="is not there"):
         import_course_file(database, tmp_path / "missing.sdcourse", media_dir)
     assert empty_zip.exists()
 

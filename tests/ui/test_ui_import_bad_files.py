@@ -337,3 +337,32 @@ def test_a_picture_in_a_markdown_folder_is_left_out_and_named_and_the_notes_come
     titles = {row.title for row in note_list(window.context.opened.database, NoteQuery()).rows}
     assert "Cœur" in titles and "schéma" not in titles
     assert digest(picture) == hashlib.sha256(PNG).hexdigest()
+
+
+def test_a_card_file_gone_between_choosing_and_importing_is_said_so_with_what_to_do(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.ui.review.card_import import import_cards
+
+    gone = tmp_path / "Clé USB" / "mazo español.apkg"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(gone), ""))
+    import_cards(window.context, window)
+    text = plain(told(qtbot, "Cards Not Imported").text())
+    assert text == (
+        f"{gone} is not there (moved, renamed or deleted?). Find the file and import it from "
+        "where it is now. Nothing was imported."
+    )
+    gone_csv = gone.with_suffix(".csv")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(gone_csv), ""))
+    import_cards(window.context, window)
+    qtbot.waitUntil(
+        lambda: any(
+            d.isVisible() and d.problem.text() for d in window.findChildren(CardMappingDialog)
+        ),
+        timeout=20_000,
+    )
+    (dialog,) = [d for d in window.findChildren(CardMappingDialog) if d.isVisible()]
+    assert plain(dialog.problem.text()).startswith(f"{gone_csv} is not there (moved, renamed")
+    dialog.reject()
