@@ -15,7 +15,14 @@ import pytest
 from lessons_helpers import sample_pack
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
-from test_ui_legacy_import import FIXTURES, MS2_FILES, choose_files, report_dialog
+from test_ui_legacy_import import (
+    FIXTURES,
+    MS2_FILES,
+    Hold,
+    choose_files,
+    held_import,  # noqa: F401  (a fixture)
+    report_dialog,
+)
 from test_ui_open_files import drag, told, write_apkg, write_qbank
 
 import app.importers.qbank_pack_actions as qbank_actions
@@ -366,3 +373,27 @@ def test_a_card_file_gone_between_choosing_and_importing_is_said_so_with_what_to
     (dialog,) = [d for d in window.findChildren(CardMappingDialog) if d.isVisible()]
     assert plain(dialog.problem.text()).startswith(f"{gone_csv} is not there (moved, renamed")
     dialog.reject()
+
+
+def test_older_files_dropped_while_an_import_runs_are_told_to_wait_and_it_goes_on(
+    qtbot: QtBot,
+    window: MainWindow,
+    questions: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held_import: Hold,  # noqa: F811
+) -> None:
+    choose_files(monkeypatch, [questions])
+    window.import_action.trigger()
+    run = window.legacy_import
+    assert run is not None
+    qtbot.waitUntil(held_import.reached.is_set, timeout=20_000)
+    later = tmp_path / "notes plus tard.json"
+    later.write_bytes((FIXTURES / MS2_FILES[1]).read_bytes())
+    assert drag(window, [later], drop=True)
+    text = plain(told(qtbot, "File Not Opened").text())
+    assert text.startswith("notes plus tard.json: another import from the older apps is still")
+    assert "drop the files again or choose them with File > Import" in text
+    assert window.legacy_import is run  # the running import is left alone
+    held_import.release.set()
+    assert "Brought in: 2 questions." in report_dialog(qtbot, run).shown_text()
