@@ -132,15 +132,19 @@ def import_question_pack(context: ViewContext, parent: QWidget, path: Path) -> T
         label=f"Importing {path.name}",
         on_done=done,
         on_error=lambda error: _not_imported(parent, str(error)),
-        on_cancelled=lambda: show_message(
-            parent,
-            "Import Cancelled",
-            f"Importing {path.name} was cancelled. Nothing was imported: your questions and "
-            "images are exactly as they were before.",
-            QMessageBox.Icon.Information,
-        ),
+        on_cancelled=lambda: _cancelled(parent, path),
         cancellable=True,
         owner=parent,
+    )
+
+
+def _cancelled(parent: QWidget, path: Path) -> None:
+    show_message(
+        parent,
+        "Import Cancelled",
+        f"Importing {path.name} was cancelled. Nothing was imported: your questions and images "
+        "are exactly as they were before.",
+        QMessageBox.Icon.Information,
     )
 
 
