@@ -139,8 +139,8 @@ def test_file_import_names_each_bad_file_in_plain_words_and_the_good_one_comes_i
     assert "cards exported.json is not valid JSON (the first problem is at line 1, column 1)" in (
         shown
     )
-    assert f"In {tmp_path}" in shown  # the folder below each name, not the path before it
-    assert f"{tmp_path}/cards" not in shown
+    assert f"{tmp_path}/cards exported.json is" not in shown  # the path below, not before it
+    assert f"{tmp_path}/cards exported.json" in shown
     assert "Check that you chose the right file" in shown
     assert "techtree copie.json is not valid JSON: it ends too early" in shown
     assert "as if it was cut off while being copied or saved" in shown

@@ -48,13 +48,12 @@ def anything_imported(report: ImportReport) -> bool:
 
 
 def unreadable_html(path: str, reason: str) -> str:
-    """The file's name in bold and why, its folder below: the importer's words begin with the
+    """The file's name in bold and why, where it is below: the importer's words begin with the
     whole path, which said first would push the reason out of sight."""
-    name, folder = Path(path).name, str(Path(path).parent)
     rest = reason[len(path) :] if reason.startswith(path) else f" — {reason}"
     return (
-        f"<b>{escape(name)}</b>{escape(rest)}<br>"
-        f"<span style='color: gray'>In {escape(folder)}</span>"
+        f"<b>{escape(Path(path).name)}</b>{escape(rest)}<br>"
+        f"<span style='color: gray'>{escape(path)}</span>"
     )
 
 
