@@ -94,7 +94,7 @@ def test_exercise_answers_and_check_options_read_whole_in_the_lesson(
         click(qtbot, exercise.show_button)
     parts.checks[0].options[1].click()  # wrong: the right answer is named in full
     qtbot.waitUntil(parts.checks[0].feedback.isVisible, timeout=WAIT_MS)
-    qtbot.wait(50)  # the layouts settle
+    settle(qtbot, window)
     solution = parts.exercises[0].solution
     texts = [label.text() for label in solution.findChildren(QLabel)]
     assert "Expected answer" in texts and "Common misconceptions" in texts
@@ -186,7 +186,7 @@ def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
     lessons = open_sample_lesson(qtbot, window, "1.3")
     for exercise in lessons.reader.parts.exercises:  # type: ignore[union-attr]
         exercise.show_button.click()
-    qtbot.wait(50)
+    settle(qtbot, window)
     window.grab().save(str(tmp_path / f"{theme}-lesson.png"))
     assert window.width() <= SMALL[0] and cut_off(lessons) == []
     # The page ends where the lesson does: no screenful of blank page to scroll through after
@@ -200,7 +200,7 @@ def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
     check.card_button.click()
     notice = lessons.reader.notice
     qtbot.waitUntil(lambda: notice.text().startswith("Flashcard added"), timeout=WAIT_MS)
-    qtbot.wait(50)  # the layouts settle
+    settle(qtbot, window)
     lines = notice.heightForWidth(notice.width()) // notice.fontMetrics().lineSpacing()
     assert lines <= 2, notice.text()
     spacing = lessons.reader.layout().spacing()
@@ -221,7 +221,7 @@ def test_the_lesson_pages_and_the_answer_side_of_review_fit_800_by_600(
     assert isinstance(review, ReviewView)
     qtbot.waitUntil(lambda: review.pane.card is not None, timeout=WAIT_MS)
     review.pane.show_answer()
-    qtbot.wait(50)
+    settle(qtbot, window)
     window.grab().save(str(tmp_path / f"{theme}-review-answer.png"))
     assert window.width() <= SMALL[0] and cut_off(review) == []
 
@@ -317,7 +317,7 @@ def test_statistics_with_a_review_fits_800_by_600(
     assert isinstance(view, StatisticsView)
     table = view.retention_table
     qtbot.waitUntil(lambda: table.rowCount() == 5 and table.isVisible(), timeout=WAIT_MS)
-    qtbot.wait(50)  # the layouts settle
+    settle(qtbot, window)
     window.grab().save(str(tmp_path / f"{theme}-{text_size}-statistics.png"))
     assert window.width() <= SMALL[0] and cut_off(view) == []
     for column in range(table.columnCount()):
