@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
             self,
             "Import from the Older Apps",
             str(Path.home()),
+            "Files to import (*.json *.apkg *.csv *.tsv *.txt *.sdcourse *.sdqbank);;"
             "TechTree or MS2 QBank files (*.json);;All files (*)",
         )
         if names:

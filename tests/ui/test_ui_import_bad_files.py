@@ -397,3 +397,22 @@ def test_older_files_dropped_while_an_import_runs_are_told_to_wait_and_it_goes_o
     assert window.legacy_import is run  # the running import is left alone
     held_import.release.set()
     assert "Brought in: 2 questions." in report_dialog(qtbot, run).shown_text()
+
+
+def test_file_import_offers_every_kind_it_takes(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.file_types import OPENABLE
+
+    offered: list[str] = []
+
+    def ask(*args: Any, **_kwargs: Any) -> tuple[list[str], str]:
+        offered.append(args[3])
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(ask))
+    window.import_action.trigger()
+    first = offered[0].split(";;")[0]
+    assert all(f"*{suffix}" in first for suffix in [".json", *OPENABLE])
