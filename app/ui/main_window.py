@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
             return  # one at a time; the action is disabled meanwhile
         names, _filter = QFileDialog.getOpenFileNames(
             self,
-            "Import from the Older Apps",
+            "Import",
             str(Path.home()),
             "Files to import (*.json *.apkg *.csv *.tsv *.txt *.sdcourse *.sdqbank);;"
             "TechTree or MS2 QBank files (*.json);;All files (*)",
