@@ -114,9 +114,8 @@ def test_the_welcome_and_its_form_fit_a_small_laptop(
         gui.appearance.apply_theme("light")
 
 
-def test_the_first_opening_says_study_desk_is_being_set_up(
-    qtbot: QtBot, launch: Callable[..., Launcher], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def opening_words(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each small window shown while a profile opens says, as it is made."""
     said: list[str] = []
 
     class Watched(window_opening.OpeningWindow):
@@ -125,6 +124,13 @@ def test_the_first_opening_says_study_desk_is_being_set_up(
             said.append(self.label.text())
 
     monkeypatch.setattr(launch_module, "OpeningWindow", Watched)
+    return said
+
+
+def test_the_first_opening_says_study_desk_is_being_set_up(
+    qtbot: QtBot, launch: Callable[..., Launcher], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said = opening_words(monkeypatch)
     monkeypatch.setattr(getpass, "getuser", lambda: "robin")
     first = launch()
     qtbot.waitUntil(lambda: first.window is not None, timeout=WAIT_MS)
@@ -137,15 +143,8 @@ def test_a_profile_opened_before_says_opening(
     launch: Callable[..., Launcher],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    said: list[str] = []
-
-    class Watched(window_opening.OpeningWindow):
-        def __init__(self, name: str, **kwargs: bool) -> None:
-            super().__init__(name, **kwargs)
-            said.append(self.label.text())
-
+    said = opening_words(monkeypatch)
     open_profile(locations, create_profile(locations, "Alex")).close()
-    monkeypatch.setattr(launch_module, "OpeningWindow", Watched)
     launcher = launch()
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
     assert said == ["Opening “Alex”…"]

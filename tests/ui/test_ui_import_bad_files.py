@@ -51,6 +51,12 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_of(path: Path, content: bytes) -> Path:
+    """A file holding `content` (a picture, nothing) under a name that promises another kind."""
+    path.write_bytes(content)
+    return path
+
+
 def test_a_folder_named_like_a_deck_is_called_a_folder_and_an_unzipped_course_comes_in(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -90,8 +96,7 @@ def test_a_deck_chosen_in_file_import_goes_to_its_own_import_beside_the_older_fi
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     deck = write_apkg(tmp_path / "mi mazo.apkg")
-    picture = tmp_path / "photo.apkg"
-    picture.write_bytes(PNG)
+    picture = file_of(tmp_path / "photo.apkg", PNG)
     before = digest(picture), digest(deck), digest(questions)
     choose_files(monkeypatch, [deck, questions, picture])
     window.import_action.trigger()
@@ -157,12 +162,10 @@ def test_files_renamed_to_apkg_are_refused_with_what_to_do_and_the_good_deck_com
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     deck = write_apkg(tmp_path / "Español básico.apkg")
-    picture = tmp_path / "photo.apkg"
-    picture.write_bytes(PNG)
+    picture = file_of(tmp_path / "photo.apkg", PNG)
     table = tmp_path / "words.apkg"
     table.write_text("front,back\nhola,hello\n", encoding="utf-8")
-    empty = tmp_path / "empty.apkg"
-    empty.write_bytes(b"")
+    empty = file_of(tmp_path / "empty.apkg", b"")
     before = [digest(path) for path in (deck, picture, table, empty)]
     assert drag(window, [picture, deck, table, empty], drop=True)
     assert told(qtbot, "Cards Imported").text().endswith("from Español básico.apkg.")
@@ -197,8 +200,7 @@ def mapping_problem(qtbot: QtBot, window: MainWindow, path: Path) -> str:
 def test_a_picture_or_a_windows_file_dropped_as_cards_is_explained_in_window_words(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    picture = tmp_path / "carte mentale.csv"
-    picture.write_bytes(PNG)
+    picture = file_of(tmp_path / "carte mentale.csv", PNG)
     text = plain(mapping_problem(qtbot, window, picture))
     assert text.startswith(f"{picture}, line 3: holds a NUL character, which is not text")
     assert "another kind of file renamed (a picture, a document)" in text
@@ -215,14 +217,10 @@ def test_packs_that_are_not_packs_are_refused_with_what_to_do_and_the_good_one_c
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     good = write_qbank(tmp_path / "Cardiologie 1.sdqbank")
-    picture = tmp_path / "schéma.sdqbank"
-    picture.write_bytes(PNG)
-    empty = tmp_path / "vide.sdqbank"
-    empty.write_bytes(b"")
-    course = tmp_path / "Anatomie.sdcourse"
-    course.write_bytes(PNG)
-    empty_course = tmp_path / "rien.sdcourse"
-    empty_course.write_bytes(b"")
+    picture = file_of(tmp_path / "schéma.sdqbank", PNG)
+    empty = file_of(tmp_path / "vide.sdqbank", b"")
+    course = file_of(tmp_path / "Anatomie.sdcourse", PNG)
+    empty_course = file_of(tmp_path / "rien.sdcourse", b"")
     bad = [picture, empty, course, empty_course]
     before = [digest(path) for path in bad]
     assert drag(window, [picture, good, empty, course, empty_course], drop=True)

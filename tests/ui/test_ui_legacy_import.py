@@ -28,6 +28,7 @@ from app.importers.discovery import LEGACY_DIRS_ENV
 from app.main import run_gui
 from app.paths import DataLocations
 from app.ui.dialogs.import_report import ImportReportDialog
+from app.ui.dialogs.profile_forms import unlock_intro
 from app.ui.launch import Launcher
 from app.ui.legacy_import import LegacyImportRun
 from app.ui.main_window import MainWindow
@@ -183,8 +184,10 @@ def test_first_launch_brings_in_the_older_app_and_the_default_profile_still_open
 
 
 def test_the_learner_from_the_older_app_opens_with_their_old_password(
-    qtbot: QtBot, launch: Callable[..., Launcher], legacy_folder: Path
+    qtbot: QtBot, locations: DataLocations, launch: Callable[..., Launcher], legacy_folder: Path
 ) -> None:
+    """The password form says it is the one they had in the older app, and for which account,
+    until it has been given once (it is then upgraded, and the form stops saying so)."""
     launcher = launch()
     qtbot.waitUntil(lambda: launcher.legacy_import is not None, timeout=WAIT_MS)
     assert launcher.legacy_import is not None
@@ -195,10 +198,15 @@ def test_the_learner_from_the_older_app_opens_with_their_old_password(
     qtbot.waitUntil(lambda: visible(launcher.unlock_dialog), timeout=WAIT_MS)
     unlock = launcher.unlock_dialog
     assert unlock is not None
+    intro = unlock.intro.text()
+    assert intro.startswith("“Sample Learner” is protected by a password.")
+    assert "use the password you had there (as " in intro and "@" in intro
     qtbot.keyClicks(unlock.password, OLD_PASSWORD)
     with qtbot.waitSignal(launcher.window_shown, timeout=WAIT_MS) as opened:
         click(qtbot, unlock.ok_button)
     assert today(opened.args[0]).greeting.text().endswith(", Sample Learner")
+    (learner,) = [p for p in list_profiles(locations) if p.name == "Sample Learner"]
+    assert unlock_intro(learner) == "“Sample Learner” is protected by a password."
 
 
 def test_smoke_first_launch_imports_without_any_dialog_and_exits_0(
