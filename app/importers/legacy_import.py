@@ -57,6 +57,7 @@ from app.paths import DataLocations
 
 __all__ = ["ImportReport", "OpenDatabase", "ProfileReport", "import_legacy", "plan_file"]
 
+SHARED_KINDS = ("courses", "questions", "notes", "assessments")  # in the order the report says
 # The profiles an import makes are written this many at a time (app.importers.parallel_jobs).
 WRITERS = min(2, os.cpu_count() or 1)
 
@@ -67,6 +68,11 @@ class ImportReport:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     dry_run: bool = False
     empty: list[tuple[str, str]] = field(default_factory=list)  # (file, message): no documents
+    # Where what the older apps kept for every account went (profile names), when that was not
+    # (only) the profile the import was for, and what kinds of it there were ("courses",
+    # "questions", "notes", "assessments"); see app.importers.legacy_routing.
+    shared_with: list[str] = field(default_factory=list)
+    shared_kinds: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -78,6 +84,8 @@ class ImportReport:
             "profiles": [p.as_json() for p in self.profiles],
             "unreadable": [{"file": f, "reason": r} for f, r in self.unreadable],
             "empty": [{"file": f, "message": m} for f, m in self.empty],
+            "shared_with": self.shared_with,
+            "shared_kinds": self.shared_kinds,
         }
 
 
@@ -193,8 +201,18 @@ def _import(
     resolve_pending(
         plans, lambda user: directory.target(user) is not None, directory.user_id_for_email
     )
-    routing = route(plans, sources, directory)
+    # The profile the import is for is one share, also when it is a learner's of the older app.
+    home = f"profile:{default_profile.id}"
+    if home not in directory.by_id.values() and home not in directory.by_email.values():
+        home = DEFAULT
+    routing = route(plans, sources, directory, home)
     targets = _targets(locations, routing, default_profile, dry_run, set(twins))
+    # Said when it went elsewhere than only where the import was for (that goes without saying).
+    shared_with = [
+        targets[key][0].name
+        for key in routing.shared_to
+        if routing.shared_kinds and routing.shared_to != [home]
+    ]
     for user_id, twin in twins.items():
         key = directory.target(user_id) or ""
         routing.share(key).remarks.append(twin.remark(targets[key][0].name))
@@ -205,9 +223,9 @@ def _import(
         clear_stale_staging(locations)
     reports = []
     new: list[tuple[Profile, ProfileShare]] = []
-    ordered = sorted(routing.shares.items(), key=lambda item: item[0] != DEFAULT)
+    ordered = sorted(routing.shares.items(), key=lambda item: item[0] != home)
     for key, share in ordered:
-        if not _has_rows(share) and key not in routing.users and key != DEFAULT:
+        if not _has_rows(share) and key not in routing.users and key != home:
             continue
         profile, created = targets[key]
         if created and dry_run:
@@ -225,7 +243,8 @@ def _import(
     finally:
         if jobs:
             finish_staging(locations)
-    return ImportReport(reports, unreadable, dry_run, empty)
+    kinds: list[str] = [k for k in SHARED_KINDS if k in routing.shared_kinds and shared_with]
+    return ImportReport(reports, unreadable, dry_run, empty, shared_with, kinds)
 
 
 def _holds_nothing(data: Any) -> bool:

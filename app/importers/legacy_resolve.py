@@ -297,6 +297,6 @@ def resolve_pending(
                 continue
             used.add(record.id)
             plan.contents.append(record)
-            if (said := time_note(doc)) is not None:
-                plan.remark(table, doc_id, said)
+            if (said := time_note(doc)) is not None:  # said where the lesson's course goes
+                plan.remark(table, doc_id, said, index.by_id[record.course_id].owner)
         plan.pending.clear()

@@ -1,8 +1,14 @@
 """Which profile receives which legacy record.
 
 Each legacy user becomes a profile (found again on re-import by legacy user id, then by email).
-Documents with no user go to the default profile. A profile also receives the shared syllabi its
-progress and copies point at, so its own database is complete.
+What the older apps kept outside any one account (TechTree's shared syllabi, the lesson engine's
+syllabi with no user, MS2's question bank, notes and articles, placement checks of no user)
+goes to every learner of the files, as the older app showed it to every account, and
+to the profile the import is for when that is a learner's profile too; with no learner anywhere,
+to the profile the import is for (`default`). A document of no user kept verbatim is kept once,
+in the first of those. Records of a user who does not exist (orphans) go to the profile the
+import is for. A profile also receives the shared syllabi its progress and copies point at, so
+its own database is complete.
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ DEFAULT = "default"
 class Routing:
     shares: dict[str, ProfileShare] = field(default_factory=dict)  # by target key
     users: dict[str, LegacyUser] = field(default_factory=dict)  # target key -> its legacy user
+    # Who received what belonged to no account (target keys), and what kinds of it there were
+    # ("courses", "questions", "notes", "assessments").
+    shared_to: list[str] = field(default_factory=list)
+    shared_kinds: set[str] = field(default_factory=set)
 
     def share(self, key: str) -> ProfileShare:
         return self.shares.setdefault(key, ProfileShare())
@@ -57,16 +67,37 @@ class LearnerDirectory:
 
 
 def route(
-    plans: list[LegacyPlan], sources: dict[str, SourceFile], directory: LearnerDirectory
+    plans: list[LegacyPlan],
+    sources: dict[str, SourceFile],
+    directory: LearnerDirectory,
+    default: str = DEFAULT,
 ) -> Routing:
-    """Split the plans by target key; `directory` must already hold every plan's users."""
+    """Split the plans by target key; `directory` must already hold every plan's users.
+
+    `default` is the key of the profile the import is for: DEFAULT, or a learner's own key
+    ("profile:<id>") when that profile came from the older app, so that one profile is one share.
+    """
     routing = Routing()
     for plan in plans:
         for user in plan.users:
             key = directory.target(user.user_id) or user_key(user.user_id)
             routing.users.setdefault(key, user)
             routing.share(key)
+    if plans:  # the profile the import is for is in the report, even with nothing new
+        routing.share(default)
+    learners = list(routing.users)
+    if default != DEFAULT and default not in routing.users:
+        learners.insert(0, default)  # the open profile is a learner's of the older app too
+    routing.shared_to = learners or [default]
     courses = {c.id: c for plan in plans for c in plan.courses}
+
+    def owners(user: str | None, kind: str = "") -> list[str]:
+        """The keys of the profiles receiving a record of this user (None: of no account)."""
+        if user is None:
+            if kind:
+                routing.shared_kinds.add(kind)
+            return routing.shared_to
+        return [directory.target(user) or default]
 
     def give_course(key: str, course: CourseRecord | None) -> None:
         share = routing.share(key)
@@ -76,27 +107,32 @@ def route(
 
     for plan in plans:
         for course in plan.courses:
-            give_course(directory.target(course.owner) or DEFAULT, course)
+            for key in owners(course.owner, "courses"):
+                give_course(key, course)
         for record in plan.progress:
-            key = directory.target(record.user) or DEFAULT
+            key = directory.target(record.user) or default
             give_course(key, courses.get(record.course_id))
             routing.share(key).progress.append(record)
         for assessment in plan.assessments:
-            routing.share(directory.target(assessment.user) or DEFAULT).assessments.append(
-                assessment
-            )
-        default = routing.share(DEFAULT)
-        default.questions.extend(plan.questions)
-        default.question_files.update((q.id, plan.file) for q in plan.questions)
-        default.notes.extend(plan.notes)
+            for key in owners(assessment.user, "assessments"):
+                routing.share(key).assessments.append(assessment)
+        if plan.questions or plan.notes:  # MS2 had no accounts: its bank was everyone's
+            routing.shared_kinds.update(k for k in ("questions", "notes") if getattr(plan, k))
+            for key in owners(None):
+                share = routing.share(key)
+                share.questions.extend(plan.questions)
+                share.question_files.update((q.id, plan.file) for q in plan.questions)
+                share.notes.extend(plan.notes)
         for document in plan.verbatim:
-            share = routing.share(directory.target(document.user) or DEFAULT)
+            # Kept once: in the learner's profile, else in the first that has the shared content.
+            share = routing.share(owners(document.user)[0])
             share.verbatim.append((plan.file, document))
             share.problems.append(
                 Problem(plan.file, document.table, document.doc_id, document.reason)
             )
         for remark in plan.remarks:
-            routing.share(directory.target(remark.user) or DEFAULT).remarks.append(remark)
+            for key in owners(remark.user):
+                routing.share(key).remarks.append(remark)
     holders: dict[str, list[ProfileShare]] = {}  # course id -> the shares that have it
     for share in routing.shares.values():
         for course_id in share.courses:

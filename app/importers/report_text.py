@@ -17,6 +17,26 @@ LABELS = {  # (one, several)
 }
 
 
+SHARED_KINDS = {
+    "courses": "shared courses",
+    "questions": "the question bank",
+    "notes": "notes and articles",
+    "assessments": "placement checks taken without an account",
+}
+
+
+def shared_sentence(report: ImportReport) -> str | None:
+    """Where what the older apps kept for every account went, when not only where the import
+    was for (then it goes without saying); None otherwise."""
+    if not report.shared_with:
+        return None
+    what = ", ".join(SHARED_KINDS[k] for k in report.shared_kinds) or "shared documents"
+    names = ", ".join(repr(name) for name in report.shared_with)
+    where = "the profile" if len(report.shared_with) == 1 else "each of the learners' profiles:"
+    went = "would go" if report.dry_run else "went"
+    return f"What the older apps kept for every account ({what}) {went} to {where} {names}."
+
+
 def counted(key: str, number: int) -> str:
     one, several = LABELS[key]
     return f"{number:,} {one if number == 1 else several}"
@@ -28,6 +48,8 @@ def report_lines(
     lines = []
     if report.dry_run:
         lines.append("Dry run: nothing was written.")
+    if (shared := shared_sentence(report)) is not None:
+        lines.append(shared)
     for profile in report.profiles:
         made = " (new profile)" if profile.created else ""
         lines.append(f"Profile {profile.profile!r}{made}:")

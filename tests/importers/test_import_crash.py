@@ -31,6 +31,7 @@ from app.importers.legacy_import import import_legacy
 from app.paths import DataLocations, data_locations
 
 TABLES = ("courses", "course_modules", "lessons", "lesson_contents", "lesson_events")
+DEPARTED = "0d6f1b0e-5a4c-4e8e-9a57-1c2b3d4e5f60"  # a legacy user id in no users table
 # Large enough that the writing takes about a second on a 2-core machine.
 SIZES = {"users": 3, "syllabi": 150, "contents": 3000, "progress": 1500, "assessments": 60}
 
@@ -50,7 +51,13 @@ def by_learner(locations: DataLocations) -> dict[str | None, dict[str, int]]:
 def big_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str | None, dict]]:
     """The generated file, and what a complete import of it gives each profile."""
     folder = tmp_path_factory.mktemp("crash")
-    path = write_json(folder / "techtree_db.json", techtree_export(content_size=3000, **SIZES))
+    export = techtree_export(content_size=3000, **SIZES)
+    # The shared syllabi would go to every learner: these belong to an account that is gone
+    # (not in the users table), and go to the default profile, whose share is written first.
+    for syllabus in export["syllabi"].values():
+        if syllabus["user_id"] is None:
+            syllabus["user_id"] = DEPARTED
+    path = write_json(folder / "techtree_db.json", export)
     reference = data_locations(folder / "reference")
     default = create_profile(reference, "Default")
     import_legacy(reference, [path], default_profile=default)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.importers.legacy_import import ImportReport, ProfileReport
-from app.importers.report_text import counted, report_lines
+from app.importers.report_text import counted, report_lines, shared_sentence
 from app.ui.screen_fit import fit_on_screen
 from app.ui.tasks import TaskRunner
 
@@ -65,6 +65,8 @@ def report_html(report: ImportReport) -> str:
             "<p>Learners of the older app get their own profiles, made where needed. "
             "Each opens with that learner's old password.</p>"
         )
+    if (shared := shared_sentence(report)) is not None:
+        parts.append(f"<p>{escape(shared)}</p>")
     for profile in report.profiles:
         title = escape(profile.profile)
         if profile.created:
