@@ -11,7 +11,9 @@ migration.
 - `schema`: the tables; `database`: the engine, migrations and transactions; `store`: every
   query, each scoped to one user (`records`: what it hands out; `postgres_sql`: its
   one-statement push and pull on PostgreSQL); `postgres_direct`: on PostgreSQL, the push and
-  the pull from the event loop, each one statement that checks the device's token too;
+  the pull from the event loop, each one statement that checks the device's token too, the
+  pushes (or pulls) waiting together done in one statement (group commit); `http_writes`:
+  each answer's head and body sent to the device in one send;
   `accounts`: passwords and device tokens; `compaction`: what a snapshot leaves out
   (operations later ones superseded); `app`: the HTTP endpoints; `admin`: running it
   (`--workers` processes) and managing users.

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
-from typing import Any
+import json
 
 import pytest
 from psycopg import sql
-from psycopg.types.numeric import Int8
 from server_helpers import Postgres
 from sqlalchemy import text
 
@@ -25,31 +23,18 @@ from app.sync_server.store import Store
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def _numbered(statement: str) -> tuple[list[str], str]:
-    """The parameters' names in their order, and the text psycopg prepares ($1, $2...)."""
-    names: list[str] = []
-    for name in re.findall(r"%\((\w+)\)s", statement):
-        if name not in names:
-            names.append(name)
-    return names, re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m.group(1)) + 1}", statement)
-
-
-async def _plans(direct: Direct, params: dict[str, Any]) -> dict[str, str]:
+async def _plans(direct: Direct, batches: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The plan each prepared statement runs with, for a batch (label: (statement, batch))."""
     plans = {}
     async with direct.connection() as conn:
         rows = await (
             await conn.execute("SELECT name, statement FROM pg_prepared_statements")
         ).fetchall()
         by_text = {str(statement): str(name) for name, statement in rows}
-        for label, statement in (
-            ("push", postgres_direct._PUSH),
-            ("pull", postgres_direct._PULL),
-            ("pull own", postgres_direct._PULL_OWN),
-        ):
-            names, numbered = _numbered(statement)
-            prepared = by_text[numbered]
-            literals = ", ".join(sql.Literal(params[name]).as_string(conn) for name in names)
-            found = await (await conn.execute(f"EXPLAIN EXECUTE {prepared}({literals})")).fetchall()
+        for label, (statement, batch) in batches.items():
+            literal = sql.Literal(batch).as_string(conn)
+            explain = f"EXPLAIN EXECUTE {by_text[statement]}({literal})"
+            found = await (await conn.execute(explain)).fetchall()
             plans[label] = "\n".join(str(row[0]) for row in found)
     return plans
 
@@ -89,17 +74,22 @@ def test_push_and_pull_plans_made_on_an_empty_log_use_the_indexes(postgres: Post
             ]
             found, done = await direct.push(token, "ds", "dev1", rows)
             assert found is not None and done == (3, 0, 40003)
-            params = {
-                "public_id": token[0],
-                "token_hash": token[1],
-                "dataset": "ds",
-                "device": "dev1",
-                "own": "dev1",
-                "ops": "[]",
-                "cursor": Int8(39000),
-                "limit": Int8(5000),
-            }
-            return await _plans(direct, params)
+            signed = [token[0], token[1], "ds"]
+            pull = json.dumps([[*signed, 39000, 5000, None]])
+            return await _plans(
+                direct,
+                {
+                    "push": (
+                        postgres_direct._PUSHES,
+                        json.dumps([[*signed, "dev1", [["x", "c", "t", "k", "{}"]]]]),
+                    ),
+                    "pull": (postgres_direct._PULLS, pull),
+                    "pull own": (
+                        postgres_direct._PULLS,
+                        json.dumps([[*signed, 39000, 5000, "dev1"]]),
+                    ),
+                },
+            )
         finally:
             await direct.close()
 
