@@ -64,6 +64,7 @@ def serve(url: str, host: str, port: int, workers: int | None = None) -> None:
         import uvicorn
 
         from app.sync_server.app import create_app
+        from app.sync_server.http_writes import OneSendProtocol
     except ModuleNotFoundError as missing:
         raise UserError(
             f"The sync server needs {missing.name}: pip install 'studydesk[server]'."
@@ -94,10 +95,13 @@ def serve(url: str, host: str, port: int, workers: int | None = None) -> None:
             port=port,
             workers=workers,
             log_level="warning",
+            http=OneSendProtocol,
         )
         return
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(store), host=host, port=port, log_level="warning", http=OneSendProtocol
+        )
     finally:
         store.close()
 

@@ -23,6 +23,7 @@ import uvicorn
 
 from app.sync_server import admin
 from app.sync_server.app import create_app
+from app.sync_server.http_writes import OneSendProtocol
 from app.sync_server.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,7 +60,9 @@ def start_server(database_url: str, wrap: Callable[[Any], Any] | None = None) ->
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = create_app(store)
-    config = uvicorn.Config(wrap(app) if wrap else app, log_level="error", access_log=False)
+    config = uvicorn.Config(
+        wrap(app) if wrap else app, log_level="error", access_log=False, http=OneSendProtocol
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
