@@ -57,7 +57,7 @@ from app.paths import DataLocations
 
 __all__ = ["ImportReport", "OpenDatabase", "ProfileReport", "import_legacy", "plan_file"]
 
-SHARED_KINDS = ("courses", "questions", "notes", "assessments")  # in the order the report says
+SHARED_KINDS = ("courses", "questions", "notes")  # in the order the report says them
 # The profiles an import makes are written this many at a time (app.importers.parallel_jobs).
 WRITERS = min(2, os.cpu_count() or 1)
 
@@ -70,7 +70,7 @@ class ImportReport:
     empty: list[tuple[str, str]] = field(default_factory=list)  # (file, message): no documents
     # Where what the older apps kept for every account went (profile names), when that was not
     # (only) the profile the import was for, and what kinds of it there were ("courses",
-    # "questions", "notes", "assessments"); see app.importers.legacy_routing.
+    # "questions", "notes"); see app.importers.legacy_routing.
     shared_with: list[str] = field(default_factory=list)
     shared_kinds: list[str] = field(default_factory=list)
 

@@ -2,13 +2,13 @@
 
 Each legacy user becomes a profile (found again on re-import by legacy user id, then by email).
 What the older apps kept outside any one account (TechTree's shared syllabi, the lesson engine's
-syllabi with no user, MS2's question bank, notes and articles, placement checks of no user)
-goes to every learner of the files, as the older app showed it to every account, and
-to the profile the import is for when that is a learner's profile too; with no learner anywhere,
-to the profile the import is for (`default`). A document of no user kept verbatim is kept once,
-in the first of those. Records of a user who does not exist (orphans) go to the profile the
-import is for. A profile also receives the shared syllabi its progress and copies point at, so
-its own database is complete.
+syllabi with no user, MS2's question bank, notes and articles) goes to every learner of the
+files, as the older apps showed it to every account, and to the profile the import is for when
+that is a learner's too; with no learner anywhere, to the profile the import is for (`default`).
+A document of no user kept verbatim is kept once, in the first of those. Records of a user who
+does not exist (orphans) go to the profile the import is for, and so does a placement check of
+no user (one learner's result, whose is not known). A profile also receives the shared syllabi
+its progress and copies point at, so its own database is complete.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class Routing:
     shares: dict[str, ProfileShare] = field(default_factory=dict)  # by target key
     users: dict[str, LegacyUser] = field(default_factory=dict)  # target key -> its legacy user
     # Who received what belonged to no account (target keys), and what kinds of it there were
-    # ("courses", "questions", "notes", "assessments").
+    # ("courses", "questions", "notes").
     shared_to: list[str] = field(default_factory=list)
     shared_kinds: set[str] = field(default_factory=set)
 
@@ -113,9 +113,9 @@ def route(
             key = directory.target(record.user) or default
             give_course(key, courses.get(record.course_id))
             routing.share(key).progress.append(record)
-        for assessment in plan.assessments:
-            for key in owners(assessment.user, "assessments"):
-                routing.share(key).assessments.append(assessment)
+        for assessment in plan.assessments:  # one learner's result: of no user, an orphan
+            key = (directory.target(assessment.user) if assessment.user else None) or default
+            routing.share(key).assessments.append(assessment)
         if plan.questions or plan.notes:  # MS2 had no accounts: its bank was everyone's
             routing.shared_kinds.update(k for k in ("questions", "notes") if getattr(plan, k))
             for key in owners(None):

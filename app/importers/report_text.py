@@ -21,7 +21,6 @@ SHARED_KINDS = {
     "courses": "shared courses",
     "questions": "the question bank",
     "notes": "notes and articles",
-    "assessments": "placement checks taken without an account",
 }
 
 

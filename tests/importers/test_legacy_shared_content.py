@@ -89,6 +89,18 @@ def with_a_shared_syllabus(fixtures: Path, tmp_path: Path) -> tuple[Path, str]:
         "user_id": second,
         "syllabus_id": shared_id,
     }
+    data["user_assessments"] = {  # taken without an account: one learner's, nobody knows whose
+        "1": {
+            "assessment_id": str(uuid.uuid4()),
+            "user_id": None,
+            "topic": "stars",
+            "knowledge_level": "beginner",
+            "score": 20.0,
+            "question_history": ["What is a star?"],
+            "response_history": ["A ball of gas"],
+            "created_at": "2025-03-25T10:00:00",
+        }
+    }
     return write_json(tmp_path / "techtree_db.json", data), shared_id
 
 
@@ -153,6 +165,11 @@ def test_each_learner_finds_the_shared_content_as_the_older_app_showed_it_to_eve
     assert rows(first.db_file, "SELECT DISTINCT course_id FROM lesson_events") == [(SYLLABUS_ID,)]
     assert rows(second.db_file, "SELECT DISTINCT course_id FROM lesson_events") == [(shared_id,)]
     assert held(default_profile)["courses"] == 0 and held(default_profile)["questions"] == 0
+    # A placement check of no account is one learner's result: kept once, not given to each.
+    assert count(default_profile.db_file, "placement_checks") == 1
+    assert (
+        count(first.db_file, "placement_checks") == count(second.db_file, "placement_checks") == 0
+    )
     assert sorted(report.shared_with) == ["Sample Learner", "Second Learner"]
 
     before = dump_data_dir(locations.root)
