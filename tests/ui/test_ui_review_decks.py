@@ -1,4 +1,4 @@
-"""The deck list: its model, Enter to study a deck, and the deck actions."""
+"""The deck list: its model, Enter to study a deck, and the deck actions and their keys."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pytestqt.qtbot import QtBot
 from review_helpers import SAMPLE_CARDS, SAMPLE_DECK, WAIT_MS, deck_id, show_review
 from ui_helpers import Gui
 
+from app.core.notes.links import LinkTarget
+from app.core.notes.note_reads import open_note
 from app.core.opening import OpenProfile
+from app.features.declarations import Destination
 from app.ui.review import deck_panel
 from app.ui.review.deck_dialogs import (
     TOP_LEVEL,
@@ -206,6 +209,52 @@ def test_deleting_a_deck_asks_first(
     assert "14 of its cards are due today" in asked[0]
     qtbot.waitUntil(lambda: view.pane.card is None, timeout=WAIT_MS)
     assert view.pane.finished.message.text().startswith("No cards yet")
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_ctrl_shift_d_makes_a_deck_from_anywhere_in_review(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    view = show_review(qtbot, gui, opened)
+    for where in (view.pane, view.decks.tree):  # the card pane has the keyboard first
+        where.setFocus()
+        qtbot.waitUntil(where.hasFocus, timeout=WAIT_MS)
+        qtbot.keyClick(where, Qt.Key.Key_D, CTRL_SHIFT)
+        dialog = view.decks.dialog
+        assert isinstance(dialog, NewDeckDialog) and dialog.isVisible()
+        dialog.reject()
+        view.decks.dialog = None
+
+
+def test_ctrl_shift_n_in_the_deck_list_makes_a_note_on_the_deck_as_it_does_elsewhere(
+    qtbot: QtBot, gui: Gui, opened: OpenProfile
+) -> None:
+    """Ctrl+Shift+N makes a note on what the keyboard is on in every view: here the chosen deck
+    (it made a new deck before); with "All decks" chosen it does nothing."""
+    view = show_review(qtbot, gui, opened)
+    tree = view.decks.tree
+    tree.setFocus()
+    view.decks.select_deck(deck_id(opened, SAMPLE_DECK))
+    opened_notes: list[tuple[object, tuple[object, ...]]] = []
+    view.context.navigator.requested.connect(lambda *args: opened_notes.append(args))
+    qtbot.keyClick(tree, Qt.Key.Key_N, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: bool(opened_notes), timeout=WAIT_MS)
+    assert view.decks.dialog is None  # no New Deck dialog
+    ((destination, (note_id,)),) = opened_notes
+    assert destination == Destination.NOTE
+    note = open_note(opened.database, str(note_id))
+    assert [link.target for link in note.links] == [
+        LinkTarget("deck", deck_id(opened, SAMPLE_DECK))
+    ]
+    assert note.title == SAMPLE_DECK
+
+    tree.setCurrentIndex(view.decks.model.index(0, NAME))  # All decks
+    assert not view.decks.note_action.isEnabled()
+    qtbot.keyClick(tree, Qt.Key.Key_N, CTRL_SHIFT)
+    qtbot.wait(200)
+    assert len(opened_notes) == 1 and view.decks.dialog is None
 
 
 def test_learning_steps_read_and_write() -> None:

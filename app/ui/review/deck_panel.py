@@ -1,9 +1,12 @@
 """The deck list beside the review pane: today's counts per deck, and the deck actions.
 
 Enter or a double-click on a deck asks to review it (`review_requested(deck_id)`, "" for all
-decks). The list reloads itself, in the background, after any change to cards or decks. A deck
-name longer than its column wraps onto a second line; one longer still ends that line in "…"
-(its tooltip and accessible name are the whole name), so a long name never takes a tall row.
+decks). Ctrl+Shift+D makes a deck (a key no other view uses; Ctrl+Shift+N makes a note in every
+view, here one linked to the chosen deck), F2 renames, Ctrl+Shift+M moves, Ctrl+Shift+O opens the
+options and Del deletes the chosen deck. The list reloads itself, in the background, after any
+change to cards or decks. A deck name longer than its column wraps onto a second line; one
+longer still ends that line in "…" (its tooltip and accessible name are the whole name), so a
+long name never takes a tall row.
 """
 
 from __future__ import annotations
@@ -40,8 +43,10 @@ from app.core.changes import Change
 from app.core.flashcards import deck_actions
 from app.core.flashcards.decks import DeckInfo
 from app.core.flashcards.queue import DeckCounts
+from app.core.notes.links import LinkTarget
 from app.ui.context import ViewContext
 from app.ui.dialogs.forms import WorkDialog, confirm
+from app.ui.note_from import make_note_on
 from app.ui.refresh import RefreshOnChange
 from app.ui.review import data
 from app.ui.review.deck_dialogs import (
@@ -166,13 +171,22 @@ class DeckPanel(RefreshOnChange, QWidget):
         self.study_button = QPushButton("Study")
         self.study_button.setToolTip("Review the selected deck (Enter)")
         self.study_button.clicked.connect(self.study_selected)
-        self.new_action = self._action("&New Deck…", self.new_deck, "Ctrl+Shift+N")
+        self.new_action = self._action("&New Deck…", self.new_deck, "Ctrl+Shift+D")
         self.rename_action = self._action("&Rename Deck…", self.rename_deck, "F2")
         self.move_action = self._action("&Move Deck…", self.move_deck, "Ctrl+Shift+M")
         self.options_action = self._action("Deck &Options…", self.deck_options, "Ctrl+Shift+O")
         self.delete_action = self._action("&Delete Deck…", self.delete_deck, "Del")
+        self.note_action = self._action(
+            "Make a Note on &This Deck", self.note_on_deck, "Ctrl+Shift+N"
+        )
         menu = QMenu(self)
-        for action in (self.new_action, self.rename_action, self.move_action, self.options_action):
+        for action in (
+            self.new_action,
+            self.rename_action,
+            self.move_action,
+            self.options_action,
+            self.note_action,
+        ):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.delete_action)
@@ -260,7 +274,13 @@ class DeckPanel(RefreshOnChange, QWidget):
 
     def _enable_actions(self, *_args: object) -> None:
         has_deck = self.selected_deck() is not None
-        actions = (self.rename_action, self.move_action, self.options_action, self.delete_action)
+        actions = (
+            self.rename_action,
+            self.move_action,
+            self.options_action,
+            self.note_action,
+            self.delete_action,
+        )
         for action in actions:
             action.setEnabled(has_deck)
 
@@ -289,6 +309,13 @@ class DeckPanel(RefreshOnChange, QWidget):
         deck = self.selected_deck()
         if deck is not None:
             self._open(DeckOptionsDialog(self.context.runner, self.context.opened, deck))
+
+    def note_on_deck(self) -> None:
+        """A note linked to the chosen deck, opened in the Notebook to write in (Ctrl+Shift+N,
+        as a note on what the keyboard is on in every view)."""
+        deck = self.selected_deck()
+        if deck is not None:
+            make_note_on(self.context, self, LinkTarget("deck", deck.id), deck.full_name)
 
     def delete_deck(self) -> None:
         deck = self.selected_deck()

@@ -1,7 +1,9 @@
 """The Review view: the deck list on the left, the card being studied on the right.
 
 Enter on a deck (or "Start review" on Today) starts a session there; Ctrl+N adds a card, E edits
-the one on screen. Both halves refresh themselves after writes that touch cards or decks.
+the one on screen, Ctrl+Shift+D makes a deck; Ctrl+Shift+N makes a note on the card on screen, or
+on the chosen deck where the deck list has the keyboard. Both halves refresh themselves after
+writes that touch cards or decks.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.flashcards.review import CardToShow
 from app.ui.context import ViewContext
 from app.ui.focus_order import put_after
+from app.ui.key_help import KeyDialog
 from app.ui.review.card_editor import CardEditor
 from app.ui.review.deck_model import ALL_DECKS
 from app.ui.review.deck_panel import DeckPanel
@@ -43,6 +46,8 @@ class ReviewView(QWidget):
         self.add_action.setShortcut(QKeySequence("Ctrl+N"))
         self.add_action.triggered.connect(self.add_card)
         self.addAction(self.add_action)
+        # New Deck (Ctrl+Shift+D) from anywhere in Review, not only the deck list.
+        self.addAction(self.decks.new_action)
         add_button = QPushButton("Add Card")
         add_button.setToolTip("Write a new card (Ctrl+N)")
         add_button.clicked.connect(self.add_card)
@@ -103,6 +108,14 @@ class ReviewView(QWidget):
         super().showEvent(event)
         # Keyboard first: Space and 1-4 work as soon as the view shows.
         QTimer.singleShot(0, self.pane, self.pane.setFocus)
+
+    def key_dialogs(self) -> tuple[KeyDialog, ...]:
+        """For Help > Keyboard Shortcuts: the card editor's keys (one editor adds and edits)."""
+        return (
+            KeyDialog(
+                "Add Card, Edit Card", lambda: CardEditor(self.context, [], None, None, self)
+            ),
+        )
 
     def add_card(self) -> None:
         deck_id = self.pane.deck_id or self.decks.selected_deck_id()
