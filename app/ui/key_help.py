@@ -10,6 +10,15 @@ so the list cannot drift from what the keys do. Three kinds of key, each describ
 - a key a widget handles itself (`keyPressEvent`, an event filter) is a `HandledKey` in the
   widget's `HANDLED_KEYS` (a class attribute, or set on the object), and the handler asks that
   same `HandledKey` whether an event is its key (`matches`), so the two cannot disagree.
+
+A dialog is not there until it is opened, so the widget that opens one a learner uses often
+(the card editor, a lesson's note) says so in its `key_dialogs()`: a `KeyDialog` each, whose
+`build()` makes the dialog (not shown) for the window to read its keys, the same three kinds,
+then delete it. Keys of a dialog no widget lists are not in the window; tests still fail for
+one without a description (tests/ui/test_ui_keyboard_help.py).
+
+Not listed: a control's Alt+letter (its underlined letter, shown on the control itself where the
+platform uses them) and Esc, which closes every dialog.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 KeyLike = QKeySequence | QKeySequence.StandardKey | str
 
@@ -71,3 +80,18 @@ def handled_keys(obj: QObject) -> Iterable[HandledKey]:
     """The keys `obj` declares that its own handler takes."""
     declared = getattr(obj, "HANDLED_KEYS", ())
     return declared if isinstance(declared, tuple) else ()
+
+
+@dataclass(frozen=True)
+class KeyDialog:
+    """A dialog a widget opens, for Help > Keyboard Shortcuts: `title` names the group of its
+    keys, `build()` makes one (not shown; the window deletes it once its keys are read)."""
+
+    title: str
+    build: Callable[[], QDialog]
+
+
+def key_dialogs(obj: QObject) -> Iterable[KeyDialog]:
+    """The dialogs `obj` says it opens (its `key_dialogs()` method)."""
+    declared = getattr(obj, "key_dialogs", None)
+    return tuple(declared()) if callable(declared) else ()

@@ -4,7 +4,9 @@ Nothing here is typed by hand: the keys are collected from the live window when 
 opens, from the menu bar's actions ("Everywhere") and, for each sidebar view (built now if the
 learner has not opened it yet), from its QActions, its QShortcuts (described where they are
 made, `app.ui.key_help.add_shortcut`), its buttons' own keys and the `HandledKey`s its widgets
-declare for the keys their handlers take (`app.ui.key_help`).
+declare for the keys their handlers take (`app.ui.key_help`). After each view come the dialogs
+its widgets open and declare (`key_dialogs()`: the card editor, a lesson's note), each built
+unseen, read the same way and deleted, in a group "View › Dialog".
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.key_help import handled_keys
+from app.ui.key_help import KeyDialog, handled_keys, key_dialogs
 from app.ui.screen_fit import fit_on_screen
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 EVERYWHERE = "Everywhere"
+IN = " › "  # a dialog's group: "Review › Add Card, Edit Card"
 # A row's keys in one column: the description gets what is left of the dialog's width.
 KEYS_COLUMN_SHARE = 0.42
 TEXT_MARGINS = 12  # an item's text margins and the frame, left and right
@@ -118,10 +121,23 @@ def menu_keys(window: QMainWindow, group: KeyGroup) -> None:
             walk(menu, plain(top.text()))
 
 
+def in_dialogs(root: QWidget) -> set[QObject]:
+    """The objects in the dialogs under `root` (an editor open over the view): their keys are
+    the dialogs', not the view's."""
+    inside: set[QObject] = set()
+    for dialog in root.findChildren(QDialog):
+        inside.update([dialog, *dialog.findChildren(QObject)])
+    inside.discard(root)
+    return inside
+
+
 def widget_keys(root: QWidget, group: KeyGroup, unlabelled: list[Unlabelled]) -> None:
-    """Every key `root` and the objects under it have: actions, shortcuts, buttons' own keys and
-    the keys their handlers declare."""
+    """Every key `root` and the objects under it have (not those in a dialog it has open):
+    actions, shortcuts, buttons' own keys and the keys their handlers declare."""
+    skipped = in_dialogs(root)
     for obj in [root, *root.findChildren(QObject)]:
+        if obj in skipped:
+            continue
         sequences: list[QKeySequence] = []
         description = ""
         if isinstance(obj, QAction):
@@ -151,19 +167,38 @@ def everywhere_group(window: MainWindow) -> KeyGroup:
     return group
 
 
-def view_group(window: MainWindow, row: int, unlabelled: list[Unlabelled]) -> KeyGroup:
-    """The keys of the sidebar's view at `row`, built now if the learner has not opened it."""
-    group = KeyGroup(window.pages.specs[row].title)
-    widget_keys(window.pages.get(row), group, unlabelled)
+def dialog_group(where: str, declared: KeyDialog, unlabelled: list[Unlabelled]) -> KeyGroup:
+    """The keys of a dialog the view `where` opens, read from one built for it (not shown, and
+    deleted after)."""
+    group = KeyGroup(f"{where}{IN}{declared.title}")
+    dialog = declared.build()
+    try:
+        widget_keys(dialog, group, unlabelled)
+    finally:
+        dialog.deleteLater()
     return group
 
 
+def view_groups(window: MainWindow, row: int, unlabelled: list[Unlabelled]) -> list[KeyGroup]:
+    """The keys of the sidebar's view at `row` (built now if the learner has not opened it),
+    then those of each dialog its widgets declare."""
+    title = window.pages.specs[row].title
+    view = window.pages.get(row)
+    group = KeyGroup(title)
+    widget_keys(view, group, unlabelled)
+    dialogs = [
+        declared for obj in [view, *view.findChildren(QObject)] for declared in key_dialogs(obj)
+    ]
+    return [group] + [dialog_group(title, declared, unlabelled) for declared in dialogs]
+
+
 def collect(window: MainWindow) -> tuple[list[KeyGroup], list[Unlabelled]]:
-    """The window's keys by group: Everywhere, then each sidebar view (built if it is not yet).
-    Groups with no key are left out."""
+    """The window's keys by group: Everywhere, then each sidebar view (built if it is not yet)
+    and its dialogs. Groups with no key are left out."""
     unlabelled: list[Unlabelled] = []
     groups = [everywhere_group(window)]
-    groups += [view_group(window, row, unlabelled) for row in range(len(window.pages.specs))]
+    for row in range(len(window.pages.specs)):
+        groups += view_groups(window, row, unlabelled)
     return [group for group in groups if group.rows], unlabelled
 
 
@@ -215,14 +250,15 @@ def _runs(keys: list[str]) -> list[str]:
 
 
 class KeyboardHelpDialog(QDialog):
-    """The list, filtered as the learner types; Esc closes it. A group without keys is not
-    shown; `fill(n, group)` gives group `n` its keys later (a view built after the dialog
-    opened), and `complete` says every group has them."""
+    """The list, filtered as the learner types; Esc closes it. The groups come in slots (a view
+    and its dialogs); a group without keys is not shown; `fill(n, groups)` gives slot `n` its
+    groups later (a view built after the dialog opened), and `complete` says every slot has
+    them."""
 
-    def __init__(self, groups: list[KeyGroup], parent: QWidget | None = None) -> None:
+    def __init__(self, slots: list[list[KeyGroup]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
-        self.groups = groups
+        self.slots = slots
         self.complete = True
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by key or words")
@@ -241,17 +277,9 @@ class KeyboardHelpDialog(QDialog):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.group_items: list[QTreeWidgetItem] = []
-        for group in groups:
-            top = QTreeWidgetItem([group.title])
-            font = top.font(0)
-            font.setBold(True)
-            top.setFont(0, font)
-            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(top)
-            top.setFirstColumnSpanned(True)
-            self.group_items.append(top)
-            self._add_rows(top, group)
+        self.slot_items: list[list[QTreeWidgetItem]] = [
+            [self._add_group(group) for group in slot] for slot in slots
+        ]
         self.nothing = QLabel()
         self.nothing.setWordWrap(True)
         self.nothing.hide()
@@ -267,6 +295,29 @@ class KeyboardHelpDialog(QDialog):
         self.setTabOrder(self.filter, self.tree)
         fit_on_screen(self, QSize(self.fontMetrics().averageCharWidth() * 105, 600))
 
+    @property
+    def groups(self) -> list[KeyGroup]:
+        return [group for slot in self.slots for group in slot]
+
+    @property
+    def group_items(self) -> list[QTreeWidgetItem]:
+        return [top for items in self.slot_items for top in items]
+
+    def _add_group(self, group: KeyGroup, at: int | None = None) -> QTreeWidgetItem:
+        """A group's title and rows, at the end of the list or at top-level row `at`."""
+        top = QTreeWidgetItem([group.title])
+        font = top.font(0)
+        font.setBold(True)
+        top.setFont(0, font)
+        top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        if at is None:
+            self.tree.addTopLevelItem(top)
+        else:
+            self.tree.insertTopLevelItem(at, top)
+        top.setFirstColumnSpanned(True)
+        self._add_rows(top, group)
+        return top
+
     def _add_rows(self, top: QTreeWidgetItem, group: KeyGroup) -> None:
         for row in group.rows:
             item = QTreeWidgetItem([row.keys_text, row.description])
@@ -278,12 +329,16 @@ class KeyboardHelpDialog(QDialog):
         top.setHidden(not group.rows)
         top.setExpanded(True)
 
-    def fill(self, index: int, group: KeyGroup) -> None:
-        """Group `index` gets `group`'s keys (the filter typed so far applies to them)."""
-        self.groups[index] = group
-        top = self.group_items[index]
-        top.takeChildren()
-        self._add_rows(top, group)
+    def fill(self, index: int, groups: list[KeyGroup]) -> None:
+        """Slot `index` gets `groups` in place of what it had (the filter typed so far applies
+        to them)."""
+        first = sum(len(items) for items in self.slot_items[:index])
+        for top in self.slot_items[index]:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(top))
+        self.slots[index] = groups
+        self.slot_items[index] = [
+            self._add_group(group, first + n) for n, group in enumerate(groups)
+        ]
         self.apply_filter(self.filter.text())
         if self.isVisible():
             self._lay_out_columns()
@@ -369,13 +424,13 @@ def open_keyboard_help(window: MainWindow) -> KeyboardHelpDialog:
             return child
     pages = window.pages
     unlabelled: list[Unlabelled] = []  # the test's concern: a key that says nothing is left out
-    groups = [everywhere_group(window)] + [
-        view_group(window, row, unlabelled)
+    slots = [[everywhere_group(window)]] + [
+        view_groups(window, row, unlabelled)
         if pages.built[row] is not None
-        else KeyGroup(spec.title)
+        else [KeyGroup(spec.title)]
         for row, spec in enumerate(pages.specs)
     ]
-    dialog = KeyboardHelpDialog(groups, window)
+    dialog = KeyboardHelpDialog(slots, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.activateWindow()
@@ -386,7 +441,7 @@ def open_keyboard_help(window: MainWindow) -> KeyboardHelpDialog:
 
     def build_next() -> None:
         row = waiting.pop(0)
-        dialog.fill(row + 1, view_group(window, row, unlabelled))
+        dialog.fill(row + 1, view_groups(window, row, unlabelled))
         if waiting:
             QTimer.singleShot(0, dialog, build_next)
         else:

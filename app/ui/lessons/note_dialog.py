@@ -7,7 +7,7 @@ when the note is stored (or shows why it was not).
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.courses.notes import note_body
+from app.ui.key_help import add_shortcut
 from app.ui.lessons.widgets import muted
 
 
@@ -51,7 +52,7 @@ class NoteDialog(QDialog):
         self.buttons.accepted.connect(self.request_save)
         self.buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self.request_save)
+            add_shortcut(self, keys, "Save the note", self.request_save)
         form = QFormLayout()
         form.addRow("&Title", self.title)
         form.addRow("&Note", self.body)

@@ -28,7 +28,7 @@ from app.errors import UserError
 from app.ui.context import ViewContext
 from app.ui.device_settings import READER_ZOOMS
 from app.ui.focus_order import put_after
-from app.ui.key_help import add_shortcut
+from app.ui.key_help import KeyDialog, add_shortcut
 from app.ui.lessons.lesson_browser import LessonBrowser
 from app.ui.lessons.lesson_notes import LessonNotesList
 from app.ui.lessons.note_dialog import NoteDialog
@@ -309,6 +309,10 @@ class ReaderPage(RefreshOnChange, QWidget):
             self.say("Lesson complete. Alt+Right goes on to the next one.")
         else:
             self.say("Lesson complete.")
+
+    def key_dialogs(self) -> tuple[KeyDialog, ...]:
+        """For Help > Keyboard Shortcuts: the note dialog's keys."""
+        return (KeyDialog("Add a Note", lambda: NoteDialog("A lesson", "", self)),)
 
     def add_note(self) -> None:
         if self.lesson is None:

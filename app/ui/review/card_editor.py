@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +37,7 @@ from app.core.flashcards.review import CardToShow
 from app.core.flashcards.tags import format_tags, parse_tags
 from app.errors import UserError
 from app.ui.context import ViewContext
+from app.ui.key_help import add_shortcut
 from app.ui.review.card_view import CardBrowser, both_sides
 from app.ui.screen_fit import fit_on_screen
 
@@ -100,7 +101,7 @@ class CardEditor(QDialog):
         self.save_button.clicked.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, self.save)
+            add_shortcut(self, key, "Add or save the card", self.save)
 
         form = QFormLayout()
         form.addRow("&Deck:", self.deck)
