@@ -93,7 +93,8 @@ def test_f1_lists_the_keys_of_the_menus_and_of_every_view(qtbot: QtBot, window: 
     assert review[native("Ctrl+N")] == "Add Card"
     assert review[native("Ctrl+Shift+D")] == "New Deck"
     notes = [what for keys, what in pairs_of(dialog, "Review") if keys == native("Ctrl+Shift+N")]
-    assert notes == ["Make a Note on This Card", "Make a Note on This Deck"]
+    assert notes == ["Make a Note on This Card", "Deck list: a note on the chosen deck"]
+    assert review[native("F2")] == "Deck list: rename the chosen deck"
 
     editor = rows_of(dialog, f"Review{IN}Add Card, Edit Card")
     assert editor == {saving("Ctrl+Return", "Ctrl+Enter"): "Add or save the card"}

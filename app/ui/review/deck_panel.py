@@ -179,6 +179,16 @@ class DeckPanel(RefreshOnChange, QWidget):
         self.note_action = self._action(
             "Make a Note on &This Deck", self.note_on_deck, "Ctrl+Shift+N"
         )
+        # Help > Keyboard Shortcuts: these keys work where the deck list has the keyboard
+        # (New Deck anywhere in Review), beside the card pane's keys in the same group.
+        for action, words in (
+            (self.rename_action, "Deck list: rename the chosen deck"),
+            (self.move_action, "Deck list: move the chosen deck into another"),
+            (self.options_action, "Deck list: the chosen deck's options"),
+            (self.delete_action, "Deck list: delete the chosen deck (asks first)"),
+            (self.note_action, "Deck list: a note on the chosen deck"),
+        ):
+            action.setWhatsThis(words)
         menu = QMenu(self)
         for action in (
             self.new_action,
