@@ -73,6 +73,7 @@ class ImportReport:
     # "questions", "notes"); see app.importers.legacy_routing.
     shared_with: list[str] = field(default_factory=list)
     shared_kinds: list[str] = field(default_factory=list)
+    shared_once: bool = False  # there were several learners: one copy, not one each
 
     @property
     def complete(self) -> bool:
@@ -86,6 +87,7 @@ class ImportReport:
             "empty": [{"file": f, "message": m} for f, m in self.empty],
             "shared_with": self.shared_with,
             "shared_kinds": self.shared_kinds,
+            "shared_once": self.shared_once,
         }
 
 
@@ -207,11 +209,11 @@ def _import(
         home = DEFAULT
     routing = route(plans, sources, directory, home)
     targets = _targets(locations, routing, default_profile, dry_run, set(twins))
-    # Said when it went elsewhere than only where the import was for (that goes without saying).
+    # Said when it went elsewhere than only where the import was for, or when learners' profiles
+    # were made beside it (they might look for it in theirs).
+    told = routing.shared_to != [home] or len(routing.users) > 1
     shared_with = [
-        targets[key][0].name
-        for key in routing.shared_to
-        if routing.shared_kinds and routing.shared_to != [home]
+        targets[key][0].name for key in routing.shared_to if routing.shared_kinds and told
     ]
     for user_id, twin in twins.items():
         key = directory.target(user_id) or ""
@@ -244,7 +246,8 @@ def _import(
         if jobs:
             finish_staging(locations)
     kinds: list[str] = [k for k in SHARED_KINDS if k in routing.shared_kinds and shared_with]
-    return ImportReport(reports, unreadable, dry_run, empty, shared_with, kinds)
+    once = bool(shared_with) and len(routing.users) > 1
+    return ImportReport(reports, unreadable, dry_run, empty, shared_with, kinds, once)
 
 
 def _holds_nothing(data: Any) -> bool:

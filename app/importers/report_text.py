@@ -31,9 +31,11 @@ def shared_sentence(report: ImportReport) -> str | None:
         return None
     what = ", ".join(SHARED_KINDS[k] for k in report.shared_kinds) or "shared documents"
     names = ", ".join(repr(name) for name in report.shared_with)
-    where = "the profile" if len(report.shared_with) == 1 else "each of the learners' profiles:"
     went = "would go" if report.dry_run else "went"
-    return f"What the older apps kept for every account ({what}) {went} to {where} {names}."
+    said = f"What the older apps kept for every account ({what}) {went} to the profile {names}"
+    if report.shared_once:  # one copy, not one in each of several learners' profiles
+        said += "; each learner's profile has the shared courses they studied"
+    return said + "."
 
 
 def counted(key: str, number: int) -> str:

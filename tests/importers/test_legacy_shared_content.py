@@ -134,9 +134,11 @@ def test_the_one_learner_finds_the_shared_courses_and_question_bank_in_their_pro
     assert {path: sha256(path) for path in files} == checksums
 
 
-def test_each_learner_finds_the_shared_content_as_the_older_app_showed_it_to_every_account(
+def test_with_several_learners_the_shared_content_is_kept_once_where_the_import_is_for(
     locations: DataLocations, default_profile: Profile, fixtures: Path, tmp_path: Path
 ):
+    """Not a copy in each learner's profile: for 100 learners that was 1.2 million lessons and
+    6 minutes instead of 5 s. Each learner still has the shared courses they studied."""
     techtree, shared_id = with_a_shared_syllabus(fixtures, tmp_path)
     files = [techtree, fixtures / ENGINE, fixtures / MS2_QUESTIONS]
     checksums = {path: sha256(path) for path in files}
@@ -148,29 +150,32 @@ def test_each_learner_finds_the_shared_content_as_the_older_app_showed_it_to_eve
         find_profile(locations, "Second Learner"),
     )
     shared_topics = sorted(["stars", *engine_topics(fixtures)])
-    assert course_topics(first) == sorted(["black holes", *shared_topics])
-    assert course_topics(second) == shared_topics  # not the other learner's own syllabus
-    for learner in (first, second):
-        assert count(learner.db_file, "questions") == 2
-        assert (
-            count(
-                learner.db_file,
-                "lesson_contents",
-                "lesson_id IN (SELECT id FROM lessons WHERE course_id = ?)",
-                shared_id,
-            )
-            == 1
+    assert course_topics(default_profile) == shared_topics
+    assert held(default_profile)["questions"] == 2
+    assert course_topics(first) == ["black holes"]
+    assert course_topics(second) == ["stars"]  # the shared course their progress is in
+    assert (
+        count(
+            second.db_file,
+            "lesson_contents",
+            "lesson_id IN (SELECT id FROM lessons WHERE course_id = ?)",
+            shared_id,
         )
+        == 1
+    )
+    assert count(first.db_file, "questions") == count(second.db_file, "questions") == 0
     # Progress stays with the learner who made it.
     assert rows(first.db_file, "SELECT DISTINCT course_id FROM lesson_events") == [(SYLLABUS_ID,)]
     assert rows(second.db_file, "SELECT DISTINCT course_id FROM lesson_events") == [(shared_id,)]
-    assert held(default_profile)["courses"] == 0 and held(default_profile)["questions"] == 0
     # A placement check of no account is one learner's result: kept once, not given to each.
     assert count(default_profile.db_file, "placement_checks") == 1
     assert (
         count(first.db_file, "placement_checks") == count(second.db_file, "placement_checks") == 0
     )
-    assert sorted(report.shared_with) == ["Sample Learner", "Second Learner"]
+    assert report.shared_with == [default_profile.name] and report.shared_once
+    sentence = shared_sentence(report)
+    assert sentence is not None and repr(default_profile.name) in sentence
+    assert "each learner's profile has the shared courses they studied" in sentence
 
     before = dump_data_dir(locations.root)
     import_legacy(locations, files, default_profile=default_profile)
@@ -178,7 +183,7 @@ def test_each_learner_finds_the_shared_content_as_the_older_app_showed_it_to_eve
     assert {path: sha256(path) for path in files} == checksums
 
 
-def test_a_file_that_grew_adds_its_new_shared_course_to_every_learner_once(
+def test_a_file_that_grew_adds_its_new_shared_course_once(
     locations: DataLocations, default_profile: Profile, fixtures: Path, tmp_path: Path
 ):
     import_legacy(locations, [fixtures / USERS_DAY_TWO], default_profile=default_profile)
@@ -201,12 +206,11 @@ def test_a_file_that_grew_adds_its_new_shared_course_to_every_learner_once(
 
     learners = [p for p in list_profiles(locations) if p.legacy_user_id]
     assert len(learners) == 2
-    for learner in learners:
-        assert rows(learner.db_file, "SELECT id FROM courses") == [(shared_id,)]
+    assert rows(default_profile.db_file, "SELECT id FROM courses") == [(shared_id,)]
     assert {p.profile: p.counts["courses"] for p in report.profiles} == {
-        "Default": 0,
-        "Test User": 1,
-        "Second Learner": 1,
+        "Default": 1,
+        "Test User": 0,
+        "Second Learner": 0,
     }
     before = dump_data_dir(locations.root)
     import_legacy(locations, [grown], default_profile=default_profile)
