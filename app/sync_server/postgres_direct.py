@@ -290,12 +290,17 @@ class Direct:
         order) into one statement."""
         queue = self._waiting[statement]
         queue.append(waiting)
-        while not waiting.taken:
-            async with self.connection() as kept:
-                if not waiting.taken:
-                    batch = queue[:BATCH_MAX]
-                    del queue[: len(batch)]
-                    await self._batch(kept, statement, batch)
+        try:
+            while not waiting.taken:
+                async with self.connection() as kept:
+                    if not waiting.taken:
+                        batch = queue[:BATCH_MAX]
+                        del queue[: len(batch)]
+                        await self._batch(kept, statement, batch)
+        except BaseException:  # no connection, or the request gone: not done later either
+            if not waiting.taken:
+                queue.remove(waiting)
+            raise
         return await waiting.answer
 
     async def _batch(

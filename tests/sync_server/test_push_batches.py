@@ -138,3 +138,29 @@ def test_a_push_postgresql_cannot_store_fails_alone_and_the_rest_of_its_batch_is
     assert [answers[n][1][:2] for n in (0, 1, 3)] == [(3, 0), (3, 0), (3, 0)]
     assert store.state(user) == ("data", 9)
     store.close()
+
+
+def test_a_push_that_found_no_connection_is_not_stored_later_by_another(
+    postgres: Postgres,
+) -> None:
+    store = Store.open(postgres.new_database())
+    user = store.add_user("ada", "not a password hash")
+    store.claim_dataset(user, "data")
+    token = _device(store, user, "d1")
+
+    async def run() -> tuple[Any, Any]:
+        direct = Direct(store, size=1)
+        reachable = direct.conninfo
+        direct.conninfo = reachable.replace(f":{postgres.port}/", ":1/")  # nothing listens there
+        with pytest.raises(psycopg.OperationalError):
+            await direct.push(token, "data", "d1", _rows("d1", 0, 5))
+        direct.conninfo = reachable
+        try:
+            return await direct.push(token, "data", "d1", _rows("d1", 5, 3))
+        finally:
+            await direct.close()
+
+    _auth, done = asyncio.run(run())
+    assert done == (3, 0, 3)  # the refused push answered with an error, and not stored after
+    assert store.state(user) == ("data", 3)
+    store.close()
