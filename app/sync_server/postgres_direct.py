@@ -7,11 +7,11 @@ statement, and each request gets its own answer).
 Nothing is cached: each statement finds the token's device live (not revoked), its account
 enabled and the sha256 of the token's secret equal to the one stored, in the same snapshot as
 the work, so a revoked token or a disabled account is refused by its next request, exactly as
-`accounts.authenticate` refuses it. Every row read or written is that user's. The statements
-are built from the same steps as `Store.push` and `Store.pull` on PostgreSQL (postgres_sql.py,
-whose statements serve the other callers): a push numbers the operations not stored yet after
-the head its UPDATE locks and moves, so several server processes on one database give the
-same results as one.
+`accounts.authenticate` refuses it. Every row read or written is that request's user's. The
+statements take the steps of `Store.push` and `Store.pull` on PostgreSQL (postgres_sql.py,
+whose statements serve the other callers; the pulls are built from its own) for each request
+of a batch: a push numbers the operations not stored yet after the head its UPDATE locks and
+moves, so several server processes on one database give the same results as one.
 """
 
 from __future__ import annotations
