@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import shiboken6
+from legacy_setup import FIXTURES
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_helpers import Gui
@@ -13,6 +16,7 @@ from ui_helpers import Gui
 import app.core.samples as samples
 from app.core.opening import OpenProfile, open_profile
 from app.core.profiles import create_profile
+from app.importers.discovery import LEGACY_DIRS_ENV
 from app.logs import setup_logging
 from app.paths import DataLocations, data_locations
 from app.ui.device_settings import DeviceSettings
@@ -127,3 +131,22 @@ def text_size(request: pytest.FixtureRequest, gui: Gui) -> Iterator[int]:
     gui.appearance.apply_text_size(percent)
     yield percent
     gui.appearance.apply_text_size(100)
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """The older apps' real sample files (skipped where they are not)."""
+    if not FIXTURES.is_dir():
+        pytest.skip(f"the legacy sample files are not here: {FIXTURES}")
+    return FIXTURES
+
+
+@pytest.fixture
+def no_legacy_files_of_this_computer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """First launch also looks in the home folder: the tests' own home is empty (a module of
+    first-launch tests says `pytestmark = pytest.mark.usefixtures(...)`)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv(LEGACY_DIRS_ENV, raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "robin")

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import copy
-import getpass
 import json
 import shutil
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
+from legacy_setup import MS2_FILES, RECONSTRUCTED, count
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from ui_helpers import click, message_boxes, visible
@@ -35,27 +33,8 @@ from app.ui.main_window import MainWindow
 from app.ui.today.view import TodayView
 
 WAIT_MS = 20_000
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "legacy"
-RECONSTRUCTED = "techtree_db.reconstructed-164e153.json"
-MS2_FILES = ("ms2_sample_questions.json", "ms2_notes.json", "ms2_articles.json")
+pytestmark = pytest.mark.usefixtures("no_legacy_files_of_this_computer")
 OLD_PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def fixtures() -> Path:
-    if not FIXTURES.is_dir():
-        pytest.skip(f"the legacy sample files are not here: {FIXTURES}")
-    return FIXTURES
-
-
-@pytest.fixture(autouse=True)
-def _no_legacy_files_of_this_computer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """First launch also looks in the home folder; the tests' own home is empty."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv(LEGACY_DIRS_ENV, raising=False)
-    monkeypatch.setattr(getpass, "getuser", lambda: "robin")
 
 
 @pytest.fixture
@@ -66,15 +45,6 @@ def legacy_folder(tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatc
     shutil.copy(fixtures / RECONSTRUCTED, folder / "techtree_db.json")
     monkeypatch.setenv(LEGACY_DIRS_ENV, str(folder))
     return folder
-
-
-def count(db_file: Path, table: str) -> int:
-    """Rows through a separate read-only connection, not the app's engine."""
-    conn = sqlite3.connect(f"file:{quote(str(db_file))}?mode=ro", uri=True)
-    try:
-        return int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
-    finally:
-        conn.close()
 
 
 def write_questions(path: Path, fixtures: Path, number: int, *, broken: int = 0) -> Path:

@@ -3,14 +3,12 @@ are in the migrated learner's profile, and the report says so."""
 
 from __future__ import annotations
 
-import getpass
 import shutil
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+from legacy_setup import ENGINE, MS2_FILES, RECONSTRUCTED, count
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from ui_helpers import visible
@@ -25,37 +23,8 @@ from app.ui.legacy_import import LegacyImportRun
 from app.ui.main_window import MainWindow
 
 WAIT_MS = 20_000
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "legacy"
-RECONSTRUCTED = "techtree_db.reconstructed-164e153.json"
-ENGINE = "techtree_syllabus_db.e4fc694.json"
-MS2_FILES = ("ms2_sample_questions.json", "ms2_notes.json", "ms2_articles.json")
+pytestmark = pytest.mark.usefixtures("no_legacy_files_of_this_computer")
 SHARED = "What the older apps kept for every account"
-
-
-@pytest.fixture
-def fixtures() -> Path:
-    if not FIXTURES.is_dir():
-        pytest.skip(f"the legacy sample files are not here: {FIXTURES}")
-    return FIXTURES
-
-
-@pytest.fixture(autouse=True)
-def _no_legacy_files_of_this_computer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """First launch also looks in the home folder; the tests' own home is empty."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv(LEGACY_DIRS_ENV, raising=False)
-    monkeypatch.setattr(getpass, "getuser", lambda: "robin")
-
-
-def count(db_file: Path, table: str) -> int:
-    """Rows through a separate read-only connection, not the app's engine."""
-    conn = sqlite3.connect(f"file:{quote(str(db_file))}?mode=ro", uri=True)
-    try:
-        return int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
-    finally:
-        conn.close()
 
 
 def held(db_file: Path) -> dict[str, int]:
