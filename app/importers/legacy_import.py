@@ -183,6 +183,7 @@ def _import(
     empty: list[tuple[str, str]] = []
     for path in paths:
         progress.check()
+        progress.set_message(f"Reading {path.name}")  # the window names each file as it goes
         try:
             source = read_source(path)
             plan = plan_file(source, questions_only=questions_only)

@@ -53,3 +53,28 @@ def test_rows_are_inserted_whatever_the_statement_size(tmp_path: Path, variable_
         assert conn.execute("SELECT count(*) FROM courses").fetchone() == (300,)
     finally:
         conn.close()
+
+
+def test_slow_rows_are_counted_and_cancel_is_heard_within_a_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows that are slow to insert (lesson bodies) move the progress and let Cancel in before
+    the chunk of 5,000 ends: here every statement is 'slow'."""
+    import app.importers.bulk_rows as bulk_rows
+    from app.errors import Cancelled
+
+    monkeypatch.setattr(bulk_rows, "REPORT_SECONDS", 0.0)
+    steps: list[int] = []
+    with (
+        build_database(tmp_path / "p.sqlite3", tmp_path / "backups") as database,
+        database.write_session() as session,
+    ):
+        progress = Progress(on_change=lambda done, _total, _message: steps.append(done))
+        writer = BulkWriter(session, progress)
+        assert writer.insert(COURSES, [course(n) for n in range(257)]) == 257
+        assert steps == [100, 200, 257]  # a statement at a time, then the rest
+        rows = [course(n) for n in range(1000, 1400)]
+        cancelling = Progress(on_change=lambda done, *_: done >= 200 and cancelling.cancel())
+        with pytest.raises(Cancelled):
+            BulkWriter(session, cancelling).insert(COURSES, rows)
+        assert cancelling.snapshot()[0] == 200  # stopped after two statements, not 4 of them
