@@ -22,7 +22,7 @@ from app.importers.legacy_actions import LegacyImported, import_legacy_files
 from app.importers.legacy_import import ImportReport
 from app.importers.report_text import report_lines
 from app.paths import DataLocations
-from app.ui.dialogs.import_progress import ImportProgressDialog
+from app.ui.dialogs.import_progress import CANCEL_PROMISE, ImportProgressDialog
 from app.ui.dialogs.import_report import ImportReportDialog, anything_imported
 from app.ui.error_dialog import ErrorReporter, show_message
 from app.ui.tasks import TaskHandle, TaskRunner
@@ -32,11 +32,7 @@ log = logging.getLogger(__name__)
 PROGRESS_SHOWN_AFTER_MS = 300
 # Profiles are written one transaction each (new ones built out of sight and moved in whole):
 # the one being written when Cancel comes is rolled back; those finished before stay complete.
-CANCELLED_TEXT = (
-    "The import was cancelled. Nothing was left half-done: the profile being written is exactly "
-    "as it was before. A profile finished before you pressed Cancel is complete; importing the "
-    "same files again brings in the rest without adding anything twice."
-)
+CANCELLED_TEXT = f"The import was cancelled. {CANCEL_PROMISE}"
 
 
 def report_heading(report: ImportReport, *, first_launch: bool) -> str:

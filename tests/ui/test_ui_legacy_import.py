@@ -326,7 +326,7 @@ def test_cancelling_an_import_keeps_nothing_and_says_so(
 
     qtbot.waitUntil(lambda: bool(message_boxes()), timeout=WAIT_MS)
     notice = message_boxes()[0]
-    assert "Nothing was left half-done" in notice.text()
+    assert "Cancelling leaves nothing half-done" in notice.text()
     assert "exactly as it was before" in notice.text()
     assert not visible(run.progress_dialog)
     assert run.report_dialog is None
@@ -354,7 +354,7 @@ def test_cancelling_the_first_launch_import_leaves_only_the_new_profile(
     held_import.release.set()
     qtbot.waitUntil(lambda: bool(message_boxes()), timeout=WAIT_MS)
     notice = message_boxes()[0].text()
-    assert "Nothing was left half-done" in notice
+    assert "Cancelling leaves nothing half-done" in notice
     assert f"later with File > Import. They are in:\n{legacy_folder}" in notice
     profiles = list_profiles(locations)
     for profile in profiles:

@@ -18,6 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 NAMES_SHOWN = 3
+# What a cancel does (one transaction per profile; a new profile moves in whole once complete),
+# said in these words before (this window) and after (app/ui/legacy_import.py CANCELLED_TEXT).
+CANCEL_PROMISE = (
+    "Cancelling leaves nothing half-done: the profile being written stays exactly as it was, "
+    "and a profile finished before is complete. Importing the same files again brings in the "
+    "rest without adding anything twice."
+)
 
 
 def file_names(paths: list[Path]) -> str:
@@ -56,14 +63,14 @@ class ImportProgressDialog(QDialog):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setTextVisible(False)
-        self.note = QLabel("If you cancel, nothing is brought in: your profiles stay as they were.")
+        self.note = QLabel(CANCEL_PROMISE)
         self.note.setWordWrap(True)
         self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.buttons = QDialogButtonBox()
         self.cancel_button: QPushButton = self.buttons.addButton(
             QDialogButtonBox.StandardButton.Cancel
         )
-        self.cancel_button.setToolTip("Stop the import; nothing it was doing is kept")
+        self.cancel_button.setToolTip("Stop the import; the profile being written stays as it was")
         self.cancel_button.clicked.connect(self.request_cancel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -97,7 +104,7 @@ class ImportProgressDialog(QDialog):
         if self.cancelling or self._finished:
             return
         self.cancel_button.setEnabled(False)
-        self.status.setText("Stopping… nothing from this import will be kept.")
+        self.status.setText("Stopping… the profile being written is left as it was.")
         self.cancel_requested.emit()
 
     def finish(self) -> None:
