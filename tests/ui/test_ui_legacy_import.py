@@ -327,7 +327,7 @@ def test_cancelling_an_import_keeps_nothing_and_says_so(
     qtbot.waitUntil(lambda: bool(message_boxes()), timeout=WAIT_MS)
     notice = message_boxes()[0]
     assert "Cancelling leaves nothing half-done" in notice.text()
-    assert "exactly as it was before" in notice.text()
+    assert "stays exactly as it was" in notice.text()
     assert not visible(run.progress_dialog)
     assert run.report_dialog is None
     after = {t: count(opened.profile.db_file, t) for t in ("questions", "tags", "import_sources")}
