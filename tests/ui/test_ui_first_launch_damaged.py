@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from legacy_setup import FIXTURES, RECONSTRUCTED
 from pytestqt.qtbot import QtBot
-from test_ui_legacy_import import FIXTURES, RECONSTRUCTED, report_dialog
+from test_ui_legacy_import import report_dialog
 from ui_helpers import visible
 
 from app.importers.discovery import LEGACY_DIRS_ENV

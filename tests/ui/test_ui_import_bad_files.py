@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from legacy_setup import FIXTURES, MS2_FILES
 from lessons_helpers import sample_pack
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from test_ui_legacy_import import (
-    FIXTURES,
-    MS2_FILES,
     Hold,
     choose_files,
     held_import,  # noqa: F401  (a fixture)
