@@ -189,13 +189,15 @@ class MainWindow(QMainWindow):
         """The older apps' files through the import report; a deck, card file or pack chosen
         or dropped with them goes through its own import (app/ui/open_files.py)."""
         from app.ui.open_files import busy_importing, open_files, split_for_import
+        from app.ui.refused_files import Refusals
 
         legacy, own = split_for_import(paths, dropped=dropped)
-        open_files(self.context, self, own)
-        if not legacy:
-            return
-        if self.legacy_import is not None:  # a drop while one runs
-            busy_importing(self, legacy)
+        refusals = Refusals(self)  # the files refused, told in one message (or the one's own)
+        open_files(self.context, self, own, refusals)
+        if legacy and self.legacy_import is not None:  # a drop while one runs
+            busy_importing(refusals, legacy)
+        refusals.seal()
+        if not legacy or self.legacy_import is not None:
             return
         context = self.context
         from app.ui.legacy_import import LegacyImportRun

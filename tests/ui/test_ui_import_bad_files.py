@@ -23,6 +23,7 @@ from test_ui_legacy_import import (
     report_dialog,
 )
 from test_ui_open_files import drag, told, write_apkg, write_qbank
+from test_ui_refused_files import refused_dialog, refused_texts
 
 import app.importers.qbank_pack_actions as qbank_actions
 from app.core.assessments.tables import QUESTIONS
@@ -153,10 +154,6 @@ def test_file_import_names_each_bad_file_in_plain_words_and_the_good_one_comes_i
     assert (digest(table), digest(half), digest(questions)) == before
 
 
-def told_all(qtbot: QtBot, title: str, number: int) -> list[str]:
-    return [told(qtbot, title).text() for _ in range(number)]
-
-
 def test_files_renamed_to_apkg_are_refused_with_what_to_do_and_the_good_deck_comes_in(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -168,7 +165,7 @@ def test_files_renamed_to_apkg_are_refused_with_what_to_do_and_the_good_deck_com
     before = [digest(path) for path in (deck, picture, table, empty)]
     assert drag(window, [picture, deck, table, empty], drop=True)
     assert told(qtbot, "Cards Imported").text().endswith("from Español básico.apkg.")
-    refused = told_all(qtbot, "Cards Not Imported", 3)
+    refused = refused_texts(qtbot, "Cards Not Imported", 3)  # in one message
     for path in (picture, table):
         (text,) = [plain(t) for t in refused if t.startswith(str(path))]
         assert "is not an Anki package (.apkg): it is another kind of file renamed" in text
@@ -224,8 +221,15 @@ def test_packs_that_are_not_packs_are_refused_with_what_to_do_and_the_good_one_c
     before = [digest(path) for path in bad]
     assert drag(window, [picture, good, empty, course, empty_course], drop=True)
     assert told(qtbot, "Questions Imported").text() == "Cardiologie 1.sdqbank: 1 question added."
-    questions = [plain(t) for t in told_all(qtbot, "Questions Not Imported", 2)]
-    courses = [plain(t) for t in told_all(qtbot, "Course Not Imported", 2)]
+    dialog = refused_dialog(qtbot)  # the four in one message
+    shown = dialog.shown_text()
+    assert all(path.name in shown for path in bad)
+    by_title: dict[str, list[str]] = {r.title: [] for r in dialog.refused}
+    for refusal in dialog.refused:
+        by_title[refusal.title].append(plain(refusal.text))
+    dialog.accept()
+    questions, courses = by_title["Questions Not Imported"], by_title["Course Not Imported"]
+    assert len(questions) == len(courses) == 2
     (text,) = [t for t in questions if str(picture) in t]
     assert "it is another kind of file renamed" in text and "question pack again" in text
     assert text.count("schéma.sdqbank") == 1  # named once, not twice

@@ -26,10 +26,12 @@ from app.importers.course_pack_export import PackExported
 from app.importers.course_pack_write import PackImported
 from app.ui.context import ViewContext
 from app.ui.error_dialog import show_message
+from app.ui.refused_files import Refusals
 from app.ui.tasks import TaskHandle
 
 PACK_FILTER = "Course packs (*.sdcourse *.json);;All files (*)"
 EXPORT_FILTER = "Course packs (*.sdcourse)"
+NOT_IMPORTED_TITLE = "Course Not Imported"
 
 
 def cancelled_text(path: Path) -> str:
@@ -64,10 +66,17 @@ def import_course_path(
     path: Path,
     *,
     on_imported: Callable[[PackImported], None] | None = None,
+    refusals: Refusals | None = None,
 ) -> TaskHandle:
     """Import the pack at `path` as File > Import Course… does once it is chosen (also a pack
-    opened with Study Desk: app/ui/open_files.py)."""
+    opened with Study Desk: app/ui/open_files.py, whose `refusals` hear why it was refused)."""
     opened = context.opened
+
+    def refused(error: UserError) -> None:
+        if refusals is None:
+            _failed(parent, NOT_IMPORTED_TITLE, error)
+        else:
+            refusals.refuse(path, NOT_IMPORTED_TITLE, str(error))
 
     def done(result: PackImported) -> None:
         show_message(parent, "Course Imported", imported_text(result), QMessageBox.Icon.Information)
@@ -82,7 +91,8 @@ def import_course_path(
         cancellable=True,
         on_cancelled=lambda: _cancelled(parent, path),
         on_done=done,
-        on_error=lambda error: _failed(parent, "Course Not Imported", error),
+        on_error=refused,
+        on_finally=refusals.wait_for_one() if refusals is not None else None,
         owner=parent,
     )
 

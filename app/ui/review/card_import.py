@@ -24,11 +24,13 @@ from app.importers.card_file_actions import CardsImported, import_apkg_file, imp
 from app.importers.cards_csv import CsvPreview, preview_cards_csv
 from app.ui.context import ViewContext
 from app.ui.error_dialog import show_message
+from app.ui.refused_files import Refusals
 from app.ui.review.card_mapping import CardMappingDialog
 from app.ui.tasks import TaskHandle
 
 CARD_FILTER = "Card files (*.csv *.tsv *.txt *.apkg);;All files (*)"
 CANCELLED_TITLE = "Import Cancelled"  # as the legacy import's
+NOT_IMPORTED_TITLE = "Cards Not Imported"
 
 
 @dataclass(frozen=True)
@@ -48,19 +50,30 @@ def import_cards(context: ViewContext, parent: QWidget) -> TaskHandle | None:
     return import_card_file(context, parent, Path(name))
 
 
-def import_card_file(context: ViewContext, parent: QWidget, path: Path) -> TaskHandle:
+def import_card_file(
+    context: ViewContext, parent: QWidget, path: Path, *, refusals: Refusals | None = None
+) -> TaskHandle:
     """Import `path` as File > Import Cards… does once the file is chosen (also a file opened
-    with Study Desk: app/ui/open_files.py)."""
+    with Study Desk: app/ui/open_files.py, whose `refusals` hear why a package was refused;
+    a CSV/TSV file's problems are shown in its column dialog)."""
     opened = context.opened
     if path.suffix.lower() == ".apkg":
+
+        def refused(error: UserError) -> None:
+            if refusals is None:
+                _not_imported(parent, error)
+            else:
+                refusals.refuse(path, NOT_IMPORTED_TITLE, str(error))
+
         return context.runner.run_write(
             lambda progress: import_apkg_file(
                 opened.database, opened.profile.media_dir, path, progress=progress
             ),
             label=f"Importing {path.name}",
             on_done=lambda done: _told(parent, done.text),
-            on_error=lambda error: _not_imported(parent, error),
+            on_error=refused,
             on_cancelled=lambda: _cancelled(parent, path),
+            on_finally=refusals.wait_for_one() if refusals is not None else None,
             cancellable=True,
             owner=parent,
         )
@@ -154,7 +167,7 @@ def _refused(parent: QWidget, dialog: CardMappingDialog, error: UserError) -> No
 
 
 def _not_imported(parent: QWidget, error: UserError) -> None:
-    show_message(parent, "Cards Not Imported", str(error))
+    show_message(parent, NOT_IMPORTED_TITLE, str(error))
 
 
 def _csv_cancelled(parent: QWidget, dialog: CardMappingDialog, path: Path) -> None:
