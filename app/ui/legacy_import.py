@@ -25,6 +25,7 @@ from app.paths import DataLocations
 from app.ui.dialogs.import_progress import CANCEL_PROMISE, ImportProgressDialog
 from app.ui.dialogs.import_report import ImportReportDialog, anything_imported
 from app.ui.error_dialog import ErrorReporter, show_message
+from app.ui.refused_files import Refusals
 from app.ui.tasks import TaskHandle, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,13 @@ class LegacyImportRun(QObject):
         smoke: bool = False,
         parent: QObject | None = None,
         window: QWidget | None = None,
+        refusals: Refusals | None = None,
     ) -> None:
         super().__init__(parent)
+        # The files of the drop or choice refused elsewhere: when this import only refuses
+        # files too, they are told with those, in one message (app/ui/refused_files.py).
+        self.refusals = refusals
+        self._refusals_ended = refusals.wait_for_one() if refusals is not None else None
         self.runner = runner
         self.locations = locations
         self.reporter = reporter
@@ -153,7 +159,9 @@ class LegacyImportRun(QObject):
             self.progress_dialog.finish()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
-        if self.report is not None:
+        if self.report is not None and self._hand_over(self.report):
+            self._after(None)
+        elif self.report is not None:
             self._show_report(self.report)
         elif self._error is not None:
             box = self.reporter.user_error(str(self._error), "Could not import")
@@ -171,6 +179,27 @@ class LegacyImportRun(QObject):
             self._after(box)
         else:
             self._after(None)  # a bug, already reported with the log's location
+        if self._refusals_ended is not None:
+            self._refusals_ended()
+
+    def _hand_over(self, report: ImportReport) -> bool:
+        """Whether the report, which only refuses files, went to `refusals`: each file by
+        name with its reason there, and this very report when it is the only one refused."""
+        only_refused = report.unreadable and not report.profiles and not report.empty
+        if self.refusals is None or self.smoke or not only_refused:
+            return False
+        runner, window = self.runner, self.window
+        heading = report_heading(report, first_launch=self.first_launch)
+
+        def alone() -> QWidget:
+            dialog = ImportReportDialog(runner, report, heading, window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
+            return dialog
+
+        for path, reason in report.unreadable:
+            self.refusals.refuse(Path(path), heading, reason, alone=alone)
+        return True
 
     def _cancelled_text(self) -> str:
         if not self.first_launch:

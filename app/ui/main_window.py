@@ -48,6 +48,7 @@ from app.ui.window_menus import build_menus
 
 if TYPE_CHECKING:  # the importer loads only when the learner imports
     from app.ui.legacy_import import LegacyImportRun
+    from app.ui.refused_files import Refusals
 
 log = logging.getLogger(__name__)
 
@@ -194,11 +195,13 @@ class MainWindow(QMainWindow):
         legacy, own = split_for_import(paths, dropped=dropped)
         refusals = Refusals(self)  # the files refused, told in one message (or the one's own)
         open_files(self.context, self, own, refusals)
-        if legacy and self.legacy_import is not None:  # a drop while one runs
+        if legacy and self.legacy_import is None:
+            self._import_legacy(legacy, refusals)
+        elif legacy:  # a drop while one runs
             busy_importing(refusals, legacy)
         refusals.seal()
-        if not legacy or self.legacy_import is not None:
-            return
+
+    def _import_legacy(self, legacy: list[Path], refusals: Refusals) -> None:
         context = self.context
         from app.ui.legacy_import import LegacyImportRun
 
@@ -212,7 +215,9 @@ class MainWindow(QMainWindow):
             smoke=context.reporter.smoke,
             parent=self,
             window=self,
+            refusals=refusals,
         )
+        refusals.files += len(legacy)
         run.finished.connect(self._import_ended)
         self.legacy_import = run
         self.import_action.setEnabled(False)

@@ -41,6 +41,9 @@ class Refusal:
     path: Path
     title: str  # the title of its own message box, when it is the only one refused
     text: str  # the words its own message box says: the reason and what to do
+    # Shows its own message, when it is not a plain box with `title` and `text` (the older
+    # apps' import report).
+    alone: Callable[[], QWidget] | None = None
 
 
 def entry_html(refusal: Refusal) -> str:
@@ -116,8 +119,10 @@ class Refusals(QObject):
         self._sealed = False
         self._since = time.monotonic()
 
-    def refuse(self, path: Path, title: str, text: str) -> None:
-        self.refused.append(Refusal(path, title, text))
+    def refuse(
+        self, path: Path, title: str, text: str, alone: Callable[[], QWidget] | None = None
+    ) -> None:
+        self.refused.append(Refusal(path, title, text, alone))
 
     def wait_for_one(self) -> Callable[[], None]:
         self._waiting += 1
@@ -142,7 +147,10 @@ class Refusals(QObject):
             return
         if len(self.refused) == 1:
             (only,) = self.refused
-            self.shown = show_message(self.window, only.title, only.text)
+            if only.alone is not None:
+                self.shown = only.alone()
+            else:
+                self.shown = show_message(self.window, only.title, only.text)
         elif self.refused:
             others = self.files > len(self.refused)
             dialog = RefusedFilesDialog(self.window, self.refused, others)

@@ -15,6 +15,7 @@ from test_ui_open_files import WAIT_MS, drag, told, write_apkg
 from ui_helpers import message_boxes
 
 from app.core.flashcards.reads import deck_tree
+from app.ui.dialogs.import_report import ImportReportDialog
 from app.ui.main_window import MainWindow
 from app.ui.refused_files import TITLE, RefusedFilesDialog
 from app.ui.screen_fit import SMALL_SCREEN, WINDOW_FRAME
@@ -155,3 +156,47 @@ def test_twelve_bad_files_fit_an_800_by_600_screen_and_the_list_scrolls(
     print(f"told {elapsed:.2f} s after the drop; dialog {frame.width()} x {frame.height()}")
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not shown_refusals(), timeout=WAIT_MS)
+
+
+def test_an_older_apps_file_refused_is_told_with_the_other_refused_files(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    half = tmp_path / "techtree copie.json"
+    half.write_text('{"users": {"1": {"name": ', encoding="utf-8")
+    picture = tmp_path / "photo.apkg"
+    picture.write_bytes(PNG)
+    assert drag(window, [half, picture], drop=True)
+    dialog = refused_dialog(qtbot)
+    text = dialog.shown_text()
+    assert text.startswith("2 files were not imported.")
+    assert "techtree copie.json" in text and "not valid JSON: it ends too early" in text
+    assert "photo.apkg" in text and "not an Anki package (.apkg)" in text
+    qtbot.waitUntil(lambda: window.legacy_import is None, timeout=WAIT_MS)
+    assert window.import_action.isEnabled()
+    settled(qtbot, window)
+    assert message_boxes() == [] and len(shown_refusals()) == 1
+    dialog.accept()
+
+
+def test_an_older_apps_file_refused_alone_keeps_its_import_report(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    half = tmp_path / "techtree copie.json"
+    half.write_text('{"users": {"1": {"name": ', encoding="utf-8")
+    assert drag(window, [half], drop=True)
+
+    def report() -> ImportReportDialog | None:
+        found = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, ImportReportDialog) and shiboken6.isValid(w) and w.isVisible()
+        ]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: report() is not None, timeout=WAIT_MS)
+    shown = report()
+    assert shown is not None
+    assert shown.heading.text() == "Nothing was imported"
+    assert "techtree copie.json is not valid JSON: it ends too early" in shown.shown_text()
+    assert shown_refusals() == [] and message_boxes() == []
+    shown.close()
