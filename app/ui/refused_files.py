@@ -60,13 +60,14 @@ def entry_html(refusal: Refusal) -> str:
 class RefusedFilesDialog(QDialog):
     """The files of one drop that were not imported, each with why and what to do."""
 
-    def __init__(self, parent: QWidget | None, refused: list[Refusal], others: bool) -> None:
+    def __init__(self, parent: QWidget | None, refused: list[Refusal], files: int) -> None:
         super().__init__(parent)
         self.refused = refused
         self.setWindowTitle(TITLE)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        heading = f"{len(refused)} files were not imported"
-        heading += ". The other files were imported." if others else "."
+        # `files`: of the drop or choice, when more than these (the others have their messages)
+        of = f" of the {files}" if files > len(refused) else ""
+        heading = f"{len(refused)}{of} files were not imported."
         self.heading = QLabel(heading)
         self.heading.setWordWrap(True)
         font = self.heading.font()
@@ -152,8 +153,7 @@ class Refusals(QObject):
             else:
                 self.shown = show_message(self.window, only.title, only.text)
         elif self.refused:
-            others = self.files > len(self.refused)
-            dialog = RefusedFilesDialog(self.window, self.refused, others)
+            dialog = RefusedFilesDialog(self.window, self.refused, self.files)
             dialog.open()
             self.shown = dialog
         if self.refused:

@@ -223,6 +223,7 @@ def test_packs_that_are_not_packs_are_refused_with_what_to_do_and_the_good_one_c
     assert told(qtbot, "Questions Imported").text() == "Cardiologie 1.sdqbank: 1 question added."
     dialog = refused_dialog(qtbot)  # the four in one message
     shown = dialog.shown_text()
+    assert shown.startswith("4 of the 5 files were not imported.")
     assert all(path.name in shown for path in bad)
     by_title: dict[str, list[str]] = {r.title: [] for r in dialog.refused}
     for refusal in dialog.refused:

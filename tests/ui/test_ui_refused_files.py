@@ -70,7 +70,6 @@ def test_three_bad_files_of_different_kinds_are_named_in_one_message_closed_by_e
     assert dialog.windowTitle() == TITLE
     text = dialog.shown_text()
     assert text.startswith("3 files were not imported.")
-    assert "The other files were imported" not in text
     assert "not an Anki package (.apkg): it is another kind of file renamed" in text
     assert "dossier.sdqbank is a folder, not a file" in text
     assert "Study Desk cannot open notes.pdf." in text
