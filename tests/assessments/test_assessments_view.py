@@ -393,6 +393,28 @@ def test_ctrl_shift_n_writes_a_note_linked_to_the_question(
     assert len(question_detail(context.opened.database, question_id).note_ids) == 1
 
 
+def test_ctrl_enter_saves_the_note_on_the_question_as_in_every_note_dialog(
+    qtbot: QtBot, context: ViewContext, monkeypatch: object
+) -> None:
+    fill_bank(context)
+    view = make_view(qtbot, context)
+    start_block(qtbot, view, count=2, mode="timed")
+
+    def typed(dialog: QDialog) -> int:
+        dialog.body.setPlainText("Ctrl+Enter, not a click")  # type: ignore[attr-defined]
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClick(dialog.body, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+        return dialog.result()
+
+    monkeypatch.setattr(note_dialog.QuestionNoteDialog, "exec", typed)  # type: ignore[attr-defined]
+    view.taking.note_on_question()
+    wait_idle(qtbot, context)
+    question_id = view.taking.questions[0].id
+    assert len(question_detail(context.opened.database, question_id).note_ids) == 1
+
+
 def test_analytics_show_areas_with_their_range_and_say_there_is_no_cohort(
     qtbot: QtBot, context: ViewContext, monkeypatch: object
 ) -> None:

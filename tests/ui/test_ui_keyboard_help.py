@@ -78,7 +78,11 @@ def test_f1_lists_the_keys_of_the_menus_and_of_every_view(qtbot: QtBot, window: 
     for title in ("Lessons", "Review", "Cards", "Videos", "Notebook", "Assessments", "Planner"):
         assert title in titles
     # each view's dialogs just after it, under the dialog's name
-    for view, name in (("Review", "Add Card, Edit Card"), ("Lessons", "Add a Note")):
+    for view, name in (
+        ("Review", "Add Card, Edit Card"),
+        ("Lessons", "Add a Note"),
+        ("Assessments", "Note on the Question"),
+    ):
         assert titles.index(f"{view}{IN}{name}") == titles.index(view) + 1
 
     everywhere = rows_of(dialog, EVERYWHERE)
@@ -98,8 +102,8 @@ def test_f1_lists_the_keys_of_the_menus_and_of_every_view(qtbot: QtBot, window: 
 
     editor = rows_of(dialog, f"Review{IN}Add Card, Edit Card")
     assert editor == {saving("Ctrl+Return", "Ctrl+Enter"): "Add or save the card"}
-    lesson_note = rows_of(dialog, f"Lessons{IN}Add a Note")
-    assert lesson_note == {saving("Ctrl+Return", "Ctrl+Enter"): "Save the note"}
+    for note in (f"Lessons{IN}Add a Note", f"Assessments{IN}Note on the Question"):
+        assert rows_of(dialog, note) == {saving("Ctrl+Return", "Ctrl+Enter"): "Save the note"}
 
     videos = rows_of(dialog, "Videos")
     assert videos[native("Ctrl+Shift+N")] == "A note at the moment playing"

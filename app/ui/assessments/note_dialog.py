@@ -1,4 +1,5 @@
-"""A note on a question, written without leaving it (Ctrl+Shift+N while taking or reviewing)."""
+"""A note on a question, written without leaving it (Ctrl+Shift+N while taking or reviewing);
+Ctrl+Enter saves it, as in every note dialog."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+
+from app.ui.key_help import add_shortcut
 
 
 class QuestionNoteDialog(QDialog):
@@ -30,6 +33,8 @@ class QuestionNoteDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            add_shortcut(self, keys, "Save the note", self.accept)
         form = QFormLayout(self)
         form.addRow("Title", self.title)
         form.addRow(self.body)

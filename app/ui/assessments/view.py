@@ -31,10 +31,12 @@ from app.ui.assessments.analytics_page import AnalyticsPage
 from app.ui.assessments.bank_page import BankBrowser
 from app.ui.assessments.blocks_page import BlockList, block_title, unfinished
 from app.ui.assessments.builder_page import BlueprintBuilder
+from app.ui.assessments.note_dialog import QuestionNoteDialog
 from app.ui.assessments.review_page import ReviewPage
 from app.ui.assessments.taking_page import TakingPage
 from app.ui.assessments.widgets import clock, wrapped
 from app.ui.context import ViewContext
+from app.ui.key_help import KeyDialog
 from app.ui.refresh import RefreshOnChange
 
 BANK, BUILDER, BLOCKS, ANALYTICS = range(4)
@@ -119,6 +121,14 @@ class AssessmentsView(RefreshOnChange, QWidget):
         self.blocks.reload()
 
     # --- pages --------------------------------------------------------------------------------
+
+    def key_dialogs(self) -> tuple[KeyDialog, ...]:
+        """For Help > Keyboard Shortcuts: the question note's keys (taking or reviewing)."""
+        return (
+            KeyDialog(
+                "Note on the Question", lambda: QuestionNoteDialog("", can_open=False, parent=self)
+            ),
+        )
 
     def show_home(self, tab: int | None = None) -> None:
         self.pages.setCurrentWidget(self.home)
