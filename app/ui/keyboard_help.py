@@ -161,10 +161,12 @@ def widget_keys(root: QWidget, group: KeyGroup, unlabelled: list[Unlabelled]) ->
             group.add(handled.sequences(), handled.description)
 
 
-def everywhere_group(window: MainWindow) -> KeyGroup:
+def everywhere_groups(window: MainWindow, unlabelled: list[Unlabelled]) -> list[KeyGroup]:
+    """The menus' keys, then those of the dialogs the window itself opens (Search Everything)."""
     group = KeyGroup(EVERYWHERE)
     menu_keys(window, group)
-    return group
+    dialogs = [dialog_group(EVERYWHERE, declared, unlabelled) for declared in key_dialogs(window)]
+    return [group, *dialogs]
 
 
 def dialog_group(where: str, declared: KeyDialog, unlabelled: list[Unlabelled]) -> KeyGroup:
@@ -193,10 +195,11 @@ def view_groups(window: MainWindow, row: int, unlabelled: list[Unlabelled]) -> l
 
 
 def collect(window: MainWindow) -> tuple[list[KeyGroup], list[Unlabelled]]:
-    """The window's keys by group: Everywhere, then each sidebar view (built if it is not yet)
-    and its dialogs. Groups with no key are left out."""
+    """The window's keys by group: Everywhere and the dialogs the window opens itself (Search
+    Everything), then each sidebar view (built if it is not yet) and its dialogs. Groups with
+    no key are left out."""
     unlabelled: list[Unlabelled] = []
-    groups = [everywhere_group(window)]
+    groups = everywhere_groups(window, unlabelled)
     for row in range(len(window.pages.specs)):
         groups += view_groups(window, row, unlabelled)
     return [group for group in groups if group.rows], unlabelled
@@ -424,7 +427,7 @@ def open_keyboard_help(window: MainWindow) -> KeyboardHelpDialog:
             return child
     pages = window.pages
     unlabelled: list[Unlabelled] = []  # the test's concern: a key that says nothing is left out
-    slots = [[everywhere_group(window)]] + [
+    slots = [everywhere_groups(window, unlabelled)] + [
         view_groups(window, row, unlabelled)
         if pages.built[row] is not None
         else [KeyGroup(spec.title)]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QLabel,
@@ -38,6 +39,7 @@ from app.features.declarations import DESTINATION_METHODS
 from app.ui.context import ViewContext
 from app.ui.dialogs.repair import ReadOnlyBanner, RepairDialog
 from app.ui.error_dialog import show_message
+from app.ui.key_help import KeyDialog
 from app.ui.refresh import RefreshOnChange
 from app.ui.screen_fit import WINDOW_FRAME
 from app.ui.status import TaskStatus
@@ -243,6 +245,16 @@ class MainWindow(QMainWindow):
         self.context.runner.run_write(
             lambda _progress: opened.backup_if_due(), label="", owner=self
         )
+
+    def key_dialogs(self) -> tuple[KeyDialog, ...]:
+        """For Help > Keyboard Shortcuts: Search Everything's keys (Ctrl+K)."""
+
+        def search() -> QDialog:
+            from app.ui.search.dialog import SearchDialog
+
+            return SearchDialog(self.context)  # no parent: never the one Ctrl+K shows
+
+        return (KeyDialog("Search Everything", search),)
 
     def restore_from_backup(self) -> None:
         from app.ui.dialogs.restore import RestoreDialog  # dialogs load when opened

@@ -82,8 +82,16 @@ def test_f1_lists_the_keys_of_the_menus_and_of_every_view(qtbot: QtBot, window: 
         ("Review", "Add Card, Edit Card"),
         ("Lessons", "Add a Note"),
         ("Assessments", "Note on the Question"),
+        ("Notebook", "Link To…"),
+        (EVERYWHERE, "Search Everything"),  # opened by the window itself (Ctrl+K)
     ):
         assert titles.index(f"{view}{IN}{name}") == titles.index(view) + 1
+    search = rows_of(dialog, f"{EVERYWHERE}{IN}Search Everything")
+    assert search[native("Down")] == "The next result"
+    assert search[native("Up")] == "The result before"
+    assert rows_of(dialog, f"Notebook{IN}Link To…") == {
+        f"{native('Up')}, {native('Down')}": "Move through the targets from the search box"
+    }
 
     everywhere = rows_of(dialog, EVERYWHERE)
     assert everywhere[native("Ctrl+I")] == "File > Import"

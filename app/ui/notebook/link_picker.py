@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import ViewContext
+from app.ui.key_help import HandledKey
 
 if TYPE_CHECKING:
     from app.core.notes.links import LinkTarget
@@ -47,6 +48,9 @@ def kind_name(kind: str) -> str:
 
 class LinkPicker(QDialog):
     """`chosen()` after `exec()` is accepted: (target, its title)."""
+
+    ARROWS = HandledKey("Move through the targets from the search box", "Up", "Down")
+    HANDLED_KEYS = (ARROWS,)
 
     def __init__(self, context: ViewContext, kind: str = "lesson", parent: QWidget | None = None):
         super().__init__(parent)
@@ -88,12 +92,11 @@ class LinkPicker(QDialog):
 
     def eventFilter(self, watched: object, event: object) -> bool:
         """Up and Down in the search box move through the choices."""
-        arrows = (Qt.Key.Key_Up, Qt.Key.Key_Down)
         if (
             watched is self.search
             and isinstance(event, QKeyEvent)
             and event.type() == QKeyEvent.Type.KeyPress
-            and event.key() in arrows
+            and self.ARROWS.matches(event)
         ):
             self.choices.keyPressEvent(event)
             return True

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.core.flashcards.tags import format_tags, parse_tags
 from app.ui.context import ViewContext
 from app.ui.focus_order import put_after
+from app.ui.key_help import KeyDialog
 from app.ui.note_pdf import export_note_pdf
 from app.ui.notebook.editor import NoteEditor
 from app.ui.notebook.history import HistoryDialog
@@ -298,6 +299,10 @@ class NotePane(QStackedWidget):
             owner=self,
             latest="titles",
         )
+
+    def key_dialogs(self) -> tuple[KeyDialog, ...]:
+        """For Help > Keyboard Shortcuts: the link picker's keys (Ctrl+L)."""
+        return (KeyDialog("Link To…", lambda: LinkPicker(self.context, "lesson", self)),)
 
     def pick_link(self, replacing: ResolvedLink | None = None) -> None:
         """Ctrl+L: choose a target and put its link at the cursor (or in place of a dead one)."""

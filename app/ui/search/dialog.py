@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.search import KIND_NAMES, SearchHit, marked_html, search_all
 from app.ui.context import ViewContext
+from app.ui.key_help import HandledKey
 
 DEBOUNCE_MS = 120
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -42,6 +43,11 @@ def open_search(context: ViewContext, window: QWidget) -> None:
 
 
 class SearchDialog(QDialog):
+    NEXT = HandledKey("The next result", "Down")
+    BEFORE = HandledKey("The result before", "Up")
+    OPEN = HandledKey("Open the chosen result in its view", "Return", "Enter")
+    HANDLED_KEYS = (NEXT, BEFORE, OPEN)
+
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -145,8 +151,8 @@ class SearchDialog(QDialog):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()))
-            if step is not None:
+            step = 1 if self.NEXT.matches(event) else -1 if self.BEFORE.matches(event) else 0
+            if step:
                 self._move(step)
                 return True
         return super().eventFilter(watched, event)
