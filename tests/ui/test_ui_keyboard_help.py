@@ -14,15 +14,9 @@ from PySide6.QtGui import QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.ui.key_collection import EVERYWHERE, IN, Unlabelled, collect, dialog_group
 from app.ui.key_help import KeyDialog, add_shortcut, handled_keys, key_dialogs
-from app.ui.keyboard_help import (
-    EVERYWHERE,
-    IN,
-    KeyboardHelpDialog,
-    Unlabelled,
-    collect,
-    dialog_group,
-)
+from app.ui.keyboard_help import KeyboardHelpDialog
 from app.ui.main_window import MainWindow
 from app.ui.review.view import ReviewView
 from app.ui.screen_fit import SMALL_SCREEN, WINDOW_FRAME
