@@ -1,7 +1,8 @@
 """What each key does, said where the key is made, for Help > Keyboard Shortcuts.
 
 The Keyboard Shortcuts window (app/ui/keyboard_help.py) collects the keys from the live widgets
-(app/ui/key_collection.py), so the list cannot drift from what the keys do. Three kinds of key, each described one way:
+(app/ui/key_collection.py), so the list cannot drift from what the keys do. Three kinds of
+key, each described one way:
 
 - a `QAction` describes itself by its text (its `whatsThis`, when set, says it better);
 - a `QShortcut` has no text: make it with `add_shortcut(...)`, which takes the description
