@@ -4,7 +4,6 @@ was; Study Desk still opens, and welcomes them as a new learner (where to start,
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import shutil
 from collections.abc import Callable
@@ -16,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from test_ui_legacy_import import report_dialog
 from ui_helpers import visible
 
-from app.importers.discovery import LEGACY_DIRS_ENV
 from app.ui.launch import Launcher
 from app.ui.sync.first_launch import BringProfileDialog
 
@@ -24,16 +22,10 @@ WAIT_MS = 20_000
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The learner's home folder, where the older app kept its file."""
-    if not FIXTURES.is_dir():
-        pytest.skip(f"the legacy sample files are not here: {FIXTURES}")
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    monkeypatch.delenv(LEGACY_DIRS_ENV, raising=False)
-    monkeypatch.setattr(getpass, "getuser", lambda: "robin")
-    return folder
+def home(fixtures: Path, tmp_path: Path, no_legacy_files_of_this_computer: None) -> Path:
+    """The learner's home folder (empty, made by the conftest's fixture), where the older app
+    kept its file."""
+    return tmp_path / "home"
 
 
 def digest(path: Path) -> str:
