@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
 from app.core.profile_staging import (
+    ORPHAN_LOCK_AGE_S,
     clear_stale_staging,
     finish_staging,
     new_profile,
@@ -67,3 +70,19 @@ def test_leftovers_of_a_killed_import_are_cleared_but_not_a_running_one(
         held.release()
     assert clear_stale_staging(locations) == [staging / "alive"]
     assert not staging.exists()
+
+
+def test_a_lock_file_left_without_its_folder_is_removed_once_old(locations: DataLocations):
+    """A kill after a profile moved into place but before its lock file was removed leaves the
+    lock file alone. A young one is kept (a running import may have just made it and be about to
+    take it); an old one goes with the next import's clearing, and the staging folder with it."""
+    staging = staging_dir(locations)
+    staging.mkdir()
+    lone = staging / "moved-in.lock"
+    lone.touch()
+    assert clear_stale_staging(locations) == []
+    assert lone.exists()
+    old = time.time() - ORPHAN_LOCK_AGE_S - 60
+    os.utime(lone, (old, old))
+    clear_stale_staging(locations)
+    assert not lone.exists() and not staging.exists()
